@@ -1,0 +1,2 @@
+// @actionhost/sdk: what a plugin author imports.
+export * from './contract/index.ts';
