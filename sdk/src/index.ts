@@ -1,2 +1,3 @@
 // @actionhost/sdk: what a plugin author imports.
 export * from './contract/index.ts';
+export * from './define/index.ts';

@@ -1,0 +1,2 @@
+export { Store, type Row } from './store.ts';
+export { StoreErrors } from './errors.ts';

@@ -1,0 +1,74 @@
+// The embedded store: one SQLite file (node:sqlite) per data folder, WAL mode, migrations per module.
+// Each concern (itsm, credentials, workflow, ...) owns its tables and registers its own migrations.
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { StoreErrors } from './errors.ts';
+
+export type Row = Record<string, SQLInputValue>;
+
+export class Store {
+  readonly db: DatabaseSync;
+  readonly file: string;
+  #depth = 0;
+
+  private constructor(file: string, db: DatabaseSync) {
+    this.file = file;
+    this.db = db;
+  }
+
+  /** Opens (creating if needed) the database file; ":memory:" for a throwaway store. */
+  static open(file: string): Store {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(file);
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+      db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))');
+    } catch (error) {
+      throw StoreErrors.unavailable(file, error);
+    }
+    return new Store(file, db);
+  }
+
+  /** Applies, in order and once each, the SQL migrations of one module. Index i is version i+1. */
+  migrate(module: string, migrations: readonly string[]): void {
+    const applied = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations WHERE module = ?').get(module) as { v: number | null };
+    const from = applied.v ?? 0;
+    for (let index = from; index < migrations.length; index++) {
+      this.transaction(() => {
+        this.db.exec(migrations[index]);
+        this.db.prepare('INSERT INTO schema_migrations (module, version, applied_at) VALUES (?, ?, ?)')
+          .run(module, index + 1, new Date().toISOString());
+      });
+    }
+  }
+
+  /** Runs fn in one transaction (nested calls join the outer one). fn must be synchronous. */
+  transaction<T>(fn: () => T): T {
+    if (this.#depth > 0) {
+      this.#depth++;
+      try { return fn(); } finally { this.#depth--; }
+    }
+    this.db.exec('BEGIN IMMEDIATE');
+    this.#depth = 1;
+    try {
+      const result = fn();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      try { this.db.exec('ROLLBACK'); } catch { /* the failed statement may have rolled back already */ }
+      throw error;
+    } finally {
+      this.#depth = 0;
+    }
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

@@ -1,0 +1,1 @@
+export { definePlugin, type PluginDefinition, type ContextFor } from './define.ts';
