@@ -1,0 +1,2 @@
+// Capabilities: the only doors out of a sandbox. Each lives in its own folder; this file is the front door.
+export type { Capability, InvocationScope, InvocationBindings } from './capability.ts';

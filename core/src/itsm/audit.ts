@@ -1,0 +1,56 @@
+// The request's Audit Trail: append-only rows of who/what/when, plus the redaction applied before a
+// plugin execution is written (secrets must never reach the trail).
+import type { DatabaseSync } from 'node:sqlite';
+import type { Json } from '@actionhost/sdk';
+import type { AuditEntry, AuditKind } from './schemas.ts';
+import { parseJsonColumn } from './json.ts';
+
+export const REDACTED = '[REDACTED]';
+/** Longest output summary / error message kept on the trail; longer text is cut with a marker. */
+export const OUTPUT_SUMMARY_MAX = 2000;
+
+/** Input keys whose values are secrets whatever they hold (AD `Password`, `token`, `apiKey`, ...). */
+const SECRET_KEY = /pass(word|wd)?$|^pwd$|secret|token|api[-_ ]?key|authorization|unicodepwd/i;
+
+/** Replaces values under secret-looking keys, at any depth. */
+export function redactSecretKeys(value: Json): Json {
+  if (Array.isArray(value)) return value.map(redactSecretKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) =>
+    [key, SECRET_KEY.test(key) && inner !== null && inner !== '' ? REDACTED : redactSecretKeys(inner)]));
+}
+
+/** Replaces every occurrence of any of the secret strings (e.g. from `secretValues(credential)`), at any depth. */
+export function redactSecrets(value: Json, secrets: readonly string[]): Json {
+  const needles = secrets.filter((secret) => secret.length > 0).sort((a, b) => b.length - a.length);
+  if (needles.length === 0) return value;
+  const walk = (inner: Json): Json => {
+    if (typeof inner === 'string') return needles.reduce((text, needle) => text.split(needle).join(REDACTED), inner);
+    if (Array.isArray(inner)) return inner.map(walk);
+    if (inner === null || typeof inner !== 'object') return inner;
+    return Object.fromEntries(Object.entries(inner).map(([key, nested]) => [walk(key) as string, walk(nested)]));
+  };
+  return walk(value);
+}
+
+export function truncate(text: string, max = OUTPUT_SUMMARY_MAX): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
+export function insertAudit(db: DatabaseSync, requestId: number, kind: AuditKind, actor: string, at: string, data: Json): AuditEntry {
+  const result = db.prepare('INSERT INTO itsm_audit (request_id, kind, actor, at, data) VALUES (?, ?, ?, ?, ?)')
+    .run(requestId, kind, actor, at, JSON.stringify(data));
+  return { id: Number(result.lastInsertRowid), requestId, kind, actor, at, data: data as AuditEntry['data'] };
+}
+
+export function selectAudit(db: DatabaseSync, requestId: number): AuditEntry[] {
+  const rows = db.prepare('SELECT * FROM itsm_audit WHERE request_id = ? ORDER BY id').all(requestId) as Record<string, unknown>[];
+  return rows.map((row) => ({
+    id: Number(row.id),
+    requestId: Number(row.request_id),
+    kind: row.kind as AuditKind,
+    actor: String(row.actor),
+    at: String(row.at),
+    data: parseJsonColumn(row.data, {}) as AuditEntry['data'],
+  }));
+}

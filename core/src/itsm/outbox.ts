@@ -1,0 +1,52 @@
+// The transactional outbox: request changes leave an event row in the same transaction, and the workflow
+// engine claims and completes them. A claim is a lease, so events of a crashed engine are picked up again.
+import type { DatabaseSync } from 'node:sqlite';
+import type { FieldChange, OutboxEvent, OutboxEventType } from './schemas.ts';
+import { parseJsonColumn } from './json.ts';
+
+type EventRow = Record<string, unknown>;
+
+export function eventFromRow(row: EventRow): OutboxEvent {
+  return {
+    id: Number(row.id),
+    type: row.type as OutboxEventType,
+    requestId: Number(row.request_id),
+    changes: parseJsonColumn<FieldChange[]>(row.changes, []),
+    actor: String(row.actor),
+    createdAt: String(row.created_at),
+    claimedAt: (row.claimed_at as string | null) ?? null,
+    processedAt: (row.processed_at as string | null) ?? null,
+  };
+}
+
+export function insertEvent(db: DatabaseSync, type: OutboxEventType, requestId: number, changes: FieldChange[], actor: string, now: string): OutboxEvent {
+  const row = db.prepare(`INSERT INTO itsm_events (type, request_id, changes, actor, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *`)
+    .get(type, requestId, JSON.stringify(changes), actor, now) as EventRow;
+  return eventFromRow(row);
+}
+
+/** Unprocessed events, oldest first, that nobody holds a live claim on. */
+export function selectPending(db: DatabaseSync, limit: number, leaseCutoff: string): OutboxEvent[] {
+  return (db.prepare(`SELECT * FROM itsm_events WHERE processed_at IS NULL AND (claimed_at IS NULL OR claimed_at < ?)
+    ORDER BY id LIMIT ?`).all(leaseCutoff, limit) as EventRow[]).map(eventFromRow);
+}
+
+/** Takes the claim if the event is unprocessed and unclaimed (or its claim expired); null otherwise. */
+export function claim(db: DatabaseSync, id: number, now: string, leaseCutoff: string): OutboxEvent | null {
+  const row = db.prepare(`UPDATE itsm_events SET claimed_at = ? WHERE id = ? AND processed_at IS NULL
+    AND (claimed_at IS NULL OR claimed_at < ?) RETURNING *`).get(now, id, leaseCutoff) as EventRow | undefined;
+  return row ? eventFromRow(row) : null;
+}
+
+export function selectEvent(db: DatabaseSync, id: number): OutboxEvent | null {
+  const row = db.prepare('SELECT * FROM itsm_events WHERE id = ?').get(id) as EventRow | undefined;
+  return row ? eventFromRow(row) : null;
+}
+
+export function setProcessed(db: DatabaseSync, id: number, now: string): boolean {
+  return Number(db.prepare('UPDATE itsm_events SET processed_at = COALESCE(processed_at, ?) WHERE id = ?').run(now, id).changes) > 0;
+}
+
+export function release(db: DatabaseSync, id: number): boolean {
+  return Number(db.prepare('UPDATE itsm_events SET claimed_at = NULL WHERE id = ? AND processed_at IS NULL').run(id).changes) > 0;
+}

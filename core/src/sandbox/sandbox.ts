@@ -1,0 +1,323 @@
+// The sandbox as the host sees it: a pool of worker processes running plugins in isolates, and the router
+// that carries each guest call to the capability that serves it. Validation of inputs and outputs happens
+// here, on the host, against the manifest's JSON Schemas.
+import { randomUUID } from 'node:crypto';
+import {
+  ActionhostError, CAPABILITY_METHODS, isActionhostError, pluginId,
+  type CapabilityName, type Json, type LogLevel, type PluginManifest,
+} from '@actionhost/sdk';
+import type { Capability, InvocationBindings, InvocationScope } from '../capabilities/index.ts';
+import { SandboxErrors, errorFromWire } from './errors.ts';
+import { DEFAULT_HOST_LIMITS, limitsFor, type HostLimits } from './limits.ts';
+import type { WireLog, WorkerToHost } from './protocol.ts';
+import { validateAgainst } from './validation.ts';
+import { WorkerHandle } from './worker-handle.ts';
+
+export interface LoadedPlugin { manifest: PluginManifest; code: string; integrity: string }
+
+export interface InvokeRequest {
+  plugin: LoadedPlugin;
+  input: unknown;
+  entry?: 'run' | 'testConnection';
+  bindings?: InvocationBindings;
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+export interface InvocationLog { level: LogLevel; message: string; data?: Json; at: string }
+
+export interface InvokeOutcome {
+  invocationId: string;
+  plugin: string;
+  path: string;
+  output: Json;
+  logs: InvocationLog[];
+  durationMs: number;
+  hostCalls: number;
+}
+
+export interface SandboxOptions {
+  /** Worker processes (default 2). */
+  workers?: number;
+  /** Invocations one worker runs at once (default 8); more wait in a bounded queue. */
+  concurrencyPerWorker?: number;
+  /** Invocations that may wait for a free slot (default 10 000); beyond it AH_SANDBOX_BUSY. */
+  maxQueued?: number;
+  capabilities?: Capability[];
+  limits?: HostLimits;
+}
+
+interface Pending {
+  id: string;
+  request: InvokeRequest;
+  worker: WorkerHandle;
+  scope: InvocationScope;
+  abort: AbortController;
+  hostLogs: InvocationLog[];
+  started: number;
+  backstop: NodeJS.Timeout;
+  settle(result: { ok: true; resultJson: string; logs: WireLog[]; hostCalls: number } | { ok: false; error: ActionhostError }): void;
+}
+
+export class Sandbox {
+  readonly #size: number;
+  readonly #capabilities = new Map<string, Capability>();
+  readonly #limits: HostLimits;
+  #workers: WorkerHandle[] = [];
+  readonly #pending = new Map<string, Pending>();
+  #closed = false;
+  readonly #perWorker: number;
+  readonly #maxQueued: number;
+  #active = 0;
+  readonly #waiting: Array<() => void> = [];
+  restarts = 0;
+
+  constructor(options: SandboxOptions = {}) {
+    this.#size = Math.max(1, options.workers ?? 2);
+    this.#perWorker = Math.max(1, options.concurrencyPerWorker ?? 8);
+    this.#maxQueued = options.maxQueued ?? 10_000;
+    this.#limits = options.limits ?? DEFAULT_HOST_LIMITS;
+    for (const capability of options.capabilities ?? []) this.#capabilities.set(capability.name, capability);
+  }
+
+  /** Starts the worker processes now instead of on first use. */
+  warm(): void {
+    while (this.#workers.length < this.#size) this.#spawn();
+  }
+
+  stats(): { workers: { pid: number | undefined; inFlight: number }[]; restarts: number } {
+    return { workers: this.#workers.map((w) => ({ pid: w.pid, inFlight: w.inFlight.size })), restarts: this.restarts };
+  }
+
+  async invoke(request: InvokeRequest): Promise<InvokeOutcome> {
+    if (this.#closed) throw SandboxErrors.closed('the sandbox is closed');
+    const { manifest, integrity } = request.plugin;
+    const id = randomUUID();
+    const plugin = pluginId(manifest.name, manifest.version);
+    const key = `${plugin}#${integrity}`;
+    const entry = request.entry ?? 'run';
+    if (entry === 'testConnection' && !manifest.testConnection) {
+      throw SandboxErrors.entryMissing(`${plugin} does not offer Test Connection`, { plugin });
+    }
+    validateAgainst(key, manifest, 'input', request.input,
+      (message, details) => SandboxErrors.inputInvalid(message, { ...details, plugin }));
+    await this.#acquire(request.signal, plugin);
+    try {
+      return await this.#run(request, id, plugin, key, entry);
+    } finally {
+      this.#release();
+    }
+  }
+
+  /** Waits for a free slot; the plugin's timeout starts only when it is dispatched. */
+  async #acquire(signal: AbortSignal | undefined, plugin: string): Promise<void> {
+    if (signal?.aborted) throw SandboxErrors.cancelled('the invocation was cancelled before it started', { plugin });
+    if (this.#active < this.#size * this.#perWorker) {
+      this.#active++;
+      return;
+    }
+    if (this.#waiting.length >= this.#maxQueued) {
+      throw new ActionhostError('AH_SANDBOX_BUSY', 'too many plugin invocations are waiting; try again later', 503, { plugin });
+    }
+    await new Promise<void>((resolve, reject) => {
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        const index = this.#waiting.indexOf(wake);
+        if (index >= 0) this.#waiting.splice(index, 1);
+        reject(SandboxErrors.cancelled('the invocation was cancelled while queued', { plugin }));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiting.push(wake);
+    });
+    if (this.#closed) {
+      this.#release();
+      throw SandboxErrors.closed('the sandbox is closed');
+    }
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next) next(); // the slot passes straight to the next waiter
+    else this.#active--;
+  }
+
+  async #run(request: InvokeRequest, id: string, plugin: string, key: string, entry: 'run' | 'testConnection'): Promise<InvokeOutcome> {
+    const { manifest } = request.plugin;
+    const limits = limitsFor(manifest, this.#limits);
+    const worker = this.#pick();
+    const abort = new AbortController();
+    const hostLogs: InvocationLog[] = [];
+    const idempotencyKey = request.idempotencyKey ?? id;
+    const started = Date.now();
+    const scope: InvocationScope = {
+      invocationId: id,
+      idempotencyKey,
+      plugin: { name: manifest.name, version: manifest.version, manifest },
+      signal: abort.signal,
+      deadline: started + limits.timeoutMs,
+      bindings: request.bindings ?? {},
+      log: (level, message, data) => {
+        if (hostLogs.length < limits.maxLogEntries) hostLogs.push({ level, message, ...(data === undefined ? {} : { data }), at: new Date().toISOString() });
+      },
+    };
+    const capabilities: Record<string, readonly string[]> = {};
+    for (const name of Object.keys(CAPABILITY_METHODS) as CapabilityName[]) {
+      if (name === 'log') continue;
+      const capability = this.#capabilities.get(name);
+      if (declares(manifest, name) && (!capability || capability.declaredBy(manifest))) capabilities[name] = CAPABILITY_METHODS[name];
+    }
+
+    const settled = new Promise<{ resultJson: string; logs: WireLog[]; hostCalls: number }>((resolve, reject) => {
+      const onAbort = () => {
+        worker.send({ type: 'cancel', id });
+        pending.settle({ ok: false, error: SandboxErrors.cancelled('the invocation was cancelled', { plugin }) });
+      };
+      const pending: Pending = {
+        id, request, worker, scope, abort, hostLogs, started,
+        // Backstop: the worker enforces the timeout itself; if it cannot (stuck process), kill it.
+        backstop: setTimeout(() => {
+          pending.settle({ ok: false, error: SandboxErrors.timeout(`the plugin did not finish within ${limits.timeoutMs} ms`, { plugin }) });
+          worker.kill();
+        }, limits.timeoutMs + 2_000),
+        settle: (result) => {
+          if (!this.#pending.has(id)) return;
+          this.#pending.delete(id);
+          worker.inFlight.delete(id);
+          clearTimeout(pending.backstop);
+          request.signal?.removeEventListener('abort', onAbort);
+          abort.abort();
+          if (result.ok) resolve(result);
+          else reject(result.error);
+        },
+      };
+      this.#pending.set(id, pending);
+      worker.inFlight.add(id);
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      const withCode = !worker.loaded.has(key);
+      const sent = worker.send({
+        type: 'invoke', id, key, filename: `plugin:${plugin}/${manifest.entry}`,
+        ...(withCode ? { code: request.plugin.code } : {}),
+        entry, inputJson: JSON.stringify(request.input), limits, capabilities,
+        infoJson: JSON.stringify({ id, idempotencyKey, plugin }),
+      });
+      if (withCode) worker.loaded.add(key);
+      if (!sent) pending.settle({ ok: false, error: SandboxErrors.crashed('the sandbox worker is not running', { plugin }) });
+    });
+
+    let done: { resultJson: string; logs: WireLog[]; hostCalls: number };
+    try {
+      done = await settled;
+    } catch (error) {
+      if (isActionhostError(error)) error.details.plugin ??= plugin;
+      throw error;
+    }
+    const result = JSON.parse(done.resultJson) as { path: string; output: Json };
+    if (!manifest.paths.includes(result.path)) {
+      throw SandboxErrors.pathUndeclared(`the plugin returned path "${result.path}", which its manifest does not declare`, { plugin, path: '/path' });
+    }
+    if (entry === 'run') {
+      validateAgainst(key, manifest, 'output', result.output,
+        (message, details) => SandboxErrors.outputInvalid(message, { ...details, plugin }));
+    }
+    return {
+      invocationId: id, plugin, path: result.path, output: result.output,
+      logs: [...hostLogs, ...(done.logs as InvocationLog[])].sort((a, b) => a.at.localeCompare(b.at)),
+      durationMs: Date.now() - started, hostCalls: done.hostCalls,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const pending of [...this.#pending.values()]) pending.settle({ ok: false, error: SandboxErrors.closed('the sandbox is closing') });
+    for (const wake of this.#waiting.splice(0)) wake();
+    await Promise.all(this.#workers.map((worker) => worker.stop()));
+    this.#workers = [];
+    await Promise.all([...this.#capabilities.values()].map((capability) => capability.close?.()));
+  }
+
+  #spawn(): WorkerHandle {
+    const worker = new WorkerHandle({
+      message: (handle, message) => this.#onMessage(handle, message),
+      exit: (handle, reason) => this.#onExit(handle, reason),
+    });
+    this.#workers.push(worker);
+    return worker;
+  }
+
+  #pick(): WorkerHandle {
+    this.#workers = this.#workers.filter((worker) => worker.alive);
+    if (this.#workers.length < this.#size) return this.#spawn();
+    return this.#workers.reduce((best, worker) => (worker.inFlight.size < best.inFlight.size ? worker : best));
+  }
+
+  #onExit(handle: WorkerHandle, reason: { code: number | null; signal: NodeJS.Signals | null; stderr: string }): void {
+    this.#workers = this.#workers.filter((worker) => worker !== handle);
+    if (!this.#closed) this.restarts++;
+    const outOfMemory = /out of memory|heap limit|allocation failed/i.test(reason.stderr);
+    for (const id of handle.inFlight) {
+      const pending = this.#pending.get(id);
+      if (!pending) continue;
+      const plugin = pluginId(pending.scope.plugin.name, pending.scope.plugin.version);
+      const why = `the sandbox worker exited (${reason.signal ?? `code ${reason.code}`})`;
+      pending.settle({
+        ok: false,
+        error: outOfMemory ? SandboxErrors.outOfMemory(`${why}: out of memory`, { plugin }) : SandboxErrors.crashed(why, { plugin }),
+      });
+    }
+  }
+
+  #onMessage(handle: WorkerHandle, message: WorkerToHost): void {
+    if (message.type === 'ready') return;
+    const pending = this.#pending.get(message.id);
+    if (!pending) return;
+    if (message.type === 'done') {
+      if (message.ok) pending.settle({ ok: true, resultJson: message.resultJson, logs: message.logs, hostCalls: message.hostCalls });
+      else pending.settle({ ok: false, error: errorFromWire(message.error, statusOf(message.error.code)) });
+    } else if (message.type === 'need-code') {
+      // The worker lost the code (it restarted under the same handle is impossible, but stay correct).
+      handle.loaded.delete(message.key);
+      pending.settle({ ok: false, error: SandboxErrors.crashed('the sandbox worker lost the plugin code; try again') });
+    } else if (message.type === 'call') {
+      void this.#serveCall(handle, pending, message);
+    }
+  }
+
+  async #serveCall(handle: WorkerHandle, pending: Pending, message: Extract<WorkerToHost, { type: 'call' }>): Promise<void> {
+    let replyJson: string;
+    try {
+      const capability = this.#capabilities.get(message.capability);
+      const manifest = pending.scope.plugin.manifest;
+      if (!declares(manifest, message.capability) || !(CAPABILITY_METHODS as Record<string, readonly string[]>)[message.capability]?.includes(message.method)) {
+        throw SandboxErrors.capabilityDenied(`capability ${message.capability}.${message.method} is not declared by this plugin`);
+      }
+      if (!capability) {
+        throw new ActionhostError('AH_CAPABILITY_UNAVAILABLE', `this host does not offer the ${message.capability} capability`, 503);
+      }
+      const args = JSON.parse(message.argsJson) as Json[];
+      const value = await capability.call(message.method, Array.isArray(args) ? args : [], pending.scope);
+      replyJson = `{"ok":true,"value":${JSON.stringify(value ?? null)}}`;
+    } catch (error) {
+      const wire = isActionhostError(error)
+        ? { code: error.code, message: error.message, details: error.details }
+        : { code: 'AH_CAPABILITY_FAILED', message: `the ${message.capability} capability failed` };
+      replyJson = JSON.stringify({ ok: false, error: wire });
+    }
+    handle.send({ type: 'reply', id: message.id, callId: message.callId, replyJson });
+  }
+}
+
+function declares(manifest: PluginManifest, capability: string): boolean {
+  const declared = (manifest.capabilities as Record<string, unknown>)[capability];
+  if (declared === undefined || declared === false) return false;
+  return !(Array.isArray(declared) && declared.length === 0);
+}
+
+function statusOf(code: string): number {
+  if (code === 'AH_PLUGIN_TIMEOUT') return 504;
+  if (code === 'AH_CAPABILITY_DENIED') return 403;
+  return 502;
+}

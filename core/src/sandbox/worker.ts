@@ -1,0 +1,230 @@
+// A sandbox worker process. It holds isolated-vm isolates (one compiled script per plugin version, reused while
+// healthy) and runs every invocation in a fresh context. It is a separate process because V8 cannot recover
+// from out-of-memory: if this process dies, the host replaces it and only its in-flight invocations fail.
+import ivm from 'isolated-vm';
+import { PRELUDE_SOURCE } from './prelude.ts';
+import type { HostToWorker, WireError, WireLog, WorkerToHost } from './protocol.ts';
+
+type InvokeMessage = Extract<HostToWorker, { type: 'invoke' }>;
+
+interface Source { code: string; filename: string; cachedData?: ivm.ExternalCopy<ArrayBuffer> }
+interface Slot { key: string; memoryMb: number; isolate: ivm.Isolate; prelude: ivm.Script; script: ivm.Script }
+interface Running {
+  slot?: Slot;
+  hostCalls: number;
+  failure?: WireError;
+  ended: boolean;
+  calls: Map<number, (replyJson: string) => void>;
+  onDispose?: () => void;
+}
+
+const MAX_IDLE_PER_KEY = 4;
+const MAX_IDLE_TOTAL = 64;
+const sources = new Map<string, Source>();
+const idle = new Map<string, Slot[]>();
+const running = new Map<string, Running>();
+let idleTotal = 0;
+let callSequence = 0;
+
+function send(message: WorkerToHost): void {
+  process.send?.(message);
+}
+
+function takeSlot(key: string, memoryMb: number, source: Source): Slot {
+  const list = idle.get(key);
+  const index = list?.findIndex((slot) => slot.memoryMb === memoryMb) ?? -1;
+  if (list && index >= 0) {
+    idleTotal--;
+    return list.splice(index, 1)[0];
+  }
+  const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
+  try {
+    const prelude = isolate.compileScriptSync(PRELUDE_SOURCE, { filename: 'actionhost:prelude' });
+    const script = source.cachedData
+      ? isolate.compileScriptSync(source.code, { filename: source.filename, cachedData: source.cachedData })
+      : isolate.compileScriptSync(source.code, { filename: source.filename, produceCachedData: true });
+    const produced = (script as ivm.Script & { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData;
+    if (!source.cachedData && produced) source.cachedData = produced;
+    return { key, memoryMb, isolate, prelude, script };
+  } catch (error) {
+    if (!isolate.isDisposed) isolate.dispose();
+    throw error;
+  }
+}
+
+function releaseSlot(slot: Slot, healthy: boolean): void {
+  if (slot.isolate.isDisposed) return;
+  const list = idle.get(slot.key) ?? [];
+  if (!healthy || list.length >= MAX_IDLE_PER_KEY) {
+    slot.isolate.dispose();
+    return;
+  }
+  if (idleTotal >= MAX_IDLE_TOTAL) evictOldest();
+  list.push(slot);
+  idle.set(slot.key, list);
+  idleTotal++;
+}
+
+function evictOldest(): void {
+  for (const [key, list] of idle) {
+    const slot = list.shift();
+    if (list.length === 0) idle.delete(key);
+    if (slot) {
+      idleTotal--;
+      slot.isolate.dispose();
+      return;
+    }
+  }
+}
+
+/** Maps what isolated-vm threw to a stable code. The sync part of a run is bounded by isolated-vm's own
+ * `timeout`; async work after an await is bounded by the wall-clock timer that disposes the isolate. */
+function classify(error: unknown, state: Running, timedOut: boolean, timeoutMs: number): WireError {
+  if (state.failure) return state.failure;
+  const message = error instanceof Error ? error.message : String(error);
+  if (timedOut || /timed out/i.test(message)) {
+    return { code: 'AH_PLUGIN_TIMEOUT', message: `the plugin did not finish within ${timeoutMs} ms` };
+  }
+  if (/memory limit/i.test(message) || state.slot?.isolate.isDisposed) {
+    return { code: 'AH_PLUGIN_OUT_OF_MEMORY', message: 'the plugin exceeded its memory limit' };
+  }
+  return { code: 'AH_PLUGIN_THREW', message: message.slice(0, 2000) };
+}
+
+async function invoke(message: InvokeMessage): Promise<void> {
+  if (message.code !== undefined) sources.set(message.key, { code: message.code, filename: message.filename });
+  const source = sources.get(message.key);
+  if (!source) {
+    send({ type: 'need-code', id: message.id, key: message.key });
+    return;
+  }
+  const state: Running = { hostCalls: 0, ended: false, calls: new Map() };
+  running.set(message.id, state);
+  const { limits } = message;
+  const started = Date.now();
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  let context: ivm.Context | undefined;
+  let bridge: ivm.Reference | undefined;
+  let entry: ivm.Reference | undefined;
+  let poll: ivm.Reference | undefined;
+  let done: ivm.Reference | undefined;
+  // Settles (as a rejection) when the wall-clock timer or a cancel disposes the isolate mid-await.
+  let onDisposed!: (error: Error) => void;
+  const disposed = new Promise<never>((_, reject) => { onDisposed = reject; });
+  disposed.catch(() => undefined);
+  let cpuBefore = 0n;
+  const finish = (result: { ok: true; resultJson: string; logs: WireLog[] } | { ok: false; error: WireError; logs: WireLog[] }) => {
+    const cpuMs = state.slot && !state.slot.isolate.isDisposed ? Number(state.slot.isolate.cpuTime - cpuBefore) / 1e6 : 0;
+    send({ type: 'done', id: message.id, hostCalls: state.hostCalls, cpuMs, ...result } as WorkerToHost);
+  };
+  try {
+    try {
+      state.slot = takeSlot(message.key, limits.memoryMb, source);
+    } catch (error) {
+      finish({ ok: false, error: { code: 'AH_PLUGIN_INVALID', message: `the plugin script does not compile: ${(error as Error).message}` }, logs: [] });
+      return;
+    }
+    const slot = state.slot;
+    cpuBefore = slot.isolate.cpuTime;
+    timer = setTimeout(() => {
+      timedOut = true;
+      if (!slot.isolate.isDisposed) slot.isolate.dispose();
+      onDisposed(new Error('timed out'));
+    }, limits.timeoutMs);
+    state.onDispose = () => onDisposed(new Error(state.failure?.message ?? 'disposed'));
+    const remaining = () => Math.max(1, limits.timeoutMs - (Date.now() - started));
+
+    context = slot.isolate.createContextSync();
+    bridge = new ivm.Reference((capability: string, method: string, argsJson: string) =>
+      hostCall(message, state, capability, method, argsJson));
+    context.global.setSync('__ah_bridge', bridge);
+    context.global.setSync('__ah_caps', JSON.stringify(message.capabilities));
+    slot.prelude.runSync(context, { timeout: remaining() });
+    entry = context.global.getSync('__ah_invoke', { reference: true }) as ivm.Reference;
+    poll = context.global.getSync('__ah_poll', { reference: true }) as ivm.Reference;
+    slot.script.runSync(context, { timeout: remaining() });
+    let finished!: (envelope: string) => void;
+    const later = new Promise<string>((resolve) => { finished = resolve; });
+    done = new ivm.Reference((envelope: string) => finished(envelope));
+    entry.applySync(undefined,
+      [message.entry, message.inputJson, message.infoJson, limits.maxOutputBytes, limits.maxLogEntries, done],
+      { timeout: remaining() });
+    // Fast path: a plugin that made no host call has finished within that one turn of the isolate.
+    const now = poll.applySync(undefined, [], { timeout: remaining() }) as unknown;
+    const envelope = typeof now === 'string' ? now : await Promise.race([later, disposed]);
+    if (state.failure) throw new Error(state.failure.message);
+    if (typeof envelope !== 'string') throw new Error('the prelude returned no envelope');
+    if (envelope.length > limits.maxOutputBytes + limits.maxLogEntries * 12_000) {
+      finish({ ok: false, error: { code: 'AH_OUTPUT_TOO_LARGE', message: 'the plugin output is over the size limit' }, logs: [] });
+      return;
+    }
+    // The envelope is guest-made JSON; parse only its frame here, the host validates the rest.
+    const parsed = JSON.parse(envelope) as { ok: boolean; result?: unknown; error?: WireError; logs: WireLog[] };
+    if (parsed.ok) finish({ ok: true, resultJson: JSON.stringify(parsed.result), logs: parsed.logs });
+    else finish({ ok: false, error: parsed.error ?? { code: 'AH_PLUGIN_THREW', message: 'unknown failure' }, logs: parsed.logs });
+  } catch (error) {
+    finish({ ok: false, error: classify(error, state, timedOut, limits.timeoutMs), logs: [] });
+  } finally {
+    clearTimeout(timer);
+    state.ended = true;
+    state.calls.clear();
+    running.delete(message.id);
+    // Release every Reference into the context: a forgotten one keeps the whole context alive in the isolate.
+    for (const reference of [entry, poll, done, bridge]) {
+      try { reference?.release(); } catch { /* disposed with its isolate */ }
+    }
+    try { context?.release(); } catch { /* disposed with its isolate */ }
+    if (state.slot) releaseSlot(state.slot, !timedOut && !state.failure && !state.slot.isolate.isDisposed);
+  }
+}
+
+function hostCall(message: InvokeMessage, state: Running, capability: string, method: string, argsJson: string): Promise<string> | string {
+  const deny = (code: string, text: string) => JSON.stringify({ ok: false, error: { code, message: text } });
+  if (state.ended) return deny('AH_INVOCATION_ENDED', 'the invocation has ended');
+  const methods = message.capabilities[capability];
+  if (typeof capability !== 'string' || typeof method !== 'string' || !methods || !methods.includes(method)) {
+    return deny('AH_CAPABILITY_DENIED', `capability ${String(capability)}.${String(method)} is not declared by this plugin`);
+  }
+  if (typeof argsJson !== 'string') return deny('AH_CAPABILITY_DENIED', 'arguments must be JSON');
+  state.hostCalls++;
+  if (state.hostCalls > message.limits.maxHostCalls) {
+    state.failure = { code: 'AH_HOST_CALL_LIMIT', message: `the plugin made more than ${message.limits.maxHostCalls} host calls` };
+    if (state.slot && !state.slot.isolate.isDisposed) state.slot.isolate.dispose();
+    state.onDispose?.();
+    return deny(state.failure.code, state.failure.message);
+  }
+  const callId = ++callSequence;
+  return new Promise<string>((resolve) => {
+    state.calls.set(callId, resolve);
+    send({ type: 'call', id: message.id, callId, capability, method, argsJson });
+  });
+}
+
+process.on('message', (message: HostToWorker) => {
+  switch (message.type) {
+    case 'invoke':
+      void invoke(message);
+      break;
+    case 'reply': {
+      const state = running.get(message.id);
+      const resolve = state?.calls.get(message.callId);
+      if (resolve) {
+        state!.calls.delete(message.callId);
+        resolve(message.replyJson);
+      }
+      break;
+    }
+    case 'cancel': {
+      const state = running.get(message.id);
+      if (state?.slot && !state.slot.isolate.isDisposed) {
+        state.failure = { code: 'AH_INVOCATION_CANCELLED', message: 'the invocation was cancelled' };
+        state.slot.isolate.dispose();
+        state.onDispose?.();
+      }
+      break;
+    }
+  }
+});
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready', pid: process.pid });
