@@ -1,0 +1,1 @@
+export { HostConfig, loadConfig, type ConfigFlags } from './config.ts';
