@@ -1,4 +1,7 @@
-// @actionhost/core: the host. Front door for the other packages and the CLI.
+// @actionhost/core: the host. Front door for the other packages, the CLI and tests.
 export * from './sandbox/index.ts';
-export type { Capability, InvocationScope, InvocationBindings } from './capabilities/index.ts';
-export { Store } from './store/index.ts';
+export * from './capabilities/index.ts';
+export { Store, StoreErrors } from './store/index.ts';
+export { loadConfig, HostConfig } from './config/index.ts';
+export * from './itsm/index.ts';
+export * from './credentials/index.ts';

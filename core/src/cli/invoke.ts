@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { ActionhostError } from '@actionhost/sdk';
 import { loadConfig, type ConfigFlags } from '../config/index.ts';
-import { openRuntime } from './runtime.ts';
+import { openRuntime } from '../host/index.ts';
 import { parsePluginRef } from './spec.ts';
 import { printJson, UsageError } from './output.ts';
 

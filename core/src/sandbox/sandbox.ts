@@ -99,11 +99,12 @@ export class Sandbox {
     if (entry === 'testConnection' && !manifest.testConnection) {
       throw SandboxErrors.entryMissing(`${plugin} does not offer Test Connection`, { plugin });
     }
-    validateAgainst(key, manifest, 'input', request.input,
+    const input = structuredCopy(request.input, plugin);
+    validateAgainst(key, manifest, 'input', input,
       (message, details) => SandboxErrors.inputInvalid(message, { ...details, plugin }));
     await this.#acquire(request.signal, plugin);
     try {
-      return await this.#run(request, id, plugin, key, entry);
+      return await this.#run(request, input, id, plugin, key, entry);
     } finally {
       this.#release();
     }
@@ -144,7 +145,7 @@ export class Sandbox {
     else this.#active--;
   }
 
-  async #run(request: InvokeRequest, id: string, plugin: string, key: string, entry: 'run' | 'testConnection'): Promise<InvokeOutcome> {
+  async #run(request: InvokeRequest, input: unknown, id: string, plugin: string, key: string, entry: 'run' | 'testConnection'): Promise<InvokeOutcome> {
     const { manifest } = request.plugin;
     const limits = limitsFor(manifest, this.#limits);
     const worker = this.#pick();
@@ -200,7 +201,7 @@ export class Sandbox {
       const sent = worker.send({
         type: 'invoke', id, key, filename: `plugin:${plugin}/${manifest.entry}`,
         ...(withCode ? { code: request.plugin.code } : {}),
-        entry, inputJson: JSON.stringify(request.input), limits, capabilities,
+        entry, inputJson: JSON.stringify(input), limits, capabilities,
         infoJson: JSON.stringify({ id, idempotencyKey, plugin }),
       });
       if (withCode) worker.loaded.add(key);
@@ -307,6 +308,16 @@ export class Sandbox {
       replyJson = JSON.stringify({ ok: false, error: wire });
     }
     handle.send({ type: 'reply', id: message.id, callId: message.callId, replyJson });
+  }
+}
+
+/** A JSON copy the sandbox owns (defaults get filled into it); anything that is not JSON data is bad input. */
+function structuredCopy(value: unknown, plugin: string): unknown {
+  try {
+    const text = JSON.stringify(value ?? null);
+    return JSON.parse(text);
+  } catch (error) {
+    throw SandboxErrors.inputInvalid(`the input is not JSON data: ${(error as Error).message}`, { plugin, path: '/input' });
   }
 }
 

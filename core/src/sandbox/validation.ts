@@ -3,7 +3,10 @@
 import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
 import type { ActionhostError } from '@actionhost/sdk';
 
-const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false });
+// Inputs get the schema's defaults filled in (zod `.default()` becomes JSON Schema `default`), so `run`
+// receives what its types promise; outputs are only checked.
+const inputAjv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false, useDefaults: true });
+const outputAjv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
 const cache = new Map<string, { input: ValidateFunction; output: ValidateFunction }>();
 
 export interface SchemaPair { input: Record<string, unknown>; output: Record<string, unknown> }
@@ -11,11 +14,28 @@ export interface SchemaPair { input: Record<string, unknown>; output: Record<str
 function compiled(key: string, schemas: SchemaPair) {
   let entry = cache.get(key);
   if (!entry) {
-    entry = { input: ajv.compile(schemas.input), output: ajv.compile(schemas.output) };
+    entry = { input: inputAjv.compile(schemas.input), output: outputAjv.compile(schemas.output) };
     if (cache.size > 500) cache.delete(cache.keys().next().value!);
     cache.set(key, entry);
   }
   return entry;
+}
+
+/** With `oneOf` (e.g. one branch per Credential Type), the useful error is in the branch whose
+ * discriminating `const`/`enum` matched, not in the first branch ajv happened to try. */
+function mostRelevant(errors: ErrorObject[]): ErrorObject {
+  const branch = /\/(?:oneOf|anyOf)\/(\d+)\//;
+  const byBranch = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    const match = branch.exec(error.schemaPath);
+    if (!match) continue;
+    const key = error.schemaPath.slice(0, match.index + match[0].length);
+    byBranch.set(key, [...(byBranch.get(key) ?? []), error]);
+  }
+  for (const group of byBranch.values()) {
+    if (!group.some((error) => error.keyword === 'const' || error.keyword === 'enum')) return group[0];
+  }
+  return errors.find((error) => error.keyword !== 'oneOf' && error.keyword !== 'anyOf') ?? errors[0];
 }
 
 function describe(error: ErrorObject): string {
@@ -31,13 +51,14 @@ function pathOf(error: ErrorObject): string {
   return error.instancePath || '/';
 }
 
-/** Throws `make(message, details)` when `value` does not match; returns nothing otherwise. */
+/** Throws `make(message, details)` when `value` does not match. Input validation fills in defaults, so pass
+ * a copy you own. */
 export function validateAgainst(
   key: string, schemas: SchemaPair, which: 'input' | 'output', value: unknown,
   make: (message: string, details: Record<string, unknown>) => ActionhostError,
 ): void {
   const validate = compiled(key, schemas)[which];
   if (validate(value)) return;
-  const first = validate.errors![0];
+  const first = mostRelevant(validate.errors!);
   throw make(`${which} ${describe(first)}`, { path: `/${which}${pathOf(first) === '/' ? '' : pathOf(first)}`, keyword: first.keyword });
 }

@@ -1,0 +1,78 @@
+// The composition root: opens the data folder and wires the real pieces together — SQLite store, plugin
+// registry, credentials, service-desk records, capabilities, sandbox, workflows. The CLI and end-to-end tests
+// use it; nothing else constructs these services.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PluginStore } from '@actionhost/registry';
+import type { HostConfig } from '../config/index.ts';
+import { Store } from '../store/index.ts';
+import { CredentialStore, loadMasterKey } from '../credentials/index.ts';
+import { ItsmService } from '../itsm/index.ts';
+import { ApplicationService } from '../applications/index.ts';
+import { createHttpCapability, createItsmCapability, createLdapCapability } from '../capabilities/index.ts';
+import { Sandbox } from '../sandbox/index.ts';
+import { WorkflowEngine, WorkflowRepository, WorkflowService, createSandboxRunner, type PluginRunner } from '../workflow/index.ts';
+
+export interface Runtime {
+  config: HostConfig;
+  store: Store;
+  plugins: PluginStore;
+  credentials: CredentialStore;
+  itsm: ItsmService;
+  applications: ApplicationService;
+  sandbox: Sandbox;
+  runner: PluginRunner;
+  workflows: WorkflowService;
+  engine: WorkflowEngine;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Overrides config.workers (e.g. 1 for a one-off `actionhost invoke`). */
+  workers?: number;
+  onEngineError?: (error: unknown, context: { eventId?: number; executionId?: string }) => void;
+}
+
+export async function openRuntime(config: HostConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = Store.open(join(config.dataDir, 'actionhost.db'));
+  const opened: Array<() => unknown> = [() => store.close()];
+  try {
+    const plugins = PluginStore.open(config.dataDir);
+    opened.push(() => plugins.close());
+    const masterKey = await loadMasterKey({ env: process.env.ACTIONHOST_MASTER_KEY, dataDir: config.dataDir });
+    const credentials = new CredentialStore({ store, masterKey });
+    const itsm = new ItsmService({ store });
+    const applications = new ApplicationService({ store, credentials });
+    const sandbox = new Sandbox({
+      workers: options.workers ?? config.workers,
+      capabilities: [
+        createHttpCapability({ egress: { allowPrivate: config.allowPrivate }, credentials }),
+        createItsmCapability({ itsm }),
+        createLdapCapability({ applications }),
+      ],
+    });
+    opened.push(() => sandbox.close());
+    const runner = createSandboxRunner({ sandbox, plugins });
+    const catalog = {
+      resolve: (name: string, range: string) => plugins.resolve(name, range),
+      pin: (name: string, version: string, owner: string) => plugins.pin(name, version, owner),
+      unpin: (owner: string) => plugins.unpin(owner),
+    };
+    const workflows = new WorkflowService({ store, catalog, runner, appIntegrations: applications, secrets: credentials });
+    const engine = new WorkflowEngine({
+      repository: new WorkflowRepository(store), requests: itsm, runner, audit: itsm, secrets: credentials,
+      ...(options.onEngineError ? { onError: options.onEngineError } : {}),
+    });
+    return {
+      config, store, plugins, credentials, itsm, applications, sandbox, runner, workflows, engine,
+      async close() {
+        await engine.stop();
+        for (const close of opened.reverse()) await close();
+      },
+    };
+  } catch (error) {
+    for (const close of opened.reverse()) await close();
+    throw error;
+  }
+}
