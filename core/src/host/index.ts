@@ -1,4 +1,4 @@
 // The composition root: everything a running host is made of, wired once.
 export { openRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
-export { installFirstPartyPlugins, seedExampleWorkflows, SEED_WORKFLOWS, FIRST_PARTY_PLUGINS_DIR } from './seed.ts';
+export { installFirstPartyPlugins, seedExampleWorkflows, FIRST_PARTY_PLUGINS_DIR } from './seed.ts';
 export { startHost, type RunningHost } from './server.ts';

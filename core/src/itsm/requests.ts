@@ -3,7 +3,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Json } from '@actionhost/sdk';
 import type { z } from 'zod';
 import type { FieldChange, Request, RequestCreate, RequestKind, RequestPatch, CustomFields, Requester } from './schemas.ts';
-import { canonicalJson, parseJsonColumn, sameJson } from './json.ts';
+import { parseJsonColumn, sameJson } from './json.ts';
 
 const DISPLAY_PREFIX: Record<RequestKind, string> = { incident: 'INC', 'service-request': 'SR' };
 
@@ -83,7 +83,7 @@ export function writeRequest(db: DatabaseSync, request: Request, now: string): R
     requester = ?, template = ?, custom_fields = ?, updated_at = ? WHERE internal_id = ?`).run(
     request.subject, request.description, request.category, request.department, request.status, request.priority,
     request.requester === null ? null : JSON.stringify(request.requester), request.template,
-    canonicalJson(request.customFields), now, request.internalId);
+    JSON.stringify(request.customFields), now, request.internalId);
   return selectRequest(db, request.internalId)!;
 }
 

@@ -220,7 +220,8 @@ export class ItsmService {
 
   /**
    * Called after an event's transaction committed, so the engine need not poll for fresh changes. Polling
-   * `pendingEvents` stays the source of truth (a listener may miss events written by another process).
+   * `pendingEvents` stays the source of truth: a listener misses events written by another process or inside
+   * a caller's own transaction.
    */
   onEvent(listener: OutboxListener): () => void {
     this.#listeners.add(listener);
@@ -232,6 +233,8 @@ export class ItsmService {
   }
 
   #notify(event: OutboxEvent): void {
+    // Inside a caller's transaction the event is not committed yet (and may never be): polling will find it.
+    if (this.#db.isTransaction) return;
     for (const listener of this.#listeners) {
       try { listener(event); } catch { /* a listener's failure must not undo a committed change */ }
     }

@@ -63,28 +63,28 @@ export type ConditionNode = z.infer<typeof ConditionNode>;
 /** "name@range", e.g. "@actionhost/ci-linking@^1.0.0"; a scoped name keeps its leading "@". */
 export const PluginSpec = z.string().min(3).max(300).regex(/^(?:@[^@/\s]+\/)?[^@\s]+@[^@]+$/, 'must be "name@range"');
 
-const actionBase = {
+export const ActionNode = z.object({
   id: NodeId,
   kind: z.literal('action'),
   title: z.string().min(1).max(200),
   description: z.string().max(2000).optional(),
+  /** Execute Plugin / Run Webhook: the plugin by name and semver range. */
+  uses: PluginSpec.optional(),
+  /** Execute App Integration: resolved at publish to an application, a plugin and default mappings. */
+  appIntegration: z.string().min(1).max(200).optional(),
   /** Select Source Node: whose data `#field#` placeholders read. */
   source: NodeId.default(TRIGGER_NODE_ID),
   /** Input Mappings: plugin input key → value (placeholders allowed in any string, at any depth). */
   inputs: z.record(z.string().min(1).max(200), JsonValue).default({}),
   /** One edge per output path of the plugin (success, failure, ...). */
   next: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), NodeId).default({}),
-};
-
-export const ActionNode = z.union([
-  /** Execute Plugin / Run Webhook. */
-  z.object({ ...actionBase, uses: PluginSpec }).strict(),
-  /** Execute App Integration: resolved at publish to an application, a plugin and default mappings. */
-  z.object({ ...actionBase, appIntegration: z.string().min(1).max(200) }).strict(),
-]);
+}).strict().refine((node) => (node.uses === undefined) !== (node.appIntegration === undefined), {
+  message: 'an action node runs either a plugin ("uses") or an App Integration ("appIntegration"): give exactly one',
+  path: ['uses'],
+});
 export type ActionNode = z.infer<typeof ActionNode>;
 
-export const WorkflowNode = z.union([ConditionNode, ActionNode]);
+export const WorkflowNode = z.discriminatedUnion('kind', [ConditionNode, ActionNode]);
 export type WorkflowNode = z.infer<typeof WorkflowNode>;
 
 export const WorkflowDefinition = z.object({
@@ -103,9 +103,11 @@ export function isAction(node: WorkflowNode): node is ActionNode {
   return node.kind === 'action';
 }
 
+/** The node(s) after the trigger: `start`, or when it is absent every node no edge leads to. */
 export function startNodes(definition: WorkflowDefinition): string[] {
-  if (definition.start === undefined) return [];
-  return Array.isArray(definition.start) ? definition.start : [definition.start];
+  if (definition.start !== undefined) return Array.isArray(definition.start) ? definition.start : [definition.start];
+  const targets = new Set(definition.nodes.flatMap((node) => edgesOf(node).map((edge) => edge.to)));
+  return definition.nodes.map((node) => node.id).filter((id) => !targets.has(id));
 }
 
 /** The node ids a node leads to, with the edge label (path) each is taken on. */

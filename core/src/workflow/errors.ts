@@ -31,6 +31,8 @@ export const WorkflowErrors = {
   nodeNotFound: fail('AH_NODE_NOT_FOUND', 404),
   nodeNotAction: fail('AH_NODE_NOT_ACTION', 400),
   executionNotFound: fail('AH_EXECUTION_NOT_FOUND', 404),
+  executionNotFinished: fail('AH_EXECUTION_NOT_FINISHED', 409),
+  executionNotRunning: fail('AH_EXECUTION_NOT_RUNNING', 409),
   testConnectionUnsupported: fail('AH_TEST_CONNECTION_UNSUPPORTED', 400),
   /** The engine caught something that is not an ActionhostError (a bug, or a port misbehaving). */
   internal: fail('AH_INTERNAL', 500),

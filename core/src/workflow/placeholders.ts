@@ -89,10 +89,15 @@ export function renderValue(value: Json, resolve: (ref: Reference, path: string)
   if (Array.isArray(value)) return value.map((item, index) => renderValue(item, resolve, `${path}/${index}`));
   if (value !== null && typeof value === 'object') {
     const built: Record<string, Json> = {};
-    for (const [key, item] of Object.entries(value)) built[key] = renderValue(item, resolve, `${path}/${pointerEscape(key)}`);
+    for (const [key, item] of Object.entries(value)) defineKey(built, key, renderValue(item, resolve, `${path}/${pointerEscape(key)}`));
     return built;
   }
   return value;
+}
+
+/** Plain assignment of "__proto__" would set the prototype instead of a key: define it as data. */
+export function defineKey(target: Record<string, Json>, key: string, value: Json): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function stringify(value: Json | undefined): string {

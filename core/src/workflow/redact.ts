@@ -1,6 +1,8 @@
 // Scrubs secrets from what executions and the audit trail keep: inputs whose schema property is writeOnly, keys
 // that name a secret, and any known credential secret value wherever it shows up (an echoing server, an error).
 import type { Json } from '@actionhost/sdk';
+import { propertySchemas } from './json-schema.ts';
+import { defineKey } from './placeholders.ts';
 
 export const REDACTED = '[REDACTED]';
 const SECRET_KEY = /pass(word|wd|phrase)?$|^pwd$|secret|token|api[-_ ]?key|authorization|private[-_ ]?key|unicodePwd/i;
@@ -20,11 +22,12 @@ function redactBySchema(value: Json, schema: unknown): Json {
   if (value === null || typeof value !== 'object') return value;
   const s = (typeof schema === 'object' && schema !== null ? schema : {}) as Record<string, unknown>;
   if (Array.isArray(value)) return value.map((item) => redactBySchema(item, s.items));
-  const properties = (s.properties ?? {}) as Record<string, Record<string, unknown> | undefined>;
   const result: Record<string, Json> = {};
   for (const [key, item] of Object.entries(value)) {
-    const property = properties[key];
-    result[key] = property?.writeOnly === true || isSecretKey(key) ? REDACTED : redactBySchema(item, property);
+    // writeOnly in any branch (e.g. run-webhook's Basic Auth branch) marks the key secret.
+    const candidates = propertySchemas(s, key) as (Record<string, unknown> | undefined)[];
+    const secret = isSecretKey(key) || candidates.some((candidate) => candidate?.writeOnly === true);
+    defineKey(result, key, secret ? REDACTED : redactBySchema(item, candidates[0]));
   }
   return result;
 }
@@ -49,7 +52,7 @@ function scrub(value: Json | undefined, secrets: string[]): Json | undefined {
   if (Array.isArray(value)) return value.map((item) => scrub(item, secrets) as Json);
   if (value !== null && typeof value === 'object') {
     const result: Record<string, Json> = {};
-    for (const [key, item] of Object.entries(value)) result[scrub(key, secrets) as string] = scrub(item, secrets) as Json;
+    for (const [key, item] of Object.entries(value)) defineKey(result, scrub(key, secrets) as string, scrub(item, secrets) as Json);
     return result;
   }
   return value;

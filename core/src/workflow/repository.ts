@@ -4,6 +4,13 @@ import { randomUUID } from 'node:crypto';
 import type { Json } from '@actionhost/sdk';
 import type { Store } from '../store/index.ts';
 import type { WorkflowDefinition } from './definition.ts';
+import type {
+  ErrorSummary, Execution, ExecutionStatus, ExecutionSummary, ExecutionTrigger, PinnedAction, PublishedWorkflow, Step, StepLog, WorkflowRecord,
+} from './records.ts';
+
+export type {
+  ErrorSummary, Execution, ExecutionStatus, ExecutionSummary, ExecutionTrigger, PinnedAction, PublishedWorkflow, Step, StepLog, WorkflowRecord,
+};
 
 const MIGRATIONS = [
   `CREATE TABLE workflows (
@@ -14,82 +21,15 @@ const MIGRATIONS = [
      actions TEXT NOT NULL, trigger_event TEXT NOT NULL, published_at TEXT NOT NULL, PRIMARY KEY (workflow_id, version));
    CREATE TABLE workflow_executions (
      id TEXT PRIMARY KEY, workflow_id TEXT NOT NULL, workflow_version INTEGER NOT NULL, request_id INTEGER,
-     event_id TEXT, status TEXT NOT NULL, error TEXT, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT,
-     UNIQUE (workflow_id, event_id));
+     event_id TEXT, trigger TEXT NOT NULL, retry_of TEXT, status TEXT NOT NULL, error TEXT, created_at TEXT NOT NULL,
+     started_at TEXT, finished_at TEXT, UNIQUE (workflow_id, event_id));
    CREATE INDEX workflow_executions_request ON workflow_executions(request_id);
    CREATE TABLE workflow_steps (
      execution_id TEXT NOT NULL REFERENCES workflow_executions(id), seq INTEGER NOT NULL, node_id TEXT NOT NULL,
-     kind TEXT NOT NULL, title TEXT, plugin TEXT, integrity TEXT, inputs TEXT, path TEXT, output TEXT, error TEXT,
+     kind TEXT NOT NULL, title TEXT, plugin TEXT, integrity TEXT, inputs TEXT, path TEXT, output TEXT, error TEXT, logs TEXT,
      status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, duration_ms INTEGER,
      PRIMARY KEY (execution_id, seq));`,
 ];
-
-export interface PinnedAction {
-  name: string;
-  version: string;
-  integrity: string;
-  /** App Integrations run against an application (the LDAP directory...). */
-  applicationId?: string;
-  /** The node's Input Mappings merged over the App Integration's defaults. */
-  inputs: Record<string, Json>;
-  /** The pinned version's input schema, kept for redaction (writeOnly) at run time. */
-  inputSchema: Record<string, unknown>;
-  paths: string[];
-}
-
-export interface WorkflowRecord {
-  id: string;
-  name: string;
-  definition: WorkflowDefinition;
-  /** Counts saves of the draft. */
-  revision: number;
-  publishedVersion: number | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface PublishedWorkflow {
-  workflowId: string;
-  version: number;
-  definition: WorkflowDefinition;
-  actions: Record<string, PinnedAction>;
-  publishedAt: string;
-}
-
-export type ExecutionStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-export interface ErrorSummary { code: string; message: string }
-
-export interface Step {
-  seq: number;
-  nodeId: string;
-  kind: 'condition' | 'action';
-  title: string | null;
-  /** name@version */
-  plugin: string | null;
-  integrity: string | null;
-  inputs: Json | null;
-  path: string | null;
-  output: Json | null;
-  error: ErrorSummary | null;
-  status: 'running' | 'succeeded' | 'failed';
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-}
-
-export interface Execution {
-  id: string;
-  workflowId: string;
-  workflowVersion: number;
-  requestId: number | null;
-  eventId: string | null;
-  status: ExecutionStatus;
-  error: ErrorSummary | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  steps: Step[];
-}
 
 type Row = Record<string, unknown>;
 const json = <T>(text: unknown): T => (text === null || text === undefined ? null : JSON.parse(String(text))) as T;
@@ -157,11 +97,13 @@ export class WorkflowRepository {
   }
 
   /** Creates a queued execution; null when this workflow already has one for this event (a replayed event). */
-  createExecution(input: { workflowId: string; workflowVersion: number; requestId: number | null; eventId: string | null }): string | null {
+  createExecution(input: {
+    workflowId: string; workflowVersion: number; requestId: number | null; eventId: string | null; trigger: ExecutionTrigger; retryOf?: string;
+  }): string | null {
     const id = `ex_${randomUUID()}`;
     const result = this.store.db.prepare(
-      "INSERT OR IGNORE INTO workflow_executions (id, workflow_id, workflow_version, request_id, event_id, status, created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?)",
-    ).run(id, input.workflowId, input.workflowVersion, input.requestId, input.eventId, this.#at());
+      "INSERT OR IGNORE INTO workflow_executions (id, workflow_id, workflow_version, request_id, event_id, trigger, retry_of, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)",
+    ).run(id, input.workflowId, input.workflowVersion, input.requestId, input.eventId, JSON.stringify(input.trigger), input.retryOf ?? null, this.#at());
     return result.changes === 0 ? null : id;
   }
 
@@ -174,6 +116,17 @@ export class WorkflowRepository {
       .run(status, error ? JSON.stringify(error) : null, this.#at(), id);
   }
 
+  /** Closes executions a previous process left queued or running (it died mid-run); returns how many. */
+  failInterrupted(): number {
+    const error = JSON.stringify({ code: 'AH_EXECUTION_INTERRUPTED', message: 'the host stopped while this execution was running' });
+    const at = this.#at();
+    return this.store.transaction(() => {
+      this.store.db.prepare("UPDATE workflow_steps SET status = 'failed', error = ?, finished_at = ? WHERE status = 'running'").run(error, at);
+      return Number(this.store.db.prepare("UPDATE workflow_executions SET status = 'failed', error = ?, finished_at = ? WHERE status IN ('queued', 'running')")
+        .run(error, at).changes);
+    });
+  }
+
   startStep(executionId: string, step: Pick<Step, 'nodeId' | 'kind' | 'title' | 'plugin' | 'integrity' | 'inputs'>): number {
     const next = this.store.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM workflow_steps WHERE execution_id = ?').get(executionId) as { seq: number };
     this.store.db.prepare(
@@ -183,12 +136,12 @@ export class WorkflowRepository {
     return next.seq;
   }
 
-  finishStep(executionId: string, seq: number, result: { status: 'succeeded' | 'failed'; path: string | null; output: Json | null; error: ErrorSummary | null; durationMs: number; inputs?: Json }): void {
+  finishStep(executionId: string, seq: number, result: { status: 'succeeded' | 'failed'; path: string | null; output: Json | null; error: ErrorSummary | null; durationMs: number; logs?: StepLog[] }): void {
     this.store.db.prepare(
-      'UPDATE workflow_steps SET status = ?, path = ?, output = ?, error = ?, duration_ms = ?, finished_at = ?, inputs = COALESCE(?, inputs) WHERE execution_id = ? AND seq = ?',
+      'UPDATE workflow_steps SET status = ?, path = ?, output = ?, error = ?, duration_ms = ?, finished_at = ?, logs = ? WHERE execution_id = ? AND seq = ?',
     ).run(result.status, result.path, result.output === null ? null : JSON.stringify(result.output),
       result.error ? JSON.stringify(result.error) : null, Math.round(result.durationMs), this.#at(),
-      result.inputs === undefined ? null : JSON.stringify(result.inputs), executionId, seq);
+      result.logs?.length ? JSON.stringify(result.logs) : null, executionId, seq);
   }
 
   getExecution(id: string): Execution | null {
@@ -198,7 +151,7 @@ export class WorkflowRepository {
     return { ...toExecution(row), steps };
   }
 
-  listExecutions(filter: { requestId?: number; workflowId?: string; limit?: number }): Omit<Execution, 'steps'>[] {
+  listExecutions(filter: { requestId?: number; workflowId?: string; limit?: number }): ExecutionSummary[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (filter.requestId !== undefined) { where.push('request_id = ?'); args.push(filter.requestId); }
@@ -223,11 +176,12 @@ function toPublished(row: Row): PublishedWorkflow {
   };
 }
 
-function toExecution(row: Row): Omit<Execution, 'steps'> {
+function toExecution(row: Row): ExecutionSummary {
   return {
     id: String(row.id), workflowId: String(row.workflow_id), workflowVersion: Number(row.workflow_version),
     requestId: row.request_id === null ? null : Number(row.request_id),
     eventId: row.event_id === null ? null : String(row.event_id),
+    trigger: json(row.trigger), retryOf: (row.retry_of as string | null) ?? null,
     status: row.status as ExecutionStatus, error: json(row.error), createdAt: String(row.created_at),
     startedAt: (row.started_at as string | null) ?? null, finishedAt: (row.finished_at as string | null) ?? null,
   };
@@ -238,6 +192,7 @@ function toStep(row: Row): Step {
     seq: Number(row.seq), nodeId: String(row.node_id), kind: row.kind as Step['kind'], title: (row.title as string | null) ?? null,
     plugin: (row.plugin as string | null) ?? null, integrity: (row.integrity as string | null) ?? null,
     inputs: json(row.inputs), path: (row.path as string | null) ?? null, output: json(row.output), error: json(row.error),
+    logs: json<StepLog[] | null>(row.logs) ?? [],
     status: row.status as Step['status'], startedAt: String(row.started_at), finishedAt: (row.finished_at as string | null) ?? null,
     durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
   };

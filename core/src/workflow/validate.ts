@@ -112,10 +112,12 @@ function checkSource(graph: WorkflowGraph, node: WorkflowNode, index: number, so
 }
 
 /** Resolves a condition used as a source to the node whose data it passes on (conditions add no data). */
-export function dataSourceOf(graph: WorkflowGraph, source: string): string {
+export function dataSourceOf(graph: Pick<WorkflowGraph, 'byId'>, source: string): string {
   let current = source;
   while (current !== TRIGGER_NODE_ID) {
-    const node = graph.byId.get(current)!.node;
+    const entry = graph.byId.get(current);
+    if (!entry) return current;
+    const node = entry.node;
     if (isAction(node)) return current;
     current = node.source ?? TRIGGER_NODE_ID;
   }

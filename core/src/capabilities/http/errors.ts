@@ -18,6 +18,8 @@ export const HttpErrors = {
   egressDenied: fail('AH_EGRESS_DENIED', 403),
   /** The named credential does not exist (or no credential store is configured). */
   credentialNotFound: fail('AH_CREDENTIAL_NOT_FOUND', 404),
+  /** The credential store failed (not a missing credential: a broken store). */
+  credentialUnavailable: fail('AH_CREDENTIAL_UNAVAILABLE', 503),
   /** The credential store returned something that cannot be attached to a request. */
   credentialInvalid: fail('AH_CREDENTIAL_INVALID', 500),
   /** No answer in time: request timeout, invocation deadline or cancellation. */

@@ -1,0 +1,76 @@
+// buildApi: the fastify application of the host. Every route is declared in the route table (auth by role,
+// zod-validated input, OpenAPI), and every error leaves as `{ "error": { "code", "message", "details" } }`.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { WorkflowService } from '../workflow/index.ts';
+import type { ApiTokens } from './auth.ts';
+import { errorBody, ApiErrors, publicError, toActionhostError } from './errors.ts';
+import { buildOpenApi } from './openapi.ts';
+import type { ApplicationsPort, CredentialsPort, EnginePort, ItsmPort, PluginsPort } from './ports.ts';
+import { registerApplicationRoutes } from './routes/applications.ts';
+import { RouteTable } from './route.ts';
+import { registerAdminRoutes, TARBALL_MEDIA_TYPES, PLUGIN_UPLOAD_LIMIT } from './routes/admin.ts';
+import { registerRecordRoutes } from './routes/records.ts';
+import { registerWorkflowRoutes } from './routes/workflows.ts';
+import { Health } from './schemas.ts';
+
+export interface ApiDeps {
+  auth: ApiTokens;
+  workflows: WorkflowService;
+  itsm: ItsmPort;
+  credentials: CredentialsPort;
+  plugins: PluginsPort;
+  /** Applications and App Integrations; their routes exist only when given. */
+  applications?: ApplicationsPort;
+  /** Woken when a request changed (so the outbox event is picked up at once); retries and cancels executions. */
+  engine?: EnginePort;
+  /** fastify's logger option (default off). Request bodies are never logged. */
+  logger?: FastifyServerOptions['logger'];
+  version?: string;
+  /** Parse every answer with its route's response schema and fail loudly on a mismatch (tests). */
+  checkResponses?: boolean;
+  /** JSON body limit in bytes (default 1 MiB); plugin uploads have their own 25 MiB limit. */
+  bodyLimit?: number;
+}
+
+export function buildApi(deps: ApiDeps): FastifyInstance {
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimit ?? 1024 * 1024, return503OnClosing: true });
+  const started = Date.now();
+  const version = deps.version ?? '1.0.0';
+
+  // fastify's JSON parser (it refuses __proto__ and constructor.prototype keys), except that an empty body
+  // with a JSON Content-Type is no body: clients send that header on a bare POST .../publish.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') { done(null, undefined); return; }
+    json(request, text, done);
+  });
+  app.addContentTypeParser(TARBALL_MEDIA_TYPES, { parseAs: 'buffer', bodyLimit: PLUGIN_UPLOAD_LIMIT }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error, request, reply) => {
+    const mapped = toActionhostError(error);
+    if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.code(mapped.status).send(errorBody(deps.checkResponses ? mapped : publicError(mapped)));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send(errorBody(ApiErrors.routeNotFound(`no route ${request.method} ${request.url.split('?')[0]}`)));
+  });
+
+  const table = new RouteTable(app, deps.auth, { checkResponses: deps.checkResponses ?? false });
+  table.add({
+    method: 'GET', url: '/api/health', role: 'public', tag: 'host', summary: 'Liveness', response: Health,
+    handler: () => ({ status: 'ok' as const, version, uptimeSeconds: Math.round((Date.now() - started) / 1000) }),
+  });
+  registerRecordRoutes(table, deps.itsm, () => deps.engine?.wake());
+  registerAdminRoutes(table, deps.credentials, deps.plugins);
+  if (deps.applications) registerApplicationRoutes(table, deps.applications);
+  registerWorkflowRoutes(table, deps.workflows, deps.engine);
+
+  let document: Record<string, unknown> | null = null;
+  table.add({
+    method: 'GET', url: '/api/openapi.json', role: 'public', tag: 'host', summary: 'This document',
+    handler: () => (document ??= buildOpenApi(table.routes, { title: 'actionhost', version })),
+  });
+  return app;
+}

@@ -1,0 +1,96 @@
+// Authentication the host attaches to an outgoing request. A named credential is resolved here, on the host;
+// its secret goes into a header and into the redaction list, and never back across the sandbox boundary.
+import { isActionhostError, type HttpAuth } from '@actionhost/sdk';
+import { HttpErrors } from './errors.ts';
+import type { CredentialResolver, CredentialSecret } from './options.ts';
+
+export interface AttachedAuth {
+  /** Headers to set (lower-case names), overriding any the plugin gave under the same name. */
+  headers: Record<string, string>;
+  /** Strings that must never appear in what the guest gets back (only for host-held credentials). */
+  secrets: string[];
+}
+
+const NO_AUTH: AttachedAuth = { headers: {}, secrets: [] };
+
+export async function attachAuth(auth: HttpAuth | undefined, resolver: CredentialResolver | undefined,
+  signal: AbortSignal): Promise<AttachedAuth> {
+  if (!auth || auth.type === 'none') return NO_AUTH;
+  if (auth.type === 'basic') {
+    // The guest already knows this password: no redaction needed, it is the guest's own input.
+    return { headers: { authorization: basicAuthorization(auth.username, auth.password) }, secrets: [] };
+  }
+  const secret = await resolveCredential(auth.credential, resolver, signal);
+  return fromSecret(auth.credential, secret);
+}
+
+async function resolveCredential(name: string, resolver: CredentialResolver | undefined,
+  signal: AbortSignal): Promise<CredentialSecret> {
+  if (!resolver) {
+    throw HttpErrors.credentialNotFound(`credential "${name}" cannot be used: this host has no credential store`, { credential: name });
+  }
+  let secret: CredentialSecret | undefined;
+  try {
+    secret = await resolver.resolve(name, signal);
+  } catch (error) {
+    // An abort is the request's timeout or cancellation: the caller reports it as such.
+    if (isActionhostError(error) || signal.aborted) throw error;
+    throw HttpErrors.credentialUnavailable(`credential "${name}" could not be read from the credential store`, { credential: name });
+  }
+  if (!secret) throw HttpErrors.credentialNotFound(`credential "${name}" does not exist`, { credential: name });
+  return secret;
+}
+
+function fromSecret(name: string, secret: CredentialSecret): AttachedAuth {
+  const unusable = (why: string) => HttpErrors.credentialInvalid(`credential "${name}" ${why}`, { credential: name });
+  switch (secret.type) {
+    case 'basic': {
+      if (secret.username.includes(':') || hasLineBreak(secret.username)) throw unusable('has a username that cannot be sent');
+      const header = basicAuthorization(secret.username, secret.password);
+      return { headers: { authorization: header }, secrets: [secret.password, header.slice('Basic '.length)] };
+    }
+    case 'bearer':
+      if (hasLineBreak(secret.token)) throw unusable('has a token that cannot be sent in a header');
+      return { headers: { authorization: `Bearer ${secret.token}` }, secrets: [secret.token] };
+    case 'api-key': {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(secret.header)) throw unusable('names an invalid header');
+      if (hasLineBreak(secret.value)) throw unusable('has a value that cannot be sent in a header');
+      return { headers: { [secret.header.toLowerCase()]: secret.value }, secrets: [secret.value] };
+    }
+    default:
+      throw unusable('has an unsupported type');
+  }
+}
+
+function basicAuthorization(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+}
+
+function hasLineBreak(value: string): boolean {
+  return /[\r\n\u0000]/.test(value);
+}
+
+// Very short secrets are left alone: replacing every "abc" in a response would corrupt it for no real gain.
+const MIN_REDACTED_LENGTH = 4;
+const MASK = '[REDACTED]';
+
+/** Replaces every occurrence of a secret in `text`. */
+export function redactText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= MIN_REDACTED_LENGTH && out.includes(secret)) out = out.split(secret).join(MASK);
+  }
+  return out;
+}
+
+/** The same over a parsed JSON value (keys and string values). */
+export function redactJson<T>(value: T, secrets: readonly string[]): T {
+  if (secrets.length === 0) return value;
+  if (typeof value === 'string') return redactText(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((item) => redactJson(item, secrets)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) =>
+      [redactText(key, secrets), redactJson(item, secrets)])) as T;
+  }
+  return value;
+}

@@ -1,0 +1,187 @@
+// The `http` capability: `ctx.http.request(...)` in a plugin lands here. Order of checks per hop: arguments,
+// manifest host list, egress policy on the address connected to (or resolved, when a proxy connects), then
+// auth is attached; redirects are followed by hand so each hop is checked again and credentials stay home.
+import { isActionhostError, type ActionhostError, type HttpRequest, type HttpResponse, type Json } from '@actionhost/sdk';
+import type { Capability, InvocationScope } from '../capability.ts';
+import { attachAuth, redactText } from './auth.ts';
+import { createEgressPolicy, type EgressPolicy } from './egress.ts';
+import { HttpErrors } from './errors.ts';
+import { flattenHeaders, readCapped, send, toHttpResponse } from './exchange.ts';
+import { hostAllowed } from './host-policy.ts';
+import { HTTP_DEFAULTS, type CredentialResolver, type HttpCapabilityOptions } from './options.ts';
+import { firstHop, redirectHop, REDIRECT_STATUSES, type Hop } from './outgoing.ts';
+import { proxyForLog, urlForLog } from './request-log.ts';
+import { parseHttpRequest, parseProxyUrl, parseTargetUrl } from './request-schema.ts';
+import { Transport } from './transport.ts';
+
+interface Environment {
+  policy: EgressPolicy;
+  transport: Transport;
+  credentials: CredentialResolver | undefined;
+  maxResponseBytes: number;
+  maxRequestBytes: number;
+  defaultTimeoutMs: number;
+  maxRedirects: number;
+}
+
+export function createHttpCapability(options: HttpCapabilityOptions = {}): Capability {
+  const policy = createEgressPolicy(options.egress?.allowPrivate);
+  const environment: Environment = {
+    policy,
+    transport: new Transport(policy),
+    credentials: options.credentials,
+    maxResponseBytes: options.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes,
+    maxRequestBytes: options.maxRequestBytes ?? HTTP_DEFAULTS.maxRequestBytes,
+    defaultTimeoutMs: options.defaultTimeoutMs ?? HTTP_DEFAULTS.defaultTimeoutMs,
+    maxRedirects: options.maxRedirects ?? HTTP_DEFAULTS.maxRedirects,
+  };
+  return {
+    name: 'http',
+    declaredBy: (manifest) => manifest.capabilities?.http !== undefined,
+    async call(method, args, scope) {
+      if (method !== 'request') throw HttpErrors.methodUnknown(`http has no method "${method}"`, { method });
+      const response = await performRequest(parseHttpRequest(args), scope, environment);
+      return response as unknown as Json;
+    },
+    close: () => environment.transport.close(),
+  };
+}
+
+async function performRequest(request: HttpRequest, scope: InvocationScope, env: Environment): Promise<HttpResponse> {
+  const started = performance.now();
+  const url = parseTargetUrl(request.url);
+  const plugin = `${scope.plugin.name}@${scope.plugin.version}`;
+  const patterns = scope.plugin.manifest.capabilities?.http?.hosts;
+  if (!hostAllowed(patterns, url)) {
+    throw HttpErrors.hostDenied(`${url.host} is not in the http hosts ${plugin} declares`, { host: url.host, plugin });
+  }
+  const proxy = request.proxy !== undefined ? parseProxyUrl(request.proxy) : undefined;
+  const timer = startTimer(request.timeoutMs, env.defaultTimeoutMs, scope);
+  let hop: Hop | undefined;
+  let redirects = 0;
+  let secrets: readonly string[] = [];
+  const elapsed = () => Math.round(performance.now() - started);
+  const logLine = (target: URL) => `${request.method} ${redactText(urlForLog(target), secrets)}`;
+  try {
+    const auth = await attachAuth(request.auth, env.credentials, timer.signal);
+    secrets = auth.secrets;
+    hop = firstHop(request, url, auth, scope.idempotencyKey, env.maxRequestBytes);
+    const dispatcher = proxy ? env.transport.viaProxy(proxy) : env.transport.direct();
+    for (;;) {
+      // Through a proxy the proxy connects, not us: every address the target resolves to must be allowed.
+      if (proxy) await env.policy.assertAllResolved(hop.url.hostname, timer.signal);
+      const response = await send(dispatcher, hop, timer.signal);
+      const location = response.headers.location;
+      if (REDIRECT_STATUSES.has(response.statusCode) && request.followRedirects !== false && typeof location === 'string') {
+        await response.body.dump().catch(() => undefined);
+        if (redirects >= env.maxRedirects) {
+          throw HttpErrors.tooManyRedirects(`more than ${env.maxRedirects} redirects`, { limit: env.maxRedirects });
+        }
+        const next = redirectTarget(location, hop.url);
+        if (!hostAllowed(patterns, next)) {
+          throw HttpErrors.hostDenied(`redirect to ${next.host} leaves the http hosts ${plugin} declares`,
+            { host: next.host, plugin, redirect: true });
+        }
+        hop = redirectHop(hop, response.statusCode, next, url.origin, Object.keys(auth.headers));
+        redirects += 1;
+        continue;
+      }
+      const text = await readCapped(response, env.maxResponseBytes, hop.method);
+      const result = toHttpResponse(response.statusCode, flattenHeaders(response.headers), text, hop.url, elapsed(), secrets);
+      scope.log('info', `http ${logLine(hop.url)} -> ${result.status} (${result.durationMs} ms)`, {
+        method: request.method, url: redactText(urlForLog(hop.url), secrets), status: result.status,
+        durationMs: result.durationMs, redirects, ...(proxy ? { proxy: proxyForLog(proxy) } : {}),
+      });
+      return result;
+    }
+  } catch (error) {
+    const target = hop?.url ?? url;
+    const failure = toHttpError(error, timer, target, proxy);
+    scope.log('warn', `http ${logLine(target)} failed: ${failure.code} (${elapsed()} ms)`, {
+      method: request.method, url: redactText(urlForLog(target), secrets), code: failure.code, durationMs: elapsed(), redirects,
+    });
+    throw failure;
+  } finally {
+    timer.dispose();
+  }
+}
+
+function redirectTarget(location: string, base: URL): URL {
+  let next: URL;
+  try {
+    next = new URL(location, base);
+  } catch {
+    throw HttpErrors.redirectInvalid('redirect Location is not a valid URL', { from: base.host });
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+    throw HttpErrors.redirectInvalid(`redirect to a ${next.protocol} URL is not followed`, { from: base.host });
+  }
+  if (next.username || next.password) {
+    throw HttpErrors.redirectInvalid('redirect to a URL with userinfo is not followed', { from: base.host });
+  }
+  next.hash = '';
+  return next;
+}
+
+interface RequestTimer {
+  signal: AbortSignal;
+  budgetMs: number;
+  reason: 'timeout' | 'deadline' | 'cancelled' | undefined;
+  dispose(): void;
+}
+
+// The budget is min(plugin's timeout, host default, time left in the invocation). A slice of the time left is
+// kept back so that, when the deadline is what binds, the plugin still gets AH_HTTP_TIMEOUT in time to take
+// its failure path instead of being killed mid-await by the sandbox.
+function startTimer(requested: number | undefined, fallback: number, scope: InvocationScope): RequestTimer {
+  const controller = new AbortController();
+  const left = scope.deadline - Date.now();
+  const reserve = Math.min(500, Math.floor(Math.max(left, 0) * 0.1));
+  const wanted = Math.min(requested ?? fallback, fallback);
+  const budgetMs = Math.max(0, Math.min(wanted, left - reserve));
+  const timer: RequestTimer = {
+    signal: controller.signal,
+    budgetMs,
+    reason: undefined,
+    dispose: () => {
+      clearTimeout(handle);
+      scope.signal.removeEventListener('abort', onCancel);
+    },
+  };
+  const handle = setTimeout(() => {
+    timer.reason = wanted <= left - reserve ? 'timeout' : 'deadline';
+    controller.abort();
+  }, budgetMs);
+  const onCancel = () => {
+    timer.reason = 'cancelled';
+    controller.abort();
+  };
+  if (scope.signal.aborted) onCancel();
+  else scope.signal.addEventListener('abort', onCancel, { once: true });
+  return timer;
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+function toHttpError(error: unknown, timer: RequestTimer, target: URL, proxy: URL | undefined): ActionhostError {
+  if (isActionhostError(error)) return error as ActionhostError;
+  const via = proxy ? { proxy: proxyForLog(proxy) } : {};
+  const code = causeCode(error);
+  if (timer.reason || TIMEOUT_CODES.has(code)) {
+    const reason = timer.reason ?? 'timeout';
+    const what = reason === 'cancelled' ? 'the invocation was cancelled' : `no complete answer within ${timer.budgetMs} ms`;
+    return HttpErrors.timeout(`request to ${target.host} stopped: ${what}`, { host: target.host, reason, timeoutMs: timer.budgetMs, ...via });
+  }
+  const through = proxy ? ` through proxy ${proxyForLog(proxy)}` : '';
+  return HttpErrors.connectFailed(`request to ${target.host}${through} failed (${code})`, { host: target.host, cause: code, ...via });
+}
+
+function causeCode(error: unknown): string {
+  const candidates: unknown[] = [error, (error as { cause?: unknown })?.cause];
+  if (error instanceof AggregateError) candidates.push(...error.errors);
+  for (const candidate of candidates) {
+    const code = (candidate as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string' && code) return code;
+  }
+  return error instanceof Error ? error.name : 'UNKNOWN';
+}

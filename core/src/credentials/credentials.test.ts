@@ -1,0 +1,210 @@
+// Credential store on a real SQLite file: encryption at rest, key handling, rotation, and no secret ever listed.
+import { afterEach, describe, expect, it } from 'vitest';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Store } from '../store/index.ts';
+import { CredentialCreate, CredentialStore, generateMasterKey, keyIdOf, loadMasterKey, saveMasterKey, secretValues } from './index.ts';
+
+const opened: Store[] = [];
+const folders: string[] = [];
+
+function tempDir(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'ah-cred-'));
+  folders.push(folder);
+  return folder;
+}
+
+function openStore(file: string): Store {
+  const store = Store.open(file);
+  opened.push(store);
+  return store;
+}
+
+/** Every byte SQLite keeps for the database: the file and its write-ahead log. */
+function databaseBytes(file: string): Buffer {
+  return Buffer.concat([file, `${file}-wal`].filter(existsSync).map((part) => readFileSync(part)));
+}
+
+async function codeOf(fn: () => unknown): Promise<string | undefined> {
+  try { await fn(); } catch (error) { return (error as { code?: string }).code; }
+  return undefined;
+}
+
+afterEach(() => {
+  for (const store of opened.splice(0)) store.close();
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+const PASSWORD = 'correct-horse-battery-staple-4711';
+const TOKEN = 'tok_live_9f8e7d6c5b4a39281706';
+const API_KEY = 'ak-0123456789abcdef-zyx';
+
+describe('CredentialStore', () => {
+  it('keeps secrets encrypted at rest: no secret appears in the database file bytes', () => {
+    const file = join(tempDir(), 'actionhost.db');
+    const store = openStore(file);
+    const credentials = new CredentialStore({ store, masterKey: generateMasterKey() });
+    credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
+    credentials.create('crm-token', 'bearer', { token: TOKEN });
+    credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
+    const live = databaseBytes(file);
+    store.close();
+    for (const bytes of [live, databaseBytes(file)]) {
+      expect(bytes.includes(Buffer.from('crm-basic'))).toBe(true); // the search does see plain text
+      for (const secret of [PASSWORD, TOKEN, API_KEY]) expect(bytes.includes(Buffer.from(secret))).toBe(false);
+    }
+  });
+
+  it('resolves each type to its secret', async () => {
+    const credentials = new CredentialStore({ store: openStore(join(tempDir(), 'a.db')), masterKey: generateMasterKey() });
+    credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
+    credentials.create('crm-token', 'bearer', { token: TOKEN });
+    credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
+    expect(await credentials.resolve('crm-basic')).toEqual({ type: 'basic', username: 'svc-crm', password: PASSWORD });
+    expect(await credentials.resolve('crm-token')).toEqual({ type: 'bearer', token: TOKEN });
+    expect(await credentials.resolve('crm-key')).toEqual({ type: 'api-key', header: 'X-Api-Key', value: API_KEY });
+    expect(await codeOf(() => credentials.resolve('nope'))).toBe('AH_CREDENTIAL_NOT_FOUND');
+    expect(await codeOf(() => credentials.resolve('crm-token', AbortSignal.abort()))).not.toBeUndefined();
+  });
+
+  it('lists names, types and api-key header names but never a secret', () => {
+    const credentials = new CredentialStore({ store: openStore(join(tempDir(), 'a.db')), masterKey: generateMasterKey() });
+    credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
+    credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
+    const listed = credentials.list();
+    expect(listed.map(({ name, type, header }) => ({ name, type, header }))).toEqual([
+      { name: 'crm-basic', type: 'basic', header: undefined },
+      { name: 'crm-key', type: 'api-key', header: 'X-Api-Key' },
+    ]);
+    expect(JSON.stringify([listed, credentials.get('crm-basic')])).not.toMatch(new RegExp(`${PASSWORD}|${API_KEY}|svc-crm`));
+  });
+
+  it('refuses a second credential with the same name and deletes by name', async () => {
+    const credentials = new CredentialStore({ store: openStore(join(tempDir(), 'a.db')), masterKey: generateMasterKey() });
+    credentials.create('crm-token', 'bearer', { token: TOKEN });
+    expect(await codeOf(() => credentials.create('crm-token', 'bearer', { token: 'other' }))).toBe('AH_CREDENTIAL_EXISTS');
+    credentials.delete('crm-token');
+    expect(credentials.list()).toEqual([]);
+    expect(await codeOf(() => credentials.delete('crm-token'))).toBe('AH_CREDENTIAL_NOT_FOUND');
+  });
+
+  it('validates names and secrets, naming the path and never echoing the secret', async () => {
+    const credentials = new CredentialStore({ store: openStore(join(tempDir(), 'a.db')), masterKey: generateMasterKey() });
+    try {
+      credentials.create('crm', 'bearer', { token: 'abc\r\nX-Injected: 1' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'AH_VALIDATION_FAILED', details: { path: '/secret/token' } });
+      expect(JSON.stringify(error) + (error as Error).message).not.toContain('X-Injected');
+    }
+    expect(await codeOf(() => credentials.create('../etc', 'bearer', { token: TOKEN }))).toBe('AH_VALIDATION_FAILED');
+    expect(await codeOf(() => credentials.create('k', 'api-key', { header: 'Bad Header', value: 'v' }))).toBe('AH_VALIDATION_FAILED');
+    expect(await codeOf(() => credentials.create('k', 'basic', { token: TOKEN } as never))).toBe('AH_VALIDATION_FAILED');
+    expect(credentials.list()).toEqual([]);
+    expect(CredentialCreate.safeParse({ name: 'x', type: 'bearer', secret: { token: TOKEN } }).success).toBe(true);
+  });
+
+  it('fails with AH_CREDENTIAL_KEY_MISMATCH when opened under another master key', async () => {
+    const file = join(tempDir(), 'a.db');
+    const first = new CredentialStore({ store: openStore(file), masterKey: generateMasterKey() });
+    first.create('crm-token', 'bearer', { token: TOKEN });
+    const second = new CredentialStore({ store: openStore(file), masterKey: generateMasterKey() });
+    expect(await codeOf(() => second.resolve('crm-token'))).toBe('AH_CREDENTIAL_KEY_MISMATCH');
+  });
+
+  it('fails with AH_CREDENTIAL_DECRYPT_FAILED when a ciphertext is moved to another name', async () => {
+    const store = openStore(join(tempDir(), 'a.db'));
+    const credentials = new CredentialStore({ store, masterKey: generateMasterKey() });
+    credentials.create('crm-token', 'bearer', { token: TOKEN });
+    credentials.create('other-token', 'bearer', { token: 'harmless' });
+    store.db.exec(`UPDATE credentials SET iv = (SELECT iv FROM credentials WHERE name = 'crm-token'),
+      tag = (SELECT tag FROM credentials WHERE name = 'crm-token'),
+      ciphertext = (SELECT ciphertext FROM credentials WHERE name = 'crm-token') WHERE name = 'other-token'`);
+    expect(await codeOf(() => credentials.resolve('other-token'))).toBe('AH_CREDENTIAL_DECRYPT_FAILED');
+  });
+
+  it('rotates every secret to a new key; the old key no longer opens them', async () => {
+    const file = join(tempDir(), 'a.db');
+    const oldKey = generateMasterKey();
+    const newKey = generateMasterKey();
+    const credentials = new CredentialStore({ store: openStore(file), masterKey: oldKey });
+    credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
+    credentials.create('crm-token', 'bearer', { token: TOKEN });
+    expect(credentials.rotate(newKey)).toBe(2);
+    expect(credentials.keyId).toBe(keyIdOf(newKey));
+    const rows = opened[0].db.prepare('SELECT DISTINCT key_id FROM credentials').all();
+    expect(rows).toEqual([{ key_id: keyIdOf(newKey) }]);
+    const reopened = new CredentialStore({ store: openStore(file), masterKey: newKey });
+    expect(await reopened.resolve('crm-token')).toEqual({ type: 'bearer', token: TOKEN });
+    const stale = new CredentialStore({ store: openStore(file), masterKey: oldKey });
+    expect(await codeOf(() => stale.resolve('crm-basic'))).toBe('AH_CREDENTIAL_KEY_MISMATCH');
+  });
+
+  it('reads secrets under a previous key while new ones use the current key', async () => {
+    const file = join(tempDir(), 'a.db');
+    const oldKey = generateMasterKey();
+    new CredentialStore({ store: openStore(file), masterKey: oldKey }).create('crm-token', 'bearer', { token: TOKEN });
+    const credentials = new CredentialStore({ store: openStore(file), masterKey: generateMasterKey(), previousKeys: [oldKey] });
+    expect(await credentials.resolve('crm-token')).toEqual({ type: 'bearer', token: TOKEN });
+  });
+
+  it('gives every stored secret string for scrubbing, and nothing else', async () => {
+    const credentials = new CredentialStore({ store: openStore(join(tempDir(), 'a.db')), masterKey: generateMasterKey() });
+    credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
+    credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
+    expect((await credentials.secretValues()).sort()).toEqual([PASSWORD, Buffer.from(`svc-crm:${PASSWORD}`).toString('base64'), API_KEY].sort());
+  });
+
+  it('lists the strings to redact for each secret type', () => {
+    expect(secretValues({ type: 'bearer', token: TOKEN })).toEqual([TOKEN]);
+    expect(secretValues({ type: 'api-key', header: 'X-Api-Key', value: API_KEY })).toEqual([API_KEY]);
+    expect(secretValues({ type: 'basic', username: 'u', password: 'p' })).toEqual(['p', Buffer.from('u:p').toString('base64')]);
+  });
+});
+
+describe('loadMasterKey', () => {
+  it('creates <data>/master.key with mode 0600 and returns the same key next time', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const key = await loadMasterKey({ dataDir });
+    expect(key).toHaveLength(32);
+    expect(statSync(join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
+    expect((await loadMasterKey({ dataDir })).equals(key)).toBe(true);
+  });
+
+  it('prefers ACTIONHOST_MASTER_KEY and writes no file', async () => {
+    const dataDir = tempDir();
+    const key = generateMasterKey();
+    expect((await loadMasterKey({ env: key.toString('base64'), dataDir })).equals(key)).toBe(true);
+    expect(existsSync(join(dataDir, 'master.key'))).toBe(false);
+  });
+
+  it('rejects a key that is not 32 bytes of base64', async () => {
+    expect(await codeOf(() => loadMasterKey({ env: Buffer.alloc(16).toString('base64'), dataDir: tempDir() }))).toBe('AH_MASTER_KEY_INVALID');
+    expect(await codeOf(() => loadMasterKey({ env: 'not base64!', dataDir: tempDir() }))).toBe('AH_MASTER_KEY_INVALID');
+    const dataDir = tempDir();
+    writeFileSync(join(dataDir, 'master.key'), 'c2hvcnQ=\n', { mode: 0o600 });
+    expect(await codeOf(() => loadMasterKey({ dataDir }))).toBe('AH_MASTER_KEY_INVALID');
+  });
+
+  it('refuses a key file readable by other users', async () => {
+    const dataDir = tempDir();
+    await loadMasterKey({ dataDir });
+    chmodSync(join(dataDir, 'master.key'), 0o644);
+    expect(await codeOf(() => loadMasterKey({ dataDir }))).toBe('AH_MASTER_KEY_INSECURE');
+  });
+
+  it('saves a rotated key atomically with mode 0600', async () => {
+    const dataDir = tempDir();
+    await loadMasterKey({ dataDir });
+    const next = generateMasterKey();
+    await saveMasterKey({ dataDir, key: next });
+    expect(statSync(join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
+    expect((await loadMasterKey({ dataDir })).equals(next)).toBe(true);
+  });
+
+  it('refuses a master key that is not 32 bytes at construction', async () => {
+    const store = openStore(join(tempDir(), 'a.db'));
+    expect(await codeOf(() => new CredentialStore({ store, masterKey: Buffer.alloc(8) }))).toBe('AH_MASTER_KEY_INVALID');
+  });
+});

@@ -1,0 +1,300 @@
+// PluginStore: the plugin store of one data folder. Installs verified packages into
+// <data>/plugins/<name>/<version>/ (with the original package.tgz) and indexes them in <data>/registry.db.
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { chmod, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import semver from 'semver';
+import { integrityOf, type PluginManifest } from '@actionhost/sdk';
+import { RegistryErrors } from '../errors.ts';
+import { RESERVED_FILE, readPackage, resolveLimits, writePackage, type ExtractLimits, type ResolvedLimits } from '../tarball/index.ts';
+import { Catalog, type VersionRow } from './catalog.ts';
+import { checkPackage, packagePath } from './package-check.ts';
+import { readInstallSource, type InstallSpec } from './install-source.ts';
+import { readRecordedFile, storedVersionProblems } from './stored-files.ts';
+
+export interface InstalledPlugin {
+  name: string;
+  version: string;
+  integrity: string;
+  manifest: PluginManifest;
+  /** Absolute path of the version folder (plugin.json, the entry script, package.tgz) */
+  dir: string;
+  installedAt: string;
+}
+
+export interface InstallResult {
+  name: string;
+  version: string;
+  integrity: string;
+  alreadyInstalled: boolean;
+  dir: string;
+}
+
+export interface InstallOptions {
+  /** Expected "sha512-..." of the tarball; install fails with AH_INTEGRITY_MISMATCH otherwise. */
+  integrity?: string;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}
+
+export interface VerifyReport {
+  name: string;
+  version: string;
+  ok: boolean;
+  problems: string[];
+}
+
+export interface PluginStoreOptions {
+  limits?: ExtractLimits;
+}
+
+function byVersionDescending(a: VersionRow, b: VersionRow): number {
+  return semver.rcompare(a.version, b.version);
+}
+
+export class PluginStore {
+  readonly dataDir: string;
+  readonly pluginsDir: string;
+  readonly #catalog: Catalog;
+  readonly #limits: ResolvedLimits;
+
+  private constructor(dataDir: string, catalog: Catalog, limits: ResolvedLimits) {
+    this.dataDir = dataDir;
+    this.pluginsDir = join(dataDir, 'plugins');
+    this.#catalog = catalog;
+    this.#limits = limits;
+  }
+
+  /** Opens the store of a data folder, creating the folder, plugins/ and registry.db if missing. */
+  static open(dataDir: string, options: PluginStoreOptions = {}): PluginStore {
+    const root = resolve(dataDir);
+    // plugins/ exists from the start so a failed install never leaves a new folder behind.
+    mkdirSync(join(root, 'plugins'), { recursive: true, mode: 0o755 });
+    const store = new PluginStore(root, new Catalog(join(root, 'registry.db')), resolveLimits(options.limits));
+    store.#sweepLeftovers();
+    return store;
+  }
+
+  // A crash can leave .tmp-* (install) or .trash-* (remove, orphan) folders in plugins/. Trash is always
+  // garbage; a temp folder may belong to an install running in another process, so only old ones go.
+  #sweepLeftovers(): void {
+    const cutoff = Date.now() - 60 * 60 * 1000;
+    for (const entry of readdirSync(this.pluginsDir)) {
+      const folder = join(this.pluginsDir, entry);
+      const stale = entry.startsWith('.trash-') ||
+        (entry.startsWith('.tmp-') && (statSync(folder, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < cutoff);
+      if (stale) rmSync(folder, { recursive: true, force: true });
+    }
+  }
+
+  #versionDir(name: string, version: string): string {
+    return join(this.pluginsDir, ...name.split('/'), version);
+  }
+
+  #toInstalled(row: VersionRow): InstalledPlugin {
+    return {
+      name: row.name, version: row.version, integrity: row.integrity, manifest: row.manifest,
+      dir: this.#versionDir(row.name, row.version), installedAt: row.installedAt,
+    };
+  }
+
+  /** Installs a .tgz path, a plugin folder (built and packed first) or tarball bytes. */
+  async install(spec: InstallSpec, options: InstallOptions = {}): Promise<InstallResult> {
+    const { signal, onProgress } = options;
+    signal?.throwIfAborted();
+    const source = await readInstallSource(spec, { signal, onProgress, maxBytes: this.#limits.maxDecompressedBytes });
+    const bytes = source.bytes;
+    const integrity = integrityOf(bytes);
+    if (options.integrity !== undefined && options.integrity !== integrity) {
+      throw RegistryErrors.integrityMismatch(options.integrity, integrity, { source: source.label });
+    }
+    onProgress?.(`checking ${source.label} (${bytes.length} bytes, ${integrity})`);
+    const contents = await readPackage(bytes, { limits: this.#limits, signal });
+    const { manifest, mappings } = checkPackage(contents);
+    const { name, version } = manifest;
+    const dir = this.#versionDir(name, version);
+
+    const early = this.#sameVersion(name, version, integrity);
+    if (early) {
+      onProgress?.(`${name}@${version} is already installed with the same integrity`);
+      return early;
+    }
+
+    const temp = join(this.pluginsDir, `.tmp-${randomUUID()}`);
+    try {
+      onProgress?.(`extracting ${name}@${version} (${contents.entries.length} entries)`);
+      const files = await writePackage(contents, temp);
+      const kept = join(temp, RESERVED_FILE);
+      await writeFile(kept, bytes, { flag: 'wx', mode: 0o644 });
+      await chmod(kept, 0o644);
+      signal?.throwIfAborted();
+      const result = this.#commitInstall(temp, dir, {
+        name, version, integrity, manifest, files, mappings, installedAt: new Date().toISOString(),
+      });
+      onProgress?.(result.alreadyInstalled ? `${name}@${version} was installed meanwhile` : `installed ${name}@${version}`);
+      return result;
+    } finally {
+      await rm(temp, { recursive: true, force: true });
+    }
+  }
+
+  #sameVersion(name: string, version: string, integrity: string): InstallResult | undefined {
+    const existing = this.#catalog.get(name, version);
+    if (!existing) return undefined;
+    if (existing.integrity !== integrity) throw RegistryErrors.versionImmutable(`${name}@${version}`, existing.integrity, integrity);
+    return { name, version, integrity, alreadyInstalled: true, dir: this.#versionDir(name, version) };
+  }
+
+  // Under the write lock: re-check, move the extracted folder into place, insert the row. A failure puts
+  // everything back, so the data folder is left as it was.
+  #commitInstall(extracted: string, dir: string, row: VersionRow): InstallResult {
+    let createdParent: string | undefined;
+    let moved = false;
+    const trash: string[] = [];
+    try {
+      const result = this.#catalog.immediate(() => {
+        const again = this.#sameVersion(row.name, row.version, row.integrity);
+        if (again) return again;
+        createdParent = mkdirSync(dirname(dir), { recursive: true, mode: 0o755 });
+        if (existsSync(dir)) {
+          // A folder without an index row is the leftover of a crashed install: set it aside.
+          const aside = join(this.pluginsDir, `.trash-${randomUUID()}`);
+          renameSync(dir, aside);
+          trash.push(aside);
+        }
+        renameSync(extracted, dir);
+        moved = true;
+        this.#catalog.insert(row);
+        return { name: row.name, version: row.version, integrity: row.integrity, alreadyInstalled: false, dir };
+      });
+      for (const folder of trash) rmSync(folder, { recursive: true, force: true });
+      return result;
+    } catch (error) {
+      if (moved) renameSync(dir, extracted);
+      if (trash.length > 0) renameSync(trash[0]!, dir); // the orphan goes back where it was
+      else if (createdParent !== undefined) this.#removeEmptyParents(dir, createdParent);
+      throw error;
+    }
+  }
+
+  /** Removes empty folders from dirname(dir) up to and including `top` (or up to plugins/). */
+  #removeEmptyParents(dir: string, top?: string): void {
+    for (let folder = dirname(dir); folder.startsWith(this.pluginsDir + '/'); folder = dirname(folder)) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        return; // not empty: stop
+      }
+      if (folder === top) return;
+    }
+  }
+
+  /** Every installed version, by name then version. */
+  list(): InstalledPlugin[] {
+    return this.#catalog.all()
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : semver.compare(a.version, b.version)))
+      .map((row) => this.#toInstalled(row));
+  }
+
+  #versions(name: string): VersionRow[] {
+    const rows = this.#catalog.versionsOf(name);
+    if (rows.length === 0) throw RegistryErrors.pluginNotFound(name);
+    return rows.sort(byVersionDescending);
+  }
+
+  #matching(name: string, range: string): VersionRow[] {
+    if (semver.validRange(range) === null) throw RegistryErrors.rangeInvalid(name, range);
+    const rows = this.#versions(name);
+    const matching = rows.filter((row) => semver.satisfies(row.version, range));
+    if (matching.length === 0) throw RegistryErrors.versionNotFound(name, range, rows.map((row) => row.version));
+    return matching;
+  }
+
+  /** Installed versions of a plugin (newest first), optionally only those in a semver range. */
+  info(name: string, range?: string): InstalledPlugin[] {
+    const rows = range === undefined ? this.#versions(name) : this.#matching(name, range);
+    return rows.map((row) => this.#toInstalled(row));
+  }
+
+  /** The highest installed version satisfying the range. */
+  resolve(name: string, range: string): InstalledPlugin {
+    return this.#toInstalled(this.#matching(name, range)[0]);
+  }
+
+  #row(name: string, version: string): VersionRow {
+    const row = this.#catalog.get(name, version);
+    if (row) return row;
+    throw RegistryErrors.versionNotFound(name, version, this.#catalog.versionsOf(name).map((r) => r.version));
+  }
+
+  get(name: string, version: string): InstalledPlugin {
+    return this.#toInstalled(this.#row(name, version));
+  }
+
+  /** The entry script's code, after checking it still has the sha256 recorded at install. */
+  readEntry(name: string, version: string): string {
+    const row = this.#row(name, version);
+    const key = packagePath(row.manifest.entry) ?? row.manifest.entry;
+    const data = readRecordedFile(`${name}@${version}`, this.#versionDir(name, version), row.files, key);
+    return data.toString('utf8');
+  }
+
+  /** The mapping presets of a version, by preset name. */
+  mappings(name: string, version: string): Record<string, Record<string, unknown>> {
+    return this.#row(name, version).mappings;
+  }
+
+  /** Records that `owner` (e.g. "workflow:12") uses this version; pinned versions resist removal. */
+  pin(name: string, version: string, owner: string): void {
+    this.#row(name, version);
+    this.#catalog.pin(name, version, owner, new Date().toISOString());
+  }
+
+  /** Drops every pin held by `owner`. */
+  unpin(owner: string): void {
+    this.#catalog.unpin(owner);
+  }
+
+  pins(name: string, version: string): string[] {
+    return this.#catalog.pins(name, version);
+  }
+
+  /** Removes an installed version; a pinned one only with `force`. */
+  remove(name: string, version: string, options: { force?: boolean } = {}): void {
+    const dir = this.#versionDir(name, version);
+    const aside = join(this.pluginsDir, `.trash-${randomUUID()}`);
+    let moved = false;
+    try {
+      this.#catalog.immediate(() => {
+        this.#row(name, version);
+        const owners = this.#catalog.pins(name, version);
+        if (owners.length > 0 && !options.force) throw RegistryErrors.versionPinned(`${name}@${version}`, owners);
+        if (existsSync(dir)) {
+          renameSync(dir, aside);
+          moved = true;
+        }
+        this.#catalog.delete(name, version);
+      });
+    } catch (error) {
+      if (moved) renameSync(aside, dir);
+      throw error;
+    }
+    rmSync(aside, { recursive: true, force: true });
+    this.#removeEmptyParents(dir);
+  }
+
+  /** Re-hashes every stored tarball and extracted file against what was recorded at install. */
+  verify(): VerifyReport[] {
+    return this.#catalog.all()
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : semver.compare(a.version, b.version)))
+      .map((row) => {
+        const problems = storedVersionProblems(this.#versionDir(row.name, row.version), row.integrity, row.files);
+        return { name: row.name, version: row.version, ok: problems.length === 0, problems };
+      });
+  }
+
+  close(): void {
+    this.#catalog.close();
+  }
+}
