@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PluginStore } from '../src/index.ts';
+import { runCli } from '../src/cli/index.ts';
 import { snapshot, tempDir } from './support/data-folder.ts';
 import { rawTarball, validRawEntries, validTarball } from './support/tarballs.ts';
 
@@ -129,19 +130,29 @@ describe('registry CLI', () => {
     expect(info.stderr).toMatch(/^error AH_PLUGIN_NOT_FOUND: /m);
   });
 
-  it('exits 2 on a wrong command line and 0 with help', async () => {
-    expect((await registry(['--data', data, 'frobnicate'])).code).toBe(2);
-    expect((await registry(['--data', data, 'list', '--bogus'])).code).toBe(2);
-    expect((await registry(['--data', data, 'remove', '@acme/echo'])).code).toBe(2);
-    expect((await registry(['--data', data, 'install'])).code).toBe(2);
-    expect((await registry([])).code).toBe(2);
+  it('exits 2 on a wrong command line and 0 with help, as a process', async () => {
+    const wrong = await registry(['--data', data, 'frobnicate']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('unknown command');
     const help = await registry(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('usage: registry');
-    for (const command of ['install', 'list', 'info', 'remove', 'verify']) {
-      const commandHelp = await registry([command, '--help']);
-      expect(commandHelp.code).toBe(0);
-      expect(commandHelp.stdout).toContain(`usage: registry ${command}`);
+  });
+
+  it('treats every malformed command line as usage error 2, and answers --help on every command', async () => {
+    const run = async (args: string[]) => {
+      const io = { stdout: [] as string[], stderr: [] as string[] };
+      const code = await runCli(args, { out: (t) => io.stdout.push(t), err: (t) => io.stderr.push(t) }, {});
+      return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
+    };
+    for (const args of [['list', '--bogus'], ['remove', '@acme/echo'], ['remove', '@acme/echo@^1'], ['install'], [], ['info'],
+      ['verify', 'extra'], ['install', 'a.tgz', '--integrity', 'md5-xyz'], ['serve', '--port', 'http']]) {
+      expect((await run(['--data', data, ...args])).code, args.join(' ')).toBe(2);
+    }
+    for (const command of ['install', 'list', 'info', 'remove', 'verify', 'serve']) {
+      const help = await run([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`usage: registry ${command}`);
     }
   });
 

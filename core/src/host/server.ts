@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiTokens, buildApi } from '../api/index.ts';
 import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
+import { WorkflowErrors } from '../workflow/index.ts';
 import { installFirstPartyPlugins, seedExampleWorkflows } from './seed.ts';
 
 export interface RunningHost {
@@ -15,7 +16,17 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
-export async function startHost(config: HostConfig, options: { seed?: boolean; progress?: (message: string) => void } = {}): Promise<RunningHost> {
+export interface StartHostOptions {
+  seed?: boolean;
+  progress?: (message: string) => void;
+  /**
+   * Back-pressure: when unprocessed events plus queued executions pass this many, request writes (which raise
+   * events) are refused with 503 AH_HOST_BUSY and Retry-After (default env ACTIONHOST_MAX_BACKLOG or 10 000).
+   */
+  maxBacklog?: number;
+}
+
+export async function startHost(config: HostConfig, options: StartHostOptions = {}): Promise<RunningHost> {
   const progress = options.progress ?? (() => undefined);
   const runtime = await openRuntime(config, {
     onEngineError: (error, context) => progress(`engine: ${(error as Error).message ?? String(error)} ${JSON.stringify(context)}`),
@@ -32,6 +43,7 @@ export async function startHost(config: HostConfig, options: { seed?: boolean; p
       engine: runtime.engine,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     });
+    guardBacklog(app, runtime, options.maxBacklog ?? (Number(process.env.ACTIONHOST_MAX_BACKLOG) || 10_000));
     const url = await app.listen({ host: config.host, port: config.port });
     runtime.engine.start();
     let stopping: Promise<void> | null = null;
@@ -46,4 +58,27 @@ export async function startHost(config: HostConfig, options: { seed?: boolean; p
     await runtime.close();
     throw error;
   }
+}
+
+/** Refuses writes that raise outbox events while the backlog is over `limit` (cheap counts, cached briefly). */
+function guardBacklog(app: FastifyInstance, runtime: Runtime, limit: number): void {
+  let cached = { at: 0, backlog: 0 };
+  const backlog = (): number => {
+    if (Date.now() - cached.at > 250) {
+      const events = runtime.store.db.prepare('SELECT COUNT(*) AS n FROM itsm_events WHERE processed_at IS NULL').get() as { n: number };
+      cached = { at: Date.now(), backlog: Number(events.n) + runtime.engine.queuedExecutions() };
+    }
+    return cached.backlog;
+  };
+  app.addHook('preHandler', async (request, reply) => {
+    const route = request.routeOptions.url;
+    const raisesEvents = (request.method === 'POST' && route === '/api/requests') || (request.method === 'PATCH' && route === '/api/requests/:id');
+    if (!raisesEvents) return;
+    const current = backlog();
+    if (current <= limit) return;
+    const error = WorkflowErrors.hostBusy(`the host has ${current} events and executions waiting (limit ${limit}); try again later`,
+      { backlog: current, limit });
+    await reply.code(503).header('retry-after', '5')
+      .send({ error: { code: error.code, message: error.message, details: error.details } });
+  });
 }

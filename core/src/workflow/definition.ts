@@ -1,6 +1,7 @@
 // The workflow definition: declared once here as zod schemas. The API validates bodies with them, the OpenAPI
 // document is generated from them, and the engine trusts their inferred types.
 import { z } from 'zod';
+import { RetryPolicy } from './retry-policy.ts';
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
@@ -78,6 +79,8 @@ export const ActionNode = z.object({
   inputs: z.record(z.string().min(1).max(200), JsonValue).default({}),
   /** One edge per output path of the plugin (success, failure, ...). */
   next: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), NodeId).default({}),
+  /** When a failed attempt is tried again (network errors, timeouts, crashed worker, onStatus); defaults when absent. */
+  retry: RetryPolicy.optional(),
 }).strict().refine((node) => (node.uses === undefined) !== (node.appIntegration === undefined), {
   message: 'an action node runs either a plugin ("uses") or an App Integration ("appIntegration"): give exactly one',
   path: ['uses'],

@@ -1,10 +1,12 @@
-// The workflow engine: takes ITSM outbox events one by one, runs every published workflow whose trigger matches
-// as a persisted execution, and marks the event processed. `start()` polls in the background; `drain()` is for tests.
+// The workflow engine. Intake: claims ITSM outbox events and turns each into queued executions (one per matching
+// workflow) in one transaction. Dispatch: runs queued executions from SQLite with bounded concurrency per host
+// and per plugin, resumes what a previous process left running, and hands waiting retries back to the queue.
 import type { Json } from '@actionhost/sdk';
 import { WorkflowErrors, asActionhostError } from './errors.ts';
+import { KeyedLimiter } from './limiter.ts';
 import type { AuditSink, PluginRunner, RequestEvent, RequestSource, SecretValues } from './ports.ts';
 import type { PublishedWorkflow, WorkflowRepository } from './repository.ts';
-import { runExecution } from './run.ts';
+import { runExecution, type RunOutcome } from './run.ts';
 import { triggerMatches } from './trigger.ts';
 
 export interface WorkflowEngineOptions {
@@ -13,182 +15,300 @@ export interface WorkflowEngineOptions {
   runner: PluginRunner;
   audit?: AuditSink;
   secrets?: SecretValues;
-  /** How long the background loop sleeps when the outbox is empty (default 500 ms). */
+  /** How long the background loop sleeps when there is nothing to do (default 500 ms). */
   pollIntervalMs?: number;
   batchSize?: number;
-  /** How long stop() lets the event in hand finish before cancelling it (default 10 s). */
+  /** Executions running at once in this host (default 8); more wait queued in SQLite. */
+  maxConcurrentExecutions?: number;
+  /** Invocations of one plugin (by name) at once (default 4). */
+  maxConcurrentPerPlugin?: number;
+  /** How long stop() lets running executions finish before it checkpoints them (default 10 s). */
   stopTimeoutMs?: number;
   /** Problems that must not stop the engine (an event it could not process, an audit write that failed). */
   onError?: (error: unknown, context: { eventId?: number; executionId?: string }) => void;
 }
 
+interface Active { done: Promise<RunOutcome | null>; cancel: AbortController }
+
 export class WorkflowEngine {
   readonly #options: WorkflowEngineOptions;
+  readonly #plugins: KeyedLimiter;
   #running = false;
   #loop: Promise<void> | null = null;
-  #abort = new AbortController();
+  /** Aborted by stop(): in-flight steps are checkpointed, not failed. */
+  #stop = new AbortController();
   #wake: (() => void) | null = null;
-  #draining: Promise<number> | null = null;
-  readonly #inFlight = new Map<string, AbortController>();
+  #intake: Promise<number> | null = null;
+  readonly #active = new Map<string, Active>();
 
   constructor(options: WorkflowEngineOptions) {
     this.#options = options;
+    this.#plugins = new KeyedLimiter(options.maxConcurrentPerPlugin ?? 4);
   }
 
-  /** Runs every active workflow the event triggers; returns the ids of the executions it created. */
+  get #maxActive(): number { return Math.max(1, this.#options.maxConcurrentExecutions ?? 8); }
+
+  /** Turns the event into queued executions, then runs them; returns the ids of the executions it created. */
   async processEvent(event: RequestEvent): Promise<string[]> {
+    const created = await this.#enqueue(event);
+    await Promise.all(created.map((id) => this.#runNow(id)));
+    return created;
+  }
+
+  /** Queued executions for every active workflow the event triggers, created in one transaction (a replay adds none). */
+  async #enqueue(event: RequestEvent): Promise<string[]> {
     const { repository, requests } = this.#options;
     const candidates = repository.listActive(event.type);
     if (candidates.length === 0) return [];
     const request = await requests.getRequest(event.requestId) as Record<string, Json>;
-    const secrets = await this.#secrets();
-    const executions: string[] = [];
-    for (const published of candidates) {
-      if (!triggerMatches(published.definition.trigger, event, request)) continue;
-      const executionId = repository.createExecution({
-        workflowId: published.workflowId, workflowVersion: published.version, requestId: event.requestId, eventId: String(event.id),
-        trigger: { type: event.type, changes: event.changes ?? [] },
-      });
-      if (executionId === null) continue;
-      executions.push(executionId);
-      await this.#execute(published, executionId, request, event, secrets);
-    }
-    return executions;
+    const matching = candidates.filter((published) => triggerMatches(published.definition.trigger, event, request));
+    return repository.store.transaction(() => matching.flatMap((published) => repository.createExecution({
+      workflowId: published.workflowId, workflowVersion: published.version, requestId: event.requestId, eventId: String(event.id),
+      trigger: { type: event.type, changes: event.changes ?? [] }, request,
+    }) ?? []));
   }
 
   /**
    * Runs a finished execution again as a new execution: the same published (pinned) version, the same trigger
-   * event, the request as it is now. Returns the new execution's id.
+   * event, the request as it is now. Returns the new execution's id once it finished (or waits for a retry).
    */
   async retry(executionId: string): Promise<string> {
-    const { repository, requests } = this.#options;
-    const original = repository.getExecution(executionId);
-    if (!original) throw WorkflowErrors.executionNotFound(`execution ${executionId} does not exist`, { id: executionId });
-    if (original.status === 'queued' || original.status === 'running') {
-      throw WorkflowErrors.executionNotFinished(`execution ${executionId} is still ${original.status}`, { id: executionId });
-    }
-    const published = repository.getPublished(original.workflowId, original.workflowVersion);
-    if (!published || original.requestId === null) throw WorkflowErrors.executionNotFound(`execution ${executionId} cannot be retried`, { id: executionId });
-    const event: RequestEvent = { id: 0, type: original.trigger.type, requestId: original.requestId, changes: original.trigger.changes };
-    const request = await requests.getRequest(original.requestId) as Record<string, Json>;
-    const retryId = repository.createExecution({
-      workflowId: original.workflowId, workflowVersion: original.workflowVersion, requestId: original.requestId, eventId: null,
-      trigger: original.trigger, retryOf: original.id,
-    })!;
-    await this.#execute(published, retryId, request, event, await this.#secrets());
+    const retryId = await this.enqueueRetry(executionId);
+    await this.#runNow(retryId);
     return retryId;
   }
 
-  /** Cancels a running execution of this engine: its plugin invocation is aborted and the execution fails. */
+  /** The durable half of retry(): the new execution is queued and runs when a slot is free. */
+  async enqueueRetry(executionId: string): Promise<string> {
+    return enqueueRetry(this.#options.repository, this.#options.requests, executionId);
+  }
+
+  /**
+   * Cancels an execution that has not finished: a running one here has its plugin invocation aborted; a queued
+   * one (waiting for a slot or a retry) is closed at once. Both end failed.
+   */
   cancel(executionId: string): void {
-    const controller = this.#inFlight.get(executionId);
-    if (!controller) throw WorkflowErrors.executionNotRunning(`execution ${executionId} is not running here`, { id: executionId });
-    controller.abort();
+    const active = this.#active.get(executionId);
+    if (active) { active.cancel.abort(); return; }
+    const status = this.#options.repository.statusOf(executionId);
+    if (status === null) throw WorkflowErrors.executionNotFound(`execution ${executionId} does not exist`, { id: executionId });
+    if (status !== 'queued' || !this.#options.repository.cancelExecution(executionId, CANCELLED)) {
+      throw WorkflowErrors.executionNotRunning(`execution ${executionId} is not running here`, { id: executionId });
+    }
+  }
+
+  /** Events and executions waiting: what the API's back-pressure looks at. */
+  queuedExecutions(): number {
+    return this.#options.repository.queuedCount();
   }
 
   async #secrets(): Promise<string[]> {
     return [...(await this.#options.secrets?.secretValues() ?? [])];
   }
 
-  async #execute(published: PublishedWorkflow, executionId: string, request: Record<string, Json>, event: RequestEvent, secrets: string[]): Promise<void> {
+  /** Claims and runs one queued execution now, whatever the slot count (an explicit retry, a test's processEvent). */
+  async #runNow(executionId: string): Promise<void> {
+    if (!this.#options.repository.claimExecution(executionId)) return;
+    await this.#start(executionId).done;
+  }
+
+  #start(executionId: string): Active {
+    const cancel = new AbortController();
+    const active: Active = { cancel, done: this.#execute(executionId, cancel.signal) };
+    this.#active.set(executionId, active);
+    void active.done.finally(() => {
+      this.#active.delete(executionId);
+      this.#wake?.();
+    });
+    return active;
+  }
+
+  async #execute(executionId: string, cancel: AbortSignal): Promise<RunOutcome | null> {
     const { repository } = this.#options;
-    const controller = new AbortController();
-    this.#inFlight.set(executionId, controller);
     try {
-      await runExecution({
-        repository, runner: this.#options.runner, audit: this.#options.audit, secrets, published, executionId, request, event,
-        signal: AbortSignal.any([this.#abort.signal, controller.signal]),
+      const execution = repository.getExecution(executionId);
+      const published = execution ? repository.getPublished(execution.workflowId, execution.workflowVersion) : null;
+      if (!execution || !published) throw WorkflowErrors.executionNotFound(`execution ${executionId} has no published workflow to run`, { id: executionId });
+      const request = (repository.requestSnapshot(executionId) ??
+        (execution.requestId === null ? {} : await this.#options.requests.getRequest(execution.requestId))) as Record<string, Json>;
+      const event: RequestEvent = {
+        id: Number(execution.eventId ?? 0) || 0, type: execution.trigger.type, requestId: execution.requestId ?? 0, changes: execution.trigger.changes,
+      };
+      return await runExecution({
+        repository, runner: this.#options.runner, audit: this.#options.audit, secrets: await this.#secrets(), published, executionId, request, event,
+        signal: cancel, stopSignal: this.#stop.signal,
+        acquirePlugin: (name, signal) => this.#plugins.acquire(name, signal),
         onAuditError: (error) => this.#options.onError?.(error, { eventId: event.id, executionId }),
       });
     } catch (caught) {
-      // Only the store can fail here (steps catch their own errors): close the execution and go on.
+      // Only the store (or a vanished workflow) can fail here; steps catch their own errors.
       const error = asActionhostError(caught);
       try { repository.finishExecution(executionId, 'failed', { code: error.code, message: error.message }); } catch { /* store gone */ }
-      this.#options.onError?.(caught, { eventId: event.id, executionId });
-    } finally {
-      this.#inFlight.delete(executionId);
+      this.#options.onError?.(caught, { executionId });
+      return null;
     }
   }
 
-  /** Processes pending outbox events until none is left; returns how many it processed. */
-  async drain(): Promise<number> {
-    // One drain at a time: the loop and a test (or two API calls) must not process the same batch twice.
-    while (this.#draining) await this.#draining.catch(() => 0);
-    this.#draining = this.#drainOnce();
-    try { return await this.#draining; } finally { this.#draining = null; }
+  /** Fills free slots with due queued executions; returns how many it started. */
+  #dispatch(): number {
+    if (this.#stop.signal.aborted) return 0;
+    const free = this.#maxActive - this.#active.size;
+    if (free <= 0) return 0;
+    let started = 0;
+    for (const id of this.#options.repository.runnableExecutions(free + this.#active.size)) {
+      if (started >= free) break;
+      if (this.#active.has(id) || !this.#options.repository.claimExecution(id)) continue;
+      this.#start(id);
+      started++;
+    }
+    return started;
   }
 
-  async #drainOnce(): Promise<number> {
+  /**
+   * Processes pending outbox events and runs every due execution until nothing is left to do now; returns how
+   * many events it took. With `untilIdle`, also waits for scheduled retries to run (tests).
+   */
+  async drain(options: { untilIdle?: boolean } = {}): Promise<number> {
+    let taken = 0;
+    for (;;) {
+      taken += await this.#takeEvents();
+      this.#dispatch();
+      if (this.#active.size > 0) {
+        await Promise.race([...this.#active.values()].map((active) => active.done));
+        continue;
+      }
+      if (this.#options.repository.runnableExecutions(1).length > 0 && !this.#stop.signal.aborted) continue;
+      const next = options.untilIdle && !this.#stop.signal.aborted ? this.#options.repository.nextScheduledAt() : null;
+      if (next === null) {
+        // Events that arrived while executions ran.
+        if (!this.#stop.signal.aborted && (await this.#options.requests.pendingEvents(1)).length > 0) continue;
+        return taken;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(5, Math.min(1000, Date.parse(next) - Date.now()))));
+    }
+  }
+
+  /** Claims pending events and queues their executions (one intake at a time). */
+  async #takeEvents(oneBatch = false): Promise<number> {
+    while (this.#intake) await this.#intake.catch(() => 0);
+    this.#intake = this.#intakeOnce(oneBatch);
+    try { return await this.#intake; } finally { this.#intake = null; }
+  }
+
+  async #intakeOnce(oneBatch: boolean): Promise<number> {
     const { requests } = this.#options;
-    let processed = 0;
+    let taken = 0;
     for (;;) {
       const events = await requests.pendingEvents(this.#options.batchSize ?? 50);
       let took = 0;
       for (const event of events) {
-        if (this.#abort.signal.aborted) return processed;
+        if (this.#stop.signal.aborted) return taken;
         if (!await requests.claimEvent(event.id)) continue;
         took++;
         try {
-          await this.processEvent(event);
+          await this.#enqueue(event);
         } catch (error) {
           this.#options.onError?.(error, { eventId: event.id });
         }
+        // The executions are committed (or the event matched nothing): the event is done. A crash before this
+        // line replays the event later, and the UNIQUE (workflow, event) key makes the replay add nothing.
         await requests.markEventProcessed(event.id);
-        processed++;
+        taken++;
       }
-      if (took === 0) return processed;
+      if (took === 0 || oneBatch) return taken;
     }
   }
 
   /**
-   * Starts polling the outbox in the background. Executions a previous process left running are closed as
-   * failed first (AH_EXECUTION_INTERRUPTED): one engine per store, as with the embedded SQLite host.
+   * Starts the background loop. Executions a previous process left running are queued again first, their
+   * in-flight steps marked interrupted (one engine per store, as with the embedded SQLite host).
    */
   start(): void {
     if (this.#running) return;
-    this.#options.repository.failInterrupted();
+    this.#options.repository.recoverInterrupted();
     this.#running = true;
-    if (this.#abort.signal.aborted) this.#abort = new AbortController();
+    if (this.#stop.signal.aborted) this.#stop = new AbortController();
     this.#loop = this.#run();
   }
 
-  /** Ends the loop early when an event was just written (e.g. ItsmService.onEvent). */
+  /** Ends the loop's sleep early when an event was just written (e.g. ItsmService.onEvent) or a slot freed. */
   wake(): void {
     this.#wake?.();
   }
 
-  /** Stops polling; the event in hand may finish for stopTimeoutMs, then its invocation is cancelled. */
+  /**
+   * Stops taking work: no more events or queued executions are picked up. Running executions may finish for
+   * stopTimeoutMs; then their in-flight steps are aborted and checkpointed, and they go back to the queue.
+   */
   async stop(): Promise<void> {
-    if (!this.#running) return;
+    if (!this.#running && this.#active.size === 0) return;
     this.#running = false;
     this.#wake?.();
-    const loop = this.#loop;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, this.#options.stopTimeoutMs ?? 10_000); });
     try {
-      await Promise.race([loop, timeout]);
-      this.#abort.abort();
-      await loop;
+      await Promise.race([this.#settled(), timeout]);
+      this.#stop.abort();
+      await this.#settled();
+      await this.#loop;
     } finally {
       clearTimeout(timer);
       this.#loop = null;
     }
   }
 
+  async #settled(): Promise<void> {
+    while (this.#active.size > 0 || this.#intake) {
+      await Promise.all([...this.#active.values()].map((active) => active.done));
+      await this.#intake?.catch(() => 0);
+    }
+  }
+
   async #run(): Promise<void> {
+    try {
+      // Claims a previous process held on events it never finished would otherwise hide them for a lease.
+      await this.#options.requests.releaseClaims?.();
+    } catch (error) {
+      this.#options.onError?.(error, {});
+    }
     while (this.#running) {
       try {
-        await this.drain();
+        // One batch per turn, so a flood of events does not keep due executions (and retries) waiting.
+        if (this.#active.size < this.#maxActive) await this.#takeEvents(true);
+        if (!this.#running) break;
+        this.#dispatch();
       } catch (error) {
         this.#options.onError?.(error, {});
       }
       if (!this.#running) break;
+      const next = this.#options.repository.nextScheduledAt();
+      const poll = this.#options.pollIntervalMs ?? 500;
+      const sleep = next === null ? poll : Math.max(5, Math.min(poll, Date.parse(next) - Date.now()));
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, this.#options.pollIntervalMs ?? 500);
+        const timer = setTimeout(done, sleep);
         function done() { clearTimeout(timer); resolve(); }
         this.#wake = done;
       });
       this.#wake = null;
     }
   }
+}
+
+const CANCELLED = { code: 'AH_EXECUTION_CANCELLED', message: 'the execution was cancelled before it finished' };
+
+/** Queues a new execution that runs a finished one again (the engine or the CLI, with or without a running host). */
+export async function enqueueRetry(repository: WorkflowRepository, requests: Pick<RequestSource, 'getRequest'> | null, executionId: string): Promise<string> {
+  const original = repository.getExecution(executionId);
+  if (!original) throw WorkflowErrors.executionNotFound(`execution ${executionId} does not exist`, { id: executionId });
+  if (original.status === 'queued' || original.status === 'running') {
+    throw WorkflowErrors.executionNotFinished(`execution ${executionId} is still ${original.status}`, { id: executionId });
+  }
+  const published: PublishedWorkflow | null = repository.getPublished(original.workflowId, original.workflowVersion);
+  if (!published || original.requestId === null) throw WorkflowErrors.executionNotFound(`execution ${executionId} cannot be retried`, { id: executionId });
+  // The request as it is now (null when the caller has no ITSM service: the run then reads it when it starts).
+  const request = requests ? await requests.getRequest(original.requestId) as Json : undefined;
+  return repository.createExecution({
+    workflowId: original.workflowId, workflowVersion: original.workflowVersion, requestId: original.requestId, eventId: null,
+    trigger: original.trigger, retryOf: original.id, ...(request !== undefined ? { request } : {}),
+  })!;
 }

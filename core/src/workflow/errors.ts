@@ -33,6 +33,10 @@ export const WorkflowErrors = {
   executionNotFound: fail('AH_EXECUTION_NOT_FOUND', 404),
   executionNotFinished: fail('AH_EXECUTION_NOT_FINISHED', 409),
   executionNotRunning: fail('AH_EXECUTION_NOT_RUNNING', 409),
+  /** A user cancelled the execution (API, CLI) before it finished. */
+  cancelled: fail('AH_EXECUTION_CANCELLED', 409),
+  /** The backlog of events and queued executions passed the host's bound: the API refuses new work for a while. */
+  hostBusy: fail('AH_HOST_BUSY', 503),
   testConnectionUnsupported: fail('AH_TEST_CONNECTION_UNSUPPORTED', 400),
   /** The engine caught something that is not an ActionhostError (a bug, or a port misbehaving). */
   internal: fail('AH_INTERNAL', 500),

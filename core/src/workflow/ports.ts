@@ -65,6 +65,8 @@ export interface RequestSource {
   markEventProcessed(id: number): MaybePromise<unknown>;
   /** Gives a claim back when the engine stops before processing it. */
   releaseEvent?(id: number): MaybePromise<unknown>;
+  /** Gives back every claim on unprocessed events; the engine calls it on start (one engine per store). */
+  releaseClaims?(): MaybePromise<unknown>;
 }
 
 /** What a plugin execution leaves on the request's Audit Trail (PluginExecutionAudit of core/src/itsm). */

@@ -83,6 +83,13 @@ export const Step = z.object({
   /** The plugin's log lines (secrets scrubbed). */
   logs: z.array(StepLog),
   status: z.enum(['running', 'succeeded', 'failed']),
+  /** The logical attempt (1, 2, ...): part of the idempotency key `<execution>:<node>:<attempt>`. */
+  attempt: z.number().int(),
+  /**
+   * Set when this attempt is not the node's last word: another attempt follows at that time (a retry), or, for
+   * an attempt cut short by a crash or a stop (AH_STEP_INTERRUPTED), at once with the same attempt number.
+   */
+  retryAt: z.string().nullable(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   durationMs: z.number().nullable(),
@@ -104,6 +111,8 @@ export const ExecutionSummary = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  /** A queued execution waits until then (a scheduled retry); null = as soon as a slot is free. */
+  nextAttemptAt: z.string().nullable(),
 });
 export type ExecutionSummary = z.infer<typeof ExecutionSummary>;
 

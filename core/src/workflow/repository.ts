@@ -29,7 +29,17 @@ const MIGRATIONS = [
      kind TEXT NOT NULL, title TEXT, plugin TEXT, integrity TEXT, inputs TEXT, path TEXT, output TEXT, error TEXT, logs TEXT,
      status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, duration_ms INTEGER,
      PRIMARY KEY (execution_id, seq));`,
+  // Durable executions (issue 5): a queue in SQLite (queued + next_attempt_at), the request as the trigger saw
+  // it (so a resumed run reads the same data), and logical attempts per step.
+  `ALTER TABLE workflow_executions ADD COLUMN next_attempt_at TEXT;
+   ALTER TABLE workflow_executions ADD COLUMN request_snapshot TEXT;
+   ALTER TABLE workflow_steps ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE workflow_steps ADD COLUMN retry_at TEXT;
+   CREATE INDEX workflow_executions_queue ON workflow_executions(status, next_attempt_at);`,
 ];
+
+/** The step error of an attempt a crash or a stop cut short; the next run attempts it again with the same key. */
+export const STEP_INTERRUPTED = 'AH_STEP_INTERRUPTED';
 
 type Row = Record<string, unknown>;
 const json = <T>(text: unknown): T => (text === null || text === undefined ? null : JSON.parse(String(text))) as T;
@@ -99,49 +109,112 @@ export class WorkflowRepository {
   /** Creates a queued execution; null when this workflow already has one for this event (a replayed event). */
   createExecution(input: {
     workflowId: string; workflowVersion: number; requestId: number | null; eventId: string | null; trigger: ExecutionTrigger; retryOf?: string;
+    /** The request as the trigger saw it; a resumed run reads this, not the request as it is by then. */
+    request?: Json;
   }): string | null {
     const id = `ex_${randomUUID()}`;
     const result = this.store.db.prepare(
-      "INSERT OR IGNORE INTO workflow_executions (id, workflow_id, workflow_version, request_id, event_id, trigger, retry_of, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)",
-    ).run(id, input.workflowId, input.workflowVersion, input.requestId, input.eventId, JSON.stringify(input.trigger), input.retryOf ?? null, this.#at());
+      "INSERT OR IGNORE INTO workflow_executions (id, workflow_id, workflow_version, request_id, event_id, trigger, retry_of, status, created_at, request_snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
+    ).run(id, input.workflowId, input.workflowVersion, input.requestId, input.eventId, JSON.stringify(input.trigger), input.retryOf ?? null, this.#at(),
+      input.request === undefined ? null : JSON.stringify(input.request));
     return result.changes === 0 ? null : id;
   }
 
   markRunning(id: string): void {
-    this.store.db.prepare("UPDATE workflow_executions SET status = 'running', started_at = ? WHERE id = ?").run(this.#at(), id);
+    this.store.db.prepare("UPDATE workflow_executions SET status = 'running', started_at = COALESCE(started_at, ?), next_attempt_at = NULL WHERE id = ?").run(this.#at(), id);
   }
 
-  finishExecution(id: string, status: 'succeeded' | 'failed', error: ErrorSummary | null): void {
-    this.store.db.prepare('UPDATE workflow_executions SET status = ?, error = ?, finished_at = ? WHERE id = ?')
-      .run(status, error ? JSON.stringify(error) : null, this.#at(), id);
+  /** Takes a queued execution for this engine; false when it is not queued (any more). */
+  claimExecution(id: string): boolean {
+    return Number(this.store.db.prepare(
+      "UPDATE workflow_executions SET status = 'running', started_at = COALESCE(started_at, ?), next_attempt_at = NULL WHERE id = ? AND status = 'queued'",
+    ).run(this.#at(), id).changes) > 0;
   }
 
-  /** Closes executions a previous process left queued or running (it died mid-run); returns how many. */
-  failInterrupted(): number {
-    const error = JSON.stringify({ code: 'AH_EXECUTION_INTERRUPTED', message: 'the host stopped while this execution was running' });
+  /** Queued executions that are due, oldest first. */
+  runnableExecutions(limit: number): string[] {
+    return (this.store.db.prepare(
+      "SELECT id FROM workflow_executions WHERE status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY COALESCE(next_attempt_at, created_at), rowid LIMIT ?",
+    ).all(this.#at(), limit) as { id: string }[]).map((row) => row.id);
+  }
+
+  /** When the earliest scheduled retry is due; null when none waits. */
+  nextScheduledAt(): string | null {
+    const row = this.store.db.prepare("SELECT MIN(next_attempt_at) AS at FROM workflow_executions WHERE status = 'queued' AND next_attempt_at IS NOT NULL").get() as { at: string | null };
+    return row.at;
+  }
+
+  /** Executions waiting to run (now or at a scheduled retry). */
+  queuedCount(): number {
+    return Number((this.store.db.prepare("SELECT COUNT(*) AS n FROM workflow_executions WHERE status = 'queued'").get() as { n: number }).n);
+  }
+
+  /** Gives a running execution back to the queue (a retry is due at `at`, or the engine stopped: null = at once). */
+  requeue(id: string, at: string | null): void {
+    this.store.db.prepare("UPDATE workflow_executions SET status = 'queued', next_attempt_at = ? WHERE id = ? AND status = 'running'").run(at, id);
+  }
+
+  /** The execution's status as stored (a CLI in another process may have cancelled it). */
+  statusOf(id: string): ExecutionStatus | null {
+    const row = this.store.db.prepare('SELECT status FROM workflow_executions WHERE id = ?').get(id) as { status: ExecutionStatus } | undefined;
+    return row?.status ?? null;
+  }
+
+  /** The trigger's request as stored with the execution (null for executions created before it was kept). */
+  requestSnapshot(id: string): Json | null {
+    const row = this.store.db.prepare('SELECT request_snapshot FROM workflow_executions WHERE id = ?').get(id) as Row | undefined;
+    return json<Json | null>(row?.request_snapshot);
+  }
+
+  /** Closes an execution unless it is already finished (a cancel from elsewhere wins); false when it was. */
+  finishExecution(id: string, status: 'succeeded' | 'failed', error: ErrorSummary | null): boolean {
+    return Number(this.store.db.prepare("UPDATE workflow_executions SET status = ?, error = ?, finished_at = ?, next_attempt_at = NULL WHERE id = ? AND status IN ('queued', 'running')")
+      .run(status, error ? JSON.stringify(error) : null, this.#at(), id).changes) > 0;
+  }
+
+  /**
+   * On start (one engine per store): executions a previous process left running go back to the queue and the
+   * steps it had in flight are marked interrupted, so the resumed run attempts them again with the same key.
+   */
+  recoverInterrupted(): number {
+    const error = JSON.stringify({ code: STEP_INTERRUPTED, message: 'the host stopped while this step was running; it is attempted again' });
     const at = this.#at();
     return this.store.transaction(() => {
-      this.store.db.prepare("UPDATE workflow_steps SET status = 'failed', error = ?, finished_at = ? WHERE status = 'running'").run(error, at);
-      return Number(this.store.db.prepare("UPDATE workflow_executions SET status = 'failed', error = ?, finished_at = ? WHERE status IN ('queued', 'running')")
-        .run(error, at).changes);
+      this.store.db.prepare("UPDATE workflow_steps SET status = 'failed', error = ?, finished_at = ?, retry_at = ? WHERE status = 'running'").run(error, at, at);
+      return Number(this.store.db.prepare("UPDATE workflow_executions SET status = 'queued', next_attempt_at = NULL WHERE status = 'running'").run().changes);
     });
   }
 
-  startStep(executionId: string, step: Pick<Step, 'nodeId' | 'kind' | 'title' | 'plugin' | 'integrity' | 'inputs'>): number {
+  /** Cancels an execution that is not finished; its running steps are closed too. False when it was finished. */
+  cancelExecution(id: string, reason: ErrorSummary): boolean {
+    const at = this.#at();
+    return this.store.transaction(() => {
+      if (!this.finishExecution(id, 'failed', reason)) return false;
+      this.store.db.prepare("UPDATE workflow_steps SET status = 'failed', error = ?, finished_at = ? WHERE execution_id = ? AND status = 'running'")
+        .run(JSON.stringify(reason), at, id);
+      return true;
+    });
+  }
+
+  startStep(executionId: string, step: Pick<Step, 'nodeId' | 'kind' | 'title' | 'plugin' | 'integrity' | 'inputs'> & { attempt?: number }): number {
     const next = this.store.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM workflow_steps WHERE execution_id = ?').get(executionId) as { seq: number };
     this.store.db.prepare(
-      "INSERT INTO workflow_steps (execution_id, seq, node_id, kind, title, plugin, integrity, inputs, status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)",
+      "INSERT INTO workflow_steps (execution_id, seq, node_id, kind, title, plugin, integrity, inputs, status, started_at, attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)",
     ).run(executionId, next.seq, step.nodeId, step.kind, step.title, step.plugin, step.integrity,
-      step.inputs === null ? null : JSON.stringify(step.inputs), this.#at());
+      step.inputs === null ? null : JSON.stringify(step.inputs), this.#at(), step.attempt ?? 1);
     return next.seq;
   }
 
-  finishStep(executionId: string, seq: number, result: { status: 'succeeded' | 'failed'; path: string | null; output: Json | null; error: ErrorSummary | null; durationMs: number; logs?: StepLog[] }): void {
+  finishStep(executionId: string, seq: number, result: {
+    status: 'succeeded' | 'failed'; path: string | null; output: Json | null; error: ErrorSummary | null; durationMs: number; logs?: StepLog[];
+    /** Another attempt of this node follows at that time. */
+    retryAt?: string | null;
+  }): void {
     this.store.db.prepare(
-      'UPDATE workflow_steps SET status = ?, path = ?, output = ?, error = ?, duration_ms = ?, finished_at = ?, logs = ? WHERE execution_id = ? AND seq = ?',
+      'UPDATE workflow_steps SET status = ?, path = ?, output = ?, error = ?, duration_ms = ?, finished_at = ?, logs = ?, retry_at = ? WHERE execution_id = ? AND seq = ?',
     ).run(result.status, result.path, result.output === null ? null : JSON.stringify(result.output),
       result.error ? JSON.stringify(result.error) : null, Math.round(result.durationMs), this.#at(),
-      result.logs?.length ? JSON.stringify(result.logs) : null, executionId, seq);
+      result.logs?.length ? JSON.stringify(result.logs) : null, result.retryAt ?? null, executionId, seq);
   }
 
   getExecution(id: string): Execution | null {
@@ -184,6 +257,7 @@ function toExecution(row: Row): ExecutionSummary {
     trigger: json(row.trigger), retryOf: (row.retry_of as string | null) ?? null,
     status: row.status as ExecutionStatus, error: json(row.error), createdAt: String(row.created_at),
     startedAt: (row.started_at as string | null) ?? null, finishedAt: (row.finished_at as string | null) ?? null,
+    nextAttemptAt: (row.next_attempt_at as string | null) ?? null,
   };
 }
 
@@ -193,7 +267,8 @@ function toStep(row: Row): Step {
     plugin: (row.plugin as string | null) ?? null, integrity: (row.integrity as string | null) ?? null,
     inputs: json(row.inputs), path: (row.path as string | null) ?? null, output: json(row.output), error: json(row.error),
     logs: json<StepLog[] | null>(row.logs) ?? [],
-    status: row.status as Step['status'], startedAt: String(row.started_at), finishedAt: (row.finished_at as string | null) ?? null,
+    status: row.status as Step['status'], attempt: Number(row.attempt ?? 1), retryAt: (row.retry_at as string | null) ?? null,
+    startedAt: String(row.started_at), finishedAt: (row.finished_at as string | null) ?? null,
     durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
   };
 }

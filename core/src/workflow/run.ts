@@ -1,5 +1,6 @@
-// Runs one published workflow for one event as an execution: walks the graph from the start node(s), records
-// every step before and after it runs, and never lets one failing node take down anything but its own execution.
+// Runs (or resumes) one published workflow for one event as an execution: walks the graph from the start node(s),
+// records every attempt before and after it runs, schedules retries, and never lets one failing node take down
+// anything but its own execution.
 import { performance } from 'node:perf_hooks';
 import type { Json } from '@actionhost/sdk';
 import { TRIGGER_NODE_ID, startNodes, type ActionNode, type ConditionNode, type WorkflowNode } from './definition.ts';
@@ -8,7 +9,8 @@ import { WorkflowErrors, asActionhostError } from './errors.ts';
 import { readPath, renderValue, type Reference } from './placeholders.ts';
 import type { AuditSink, PluginRunner, RequestEvent } from './ports.ts';
 import { redactInputs, redactText, redactValues } from './redact.ts';
-import type { ErrorSummary, PublishedWorkflow, StepLog, WorkflowRepository } from './repository.ts';
+import { STEP_INTERRUPTED, type ErrorSummary, type PublishedWorkflow, type Step, type StepLog, type WorkflowRepository } from './repository.ts';
+import { DEFAULT_RETRY_POLICY, judgeAttempt, retryDelayMs, type RetryVerdict } from './retry-policy.ts';
 import { readRequestPath } from './request-data.ts';
 import { changeFieldName } from './trigger.ts';
 import { dataSourceOf, parseFieldReference } from './validate.ts';
@@ -22,8 +24,15 @@ export interface ExecutionContext {
   executionId: string;
   request: Record<string, Json>;
   event: RequestEvent;
+  /** A user cancel: the step in hand is aborted and the execution fails. */
   signal?: AbortSignal;
+  /** The engine is stopping: the step in hand is aborted and checkpointed, the execution goes back to the queue. */
+  stopSignal?: AbortSignal;
+  /** Waits for a slot of the plugin (per-plugin concurrency); returns the release. */
+  acquirePlugin?: (name: string, signal: AbortSignal) => Promise<() => void>;
   onAuditError?: (error: unknown) => void;
+  now?: () => Date;
+  random?: () => number;
 }
 
 interface NodeResult { path: string; output: Json }
@@ -56,37 +65,93 @@ export class RunData {
   }
 }
 
-export async function runExecution(context: ExecutionContext): Promise<{ status: 'succeeded' | 'failed'; error: ErrorSummary | null }> {
+/** How a run ended: finished, or handed back to the queue (a retry is due later, or the engine is stopping). */
+export type RunOutcome =
+  | { status: 'succeeded' | 'failed'; error: ErrorSummary | null }
+  | { status: 'waiting'; retryAt: string }
+  | { status: 'checkpointed' }
+  /** Someone else (a CLI cancel) finished the execution while it ran. */
+  | { status: 'closed' };
+
+interface StepResult { next?: string; error?: ErrorSummary; retryAt?: string; interrupted?: boolean }
+
+/**
+ * Runs (or resumes) one execution. Steps already decided in an earlier run are not run again: their stored
+ * path and output are replayed into the run's data. A step whose last attempt was interrupted is attempted
+ * again with the same attempt number (same idempotency key); one whose last attempt asked for a retry gets the
+ * next number. A retry that is not due yet puts the execution back in the queue until then.
+ */
+export async function runExecution(context: ExecutionContext): Promise<RunOutcome> {
   const { repository, published, executionId } = context;
   repository.markRunning(executionId);
   const data = new RunData(published.definition.nodes, context.request);
+  const decided = lastAttempts(repository.getExecution(executionId)?.steps ?? []);
   let failure: ErrorSummary | null = null;
   const queue = [...startNodes(published.definition)];
   const visited = new Set<string>();
   while (queue.length > 0) {
+    if (context.stopSignal?.aborted) {
+      repository.requeue(executionId, null);
+      return { status: 'checkpointed' };
+    }
     if (context.signal?.aborted) {
-      failure ??= { code: 'AH_EXECUTION_CANCELLED', message: 'the execution was cancelled (or the engine stopped) before it finished' };
+      failure ??= { code: 'AH_EXECUTION_CANCELLED', message: 'the execution was cancelled before it finished' };
       break;
     }
+    if (repository.statusOf(executionId) !== 'running') return { status: 'closed' };
     const id = queue.shift()!;
     if (visited.has(id)) continue;
     visited.add(id);
     const entry = data.byId.get(id);
     if (!entry) continue;
-    const step = entry.node.kind === 'condition'
-      ? runCondition(context, data, entry.node)
-      : await runAction(context, data, entry.node);
+    const last = decided.get(id);
+    let step: StepResult;
+    if (last && last.retryAt === null && last.status !== 'running') {
+      step = replay(data, entry.node, last);
+    } else {
+      const attempt = !last ? 1 : last.status === 'running' || last.error?.code === STEP_INTERRUPTED ? last.attempt : last.attempt + 1;
+      if (last?.retryAt && Date.parse(last.retryAt) > (context.now?.() ?? new Date()).getTime()) {
+        repository.requeue(executionId, last.retryAt);
+        return { status: 'waiting', retryAt: last.retryAt };
+      }
+      step = entry.node.kind === 'condition'
+        ? runCondition(context, data, entry.node, attempt)
+        : await runAction(context, data, entry.node, attempt);
+    }
+    if (step.interrupted) {
+      repository.requeue(executionId, null);
+      return { status: 'checkpointed' };
+    }
+    if (step.retryAt) {
+      repository.requeue(executionId, step.retryAt);
+      return { status: 'waiting', retryAt: step.retryAt };
+    }
     if (step.error) failure ??= step.error;
     if (step.next) queue.push(step.next);
   }
   const status = failure ? 'failed' : 'succeeded';
-  repository.finishExecution(executionId, status, failure);
+  if (!repository.finishExecution(executionId, status, failure)) return { status: 'closed' };
   return { status, error: failure };
 }
 
-function runCondition(context: ExecutionContext, data: RunData, node: ConditionNode): { next?: string; error?: ErrorSummary } {
+/** The last recorded attempt of every node. */
+function lastAttempts(steps: Step[]): Map<string, Step> {
+  const last = new Map<string, Step>();
+  for (const step of steps) last.set(step.nodeId, step);
+  return last;
+}
+
+/** A node decided in an earlier run: its result feeds placeholders and edges exactly as it was recorded. */
+function replay(data: RunData, node: WorkflowNode, step: Step): StepResult {
+  const path = step.path ?? 'failure';
+  data.results.set(node.id, { path, output: step.output });
+  const next = step.path ? (node.next as Record<string, string | undefined>)[step.path] : undefined;
+  return { ...(next ? { next } : {}), ...(step.error ? { error: step.error } : {}) };
+}
+
+function runCondition(context: ExecutionContext, data: RunData, node: ConditionNode, attempt: number): StepResult {
   const seq = context.repository.startStep(context.executionId, {
-    nodeId: node.id, kind: 'condition', title: node.title ?? null, plugin: null, integrity: null, inputs: null,
+    nodeId: node.id, kind: 'condition', title: node.title ?? null, plugin: null, integrity: null, inputs: null, attempt,
   });
   const started = performance.now();
   const source = node.source ?? TRIGGER_NODE_ID;
@@ -99,7 +164,9 @@ function runCondition(context: ExecutionContext, data: RunData, node: ConditionN
     context.repository.finishStep(context.executionId, seq, {
       status: 'succeeded', path, output: outcome as unknown as Json, error: null, durationMs: performance.now() - started,
     });
-    return { next: node.next[path] };
+    data.results.set(node.id, { path, output: outcome as unknown as Json });
+    const next = node.next[path];
+    return next ? { next } : {};
   } catch (caught) {
     const error = summarize(caught, context.secrets);
     context.repository.finishStep(context.executionId, seq, { status: 'failed', path: null, output: null, error, durationMs: performance.now() - started });
@@ -107,10 +174,11 @@ function runCondition(context: ExecutionContext, data: RunData, node: ConditionN
   }
 }
 
-async function runAction(context: ExecutionContext, data: RunData, node: ActionNode): Promise<{ next?: string; error?: ErrorSummary }> {
+async function runAction(context: ExecutionContext, data: RunData, node: ActionNode, attempt: number): Promise<StepResult> {
   const { repository, executionId, published, secrets } = context;
   const pinned = published.actions[node.id];
   const plugin = `${pinned.name}@${pinned.version}`;
+  const policy = node.retry ?? DEFAULT_RETRY_POLICY;
   const started = performance.now();
   let inputs: Json = null;
   let stored: Json = null;
@@ -122,39 +190,60 @@ async function runAction(context: ExecutionContext, data: RunData, node: ActionN
     buildError = caught;
   }
   const seq = repository.startStep(executionId, {
-    nodeId: node.id, kind: 'action', title: node.title, plugin, integrity: pinned.integrity, inputs: stored,
+    nodeId: node.id, kind: 'action', title: node.title, plugin, integrity: pinned.integrity, inputs: stored, attempt,
   });
-  const attempt = 1;
   let path: string | null = null;
   let output: Json = null;
   let error: ErrorSummary | null = null;
   let logs: StepLog[] = [];
+  let verdict: RetryVerdict = { retry: false, reason: null, retryAfterMs: null };
+  const signal = AbortSignal.any([context.signal, context.stopSignal].filter((s): s is AbortSignal => s !== undefined));
+  let release: (() => void) | null = null;
   try {
     if (buildError) throw buildError;
+    release = context.acquirePlugin ? await context.acquirePlugin(pinned.name, signal) : null;
     const outcome = await context.runner.run({ name: pinned.name, version: pinned.version, integrity: pinned.integrity }, inputs, {
       entry: 'run',
+      // Stable per logical attempt: a step re-attempted after a crash sends the same key, a retry the next one.
       idempotencyKey: `${executionId}:${node.id}:${attempt}`,
       bindings: {
         requestId: context.request.internalId as number, executionId, workflowId: published.workflowId, nodeId: node.id,
         ...(pinned.applicationId !== undefined ? { applicationId: pinned.applicationId } : {}),
       },
-      signal: context.signal,
+      signal,
     });
     path = outcome.path;
     logs = redactValues((outcome.logs ?? []) as unknown as Json, secrets) as unknown as StepLog[];
-    data.results.set(node.id, { path: outcome.path, output: outcome.output });
     output = redactValues(outcome.output, secrets);
+    verdict = judgeAttempt(policy, { outcome });
+    data.results.set(node.id, { path: outcome.path, output: outcome.output });
   } catch (caught) {
+    if (context.stopSignal?.aborted && !context.signal?.aborted) {
+      // The host is stopping: this attempt is not this node's result. Attempted again (same key) on resume.
+      repository.finishStep(executionId, seq, {
+        status: 'failed', path: null, output: null, durationMs: performance.now() - started, retryAt: (context.now?.() ?? new Date()).toISOString(),
+        error: { code: STEP_INTERRUPTED, message: 'the host stopped while this step was running; it is attempted again' },
+      });
+      return { interrupted: true };
+    }
     error = summarize(caught, secrets);
+    if (!buildError && !context.signal?.aborted) verdict = judgeAttempt(policy, { error: asActionhostError(caught) });
     // A thrown invocation may still be handled by the workflow: its failure edge gets `{ error }` as output.
     output = { error: { code: error.code, message: error.message } };
     if (node.next.failure) path = 'failure';
     data.results.set(node.id, { path: 'failure', output });
+  } finally {
+    release?.();
   }
   const durationMs = performance.now() - started;
-  repository.finishStep(executionId, seq, { status: error ? 'failed' : 'succeeded', path, output, error, durationMs, logs });
+  const retryAt = verdict.retry && attempt < policy.maxAttempts
+    ? new Date((context.now?.() ?? new Date()).getTime() + retryDelayMs(policy, attempt + 1, verdict.retryAfterMs, context.random)).toISOString()
+    : null;
+  repository.finishStep(executionId, seq, { status: error ? 'failed' : 'succeeded', path, output, error, durationMs, logs, retryAt });
   await recordAudit(context, node, { plugin, integrity: pinned.integrity, inputs: stored, path, output, error, durationMs });
-  return { next: path ? node.next[path] : undefined, ...(error ? { error } : {}) };
+  if (retryAt) return { retryAt };
+  const next = path ? node.next[path] : undefined;
+  return { ...(next ? { next } : {}), ...(error ? { error } : {}) };
 }
 
 async function recordAudit(context: ExecutionContext, node: ActionNode,

@@ -1,6 +1,7 @@
 // The registry commands: install, list, info, remove, verify. Each gets its parsed flags and positionals and
 // an open store; results go to stdout (text or --json), progress to stderr. Returns the exit code.
 import semver from 'semver';
+import { RegistryServer, fetchRemote } from '../remote/index.ts';
 import type { InstalledPlugin, PluginStore } from '../store/index.ts';
 
 export interface CliIo {
@@ -78,17 +79,35 @@ export const commands: Command[] = [
   {
     name: 'install',
     usage: 'install <spec>...',
-    summary: 'install plugin packages: .tgz files or plugin folders (built and packed first)',
-    options: { integrity: { type: 'string', value: 'sha512-...', description: 'expected integrity of the tarball (one spec only)' } },
+    summary: 'install plugin packages: .tgz files, plugin folders (built and packed first), or name@range with --from',
+    options: {
+      integrity: { type: 'string', value: 'sha512-...', description: 'expected integrity of the tarball (one spec only)' },
+      from: { type: 'string', value: 'URL', description: 'install name@range from a remote `registry serve`' },
+    },
     async run({ store, positionals, values, io }) {
       if (positionals.length === 0) throw new UsageError('install needs at least one .tgz file or plugin folder', 'install');
       const integrity = values.integrity as string | undefined;
+      const from = values.from as string | undefined;
       if (integrity !== undefined && positionals.length > 1) throw new UsageError('--integrity applies to a single spec', 'install');
       if (integrity !== undefined && !/^sha512-[A-Za-z0-9+/]+={0,2}$/.test(integrity)) {
         throw new UsageError('--integrity must look like sha512-<base64>', 'install');
       }
+      if (from !== undefined && !URL.canParse(from)) throw new UsageError('--from needs an http(s) URL', 'install');
       for (const spec of positionals) {
-        const result = await store.install(spec, { integrity, onProgress: (message) => io.err(message) });
+        const onProgress = (message: string) => io.err(message);
+        let result;
+        if (from === undefined) {
+          result = await store.install(spec, { integrity, onProgress });
+        } else {
+          const [name, range = '*'] = splitSpec(spec);
+          onProgress(`asking ${from} for ${name}@${range}`);
+          const remote = await fetchRemote(from, name, range);
+          if (integrity !== undefined && integrity !== remote.integrity) {
+            onProgress(`${from} advertises ${remote.integrity} for ${name}@${remote.version}`);
+          }
+          result = await store.install({ tarball: remote.tarball, source: remote.source },
+            { integrity: integrity ?? remote.integrity, onProgress });
+        }
         io.out(`${result.alreadyInstalled ? 'already installed' : 'installed'} ${result.name}@${result.version} ${result.integrity}`);
       }
       return 0;
@@ -159,6 +178,33 @@ export const commands: Command[] = [
         if (reports.length === 0) io.err('no plugins installed');
       }
       return reports.every((report) => report.ok) ? 0 : 1;
+    },
+  },
+  {
+    name: 'serve',
+    usage: 'serve [--port N] [--host ADDRESS]',
+    summary: 'serve the installed tarballs over HTTP (read-only) until interrupted',
+    options: {
+      port: { type: 'string', value: 'N', description: 'port to listen on (default 4873; 0 picks a free one)' },
+      host: { type: 'string', value: 'ADDRESS', description: 'address to listen on (default 127.0.0.1)' },
+    },
+    async run({ store, positionals, values, io }) {
+      if (positionals.length > 0) throw new UsageError('serve takes no arguments', 'serve');
+      const port = Number(values.port ?? 4873);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0-65535', 'serve');
+      const server = await RegistryServer.listen(store, { port, host: values.host as string | undefined });
+      io.out(`serving ${store.dataDir} at ${server.url}`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await server.close();
+      return 0;
     },
   },
 ];

@@ -92,6 +92,12 @@ export class Catalog {
     return (this.db.prepare('SELECT * FROM plugin_versions WHERE name = ?').all(name) as unknown as StoredRow[]).map(fromStored);
   }
 
+  /** Just the version strings of a plugin: resolving a range needs no manifests. */
+  versionNumbers(name: string): string[] {
+    return (this.db.prepare('SELECT version FROM plugin_versions WHERE name = ?').all(name) as { version: string }[])
+      .map((row) => row.version);
+  }
+
   all(): VersionRow[] {
     return (this.db.prepare('SELECT * FROM plugin_versions ORDER BY name').all() as unknown as StoredRow[]).map(fromStored);
   }

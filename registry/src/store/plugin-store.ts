@@ -219,7 +219,12 @@ export class PluginStore {
 
   /** The highest installed version satisfying the range. */
   resolve(name: string, range: string): InstalledPlugin {
-    return this.#toInstalled(this.#matching(name, range)[0]);
+    if (semver.validRange(range) === null) throw RegistryErrors.rangeInvalid(name, range);
+    const versions = this.#catalog.versionNumbers(name);
+    if (versions.length === 0) throw RegistryErrors.pluginNotFound(name);
+    const best = semver.maxSatisfying(versions, range);
+    if (best === null) throw RegistryErrors.versionNotFound(name, range, versions.sort(semver.rcompare));
+    return this.get(name, best);
   }
 
   #row(name: string, version: string): VersionRow {

@@ -107,7 +107,7 @@ describe('workflow engine', () => {
     runner.on('@actionhost/ci-linking', () => { throw new ActionhostError('AH_PLUGIN_TIMEOUT', 'took too long', 504); });
     runner.on('@actionhost/run-webhook', (input) => ({ path: 'success', output: { status: 200, body: String(input.URL) } }));
     const failing = await published(incidentCiLinking({ start: 'link', nodes: [
-      { id: 'link', kind: 'action', title: 'Link', uses: '@actionhost/ci-linking@^1', inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' }, next: { failure: 'alert' } },
+      { id: 'link', kind: 'action', title: 'Link', uses: '@actionhost/ci-linking@^1', inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' }, next: { failure: 'alert' }, retry: { maxAttempts: 1 } },
       hook('alert', { URL: 'http://127.0.0.1/alert/#nodes.link.output.error.code#' }),
     ] }));
     const healthy = await published({ ...incidentCiLinking(), name: 'healthy', start: 'ping', nodes: [hook('ping', { URL: 'http://127.0.0.1/ping' })] });
@@ -192,7 +192,7 @@ describe('workflow engine', () => {
     });
     const workflowId = await published(incidentCiLinking({ start: 'gate', nodes: [
       { id: 'gate', kind: 'condition', match: 'all', rules: [{ field: 'category', operator: 'changed' }], next: { true: 'link' } },
-      { id: 'link', kind: 'action', title: 'Link', uses: '@actionhost/ci-linking@^1', inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' } },
+      { id: 'link', kind: 'action', title: 'Link', uses: '@actionhost/ci-linking@^1', inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' }, retry: { maxAttempts: 1 } },
     ] }));
     world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
@@ -224,14 +224,23 @@ describe('workflow engine', () => {
     expect(() => engine.cancel(running.id)).toThrow(expect.objectContaining({ code: 'AH_EXECUTION_NOT_RUNNING' }));
   });
 
-  it('closes executions a previous process left running when it starts', async () => {
+  it('resumes an execution a previous process left running: the in-flight step again with the same idempotency key', async () => {
     const workflowId = await published(incidentCiLinking());
-    const executionId = service.repository.createExecution({ workflowId, workflowVersion: 1, requestId: null, eventId: 'lost', trigger: { type: 'request.updated', changes: [] } })!;
+    const request = incident();
+    const executionId = service.repository.createExecution({
+      workflowId, workflowVersion: 1, requestId: request.internalId, eventId: 'lost', trigger: { type: 'request.updated', changes: [] }, request: request as never,
+    })!;
     service.repository.markRunning(executionId);
     service.repository.startStep(executionId, { nodeId: 'link', kind: 'action', title: 'x', plugin: 'p@1.0.0', integrity: 'i', inputs: {} });
     engine.start();
+    for (let i = 0; i < 200 && service.getExecution(executionId).status !== 'succeeded'; i++) await new Promise((r) => setTimeout(r, 20));
     await engine.stop();
-    expect(service.getExecution(executionId)).toMatchObject({ status: 'failed', error: { code: 'AH_EXECUTION_INTERRUPTED' }, steps: [{ status: 'failed' }] });
+    const execution = service.getExecution(executionId);
+    expect(execution).toMatchObject({ status: 'succeeded', steps: [
+      { nodeId: 'link', status: 'failed', attempt: 1, error: { code: 'AH_STEP_INTERRUPTED' } },
+      { nodeId: 'link', status: 'succeeded', attempt: 1, retryAt: null },
+    ] });
+    expect(runner.calls.map((call) => call.options.idempotencyKey)).toEqual([`${executionId}:link:1`]);
   });
 
   it('polls the outbox in the background once started', async () => {

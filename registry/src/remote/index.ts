@@ -1,0 +1,3 @@
+// Front door of the remote concern: serve a store over HTTP, and fetch a plugin version from such a server.
+export { RegistryServer, tarballPath, type RemotePackument } from './server.ts';
+export { fetchRemote, type RemoteTarball, type FetchRemoteOptions } from './client.ts';
