@@ -1,11 +1,14 @@
 // One vitest run over every package. Tests start real servers on loopback; sandbox tests spawn worker
 // processes, so files run in forks and timeouts are generous (measured in the benchmark, not asserted here).
+// The global setup makes sure a real Samba AD DC answers on 127.0.0.1 (test/ad/start-ad.sh; root + apt the
+// first time) and fails the run if it cannot: an Active Directory test never passes by skipping.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['{sdk,registry,core,test}/**/*.test.ts', 'plugins/*/test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
+    globalSetup: ['test/ad/global-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -99,6 +99,18 @@ describe('ldap capability and the connection', () => {
     expect(error.code).toBe('AH_LDAP_UNREACHABLE');
   });
 
+  it('stops waiting as soon as the invocation is aborted', async () => {
+    const silent = await startRelay({ host: '127.0.0.1', port: 636 }, { silent: true });
+    opened.push(silent);
+    const slow = capability(adApplication(ad, { id: 'slow', url: `ldaps://127.0.0.1:${silent.port}`, timeoutMs: 60_000 }));
+    const controller = new AbortController();
+    const pending = rejection(slow.call('search', [{ base: ad.baseDn, scope: 'base' }], fakeScope({ applicationId: 'slow' }, controller.signal)));
+    setTimeout(() => controller.abort(), 100);
+    const error = await pending;
+    expect(error.code).toBe('AH_LDAP_UNREACHABLE');
+    expect(error.details.reason).toBe('aborted');
+  });
+
   it('a certificate that does not verify against the CA is AH_LDAP_UNREACHABLE, unless verification is explicitly off (and logged)', async () => {
     const { caCertificate: _ca, ...noCa } = adApplication(ad, { id: 'no-ca' });
     const unverified = capability(noCa, { ...noCa, id: 'trusting', tlsVerify: false });

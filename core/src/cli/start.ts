@@ -20,7 +20,15 @@ Options:
   -h, --help               show this help
 
 Environment: ACTIONHOST_ADMIN_TOKEN (the first admin's token, at least 16 characters),
-ACTIONHOST_MASTER_KEY (base64 of 32 bytes; otherwise <data>/master.key is created with mode 0600).`;
+ACTIONHOST_MASTER_KEY (base64 of 32 bytes; otherwise <data>/master.key is created with mode 0600).
+Load: ACTIONHOST_MAX_EXECUTIONS (executions at once, default 8; more wait queued in the database),
+ACTIONHOST_MAX_PER_PLUGIN (invocations of one plugin at once, default 4), ACTIONHOST_MAX_BACKLOG (pending
+events + queued executions beyond which request writes get 503 AH_HOST_BUSY with Retry-After, default 10000).
+
+SIGTERM/SIGINT: stops taking requests and events, lets running executions finish for
+ACTIONHOST_STOP_TIMEOUT_MS (default 10000), checkpoints the steps still in flight (they are attempted again,
+with the same idempotency key, on the next start), then exits. After a crash, executions left running are
+resumed on start from their last finished step.`;
 
 export async function startCommand(_positionals: string[], flags: Record<string, string | boolean | undefined>): Promise<number> {
   const config = loadConfig(flags as ConfigFlags);

@@ -1,7 +1,8 @@
 // The composition root: opens the data folder and wires the real pieces together — SQLite store, plugin
 // registry, credentials, service-desk records, capabilities, sandbox, workflows. The CLI and end-to-end tests
 // use it; nothing else constructs these services.
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { ActionhostError } from '@actionhost/sdk';
 import { join } from 'node:path';
 import { PluginStore } from '@actionhost/registry';
 import type { HostConfig } from '../config/index.ts';
@@ -44,6 +45,7 @@ function envInt(name: string): number | undefined {
 
 export async function openRuntime(config: HostConfig, options: RuntimeOptions = {}): Promise<Runtime> {
   mkdirSync(config.dataDir, { recursive: true });
+  assertWritable(config.dataDir);
   const store = Store.open(join(config.dataDir, 'actionhost.db'));
   const opened: Array<() => unknown> = [() => store.close()];
   try {
@@ -83,6 +85,8 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       repository: new WorkflowRepository(store), requests, runner, audit: itsm, secrets: credentials,
       maxConcurrentExecutions: options.maxConcurrentExecutions ?? envInt('ACTIONHOST_MAX_EXECUTIONS') ?? 8,
       maxConcurrentPerPlugin: options.maxConcurrentPerPlugin ?? envInt('ACTIONHOST_MAX_PER_PLUGIN') ?? 4,
+      // On SIGTERM: how long running executions may finish before their steps are checkpointed.
+      stopTimeoutMs: envInt('ACTIONHOST_STOP_TIMEOUT_MS') ?? 10_000,
       ...(options.onEngineError ? { onError: options.onEngineError } : {}),
     });
     return {
@@ -95,5 +99,21 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
   } catch (error) {
     for (const close of opened.reverse()) await close();
     throw error;
+  }
+}
+
+/**
+ * Refuses to start on a data folder the host cannot write (a read-only mount, a folder of another user): SQLite
+ * would otherwise open it and fail later, on the first event, far from the cause. access(2) reports a read-only
+ * file system even to root.
+ */
+function assertWritable(dataDir: string): void {
+  try {
+    accessSync(dataDir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EACCES';
+    throw new ActionhostError('AH_DATA_DIR_READ_ONLY',
+      `the data folder ${dataDir} is not writable (${code}): the host keeps its database there; make it writable or choose another --data`,
+      503, { dataDir, errno: code });
   }
 }

@@ -63,7 +63,12 @@ export class DirectoryConnection {
     const failure = { ...context, applicationId: this.settings.application.id };
     for (let attempt = 0; ; attempt++) {
       const reused = this.#client?.isBound === true;
-      const client = await this.#bound(options.signal, options.log);
+      let client: Client;
+      try {
+        client = await this.#bound(options.signal, options.log);
+      } catch (error) {
+        throw toLdapError(error, { ...failure, operation: 'bind' }); // the connect backstop throws a plain timeout
+      }
       try {
         return await bounded(work(client), this.settings.timeoutMs + 1_000, options.signal, context.operation);
       } catch (error) {
@@ -77,9 +82,10 @@ export class DirectoryConnection {
     }
   }
 
+  /** Unbinds the current client. A connect still in flight is not awaited: it discards its client when it ends. */
   async close(): Promise<void> {
     this.#closed = true;
-    const client = this.#client ?? await this.#connecting?.catch(() => undefined);
+    const client = this.#client;
     this.#client = undefined;
     if (client) await discard(client);
   }
