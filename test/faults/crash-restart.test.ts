@@ -61,10 +61,12 @@ describe('crash and restart under load', () => {
     // The killer: SIGKILL at random moments (most while the driver runs, the last possibly while the backlog
     // drains), restart on the same data folder each time.
     let kills = 0;
+    let killsWhileDriving = 0;
     while (kills < KILLS) {
       await sleep(1500 + Math.random() * 3000);
       const victim = host!;
       const exited = new Promise((resolve) => victim.child.once('exit', resolve));
+      if (driving) killsWhileDriving++;
       victim.child.kill('SIGKILL');
       await exited;
       kills++;
@@ -102,7 +104,7 @@ describe('crash and restart under load', () => {
       const keysPerRequest = new Map<number, Set<string>>();
       for (const d of deliveries) keysPerRequest.set(d.requestId, (keysPerRequest.get(d.requestId) ?? new Set()).add(d.key));
       const report = {
-        eventsDriven: events, requestsAcknowledged: acknowledged.length, callsWithoutAnswer: unanswered, kills,
+        eventsDriven: events, requestsAcknowledged: acknowledged.length, callsWithoutAnswer: unanswered, kills, killsWhileDriving,
         eventsLost: requests.filter((id) => !perRequest.has(id)).length,
         acknowledgedButMissing: acknowledged.filter((id) => !requests.includes(id)).length,
         executions: executions.length,

@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { ActionhostError } from '@actionhost/sdk';
 import { loadConfig, type ConfigFlags } from '../config/index.ts';
 import { Store } from '../store/index.ts';
-import { WorkflowRepository, enqueueRetry } from '../workflow/index.ts';
+import { ExecutionStatus, WorkflowRepository, enqueueRetry } from '../workflow/index.ts';
 import { printJson, UsageError } from './output.ts';
 
 export const EXECUTIONS_HELP = `Usage: actionhost executions <list|show|retry|cancel> [options]
 
-  list [--request <id>] [--workflow <id>] [--limit <n>] [--json]   executions, newest first
+  list [--request <id>] [--workflow <id>] [--status <s>] [--limit <n>] [--json]
+                                                                   executions, newest first; status is
+                                                                   queued|running|succeeded|failed
   show <execution-id> [--json]                                     one execution with its steps
   retry <execution-id> [--json]                                    queue a new run of a finished execution
   cancel <execution-id> [--json]                                   close a queued, waiting or stuck execution
@@ -67,6 +69,7 @@ export async function executionsCommand(positionals: string[], flags: Record<str
     const executions = repository.listExecutions({
       ...(typeof flags.request === 'string' ? { requestId: Number(flags.request) } : {}),
       ...(typeof flags.workflow === 'string' ? { workflowId: flags.workflow } : {}),
+      ...(typeof flags.status === 'string' ? { status: parseStatus(flags.status) } : {}),
       limit: typeof flags.limit === 'string' ? Number(flags.limit) : 50,
     });
     if (flags.json) printJson(executions);
@@ -75,4 +78,10 @@ export async function executionsCommand(positionals: string[], flags: Record<str
   } finally {
     store.close();
   }
+}
+
+function parseStatus(value: string): ExecutionStatus {
+  const parsed = ExecutionStatus.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--status takes ${ExecutionStatus.options.join(', ')}`);
+  return parsed.data;
 }

@@ -224,9 +224,10 @@ export class WorkflowRepository {
     return { ...toExecution(row), steps };
   }
 
-  listExecutions(filter: { requestId?: number; workflowId?: string; limit?: number }): ExecutionSummary[] {
+  listExecutions(filter: { requestId?: number; workflowId?: string; status?: ExecutionStatus; limit?: number }): ExecutionSummary[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
+    if (filter.status !== undefined) { where.push('status = ?'); args.push(filter.status); }
     if (filter.requestId !== undefined) { where.push('request_id = ?'); args.push(filter.requestId); }
     if (filter.workflowId !== undefined) { where.push('workflow_id = ?'); args.push(filter.workflowId); }
     const sql = `SELECT * FROM workflow_executions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;

@@ -73,6 +73,9 @@ export type RunOutcome =
   /** Someone else (a CLI cancel) finished the execution while it ran. */
   | { status: 'closed' };
 
+/** Interrupted attempts (crash, stop) of one step before the execution gives up on it. */
+export const MAX_INTERRUPTIONS = 5;
+
 interface StepResult { next?: string; error?: ErrorSummary; retryAt?: string; interrupted?: boolean }
 
 /**
@@ -85,7 +88,10 @@ export async function runExecution(context: ExecutionContext): Promise<RunOutcom
   const { repository, published, executionId } = context;
   repository.markRunning(executionId);
   const data = new RunData(published.definition.nodes, context.request);
-  const decided = lastAttempts(repository.getExecution(executionId)?.steps ?? []);
+  const steps = repository.getExecution(executionId)?.steps ?? [];
+  const decided = lastAttempts(steps);
+  const interruptions = new Map(published.definition.nodes.map((node) => [node.id,
+    steps.filter((step) => step.nodeId === node.id && step.error?.code === STEP_INTERRUPTED).length]));
   let failure: ErrorSummary | null = null;
   const queue = [...startNodes(published.definition)];
   const visited = new Set<string>();
@@ -108,6 +114,12 @@ export async function runExecution(context: ExecutionContext): Promise<RunOutcom
     let step: StepResult;
     if (last && last.retryAt === null && last.status !== 'running') {
       step = replay(data, entry.node, last);
+    } else if (interruptions.get(id)! >= MAX_INTERRUPTIONS) {
+      // A step that keeps dying with its host (or keeps being stopped) must not hold the execution forever.
+      const error = { code: 'AH_STEP_INTERRUPTED_TOO_OFTEN', message: `the step was interrupted ${MAX_INTERRUPTIONS} times; it is not attempted again` };
+      const seq = repository.startStep(executionId, { nodeId: id, kind: entry.node.kind, title: entry.node.title ?? null, plugin: null, integrity: null, inputs: null, attempt: last!.attempt });
+      repository.finishStep(executionId, seq, { status: 'failed', path: null, output: null, error, durationMs: 0 });
+      step = { error };
     } else {
       const attempt = !last ? 1 : last.status === 'running' || last.error?.code === STEP_INTERRUPTED ? last.attempt : last.attempt + 1;
       if (last?.retryAt && Date.parse(last.retryAt) > (context.now?.() ?? new Date()).getTime()) {

@@ -9,6 +9,7 @@ import type { WorkflowDefinitionInput } from '../definition.ts';
 import type { PluginOutcome } from '../ports.ts';
 import { RetryPolicy, judgeAttempt, readRetryAfter, retryDelayMs, DEFAULT_RETRY_POLICY } from '../retry-policy.ts';
 import { parseDefinition } from '../validate.ts';
+import { MAX_INTERRUPTIONS } from '../run.ts';
 import { FakeCatalog, FakeRunner, ciLinking, openWorld, runWebhook, type TestWorld } from './fixtures.ts';
 
 let world: TestWorld;
@@ -205,5 +206,22 @@ describe('retry policy', () => {
     expect(retryDelayMs(policy, 2, null, () => 0)).toBe(50);
     expect(retryDelayMs(policy, 2, 5000, () => 1)).toBe(5000);
     expect(readRetryAfter({ 'Retry-After': new Date(Date.now() + 60_000).toUTCString() })).toBeGreaterThan(55_000);
+  });
+});
+
+describe('a step that keeps dying with its host', () => {
+  it('is given up after MAX_INTERRUPTIONS interruptions: the execution fails instead of looping forever', async () => {
+    const workflowId = await publish([hook('hook', 'http://127.0.0.1/x')]);
+    const { request, event } = world.itsm.createRequest({ kind: 'incident', subject: 'poison' }, 'user:agent');
+    const repository = service.repository;
+    const id = repository.createExecution({ workflowId, workflowVersion: 1, requestId: request.internalId, eventId: String(event.id), trigger: { type: 'request.created', changes: [] }, request: request as never })!;
+    for (let i = 0; i < MAX_INTERRUPTIONS; i++) {
+      repository.markRunning(id);
+      repository.startStep(id, { nodeId: 'hook', kind: 'action', title: 'hook', plugin: 'p', integrity: 'i', inputs: {} });
+      repository.recoverInterrupted();
+    }
+    await engine().drain();
+    expect(service.getExecution(id)).toMatchObject({ status: 'failed', error: { code: 'AH_STEP_INTERRUPTED_TOO_OFTEN' } });
+    expect(runner.calls).toHaveLength(0);
   });
 });
