@@ -63,7 +63,7 @@ describe('crash and restart under load', () => {
     let kills = 0;
     let killsWhileDriving = 0;
     while (kills < KILLS) {
-      await sleep(1500 + Math.random() * 3000);
+      await sleep(700 + Math.random() * 1800);
       const victim = host!;
       const exited = new Promise((resolve) => victim.child.once('exit', resolve));
       if (driving) killsWhileDriving++;
@@ -96,6 +96,7 @@ describe('crash and restart under load', () => {
       const events = Number((db.prepare("SELECT COUNT(*) AS n FROM itsm_events WHERE type = 'request.created'").get() as { n: number }).n);
       const executions = db.prepare('SELECT id, request_id, status FROM workflow_executions WHERE workflow_id = ?').all(workflowId) as
         { id: string; request_id: number; status: string }[];
+      const stepsInterrupted = Number((db.prepare("SELECT COUNT(*) AS n FROM workflow_steps WHERE error LIKE '%AH_STEP_INTERRUPTED%'").get() as { n: number }).n);
       const perRequest = new Map<number, string[]>();
       for (const e of executions) perRequest.set(Number(e.request_id), [...(perRequest.get(Number(e.request_id)) ?? []), e.status]);
 
@@ -107,7 +108,7 @@ describe('crash and restart under load', () => {
         eventsDriven: events, requestsAcknowledged: acknowledged.length, callsWithoutAnswer: unanswered, kills, killsWhileDriving,
         eventsLost: requests.filter((id) => !perRequest.has(id)).length,
         acknowledgedButMissing: acknowledged.filter((id) => !requests.includes(id)).length,
-        executions: executions.length,
+        executions: executions.length, stepsInterruptedAndResumed: stepsInterrupted,
         notExactlyOneSucceeded: requests.filter((id) => (perRequest.get(id) ?? []).join() !== 'succeeded').length,
         deliveries: deliveries.length, distinctKeys: keys.size,
         duplicatesSameKey: deliveries.length - keys.size,

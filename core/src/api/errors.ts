@@ -1,10 +1,9 @@
 // Every error the HTTP API itself raises, and the one JSON error body all routes answer with:
 // `{ "error": { "code", "message", "details" } }`.
-import { ActionhostError, isActionhostError, type ErrorDetails } from '@actionhost/sdk';
+import { ActionhostError, isActionhostError, type ErrorDetails, errorFactory } from '@actionhost/sdk';
 import type { ZodError } from 'zod';
 
-const fail = (code: string, status: number) => (message: string, details: ErrorDetails = {}) =>
-  new ActionhostError(code, message, status, details);
+const fail = errorFactory;
 
 export const ApiErrors = {
   unauthenticated: fail('AH_UNAUTHENTICATED', 401),

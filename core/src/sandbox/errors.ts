@@ -1,9 +1,8 @@
 // Every way a sandboxed invocation can fail, each with a stable code. A failure here is the plugin's own:
 // the host and other invocations keep running.
-import { ActionhostError, type ErrorDetails } from '@actionhost/sdk';
+import { ActionhostError, type ErrorDetails, errorFactory } from '@actionhost/sdk';
 
-const fail = (code: string, status: number) => (message: string, details: ErrorDetails = {}) =>
-  new ActionhostError(code, message, status, details);
+const fail = errorFactory;
 
 export const SandboxErrors = {
   inputInvalid: fail('AH_INPUT_INVALID', 400),

@@ -33,6 +33,11 @@ export function isActionhostError(value: unknown): value is ActionhostError {
       typeof (value as { code?: unknown }).code === 'string');
 }
 
+/** The constructor of one error code, for a package's errors.ts: `notFound: errorFactory('AH_X_NOT_FOUND', 404)`. */
+export function errorFactory(code: string, status: number): (message: string, details?: ErrorDetails) => ActionhostError {
+  return (message, details = {}) => new ActionhostError(code, message, status, details);
+}
+
 /** Contract-level codes (manifest and ABI). Other packages keep their own in their own errors.ts. */
 export const ContractErrors = {
   manifestInvalid: (message: string, path?: string) =>

@@ -1,9 +1,8 @@
 // Every way an outbound HTTP call made for a plugin can fail, each with a stable code. Messages and details
 // never carry header values, bodies or secrets: they cross into the guest and into execution records.
-import { ActionhostError, type ErrorDetails } from '@actionhost/sdk';
+import { errorFactory } from '@actionhost/sdk';
 
-const fail = (code: string, status: number) => (message: string, details: ErrorDetails = {}) =>
-  new ActionhostError(code, message, status, details);
+const fail = errorFactory;
 
 export const HttpErrors = {
   /** The call's arguments do not describe a valid request (details.path points at the value). */

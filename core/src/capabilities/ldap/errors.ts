@@ -1,10 +1,9 @@
 // Every way an ldap call made for a plugin can fail, each with a stable code. AD's answers are classified by
 // the diagnostic text both Windows and Samba put in front of their messages (`0000052D`, `00002071`...), so a
 // workflow sees the same code whichever DC it talks to. Messages never carry passwords or bind credentials.
-import { ActionhostError, type ErrorDetails } from '@actionhost/sdk';
+import { ActionhostError, type ErrorDetails, errorFactory } from '@actionhost/sdk';
 
-const fail = (code: string, status: number) => (message: string, details: ErrorDetails = {}) =>
-  new ActionhostError(code, message, status, details);
+const fail = errorFactory;
 
 export const LdapErrors = {
   /** The invocation has no `bindings.applicationId`, or the resolver does not know it. */
