@@ -131,4 +131,41 @@ describe('crash and restart under load', () => {
       db.close();
     }
   }, 240_000);
+
+  it('processes, after a restart, an event whose request the API acknowledged just before the host was killed', async () => {
+    const folder = makeDataDir();
+    const hookTarget = await startFaultTarget();
+    let victim: HostProcess | null = null;
+    try {
+      victim = await startHostProcess({ dataDir: folder, allowPrivate: '127.0.0.1', seed: false });
+      await publishWebhookWorkflow(victim, `${hookTarget.origin}/hook`);
+      // The host dies right after the 201, wherever the engine got to: event not taken yet, taken, or the
+      // webhook call in flight (the target holds it, so the step cannot finish before the kill).
+      hookTarget.mode = 'slow';
+      hookTarget.delayMs = 60_000;
+      const created = await victim.api<{ internalId: number }>('POST', '/api/requests', { kind: 'incident', subject: 'acknowledged, then killed' });
+      expect(created.status).toBe(201);
+      const exited = new Promise((resolve) => victim!.child.once('exit', resolve));
+      victim.child.kill('SIGKILL');
+      await exited;
+      hookTarget.mode = 'up';
+      victim = await startHostProcess({ dataDir: folder, allowPrivate: '127.0.0.1', seed: false });
+      const deadline = Date.now() + 30_000;
+      let statuses: string[] = [];
+      while (Date.now() < deadline) {
+        const db = openDatabase(folder);
+        try {
+          statuses = (db.prepare('SELECT status FROM workflow_executions WHERE request_id = ?').all(created.body.internalId) as { status: string }[]).map((r) => r.status);
+        } finally { db.close(); }
+        if (statuses.join() === 'succeeded') break;
+        await sleep(100);
+      }
+      expect(statuses).toEqual(['succeeded']);
+      expect(new Set(hookTarget.deliveries.filter((d) => d.requestId === created.body.internalId).map((d) => d.key)).size).toBe(1);
+    } finally {
+      await victim?.stop();
+      await hookTarget.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

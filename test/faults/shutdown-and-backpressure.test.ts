@@ -79,6 +79,8 @@ describe('actionhost executions retry and cancel', () => {
       expect(JSON.parse(cancelled.stdout)).toMatchObject({ id: waiting.id, status: 'failed', error: { code: 'AH_EXECUTION_CANCELLED' } });
       const again = await cli('cancel', waiting.id);
       expect([again.code, JSON.parse(again.stdout).error.code]).toEqual([1, 'AH_EXECUTION_NOT_RUNNING']);
+      const failedList = await cli('list', '--status', 'failed');
+      expect((JSON.parse(failedList.stdout) as Array<{ id: string }>).map((e) => e.id)).toEqual([waiting.id]);
       const retried = await cli('retry', waiting.id);
       expect(retried.code).toBe(0);
       const retry = JSON.parse(retried.stdout) as { id: string; status: string; retryOf: string };

@@ -4,20 +4,18 @@
 // Reference lives only in this closure: nothing of isolated-vm stays reachable from plugin code.
 
 /**
- * Globals the worker sets before the prelude runs, and the prelude deletes:
- * __ah_bridge  Reference to (capability, method, argsJson) => Promise<replyJson>
- * __ah_caps    JSON string: { capability: [methods] }
- * After it: __ah_invoke(entry, inputJson, infoJson, maxOutputBytes, maxLogEntries, done) starts the run; the
- * envelope JSON is then readable with __ah_poll() (fast path: the plugin finished in the same turn) and is
- * also sent to the `done` Reference (slow path: it awaited a host call).
+ * The script evaluates to setup(bridge, capsJson), which the worker calls once per context (so the whole
+ * setup is one boundary crossing) and which returns the context's entry function, kept only by the worker:
+ * bridge     Reference to (capability, method, argsJson) => Promise<replyJson>
+ * capsJson   JSON string: { capability: [methods] }
+ * entry('run' | 'testConnection', inputJson, infoJson, maxOutputBytes, maxLogEntries, done) starts the run;
+ * entry('poll') then returns the envelope JSON if the plugin finished within that same turn (fast path);
+ * otherwise the envelope is sent to the `done` Reference when it settles (it awaited a host call).
  */
-export const PRELUDE_SOURCE = String.raw`(function () {
+export const PRELUDE_SOURCE = String.raw`(function setup(bridge, capsJson) {
   'use strict';
   const global = globalThis;
-  const bridge = global.__ah_bridge;
-  const caps = JSON.parse(global.__ah_caps);
-  delete global.__ah_bridge;
-  delete global.__ah_caps;
+  const caps = JSON.parse(capsJson);
 
   const stringify = JSON.stringify;
   const parse = JSON.parse;
@@ -27,7 +25,6 @@ export const PRELUDE_SOURCE = String.raw`(function () {
   const promiseThen = Promise.prototype.then;
   const promiseReject = Promise.reject.bind(Promise);
   const freeze = Object.freeze;
-  const defineProperty = Object.defineProperty;
   const ErrorCtor = Error;
   const StringCtor = String;
   const isArray = Array.isArray;
@@ -97,19 +94,18 @@ export const PRELUDE_SOURCE = String.raw`(function () {
   }
 
   let settled;
-  defineProperty(global, '__ah_poll', {
-    configurable: false, enumerable: false, writable: false,
-    value: function () { return settled; },
-  });
-  defineProperty(global, '__ah_invoke', {
-    configurable: false, enumerable: false, writable: false,
-    value: function (entry, inputJson, infoJson, maxOutputBytes, maxLogEntries, done) {
-      apply(promiseThen, run(entry, inputJson, infoJson, maxOutputBytes, maxLogEntries), [function (envelope) {
-        settled = envelope;
-        apply(bridgeApplyIgnored, done, [undefined, [envelope]]);
-      }]);
-    },
-  });
+  let started = false;
+  function entry(entryName, inputJson, infoJson, maxOutputBytes, maxLogEntries, done) {
+    if (entryName === 'poll') return settled;
+    if (started) return undefined; // one invocation per context
+    started = true;
+    apply(promiseThen, run(entryName, inputJson, infoJson, maxOutputBytes, maxLogEntries), [function (envelope) {
+      settled = envelope;
+      apply(bridgeApplyIgnored, done, [undefined, [envelope]]);
+    }]);
+    return undefined;
+  }
+  return entry;
 
   async function run(entry, inputJson, infoJson, maxOutputBytes, maxLogEntries) {
       const logs = [];
@@ -138,4 +134,4 @@ export const PRELUDE_SOURCE = String.raw`(function () {
         return stringify({ ok: false, error: { code: 'AH_PLUGIN_THREW', message: describe(error).slice(0, 2000), details: cause ? { cause: cause } : {} }, logs: logs });
       }
   }
-})();`;
+})`;

@@ -3,12 +3,21 @@
 // from out-of-memory: if this process dies, the host replaces it and only its in-flight invocations fail.
 import ivm from 'isolated-vm';
 import { PRELUDE_SOURCE } from './prelude.ts';
+import { createContextAhead, prepareSync, releaseContext, type FreshContext } from './fresh-context.ts';
 import type { HostToWorker, WireError, WireLog, WorkerToHost } from './protocol.ts';
 
 type InvokeMessage = Extract<HostToWorker, { type: 'invoke' }>;
 
 interface Source { code: string; filename: string; cachedData?: ivm.ExternalCopy<ArrayBuffer> }
-interface Slot { key: string; memoryMb: number; isolate: ivm.Isolate; prelude: ivm.Script; script: ivm.Script }
+interface Slot {
+  key: string;
+  memoryMb: number;
+  isolate: ivm.Isolate;
+  prelude: ivm.Script;
+  script: ivm.Script;
+  /** The next invocation's context, being created in the background. */
+  spare?: Promise<ivm.Context | undefined>;
+}
 interface Running {
   slot?: Slot;
   hostCalls: number;
@@ -18,7 +27,8 @@ interface Running {
   onDispose?: () => void;
 }
 
-const MAX_IDLE_PER_KEY = 4;
+// As many as the host runs at once on one worker (Sandbox concurrencyPerWorker), so a busy plugin keeps its isolates.
+const MAX_IDLE_PER_KEY = 8;
 const MAX_IDLE_TOTAL = 64;
 const sources = new Map<string, Source>();
 const idle = new Map<string, Slot[]>();
@@ -30,6 +40,7 @@ function send(message: WorkerToHost): void {
   process.send?.(message);
 }
 
+/** The idle slot that has waited longest (its next context is likeliest to be ready), or a new one. */
 function takeSlot(key: string, memoryMb: number, source: Source): Slot {
   const list = idle.get(key);
   const index = list?.findIndex((slot) => slot.memoryMb === memoryMb) ?? -1;
@@ -37,6 +48,10 @@ function takeSlot(key: string, memoryMb: number, source: Source): Slot {
     idleTotal--;
     return list.splice(index, 1)[0];
   }
+  return compileSlot(key, memoryMb, source);
+}
+
+function compileSlot(key: string, memoryMb: number, source: Source): Slot {
   const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
   try {
     const prelude = isolate.compileScriptSync(PRELUDE_SOURCE, { filename: 'actionhost:prelude' });
@@ -52,6 +67,13 @@ function takeSlot(key: string, memoryMb: number, source: Source): Slot {
   }
 }
 
+/** Takes the context created ahead for this slot, if any (undefined when none or its isolate is gone). */
+async function takeSpare(slot: Slot): Promise<ivm.Context | undefined> {
+  const spare = slot.spare;
+  slot.spare = undefined;
+  return spare ? await spare : undefined;
+}
+
 function releaseSlot(slot: Slot, healthy: boolean): void {
   if (slot.isolate.isDisposed) return;
   const list = idle.get(slot.key) ?? [];
@@ -59,10 +81,28 @@ function releaseSlot(slot: Slot, healthy: boolean): void {
     slot.isolate.dispose();
     return;
   }
+  slot.spare = createContextAhead(slot);
   if (idleTotal >= MAX_IDLE_TOTAL) evictOldest();
   list.push(slot);
   idle.set(slot.key, list);
   idleTotal++;
+  if (list.length === 1) setImmediate(() => addSecondSlot(slot.key, slot.memoryMb));
+}
+
+/** A plugin version in use gets a second isolate, so invocations one after another alternate between two
+ * isolates and each has time to create its next context before it is needed again. */
+function addSecondSlot(key: string, memoryMb: number): void {
+  const list = idle.get(key);
+  const source = sources.get(key);
+  if (!list || list.length !== 1 || !source || idleTotal >= MAX_IDLE_TOTAL) return;
+  try {
+    const slot = compileSlot(key, memoryMb, source);
+    slot.spare = createContextAhead(slot);
+    list.push(slot);
+    idleTotal++;
+  } catch {
+    /* the invocation path reports compile errors */
+  }
 }
 
 function evictOldest(): void {
@@ -71,7 +111,7 @@ function evictOldest(): void {
     if (list.length === 0) idle.delete(key);
     if (slot) {
       idleTotal--;
-      slot.isolate.dispose();
+      slot.isolate.dispose(); // takes its prepared context with it
       return;
     }
   }
@@ -104,11 +144,9 @@ async function invoke(message: InvokeMessage): Promise<void> {
   const started = Date.now();
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
-  let context: ivm.Context | undefined;
-  let bridge: ivm.Reference | undefined;
-  let entry: ivm.Reference | undefined;
-  let poll: ivm.Reference | undefined;
+  let fresh: FreshContext | undefined;
   let done: ivm.Reference | undefined;
+  const capsJson = JSON.stringify(message.capabilities);
   // Settles (as a rejection) when the wall-clock timer or a cancel disposes the isolate mid-await.
   let onDisposed!: (error: Error) => void;
   const disposed = new Promise<never>((_, reject) => { onDisposed = reject; });
@@ -135,15 +173,9 @@ async function invoke(message: InvokeMessage): Promise<void> {
     state.onDispose = () => onDisposed(new Error(state.failure?.message ?? 'disposed'));
     const remaining = () => Math.max(1, limits.timeoutMs - (Date.now() - started));
 
-    context = slot.isolate.createContextSync();
-    bridge = new ivm.Reference((capability: string, method: string, argsJson: string) =>
-      hostCall(message, state, capability, method, argsJson));
-    context.global.setSync('__ah_bridge', bridge);
-    context.global.setSync('__ah_caps', JSON.stringify(message.capabilities));
-    slot.prelude.runSync(context, { timeout: remaining() });
-    entry = context.global.getSync('__ah_invoke', { reference: true }) as ivm.Reference;
-    poll = context.global.getSync('__ah_poll', { reference: true }) as ivm.Reference;
-    slot.script.runSync(context, { timeout: remaining() });
+    fresh = prepareSync(slot, capsJson, remaining, await takeSpare(slot));
+    fresh.route.call = (capability, method, argsJson) => hostCall(message, state, capability, method, argsJson);
+    const { entry } = fresh;
     let finished!: (envelope: string) => void;
     const later = new Promise<string>((resolve) => { finished = resolve; });
     done = new ivm.Reference((envelope: string) => finished(envelope));
@@ -151,7 +183,7 @@ async function invoke(message: InvokeMessage): Promise<void> {
       [message.entry, message.inputJson, message.infoJson, limits.maxOutputBytes, limits.maxLogEntries, done],
       { timeout: remaining() });
     // Fast path: a plugin that made no host call has finished within that one turn of the isolate.
-    const now = poll.applySync(undefined, [], { timeout: remaining() }) as unknown;
+    const now = entry.applySync(undefined, ['poll'], { timeout: remaining() }) as unknown;
     const envelope = typeof now === 'string' ? now : await Promise.race([later, disposed]);
     if (state.failure) throw new Error(state.failure.message);
     if (typeof envelope !== 'string') throw new Error('the prelude returned no envelope');
@@ -170,11 +202,11 @@ async function invoke(message: InvokeMessage): Promise<void> {
     state.ended = true;
     state.calls.clear();
     running.delete(message.id);
-    // Release every Reference into the context: a forgotten one keeps the whole context alive in the isolate.
-    for (const reference of [entry, poll, done, bridge]) {
-      try { reference?.release(); } catch { /* disposed with its isolate */ }
+    try { done?.release(); } catch { /* disposed with its isolate */ }
+    if (fresh) {
+      fresh.route.call = undefined;
+      releaseContext(fresh);
     }
-    try { context?.release(); } catch { /* disposed with its isolate */ }
     if (state.slot) releaseSlot(state.slot, !timedOut && !state.failure && !state.slot.isolate.isDisposed);
   }
 }

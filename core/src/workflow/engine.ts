@@ -5,8 +5,9 @@ import type { Json } from '@actionhost/sdk';
 import { WorkflowErrors, asActionhostError } from './errors.ts';
 import { KeyedLimiter } from './limiter.ts';
 import type { AuditSink, PluginRunner, RequestEvent, RequestSource, SecretValues } from './ports.ts';
-import type { PublishedWorkflow, WorkflowRepository } from './repository.ts';
+import type { WorkflowRepository } from './repository.ts';
 import { runExecution, type RunOutcome } from './run.ts';
+import { enqueueRetry } from './retry-execution.ts';
 import { triggerMatches } from './trigger.ts';
 
 export interface WorkflowEngineOptions {
@@ -295,20 +296,3 @@ export class WorkflowEngine {
 }
 
 const CANCELLED = { code: 'AH_EXECUTION_CANCELLED', message: 'the execution was cancelled before it finished' };
-
-/** Queues a new execution that runs a finished one again (the engine or the CLI, with or without a running host). */
-export async function enqueueRetry(repository: WorkflowRepository, requests: Pick<RequestSource, 'getRequest'> | null, executionId: string): Promise<string> {
-  const original = repository.getExecution(executionId);
-  if (!original) throw WorkflowErrors.executionNotFound(`execution ${executionId} does not exist`, { id: executionId });
-  if (original.status === 'queued' || original.status === 'running') {
-    throw WorkflowErrors.executionNotFinished(`execution ${executionId} is still ${original.status}`, { id: executionId });
-  }
-  const published: PublishedWorkflow | null = repository.getPublished(original.workflowId, original.workflowVersion);
-  if (!published || original.requestId === null) throw WorkflowErrors.executionNotFound(`execution ${executionId} cannot be retried`, { id: executionId });
-  // The request as it is now (null when the caller has no ITSM service: the run then reads it when it starts).
-  const request = requests ? await requests.getRequest(original.requestId) as Json : undefined;
-  return repository.createExecution({
-    workflowId: original.workflowId, workflowVersion: original.workflowVersion, requestId: original.requestId, eventId: null,
-    trigger: original.trigger, retryOf: original.id, ...(request !== undefined ? { request } : {}),
-  })!;
-}

@@ -17,7 +17,8 @@ export {
   ExecutionStatus, ExecutionTrigger, ErrorSummary, TestConnectionSample, TestConnectionResult,
 } from './records.ts';
 export { WorkflowService, SAMPLE_REQUEST, type WorkflowServiceOptions } from './service.ts';
-export { WorkflowEngine, enqueueRetry, type WorkflowEngineOptions } from './engine.ts';
+export { WorkflowEngine, type WorkflowEngineOptions } from './engine.ts';
+export { enqueueRetry } from './retry-execution.ts';
 export { RetryPolicy, DEFAULT_RETRY_POLICY, RETRYABLE_CODES, judgeAttempt, retryDelayMs, readRetryAfter, type RetryVerdict } from './retry-policy.ts';
 export { STEP_INTERRUPTED } from './repository.ts';
 export type {
