@@ -2,6 +2,7 @@
 // `{ "error": { "code", "message", "details" } }`.
 import { ActionhostError, isActionhostError, type ErrorDetails, errorFactory } from '@actionhost/sdk';
 import type { ZodError } from 'zod';
+import { storeFaultOf } from '../store/index.ts';
 
 const fail = errorFactory;
 
@@ -39,6 +40,8 @@ function isZodError(error: unknown): error is ZodError {
 export function toActionhostError(error: unknown): ActionhostError {
   if (isActionhostError(error)) return error as ActionhostError;
   if (isZodError(error)) return validationError(error, 'body');
+  const storeFault = storeFaultOf(error);
+  if (storeFault) return storeFault;
   const e = (typeof error === 'object' && error !== null ? error : {}) as { code?: string; statusCode?: number; message?: string };
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return ApiErrors.bodyTooLarge('the request body is too large');

@@ -12,7 +12,7 @@ import { ItsmService } from '../itsm/index.ts';
 import { ApplicationService } from '../applications/index.ts';
 import { createHttpCapability, createItsmCapability, createLdapCapability } from '../capabilities/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
-import { WorkflowEngine, WorkflowRepository, WorkflowService, createSandboxRunner, type PluginRunner, type RequestSource } from '../workflow/index.ts';
+import { WorkflowEngine, WorkflowRepository, WorkflowService, createSandboxRunner, type PluginRunner } from '../workflow/index.ts';
 
 export interface Runtime {
   config: HostConfig;
@@ -72,17 +72,9 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
     };
     const workflows = new WorkflowService({ store, catalog, runner, appIntegrations: applications, secrets: credentials });
     // The engine is the only one on this store: on start it takes back the claims a killed process held on
-    // outbox events (ItsmService offers them again only after a lease of minutes otherwise).
-    const requests: RequestSource = {
-      getRequest: (id) => itsm.getRequest(id),
-      pendingEvents: (limit) => itsm.pendingEvents(limit),
-      claimEvent: (id) => itsm.claimEvent(id),
-      markEventProcessed: (id) => itsm.markEventProcessed(id),
-      releaseEvent: (id) => itsm.releaseEvent(id),
-      releaseClaims: () => store.db.prepare('UPDATE itsm_events SET claimed_at = NULL WHERE processed_at IS NULL AND claimed_at IS NOT NULL').run(),
-    };
+    // outbox events (ItsmService.releaseClaims), which would otherwise wait out their lease.
     const engine = new WorkflowEngine({
-      repository: new WorkflowRepository(store), requests, runner, audit: itsm, secrets: credentials,
+      repository: new WorkflowRepository(store), requests: itsm, runner, audit: itsm, secrets: credentials,
       maxConcurrentExecutions: options.maxConcurrentExecutions ?? envInt('ACTIONHOST_MAX_EXECUTIONS') ?? 8,
       maxConcurrentPerPlugin: options.maxConcurrentPerPlugin ?? envInt('ACTIONHOST_MAX_PER_PLUGIN') ?? 4,
       // On SIGTERM: how long running executions may finish before their steps are checkpointed.

@@ -1,7 +1,6 @@
 // A running host: the runtime plus the HTTP API and the workflow engine's loop, with a graceful stop
 // (stop taking requests, let the engine finish the event in hand, close the sandbox, close the store).
 import type { FastifyInstance } from 'fastify';
-import { ActionhostError } from '@actionhost/sdk';
 import { ApiTokens, buildApi } from '../api/index.ts';
 import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
@@ -38,7 +37,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     const auth = new ApiTokens(runtime.store);
     const bootstrap = auth.bootstrapAdmin(config.adminToken);
     const app = buildApi({
-      auth, workflows: withStoreErrors(runtime.workflows), itsm: withStoreErrors(runtime.itsm), credentials: withStoreErrors(runtime.credentials),
+      auth, workflows: runtime.workflows, itsm: runtime.itsm, credentials: runtime.credentials,
       plugins: { list: () => runtime.plugins.list(), install: ({ tarball }) => runtime.plugins.install({ tarball, source: 'api upload' }) },
       applications: runtime.applications,
       engine: runtime.engine,
@@ -66,8 +65,7 @@ function guardBacklog(app: FastifyInstance, runtime: Runtime, limit: number): vo
   let cached = { at: 0, backlog: 0 };
   const backlog = (): number => {
     if (Date.now() - cached.at > 250) {
-      const events = runtime.store.db.prepare('SELECT COUNT(*) AS n FROM itsm_events WHERE processed_at IS NULL').get() as { n: number };
-      cached = { at: Date.now(), backlog: Number(events.n) + runtime.engine.queuedExecutions() };
+      cached = { at: Date.now(), backlog: runtime.itsm.unprocessedEventCount() + runtime.engine.queuedExecutions() };
     }
     return cached.backlog;
   };
@@ -84,38 +82,3 @@ function guardBacklog(app: FastifyInstance, runtime: Runtime, limit: number): vo
   });
 }
 
-/** SQLite primary result codes that mean "the data folder cannot take writes now", as stable API errors. */
-const STORE_FAULTS: Record<number, { code: string; message: string }> = {
-  13: { code: 'AH_STORE_FULL', message: 'the data folder\'s file system is full: the change was not saved' },
-  8: { code: 'AH_STORE_READ_ONLY', message: 'the data folder is read-only: the change was not saved' },
-  10: { code: 'AH_STORE_IO', message: 'the data folder could not be written (I/O error): the change was not saved' },
-  5: { code: 'AH_STORE_BUSY', message: 'the database is busy: try again' },
-};
-
-function storeFault(error: unknown): unknown {
-  const e = error as { code?: string; errcode?: number; errstr?: string };
-  if (e?.code !== 'ERR_SQLITE_ERROR' || typeof e.errcode !== 'number') return error;
-  const fault = STORE_FAULTS[e.errcode & 0xff];
-  return fault ? new ActionhostError(fault.code, fault.message, 503, { sqlite: e.errstr ?? String(e.errcode) }) : error;
-}
-
-/**
- * The service as the API sees it, except that a SQLite failure of the data folder (disk full, read-only, I/O)
- * leaves as a 503 with a stable code instead of an anonymous 500. SQLite rolled the transaction back already.
- */
-function withStoreErrors<T extends object>(service: T): T {
-  return new Proxy(service, {
-    get(target, key) {
-      const value = Reflect.get(target, key, target) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        try {
-          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-          return result instanceof Promise ? result.catch((error: unknown) => { throw storeFault(error); }) : result;
-        } catch (error) {
-          throw storeFault(error);
-        }
-      };
-    },
-  });
-}

@@ -50,3 +50,11 @@ export function setProcessed(db: DatabaseSync, id: number, now: string): boolean
 export function release(db: DatabaseSync, id: number): boolean {
   return Number(db.prepare('UPDATE itsm_events SET claimed_at = NULL WHERE id = ? AND processed_at IS NULL').run(id).changes) > 0;
 }
+
+export function releaseAll(db: DatabaseSync): number {
+  return Number(db.prepare('UPDATE itsm_events SET claimed_at = NULL WHERE processed_at IS NULL AND claimed_at IS NOT NULL').run().changes);
+}
+
+export function countUnprocessed(db: DatabaseSync): number {
+  return Number((db.prepare('SELECT COUNT(*) AS n FROM itsm_events WHERE processed_at IS NULL').get() as { n: number }).n);
+}

@@ -12,7 +12,7 @@ import {
 import { applyPatch, insertRequest, selectRequest, selectRequests, writeRequest } from './requests.ts';
 import { findCis, insertCi, selectCi, selectCis, ciFromRow } from './configuration-items.ts';
 import { insertAudit, redactSecretKeys, redactSecrets, selectAudit, truncate } from './audit.ts';
-import { claim, insertEvent, release, selectEvent, selectPending, setProcessed } from './outbox.ts';
+import { claim, countUnprocessed, insertEvent, release, releaseAll, selectEvent, selectPending, setProcessed } from './outbox.ts';
 
 export interface ItsmServiceOptions {
   store: Store;
@@ -209,6 +209,17 @@ export class ItsmService {
       if (!setProcessed(this.#db, id, this.#now())) throw ItsmErrors.eventNotFound(id);
       return selectEvent(this.#db, id)!;
     });
+  }
+
+  /** Gives back every claim: for the one engine on this store when it starts, since a claim held by a killed
+   * process would otherwise wait out its lease before the event is offered again. Returns how many. */
+  releaseClaims(): number {
+    return releaseAll(this.#db);
+  }
+
+  /** Events not processed yet (claimed or not): the intake backlog. */
+  unprocessedEventCount(): number {
+    return countUnprocessed(this.#db);
   }
 
   /** Gives a claim back (e.g. the engine is shutting down) so the event is offered again at once. */

@@ -1,2 +1,2 @@
 export { Store, type Row } from './store.ts';
-export { StoreErrors } from './errors.ts';
+export { StoreErrors, storeFaultOf } from './errors.ts';
