@@ -10,6 +10,8 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**'],
     globalSetup: ['test/ad/global-setup.ts'],
     pool: 'forks',
+    // The JSON report lets .ci/run print one plain "N passed, N failed" line at the end.
+    reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     fileParallelism: true,
