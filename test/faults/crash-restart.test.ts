@@ -97,6 +97,10 @@ describe('crash and restart under load', () => {
       const executions = db.prepare('SELECT id, request_id, status FROM workflow_executions WHERE workflow_id = ?').all(workflowId) as
         { id: string; request_id: number; status: string }[];
       const stepsInterrupted = Number((db.prepare("SELECT COUNT(*) AS n FROM workflow_steps WHERE error LIKE '%AH_STEP_INTERRUPTED%'").get() as { n: number }).n);
+      // Every finished plugin step (bar the checkpoints of interrupted ones) has its Audit Trail entry.
+      const finishedPluginSteps = Number((db.prepare(`SELECT COUNT(*) AS n FROM workflow_steps WHERE kind = 'action'
+        AND finished_at IS NOT NULL AND (error IS NULL OR error NOT LIKE '%AH_STEP_INTERRUPTED%')`).get() as { n: number }).n);
+      const auditEntries = Number((db.prepare("SELECT COUNT(*) AS n FROM itsm_audit WHERE kind = 'plugin.execution'").get() as { n: number }).n);
       const perRequest = new Map<number, string[]>();
       for (const e of executions) perRequest.set(Number(e.request_id), [...(perRequest.get(Number(e.request_id)) ?? []), e.status]);
 
@@ -114,6 +118,7 @@ describe('crash and restart under load', () => {
         duplicatesSameKey: deliveries.length - keys.size,
         requestsWithMoreThanOneKey: [...keysPerRequest.values()].filter((set) => set.size > 1).length,
         requestsNeverDelivered: requests.filter((id) => !keysPerRequest.has(id)).length,
+        finishedPluginSteps, auditEntries,
       };
       console.log(`FAULT REPORT ${JSON.stringify(report)}`);
 
@@ -126,6 +131,7 @@ describe('crash and restart under load', () => {
       expect(report.requestsWithMoreThanOneKey).toBe(0);
       expect(report.requestsNeverDelivered).toBe(0);
       expect(keys.size).toBe(requests.length);
+      expect(auditEntries).toBe(finishedPluginSteps);
       for (const e of executions) expect(keys.has(`${e.id}:hook:1`)).toBe(true);
     } finally {
       db.close();

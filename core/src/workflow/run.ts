@@ -251,20 +251,26 @@ async function runAction(context: ExecutionContext, data: RunData, node: ActionN
   const retryAt = verdict.retry && attempt < policy.maxAttempts
     ? new Date((context.now?.() ?? new Date()).getTime() + retryDelayMs(policy, attempt + 1, verdict.retryAfterMs, context.random)).toISOString()
     : null;
-  repository.finishStep(executionId, seq, { status: error ? 'failed' : 'succeeded', path, output, error, durationMs, logs, retryAt });
-  await recordAudit(context, node, { plugin, integrity: pinned.integrity, inputs: stored, path, output, error, durationMs });
+  // The step's result and its Audit Trail entry commit together: a host killed between the two would
+  // otherwise leave a finished step that the request's Audit Trail never shows.
+  repository.store.transaction(() => {
+    repository.finishStep(executionId, seq, { status: error ? 'failed' : 'succeeded', path, output, error, durationMs, logs, retryAt });
+    recordAudit(context, node, { plugin, integrity: pinned.integrity, inputs: stored, path, output, error, durationMs });
+  });
   if (retryAt) return { retryAt };
   const next = path ? node.next[path] : undefined;
   return { ...(next ? { next } : {}), ...(error ? { error } : {}) };
 }
 
-async function recordAudit(context: ExecutionContext, node: ActionNode,
-  step: { plugin: string; integrity: string; inputs: Json; path: string | null; output: Json; error: ErrorSummary | null; durationMs: number }): Promise<void> {
+/** Writes the plugin execution to the request's Audit Trail. Synchronous for the ITSM store (so it joins the
+ * caller's transaction); an asynchronous sink is followed up without blocking. */
+function recordAudit(context: ExecutionContext, node: ActionNode,
+  step: { plugin: string; integrity: string; inputs: Json; path: string | null; output: Json; error: ErrorSummary | null; durationMs: number }): void {
   if (!context.audit) return;
   const requestId = context.request.internalId;
   if (typeof requestId !== 'number') return;
   try {
-    await context.audit.recordAudit(requestId, {
+    const written = context.audit.recordAudit(requestId, {
       kind: 'plugin.execution',
       actor: `workflow:${context.published.workflowId}`,
       data: {
@@ -281,6 +287,7 @@ async function recordAudit(context: ExecutionContext, node: ActionNode,
         errorMessage: step.error?.message ?? null,
       },
     }, { secrets: context.secrets });
+    if (written instanceof Promise) written.catch((error: unknown) => context.onAuditError?.(error));
   } catch (error) {
     // The execution record still holds the step; a full or broken audit trail must not fail the workflow.
     context.onAuditError?.(error);
