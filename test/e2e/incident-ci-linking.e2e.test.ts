@@ -1,8 +1,10 @@
 // The seed's "Usecase: Incident-CI Linking", end to end over HTTP against a running host: the plugin is
 // installed with `registry install`, the workflow is published, and changing an incident's category links
 // the CI with its IP address (Relations tab) and leaves the plugin execution on the Audit Trail.
-import { rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packPlugin } from '@actionhost/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, makeDataDir, PLUGINS_DIR, REGISTRY_CLI, runCli, startHostProcess, type HostProcess } from '../support/host-process.ts';
 
@@ -99,5 +101,48 @@ describe('Incident-CI Linking', () => {
       (response) => response.body.some((entry) => entry.kind === 'plugin.execution'));
     expect(audit.body.find((entry) => entry.kind === 'plugin.execution')!.data).toMatchObject({ path: 'failure' });
     expect((await host.api<unknown[]>('GET', `/api/requests/${incident.body.internalId}/relations`)).body).toEqual([]);
+  });
+
+  it('keeps the pinned version after a newer one is installed, until the workflow is published again', async () => {
+    // A 1.1.0 of ci-linking, uploaded over the API like a platform team would.
+    const copy = mkdtempSync(join(tmpdir(), 'ci-linking-1.1.0-'));
+    try {
+      cpSync(join(PLUGINS_DIR, 'ci-linking'), copy, { recursive: true, filter: (path) => !path.includes('node_modules') && !path.includes('/dist') });
+      const manifestPath = join(copy, 'package.json');
+      writeFileSync(manifestPath, JSON.stringify({ ...JSON.parse(readFileSync(manifestPath, 'utf8')), version: '1.1.0' }, null, 2));
+      const packed = await packPlugin(copy, { outDir: copy });
+      const upload = await fetch(`${host.url}/api/plugins`, {
+        method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/gzip' }, body: readFileSync(packed.file),
+      });
+      expect(upload.status).toBe(201);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+
+    const incident = await host.api<{ internalId: number }>('POST', '/api/requests', {
+      kind: 'incident', subject: 'Pinned', category: 'Software', customFields: { ipAddress: '10.20.30.40' },
+    });
+    await host.api('PATCH', `/api/requests/${incident.body.internalId}`, { category: 'Network' });
+    const audit = await eventually(
+      () => host.api<Array<{ kind: string; data: { plugin: string } }>>('GET', `/api/requests/${incident.body.internalId}/audit`),
+      (response) => response.body.some((entry) => entry.kind === 'plugin.execution'));
+    expect(audit.body.find((entry) => entry.kind === 'plugin.execution')!.data.plugin).toBe('@actionhost/ci-linking@1.0.0');
+
+    // The pinned version cannot be removed from under the published workflow.
+    const removal = await runCli(REGISTRY_CLI, ['remove', '@actionhost/ci-linking@1.0.0', '--data', dataDir]);
+    expect(removal.code).toBe(1);
+    expect(removal.stderr).toContain('AH_VERSION_PINNED');
+
+    // Publishing again moves the pin to 1.1.0, and the next run uses it.
+    const workflows = await host.api<Array<{ id: string; name: string }>>('GET', '/api/workflows');
+    const id = workflows.body.find((workflow) => workflow.name === 'Incident-CI Linking')!.id;
+    const republished = await host.api<{ published: { plugins: Record<string, { version: string }> } }>('POST', `/api/workflows/${id}/publish`);
+    expect(republished.body.published.plugins.link.version).toBe('1.1.0');
+    await host.api('PATCH', `/api/requests/${incident.body.internalId}`, { category: 'Hardware' });
+    const after = await eventually(
+      () => host.api<Array<{ kind: string; data: { plugin: string } }>>('GET', `/api/requests/${incident.body.internalId}/audit`),
+      (response) => response.body.filter((entry) => entry.kind === 'plugin.execution').length === 2);
+    expect(after.body.filter((entry) => entry.kind === 'plugin.execution').map((entry) => entry.data.plugin).sort())
+      .toEqual(['@actionhost/ci-linking@1.0.0', '@actionhost/ci-linking@1.1.0']);
   });
 });
