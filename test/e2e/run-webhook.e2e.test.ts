@@ -8,6 +8,8 @@ import { startHttpTarget, type HttpTarget } from '../support/http-target.ts';
 import { eventually, makeDataDir, startHostProcess, type HostProcess } from '../support/host-process.ts';
 
 const SECRET = `crm-secret-${Math.random().toString(36).slice(2)}-token`;
+const TYPED_PASSWORD = `typed-pw-${Math.random().toString(36).slice(2)}`;
+const TYPED_API_KEY = `typed-key-${Math.random().toString(36).slice(2)}`;
 const dataDir = makeDataDir();
 let host: HostProcess;
 let target: HttpTarget;
@@ -99,13 +101,43 @@ describe('Run Webhook in a workflow', () => {
     record(await host.api('GET', '/api/credentials'));
   });
 
-  it('never shows the credential secret in API responses, logs or the data folder', async () => {
+  it('seals a Basic Auth password and an API key typed into the Input Mappings, and still sends them', async () => {
+    const workflow = {
+      name: 'Basic Auth with typed secrets', module: 'request', trigger: { event: 'request.created', kind: 'service-request' },
+      nodes: [webhook('typed', `${target.origin}/echo`, {
+        'Request Type': 'POST', 'Request JSON': { id: '#internalId#' }, Headers: { 'X-Api-Key': TYPED_API_KEY },
+        'Credential Type': 'Basic Auth', Username: 'svc-desk', Password: TYPED_PASSWORD,
+      })],
+    };
+    const created = record(await host.api<{ id: string; definition: { nodes: Array<{ inputs: Record<string, unknown> }> } }>('POST', '/api/workflows', workflow));
+    expect(created.status).toBe(201);
+    expect(created.body.definition.nodes[0].inputs.Password).toEqual({ $sealed: expect.stringMatching(/^v1\./) });
+    expect(record(await host.api('POST', `/api/workflows/${created.body.id}/publish`)).status).toBe(200);
+    record(await host.api('GET', `/api/workflows/${created.body.id}`));
+
+    const id = record(await host.api<{ internalId: number }>('POST', '/api/requests', { kind: 'service-request', subject: 'Typed secrets' })).body.internalId;
+    const echoed = await eventually(async () => target.requestsTo('/echo').filter((r) => r.body.includes(`"id":${id}`)), (list) => list.length === 1);
+    expect(echoed[0].headers.authorization).toBe(`Basic ${Buffer.from(`svc-desk:${TYPED_PASSWORD}`).toString('base64')}`);
+    expect(echoed[0].headers['x-api-key']).toBe(TYPED_API_KEY);
+    const executions = record(await eventually(
+      () => host.api<Array<{ id: string; status: string }>>('GET', `/api/executions?requestId=${id}&workflowId=${created.body.id}`),
+      (r) => r.body.length === 1 && r.body[0].status === 'succeeded'));
+    record(await host.api('GET', `/api/executions/${executions.body[0].id}`));
+    record(await host.api('GET', `/api/requests/${id}/audit`));
+  });
+
+  it('never shows a credential secret or a typed secret in API responses, logs or the data folder', async () => {
     expect(seen.length).toBeGreaterThan(5);
-    for (const body of seen) expect(body).not.toContain(SECRET);
-    expect(host.output()).not.toContain(SECRET);
+    for (const secret of [SECRET, TYPED_PASSWORD, TYPED_API_KEY]) {
+      for (const body of seen) expect(body).not.toContain(secret);
+      expect(host.output()).not.toContain(secret);
+    }
     await host.stop();
     for (const file of filesUnder(dataDir)) {
-      expect(readFileSync(file).includes(SECRET), `${file} contains the secret`).toBe(false);
+      const bytes = readFileSync(file);
+      for (const secret of [SECRET, TYPED_PASSWORD, TYPED_API_KEY]) {
+        expect(bytes.includes(secret), `${file} contains a secret`).toBe(false);
+      }
     }
   });
 });

@@ -63,6 +63,29 @@ export class CredentialStore {
   /** The id of the key new secrets are sealed with. */
   get keyId(): string { return this.#keyId; }
 
+  /**
+   * Seals a secret that lives elsewhere than this table (e.g. a password typed into a workflow node's Input
+   * Mappings) under the master key: `v1.<keyId>.<iv>.<tag>.<ciphertext>`, with `purpose` bound as AAD.
+   */
+  sealValue(purpose: string, plaintext: string): string {
+    const sealed = seal(this.#key, purpose, 'sealed-value', plaintext);
+    const part = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+    return `v1.${this.#keyId}.${part(sealed.iv)}.${part(sealed.tag)}.${part(sealed.ciphertext)}`;
+  }
+
+  /** Opens what sealValue made; AH_CREDENTIAL_KEY_MISMATCH / AH_CREDENTIAL_DECRYPT_FAILED otherwise. */
+  openValue(purpose: string, token: string): string {
+    const [version, keyId = '', iv = '', tag = '', ciphertext = ''] = token.split('.');
+    const key = this.#keys.get(keyId);
+    if (version !== 'v1' || key === undefined) throw CredentialErrors.keyMismatch(purpose, keyId, this.#keyId);
+    try {
+      const bytes = (text: string) => Buffer.from(text, 'base64url');
+      return open(key, purpose, 'sealed-value', { iv: bytes(iv), tag: bytes(tag), ciphertext: bytes(ciphertext) });
+    } catch {
+      throw CredentialErrors.decryptFailed(purpose);
+    }
+  }
+
   create<T extends CredentialType>(name: string, type: T, secret: SecretOf<T>): CredentialSummary {
     const checkedName = this.#parse(CredentialName, name, 'name');
     const checkedType = this.#parse(CredentialType, type, 'type') as T;

@@ -70,11 +70,11 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       pin: (name: string, version: string, owner: string) => plugins.pin(name, version, owner),
       unpin: (owner: string) => plugins.unpin(owner),
     };
-    const workflows = new WorkflowService({ store, catalog, runner, appIntegrations: applications, secrets: credentials });
+    const workflows = new WorkflowService({ store, catalog, runner, appIntegrations: applications, secrets: credentials, sealer: credentials });
     // The engine is the only one on this store: on start it takes back the claims a killed process held on
     // outbox events (ItsmService.releaseClaims), which would otherwise wait out their lease.
     const engine = new WorkflowEngine({
-      repository: new WorkflowRepository(store), requests: itsm, runner, audit: itsm, secrets: credentials,
+      repository: new WorkflowRepository(store), requests: itsm, runner, audit: itsm, secrets: credentials, sealer: credentials,
       maxConcurrentExecutions: options.maxConcurrentExecutions ?? envInt('ACTIONHOST_MAX_EXECUTIONS') ?? 8,
       maxConcurrentPerPlugin: options.maxConcurrentPerPlugin ?? envInt('ACTIONHOST_MAX_PER_PLUGIN') ?? 4,
       // On SIGTERM: how long running executions may finish before their steps are checkpointed.

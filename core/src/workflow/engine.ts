@@ -9,6 +9,7 @@ import type { WorkflowRepository } from './repository.ts';
 import { runExecution, type RunOutcome } from './run.ts';
 import { enqueueRetry } from './retry-execution.ts';
 import { triggerMatches } from './trigger.ts';
+import type { SecretSealer } from './secret-inputs.ts';
 
 export interface WorkflowEngineOptions {
   repository: WorkflowRepository;
@@ -16,6 +17,8 @@ export interface WorkflowEngineOptions {
   runner: PluginRunner;
   audit?: AuditSink;
   secrets?: SecretValues;
+  /** Opens literal secrets sealed in Input Mappings (the credential store). */
+  sealer?: SecretSealer;
   /** How long the background loop sleeps when there is nothing to do (default 500 ms). */
   pollIntervalMs?: number;
   batchSize?: number;
@@ -136,7 +139,7 @@ export class WorkflowEngine {
         id: Number(execution.eventId ?? 0) || 0, type: execution.trigger.type, requestId: execution.requestId ?? 0, changes: execution.trigger.changes,
       };
       return await runExecution({
-        repository, runner: this.#options.runner, audit: this.#options.audit, secrets: await this.#secrets(), published, executionId, request, event,
+        repository, runner: this.#options.runner, audit: this.#options.audit, secrets: await this.#secrets(), sealer: this.#options.sealer, published, executionId, request, event,
         signal: cancel, stopSignal: this.#stop.signal,
         acquirePlugin: (name, signal) => this.#plugins.acquire(name, signal),
         onAuditError: (error) => this.#options.onError?.(error, { eventId: event.id, executionId }),

@@ -27,3 +27,4 @@ export type {
 } from './ports.ts';
 export { createSandboxRunner, type InstalledPlugins, type PluginSandbox } from './sandbox-runner.ts';
 export { EXAMPLE_WORKFLOWS, INCIDENT_CI_LINKING, EMPLOYEE_ONBOARDING } from './examples.ts';
+export { sealInputs, openInputs, isSealed, type SecretSealer, type SealedInput } from './secret-inputs.ts';

@@ -6,6 +6,7 @@ import type { ActionhostError, Json } from '@actionhost/sdk';
 import { isAction, type ActionNode } from './definition.ts';
 import { WorkflowErrors, withDetails } from './errors.ts';
 import { hasPlaceholder, pointerEscape } from './placeholders.ts';
+import { sealedAsText } from './secret-inputs.ts';
 import { objectBranches, standalone, type ObjectBranch } from './json-schema.ts';
 import type { AppIntegrationResolver, PluginCatalog, ResolvedPlugin } from './ports.ts';
 import type { PinnedAction } from './repository.ts';
@@ -140,7 +141,7 @@ function branchProblems(nodeId: string, index: number, inputs: Record<string, Js
     }
     if (property === undefined || hasPlaceholder(value)) continue;
     const validate = validatorFor(standalone(root, property));
-    if (!validate(value)) {
+    if (!validate(sealedAsText(value))) {
       const first = (validate.errors ?? [])[0] as ErrorObject | undefined;
       problems.push(WorkflowErrors.mappingType(`node "${nodeId}" maps "${key}" to a value ${plugin} does not accept: ${`${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}`.trim()}`,
         { path: `${path}${first?.instancePath ?? ''}`, node: nodeId, key, plugin }));

@@ -7,6 +7,7 @@ import { TRIGGER_NODE_ID, startNodes, type ActionNode, type ConditionNode, type 
 import { evaluateCondition } from './conditions.ts';
 import { WorkflowErrors, asActionhostError } from './errors.ts';
 import { readPath, renderValue, type Reference } from './placeholders.ts';
+import { openInputs, type SecretSealer } from './secret-inputs.ts';
 import type { AuditSink, PluginRunner, RequestEvent } from './ports.ts';
 import { redactInputs, redactText, redactValues } from './redact.ts';
 import { STEP_INTERRUPTED, type ErrorSummary, type PublishedWorkflow, type Step, type StepLog, type WorkflowRepository } from './repository.ts';
@@ -20,6 +21,8 @@ export interface ExecutionContext {
   runner: PluginRunner;
   audit?: AuditSink;
   secrets: readonly string[];
+  /** Opens literal secrets sealed in Input Mappings. */
+  sealer?: SecretSealer;
   published: PublishedWorkflow;
   executionId: string;
   request: Record<string, Json>;
@@ -187,7 +190,9 @@ function runCondition(context: ExecutionContext, data: RunData, node: ConditionN
 }
 
 async function runAction(context: ExecutionContext, data: RunData, node: ActionNode, attempt: number): Promise<StepResult> {
-  const { repository, executionId, published, secrets } = context;
+  const { repository, executionId, published } = context;
+  // Secrets sealed in this node's mappings join the credential secrets this step redacts.
+  const secrets = [...context.secrets];
   const pinned = published.actions[node.id];
   const plugin = `${pinned.name}@${pinned.version}`;
   const policy = node.retry ?? DEFAULT_RETRY_POLICY;
@@ -196,7 +201,8 @@ async function runAction(context: ExecutionContext, data: RunData, node: ActionN
   let stored: Json = null;
   let buildError: unknown = null;
   try {
-    inputs = renderValue(pinned.inputs, (ref, path) => data.resolve(ref, node.source, path), `/nodes/${node.id}/inputs`);
+    inputs = openInputs(renderValue(pinned.inputs, (ref, path) => data.resolve(ref, node.source, path), `/nodes/${node.id}/inputs`),
+      context.sealer, secrets);
     stored = redactInputs(inputs, pinned.inputSchema, secrets);
   } catch (caught) {
     buildError = caught;

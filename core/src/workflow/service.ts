@@ -6,6 +6,7 @@ import type { Store } from '../store/index.ts';
 import { TRIGGER_NODE_ID, isAction, type WorkflowDefinition } from './definition.ts';
 import { WorkflowErrors } from './errors.ts';
 import { readPath, renderValue } from './placeholders.ts';
+import { openInputs, sealInputs, type SecretSealer } from './secret-inputs.ts';
 import type { AppIntegrationResolver, PluginCatalog, PluginRunner, SecretValues } from './ports.ts';
 import { resolveAction, resolveActions } from './publish.ts';
 import { redactInputs, redactValues } from './redact.ts';
@@ -22,6 +23,8 @@ export interface WorkflowServiceOptions {
   runner: PluginRunner;
   appIntegrations?: AppIntegrationResolver;
   secrets?: SecretValues;
+  /** Seals literal secrets in Input Mappings when a workflow is saved (the credential store). */
+  sealer?: SecretSealer;
   /** Custom fields placeholders may name without the `customFields.` prefix (default: the CI identifier fields). */
   customFieldNames?: readonly string[];
   clock?: () => Date;
@@ -131,7 +134,8 @@ export class WorkflowService {
       return from === TRIGGER_NODE_ID ? readRequestPath(request, ref.path) : readPath(nodes[from]?.output ?? null, ref.path) ?? null;
     }, `/nodes/${entry.index}/inputs`);
     const secrets = [...(await this.#options.secrets?.secretValues() ?? [])];
-    const outcome = await this.#options.runner.run({ name: action.name, version: action.version, integrity: action.integrity }, inputs, {
+    const opened = openInputs(inputs, this.#options.sealer, secrets);
+    const outcome = await this.#options.runner.run({ name: action.name, version: action.version, integrity: action.integrity }, opened, {
       entry: 'testConnection',
       idempotencyKey: `test:${id}:${nodeId}:${randomUUID()}`,
       bindings: { workflowId: id, nodeId, testConnection: true, ...(action.applicationId !== undefined ? { applicationId: action.applicationId } : {}) },
@@ -161,7 +165,9 @@ export class WorkflowService {
   #validate(input: unknown): WorkflowDefinition {
     const definition = parseDefinition(input);
     validateDefinition(definition, this.#context);
-    return definition;
+    const { sealer } = this.#options;
+    if (!sealer) return definition;
+    return { ...definition, nodes: definition.nodes.map((node) => isAction(node) ? { ...node, inputs: sealInputs(node.inputs, sealer) } : node) };
   }
 
   #record(id: string): WorkflowRecord {
