@@ -6,7 +6,7 @@ export const RegistryErrorCodes = [
   'AH_TARBALL_INVALID', 'AH_TARBALL_UNSAFE_ENTRY', 'AH_TARBALL_TOO_LARGE', 'AH_TARBALL_TOO_MANY_ENTRIES',
   'AH_INTEGRITY_MISMATCH', 'AH_MANIFEST_INVALID', 'AH_HOST_RANGE_UNSUPPORTED', 'AH_ENTRY_MISSING', 'AH_MAPPING_INVALID',
   'AH_VERSION_IMMUTABLE', 'AH_VERSION_PINNED', 'AH_PLUGIN_NOT_FOUND', 'AH_VERSION_NOT_FOUND', 'AH_VERSION_RANGE_INVALID',
-  'AH_INSTALL_SOURCE_NOT_FOUND', 'AH_REMOTE_UNAVAILABLE',
+  'AH_INSTALL_SOURCE_NOT_FOUND', 'AH_REMOTE_UNAVAILABLE', 'AH_PACKAGE_MISMATCH',
 ] as const;
 export type RegistryErrorCode = (typeof RegistryErrorCodes)[number];
 
@@ -55,6 +55,8 @@ export const RegistryErrors = {
       404, { plugin: name, name, range, installed }),
   rangeInvalid: (name: string, range: string) =>
     error('AH_VERSION_RANGE_INVALID', `"${range}" is not a semver version or range (for ${name})`, 400, { name, range }),
+  packageMismatch: (expected: string, actual: string, source: string) =>
+    error('AH_PACKAGE_MISMATCH', `${source} delivered ${actual}, not the ${expected} it was asked for`, 400, { expected, actual, source }),
   remoteUnavailable: (url: string, reason: string) =>
     error('AH_REMOTE_UNAVAILABLE', `the remote registry at ${url} failed: ${reason}`, 502, { url, reason }),
 } as const;

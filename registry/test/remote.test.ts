@@ -72,6 +72,35 @@ describe('remote install', () => {
     }
   });
 
+  it('refuses a package that is not the name@version the remote was asked for, even with matching integrity', async () => {
+    // A remote that answers a request for @acme/echo with a (self-consistent) package of another plugin.
+    const other = validTarball({ name: '@evil/swap', version: '2.0.0' });
+    const { integrityOf } = await import('@actionhost/sdk');
+    const liar = createServer((request, response) => {
+      if (request.url === '/%40acme/echo') {
+        response.end(JSON.stringify({ name: '@acme/echo', versions: { '2.0.0': { integrity: integrityOf(other), tarball: tarballPath('@acme/echo', '2.0.0') } } }));
+      } else {
+        response.end(other);
+      }
+    });
+    liar.listen(0, '127.0.0.1');
+    await once(liar, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(liar.address() as AddressInfo).port}`;
+      const before = snapshot(target.path);
+      const child = spawn(process.execPath, [main, 'install', '--data', target.path, '--from', url, '@acme/echo@^2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(1);
+      expect(stderr).toContain('AH_PACKAGE_MISMATCH');
+      expect(snapshot(target.path)).toEqual(before);
+    } finally {
+      liar.closeAllConnections();
+      liar.close();
+    }
+  });
+
   it('serves only indexed tarballs, whatever the path says', async () => {
     for (const path of ['/..%2F..%2Fregistry.db/-/x.tgz', '/%40acme/echo/-/..%2F..%2F..%2Fregistry.db.tgz', '/%40acme/echo/-/9.9.9.tgz', '/%E0%A4%A/-/1.0.0.tgz']) {
       const response = await fetch(server.url + path);

@@ -106,7 +106,7 @@ export const commands: Command[] = [
             onProgress(`${from} advertises ${remote.integrity} for ${name}@${remote.version}`);
           }
           result = await store.install({ tarball: remote.tarball, source: remote.source },
-            { integrity: integrity ?? remote.integrity, onProgress });
+            { integrity: integrity ?? remote.integrity, onProgress, expect: { name, version: remote.version } });
         }
         io.out(`${result.alreadyInstalled ? 'already installed' : 'installed'} ${result.name}@${result.version} ${result.integrity}`);
       }

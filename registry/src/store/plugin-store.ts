@@ -36,6 +36,8 @@ export interface InstallOptions {
   integrity?: string;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** The package must be this name and version (e.g. what a remote registry was asked for), else AH_PACKAGE_MISMATCH. */
+  expect?: { name: string; version: string };
 }
 
 export interface VerifyReport {
@@ -113,6 +115,9 @@ export class PluginStore {
     const contents = await readPackage(bytes, { limits: this.#limits, signal });
     const { manifest, mappings } = checkPackage(contents);
     const { name, version } = manifest;
+    if (options.expect && (options.expect.name !== name || options.expect.version !== version)) {
+      throw RegistryErrors.packageMismatch(`${options.expect.name}@${options.expect.version}`, `${name}@${version}`, source.label);
+    }
     const dir = this.#versionDir(name, version);
 
     const early = this.#sameVersion(name, version, integrity);
