@@ -8,6 +8,11 @@ export const ItsmCapabilityErrors = {
     new ActionhostError('AH_CAPABILITY_DENIED',
       `${plugin} may not call itsm.${method}: its manifest does not declare the itsm scope "${scope}"`, 403,
       { plugin, capability: 'itsm', method, scope }),
+  /** A workflow step may touch only the request it runs for. */
+  otherRequest: (plugin: string, method: string, requestId: number, boundTo: number) =>
+    new ActionhostError('AH_CAPABILITY_DENIED',
+      `${plugin} runs for request ${boundTo} and may not call itsm.${method} on request ${requestId}`, 403,
+      { plugin, capability: 'itsm', method, requestId, boundTo, reason: 'other-request' }),
   unknownMethod: (plugin: string, method: string) =>
     new ActionhostError('AH_CAPABILITY_METHOD_UNKNOWN', `itsm has no method "${method}"`, 400, { plugin, capability: 'itsm', method }),
   argumentsInvalid: (plugin: string, method: string, error: z.ZodError) => {

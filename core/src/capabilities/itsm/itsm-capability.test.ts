@@ -70,6 +70,18 @@ describe('itsm capability', () => {
     }
   });
 
+  it('lets a workflow step read and link only the request it runs for', async () => {
+    const { capability, itsm, request, ci } = setup();
+    const other = itsm.createRequest({ kind: 'incident', subject: 'Someone else\'s' }, 'test').request;
+    const scope = scopeFor(['requests:read', 'relations:write'], { requestId: request.internalId });
+    await expect(capability.call('getRequest', [request.internalId], scope)).resolves.toMatchObject({ internalId: request.internalId });
+    await expect(capability.call('getRequest', [other.internalId], scope))
+      .rejects.toMatchObject({ code: 'AH_CAPABILITY_DENIED', details: { reason: 'other-request' } });
+    await expect(capability.call('linkConfigurationItem', [other.internalId, ci.id], scope))
+      .rejects.toMatchObject({ code: 'AH_CAPABILITY_DENIED', details: { reason: 'other-request' } });
+    expect(itsm.listRelations(other.internalId)).toEqual([]);
+  });
+
   it('finds CIs with cmdb:read and links them with relations:write, once, as the plugin', async () => {
     const { capability, itsm, request, ci } = setup();
     const scope = scopeFor(['cmdb:read', 'relations:write'], { executionId: 'exec-9' });

@@ -53,6 +53,12 @@ export function createItsmCapability(options: ItsmCapabilityOptions): Capability
       const parsed = rule.args.safeParse(args);
       if (!parsed.success) throw ItsmCapabilityErrors.argumentsInvalid(plugin, method, parsed.error);
       const values = parsed.data as readonly unknown[];
+      // In a workflow the step is bound to the request that triggered it: the request-scoped methods act on
+      // that request only (outside a workflow — `actionhost invoke`, tests — there is no binding).
+      const boundTo = scope.bindings.requestId;
+      if (typeof boundTo === 'number' && method !== 'findConfigurationItems' && values[0] !== boundTo) {
+        throw ItsmCapabilityErrors.otherRequest(plugin, method, values[0] as number, boundTo);
+      }
 
       switch (method as MethodName) {
         case 'getRequest':
