@@ -12,6 +12,7 @@ import { DEFAULT_HOST_LIMITS, limitsFor, type HostLimits } from './limits.ts';
 import type { WireLog, WorkerToHost } from './protocol.ts';
 import { validateAgainst } from './validation.ts';
 import { WorkerHandle } from './worker-handle.ts';
+import { InvocationSlots } from './slots.ts';
 
 export interface LoadedPlugin { manifest: PluginManifest; code: string; integrity: string }
 
@@ -66,16 +67,12 @@ export class Sandbox {
   #workers: WorkerHandle[] = [];
   readonly #pending = new Map<string, Pending>();
   #closed = false;
-  readonly #perWorker: number;
-  readonly #maxQueued: number;
-  #active = 0;
-  readonly #waiting: Array<() => void> = [];
+  readonly #slots: InvocationSlots;
   restarts = 0;
 
   constructor(options: SandboxOptions = {}) {
     this.#size = Math.max(1, options.workers ?? 2);
-    this.#perWorker = Math.max(1, options.concurrencyPerWorker ?? 8);
-    this.#maxQueued = options.maxQueued ?? 10_000;
+    this.#slots = new InvocationSlots(this.#size * Math.max(1, options.concurrencyPerWorker ?? 8), options.maxQueued ?? 10_000);
     this.#limits = options.limits ?? DEFAULT_HOST_LIMITS;
     for (const capability of options.capabilities ?? []) this.#capabilities.set(capability.name, capability);
   }
@@ -102,47 +99,12 @@ export class Sandbox {
     const input = structuredCopy(request.input, plugin);
     validateAgainst(key, manifest, 'input', input,
       (message, details) => SandboxErrors.inputInvalid(message, { ...details, plugin }));
-    await this.#acquire(request.signal, plugin);
+    await this.#slots.acquire(request.signal, plugin);
     try {
       return await this.#run(request, input, id, plugin, key, entry);
     } finally {
-      this.#release();
+      this.#slots.release();
     }
-  }
-
-  /** Waits for a free slot; the plugin's timeout starts only when it is dispatched. */
-  async #acquire(signal: AbortSignal | undefined, plugin: string): Promise<void> {
-    if (signal?.aborted) throw SandboxErrors.cancelled('the invocation was cancelled before it started', { plugin });
-    if (this.#active < this.#size * this.#perWorker) {
-      this.#active++;
-      return;
-    }
-    if (this.#waiting.length >= this.#maxQueued) {
-      throw new ActionhostError('AH_SANDBOX_BUSY', 'too many plugin invocations are waiting; try again later', 503, { plugin });
-    }
-    await new Promise<void>((resolve, reject) => {
-      const wake = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        const index = this.#waiting.indexOf(wake);
-        if (index >= 0) this.#waiting.splice(index, 1);
-        reject(SandboxErrors.cancelled('the invocation was cancelled while queued', { plugin }));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiting.push(wake);
-    });
-    if (this.#closed) {
-      this.#release();
-      throw SandboxErrors.closed('the sandbox is closed');
-    }
-  }
-
-  #release(): void {
-    const next = this.#waiting.shift();
-    if (next) next(); // the slot passes straight to the next waiter
-    else this.#active--;
   }
 
   async #run(request: InvokeRequest, input: unknown, id: string, plugin: string, key: string, entry: 'run' | 'testConnection'): Promise<InvokeOutcome> {
@@ -234,7 +196,7 @@ export class Sandbox {
     if (this.#closed) return;
     this.#closed = true;
     for (const pending of [...this.#pending.values()]) pending.settle({ ok: false, error: SandboxErrors.closed('the sandbox is closing') });
-    for (const wake of this.#waiting.splice(0)) wake();
+    this.#slots.close();
     await Promise.all(this.#workers.map((worker) => worker.stop()));
     this.#workers = [];
     await Promise.all([...this.#capabilities.values()].map((capability) => capability.close?.()));
