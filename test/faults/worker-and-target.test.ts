@@ -66,8 +66,10 @@ describe('faults around one invocation', () => {
       const list = await host.api<Array<{ id: string }>>('GET', `/api/executions?requestId=${requestId}`);
       if (list.body.length === 0) return undefined;
       const execution = await host.api<Execution>('GET', `/api/executions/${list.body[0].id}`);
-      return execution.body.steps.length >= 2 ? true : undefined;
-    }, 30_000, 'two failed attempts');
+      // Count finished refusals, not step rows: a row exists from the moment an attempt starts.
+      const refused = execution.body.steps.filter((s) => s.output?.error?.code === 'AH_HTTP_CONNECT_FAILED');
+      return refused.length >= 2 ? true : undefined;
+    }, 30_000, 'two attempts refused');
     target.mode = 'busy';
     await target.up();
     await waitUntil(() => (target.deliveries.length > 0 ? true : undefined), 30_000, 'the first delivery');
