@@ -11,15 +11,23 @@ import { rawTarball, validRawEntries, validTarball } from './support/tarballs.ts
 
 const main = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function registry(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [main, ...args], { env: { ...process.env, ACTIONHOST_DATA: '', ...env }, timeout: 60_000 },
+    execFile(
+      process.execPath,
+      [main, ...args],
+      { env: { ...process.env, ACTIONHOST_DATA: '', ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
-      });
+      },
+    );
   });
 }
 
@@ -108,7 +116,10 @@ describe('registry CLI', () => {
   it('prints the error code of a refused tarball and leaves the data folder unchanged', async () => {
     await registry(['--data', data, 'install', echo1]);
     const hostile = join(work.path, 'hostile.tgz');
-    writeFileSync(hostile, rawTarball([...validRawEntries({ version: '6.6.6' }), { path: 'package/x', type: '2', linkpath: '/etc' }]));
+    writeFileSync(
+      hostile,
+      rawTarball([...validRawEntries({ version: '6.6.6' }), { path: 'package/x', type: '2', linkpath: '/etc' }]),
+    );
     const before = snapshot(data);
     const refused = await registry(['--data', data, 'install', hostile]);
     expect(refused.code).toBe(1);
@@ -145,8 +156,17 @@ describe('registry CLI', () => {
       const code = await runCli(args, { out: (t) => io.stdout.push(t), err: (t) => io.stderr.push(t) }, {});
       return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
     };
-    for (const args of [['list', '--bogus'], ['remove', '@acme/echo'], ['remove', '@acme/echo@^1'], ['install'], [], ['info'],
-      ['verify', 'extra'], ['install', 'a.tgz', '--integrity', 'md5-xyz'], ['serve', '--port', 'http']]) {
+    for (const args of [
+      ['list', '--bogus'],
+      ['remove', '@acme/echo'],
+      ['remove', '@acme/echo@^1'],
+      ['install'],
+      [],
+      ['info'],
+      ['verify', 'extra'],
+      ['install', 'a.tgz', '--integrity', 'md5-xyz'],
+      ['serve', '--port', 'http'],
+    ]) {
       expect((await run(['--data', data, ...args])).code, args.join(' ')).toBe(2);
     }
     for (const command of ['install', 'list', 'info', 'remove', 'verify', 'serve']) {
@@ -159,20 +179,29 @@ describe('registry CLI', () => {
   it('builds, packs and installs a plugin folder with TypeScript sources', async () => {
     const dir = join(work.path, 'hello');
     mkdirSync(join(dir, 'src'), { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({
-      name: '@acme/hello', version: '0.4.0', description: 'Says hello', type: 'module',
-      dependencies: { '@actionhost/sdk': '1.0.0', zod: '^4.6.7' },
-    }));
-    writeFileSync(join(dir, 'src', 'plugin.ts'), [
-      "import { z } from 'zod';",
-      "import { definePlugin } from '@actionhost/sdk';",
-      'export default definePlugin({',
-      "  title: 'Hello', category: 'plugin',",
-      '  input: z.object({ name: z.string() }), output: z.object({ message: z.string() }),',
-      "  paths: ['success'],",
-      "  run(input) { return { path: 'success', output: { message: `hello ${input.name}` } }; },",
-      '});',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: '@acme/hello',
+        version: '0.4.0',
+        description: 'Says hello',
+        type: 'module',
+        dependencies: { '@actionhost/sdk': '1.0.0', zod: '^4.6.7' },
+      }),
+    );
+    writeFileSync(
+      join(dir, 'src', 'plugin.ts'),
+      [
+        "import { z } from 'zod';",
+        "import { definePlugin } from '@actionhost/sdk';",
+        'export default definePlugin({',
+        "  title: 'Hello', category: 'plugin',",
+        '  input: z.object({ name: z.string() }), output: z.object({ message: z.string() }),',
+        "  paths: ['success'],",
+        "  run(input) { return { path: 'success', output: { message: `hello ${input.name}` } }; },",
+        '});',
+      ].join('\n'),
+    );
     const installed = await registry(['--data', data, 'install', dir]);
     expect(installed.stderr).not.toMatch(/^error/m);
     expect(installed.code).toBe(0);

@@ -11,7 +11,9 @@ let store: PluginStore;
 
 beforeEach(() => {
   data = tempDir();
-  store = PluginStore.open(data.path, { limits: { maxFileBytes: 64 * 1024, maxTotalBytes: 256 * 1024, maxEntries: 20 } });
+  store = PluginStore.open(data.path, {
+    limits: { maxFileBytes: 64 * 1024, maxTotalBytes: 256 * 1024, maxEntries: 20 },
+  });
 });
 
 afterEach(() => {
@@ -23,7 +25,9 @@ afterEach(() => {
 async function expectRefused(tarball: Uint8Array, code: string, options: { integrity?: string } = {}) {
   const before = snapshot(data.path);
   const error = await store.install({ tarball, source: 'test.tgz' }, options).then(
-    () => undefined, (caught: unknown) => caught as { code?: string; details?: Record<string, unknown> });
+    () => undefined,
+    (caught: unknown) => caught as { code?: string; details?: Record<string, unknown> },
+  );
   expect(error?.code).toBe(code);
   expect(snapshot(data.path)).toEqual(before);
   expect(store.list()).toEqual([]);
@@ -34,7 +38,10 @@ const withEntry = (...extra: RawEntry[]) => rawTarball([...validRawEntries(), ..
 
 describe('unsafe entries', () => {
   it('rejects a tarball whose entry escapes the package folder with ../', async () => {
-    const details = await expectRefused(withEntry({ path: 'package/../evil.js', data: 'x' }), 'AH_TARBALL_UNSAFE_ENTRY');
+    const details = await expectRefused(
+      withEntry({ path: 'package/../evil.js', data: 'x' }),
+      'AH_TARBALL_UNSAFE_ENTRY',
+    );
     expect(details.path).toBe('package/../evil.js');
   });
 
@@ -48,24 +55,37 @@ describe('unsafe entries', () => {
   });
 
   it('rejects a ../ path smuggled in through a pax header', async () => {
-    const details = await expectRefused(rawTarball([...validRawEntries(),
-      ...paxPath('package/../../escape.js', { path: 'package/harmless.js', data: 'x' })]), 'AH_TARBALL_UNSAFE_ENTRY');
+    const details = await expectRefused(
+      rawTarball([
+        ...validRawEntries(),
+        ...paxPath('package/../../escape.js', { path: 'package/harmless.js', data: 'x' }),
+      ]),
+      'AH_TARBALL_UNSAFE_ENTRY',
+    );
     expect(details.path).toBe('package/../../escape.js');
   });
 
   it('rejects a symbolic link', async () => {
-    const details = await expectRefused(withEntry({ path: 'package/link', type: '2', linkpath: '/etc/passwd' }),
-      'AH_TARBALL_UNSAFE_ENTRY');
+    const details = await expectRefused(
+      withEntry({ path: 'package/link', type: '2', linkpath: '/etc/passwd' }),
+      'AH_TARBALL_UNSAFE_ENTRY',
+    );
     expect(details).toMatchObject({ path: 'package/link' });
   });
 
   it('rejects a hard link', async () => {
-    await expectRefused(withEntry({ path: 'package/hard', type: '1', linkpath: 'package/plugin.json' }), 'AH_TARBALL_UNSAFE_ENTRY');
+    await expectRefused(
+      withEntry({ path: 'package/hard', type: '1', linkpath: 'package/plugin.json' }),
+      'AH_TARBALL_UNSAFE_ENTRY',
+    );
   });
 
   it('rejects character and block devices and FIFOs', async () => {
     for (const type of ['3', '4', '6']) {
-      const details = await expectRefused(withEntry({ path: `package/device-${type}`, type }), 'AH_TARBALL_UNSAFE_ENTRY');
+      const details = await expectRefused(
+        withEntry({ path: `package/device-${type}`, type }),
+        'AH_TARBALL_UNSAFE_ENTRY',
+      );
       expect(details.path).toBe(`package/device-${type}`);
     }
   });
@@ -81,8 +101,10 @@ describe('unsafe entries', () => {
   it('rejects two names that are equal after Unicode NFC normalisation', async () => {
     const composed = 'package/caf\u00e9.txt';
     const decomposed = 'package/cafe\u0301.txt';
-    const details = await expectRefused(withEntry({ path: composed, data: 'a' }, { path: decomposed, data: 'b' }),
-      'AH_TARBALL_UNSAFE_ENTRY');
+    const details = await expectRefused(
+      withEntry({ path: composed, data: 'a' }, { path: decomposed, data: 'b' }),
+      'AH_TARBALL_UNSAFE_ENTRY',
+    );
     expect(details.path).toBe(decomposed);
   });
 
@@ -101,17 +123,25 @@ describe('unsafe entries', () => {
 
 describe('size and count caps', () => {
   it('rejects a file over the per-file cap', async () => {
-    const details = await expectRefused(withEntry({ path: 'package/big.bin', data: Buffer.alloc(64 * 1024 + 1) }),
-      'AH_TARBALL_TOO_LARGE');
+    const details = await expectRefused(
+      withEntry({ path: 'package/big.bin', data: Buffer.alloc(64 * 1024 + 1) }),
+      'AH_TARBALL_TOO_LARGE',
+    );
     expect(details.path).toBe('package/big.bin');
   });
 
   it('rejects a header announcing a huge file before reading its data', async () => {
-    await expectRefused(withEntry({ path: 'package/huge.bin', size: 8 * 1024 ** 3, data: 'tiny' }), 'AH_TARBALL_TOO_LARGE');
+    await expectRefused(
+      withEntry({ path: 'package/huge.bin', size: 8 * 1024 ** 3, data: 'tiny' }),
+      'AH_TARBALL_TOO_LARGE',
+    );
   });
 
   it('rejects files that together exceed the total cap', async () => {
-    const files = Array.from({ length: 5 }, (_, i) => ({ path: `package/part-${i}.bin`, data: Buffer.alloc(60 * 1024, i) }));
+    const files = Array.from({ length: 5 }, (_, i) => ({
+      path: `package/part-${i}.bin`,
+      data: Buffer.alloc(60 * 1024, i),
+    }));
     await expectRefused(withEntry(...files), 'AH_TARBALL_TOO_LARGE');
   });
 
@@ -218,7 +248,10 @@ describe('immutable versions', () => {
 async function expectRefused2(tarball: Uint8Array, code: string) {
   const before = snapshot(data.path);
   const listed = store.list();
-  const error = await store.install({ tarball }).then(() => undefined, (caught: unknown) => caught as { code?: string; details?: Record<string, unknown> });
+  const error = await store.install({ tarball }).then(
+    () => undefined,
+    (caught: unknown) => caught as { code?: string; details?: Record<string, unknown> },
+  );
   expect(error?.code).toBe(code);
   expect(snapshot(data.path)).toEqual(before);
   expect(store.list()).toEqual(listed);

@@ -35,7 +35,13 @@ describe('install', () => {
     const progress: string[] = [];
     const result = await store.install({ tarball, source: 'echo.tgz' }, { onProgress: (m) => progress.push(m) });
     const dir = join(data.path, 'plugins', '@acme', 'echo', '1.0.0');
-    expect(result).toEqual({ name: '@acme/echo', version: '1.0.0', integrity: integrityOf(tarball), alreadyInstalled: false, dir });
+    expect(result).toEqual({
+      name: '@acme/echo',
+      version: '1.0.0',
+      integrity: integrityOf(tarball),
+      alreadyInstalled: false,
+      dir,
+    });
     expect(readFileSync(join(dir, 'package.tgz'))).toEqual(tarball);
     expect(readFileSync(join(dir, 'dist', 'plugin.js'), 'utf8')).toBe(PLUGIN_SCRIPT);
     expect(statSync(join(dir, 'dist', 'plugin.js')).mode & 0o777).toBe(0o644);
@@ -47,7 +53,11 @@ describe('install', () => {
   it('indexes the manifest, the mapping presets and the entry code', async () => {
     await store.install({ tarball: validTarball() });
     const [installed] = store.list();
-    expect(installed).toMatchObject({ name: '@acme/echo', version: '1.0.0', manifest: { title: 'Echo', host: '^1.0.0' } });
+    expect(installed).toMatchObject({
+      name: '@acme/echo',
+      version: '1.0.0',
+      manifest: { title: 'Echo', host: '^1.0.0' },
+    });
     expect(Date.parse(installed!.installedAt)).not.toBeNaN();
     expect(store.mappings('@acme/echo', '1.0.0')).toEqual({ default: { Message: '#subject#' } });
     expect(store.readEntry('@acme/echo', '1.0.0')).toBe(PLUGIN_SCRIPT);
@@ -98,7 +108,9 @@ describe('install', () => {
   });
 
   it('reports a spec that is neither a file nor a folder', async () => {
-    await expect(store.install(join(data.path, 'nope.tgz'))).rejects.toMatchObject({ code: 'AH_INSTALL_SOURCE_NOT_FOUND' });
+    await expect(store.install(join(data.path, 'nope.tgz'))).rejects.toMatchObject({
+      code: 'AH_INSTALL_SOURCE_NOT_FOUND',
+    });
   });
 });
 
@@ -111,9 +123,20 @@ describe('versions side by side', () => {
   });
 
   it('keeps every version in its own folder', () => {
-    expect(store.info('@acme/echo').map((p) => p.version)).toEqual(['2.1.0-beta.1', '2.0.0', '1.10.1', '1.2.0', '1.0.0']);
+    expect(store.info('@acme/echo').map((p) => p.version)).toEqual([
+      '2.1.0-beta.1',
+      '2.0.0',
+      '1.10.1',
+      '1.2.0',
+      '1.0.0',
+    ]);
     expect(store.list().map((p) => `${p.name}@${p.version}`)).toEqual([
-      '@acme/echo@1.0.0', '@acme/echo@1.2.0', '@acme/echo@1.10.1', '@acme/echo@2.0.0', '@acme/echo@2.1.0-beta.1', 'other@0.1.0',
+      '@acme/echo@1.0.0',
+      '@acme/echo@1.2.0',
+      '@acme/echo@1.10.1',
+      '@acme/echo@2.0.0',
+      '@acme/echo@2.1.0-beta.1',
+      'other@0.1.0',
     ]);
   });
 

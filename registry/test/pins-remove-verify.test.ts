@@ -21,7 +21,9 @@ afterEach(() => {
   data[Symbol.dispose]();
 });
 
-const caught = (fn: () => unknown): { code?: string; status?: number; details?: Record<string, unknown> } | undefined => {
+const caught = (
+  fn: () => unknown,
+): { code?: string; status?: number; details?: Record<string, unknown> } | undefined => {
   try {
     fn();
   } catch (error) {

@@ -39,8 +39,15 @@ describe('remote install', () => {
   it('installs the highest version in range from a served store, checking its integrity', async () => {
     const remote = await fetchRemote(server.url, '@acme/echo', '^1.0.0');
     expect(remote.version).toBe('1.4.2');
-    const result = await local.install({ tarball: remote.tarball, source: remote.source }, { integrity: remote.integrity });
-    expect(result).toMatchObject({ name: '@acme/echo', version: '1.4.2', integrity: served.get('@acme/echo', '1.4.2').integrity });
+    const result = await local.install(
+      { tarball: remote.tarball, source: remote.source },
+      { integrity: remote.integrity },
+    );
+    expect(result).toMatchObject({
+      name: '@acme/echo',
+      version: '1.4.2',
+      integrity: served.get('@acme/echo', '1.4.2').integrity,
+    });
   });
 
   it('reports unknown plugins and unmatched ranges with the usual codes', async () => {
@@ -52,7 +59,12 @@ describe('remote install', () => {
     const genuine = served.get('@acme/echo', '2.0.0');
     const liar = createServer((request, response) => {
       if (request.url === '/%40acme/echo') {
-        response.end(JSON.stringify({ name: '@acme/echo', versions: { '2.0.0': { integrity: genuine.integrity, tarball: tarballPath('@acme/echo', '2.0.0') } } }));
+        response.end(
+          JSON.stringify({
+            name: '@acme/echo',
+            versions: { '2.0.0': { integrity: genuine.integrity, tarball: tarballPath('@acme/echo', '2.0.0') } },
+          }),
+        );
       } else {
         response.end(validTarball({ version: '2.0.0', description: 'swapped on the way' }));
       }
@@ -63,8 +75,9 @@ describe('remote install', () => {
       const url = `http://127.0.0.1:${(liar.address() as AddressInfo).port}`;
       const remote = await fetchRemote(url, '@acme/echo', '2.0.0');
       const before = snapshot(target.path);
-      await expect(local.install({ tarball: remote.tarball }, { integrity: remote.integrity }))
-        .rejects.toMatchObject({ code: 'AH_INTEGRITY_MISMATCH' });
+      await expect(local.install({ tarball: remote.tarball }, { integrity: remote.integrity })).rejects.toMatchObject({
+        code: 'AH_INTEGRITY_MISMATCH',
+      });
       expect(snapshot(target.path)).toEqual(before);
     } finally {
       liar.closeAllConnections();
@@ -78,7 +91,12 @@ describe('remote install', () => {
     const { integrityOf } = await import('@actionhost/sdk');
     const liar = createServer((request, response) => {
       if (request.url === '/%40acme/echo') {
-        response.end(JSON.stringify({ name: '@acme/echo', versions: { '2.0.0': { integrity: integrityOf(other), tarball: tarballPath('@acme/echo', '2.0.0') } } }));
+        response.end(
+          JSON.stringify({
+            name: '@acme/echo',
+            versions: { '2.0.0': { integrity: integrityOf(other), tarball: tarballPath('@acme/echo', '2.0.0') } },
+          }),
+        );
       } else {
         response.end(other);
       }
@@ -88,9 +106,13 @@ describe('remote install', () => {
     try {
       const url = `http://127.0.0.1:${(liar.address() as AddressInfo).port}`;
       const before = snapshot(target.path);
-      const child = spawn(process.execPath, [main, 'install', '--data', target.path, '--from', url, '@acme/echo@^2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [main, 'install', '--data', target.path, '--from', url, '@acme/echo@^2'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
       const [code] = await once(child, 'exit');
       expect(code).toBe(1);
       expect(stderr).toContain('AH_PACKAGE_MISMATCH');
@@ -102,7 +124,12 @@ describe('remote install', () => {
   });
 
   it('serves only indexed tarballs, whatever the path says', async () => {
-    for (const path of ['/..%2F..%2Fregistry.db/-/x.tgz', '/%40acme/echo/-/..%2F..%2F..%2Fregistry.db.tgz', '/%40acme/echo/-/9.9.9.tgz', '/%E0%A4%A/-/1.0.0.tgz']) {
+    for (const path of [
+      '/..%2F..%2Fregistry.db/-/x.tgz',
+      '/%40acme/echo/-/..%2F..%2F..%2Fregistry.db.tgz',
+      '/%40acme/echo/-/9.9.9.tgz',
+      '/%E0%A4%A/-/1.0.0.tgz',
+    ]) {
       const response = await fetch(server.url + path);
       expect([400, 404]).toContain(response.status);
       expect(((await response.json()) as { code: string }).code).toMatch(/^AH_/);
@@ -113,13 +140,25 @@ describe('remote install', () => {
   });
 
   it('installs with the CLI from a running `registry serve`', async () => {
-    const child = spawn(process.execPath, [main, 'serve', '--port', '0', '--data', source.path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main, 'serve', '--port', '0', '--data', source.path], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
-      const [line] = await once(child.stdout!, 'data') as [Buffer];
+      const [line] = (await once(child.stdout!, 'data')) as [Buffer];
       const url = /at (http:\/\/\S+)/.exec(line.toString())![1]!;
-      const install = spawn(process.execPath, [main, 'install', '--from', url, '@acme/echo@~1.0', '--data', target.path]);
+      const install = spawn(process.execPath, [
+        main,
+        'install',
+        '--from',
+        url,
+        '@acme/echo@~1.0',
+        '--data',
+        target.path,
+      ]);
       let stdout = '';
-      install.stdout.on('data', (chunk) => { stdout += chunk; });
+      install.stdout.on('data', (chunk) => {
+        stdout += chunk;
+      });
       const [code] = await once(install, 'exit');
       expect(code).toBe(0);
       expect(stdout).toContain('installed @acme/echo@1.0.0');

@@ -8,7 +8,14 @@ import * as tar from 'tar';
 import { PluginStore } from '../src/index.ts';
 import { readPackage } from '../src/tarball/index.ts';
 import { snapshot, tempDir } from './support/data-folder.ts';
-import { packageFiles, rawTar, rawTarball, validRawEntries, validTarball, writePackageFolder } from './support/tarballs.ts';
+import {
+  packageFiles,
+  rawTar,
+  rawTarball,
+  validRawEntries,
+  validTarball,
+  writePackageFolder,
+} from './support/tarballs.ts';
 
 const longName = `${'deep/'.repeat(25)}file.txt`; // 133 characters below package/
 
@@ -28,17 +35,24 @@ describe('readPackage', () => {
 
   it('reads a GNU long-name entry', async () => {
     const path = `package/${longName}`;
-    const contents = await readPackage(rawTarball([
-      ...validRawEntries(),
-      { path: '././@LongLink', type: 'L', data: `${path}\0` },
-      { path: path.slice(0, 99), data: 'gnu' },
-    ]));
+    const contents = await readPackage(
+      rawTarball([
+        ...validRawEntries(),
+        { path: '././@LongLink', type: 'L', data: `${path}\0` },
+        { path: path.slice(0, 99), data: 'gnu' },
+      ]),
+    );
     expect(contents.files.get(longName)?.toString()).toBe('gnu');
   });
 
   it('reads an uncompressed tar', async () => {
     const contents = await readPackage(rawTar(validRawEntries()));
-    expect([...contents.files.keys()].sort()).toEqual(['README.md', 'dist/plugin.js', 'mappings/default.json', 'plugin.json']);
+    expect([...contents.files.keys()].sort()).toEqual([
+      'README.md',
+      'dist/plugin.js',
+      'mappings/default.json',
+      'plugin.json',
+    ]);
   });
 
   it('accepts an archive without end-of-archive blocks when every entry is complete', async () => {
@@ -53,13 +67,16 @@ describe('readPackage', () => {
   });
 
   it('rejects a file entry whose data is cut short', async () => {
-    const archive = rawTar([...validRawEntries(), { path: 'package/cut.bin', data: 'abc', size: 4096 }], { end: false });
+    const archive = rawTar([...validRawEntries(), { path: 'package/cut.bin', data: 'abc', size: 4096 }], {
+      end: false,
+    });
     await expect(readPackage(archive)).rejects.toMatchObject({ code: 'AH_TARBALL_INVALID' });
   });
 
   it('rejects a file under a path that is also a file', async () => {
-    await expect(readPackage(rawTarball([...validRawEntries(), { path: 'package/plugin.json/inner', data: 'x' }])))
-      .rejects.toMatchObject({ code: 'AH_TARBALL_UNSAFE_ENTRY' });
+    await expect(
+      readPackage(rawTarball([...validRawEntries(), { path: 'package/plugin.json/inner', data: 'x' }])),
+    ).rejects.toMatchObject({ code: 'AH_TARBALL_UNSAFE_ENTRY' });
   });
 });
 
@@ -90,7 +107,9 @@ describe('PluginStore under concurrency and cancellation', () => {
     try {
       await store.install({ tarball: validTarball() });
       expect(other.resolve('@acme/echo', '^1').version).toBe('1.0.0');
-      await expect(other.install({ tarball: validTarball({ title: 'Changed' }) })).rejects.toMatchObject({ code: 'AH_VERSION_IMMUTABLE' });
+      await expect(other.install({ tarball: validTarball({ title: 'Changed' }) })).rejects.toMatchObject({
+        code: 'AH_VERSION_IMMUTABLE',
+      });
     } finally {
       other.close();
     }
@@ -100,7 +119,9 @@ describe('PluginStore under concurrency and cancellation', () => {
     const before = snapshot(data.path);
     const controller = new AbortController();
     controller.abort(new Error('operator cancelled'));
-    await expect(store.install({ tarball: validTarball() }, { signal: controller.signal })).rejects.toThrow('operator cancelled');
+    await expect(store.install({ tarball: validTarball() }, { signal: controller.signal })).rejects.toThrow(
+      'operator cancelled',
+    );
     expect(snapshot(data.path)).toEqual(before);
   });
 

@@ -25,10 +25,17 @@ describe('buildPlugin', () => {
     expect(written).toEqual(manifest);
     expect(PluginManifest.parse(written)).toEqual(manifest);
     expect(manifest).toMatchObject({
-      name: '@fixtures/greeter', version: '1.2.3', title: 'Greeter', category: 'plugin', host: '^1.0.0',
-      description: 'Greets someone (SDK build fixture)', entry: 'dist/plugin.js',
-      paths: ['success', 'failure', 'skipped'], capabilities: { itsm: ['requests:read'] },
-      limits: { timeoutMs: 2000, memoryMb: 32 }, testConnection: true,
+      name: '@fixtures/greeter',
+      version: '1.2.3',
+      title: 'Greeter',
+      category: 'plugin',
+      host: '^1.0.0',
+      description: 'Greets someone (SDK build fixture)',
+      entry: 'dist/plugin.js',
+      paths: ['success', 'failure', 'skipped'],
+      capabilities: { itsm: ['requests:read'] },
+      limits: { timeoutMs: 2000, memoryMb: 32 },
+      testConnection: true,
       mappings: { default: 'mappings/default.json', loud: 'mappings/loud.json' },
     });
 
@@ -49,10 +56,14 @@ describe('buildPlugin', () => {
   it('writes each mapping preset to mappings/<name>.json', async () => {
     await using plugin = await copyFixture('greeter');
     await buildPlugin(plugin.dir);
-    expect(JSON.parse(await readFile(join(plugin.dir, 'mappings', 'loud.json'), 'utf8')))
-      .toEqual({ name: '#requester.name#', shout: true });
-    expect(JSON.parse(await readFile(join(plugin.dir, 'mappings', 'default.json'), 'utf8')))
-      .toEqual({ name: '#requester.name#', shout: false });
+    expect(JSON.parse(await readFile(join(plugin.dir, 'mappings', 'loud.json'), 'utf8'))).toEqual({
+      name: '#requester.name#',
+      shout: true,
+    });
+    expect(JSON.parse(await readFile(join(plugin.dir, 'mappings', 'default.json'), 'utf8'))).toEqual({
+      name: '#requester.name#',
+      shout: false,
+    });
   });
 
   it('writes plugin.json with the contract key order, so rebuilding gives the same bytes', async () => {
@@ -62,8 +73,20 @@ describe('buildPlugin', () => {
     await buildPlugin(plugin.dir);
     expect([await readFile(manifestFile, 'utf8'), await readFile(entryFile, 'utf8')]).toEqual(first);
     expect(Object.keys(JSON.parse(first[0]!))).toEqual([
-      'name', 'version', 'title', 'description', 'category', 'host', 'entry', 'input', 'output', 'paths',
-      'capabilities', 'limits', 'testConnection', 'mappings',
+      'name',
+      'version',
+      'title',
+      'description',
+      'category',
+      'host',
+      'entry',
+      'input',
+      'output',
+      'paths',
+      'capabilities',
+      'limits',
+      'testConnection',
+      'mappings',
     ]);
   });
 
@@ -82,10 +105,15 @@ describe('buildPlugin', () => {
     expect(typeof guest.testConnection).toBe('function');
     const { ctx, logs } = recordingContext();
     const result = await guest.run({ name: 'Ada', shout: true, language: 'fr' }, ctx);
-    expect(JSON.parse(JSON.stringify(result))).toEqual({ path: 'success', output: { message: 'BONJOUR, ADA!', token: 'QWRh' } });
+    expect(JSON.parse(JSON.stringify(result))).toEqual({
+      path: 'success',
+      output: { message: 'BONJOUR, ADA!', token: 'QWRh' },
+    });
     expect(logs).toEqual([{ level: 'info', message: 'greeting', data: { name: 'Ada' } }]);
-    expect(JSON.parse(JSON.stringify(await guest.run({ name: 'nobody', shout: false }, ctx))))
-      .toEqual({ path: 'skipped', output: { message: '', token: '' } });
+    expect(JSON.parse(JSON.stringify(await guest.run({ name: 'nobody', shout: false }, ctx)))).toEqual({
+      path: 'skipped',
+      output: { message: '', token: '' },
+    });
   });
 
   it('keeps the guest script of a small plugin to a few KB (zod and the SDK build tooling stay out)', async () => {
@@ -107,21 +135,27 @@ describe('buildPlugin', () => {
 
   it('replaces zod in the guest with a stub that throws when plugin code parses', async () => {
     await using plugin = await copyFixture('greeter');
-    await writeFile(join(plugin.dir, 'src', 'plugin.ts'), [
-      "import { z } from 'zod';",
-      "import { definePlugin } from '@actionhost/sdk';",
-      'const Input = z.object({ name: z.string().min(1) }).describe("x");',
-      'export default definePlugin({',
-      "  title: 'Parses', category: 'plugin', input: Input, output: z.object({ kind: z.string() }),",
-      '  run(input) {',
-      '    try { Input.parse(input); return { path: "success", output: { kind: "parsed" } }; }',
-      '    catch (error) { return { path: "failure", output: { kind: String((error as Error).message) } }; }',
-      '  },',
-      '});',
-    ].join('\n'));
+    await writeFile(
+      join(plugin.dir, 'src', 'plugin.ts'),
+      [
+        "import { z } from 'zod';",
+        "import { definePlugin } from '@actionhost/sdk';",
+        'const Input = z.object({ name: z.string().min(1) }).describe("x");',
+        'export default definePlugin({',
+        "  title: 'Parses', category: 'plugin', input: Input, output: z.object({ kind: z.string() }),",
+        '  run(input) {',
+        '    try { Input.parse(input); return { path: "success", output: { kind: "parsed" } }; }',
+        '    catch (error) { return { path: "failure", output: { kind: String((error as Error).message) } }; }',
+        '  },',
+        '});',
+      ].join('\n'),
+    );
     const { entryFile } = await buildPlugin(plugin.dir);
     const { plugin: guest } = evaluateGuest(await readFile(entryFile, 'utf8'));
-    const result = await guest.run({ name: 'x' }, recordingContext().ctx) as { path: string; output: { kind: string } };
+    const result = (await guest.run({ name: 'x' }, recordingContext().ctx)) as {
+      path: string;
+      output: { kind: string };
+    };
     expect(result.path).toBe('failure');
     expect(result.output.kind).toMatch(/validate/);
   });
@@ -172,7 +206,9 @@ describe('buildPlugin', () => {
     await using plugin = await copyFixture('greeter');
     const results = await Promise.all([buildPlugin(plugin.dir), buildPlugin(plugin.dir), buildPlugin(plugin.dir)]);
     expect(results[1]!.manifest).toEqual(results[0]!.manifest);
-    expect(PluginManifest.parse(JSON.parse(await readFile(results[0]!.manifestFile, 'utf8')))).toEqual(results[0]!.manifest);
+    expect(PluginManifest.parse(JSON.parse(await readFile(results[0]!.manifestFile, 'utf8')))).toEqual(
+      results[0]!.manifest,
+    );
     expect((await readdir(join(plugin.dir, 'dist'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
@@ -183,46 +219,55 @@ describe('buildPlugin', () => {
 
   it('binds named and namespace zod imports, including keyword-named ones, to the stub', async () => {
     await using plugin = await copyFixture('greeter');
-    await writeFile(join(plugin.dir, 'src', 'plugin.ts'), [
-      "import { z, object, string as text, enum as oneOf } from 'zod';",
-      "import * as zodV4 from 'zod/v4';",
-      "import { definePlugin, buildQuery } from '@actionhost/sdk';",
-      "const Kind = oneOf(['a', 'b']);",
-      'const Input = object({ name: text().min(1).max(5).describe("who"), kind: Kind.optional() }).strict();',
-      'const Shapes = [zodV4.z.number().int(), z.array(z.string()).nonempty(), `${Input}`];',
-      'export default definePlugin({',
-      "  title: 'Stubbed', category: 'plugin', input: Input, output: z.object({ query: z.string(), shapes: z.number() }),",
-      '  run(input) { return { path: "success", output: { query: buildQuery({ name: input.name }), shapes: Shapes.length } }; },',
-      '});',
-    ].join('\n'));
+    await writeFile(
+      join(plugin.dir, 'src', 'plugin.ts'),
+      [
+        "import { z, object, string as text, enum as oneOf } from 'zod';",
+        "import * as zodV4 from 'zod/v4';",
+        "import { definePlugin, buildQuery } from '@actionhost/sdk';",
+        "const Kind = oneOf(['a', 'b']);",
+        'const Input = object({ name: text().min(1).max(5).describe("who"), kind: Kind.optional() }).strict();',
+        'const Shapes = [zodV4.z.number().int(), z.array(z.string()).nonempty(), `${Input}`];',
+        'export default definePlugin({',
+        "  title: 'Stubbed', category: 'plugin', input: Input, output: z.object({ query: z.string(), shapes: z.number() }),",
+        '  run(input) { return { path: "success", output: { query: buildQuery({ name: input.name }), shapes: Shapes.length } }; },',
+        '});',
+      ].join('\n'),
+    );
     const { entryFile } = await buildPlugin(plugin.dir);
     const { plugin: guest } = evaluateGuest(await readFile(entryFile, 'utf8'));
     const result = await guest.run({ name: 'a b' }, recordingContext().ctx);
     expect(JSON.parse(JSON.stringify(result))).toEqual({ path: 'success', output: { query: 'name=a%20b', shapes: 3 } });
   });
 
-  it('gives the guest the SDK\'s pure helpers (LDAP escaping, base64, URLs) through @actionhost/sdk', async () => {
+  it("gives the guest the SDK's pure helpers (LDAP escaping, base64, URLs) through @actionhost/sdk", async () => {
     await using plugin = await copyFixture('greeter');
-    await writeFile(join(plugin.dir, 'src', 'plugin.ts'), [
-      "import { z } from 'zod';",
-      "import { definePlugin, escapeFilterValue, childDn, decodeBase64, parseUrl, ActionhostError } from '@actionhost/sdk';",
-      'export default definePlugin({',
-      "  title: 'Helpers', category: 'plugin', input: z.object({ user: z.string() }), output: z.object({}).passthrough(),",
-      '  run(input) {',
-      '    return { path: "success", output: {',
-      '      filter: `(sAMAccountName=${escapeFilterValue(input.user)})`,',
-      '      dn: childDn("cn", input.user, "dc=example,dc=com"),',
-      '      text: decodeBase64("aMOpbGxv"), host: parseUrl("https://a.example:8443/x").host,',
-      '      error: new ActionhostError("AH_X", "m").code,',
-      '    } };',
-      '  },',
-      '});',
-    ].join('\n'));
+    await writeFile(
+      join(plugin.dir, 'src', 'plugin.ts'),
+      [
+        "import { z } from 'zod';",
+        "import { definePlugin, escapeFilterValue, childDn, decodeBase64, parseUrl, ActionhostError } from '@actionhost/sdk';",
+        'export default definePlugin({',
+        "  title: 'Helpers', category: 'plugin', input: z.object({ user: z.string() }), output: z.object({}).passthrough(),",
+        '  run(input) {',
+        '    return { path: "success", output: {',
+        '      filter: `(sAMAccountName=${escapeFilterValue(input.user)})`,',
+        '      dn: childDn("cn", input.user, "dc=example,dc=com"),',
+        '      text: decodeBase64("aMOpbGxv"), host: parseUrl("https://a.example:8443/x").host,',
+        '      error: new ActionhostError("AH_X", "m").code,',
+        '    } };',
+        '  },',
+        '});',
+      ].join('\n'),
+    );
     const { entryFile } = await buildPlugin(plugin.dir);
     const { plugin: guest } = evaluateGuest(await readFile(entryFile, 'utf8'));
-    const result = await guest.run({ user: 'a*(b)' }, recordingContext().ctx) as { output: Record<string, string> };
+    const result = (await guest.run({ user: 'a*(b)' }, recordingContext().ctx)) as { output: Record<string, string> };
     expect(result.output).toMatchObject({
-      filter: '(sAMAccountName=a\\2a\\28b\\29)', text: 'héllo', host: 'a.example:8443', error: 'AH_X',
+      filter: '(sAMAccountName=a\\2a\\28b\\29)',
+      text: 'héllo',
+      host: 'a.example:8443',
+      error: 'AH_X',
     });
     expect(result.output.dn).toMatch(/^cn=a\*\(b\),dc=example,dc=com$/);
   });
@@ -236,14 +281,17 @@ describe('buildPlugin', () => {
 
   it('fails with AH_BUILD_FAILED when the plugin would import() or require() a computed name at run time', async () => {
     await using plugin = await copyFixture('greeter');
-    await writeFile(join(plugin.dir, 'src', 'plugin.ts'), [
-      "import { z } from 'zod';",
-      "import { definePlugin } from '@actionhost/sdk';",
-      'export default definePlugin({',
-      "  title: 'Dynamic', category: 'plugin', input: z.object({ module: z.string() }), output: z.object({}),",
-      '  async run(input) { await import(input.module); return { path: "success", output: {} }; },',
-      '});',
-    ].join('\n'));
+    await writeFile(
+      join(plugin.dir, 'src', 'plugin.ts'),
+      [
+        "import { z } from 'zod';",
+        "import { definePlugin } from '@actionhost/sdk';",
+        'export default definePlugin({',
+        "  title: 'Dynamic', category: 'plugin', input: z.object({ module: z.string() }), output: z.object({}),",
+        '  async run(input) { await import(input.module); return { path: "success", output: {} }; },',
+        '});',
+      ].join('\n'),
+    );
     expect((await buildError(plugin.dir)).code).toBe('AH_BUILD_FAILED');
   });
 });

@@ -12,12 +12,19 @@ const mainFile = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
 const commandNames = ['init', 'build', 'build-all', 'pack', 'test'];
 
 async function cli(args: string[], cwd = process.cwd()): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   const io: CliIo = {
     cwd,
-    stdout: (line) => { out.push(line); },
-    stderr: (line) => { err.push(line); },
-    childOutput: (stream, text) => { (stream === 'stdout' ? out : err).push(text); },
+    stdout: (line) => {
+      out.push(line);
+    },
+    stderr: (line) => {
+      err.push(line);
+    },
+    childOutput: (stream, text) => {
+      (stream === 'stdout' ? out : err).push(text);
+    },
   };
   const code = await runCli(args, io);
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
@@ -94,8 +101,11 @@ describe('actionhost-sdk build and pack', () => {
     expect(result.code).toBe(0);
     const packed = JSON.parse(result.stdout);
     expect(packed).toEqual({
-      file: join(out.dir, 'fixtures-greeter-1.2.3.tgz'), name: '@fixtures/greeter', version: '1.2.3',
-      integrity: expect.stringMatching(/^sha512-[A-Za-z0-9+/]+=*$/), bytes: expect.any(Number),
+      file: join(out.dir, 'fixtures-greeter-1.2.3.tgz'),
+      name: '@fixtures/greeter',
+      version: '1.2.3',
+      integrity: expect.stringMatching(/^sha512-[A-Za-z0-9+/]+=*$/),
+      bytes: expect.any(Number),
     });
     const bytes = await readFile(packed.file);
     expect(packed.integrity).toBe(integrityOf(bytes));
@@ -113,8 +123,10 @@ describe('actionhost-sdk build and pack', () => {
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout.split('\n')[0]!);
     expect(report.failed).toBe(1);
-    expect(report.plugins.map((p: { name?: string; error?: { code: string } }) => p.name ?? p.error?.code))
-      .toEqual(['@fixtures/greeter', 'AH_BUILD_FAILED']);
+    expect(report.plugins.map((p: { name?: string; error?: { code: string } }) => p.name ?? p.error?.code)).toEqual([
+      '@fixtures/greeter',
+      'AH_BUILD_FAILED',
+    ]);
     expect(result.stderr).toMatch(/^error AH_BUILD_FAILED: /m);
     await stat(join(root.dir, 'greeter', 'dist', 'plugin.js'));
   });
@@ -136,14 +148,25 @@ describe('actionhost-sdk init', () => {
     const manifest = PluginManifest.parse(JSON.parse(await readFile(join(dir, 'plugin.json'), 'utf8')));
     expect(manifest).toMatchObject({ name: '@acme/hello-desk', title: 'Hello Desk', testConnection: true });
     const { plugin } = evaluateGuest(await readFile(join(dir, 'dist', 'plugin.js'), 'utf8'));
-    expect(JSON.parse(JSON.stringify(await plugin.run({ name: 'Ada', greeting: 'Hello' }, recordingContext().ctx))))
-      .toEqual({ path: 'success', output: { message: 'Hello, Ada!', token: 'QWRh' } });
+    expect(
+      JSON.parse(JSON.stringify(await plugin.run({ name: 'Ada', greeting: 'Hello' }, recordingContext().ctx))),
+    ).toEqual({ path: 'success', output: { message: 'Hello, Ada!', token: 'QWRh' } });
 
     const pack = await cli(['pack', dir, '--json']);
     expect(pack.code).toBe(0);
     const files: string[] = [];
-    await tar.t({ file: JSON.parse(pack.stdout).file, onReadEntry: (entry) => { files.push(entry.path); } });
-    expect(files).toEqual(['package/README.md', 'package/dist/plugin.js', 'package/mappings/default.json', 'package/plugin.json']);
+    await tar.t({
+      file: JSON.parse(pack.stdout).file,
+      onReadEntry: (entry) => {
+        files.push(entry.path);
+      },
+    });
+    expect(files).toEqual([
+      'package/README.md',
+      'package/dist/plugin.js',
+      'package/mappings/default.json',
+      'package/plugin.json',
+    ]);
   });
 
   it('refuses a folder that is not empty with AH_INIT_TARGET_NOT_EMPTY', async () => {

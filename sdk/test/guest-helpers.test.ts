@@ -1,7 +1,16 @@
 // The SDK's pure helpers must agree with Node's Buffer/URL, which the sandbox does not have.
 import { describe, expect, it } from 'vitest';
 import {
-  base64ToBytes, buildQuery, bytesToBase64, decodeBase64, encodeBase64, parseQuery, parseUrl, utf8Decode, utf8Encode, withQuery,
+  base64ToBytes,
+  buildQuery,
+  bytesToBase64,
+  decodeBase64,
+  encodeBase64,
+  parseQuery,
+  parseUrl,
+  utf8Decode,
+  utf8Encode,
+  withQuery,
 } from '../src/index.ts';
 
 const samples = ['', 'a', 'ab', 'abc', 'user:pässwörd', 'emoji 🚀 and 漢字', '\u0000\u007f\u0080\u07ff\u0800\uffff'];
@@ -38,8 +47,15 @@ describe('URL helpers', () => {
     const parsed = parseUrl(url);
     const reference = new URL(url);
     expect(parsed).toMatchObject({
-      protocol: 'https', username: 'bob', password: 's@cret', hostname: reference.hostname, port: reference.port,
-      host: reference.host, pathname: reference.pathname, search: 'q=a%20b&tag=x&tag=y', hash: 'top',
+      protocol: 'https',
+      username: 'bob',
+      password: 's@cret',
+      hostname: reference.hostname,
+      port: reference.port,
+      host: reference.host,
+      pathname: reference.pathname,
+      search: 'q=a%20b&tag=x&tag=y',
+      hash: 'top',
       query: { q: 'a b', tag: ['x', 'y'] },
     });
     expect(parseUrl('http://[::1]:8080').hostname).toBe('[::1]');

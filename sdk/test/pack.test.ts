@@ -8,7 +8,16 @@ import * as tar from 'tar';
 import { buildPlugin, integrityOf, packPlugin, tarballName } from '../src/index.ts';
 import { copyFixture, tempDir } from './support/fixtures.ts';
 
-interface ListedEntry { path: string; mode: number; uid: number; gid: number; mtime: number; uname?: string; gname?: string; type: string }
+interface ListedEntry {
+  path: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: number;
+  uname?: string;
+  gname?: string;
+  type: string;
+}
 
 async function listTarball(file: string): Promise<ListedEntry[]> {
   const entries: ListedEntry[] = [];
@@ -16,8 +25,14 @@ async function listTarball(file: string): Promise<ListedEntry[]> {
     file,
     onReadEntry: (entry) => {
       entries.push({
-        path: entry.path, mode: entry.mode ?? -1, uid: entry.uid ?? -1, gid: entry.gid ?? -1,
-        mtime: entry.mtime?.getTime() ?? -1, uname: entry.uname || undefined, gname: entry.gname || undefined, type: entry.type,
+        path: entry.path,
+        mode: entry.mode ?? -1,
+        uid: entry.uid ?? -1,
+        gid: entry.gid ?? -1,
+        mtime: entry.mtime?.getTime() ?? -1,
+        uname: entry.uname || undefined,
+        gname: entry.gname || undefined,
+        type: entry.type,
       });
     },
   });
@@ -29,10 +44,17 @@ describe('packPlugin', () => {
     await using plugin = await copyFixture('greeter');
     await using out = await tempDir();
     const packed = await packPlugin(plugin.dir, { outDir: out.dir });
-    expect(packed).toMatchObject({ name: '@fixtures/greeter', version: '1.2.3', file: join(out.dir, 'fixtures-greeter-1.2.3.tgz') });
+    expect(packed).toMatchObject({
+      name: '@fixtures/greeter',
+      version: '1.2.3',
+      file: join(out.dir, 'fixtures-greeter-1.2.3.tgz'),
+    });
     const entries = await listTarball(packed.file);
     expect(entries.map((e) => e.path)).toEqual([
-      'package/README.md', 'package/dist/plugin.js', 'package/mappings/default.json', 'package/mappings/loud.json',
+      'package/README.md',
+      'package/dist/plugin.js',
+      'package/mappings/default.json',
+      'package/mappings/loud.json',
       'package/plugin.json',
     ]);
     for (const entry of entries) {

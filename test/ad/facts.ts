@@ -2,7 +2,11 @@
 // (`inject('ad')`), and a few builders every AD test needs: Applications, unique names, a verifying client.
 import { randomBytes } from 'node:crypto';
 import { Attribute, Change, Client } from 'ldapts';
-import { guidToString, type ApplicationResolver, type LdapApplication } from '../../core/src/capabilities/ldap/index.ts';
+import {
+  guidToString,
+  type ApplicationResolver,
+  type LdapApplication,
+} from '../../core/src/capabilities/ldap/index.ts';
 
 export interface AdFacts {
   /** ldaps://127.0.0.1:636 */
@@ -23,14 +27,24 @@ export interface AdFacts {
 }
 
 declare module 'vitest' {
-  interface ProvidedContext { ad: AdFacts }
+  interface ProvidedContext {
+    ad: AdFacts;
+  }
 }
 
 /** The test DC as an Application (ldaps, verified with its certificate), with optional overrides. */
 export function adApplication(ad: AdFacts, overrides: Partial<LdapApplication> = {}): LdapApplication {
   return {
-    id: 'ad', url: ad.url, bindDn: ad.bindDn, bindPassword: ad.bindPassword, baseDn: ad.baseDn,
-    caCertificate: ad.caCertificate, tlsVerify: true, timeoutMs: 5_000, domain: ad.domain, ...overrides,
+    id: 'ad',
+    url: ad.url,
+    bindDn: ad.bindDn,
+    bindPassword: ad.bindPassword,
+    baseDn: ad.baseDn,
+    caCertificate: ad.caCertificate,
+    tlsVerify: true,
+    timeoutMs: 5_000,
+    domain: ad.domain,
+    ...overrides,
   };
 }
 
@@ -58,7 +72,12 @@ export function strongPassword(): string {
 
 /** An independent admin connection (not the capability under test) for checking what the directory holds. */
 export async function withAdmin<T>(ad: AdFacts, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ url: ad.url, tlsOptions: { ca: [ad.caCertificate] }, timeout: 5_000, connectTimeout: 5_000 });
+  const client = new Client({
+    url: ad.url,
+    tlsOptions: { ca: [ad.caCertificate] },
+    timeout: 5_000,
+    connectTimeout: 5_000,
+  });
   try {
     await client.bind(ad.bindDn, ad.bindPassword);
     return await work(client);
@@ -69,7 +88,12 @@ export async function withAdmin<T>(ad: AdFacts, work: (client: Client) => Promis
 
 /** Whether `dn` + `password` can bind over LDAPS (proves an account exists, is enabled and has that password). */
 export async function canBind(ad: AdFacts, dn: string, password: string): Promise<boolean> {
-  const client = new Client({ url: ad.url, tlsOptions: { ca: [ad.caCertificate] }, timeout: 5_000, connectTimeout: 5_000 });
+  const client = new Client({
+    url: ad.url,
+    tlsOptions: { ca: [ad.caCertificate] },
+    timeout: 5_000,
+    connectTimeout: 5_000,
+  });
   try {
     await client.bind(dn, password);
     return true;
@@ -82,15 +106,29 @@ export async function canBind(ad: AdFacts, dn: string, password: string): Promis
 }
 
 /** Creates a user through the independent admin connection (password set, enabled unless `uac` says otherwise). */
-export async function seedUser(ad: AdFacts, options: { name?: string; password?: string; container?: string; uac?: number } = {}):
-  Promise<{ name: string; dn: string; password: string }> {
+export async function seedUser(
+  ad: AdFacts,
+  options: { name?: string; password?: string; container?: string; uac?: number } = {},
+): Promise<{ name: string; dn: string; password: string }> {
   const name = options.name ?? uniqueUsername('seed');
   const password = options.password ?? strongPassword();
   const dn = `CN=${name},${options.container ?? ad.usersDn}`;
   await withAdmin(ad, async (client) => {
     await client.add(dn, { objectClass: 'user', sAMAccountName: name, userPrincipalName: `${name}@${ad.domain}` });
-    await client.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type: 'unicodePwd', values: [Buffer.from(`"${password}"`, 'utf16le')] }) }));
-    await client.modify(dn, new Change({ operation: 'replace', modification: new Attribute({ type: 'userAccountControl', values: [String(options.uac ?? 512)] }) }));
+    await client.modify(
+      dn,
+      new Change({
+        operation: 'replace',
+        modification: new Attribute({ type: 'unicodePwd', values: [Buffer.from(`"${password}"`, 'utf16le')] }),
+      }),
+    );
+    await client.modify(
+      dn,
+      new Change({
+        operation: 'replace',
+        modification: new Attribute({ type: 'userAccountControl', values: [String(options.uac ?? 512)] }),
+      }),
+    );
   });
   return { name, dn, password };
 }
@@ -99,17 +137,30 @@ export async function seedUser(ad: AdFacts, options: { name?: string; password?:
 export async function seedContainer(ad: AdFacts, kind: 'ou' | 'group'): Promise<string> {
   const name = uniqueUsername(kind);
   const dn = kind === 'ou' ? `OU=${name},${ad.baseDn}` : `CN=${name},${ad.usersDn}`;
-  await withAdmin(ad, (client) => client.add(dn, kind === 'ou'
-    ? { objectClass: 'organizationalUnit' }
-    : { objectClass: 'group', sAMAccountName: name }));
+  await withAdmin(ad, (client) =>
+    client.add(
+      dn,
+      kind === 'ou' ? { objectClass: 'organizationalUnit' } : { objectClass: 'group', sAMAccountName: name },
+    ),
+  );
   return dn;
 }
 
 /** The entry at `dn` read by the admin connection (objectGUID as a GUID string), or undefined when absent. */
-export async function readAsAdmin(ad: AdFacts, dn: string, attributes: string[] = ['*']): Promise<Record<string, unknown> | undefined> {
+export async function readAsAdmin(
+  ad: AdFacts,
+  dn: string,
+  attributes: string[] = ['*'],
+): Promise<Record<string, unknown> | undefined> {
   return await withAdmin(ad, async (client) => {
     try {
-      const [entry] = (await client.search(dn, { scope: 'base', attributes: [...attributes, 'objectGUID'], explicitBufferAttributes: ['objectGUID'] })).searchEntries;
+      const [entry] = (
+        await client.search(dn, {
+          scope: 'base',
+          attributes: [...attributes, 'objectGUID'],
+          explicitBufferAttributes: ['objectGUID'],
+        })
+      ).searchEntries;
       return entry && { ...entry, objectGUID: guidToString(entry.objectGUID as Buffer) };
     } catch (error) {
       if ((error as { code?: unknown }).code === 32) return undefined;
@@ -119,6 +170,10 @@ export async function readAsAdmin(ad: AdFacts, dn: string, attributes: string[] 
 }
 
 /** Entries under the base DN matching a (trusted, test-written) filter, by the admin connection. */
-export async function searchAsAdmin(ad: AdFacts, filter: string, attributes: string[] = ['cn']): Promise<Record<string, unknown>[]> {
+export async function searchAsAdmin(
+  ad: AdFacts,
+  filter: string,
+  attributes: string[] = ['cn'],
+): Promise<Record<string, unknown>[]> {
   return await withAdmin(ad, async (client) => (await client.search(ad.baseDn, { filter, attributes })).searchEntries);
 }

@@ -14,16 +14,28 @@ const leases = join(adDir, 'leases');
 
 function run(script: string, timeoutMs: number): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile('bash', [join(scripts, script)], { timeout: timeoutMs, env: { ...process.env, AD_DIR: adDir }, maxBuffer: 4 << 20 },
+    execFile(
+      'bash',
+      [join(scripts, script)],
+      { timeout: timeoutMs, env: { ...process.env, AD_DIR: adDir }, maxBuffer: 4 << 20 },
       (error, stdout, stderr) => {
-        if (error) reject(new Error(`${script} failed (${error.code ?? error.signal}):\n${stderr.split('\n').slice(-25).join('\n')}`));
+        if (error)
+          reject(
+            new Error(`${script} failed (${error.code ?? error.signal}):\n${stderr.split('\n').slice(-25).join('\n')}`),
+          );
         else resolve({ stdout, stderr });
-      });
+      },
+    );
   });
 }
 
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function runningPid(): Promise<number | undefined> {
@@ -38,16 +50,29 @@ async function readFacts(): Promise<AdFacts & { pid: number }> {
     return raw[key] as string;
   };
   return {
-    url: text('url'), startTlsUrl: text('startTlsUrl'), bindDn: text('bindDN'), bindUpn: text('bindUPN'),
-    bindPassword: text('password'), baseDn: text('baseDN'), usersDn: text('usersDN'), domain: text('domain'),
-    netbiosDomain: text('netbiosDomain'), caFile: text('caFile'), caCertificate: await readFile(text('caFile'), 'utf8'),
+    url: text('url'),
+    startTlsUrl: text('startTlsUrl'),
+    bindDn: text('bindDN'),
+    bindUpn: text('bindUPN'),
+    bindPassword: text('password'),
+    baseDn: text('baseDN'),
+    usersDn: text('usersDN'),
+    domain: text('domain'),
+    netbiosDomain: text('netbiosDomain'),
+    caFile: text('caFile'),
+    caCertificate: await readFile(text('caFile'), 'utf8'),
     pid: Number(raw.pid),
   };
 }
 
 /** A real LDAPS bind with certificate verification: "running" is not enough, it must answer. */
 async function answers(facts: AdFacts): Promise<boolean> {
-  const client = new Client({ url: facts.url, tlsOptions: { ca: [facts.caCertificate] }, timeout: 3_000, connectTimeout: 3_000 });
+  const client = new Client({
+    url: facts.url,
+    tlsOptions: { ca: [facts.caCertificate] },
+    timeout: 3_000,
+    connectTimeout: 3_000,
+  });
   try {
     await client.bind(facts.bindDn, facts.bindPassword);
     return true;
@@ -73,12 +98,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let facts = await readFacts().catch(() => undefined);
   const before = await runningPid();
   let startedHere = false;
-  if (!(facts && before && facts.pid === before && await answers(facts))) {
+  if (!(facts && before && facts.pid === before && (await answers(facts)))) {
     // start-ad.sh installs/provisions/restores as needed (first run ~1 min) and waits for a real bind
     await run('start-ad.sh', 300_000);
     facts = await readFacts();
     startedHere = facts.pid !== before;
-    if (!await answers(facts)) throw new Error(`the test AD DC at ${facts.url} does not answer an LDAPS bind (see ${adDir}/log)`);
+    if (!(await answers(facts)))
+      throw new Error(`the test AD DC at ${facts.url} does not answer an LDAPS bind (see ${adDir}/log)`);
   }
   await mkdir(leases, { recursive: true });
   await writeFile(join(leases, String(process.pid)), '');

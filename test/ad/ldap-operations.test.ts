@@ -39,41 +39,57 @@ async function seedUser(name = uniqueUsername('seed')): Promise<string> {
 
 describe('ldap capability operations (real AD DC)', () => {
   it('info tells the plugin the base DN, URL and DNS domain, never the bind identity', async () => {
-    const info = await call('info', []) as Record<string, unknown>;
+    const info = (await call('info', [])) as Record<string, unknown>;
     expect(info).toEqual({ baseDn: ad.baseDn, url: ad.url, domain: ad.domain });
   });
 
   it('search returns entries with objectGUID as a GUID string and objectSid as a SID', async () => {
-    const entries = await call('search', [{
-      base: ad.baseDn, filter: filterEquals('sAMAccountName', 'Administrator'), attributes: ['sAMAccountName', 'objectGUID', 'objectSid'],
-    }]) as unknown as LdapEntry[];
+    const entries = (await call('search', [
+      {
+        base: ad.baseDn,
+        filter: filterEquals('sAMAccountName', 'Administrator'),
+        attributes: ['sAMAccountName', 'objectGUID', 'objectSid'],
+      },
+    ])) as unknown as LdapEntry[];
     expect(entries).toHaveLength(1);
     expect(entries[0].dn.toLowerCase()).toBe(ad.bindDn.toLowerCase());
-    expect(entries[0].attributes.objectGUID[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(entries[0].attributes.objectGUID[0]).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
     expect(entries[0].attributes.objectSid[0]).toMatch(/^S-1-5-21-\d+-\d+-\d+-500$/);
   });
 
   it('search returns at most sizeLimit entries instead of failing', async () => {
-    const entries = await call('search', [{ base: ad.baseDn, filter: '(objectClass=*)', attributes: ['1.1'], sizeLimit: 3 }]);
+    const entries = await call('search', [
+      { base: ad.baseDn, filter: '(objectClass=*)', attributes: ['1.1'], sizeLimit: 3 },
+    ]);
     expect(entries).toHaveLength(3);
   });
 
   it('add creates the entry with the given attributes', async () => {
     const name = uniqueUsername('add');
     const dn = childDn('CN', name, ad.usersDn);
-    await call('add', [{ dn, attributes: { objectClass: 'user', sAMAccountName: name, description: ['made by add'] } }]);
+    await call('add', [
+      { dn, attributes: { objectClass: 'user', sAMAccountName: name, description: ['made by add'] } },
+    ]);
     const entry = await entryAt(dn, ['sAMAccountName', 'description']);
     expect(entry).toMatchObject({ sAMAccountName: name, description: 'made by add' });
   });
 
   it('modify replaces, adds and deletes attribute values', async () => {
     const dn = await seedUser();
-    await call('modify', [dn, [
-      { operation: 'replace', attribute: 'description', values: ['replaced'] },
-      { operation: 'add', attribute: 'otherTelephone', values: ['111', '222'] },
-    ]]);
+    await call('modify', [
+      dn,
+      [
+        { operation: 'replace', attribute: 'description', values: ['replaced'] },
+        { operation: 'add', attribute: 'otherTelephone', values: ['111', '222'] },
+      ],
+    ]);
     await call('modify', [dn, [{ operation: 'delete', attribute: 'otherTelephone', values: ['111'] }]]);
-    expect(await entryAt(dn, ['description', 'otherTelephone'])).toMatchObject({ description: 'replaced', otherTelephone: '222' });
+    expect(await entryAt(dn, ['description', 'otherTelephone'])).toMatchObject({
+      description: 'replaced',
+      otherTelephone: '222',
+    });
   });
 
   it('setPassword writes unicodePwd so the account can bind with the new password', async () => {
@@ -89,7 +105,11 @@ describe('ldap capability operations (real AD DC)', () => {
     const dn = await seedUser();
     const password = strongPassword();
     await call('setPassword', [dn, password], 'starttls');
-    await call('modify', [dn, [{ operation: 'replace', attribute: 'userAccountControl', values: ['512'] }]], 'starttls');
+    await call(
+      'modify',
+      [dn, [{ operation: 'replace', attribute: 'userAccountControl', values: ['512'] }]],
+      'starttls',
+    );
     expect(await canBind(ad, dn, password)).toBe(true);
   });
 
@@ -118,7 +138,13 @@ describe('ldap capability keeps every DN inside the application base DN', () => 
       ['search', [{ base: ad.baseDn, filter: '(objectClass=*)' }]],
       ['add', [{ dn: childDn('CN', uniqueUsername('out'), outsideOu), attributes: { objectClass: 'user' } }]],
       ['rename', [inside, 'CN=elsewhere', outsideOu]],
-      ['modify', [`CN=Domain Users,${ad.usersDn}`, [{ operation: 'add', attribute: 'member', values: [`CN=krbtgt,${outsideOu}`] }]]],
+      [
+        'modify',
+        [
+          `CN=Domain Users,${ad.usersDn}`,
+          [{ operation: 'add', attribute: 'member', values: [`CN=krbtgt,${outsideOu}`] }],
+        ],
+      ],
       ['delete', [ad.usersDn]],
       ['setPassword', [`CN=Administrator,CN=Users,DC=test2,DC=local`, 'Aa1!aaaaaaa']],
     ];
@@ -137,16 +163,24 @@ describe('ldap capability keeps every DN inside the application base DN', () => 
 
   it('accepts the base in another spelling (case, spaces, hex escapes)', async () => {
     const spelled = ad.usersDn.toLowerCase().replace(/,/g, ' , ').replace('users', 'us\\65rs');
-    const entries = await call('search', [{ base: spelled, scope: 'base', filter: '(objectClass=*)', attributes: ['cn'] }], 'users-only');
+    const entries = await call(
+      'search',
+      [{ base: spelled, scope: 'base', filter: '(objectClass=*)', attributes: ['cn'] }],
+      'users-only',
+    );
     expect(entries).toHaveLength(1);
   });
 });
 
 describe('ldap capability with hostile values', () => {
   it('an escaped filter value matches literally and cannot widen a search', async () => {
-    const widened = await call('search', [{ base: ad.baseDn, filter: filterEquals('sAMAccountName', '*)(objectClass=*'), attributes: ['cn'] }]);
+    const widened = await call('search', [
+      { base: ad.baseDn, filter: filterEquals('sAMAccountName', '*)(objectClass=*'), attributes: ['cn'] },
+    ]);
     expect(widened).toEqual([]);
-    const plain = await call('search', [{ base: ad.baseDn, filter: filterEquals('sAMAccountName', 'Administrator'), attributes: ['cn'] }]);
+    const plain = await call('search', [
+      { base: ad.baseDn, filter: filterEquals('sAMAccountName', 'Administrator'), attributes: ['cn'] },
+    ]);
     expect(plain).toHaveLength(1);
   });
 
@@ -154,7 +188,9 @@ describe('ldap capability with hostile values', () => {
     const tail = uniqueUsername('z');
     const dn = childDn('CN', `lizi,CN=Admins ${tail}`, ad.usersDn);
     await call('add', [{ dn, attributes: { objectClass: 'user', sAMAccountName: tail } }]);
-    const found = await withAdmin(ad, (client) => client.search(ad.baseDn, { filter: `(sAMAccountName=${tail})`, attributes: ['cn'] }));
+    const found = await withAdmin(ad, (client) =>
+      client.search(ad.baseDn, { filter: `(sAMAccountName=${tail})`, attributes: ['cn'] }),
+    );
     expect(found.searchEntries).toHaveLength(1);
     expect(found.searchEntries[0].cn).toBe(`lizi,CN=Admins ${tail}`);
     expect(found.searchEntries[0].dn.toLowerCase().endsWith(`,${ad.usersDn.toLowerCase()}`)).toBe(true);
@@ -164,7 +200,15 @@ describe('ldap capability with hostile values', () => {
     const dn = await seedUser();
     for (const [method, args] of [
       ['modify', [dn, [{ operation: 'replace', attribute: 'unicodePwd', values: ['"x"'] }]]],
-      ['add', [{ dn: childDn('CN', uniqueUsername('pw'), ad.usersDn), attributes: { objectClass: 'user', userPassword: 'x' } }]],
+      [
+        'add',
+        [
+          {
+            dn: childDn('CN', uniqueUsername('pw'), ad.usersDn),
+            attributes: { objectClass: 'user', userPassword: 'x' },
+          },
+        ],
+      ],
     ] as [string, unknown[]][]) {
       expect((await rejection(call(method, args))).code).toBe('AH_LDAP_ARGS_INVALID');
     }

@@ -23,18 +23,33 @@ beforeAll(async () => {
   host = await startHostProcess({ dataDir });
 
   const credential = await host.api('POST', '/api/credentials', {
-    name: 'ad-bind', type: 'basic', secret: { username: ad.bindUpn, password: ad.bindPassword },
+    name: 'ad-bind',
+    type: 'basic',
+    secret: { username: ad.bindUpn, password: ad.bindPassword },
   });
   expect(credential.status, JSON.stringify(credential.body)).toBe(201);
   const application = await host.api('POST', '/api/applications', {
-    name: 'Microsoft Active Directory', type: 'microsoft-active-directory', url: ad.url, bindDn: ad.bindDn,
-    credential: 'ad-bind', baseDn: ad.baseDn, domain: ad.domain, caCertificate: ad.caCertificate, tlsVerify: true, timeoutMs: 5_000,
+    name: 'Microsoft Active Directory',
+    type: 'microsoft-active-directory',
+    url: ad.url,
+    bindDn: ad.bindDn,
+    credential: 'ad-bind',
+    baseDn: ad.baseDn,
+    domain: ad.domain,
+    caCertificate: ad.caCertificate,
+    tlsVerify: true,
+    timeoutMs: 5_000,
   });
   expect(application.status, JSON.stringify(application.body)).toBe(201);
-  const tested = await host.api<{ ok: boolean }>('POST', `/api/applications/${encodeURIComponent('Microsoft Active Directory')}/test-connection`);
+  const tested = await host.api<{ ok: boolean }>(
+    'POST',
+    `/api/applications/${encodeURIComponent('Microsoft Active Directory')}/test-connection`,
+  );
   expect(tested.body, JSON.stringify(tested.body)).toMatchObject({ ok: true });
   const integration = await host.api('POST', '/api/app-integrations', {
-    name: 'AD App', application: 'Microsoft Active Directory', action: 'Create New User',
+    name: 'AD App',
+    application: 'Microsoft Active Directory',
+    action: 'Create New User',
     mappings: { Password: '#customFields.initialPassword#' },
   });
   expect(integration.status, JSON.stringify(integration.body)).toBe(201);
@@ -55,7 +70,10 @@ afterAll(async () => {
 
 async function raise(subject: string, department: string, username: string, password: string) {
   const created = await host.api<{ internalId: number }>('POST', '/api/requests', {
-    kind: 'service-request', subject, description: 'New joiner', department,
+    kind: 'service-request',
+    subject,
+    description: 'New joiner',
+    department,
     requester: { name: 'Lizi', email: `${username}@flotomate.local`, username },
     customFields: { initialPassword: password },
   });
@@ -65,9 +83,13 @@ async function raise(subject: string, department: string, username: string, pass
 
 describe('Employee On-boarding creates the user in Active Directory', () => {
   it('Test Connection of the Execute App Integration node binds with the Application and reads the base DN', async () => {
-    const tested = await host.api<{ path: string; output: { dn?: string } }>('POST', `/api/workflows/${workflowId}/nodes/create-user/test-connection`, {
-      request: { customFields: { initialPassword: 'Sample!Passw0rd' } },
-    });
+    const tested = await host.api<{ path: string; output: { dn?: string } }>(
+      'POST',
+      `/api/workflows/${workflowId}/nodes/create-user/test-connection`,
+      {
+        request: { customFields: { initialPassword: 'Sample!Passw0rd' } },
+      },
+    );
     expect(tested.status, JSON.stringify(tested.body)).toBe(200);
     expect(tested.body.path).toBe('success');
     expect(tested.body.output.dn?.toLowerCase()).toBe(ad.baseDn.toLowerCase());
@@ -80,14 +102,21 @@ describe('Employee On-boarding creates the user in Active Directory', () => {
 
     const audit = await eventually(
       () => host.api<AuditEntry[]>('GET', `/api/requests/${requestId}/audit`),
-      (response) => response.body.some((entry) => entry.kind === 'plugin.execution'));
+      (response) => response.body.some((entry) => entry.kind === 'plugin.execution'),
+    );
     const execution = audit.body.find((entry) => entry.kind === 'plugin.execution')!;
     expect(execution.data).toMatchObject({ plugin: '@actionhost/active-directory@1.0.0', path: 'success' });
 
-    const users = await searchAsAdmin(ad, `(sAMAccountName=${username})`, ['mail', 'userPrincipalName', 'userAccountControl']);
+    const users = await searchAsAdmin(ad, `(sAMAccountName=${username})`, [
+      'mail',
+      'userPrincipalName',
+      'userAccountControl',
+    ]);
     expect(users).toHaveLength(1);
     expect(users[0]).toMatchObject({
-      dn: `CN=${username},${ad.usersDn}`, mail: `${username}@flotomate.local`, userPrincipalName: `${username}@${ad.domain}`,
+      dn: `CN=${username},${ad.usersDn}`,
+      mail: `${username}@flotomate.local`,
+      userPrincipalName: `${username}@${ad.domain}`,
       userAccountControl: '512',
     });
     expect(await canBind(ad, `${username}@${ad.domain}`, password)).toBe(true);
@@ -105,7 +134,9 @@ describe('Employee On-boarding creates the user in Active Directory', () => {
     const requestId = await raise('Employee On-boarding: Bob', 'HR', username, strongPassword());
     const executions = await eventually(
       () => host.api<Execution[]>('GET', `/api/executions?requestId=${requestId}`),
-      (response) => response.body.length > 0 && response.body.every((e) => e.status === 'succeeded' || e.status === 'failed'));
+      (response) =>
+        response.body.length > 0 && response.body.every((e) => e.status === 'succeeded' || e.status === 'failed'),
+    );
     expect(executions.body.map((e) => e.status)).toEqual(['succeeded']);
     const audit = await host.api<AuditEntry[]>('GET', `/api/requests/${requestId}/audit`);
     expect(audit.body.some((entry) => entry.kind === 'plugin.execution')).toBe(false);

@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import root from '../../vitest.config.ts';
 
-export default mergeConfig(root, defineConfig({
-  root: join(import.meta.dirname, '..', '..'),
-  test: {
-    globalSetup: ['test/ad/global-setup.ts'],
-  },
-}));
+export default mergeConfig(
+  root,
+  defineConfig({
+    root: join(import.meta.dirname, '..', '..'),
+    test: {
+      globalSetup: ['test/ad/global-setup.ts'],
+    },
+  }),
+);

@@ -8,13 +8,41 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 const WARM = Number(process.env.BENCH_WARM ?? 3000);
 const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 20);
 
-const inputSchema = { type: 'object', properties: { 'Request.Id': { type: 'integer' }, subject: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } } }, required: ['Request.Id'] };
-const outputSchema = { type: 'object', properties: { requestId: { type: 'integer' }, summary: { type: 'string' } }, required: ['requestId', 'summary'] };
+const inputSchema = {
+  type: 'object',
+  properties: {
+    'Request.Id': { type: 'integer' },
+    subject: { type: 'string' },
+    tags: { type: 'array', items: { type: 'string' } },
+  },
+  required: ['Request.Id'],
+};
+const outputSchema = {
+  type: 'object',
+  properties: { requestId: { type: 'integer' }, summary: { type: 'string' } },
+  required: ['requestId', 'summary'],
+};
 const runSource = `async run(input, ctx) { return { path: 'success', output: { requestId: input['Request.Id'], summary: input.subject.toUpperCase() + ' [' + input.tags.join(',') + ']' } }; }`;
-const input = { 'Request.Id': 42, subject: 'Printer on floor 3 is offline again', tags: ['hardware', 'printer', 'floor-3'], requester: { name: 'Lizi', email: 'lizi@flotomate.local' }, note: 'x'.repeat(80) };
+const input = {
+  'Request.Id': 42,
+  subject: 'Printer on floor 3 is offline again',
+  tags: ['hardware', 'printer', 'floor-3'],
+  requester: { name: 'Lizi', email: 'lizi@flotomate.local' },
+  note: 'x'.repeat(80),
+};
 
 function plugin(version: string): LoadedPlugin {
-  const manifest = PluginManifest.parse({ name: '@bench/summary', version, title: 'Summary', category: 'plugin', host: '^1.0.0', entry: 'dist/plugin.js', input: inputSchema, output: outputSchema, paths: ['success', 'failure'] });
+  const manifest = PluginManifest.parse({
+    name: '@bench/summary',
+    version,
+    title: 'Summary',
+    category: 'plugin',
+    host: '^1.0.0',
+    entry: 'dist/plugin.js',
+    input: inputSchema,
+    output: outputSchema,
+    paths: ['success', 'failure'],
+  });
   return { manifest, code: `globalThis.plugin = { ${runSource} };`, integrity: `sha512-bench-${version}` };
 }
 
@@ -33,7 +61,10 @@ async function direct(): Promise<{ perSecond: number; medianUs: number }> {
   const ajv = new Ajv2020({ strict: false });
   const validateIn = ajv.compile(inputSchema);
   const validateOut = ajv.compile(outputSchema);
-  const run = new Function(`return { ${runSource} }.run;`)() as (i: unknown, c: unknown) => Promise<{ output: unknown }>;
+  const run = new Function(`return { ${runSource} }.run;`)() as (
+    i: unknown,
+    c: unknown,
+  ) => Promise<{ output: unknown }>;
   const times: number[] = [];
   const started = performance.now();
   for (let i = 0; i < WARM * 10; i++) {
@@ -73,9 +104,11 @@ async function main(): Promise<void> {
     progress(`warm sandboxed invocations, 8 in flight (${WARM})`);
     started = performance.now();
     let next = 0;
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (next++ < WARM) await sandbox.invoke({ plugin: warmPlugin, input });
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next++ < WARM) await sandbox.invoke({ plugin: warmPlugin, input });
+      }),
+    );
     const concurrentPerSecond = WARM / ((performance.now() - started) / 1000);
 
     progress(`cold starts of ${VERSIONS} new plugin versions`);
@@ -95,7 +128,7 @@ async function main(): Promise<void> {
       ['sandboxed warm, median µs', (median(times) * 1000).toFixed(1)],
       ['sandboxed warm, 8 in flight, per second (1 worker)', concurrentPerSecond.toFixed(0)],
       ['ratio: direct / sandboxed (one at a time)', `${(plain.perSecond / serialPerSecond).toFixed(1)}x`],
-      ['ratio: sandboxed median / direct median', `${(median(times) * 1000 / plain.medianUs).toFixed(1)}x`],
+      ['ratio: sandboxed median / direct median', `${((median(times) * 1000) / plain.medianUs).toFixed(1)}x`],
       ['cold start of a plugin version, median ms', median(cold).toFixed(2)],
       ['ratio: cold start / warm invocation', `${(median(cold) / median(times)).toFixed(1)}x`],
       ['RSS of a warm worker, MB', rssWarmWorker.toFixed(1)],

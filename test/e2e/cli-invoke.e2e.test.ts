@@ -31,18 +31,44 @@ afterAll(async () => {
 
 describe('actionhost invoke', () => {
   it('runs Run Webhook against a real local server and prints plugin, path and output', async () => {
-    const file = inputFile('post', { 'Request Type': 'POST', URL: `${target.origin}/echo`, 'Request JSON': { hello: 'world' } });
-    const result = await runCli(ACTIONHOST_CLI, ['invoke', '@actionhost/run-webhook@^1', '--input', file, '--data', dataDir, '--allow-private', '127.0.0.1']);
+    const file = inputFile('post', {
+      'Request Type': 'POST',
+      URL: `${target.origin}/echo`,
+      'Request JSON': { hello: 'world' },
+    });
+    const result = await runCli(ACTIONHOST_CLI, [
+      'invoke',
+      '@actionhost/run-webhook@^1',
+      '--input',
+      file,
+      '--data',
+      dataDir,
+      '--allow-private',
+      '127.0.0.1',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const printed = JSON.parse(result.stdout);
-    expect(printed).toMatchObject({ plugin: '@actionhost/run-webhook@1.0.0', path: 'success', output: { status: 200 } });
+    expect(printed).toMatchObject({
+      plugin: '@actionhost/run-webhook@1.0.0',
+      path: 'success',
+      output: { status: 200 },
+    });
     expect(target.requestsTo('/echo')).toHaveLength(1);
     expect(JSON.parse(target.requestsTo('/echo')[0].body)).toEqual({ hello: 'world' });
   });
 
   it('exits 0 on the failure path: the plugin answered, the server said 500', async () => {
     const file = inputFile('fail', { URL: `${target.origin}/status/500` });
-    const result = await runCli(ACTIONHOST_CLI, ['invoke', '@actionhost/run-webhook', '--input', file, '--data', dataDir, '--allow-private', '127.0.0.1']);
+    const result = await runCli(ACTIONHOST_CLI, [
+      'invoke',
+      '@actionhost/run-webhook',
+      '--input',
+      file,
+      '--data',
+      dataDir,
+      '--allow-private',
+      '127.0.0.1',
+    ]);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ path: 'failure', output: { status: 500 } });
   });
@@ -50,22 +76,46 @@ describe('actionhost invoke', () => {
   it('keeps loopback closed unless allow-listed: the request never leaves', async () => {
     const before = target.requests.length;
     const file = inputFile('denied', { URL: `${target.origin}/json` });
-    const result = await runCli(ACTIONHOST_CLI, ['invoke', '@actionhost/run-webhook', '--input', file, '--data', dataDir]);
+    const result = await runCli(ACTIONHOST_CLI, [
+      'invoke',
+      '@actionhost/run-webhook',
+      '--input',
+      file,
+      '--data',
+      dataDir,
+    ]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ path: 'failure', output: { status: 0, error: { code: 'AH_EGRESS_DENIED' } } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      path: 'failure',
+      output: { status: 0, error: { code: 'AH_EGRESS_DENIED' } },
+    });
     expect(target.requests.length).toBe(before);
   });
 
   it('prints a structured error and exits 1 when the input violates the plugin schema', async () => {
     const file = inputFile('bad', { 'Request Type': 'TELEPORT', URL: 'not a url' });
-    const result = await runCli(ACTIONHOST_CLI, ['invoke', '@actionhost/run-webhook', '--input', file, '--data', dataDir]);
+    const result = await runCli(ACTIONHOST_CLI, [
+      'invoke',
+      '@actionhost/run-webhook',
+      '--input',
+      file,
+      '--data',
+      dataDir,
+    ]);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).error.code).toBe('AH_INPUT_INVALID');
   });
 
   it('names the installed versions when the range matches none', async () => {
     const file = inputFile('range', { URL: `${target.origin}/json` });
-    const result = await runCli(ACTIONHOST_CLI, ['invoke', '@actionhost/run-webhook@^2', '--input', file, '--data', dataDir]);
+    const result = await runCli(ACTIONHOST_CLI, [
+      'invoke',
+      '@actionhost/run-webhook@^2',
+      '--input',
+      file,
+      '--data',
+      dataDir,
+    ]);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).error.code).toBe('AH_VERSION_NOT_FOUND');
   });

@@ -20,7 +20,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const start = () => startHostProcess({ dataDir, allowPrivate: '127.0.0.1', seed: false, env: { ACTIONHOST_MAX_PER_PLUGIN: '8' } });
+const start = () =>
+  startHostProcess({ dataDir, allowPrivate: '127.0.0.1', seed: false, env: { ACTIONHOST_MAX_PER_PLUGIN: '8' } });
 
 describe('crash and restart under load', () => {
   it(`loses no event and does no logical call twice across ${KILLS} SIGKILLs while ${EVENTS} requests are raised`, async () => {
@@ -38,14 +39,19 @@ describe('crash and restart under load', () => {
       for (;;) {
         const current = host;
         try {
-          if (!current || current.child.exitCode !== null || current.child.signalCode !== null) throw new Error('host down');
+          if (!current || current.child.exitCode !== null || current.child.signalCode !== null)
+            throw new Error('host down');
           const answer = await fetch(`${current.url}/api/requests`, {
-            method: 'POST', signal: AbortSignal.timeout(15_000),
+            method: 'POST',
+            signal: AbortSignal.timeout(15_000),
             headers: { authorization: `Bearer ${current.token}`, 'content-type': 'application/json' },
             body: JSON.stringify({ kind: 'service-request', subject: `driven ${label}` }),
           });
-          const body = await answer.json() as { internalId?: number };
-          if (answer.status === 201 && typeof body.internalId === 'number') { acknowledged.push(body.internalId); return; }
+          const body = (await answer.json()) as { internalId?: number };
+          if (answer.status === 201 && typeof body.internalId === 'number') {
+            acknowledged.push(body.internalId);
+            return;
+          }
           unanswered++;
         } catch {
           unanswered++;
@@ -56,7 +62,9 @@ describe('crash and restart under load', () => {
     const workers = Array.from({ length: CONCURRENCY }, async () => {
       while (next < EVENTS) await raise(next++);
     });
-    const driver = Promise.all(workers).finally(() => { driving = false; });
+    const driver = Promise.all(workers).finally(() => {
+      driving = false;
+    });
 
     // The killer: SIGKILL at random moments (most while the driver runs, the last possibly while the backlog
     // drains), restart on the same data folder each time.
@@ -80,10 +88,16 @@ describe('crash and restart under load', () => {
     for (;;) {
       const db = openDatabase(dataDir);
       try {
-        const pending = db.prepare('SELECT COUNT(*) AS n FROM itsm_events WHERE processed_at IS NULL').get() as { n: number };
-        const open = db.prepare("SELECT COUNT(*) AS n FROM workflow_executions WHERE status IN ('queued', 'running')").get() as { n: number };
+        const pending = db.prepare('SELECT COUNT(*) AS n FROM itsm_events WHERE processed_at IS NULL').get() as {
+          n: number;
+        };
+        const open = db
+          .prepare("SELECT COUNT(*) AS n FROM workflow_executions WHERE status IN ('queued', 'running')")
+          .get() as { n: number };
         if (pending.n === 0 && open.n === 0) break;
-      } finally { db.close(); }
+      } finally {
+        db.close();
+      }
       if (Date.now() > deadline) throw new Error('the backlog was not worked off in time');
       await sleep(250);
     }
@@ -92,33 +106,63 @@ describe('crash and restart under load', () => {
 
     const db = openDatabase(dataDir);
     try {
-      const requests = (db.prepare('SELECT internal_id AS id FROM itsm_requests').all() as { id: number }[]).map((r) => Number(r.id));
-      const events = Number((db.prepare("SELECT COUNT(*) AS n FROM itsm_events WHERE type = 'request.created'").get() as { n: number }).n);
-      const executions = db.prepare('SELECT id, request_id, status FROM workflow_executions WHERE workflow_id = ?').all(workflowId) as
-        { id: string; request_id: number; status: string }[];
-      const stepsInterrupted = Number((db.prepare("SELECT COUNT(*) AS n FROM workflow_steps WHERE error LIKE '%AH_STEP_INTERRUPTED%'").get() as { n: number }).n);
+      const requests = (db.prepare('SELECT internal_id AS id FROM itsm_requests').all() as { id: number }[]).map((r) =>
+        Number(r.id),
+      );
+      const events = Number(
+        (db.prepare("SELECT COUNT(*) AS n FROM itsm_events WHERE type = 'request.created'").get() as { n: number }).n,
+      );
+      const executions = db
+        .prepare('SELECT id, request_id, status FROM workflow_executions WHERE workflow_id = ?')
+        .all(workflowId) as { id: string; request_id: number; status: string }[];
+      const stepsInterrupted = Number(
+        (
+          db.prepare("SELECT COUNT(*) AS n FROM workflow_steps WHERE error LIKE '%AH_STEP_INTERRUPTED%'").get() as {
+            n: number;
+          }
+        ).n,
+      );
       // Every finished plugin step (bar the checkpoints of interrupted ones) has its Audit Trail entry.
-      const finishedPluginSteps = Number((db.prepare(`SELECT COUNT(*) AS n FROM workflow_steps WHERE kind = 'action'
-        AND finished_at IS NOT NULL AND (error IS NULL OR error NOT LIKE '%AH_STEP_INTERRUPTED%')`).get() as { n: number }).n);
-      const auditEntries = Number((db.prepare("SELECT COUNT(*) AS n FROM itsm_audit WHERE kind = 'plugin.execution'").get() as { n: number }).n);
+      const finishedPluginSteps = Number(
+        (
+          db
+            .prepare(
+              `SELECT COUNT(*) AS n FROM workflow_steps WHERE kind = 'action'
+        AND finished_at IS NOT NULL AND (error IS NULL OR error NOT LIKE '%AH_STEP_INTERRUPTED%')`,
+            )
+            .get() as { n: number }
+        ).n,
+      );
+      const auditEntries = Number(
+        (db.prepare("SELECT COUNT(*) AS n FROM itsm_audit WHERE kind = 'plugin.execution'").get() as { n: number }).n,
+      );
       const perRequest = new Map<number, string[]>();
-      for (const e of executions) perRequest.set(Number(e.request_id), [...(perRequest.get(Number(e.request_id)) ?? []), e.status]);
+      for (const e of executions)
+        perRequest.set(Number(e.request_id), [...(perRequest.get(Number(e.request_id)) ?? []), e.status]);
 
       const deliveries = target.deliveries.filter((d) => d.path === '/hook');
       const keys = new Set(deliveries.map((d) => d.key));
       const keysPerRequest = new Map<number, Set<string>>();
-      for (const d of deliveries) keysPerRequest.set(d.requestId, (keysPerRequest.get(d.requestId) ?? new Set()).add(d.key));
+      for (const d of deliveries)
+        keysPerRequest.set(d.requestId, (keysPerRequest.get(d.requestId) ?? new Set()).add(d.key));
       const report = {
-        eventsDriven: events, requestsAcknowledged: acknowledged.length, callsWithoutAnswer: unanswered, kills, killsWhileDriving,
+        eventsDriven: events,
+        requestsAcknowledged: acknowledged.length,
+        callsWithoutAnswer: unanswered,
+        kills,
+        killsWhileDriving,
         eventsLost: requests.filter((id) => !perRequest.has(id)).length,
         acknowledgedButMissing: acknowledged.filter((id) => !requests.includes(id)).length,
-        executions: executions.length, stepsInterruptedAndResumed: stepsInterrupted,
+        executions: executions.length,
+        stepsInterruptedAndResumed: stepsInterrupted,
         notExactlyOneSucceeded: requests.filter((id) => (perRequest.get(id) ?? []).join() !== 'succeeded').length,
-        deliveries: deliveries.length, distinctKeys: keys.size,
+        deliveries: deliveries.length,
+        distinctKeys: keys.size,
         duplicatesSameKey: deliveries.length - keys.size,
         requestsWithMoreThanOneKey: [...keysPerRequest.values()].filter((set) => set.size > 1).length,
         requestsNeverDelivered: requests.filter((id) => !keysPerRequest.has(id)).length,
-        finishedPluginSteps, auditEntries,
+        finishedPluginSteps,
+        auditEntries,
       };
       console.log(`FAULT REPORT ${JSON.stringify(report)}`);
 
@@ -149,7 +193,10 @@ describe('crash and restart under load', () => {
       // webhook call in flight (the target holds it, so the step cannot finish before the kill).
       hookTarget.mode = 'slow';
       hookTarget.delayMs = 60_000;
-      const created = await victim.api<{ internalId: number }>('POST', '/api/requests', { kind: 'incident', subject: 'acknowledged, then killed' });
+      const created = await victim.api<{ internalId: number }>('POST', '/api/requests', {
+        kind: 'incident',
+        subject: 'acknowledged, then killed',
+      });
       expect(created.status).toBe(201);
       const exited = new Promise((resolve) => victim!.child.once('exit', resolve));
       victim.child.kill('SIGKILL');
@@ -161,13 +208,21 @@ describe('crash and restart under load', () => {
       while (Date.now() < deadline) {
         const db = openDatabase(folder);
         try {
-          statuses = (db.prepare('SELECT status FROM workflow_executions WHERE request_id = ?').all(created.body.internalId) as { status: string }[]).map((r) => r.status);
-        } finally { db.close(); }
+          statuses = (
+            db.prepare('SELECT status FROM workflow_executions WHERE request_id = ?').all(created.body.internalId) as {
+              status: string;
+            }[]
+          ).map((r) => r.status);
+        } finally {
+          db.close();
+        }
         if (statuses.join() === 'succeeded') break;
         await sleep(100);
       }
       expect(statuses).toEqual(['succeeded']);
-      expect(new Set(hookTarget.deliveries.filter((d) => d.requestId === created.body.internalId).map((d) => d.key)).size).toBe(1);
+      expect(
+        new Set(hookTarget.deliveries.filter((d) => d.requestId === created.body.internalId).map((d) => d.key)).size,
+      ).toBe(1);
     } finally {
       await victim?.stop();
       await hookTarget.close();

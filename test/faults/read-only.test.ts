@@ -25,8 +25,16 @@ describe('read-only data folder', () => {
     const finishedCount = (): number => {
       const db = openDatabase(dataDir);
       try {
-        return Number((db.prepare("SELECT COUNT(*) AS n FROM workflow_executions WHERE status = 'succeeded'").get() as { n: number }).n);
-      } finally { db.close(); }
+        return Number(
+          (
+            db.prepare("SELECT COUNT(*) AS n FROM workflow_executions WHERE status = 'succeeded'").get() as {
+              n: number;
+            }
+          ).n,
+        );
+      } finally {
+        db.close();
+      }
     };
     try {
       mount('-t', 'tmpfs', '-o', 'size=96m', 'tmpfs', root);
@@ -34,7 +42,10 @@ describe('read-only data folder', () => {
       mkdirSync(dataDir);
       host = await start();
       await publishWebhookWorkflow(host, `${target.origin}/hook`);
-      for (let i = 0; i < 3; i++) expect((await host.api('POST', '/api/requests', { kind: 'incident', subject: `before ${i}` })).status).toBe(201);
+      for (let i = 0; i < 3; i++)
+        expect((await host.api('POST', '/api/requests', { kind: 'incident', subject: `before ${i}` })).status).toBe(
+          201,
+        );
       await waitUntil(() => (finishedCount() === 3 ? true : undefined), 30_000, 'three executions');
 
       // Fill the file system, then write until SQLite runs out of room (its WAL may have space left at first).
@@ -42,13 +53,31 @@ describe('read-only data folder', () => {
       const fd = openSync(filler, 'w');
       try {
         const chunk = Buffer.alloc(1 << 20);
-        for (;;) { try { writeSync(fd, chunk); } catch { break; } }
+        for (;;) {
+          try {
+            writeSync(fd, chunk);
+          } catch {
+            break;
+          }
+        }
         const small = Buffer.alloc(4096);
-        for (;;) { try { writeSync(fd, small); } catch { break; } }
-      } finally { closeSync(fd); }
+        for (;;) {
+          try {
+            writeSync(fd, small);
+          } catch {
+            break;
+          }
+        }
+      } finally {
+        closeSync(fd);
+      }
       let refused: { status: number; body: { error?: { code: string } } } | null = null;
       for (let i = 0; i < 200 && !refused; i++) {
-        const answer = await host.api<{ error?: { code: string } }>('POST', '/api/requests', { kind: 'incident', subject: `while full ${i}`, description: 'x'.repeat(20_000) });
+        const answer = await host.api<{ error?: { code: string } }>('POST', '/api/requests', {
+          kind: 'incident',
+          subject: `while full ${i}`,
+          description: 'x'.repeat(20_000),
+        });
         if (answer.status !== 201) refused = answer;
       }
       expect(refused?.status).toBeGreaterThanOrEqual(500);
@@ -57,13 +86,23 @@ describe('read-only data folder', () => {
       const before = (await host.api<unknown[]>('GET', '/api/requests?limit=500')).body.length;
       rmSync(filler);
       expect((await host.api('POST', '/api/requests', { kind: 'incident', subject: 'room again' })).status).toBe(201);
-      await waitUntil(() => (finishedCount() === before + 1 ? true : undefined), 60_000, 'every accepted request executed');
+      await waitUntil(
+        () => (finishedCount() === before + 1 ? true : undefined),
+        60_000,
+        'every accepted request executed',
+      );
       await host.stop();
       host = null;
 
       mount('-o', 'remount,ro', root);
       readOnly = true;
-      const failure = await start().then((started) => { host = started; return null; }, (error: Error) => error);
+      const failure = await start().then(
+        (started) => {
+          host = started;
+          return null;
+        },
+        (error: Error) => error,
+      );
       expect(failure?.message).toContain('AH_DATA_DIR_READ_ONLY');
 
       mount('-o', 'remount,rw', root);
@@ -72,15 +111,23 @@ describe('read-only data folder', () => {
       try {
         expect(db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
         // Every committed request has its one finished execution; none is stuck.
-        const counts = db.prepare(`SELECT (SELECT COUNT(*) FROM itsm_requests) AS requests,
+        const counts = db
+          .prepare(
+            `SELECT (SELECT COUNT(*) FROM itsm_requests) AS requests,
           (SELECT COUNT(*) FROM workflow_executions WHERE status = 'succeeded') AS succeeded,
-          (SELECT COUNT(*) FROM workflow_executions WHERE status IN ('queued', 'running')) AS open`).get();
+          (SELECT COUNT(*) FROM workflow_executions WHERE status IN ('queued', 'running')) AS open`,
+          )
+          .get();
         expect(counts).toEqual({ requests: before + 1, succeeded: before + 1, open: 0 });
-      } finally { db.close(); }
+      } finally {
+        db.close();
+      }
       host = await start();
       expect((await host.api('POST', '/api/requests', { kind: 'incident', subject: 'after' })).status).toBe(201);
       await waitUntil(() => (finishedCount() === before + 2 ? true : undefined), 30_000, 'the last execution');
-      expect(new Set(target.deliveries.filter((d) => d.path === '/hook').map((d) => d.requestId)).size).toBe(before + 2);
+      expect(new Set(target.deliveries.filter((d) => d.path === '/hook').map((d) => d.requestId)).size).toBe(
+        before + 2,
+      );
     } finally {
       await (host as HostProcess | null)?.stop();
       if (readOnly) mount('-o', 'remount,rw', root);

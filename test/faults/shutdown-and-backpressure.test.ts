@@ -9,8 +9,14 @@ import { openDatabase, publishWebhookWorkflow, sleep, startFaultTarget, waitUnti
 function executionsOf(dataDir: string): Array<{ id: string; status: string; request_id: number }> {
   const db = openDatabase(dataDir);
   try {
-    return db.prepare('SELECT id, status, request_id FROM workflow_executions ORDER BY rowid').all() as Array<{ id: string; status: string; request_id: number }>;
-  } finally { db.close(); }
+    return db.prepare('SELECT id, status, request_id FROM workflow_executions ORDER BY rowid').all() as Array<{
+      id: string;
+      status: string;
+      request_id: number;
+    }>;
+  } finally {
+    db.close();
+  }
 }
 
 async function stopAndWait(host: HostProcess): Promise<number | null> {
@@ -48,7 +54,11 @@ describe('graceful shutdown', () => {
 
       target.mode = 'up';
       host = await startHostProcess({ dataDir, allowPrivate: '127.0.0.1', seed: false, env });
-      await waitUntil(() => (executionsOf(dataDir)[1].status === 'succeeded' ? true : undefined), 30_000, 'the resumed execution');
+      await waitUntil(
+        () => (executionsOf(dataDir)[1].status === 'succeeded' ? true : undefined),
+        30_000,
+        'the resumed execution',
+      );
       const keys = target.deliveries.map((d) => d.key);
       expect(keys.slice(1)).toEqual([`${checkpointed.id}:hook:1`, `${checkpointed.id}:hook:1`]);
     } finally {
@@ -67,16 +77,28 @@ describe('actionhost executions retry and cancel', () => {
     try {
       host = await startHostProcess({ dataDir, allowPrivate: '127.0.0.1', seed: false });
       target.mode = 'busy';
-      await publishWebhookWorkflow(host, `${target.origin}/hook`, { maxAttempts: 5, backoffMs: 600_000, maxBackoffMs: 600_000 });
+      await publishWebhookWorkflow(host, `${target.origin}/hook`, {
+        maxAttempts: 5,
+        backoffMs: 600_000,
+        maxBackoffMs: 600_000,
+      });
       expect((await host.api('POST', '/api/requests', { kind: 'incident', subject: 'waits' })).status).toBe(201);
-      const waiting = await waitUntil(() => executionsOf(dataDir).find((e) => e.status === 'queued' && target.deliveries.length === 1), 30_000, 'a waiting retry');
+      const waiting = await waitUntil(
+        () => executionsOf(dataDir).find((e) => e.status === 'queued' && target.deliveries.length === 1),
+        30_000,
+        'a waiting retry',
+      );
       expect(await stopAndWait(host)).toBe(0);
       host = null;
 
       const cli = (...args: string[]) => runCli(ACTIONHOST_CLI, ['executions', ...args, '--data', dataDir, '--json']);
       const cancelled = await cli('cancel', waiting.id);
       expect(cancelled.code).toBe(0);
-      expect(JSON.parse(cancelled.stdout)).toMatchObject({ id: waiting.id, status: 'failed', error: { code: 'AH_EXECUTION_CANCELLED' } });
+      expect(JSON.parse(cancelled.stdout)).toMatchObject({
+        id: waiting.id,
+        status: 'failed',
+        error: { code: 'AH_EXECUTION_CANCELLED' },
+      });
       const again = await cli('cancel', waiting.id);
       expect([again.code, JSON.parse(again.stdout).error.code]).toEqual([1, 'AH_EXECUTION_NOT_RUNNING']);
       const failedList = await cli('list', '--status', 'failed');
@@ -89,7 +111,11 @@ describe('actionhost executions retry and cancel', () => {
 
       target.mode = 'up';
       host = await startHostProcess({ dataDir, allowPrivate: '127.0.0.1', seed: false });
-      await waitUntil(() => (executionsOf(dataDir).find((e) => e.id === retry.id)?.status === 'succeeded' ? true : undefined), 30_000, 'the retry ran');
+      await waitUntil(
+        () => (executionsOf(dataDir).find((e) => e.id === retry.id)?.status === 'succeeded' ? true : undefined),
+        30_000,
+        'the retry ran',
+      );
       expect(executionsOf(dataDir).find((e) => e.id === waiting.id)?.status).toBe('failed');
       expect(target.deliveries.map((d) => d.key)).toEqual([`${waiting.id}:hook:1`, `${retry.id}:hook:1`]);
     } finally {
@@ -109,7 +135,9 @@ describe('back-pressure', () => {
     let host: HostProcess | null = null;
     try {
       host = await startHostProcess({
-        dataDir, allowPrivate: '127.0.0.1', seed: false,
+        dataDir,
+        allowPrivate: '127.0.0.1',
+        seed: false,
         env: { ACTIONHOST_MAX_BACKLOG: '5', ACTIONHOST_MAX_EXECUTIONS: '1' },
       });
       await publishWebhookWorkflow(host, `${target.origin}/hook`);
@@ -117,10 +145,14 @@ describe('back-pressure', () => {
       let accepted = 0;
       for (let i = 0; i < 60 && !busy; i++) {
         const answer = await fetch(`${host.url}/api/requests`, {
-          method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+          method: 'POST',
+          headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
           body: JSON.stringify({ kind: 'incident', subject: `burst ${i}` }),
         });
-        if (answer.status === 201) { accepted++; await answer.arrayBuffer(); } else busy = answer;
+        if (answer.status === 201) {
+          accepted++;
+          await answer.arrayBuffer();
+        } else busy = answer;
         await sleep(60);
       }
       expect(busy?.status).toBe(503);
@@ -128,11 +160,17 @@ describe('back-pressure', () => {
       expect(((await busy!.json()) as { error: { code: string } }).error.code).toBe('AH_HOST_BUSY');
       expect(accepted).toBeGreaterThan(5);
       target.mode = 'up';
-      await waitUntil(() => {
-        const all = executionsOf(dataDir);
-        return all.length === accepted && all.every((e) => e.status === 'succeeded') ? true : undefined;
-      }, 60_000, 'every accepted request executed');
-      expect((await host.api('POST', '/api/requests', { kind: 'incident', subject: 'after the burst' })).status).toBe(201);
+      await waitUntil(
+        () => {
+          const all = executionsOf(dataDir);
+          return all.length === accepted && all.every((e) => e.status === 'succeeded') ? true : undefined;
+        },
+        60_000,
+        'every accepted request executed',
+      );
+      expect((await host.api('POST', '/api/requests', { kind: 'incident', subject: 'after the burst' })).status).toBe(
+        201,
+      );
     } finally {
       await host?.stop();
       await target.close();

@@ -8,7 +8,12 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import type { HostProcess } from '../support/host-process.ts';
 
-export interface Delivery { key: string; requestId: number; path: string; at: number }
+export interface Delivery {
+  key: string;
+  requestId: number;
+  path: string;
+  at: number;
+}
 
 export interface FaultTarget {
   origin: string;
@@ -27,7 +32,10 @@ export async function startFaultTarget(): Promise<FaultTarget> {
   let port = 0;
   const timers = new Set<NodeJS.Timeout>();
   const target: FaultTarget = {
-    origin: '', deliveries: [], mode: 'up', delayMs: 0,
+    origin: '',
+    deliveries: [],
+    mode: 'up',
+    delayMs: 0,
     async down() {
       if (!server) return;
       const closing = server;
@@ -42,8 +50,17 @@ export async function startFaultTarget(): Promise<FaultTarget> {
         request.on('data', (chunk: Buffer) => chunks.push(chunk));
         request.on('end', () => {
           let requestId = -1;
-          try { requestId = Number(JSON.parse(Buffer.concat(chunks).toString('utf8')).requestId); } catch { /* not ours */ }
-          target.deliveries.push({ key: String(request.headers['idempotency-key'] ?? ''), requestId, path: request.url ?? '/', at: Date.now() });
+          try {
+            requestId = Number(JSON.parse(Buffer.concat(chunks).toString('utf8')).requestId);
+          } catch {
+            /* not ours */
+          }
+          target.deliveries.push({
+            key: String(request.headers['idempotency-key'] ?? ''),
+            requestId,
+            path: request.url ?? '/',
+            at: Date.now(),
+          });
           const answer = () => {
             if (target.mode === 'busy') {
               response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
@@ -53,7 +70,10 @@ export async function startFaultTarget(): Promise<FaultTarget> {
             response.end('{"ok":true}');
           };
           if (target.mode !== 'slow') return answer();
-          const timer = setTimeout(() => { timers.delete(timer); answer(); }, target.delayMs);
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            answer();
+          }, target.delayMs);
           timers.add(timer);
         });
       });
@@ -75,15 +95,28 @@ export async function startFaultTarget(): Promise<FaultTarget> {
 }
 
 /** Creates and publishes "on every new request, POST its id to <url>" and returns the workflow id. */
-export async function publishWebhookWorkflow(host: HostProcess, url: string, retry?: Record<string, unknown>,
-  kind?: 'incident' | 'service-request'): Promise<string> {
+export async function publishWebhookWorkflow(
+  host: HostProcess,
+  url: string,
+  retry?: Record<string, unknown>,
+  kind?: 'incident' | 'service-request',
+): Promise<string> {
   const created = await host.api<{ id: string }>('POST', '/api/workflows', {
-    name: `Notify on every ${kind ?? 'request'}`, module: 'request', trigger: { event: 'request.created', ...(kind ? { kind } : {}) }, start: 'hook',
-    nodes: [{
-      id: 'hook', kind: 'action', title: 'Run Webhook', uses: '@actionhost/run-webhook@^1.0.0', source: 'trigger',
-      inputs: { URL: url, 'Request Type': 'POST', 'Request JSON': { requestId: '#internalId#' } },
-      ...(retry ? { retry } : {}),
-    }],
+    name: `Notify on every ${kind ?? 'request'}`,
+    module: 'request',
+    trigger: { event: 'request.created', ...(kind ? { kind } : {}) },
+    start: 'hook',
+    nodes: [
+      {
+        id: 'hook',
+        kind: 'action',
+        title: 'Run Webhook',
+        uses: '@actionhost/run-webhook@^1.0.0',
+        source: 'trigger',
+        inputs: { URL: url, 'Request Type': 'POST', 'Request JSON': { requestId: '#internalId#' } },
+        ...(retry ? { retry } : {}),
+      },
+    ],
   });
   if (created.status !== 201) throw new Error(`workflow not created: ${JSON.stringify(created.body)}`);
   const published = await host.api('POST', `/api/workflows/${created.body.id}/publish`);
@@ -100,18 +133,26 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /** The pids of the host's sandbox worker processes (its direct children running the worker script). */
 export function workerPids(pid: number): number[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).flatMap((name) => {
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const command = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      return ppid === pid && command.includes('worker') ? [Number(name)] : [];
-    } catch { return []; }
-  });
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const command = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+        return ppid === pid && command.includes('worker') ? [Number(name)] : [];
+      } catch {
+        return [];
+      }
+    });
 }
 
 /** Polls until `check` returns a value (not undefined), or throws after timeoutMs. */
-export async function waitUntil<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function waitUntil<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

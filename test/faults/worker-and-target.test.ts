@@ -5,8 +5,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHostProcess, type HostProcess } from '../support/host-process.ts';
 import { publishWebhookWorkflow, startFaultTarget, waitUntil, workerPids, type FaultTarget } from './support.ts';
 
-interface Step { nodeId: string; attempt: number; startedAt: string; status: string; path: string | null; retryAt: string | null; error: { code: string } | null; output: { status?: number; error?: { code: string } } | null }
-interface Execution { id: string; status: string; steps: Step[] }
+interface Step {
+  nodeId: string;
+  attempt: number;
+  startedAt: string;
+  status: string;
+  path: string | null;
+  retryAt: string | null;
+  error: { code: string } | null;
+  output: { status?: number; error?: { code: string } } | null;
+}
+interface Execution {
+  id: string;
+  status: string;
+  steps: Step[];
+}
 
 let host: HostProcess;
 const targets: FaultTarget[] = [];
@@ -20,10 +33,17 @@ afterAll(async () => {
 });
 
 async function finishedExecutionOf(requestId: number, timeoutMs = 60_000): Promise<Execution> {
-  const summary = await waitUntil(async () => {
-    const list = await host.api<Array<{ id: string; status: string }>>('GET', `/api/executions?requestId=${requestId}`);
-    return list.body.find((e) => e.status === 'succeeded' || e.status === 'failed');
-  }, timeoutMs, `execution of request ${requestId} finished`);
+  const summary = await waitUntil(
+    async () => {
+      const list = await host.api<Array<{ id: string; status: string }>>(
+        'GET',
+        `/api/executions?requestId=${requestId}`,
+      );
+      return list.body.find((e) => e.status === 'succeeded' || e.status === 'failed');
+    },
+    timeoutMs,
+    `execution of request ${requestId} finished`,
+  );
   return (await host.api<Execution>('GET', `/api/executions/${summary.id}`)).body;
 }
 
@@ -39,7 +59,12 @@ describe('faults around one invocation', () => {
     targets.push(target);
     target.mode = 'slow';
     target.delayMs = 20_000;
-    await publishWebhookWorkflow(host, `${target.origin}/slow`, { maxAttempts: 3, backoffMs: 200, maxBackoffMs: 400 }, 'incident');
+    await publishWebhookWorkflow(
+      host,
+      `${target.origin}/slow`,
+      { maxAttempts: 3, backoffMs: 200, maxBackoffMs: 400 },
+      'incident',
+    );
     const requestId = await raise('incident', 'worker dies');
     // The invocation is in flight once the target holds its request; then the worker dies under it.
     await waitUntil(() => (target.deliveries.length > 0 ? true : undefined), 30_000, 'the webhook call arrived');
@@ -51,7 +76,9 @@ describe('faults around one invocation', () => {
     const execution = await finishedExecutionOf(requestId);
     expect(execution.status).toBe('succeeded');
     expect(execution.steps.map((s) => [s.attempt, s.status, s.error?.code ?? null, s.retryAt !== null])).toEqual([
-      [1, 'failed', 'AH_PLUGIN_CRASHED', true], [2, 'succeeded', null, false]]);
+      [1, 'failed', 'AH_PLUGIN_CRASHED', true],
+      [2, 'succeeded', null, false],
+    ]);
     expect(target.deliveries.map((d) => d.key)).toEqual([`${execution.id}:hook:1`, `${execution.id}:hook:2`]);
   }, 90_000);
 
@@ -59,17 +86,26 @@ describe('faults around one invocation', () => {
     const target = await startFaultTarget();
     targets.push(target);
     await target.down();
-    await publishWebhookWorkflow(host, `${target.origin}/hook`, { maxAttempts: 10, backoffMs: 200, maxBackoffMs: 800 }, 'service-request');
+    await publishWebhookWorkflow(
+      host,
+      `${target.origin}/hook`,
+      { maxAttempts: 10, backoffMs: 200, maxBackoffMs: 800 },
+      'service-request',
+    );
     const requestId = await raise('service-request', 'target down');
     // Let at least two attempts fail with connection refused, then answer 503 (Retry-After: 1) once, then 200.
-    await waitUntil(async () => {
-      const list = await host.api<Array<{ id: string }>>('GET', `/api/executions?requestId=${requestId}`);
-      if (list.body.length === 0) return undefined;
-      const execution = await host.api<Execution>('GET', `/api/executions/${list.body[0].id}`);
-      // Count finished refusals, not step rows: a row exists from the moment an attempt starts.
-      const refused = execution.body.steps.filter((s) => s.output?.error?.code === 'AH_HTTP_CONNECT_FAILED');
-      return refused.length >= 2 ? true : undefined;
-    }, 30_000, 'two attempts refused');
+    await waitUntil(
+      async () => {
+        const list = await host.api<Array<{ id: string }>>('GET', `/api/executions?requestId=${requestId}`);
+        if (list.body.length === 0) return undefined;
+        const execution = await host.api<Execution>('GET', `/api/executions/${list.body[0].id}`);
+        // Count finished refusals, not step rows: a row exists from the moment an attempt starts.
+        const refused = execution.body.steps.filter((s) => s.output?.error?.code === 'AH_HTTP_CONNECT_FAILED');
+        return refused.length >= 2 ? true : undefined;
+      },
+      30_000,
+      'two attempts refused',
+    );
     target.mode = 'busy';
     await target.up();
     await waitUntil(() => (target.deliveries.length > 0 ? true : undefined), 30_000, 'the first delivery');
@@ -99,25 +135,55 @@ describe('faults around one invocation', () => {
     const origin = target.origin;
     await target.down();
     const created = await host.api<{ id: string }>('POST', '/api/workflows', {
-      name: 'Notify, else record the failure', module: 'request', trigger: { event: 'request.updated', field: 'category' }, start: 'hook',
+      name: 'Notify, else record the failure',
+      module: 'request',
+      trigger: { event: 'request.updated', field: 'category' },
+      start: 'hook',
       nodes: [
-        { id: 'hook', kind: 'action', title: 'Run Webhook', uses: '@actionhost/run-webhook@^1.0.0', inputs: { URL: `${origin}/hook`, 'Request Type': 'POST' },
-          retry: { maxAttempts: 2, backoffMs: 100, maxBackoffMs: 100 }, next: { failure: 'fallback' } },
-        { id: 'fallback', kind: 'action', title: 'Fallback', uses: '@actionhost/ci-linking@^1.0.0', inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' } },
+        {
+          id: 'hook',
+          kind: 'action',
+          title: 'Run Webhook',
+          uses: '@actionhost/run-webhook@^1.0.0',
+          inputs: { URL: `${origin}/hook`, 'Request Type': 'POST' },
+          retry: { maxAttempts: 2, backoffMs: 100, maxBackoffMs: 100 },
+          next: { failure: 'fallback' },
+        },
+        {
+          id: 'fallback',
+          kind: 'action',
+          title: 'Fallback',
+          uses: '@actionhost/ci-linking@^1.0.0',
+          inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' },
+        },
       ],
     });
     expect(created.status).toBe(201);
     expect((await host.api('POST', `/api/workflows/${created.body.id}/publish`)).status).toBe(200);
     const requestId = await raise('incident', 'stays down');
     await host.api('PATCH', `/api/requests/${requestId}`, { category: 'Network' });
-    const execution = await waitUntil(async () => {
-      const list = await host.api<Array<{ id: string; status: string; workflowId: string }>>('GET', `/api/executions?requestId=${requestId}`);
-      const mine = list.body.find((e) => e.workflowId === created.body.id && e.status !== 'queued' && e.status !== 'running');
-      return mine ? (await host.api<Execution>('GET', `/api/executions/${mine.id}`)).body : undefined;
-    }, 60_000, 'the execution finished');
+    const execution = await waitUntil(
+      async () => {
+        const list = await host.api<Array<{ id: string; status: string; workflowId: string }>>(
+          'GET',
+          `/api/executions?requestId=${requestId}`,
+        );
+        const mine = list.body.find(
+          (e) => e.workflowId === created.body.id && e.status !== 'queued' && e.status !== 'running',
+        );
+        return mine ? (await host.api<Execution>('GET', `/api/executions/${mine.id}`)).body : undefined;
+      },
+      60_000,
+      'the execution finished',
+    );
     // Both attempts failed to connect; the second was the last, so its failure edge was taken to the fallback.
-    expect(execution.steps.map((s) => [s.nodeId, s.attempt, s.nodeId === 'hook' ? s.output?.error?.code : null])).toEqual([
-      ['hook', 1, 'AH_HTTP_CONNECT_FAILED'], ['hook', 2, 'AH_HTTP_CONNECT_FAILED'], ['fallback', 1, null]]);
+    expect(
+      execution.steps.map((s) => [s.nodeId, s.attempt, s.nodeId === 'hook' ? s.output?.error?.code : null]),
+    ).toEqual([
+      ['hook', 1, 'AH_HTTP_CONNECT_FAILED'],
+      ['hook', 2, 'AH_HTTP_CONNECT_FAILED'],
+      ['fallback', 1, null],
+    ]);
     expect(execution.steps.map((s) => s.retryAt !== null)).toEqual([true, false, false]);
   }, 90_000);
 });

@@ -4,9 +4,17 @@ import type { LoadedPlugin } from '@actionhost/core';
 
 export function manifestOf(overrides: Partial<PluginManifestInput> = {}): PluginManifest {
   return PluginManifest.parse({
-    name: '@test/hostile', version: '1.0.0', title: 'Hostile', category: 'plugin', host: '^1.0.0',
-    entry: 'dist/plugin.js', input: { type: 'object' }, output: { type: 'object' },
-    paths: ['success', 'failure'], limits: { timeoutMs: 1_000, memoryMb: 32 }, ...overrides,
+    name: '@test/hostile',
+    version: '1.0.0',
+    title: 'Hostile',
+    category: 'plugin',
+    host: '^1.0.0',
+    entry: 'dist/plugin.js',
+    input: { type: 'object' },
+    output: { type: 'object' },
+    paths: ['success', 'failure'],
+    limits: { timeoutMs: 1_000, memoryMb: 32 },
+    ...overrides,
   });
 }
 

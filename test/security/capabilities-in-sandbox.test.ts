@@ -10,17 +10,20 @@ let target: HttpTarget;
 
 beforeAll(async () => {
   target = await startHttpTarget();
-  sandbox = new Sandbox({ workers: 1, capabilities: [createHttpCapability({ egress: { allowPrivate: ['127.0.0.1'] } })] });
+  sandbox = new Sandbox({
+    workers: 1,
+    capabilities: [createHttpCapability({ egress: { allowPrivate: ['127.0.0.1'] } })],
+  });
 });
 afterAll(async () => {
   await sandbox.close();
   await target.close();
 });
 
-
 describe('capabilities seen from a sandboxed plugin', () => {
   it('leaves an undeclared capability absent from ctx', async () => {
-    const plugin = pluginOf(`try { await ctx.http.request({ method: 'GET', url: 'http://127.0.0.1:1/' }); return { path: 'success', output: {} }; }
+    const plugin =
+      pluginOf(`try { await ctx.http.request({ method: 'GET', url: 'http://127.0.0.1:1/' }); return { path: 'success', output: {} }; }
       catch (e) { return { path: 'failure', output: { code: e.code ?? null, name: e.name } }; }`);
     const outcome = await sandbox.invoke({ plugin, input: {} });
     expect(outcome.path).toBe('failure');
@@ -30,15 +33,21 @@ describe('capabilities seen from a sandboxed plugin', () => {
   it('reaches an allowed host through a declared capability', async () => {
     const code = `try { const r = await ctx.http.request({ method: 'GET', url: input.origin + '/json' }); return { path: 'success', output: { status: r.status, json: r.json } }; }
       catch (e) { return { path: 'failure', output: { code: e.code } }; }`;
-    const outcome = await sandbox.invoke({ plugin: pluginOf(code, { capabilities: { http: { hosts: ['*'] } } }), input: { origin: target.origin } });
+    const outcome = await sandbox.invoke({
+      plugin: pluginOf(code, { capabilities: { http: { hosts: ['*'] } } }),
+      input: { origin: target.origin },
+    });
     expect(outcome).toMatchObject({ path: 'success', output: { status: 200, json: { ok: true, method: 'GET' } } });
   });
 
-  it('refuses HTTP to a host outside the manifest\'s list, before anything is sent', async () => {
+  it("refuses HTTP to a host outside the manifest's list, before anything is sent", async () => {
     const before = target.requests.length;
     const code = `try { await ctx.http.request({ method: 'GET', url: input.origin + '/json' }); return { path: 'success', output: {} }; }
       catch (e) { return { path: 'failure', output: { code: e.code } }; }`;
-    const outcome = await sandbox.invoke({ plugin: pluginOf(code, { capabilities: { http: { hosts: ['api.example.com'] } } }), input: { origin: target.origin } });
+    const outcome = await sandbox.invoke({
+      plugin: pluginOf(code, { capabilities: { http: { hosts: ['api.example.com'] } } }),
+      input: { origin: target.origin },
+    });
     expect(outcome.output).toEqual({ code: 'AH_HTTP_HOST_DENIED' });
     expect(target.requests.length).toBe(before);
   });
@@ -46,20 +55,28 @@ describe('capabilities seen from a sandboxed plugin', () => {
   it('refuses HTTP to the cloud metadata address even with hosts ["*"]', async () => {
     const code = `try { await ctx.http.request({ method: 'GET', url: 'http://169.254.169.254/latest/meta-data/' }); return { path: 'success', output: {} }; }
       catch (e) { return { path: 'failure', output: { code: e.code } }; }`;
-    const outcome = await sandbox.invoke({ plugin: pluginOf(code, { capabilities: { http: { hosts: ['*'] } } }), input: {} });
+    const outcome = await sandbox.invoke({
+      plugin: pluginOf(code, { capabilities: { http: { hosts: ['*'] } } }),
+      input: {},
+    });
     expect(outcome.output).toEqual({ code: 'AH_EGRESS_DENIED' });
   });
 
-  it('fails an uncaught capability error as AH_PLUGIN_THREW carrying the capability\'s code', async () => {
+  it("fails an uncaught capability error as AH_PLUGIN_THREW carrying the capability's code", async () => {
     const code = `await ctx.http.request({ method: 'GET', url: 'http://169.254.169.254/' }); return { path: 'success', output: {} };`;
-    const failure = await sandbox.invoke({ plugin: pluginOf(code, { capabilities: { http: { hosts: ['*'] } } }), input: {} }).catch((error) => error);
+    const failure = await sandbox
+      .invoke({ plugin: pluginOf(code, { capabilities: { http: { hosts: ['*'] } } }), input: {} })
+      .catch((error) => error);
     expect(failure.code).toBe('AH_PLUGIN_THREW');
     expect(failure.details.cause).toBe('AH_EGRESS_DENIED');
   });
 
   it('stops a plugin that makes more host calls than its limit', async () => {
     const code = `for (let i = 0; i < 50; i++) { try { await ctx.http.request({ method: 'GET', url: input.origin + '/json' }); } catch (e) {} } return { path: 'success', output: {} };`;
-    const plugin = pluginOf(code, { capabilities: { http: { hosts: ['*'] } }, limits: { maxHostCalls: 5, timeoutMs: 10_000 } });
+    const plugin = pluginOf(code, {
+      capabilities: { http: { hosts: ['*'] } },
+      limits: { maxHostCalls: 5, timeoutMs: 10_000 },
+    });
     const failure = await sandbox.invoke({ plugin, input: { origin: target.origin } }).catch((error) => error);
     expect(failure.code).toBe('AH_HOST_CALL_LIMIT');
     const after = await sandbox.invoke({ plugin: pluginOf(`return { path: 'success', output: {} };`), input: {} });
@@ -69,7 +86,10 @@ describe('capabilities seen from a sandboxed plugin', () => {
   it('copies only JSON into the host: functions and symbols in arguments are refused in the guest', async () => {
     const code = `try { await ctx.http.request({ method: 'GET', url: input.origin + '/json', headers: { toJSON() { throw new Error('no'); } } }); return { path: 'success', output: {} }; }
       catch (e) { return { path: 'failure', output: { name: e.name } }; }`;
-    const outcome = await sandbox.invoke({ plugin: pluginOf(code, { capabilities: { http: { hosts: ['*'] } } }), input: { origin: target.origin } });
+    const outcome = await sandbox.invoke({
+      plugin: pluginOf(code, { capabilities: { http: { hosts: ['*'] } } }),
+      input: { origin: target.origin },
+    });
     expect(outcome.output).toEqual({ name: 'TypeError' });
   });
 });

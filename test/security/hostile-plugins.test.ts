@@ -4,8 +4,12 @@ import { Sandbox } from '@actionhost/core';
 import { benign, pluginOf } from './builders.ts';
 
 let sandbox: Sandbox;
-beforeAll(() => { sandbox = new Sandbox({ workers: 2 }); });
-afterAll(async () => { await sandbox.close(); });
+beforeAll(() => {
+  sandbox = new Sandbox({ workers: 2 });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
 
 async function failureOf(promise: Promise<unknown>): Promise<{ code: string; details: Record<string, unknown> }> {
   try {
@@ -24,22 +28,59 @@ async function expectHostStillServes(): Promise<void> {
 describe('hostile plugins', () => {
   const cases: Array<[string, string, string[], string?]> = [
     ['a synchronous infinite loop', 'while (true) {}', ['AH_PLUGIN_TIMEOUT']],
-    ['an infinite async loop (promise chain)', 'const spin = async () => { await null; return spin(); }; return spin();', ['AH_PLUGIN_TIMEOUT', 'AH_PLUGIN_OUT_OF_MEMORY']],
+    [
+      'an infinite async loop (promise chain)',
+      'const spin = async () => { await null; return spin(); }; return spin();',
+      ['AH_PLUGIN_TIMEOUT', 'AH_PLUGIN_OUT_OF_MEMORY'],
+    ],
     ['a loop that spins after awaiting', 'await null; await Promise.resolve(); for (;;) {}', ['AH_PLUGIN_TIMEOUT']],
     ['a promise that never settles', 'await new Promise(() => {});', ['AH_PLUGIN_TIMEOUT']],
-    ['a memory bomb of arrays', 'const keep = []; for (;;) keep.push(new Array(100000).fill(Math.random()));', ['AH_PLUGIN_OUT_OF_MEMORY']],
-    ['a memory bomb of strings', 'const keep = []; let s = "x"; for (;;) { s = s + s + Math.random(); keep.push(s); }', ['AH_PLUGIN_OUT_OF_MEMORY', 'AH_PLUGIN_THREW']],
+    [
+      'a memory bomb of arrays',
+      'const keep = []; for (;;) keep.push(new Array(100000).fill(Math.random()));',
+      ['AH_PLUGIN_OUT_OF_MEMORY'],
+    ],
+    [
+      'a memory bomb of strings',
+      'const keep = []; let s = "x"; for (;;) { s = s + s + Math.random(); keep.push(s); }',
+      ['AH_PLUGIN_OUT_OF_MEMORY', 'AH_PLUGIN_THREW'],
+    ],
     ['deep recursion', 'const down = (n) => down(n + 1) + 1; return down(0);', ['AH_PLUGIN_THREW']],
     ['throwing a string', 'throw "boom";', ['AH_PLUGIN_THREW']],
-    ['throwing a Proxy', 'throw new Proxy({}, { get() { throw new Error("trap"); }, getPrototypeOf() { throw new Error("trap"); } });', ['AH_PLUGIN_THREW']],
-    ['throwing an object with throwing getters', 'throw { get message() { throw new Error("getter"); }, get code() { throw new Error("getter"); } };', ['AH_PLUGIN_THREW']],
-    ['returning output with a throwing getter', 'return { path: "success", output: { get x() { throw new Error("no"); } } };', ['AH_PLUGIN_THREW']],
+    [
+      'throwing a Proxy',
+      'throw new Proxy({}, { get() { throw new Error("trap"); }, getPrototypeOf() { throw new Error("trap"); } });',
+      ['AH_PLUGIN_THREW'],
+    ],
+    [
+      'throwing an object with throwing getters',
+      'throw { get message() { throw new Error("getter"); }, get code() { throw new Error("getter"); } };',
+      ['AH_PLUGIN_THREW'],
+    ],
+    [
+      'returning output with a throwing getter',
+      'return { path: "success", output: { get x() { throw new Error("no"); } } };',
+      ['AH_PLUGIN_THREW'],
+    ],
     ['reaching for process', 'return { path: "success", output: { pid: process.pid } };', ['AH_PLUGIN_THREW']],
-    ['reaching for require', 'return { path: "success", output: { fs: require("fs").readFileSync("/etc/passwd", "utf8") } };', ['AH_PLUGIN_THREW']],
-    ['the Function constructor escape', 'return { path: "success", output: { pid: globalThis.constructor.constructor("return process")().pid } };', ['AH_PLUGIN_THREW']],
+    [
+      'reaching for require',
+      'return { path: "success", output: { fs: require("fs").readFileSync("/etc/passwd", "utf8") } };',
+      ['AH_PLUGIN_THREW'],
+    ],
+    [
+      'the Function constructor escape',
+      'return { path: "success", output: { pid: globalThis.constructor.constructor("return process")().pid } };',
+      ['AH_PLUGIN_THREW'],
+    ],
     ['a top-level throw', '', ['AH_PLUGIN_THREW'], 'throw new Error("top level");'],
     ['a top-level infinite loop', '', ['AH_PLUGIN_TIMEOUT'], 'for (;;) {}'],
-    ['no plugin object at all', '', ['AH_PLUGIN_INVALID'], 'globalThis.plugin = undefined; Object.defineProperty(globalThis, "plugin", { set() {}, get() { return 42; } });'],
+    [
+      'no plugin object at all',
+      '',
+      ['AH_PLUGIN_INVALID'],
+      'globalThis.plugin = undefined; Object.defineProperty(globalThis, "plugin", { set() {}, get() { return 42; } });',
+    ],
     ['a syntax error', '', ['AH_PLUGIN_INVALID'], 'this is not javascript'],
   ];
   for (const [name, body, codes, prologue] of cases) {
@@ -52,7 +93,9 @@ describe('hostile plugins', () => {
   }
 
   it('refuses output over the size cap', async () => {
-    const plugin = pluginOf('return { path: "success", output: { big: "x".repeat(200000) } };', { limits: { maxOutputBytes: 100_000 } });
+    const plugin = pluginOf('return { path: "success", output: { big: "x".repeat(200000) } };', {
+      limits: { maxOutputBytes: 100_000 },
+    });
     expect((await failureOf(sandbox.invoke({ plugin, input: {} }))).code).toBe('AH_OUTPUT_TOO_LARGE');
     await expectHostStillServes();
   });
@@ -88,7 +131,13 @@ describe('hostile plugins', () => {
       for (const n of names) { try { const v = globalThis[n]; if (v && typeof v === 'object' && typeof v.applySync === 'function') seen.push(n); } catch (e) {} }
       return { path: 'success', output: { leaked, seen, process: typeof process, require: typeof require, ctxKeys: Object.keys(ctx).sort() } };`);
     const outcome = await sandbox.invoke({ plugin, input: {} });
-    expect(outcome.output).toEqual({ leaked: [], seen: [], process: 'undefined', require: 'undefined', ctxKeys: ['invocation', 'log'] });
+    expect(outcome.output).toEqual({
+      leaked: [],
+      seen: [],
+      process: 'undefined',
+      require: 'undefined',
+      ctxKeys: ['invocation', 'log'],
+    });
   });
 
   it('gives Error.prepareStackTrace tricks nothing of the host', async () => {
@@ -103,8 +152,11 @@ describe('hostile plugins', () => {
   });
 
   it('gives every invocation a fresh context: no state leaks between invocations', async () => {
-    const plugin = pluginOf('globalThis.counter = (globalThis.counter || 0) + 1; Array.prototype.leak = 1; return { path: "success", output: { counter: globalThis.counter, leak: [].leak ?? null } };',
-      {}, 'const seenBefore = typeof Array.prototype.leak;');
+    const plugin = pluginOf(
+      'globalThis.counter = (globalThis.counter || 0) + 1; Array.prototype.leak = 1; return { path: "success", output: { counter: globalThis.counter, leak: [].leak ?? null } };',
+      {},
+      'const seenBefore = typeof Array.prototype.leak;',
+    );
     const first = await sandbox.invoke({ plugin, input: {} });
     const second = await sandbox.invoke({ plugin, input: {} });
     expect(first.output).toEqual({ counter: 1, leak: 1 });
@@ -113,15 +165,21 @@ describe('hostile plugins', () => {
 
   it('keeps benign invocations running while a hostile one spins in parallel', async () => {
     const spinning = failureOf(sandbox.invoke({ plugin: pluginOf('for (;;) {}'), input: {} }));
-    const benignOnes = await Promise.all(Array.from({ length: 20 }, (_, i) => sandbox.invoke({ plugin: benign(), input: { i } })));
-    expect(benignOnes.map((o) => (o.output as { echo: { i: number } }).echo.i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    const benignOnes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => sandbox.invoke({ plugin: benign(), input: { i } })),
+    );
+    expect(benignOnes.map((o) => (o.output as { echo: { i: number } }).echo.i)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i),
+    );
     expect((await spinning).code).toBe('AH_PLUGIN_TIMEOUT');
   });
 
   it('fails only the in-flight invocations of a worker that dies, then replaces the worker', async () => {
     const lone = new Sandbox({ workers: 1 });
     try {
-      const hanging = failureOf(lone.invoke({ plugin: pluginOf('await new Promise(() => {});', { limits: { timeoutMs: 20_000 } }), input: {} }));
+      const hanging = failureOf(
+        lone.invoke({ plugin: pluginOf('await new Promise(() => {});', { limits: { timeoutMs: 20_000 } }), input: {} }),
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       const pid = lone.stats().workers[0].pid!;
       process.kill(pid, 'SIGKILL');
@@ -136,7 +194,9 @@ describe('hostile plugins', () => {
   });
 
   it('captures ctx.log lines, capped per invocation', async () => {
-    const plugin = pluginOf('for (let i = 0; i < 500; i++) ctx.log.info("line " + i, { i }); return { path: "success", output: {} };');
+    const plugin = pluginOf(
+      'for (let i = 0; i < 500; i++) ctx.log.info("line " + i, { i }); return { path: "success", output: {} };',
+    );
     const outcome = await sandbox.invoke({ plugin, input: {} });
     expect(outcome.logs).toHaveLength(200);
     expect(outcome.logs[0]).toMatchObject({ level: 'info', message: 'line 0', data: { i: 0 } });

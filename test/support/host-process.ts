@@ -28,14 +28,25 @@ export function makeDataDir(): string {
 }
 
 /** Runs a CLI (registry or actionhost) to completion with the pinned Node. */
-export function runCli(cli: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runCli(
+  cli: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { env: { ...process.env, ...env }, timeout: 120_000, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
   });
 }
 
-export async function startHostProcess(options: { dataDir?: string; allowPrivate?: string; env?: NodeJS.ProcessEnv; seed?: boolean } = {}): Promise<HostProcess> {
+export async function startHostProcess(
+  options: { dataDir?: string; allowPrivate?: string; env?: NodeJS.ProcessEnv; seed?: boolean } = {},
+): Promise<HostProcess> {
   const dataDir = options.dataDir ?? makeDataDir();
   const token = `test-admin-${randomBytes(16).toString('hex')}`;
   const args = [ACTIONHOST_CLI, 'start', '--data', dataDir, '--port', '0', '--workers', '1', '--log-level', 'info'];
@@ -46,28 +57,45 @@ export async function startHostProcess(options: { dataDir?: string; allowPrivate
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the host did not start within 60 s:\n${output}`)), 60_000);
     const check = () => {
       const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) { clearTimeout(timer); resolve(match[1]); }
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
     };
     child.stdout!.on('data', check);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the host exited with ${code}:\n${output}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the host exited with ${code}:\n${output}`));
+    });
   });
   const api = async <T>(method: string, path: string, body?: unknown, asToken = token) => {
     const response = await fetch(`${url}${path}`, {
       method,
-      headers: { ...(asToken ? { authorization: `Bearer ${asToken}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(asToken ? { authorization: `Bearer ${asToken}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
   };
   return {
-    url, token, dataDir, child, api,
+    url,
+    token,
+    dataDir,
+    child,
+    api,
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) {
@@ -83,12 +111,17 @@ export async function startHostProcess(options: { dataDir?: string; allowPrivate
 }
 
 /** Polls `read` until `done` holds (or throws after timeoutMs): workflows run asynchronously after the API answers. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value).slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value).slice(0, 2000)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -3,7 +3,11 @@
 import { PluginManifest, type Json, type LogLevel } from '@actionhost/sdk';
 import type { InvocationScope } from '../../core/src/capabilities/index.ts';
 
-export interface RecordedLog { level: LogLevel; message: string; data?: Json }
+export interface RecordedLog {
+  level: LogLevel;
+  message: string;
+  data?: Json;
+}
 
 export interface ScopeOptions {
   /** capabilities.http.hosts of the manifest; undefined leaves http undeclared. */

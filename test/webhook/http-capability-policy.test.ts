@@ -70,13 +70,18 @@ describe('arguments', () => {
   });
 
   it('refuses a method the capability does not have', async () => {
-    await expect(http.call('fetch', [], invocationScope({ httpHosts: ['*'] }))).rejects.toMatchObject({ code: 'AH_HTTP_METHOD_UNKNOWN' });
+    await expect(http.call('fetch', [], invocationScope({ httpHosts: ['*'] }))).rejects.toMatchObject({
+      code: 'AH_HTTP_METHOD_UNKNOWN',
+    });
   });
 });
 
 describe('manifest host list', () => {
   it('refuses a host the manifest does not list', async () => {
-    const error = await failure({ method: 'GET', url: `${target.origin}/x` }, { httpHosts: ['api.example.com', '*.example.org'] });
+    const error = await failure(
+      { method: 'GET', url: `${target.origin}/x` },
+      { httpHosts: ['api.example.com', '*.example.org'] },
+    );
     expect(error.code).toBe('AH_HTTP_HOST_DENIED');
   });
 
@@ -92,23 +97,34 @@ describe('manifest host list', () => {
 });
 
 describe('egress policy', () => {
-  it.each(['http://169.254.169.254/latest/meta-data/', 'http://[::ffff:169.254.169.254]/', 'http://[fd00:ec2::254]/', 'http://100.100.100.200/', 'http://0.0.0.0/'])(
-    'refuses %s whatever allowPrivate says', async (url) => {
-      const permissive = capability({ egress: { allowPrivate: ['0.0.0.0/0', '::/0'] } });
-      expect((await failure({ method: 'GET', url }, { httpHosts: ['*'] }, permissive)).code).toBe('AH_EGRESS_DENIED');
-    });
+  it.each([
+    'http://169.254.169.254/latest/meta-data/',
+    'http://[::ffff:169.254.169.254]/',
+    'http://[fd00:ec2::254]/',
+    'http://100.100.100.200/',
+    'http://0.0.0.0/',
+  ])('refuses %s whatever allowPrivate says', async (url) => {
+    const permissive = capability({ egress: { allowPrivate: ['0.0.0.0/0', '::/0'] } });
+    expect((await failure({ method: 'GET', url }, { httpHosts: ['*'] }, permissive)).code).toBe('AH_EGRESS_DENIED');
+  });
 
   it('refuses a loopback IP literal that allowPrivate does not list', async () => {
     const strict = capability({ egress: { allowPrivate: ['10.0.0.0/8'] } });
     const before = target.requests.length;
-    expect((await failure({ method: 'GET', url: `${target.origin}/x` }, { httpHosts: ['*'] }, strict)).code).toBe('AH_EGRESS_DENIED');
+    expect((await failure({ method: 'GET', url: `${target.origin}/x` }, { httpHosts: ['*'] }, strict)).code).toBe(
+      'AH_EGRESS_DENIED',
+    );
     expect(target.requests.length).toBe(before);
   });
 
   it('refuses a name that resolves to a denied address (localhost → 127.0.0.1)', async () => {
     const strict = capability({ egress: { allowPrivate: ['10.0.0.0/8'] } });
     const before = target.requests.length;
-    const error = await failure({ method: 'GET', url: `http://localhost:${target.port}/x` }, { httpHosts: ['*'] }, strict);
+    const error = await failure(
+      { method: 'GET', url: `http://localhost:${target.port}/x` },
+      { httpHosts: ['*'] },
+      strict,
+    );
     expect(error.code).toBe('AH_EGRESS_DENIED');
     expect(error.details.host).toBe('localhost');
     expect(target.requests.length).toBe(before);
@@ -116,9 +132,19 @@ describe('egress policy', () => {
 
   it('allows the private addresses of a name listed in allowPrivate', async () => {
     const byName = capability({ egress: { allowPrivate: ['localhost'] } });
-    expect((await request({ method: 'GET', url: `http://localhost:${target.port}/json` }, { httpHosts: ['localhost'] }, byName)).status).toBe(200);
+    expect(
+      (
+        await request(
+          { method: 'GET', url: `http://localhost:${target.port}/json` },
+          { httpHosts: ['localhost'] },
+          byName,
+        )
+      ).status,
+    ).toBe(200);
     // ... but not the same address reached by IP literal
-    expect((await failure({ method: 'GET', url: `${target.origin}/json` }, { httpHosts: ['*'] }, byName)).code).toBe('AH_EGRESS_DENIED');
+    expect((await failure({ method: 'GET', url: `${target.origin}/json` }, { httpHosts: ['*'] }, byName)).code).toBe(
+      'AH_EGRESS_DENIED',
+    );
   });
 });
 
@@ -130,14 +156,20 @@ describe('failures and limits', () => {
   });
 
   it('fails with AH_HTTP_TIMEOUT before the invocation deadline when that comes first', async () => {
-    const error = await failure({ method: 'GET', url: `${target.origin}/slow/10000`, timeoutMs: 20_000 }, { httpHosts: ['*'], deadlineInMs: 300 });
+    const error = await failure(
+      { method: 'GET', url: `${target.origin}/slow/10000`, timeoutMs: 20_000 },
+      { httpHosts: ['*'], deadlineInMs: 300 },
+    );
     expect(error.code).toBe('AH_HTTP_TIMEOUT');
     expect(error.details.reason).toBe('deadline');
   });
 
   it('fails with AH_HTTP_TIMEOUT when the invocation is cancelled', async () => {
     const controller = new AbortController();
-    const pending = failure({ method: 'GET', url: `${target.origin}/slow/10000` }, { httpHosts: ['*'], signal: controller.signal });
+    const pending = failure(
+      { method: 'GET', url: `${target.origin}/slow/10000` },
+      { httpHosts: ['*'], signal: controller.signal },
+    );
     setTimeout(() => controller.abort(), 50);
     const error = await pending;
     expect(error.code).toBe('AH_HTTP_TIMEOUT');
@@ -150,15 +182,26 @@ describe('failures and limits', () => {
     expect(error.details.cause).toBe('ECONNREFUSED');
   });
 
-  it.each(['/big/300000', '/big/300000?declared=1'])('aborts a response body over the cap (%s) and keeps serving', async (path) => {
-    const capped = capability({ egress: { allowPrivate: ['127.0.0.1'] }, maxResponseBytes: 64 * 1024 });
-    expect((await failure({ method: 'GET', url: `${target.origin}${path}` }, { httpHosts: ['*'] }, capped)).code).toBe('AH_HTTP_RESPONSE_TOO_LARGE');
-    expect((await request({ method: 'GET', url: `${target.origin}/big/1000` }, { httpHosts: ['*'] }, capped)).body).toHaveLength(1000);
-  });
+  it.each(['/big/300000', '/big/300000?declared=1'])(
+    'aborts a response body over the cap (%s) and keeps serving',
+    async (path) => {
+      const capped = capability({ egress: { allowPrivate: ['127.0.0.1'] }, maxResponseBytes: 64 * 1024 });
+      expect(
+        (await failure({ method: 'GET', url: `${target.origin}${path}` }, { httpHosts: ['*'] }, capped)).code,
+      ).toBe('AH_HTTP_RESPONSE_TOO_LARGE');
+      expect(
+        (await request({ method: 'GET', url: `${target.origin}/big/1000` }, { httpHosts: ['*'] }, capped)).body,
+      ).toHaveLength(1000);
+    },
+  );
 
   it('does not count the Content-Length of a HEAD answer against the cap', async () => {
     const capped = capability({ egress: { allowPrivate: ['127.0.0.1'] }, maxResponseBytes: 64 * 1024 });
-    const response = await request({ method: 'HEAD', url: `${target.origin}/big/300000?declared=1` }, { httpHosts: ['*'] }, capped);
+    const response = await request(
+      { method: 'HEAD', url: `${target.origin}/big/300000?declared=1` },
+      { httpHosts: ['*'] },
+      capped,
+    );
     expect(response.status).toBe(200);
     expect(response.headers['content-length']).toBe('300000');
   });
@@ -178,7 +221,9 @@ describe('redirects', () => {
     const to = encodeURIComponent(`${other.origin}/cross-landing`);
     for (const auth of [basic, { type: 'credential', credential: 'anything' }]) {
       const response = await request({
-        method: 'GET', url: `${target.origin}/redirect?to=${to}`, auth,
+        method: 'GET',
+        url: `${target.origin}/redirect?to=${to}`,
+        auth,
         headers: { Cookie: 'session=abc', 'X-Auth-Token': 'plugin-token', 'X-Trace': 'kept' },
       });
       expect(response.status).toBe(200);
@@ -194,22 +239,34 @@ describe('redirects', () => {
 
   it('refuses a redirect to a host the manifest does not list', async () => {
     const to = encodeURIComponent(`${other.origin}/x`);
-    const error = await failure({ method: 'GET', url: `${target.origin}/redirect?to=${to}` }, { httpHosts: [`127.0.0.1:${target.port}`] });
+    const error = await failure(
+      { method: 'GET', url: `${target.origin}/redirect?to=${to}` },
+      { httpHosts: [`127.0.0.1:${target.port}`] },
+    );
     expect(error.code).toBe('AH_HTTP_HOST_DENIED');
   });
 
   it('refuses a redirect to cloud metadata', async () => {
-    const error = await failure({ method: 'GET', url: `${target.origin}/redirect?to=${encodeURIComponent('http://169.254.169.254/latest')}` });
+    const error = await failure({
+      method: 'GET',
+      url: `${target.origin}/redirect?to=${encodeURIComponent('http://169.254.169.254/latest')}`,
+    });
     expect(error.code).toBe('AH_EGRESS_DENIED');
   });
 
   it('stops after maxRedirects with AH_HTTP_TOO_MANY_REDIRECTS', async () => {
     const twoHops = capability({ egress: { allowPrivate: ['127.0.0.1'] }, maxRedirects: 2 });
     const loop = `/redirect?to=${encodeURIComponent('/redirect?to=/redirect%3Fto%3D/redirect')}`;
-    expect((await failure({ method: 'GET', url: `${target.origin}${loop}` }, { httpHosts: ['*'] }, twoHops)).code).toBe('AH_HTTP_TOO_MANY_REDIRECTS');
+    expect((await failure({ method: 'GET', url: `${target.origin}${loop}` }, { httpHosts: ['*'] }, twoHops)).code).toBe(
+      'AH_HTTP_TOO_MANY_REDIRECTS',
+    );
   });
 
-  it.each([[303, 'PUT'], [302, 'POST'], [301, 'POST']])('turns a %i after %s into a GET without a body', async (status, method) => {
+  it.each([
+    [303, 'PUT'],
+    [302, 'POST'],
+    [301, 'POST'],
+  ])('turns a %i after %s into a GET without a body', async (status, method) => {
     await request({ method, url: `${target.origin}/redirect?status=${status}&to=/after-${status}`, json: { a: 1 } });
     const landed = target.requestsTo(`/after-${status}`).at(-1)!;
     expect(landed.method).toBe('GET');
@@ -225,7 +282,11 @@ describe('redirects', () => {
   });
 
   it('returns the 3xx itself when followRedirects is false', async () => {
-    const response = await request({ method: 'GET', url: `${target.origin}/redirect?to=/elsewhere`, followRedirects: false });
+    const response = await request({
+      method: 'GET',
+      url: `${target.origin}/redirect?to=/elsewhere`,
+      followRedirects: false,
+    });
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe('/elsewhere');
   });

@@ -56,14 +56,22 @@ describe('http capability: requests', () => {
   });
 
   it('sends the plugin headers as given', async () => {
-    await request({ method: 'GET', url: `${target.origin}/headers`, headers: { 'X-Ticket': 'INC-42', Accept: 'application/json' } });
+    await request({
+      method: 'GET',
+      url: `${target.origin}/headers`,
+      headers: { 'X-Ticket': 'INC-42', Accept: 'application/json' },
+    });
     const arrived = target.requestsTo('/headers').at(-1)!;
     expect(arrived.headers['x-ticket']).toBe('INC-42');
     expect(arrived.headers.accept).toBe('application/json');
   });
 
   it('serialises a json body and sets content-type application/json', async () => {
-    const response = await request({ method: 'POST', url: `${target.origin}/echo`, json: { subject: 'Printer down', priority: 2, tags: ['a'] } });
+    const response = await request({
+      method: 'POST',
+      url: `${target.origin}/echo`,
+      json: { subject: 'Printer down', priority: 2, tags: ['a'] },
+    });
     const arrived = target.requestsTo('/echo').at(-1)!;
     expect(arrived.headers['content-type']).toBe('application/json');
     expect(JSON.parse(arrived.body)).toEqual({ subject: 'Printer down', priority: 2, tags: ['a'] });
@@ -71,7 +79,12 @@ describe('http capability: requests', () => {
   });
 
   it('keeps a content-type the plugin set for a json body', async () => {
-    await request({ method: 'PUT', url: `${target.origin}/ct`, json: { a: 1 }, headers: { 'Content-Type': 'application/vnd.acme+json' } });
+    await request({
+      method: 'PUT',
+      url: `${target.origin}/ct`,
+      json: { a: 1 },
+      headers: { 'Content-Type': 'application/vnd.acme+json' },
+    });
     expect(target.requestsTo('/ct').at(-1)!.headers['content-type']).toBe('application/vnd.acme+json');
   });
 
@@ -96,7 +109,10 @@ describe('http capability: requests', () => {
   });
 
   it('sends the invocation idempotency key unless the plugin set one', async () => {
-    await request({ method: 'POST', url: `${target.origin}/idem`, json: {} }, invocationScope({ httpHosts: ['*'], idempotencyKey: 'exec-7:node-3:1' }));
+    await request(
+      { method: 'POST', url: `${target.origin}/idem`, json: {} },
+      invocationScope({ httpHosts: ['*'], idempotencyKey: 'exec-7:node-3:1' }),
+    );
     expect(target.requestsTo('/idem').at(-1)!.headers['idempotency-key']).toBe('exec-7:node-3:1');
     await request({ method: 'POST', url: `${target.origin}/idem`, json: {}, headers: { 'Idempotency-Key': 'mine' } });
     expect(target.requestsTo('/idem').at(-1)!.headers['idempotency-key']).toBe('mine');
@@ -105,42 +121,68 @@ describe('http capability: requests', () => {
 
 describe('http capability: authentication', () => {
   it('sends Basic Auth from the plugin input', async () => {
-    await request({ method: 'GET', url: `${target.origin}/basic`, auth: { type: 'basic', username: 'agent', password: 'pässword' } });
+    await request({
+      method: 'GET',
+      url: `${target.origin}/basic`,
+      auth: { type: 'basic', username: 'agent', password: 'pässword' },
+    });
     const expected = `Basic ${Buffer.from('agent:pässword').toString('base64')}`;
     expect(target.requestsTo('/basic').at(-1)!.headers.authorization).toBe(expected);
   });
 
   it.each([
-    ['crm-basic', 'authorization', `Basic ${Buffer.from('svc-crm:Str0ng-basic-Secret').toString('base64')}`, 'Str0ng-basic-Secret'],
+    [
+      'crm-basic',
+      'authorization',
+      `Basic ${Buffer.from('svc-crm:Str0ng-basic-Secret').toString('base64')}`,
+      'Str0ng-basic-Secret',
+    ],
     ['crm-token', 'authorization', 'Bearer tok-9f8e7d6c5b4a', 'tok-9f8e7d6c5b4a'],
     ['crm-key', 'x-api-key', 'key-1234567890abcdef', 'key-1234567890abcdef'],
-  ])('attaches stored credential %s on the host and never hands the secret back', async (name, header, value, secret) => {
-    const scope = invocationScope({ httpHosts: ['127.0.0.1'] });
-    // /echo sends every header it received back in the body: the secret must come back masked.
-    const response = await request({ method: 'GET', url: `${target.origin}/echo?token=x`, auth: { type: 'credential', credential: name } }, scope);
-    expect(target.requestsTo('/echo').at(-1)!.headers[header]).toBe(value);
-    const returned = JSON.stringify(response);
-    expect(returned).not.toContain(secret);
-    expect(returned).toContain('[REDACTED]');
-    expect(JSON.stringify(scope.logs)).not.toContain(secret);
-    expect(scope.logs).toHaveLength(1);
-  });
+  ])(
+    'attaches stored credential %s on the host and never hands the secret back',
+    async (name, header, value, secret) => {
+      const scope = invocationScope({ httpHosts: ['127.0.0.1'] });
+      // /echo sends every header it received back in the body: the secret must come back masked.
+      const response = await request(
+        { method: 'GET', url: `${target.origin}/echo?token=x`, auth: { type: 'credential', credential: name } },
+        scope,
+      );
+      expect(target.requestsTo('/echo').at(-1)!.headers[header]).toBe(value);
+      const returned = JSON.stringify(response);
+      expect(returned).not.toContain(secret);
+      expect(returned).toContain('[REDACTED]');
+      expect(JSON.stringify(scope.logs)).not.toContain(secret);
+      expect(scope.logs).toHaveLength(1);
+    },
+  );
 
   it('refuses an unknown credential with AH_CREDENTIAL_NOT_FOUND and sends nothing', async () => {
     const before = target.requests.length;
-    const error = await failure({ method: 'GET', url: `${target.origin}/x`, auth: { type: 'credential', credential: 'missing' } });
+    const error = await failure({
+      method: 'GET',
+      url: `${target.origin}/x`,
+      auth: { type: 'credential', credential: 'missing' },
+    });
     expect(error.code).toBe('AH_CREDENTIAL_NOT_FOUND');
     expect(target.requests.length).toBe(before);
   });
 
   it('reports a failing credential store as AH_CREDENTIAL_UNAVAILABLE, not as a missing credential', async () => {
-    const error = await failure({ method: 'GET', url: `${target.origin}/x`, auth: { type: 'credential', credential: 'broken' } });
+    const error = await failure({
+      method: 'GET',
+      url: `${target.origin}/x`,
+      auth: { type: 'credential', credential: 'broken' },
+    });
     expect(error.code).toBe('AH_CREDENTIAL_UNAVAILABLE');
   });
 
   it('keeps the stored secret out of the error and the log when the call fails', async () => {
     const scope = invocationScope({ httpHosts: ['127.0.0.1'] });
-    const error = await failure({ method: 'GET', url: 'http://127.0.0.1:1/refused', auth: { type: 'credential', credential: 'crm-token' } }, scope);
+    const error = await failure(
+      { method: 'GET', url: 'http://127.0.0.1:1/refused', auth: { type: 'credential', credential: 'crm-token' } },
+      scope,
+    );
     expect(error.code).toBe('AH_HTTP_CONNECT_FAILED');
     expect(JSON.stringify({ ...error, message: error.message })).not.toContain('tok-9f8e7d6c5b4a');
     expect(JSON.stringify(scope.logs)).not.toContain('tok-9f8e7d6c5b4a');
@@ -150,7 +192,12 @@ describe('http capability: authentication', () => {
 describe('http capability: proxy', () => {
   it('sends the request through the forward proxy', async () => {
     const before = proxy.requests.length;
-    const response = await request({ method: 'POST', url: `${target.origin}/via-proxy`, json: { n: 1 }, proxy: proxy.url });
+    const response = await request({
+      method: 'POST',
+      url: `${target.origin}/via-proxy`,
+      json: { n: 1 },
+      proxy: proxy.url,
+    });
     expect(response.status).toBe(200);
     expect(proxy.requests.slice(before)).toEqual([{ method: 'POST', target: `${target.origin}/via-proxy` }]);
     const arrived = target.requestsTo('/via-proxy').at(-1)!;
@@ -170,8 +217,13 @@ describe('http capability: proxy', () => {
   it('refuses a proxy whose address the egress policy denies', async () => {
     const strict = createHttpCapability({ egress: { allowPrivate: [`127.0.0.1/32`] } });
     try {
-      const error = await strict.call('request', [{ method: 'GET', url: `${target.origin}/x`, proxy: 'http://169.254.169.254:3128' }],
-        invocationScope({ httpHosts: ['*'] })).catch((e: unknown) => e as { code: string });
+      const error = await strict
+        .call(
+          'request',
+          [{ method: 'GET', url: `${target.origin}/x`, proxy: 'http://169.254.169.254:3128' }],
+          invocationScope({ httpHosts: ['*'] }),
+        )
+        .catch((e: unknown) => e as { code: string });
       expect((error as { code: string }).code).toBe('AH_EGRESS_DENIED');
     } finally {
       await strict.close?.();
@@ -185,12 +237,18 @@ describe('http capability: proxy', () => {
     try {
       const scope = invocationScope({ httpHosts: ['*'] });
       // An allowed target: the proxy is reached and answers for the target (nothing listens on :9, so a 5xx).
-      const allowed = (await proxyOnly.call('request', [{ method: 'GET', url: 'http://127.0.0.2:9/never', proxy: otherProxy.url }], scope)) as { status: number };
+      const allowed = (await proxyOnly.call(
+        'request',
+        [{ method: 'GET', url: 'http://127.0.0.2:9/never', proxy: otherProxy.url }],
+        scope,
+      )) as { status: number };
       expect(allowed.status).toBeGreaterThanOrEqual(500);
-      const byName = (await proxyOnly.call('request', [{ method: 'GET', url: `http://localhost:${target.port}/x`, proxy: otherProxy.url }], scope)
+      const byName = (await proxyOnly
+        .call('request', [{ method: 'GET', url: `http://localhost:${target.port}/x`, proxy: otherProxy.url }], scope)
         .catch((e: unknown) => e)) as { code: string };
       expect(byName.code).toBe('AH_EGRESS_DENIED');
-      const byLiteral = (await proxyOnly.call('request', [{ method: 'GET', url: `${target.origin}/x`, proxy: otherProxy.url }], scope)
+      const byLiteral = (await proxyOnly
+        .call('request', [{ method: 'GET', url: `${target.origin}/x`, proxy: otherProxy.url }], scope)
         .catch((e: unknown) => e)) as { code: string };
       expect(byLiteral.code).toBe('AH_EGRESS_DENIED');
       expect(otherProxy.requests.map((r) => r.target)).toEqual(['http://127.0.0.2:9/never']);
@@ -204,11 +262,22 @@ describe('http capability: proxy', () => {
 describe('http capability: logging', () => {
   it('logs one line with method, redacted URL, status and duration, and no header values', async () => {
     const scope = invocationScope({ httpHosts: ['127.0.0.1'] });
-    await request({ method: 'GET', url: `${target.origin}/status/201?api_key=s3cr3t-value&page=2`, headers: { 'X-Secret-Header': 'hdr-value-123' } }, scope);
+    await request(
+      {
+        method: 'GET',
+        url: `${target.origin}/status/201?api_key=s3cr3t-value&page=2`,
+        headers: { 'X-Secret-Header': 'hdr-value-123' },
+      },
+      scope,
+    );
     expect(scope.logs).toHaveLength(1);
     const [line] = scope.logs;
     expect(line!.level).toBe('info');
-    expect(line!.data).toMatchObject({ method: 'GET', status: 201, url: `${target.origin}/status/201?api_key=REDACTED&page=REDACTED` });
+    expect(line!.data).toMatchObject({
+      method: 'GET',
+      status: 201,
+      url: `${target.origin}/status/201?api_key=REDACTED&page=REDACTED`,
+    });
     expect(typeof (line!.data as { durationMs: unknown }).durationMs).toBe('number');
     expect(JSON.stringify(line)).not.toContain('s3cr3t-value');
     expect(JSON.stringify(line)).not.toContain('hdr-value-123');

@@ -7,7 +7,12 @@ import type { Store } from '../store/index.ts';
 export const Role = z.enum(['admin', 'editor', 'agent']);
 export type Role = z.infer<typeof Role>;
 
-export interface TokenInfo { id: string; name: string; role: Role; createdAt: string }
+export interface TokenInfo {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+}
 
 const MIGRATIONS = [
   `CREATE TABLE api_tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
@@ -46,29 +51,42 @@ export class ApiTokens {
       this.#insert('admin', 'admin (preset)', presetToken);
       return { token: null, created: true };
     }
-    const count = this.#store.db.prepare('SELECT COUNT(*) AS n FROM api_tokens WHERE revoked_at IS NULL').get() as { n: number };
+    const count = this.#store.db.prepare('SELECT COUNT(*) AS n FROM api_tokens WHERE revoked_at IS NULL').get() as {
+      n: number;
+    };
     if (count.n > 0) return { token: null, created: false };
     return { token: this.createToken('admin', 'first admin').token, created: true };
   }
 
   verify(token: string): TokenInfo | null {
-    const row = this.#store.db.prepare('SELECT id, name, role, created_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL')
+    const row = this.#store.db
+      .prepare('SELECT id, name, role, created_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL')
       .get(hash(token)) as Record<string, string> | undefined;
     return row ? { id: row.id, name: row.name, role: row.role as Role, createdAt: row.created_at } : null;
   }
 
   list(): TokenInfo[] {
-    return (this.#store.db.prepare('SELECT id, name, role, created_at FROM api_tokens WHERE revoked_at IS NULL ORDER BY created_at').all() as Record<string, string>[])
-      .map((row) => ({ id: row.id, name: row.name, role: row.role as Role, createdAt: row.created_at }));
+    return (
+      this.#store.db
+        .prepare('SELECT id, name, role, created_at FROM api_tokens WHERE revoked_at IS NULL ORDER BY created_at')
+        .all() as Record<string, string>[]
+    ).map((row) => ({ id: row.id, name: row.name, role: row.role as Role, createdAt: row.created_at }));
   }
 
   revoke(id: string): boolean {
-    return Number(this.#store.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(new Date().toISOString(), id).changes) > 0;
+    return (
+      Number(
+        this.#store.db
+          .prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+          .run(new Date().toISOString(), id).changes,
+      ) > 0
+    );
   }
 
   #insert(role: Role, name: string, token: string): TokenInfo {
     const info: TokenInfo = { id: randomUUID(), name, role: Role.parse(role), createdAt: new Date().toISOString() };
-    this.#store.db.prepare('INSERT INTO api_tokens (id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+    this.#store.db
+      .prepare('INSERT INTO api_tokens (id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(info.id, info.name, info.role, hash(token), info.createdAt);
     return info;
   }

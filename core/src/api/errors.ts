@@ -19,7 +19,9 @@ export const ApiErrors = {
   internal: fail('AH_INTERNAL', 500),
 } as const;
 
-export interface ErrorBody { error: { code: string; message: string; details: ErrorDetails } }
+export interface ErrorBody {
+  error: { code: string; message: string; details: ErrorDetails };
+}
 
 /** A zod failure as AH_VALIDATION_FAILED, pointing (RFC 6901) at the first offending value under `where`. */
 export function validationError(error: ZodError, where: 'body' | 'query' | 'params'): ActionhostError {
@@ -32,8 +34,12 @@ export function validationError(error: ZodError, where: 'body' | 'query' | 'para
 }
 
 function isZodError(error: unknown): error is ZodError {
-  return typeof error === 'object' && error !== null && Array.isArray((error as { issues?: unknown }).issues) &&
-    ((error as { name?: string }).name === 'ZodError' || (error as { name?: string }).name === '$ZodError');
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    Array.isArray((error as { issues?: unknown }).issues) &&
+    ((error as { name?: string }).name === 'ZodError' || (error as { name?: string }).name === '$ZodError')
+  );
 }
 
 /** Maps anything thrown inside a route (or by fastify itself) to an ActionhostError. Unknown → 500 without details. */
@@ -42,10 +48,16 @@ export function toActionhostError(error: unknown): ActionhostError {
   if (isZodError(error)) return validationError(error, 'body');
   const storeFault = storeFaultOf(error);
   if (storeFault) return storeFault;
-  const e = (typeof error === 'object' && error !== null ? error : {}) as { code?: string; statusCode?: number; message?: string };
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: string;
+    statusCode?: number;
+    message?: string;
+  };
   switch (e.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE': return ApiErrors.bodyTooLarge('the request body is too large');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return ApiErrors.unsupportedMediaType('this route does not take that Content-Type');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return ApiErrors.bodyTooLarge('the request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return ApiErrors.unsupportedMediaType('this route does not take that Content-Type');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return ApiErrors.bodyMalformed('the request body is not valid JSON');
@@ -54,14 +66,21 @@ export function toActionhostError(error: unknown): ActionhostError {
     return ApiErrors.bodyMalformed('the request body is not valid JSON');
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new ActionhostError('AH_BAD_REQUEST', e.message ?? 'bad request', e.statusCode, e.code ? { reason: e.code } : {});
+    return new ActionhostError(
+      'AH_BAD_REQUEST',
+      e.message ?? 'bad request',
+      e.statusCode,
+      e.code ? { reason: e.code } : {},
+    );
   }
   return ApiErrors.internal('internal error');
 }
 
 /** What leaves the process for a 5xx: the code and a fixed message, never a cause's text or stack. */
 export function publicError(error: ActionhostError): ActionhostError {
-  return error.code === 'AH_INTERNAL' && error.message !== 'internal error' ? ApiErrors.internal('internal error') : error;
+  return error.code === 'AH_INTERNAL' && error.message !== 'internal error'
+    ? ApiErrors.internal('internal error')
+    : error;
 }
 
 export function errorBody(error: ActionhostError): ErrorBody {

@@ -9,7 +9,11 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { title: string
   const components: Record<string, unknown> = {};
   let counter = 0;
   const schemaOf = (schema: z.ZodType): JsonObject => {
-    const generated = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonObject;
+    const generated = z.toJSONSchema(schema, {
+      io: 'input',
+      unrepresentable: 'any',
+      target: 'draft-2020-12',
+    }) as JsonObject;
     const prefix = `S${counter++}_`;
     const defs = (generated.$defs ?? {}) as Record<string, unknown>;
     delete generated.$defs;
@@ -21,7 +25,10 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { title: string
   for (const route of routes) {
     const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}');
     const parameters: unknown[] = [];
-    for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
+    for (const [where, schema] of [
+      ['path', route.params],
+      ['query', route.query],
+    ] as const) {
       if (!schema) continue;
       const json = schemaOf(schema);
       const properties = (json.properties ?? {}) as Record<string, unknown>;
@@ -40,25 +47,39 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { title: string
           description: 'success',
           ...(route.response ? { content: { 'application/json': { schema: schemaOf(route.response) } } } : {}),
         },
-        default: { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        default: {
+          description: 'error',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
       },
     };
-    if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } };
+    if (route.body)
+      operation.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } };
     if (route.rawBody) {
       operation.requestBody = {
-        required: true, description: route.rawBody.description,
-        content: Object.fromEntries(route.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+        required: true,
+        description: route.rawBody.description,
+        content: Object.fromEntries(
+          route.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+        ),
       };
     }
     (paths[path] ??= {})[route.method.toLowerCase()] = operation;
   }
   components.Error = {
-    type: 'object', required: ['error'],
-    properties: { error: { type: 'object', required: ['code', 'message', 'details'], properties: {
-      code: { type: 'string', description: 'stable code, e.g. AH_VALIDATION_FAILED' },
-      message: { type: 'string' },
-      details: { type: 'object', description: 'e.g. path: the JSON pointer of the offending value' },
-    } } },
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message', 'details'],
+        properties: {
+          code: { type: 'string', description: 'stable code, e.g. AH_VALIDATION_FAILED' },
+          message: { type: 'string' },
+          details: { type: 'object', description: 'e.g. path: the JSON pointer of the offending value' },
+        },
+      },
+    },
   };
   return {
     openapi: '3.1.0',
@@ -73,9 +94,10 @@ function rewriteRefs(value: unknown, prefix: string): unknown {
   if (value === null || typeof value !== 'object') return value;
   const result: JsonObject = {};
   for (const [key, item] of Object.entries(value)) {
-    result[key] = key === '$ref' && typeof item === 'string' && item.startsWith('#/$defs/')
-      ? `#/components/schemas/${prefix}${item.slice('#/$defs/'.length)}`
-      : rewriteRefs(item, prefix);
+    result[key] =
+      key === '$ref' && typeof item === 'string' && item.startsWith('#/$defs/')
+        ? `#/components/schemas/${prefix}${item.slice('#/$defs/'.length)}`
+        : rewriteRefs(item, prefix);
   }
   return result;
 }

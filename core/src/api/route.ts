@@ -16,7 +16,11 @@ export interface RouteContext<B, Q, P> {
   reply: FastifyReply;
 }
 
-export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType> {
+export interface RouteSpec<
+  B extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  P extends z.ZodType = z.ZodType,
+> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   /** The role the route needs (admin passes everywhere); 'public' needs no token. */
@@ -72,13 +76,20 @@ export class RouteTable {
         const body = spec.rawBody ? request.body : parse(spec.body, request.body, 'body');
         const token = (request as FastifyRequest & { token?: TokenInfo }).token ?? null;
         const result = await spec.handler({
-          body, query, params, token, actor: token ? `token:${token.name}` : 'anonymous', request, reply,
+          body,
+          query,
+          params,
+          token,
+          actor: token ? `token:${token.name}` : 'anonymous',
+          request,
+          reply,
         } as RouteContext<z.output<B>, z.output<Q>, z.output<P>>);
         if (this.#checkResponses && spec.response) {
           const checked = spec.response.safeParse(result);
           if (!checked.success) {
-            throw ApiErrors.internal(`${spec.method} ${spec.url} answered outside its response schema`,
-              { issues: checked.error.issues.map((issue) => ({ path: issue.path.join('/'), message: issue.message })) });
+            throw ApiErrors.internal(`${spec.method} ${spec.url} answered outside its response schema`, {
+              issues: checked.error.issues.map((issue) => ({ path: issue.path.join('/'), message: issue.message })),
+            });
           }
         }
         reply.code(spec.status ?? 200);
@@ -110,9 +121,14 @@ function depthExceeds(value: unknown, limit: number): boolean {
   return false;
 }
 
-function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): unknown {
+function parse<S extends z.ZodType | undefined>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query' | 'params',
+): unknown {
   if (!schema) return value;
-  if (depthExceeds(value, MAX_DEPTH)) throw ApiErrors.validation(`${where} is nested deeper than ${MAX_DEPTH} levels`, { path: '/', in: where });
+  if (depthExceeds(value, MAX_DEPTH))
+    throw ApiErrors.validation(`${where} is nested deeper than ${MAX_DEPTH} levels`, { path: '/', in: where });
   const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
   if (!result.success) throw validationError(result.error, where);
   return result.data;

@@ -9,11 +9,13 @@ export const NodeParams = z.object({ id: z.string().min(1).max(100), nodeId: Nod
 export const ExecutionIdParams = z.object({ id: z.string().min(1).max(100) }).strict();
 export const CredentialNameParams = z.object({ name: z.string().min(1).max(128) }).strict();
 
-export const ExecutionsQuery = z.object({
-  requestId: z.coerce.number().int().positive().optional(),
-  workflowId: z.string().min(1).max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-}).strict();
+export const ExecutionsQuery = z
+  .object({
+    requestId: z.coerce.number().int().positive().optional(),
+    workflowId: z.string().min(1).max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
 
 /** Test Connection's body is optional: no body means the built-in sample request. */
 export const TestConnectionBody = TestConnectionSample.default({});

@@ -33,7 +33,11 @@ export interface ApiDeps {
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimit ?? 1024 * 1024, return503OnClosing: true });
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    return503OnClosing: true,
+  });
   const started = Date.now();
   const version = deps.version ?? '1.0.0';
 
@@ -43,10 +47,17 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') { done(null, undefined); return; }
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
     json(request, text, done);
   });
-  app.addContentTypeParser(TARBALL_MEDIA_TYPES, { parseAs: 'buffer', bodyLimit: PLUGIN_UPLOAD_LIMIT }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(
+    TARBALL_MEDIA_TYPES,
+    { parseAs: 'buffer', bodyLimit: PLUGIN_UPLOAD_LIMIT },
+    (_request, body, done) => done(null, body),
+  );
 
   app.setErrorHandler((error, request, reply) => {
     const mapped = toActionhostError(error);
@@ -54,12 +65,19 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     void reply.code(mapped.status).send(errorBody(deps.checkResponses ? mapped : publicError(mapped)));
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send(errorBody(ApiErrors.routeNotFound(`no route ${request.method} ${request.url.split('?')[0]}`)));
+    void reply
+      .code(404)
+      .send(errorBody(ApiErrors.routeNotFound(`no route ${request.method} ${request.url.split('?')[0]}`)));
   });
 
   const table = new RouteTable(app, deps.auth, { checkResponses: deps.checkResponses ?? false });
   table.add({
-    method: 'GET', url: '/api/health', role: 'public', tag: 'host', summary: 'Liveness', response: Health,
+    method: 'GET',
+    url: '/api/health',
+    role: 'public',
+    tag: 'host',
+    summary: 'Liveness',
+    response: Health,
     handler: () => ({ status: 'ok' as const, version, uptimeSeconds: Math.round((Date.now() - started) / 1000) }),
   });
   registerRecordRoutes(table, deps.itsm, () => deps.engine?.wake());
@@ -69,7 +87,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   let document: Record<string, unknown> | null = null;
   table.add({
-    method: 'GET', url: '/api/openapi.json', role: 'public', tag: 'host', summary: 'This document',
+    method: 'GET',
+    url: '/api/openapi.json',
+    role: 'public',
+    tag: 'host',
+    summary: 'This document',
     handler: () => (document ??= buildOpenApi(table.routes, { title: 'actionhost', version })),
   });
   return app;

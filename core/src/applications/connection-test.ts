@@ -10,9 +10,20 @@ export type Log = (level: LogLevel, message: string, data?: Json) => void;
 
 /** The capability checks only `capabilities.ldap`; the rest makes the scope a well-formed one. */
 const TEST_CONNECTION_MANIFEST = {
-  name: '@actionhost/test-connection', version: '1.0.0', title: 'Test Connection', description: 'Application Test Connection',
-  category: 'app-integration', host: '^1.0.0', entry: 'dist/plugin.js', input: {}, output: {}, paths: ['success', 'failure'],
-  capabilities: { ldap: true }, limits: {}, testConnection: true, mappings: {},
+  name: '@actionhost/test-connection',
+  version: '1.0.0',
+  title: 'Test Connection',
+  description: 'Application Test Connection',
+  category: 'app-integration',
+  host: '^1.0.0',
+  entry: 'dist/plugin.js',
+  input: {},
+  output: {},
+  paths: ['success', 'failure'],
+  capabilities: { ldap: true },
+  limits: {},
+  testConnection: true,
+  mappings: {},
 } satisfies PluginManifest;
 
 export function failure(error: unknown): { code: string; message: string } {
@@ -21,26 +32,42 @@ export function failure(error: unknown): { code: string; message: string } {
 }
 
 /** Binds and reads the base DN. Never throws for a directory failure: the result says what went wrong. */
-export async function testDirectoryConnection(application: LdapApplication, options: { signal?: AbortSignal; log: Log }):
-  Promise<Omit<ConnectionTestResult, 'durationMs'>> {
+export async function testDirectoryConnection(
+  application: LdapApplication,
+  options: { signal?: AbortSignal; log: Log },
+): Promise<Omit<ConnectionTestResult, 'durationMs'>> {
   const timeoutMs = application.timeoutMs ?? 10_000;
   // connect (TLS + bind) and the read each have their own timeouts inside the capability; this is the backstop
   const budget = timeoutMs * 3 + 1_000;
-  const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(budget)]) : AbortSignal.timeout(budget);
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, AbortSignal.timeout(budget)])
+    : AbortSignal.timeout(budget);
   const ldap = createLdapCapability({ applications: { resolve: async () => application } });
   const scope: InvocationScope = {
     invocationId: `test-connection-${application.id}-${Date.now()}`,
     idempotencyKey: `test-connection-${application.id}`,
-    plugin: { name: TEST_CONNECTION_MANIFEST.name, version: TEST_CONNECTION_MANIFEST.version, manifest: TEST_CONNECTION_MANIFEST },
+    plugin: {
+      name: TEST_CONNECTION_MANIFEST.name,
+      version: TEST_CONNECTION_MANIFEST.version,
+      manifest: TEST_CONNECTION_MANIFEST,
+    },
     signal,
     deadline: Date.now() + budget,
     log: options.log,
     bindings: { applicationId: application.id },
   };
   try {
-    const entries = await ldap.call('search', [{ base: application.baseDn, scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] }], scope);
+    const entries = await ldap.call(
+      'search',
+      [{ base: application.baseDn, scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] }],
+      scope,
+    );
     if (!Array.isArray(entries) || entries.length !== 1) {
-      return { ok: false, baseDn: application.baseDn, error: { code: 'AH_LDAP_NO_SUCH_OBJECT', message: `the base DN ${application.baseDn} was not found` } };
+      return {
+        ok: false,
+        baseDn: application.baseDn,
+        error: { code: 'AH_LDAP_NO_SUCH_OBJECT', message: `the base DN ${application.baseDn} was not found` },
+      };
     }
     return { ok: true, baseDn: application.baseDn };
   } catch (error) {

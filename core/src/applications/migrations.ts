@@ -31,12 +31,31 @@ export const MIGRATIONS: readonly string[] = [
 ];
 
 export interface ApplicationRow {
-  id: string; name: string; type: string; url: string; bind_dn: string; credential: string; base_dn: string;
-  domain: string | null; ca_certificate: string | null; tls_verify: number; timeout_ms: number;
-  created_by: string; created_at: string; updated_at: string;
+  id: string;
+  name: string;
+  type: string;
+  url: string;
+  bind_dn: string;
+  credential: string;
+  base_dn: string;
+  domain: string | null;
+  ca_certificate: string | null;
+  tls_verify: number;
+  timeout_ms: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface AppIntegrationRow {
-  id: string; name: string; application_id: string; application_name: string; plugin: string; action: string; mappings: string;
-  created_by: string; created_at: string; updated_at: string;
+  id: string;
+  name: string;
+  application_id: string;
+  application_name: string;
+  plugin: string;
+  action: string;
+  mappings: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
 }

@@ -7,15 +7,25 @@ import { DnSyntaxError, parseDn, type Json } from '@actionhost/sdk';
 import { CredentialName } from '../credentials/index.ts';
 
 /** One line of printable text: names end up in URLs, logs and the workflow editor's dropdowns. */
-const Name = z.string().min(1).max(100)
+const Name = z
+  .string()
+  .min(1)
+  .max(100)
   .regex(/^[^\x00-\x1f\x7f/]+$/, 'must not contain "/" or control characters')
   .regex(/^\S(?:.*\S)?$/, 'must not start or end with white space');
 
 /** No CR/LF/NUL in anything that goes into an LDAP bind. */
-const lineSafe = (max: number) => z.string().min(1).max(max).regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
+const lineSafe = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
 
 function isDn(value: string): boolean {
-  try { return parseDn(value).length > 0; } catch (error) {
+  try {
+    return parseDn(value).length > 0;
+  } catch (error) {
     if (error instanceof DnSyntaxError) return false;
     throw error;
   }
@@ -23,41 +33,73 @@ function isDn(value: string): boolean {
 
 const DistinguishedName = lineSafe(2048).refine(isDn, 'must be a distinguished name, e.g. "DC=corp,DC=example"');
 
-const LdapUrl = z.string().max(2048).refine((value) => {
-  let url: URL;
-  try { url = new URL(value); } catch { return false; }
-  return (url.protocol === 'ldaps:' || url.protocol === 'ldap:') && url.hostname !== '' && !url.username && !url.password &&
-    (url.pathname === '' || url.pathname === '/') && !url.search && !url.hash;
-}, 'must be ldaps://host[:port] or ldap://host[:port] (StartTLS), with nothing after the port');
+const LdapUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return false;
+    }
+    return (
+      (url.protocol === 'ldaps:' || url.protocol === 'ldap:') &&
+      url.hostname !== '' &&
+      !url.username &&
+      !url.password &&
+      (url.pathname === '' || url.pathname === '/') &&
+      !url.search &&
+      !url.hash
+    );
+  }, 'must be ldaps://host[:port] or ldap://host[:port] (StartTLS), with nothing after the port');
 
 /** PEM text of one or more certificates, each of which must parse (a typo shows here, not at the first bind). */
-const PemCertificates = z.string().max(65_536).refine((value) => {
-  const blocks = value.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
-  if (!blocks) return false;
-  try { for (const block of blocks) new X509Certificate(block); } catch { return false; }
-  return true;
-}, 'must be PEM text of X.509 certificates ("-----BEGIN CERTIFICATE-----...")');
+const PemCertificates = z
+  .string()
+  .max(65_536)
+  .refine((value) => {
+    const blocks = value.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
+    if (!blocks) return false;
+    try {
+      for (const block of blocks) new X509Certificate(block);
+    } catch {
+      return false;
+    }
+    return true;
+  }, 'must be PEM text of X.509 certificates ("-----BEGIN CERTIFICATE-----...")');
 
 export const APPLICATION_TYPES = ['microsoft-active-directory'] as const;
 export const ApplicationType = z.enum(APPLICATION_TYPES);
 export type ApplicationType = z.infer<typeof ApplicationType>;
 
 /** POST /api/applications. The bind password is not here: `credential` names a stored basic credential. */
-export const ApplicationCreate = z.object({
-  name: Name,
-  type: ApplicationType,
-  url: LdapUrl,
-  /** A DN ("CN=svc-actionhost,CN=Users,DC=corp,DC=example") or a UPN ("svc-actionhost@corp.example"). */
-  bindDn: lineSafe(1024).refine((value) => isDn(value) || /^[^@\s]+@[^@\s]+$/.test(value), 'must be a DN or a user principal name (user@domain)'),
-  credential: CredentialName,
-  baseDn: DistinguishedName,
-  domain: z.string().max(253).regex(/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
-    'must be a DNS domain, e.g. "corp.example"').optional(),
-  caCertificate: PemCertificates.optional(),
-  /** Turning verification off is an explicit choice: the service logs it and the Application carries a warning. */
-  tlsVerify: z.boolean().default(true),
-  timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
-}).strict();
+export const ApplicationCreate = z
+  .object({
+    name: Name,
+    type: ApplicationType,
+    url: LdapUrl,
+    /** A DN ("CN=svc-actionhost,CN=Users,DC=corp,DC=example") or a UPN ("svc-actionhost@corp.example"). */
+    bindDn: lineSafe(1024).refine(
+      (value) => isDn(value) || /^[^@\s]+@[^@\s]+$/.test(value),
+      'must be a DN or a user principal name (user@domain)',
+    ),
+    credential: CredentialName,
+    baseDn: DistinguishedName,
+    domain: z
+      .string()
+      .max(253)
+      .regex(
+        /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+        'must be a DNS domain, e.g. "corp.example"',
+      )
+      .optional(),
+    caCertificate: PemCertificates.optional(),
+    /** Turning verification off is an explicit choice: the service logs it and the Application carries a warning. */
+    tlsVerify: z.boolean().default(true),
+    timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  })
+  .strict();
 export type ApplicationCreate = z.infer<typeof ApplicationCreate>;
 export type ApplicationCreateInput = z.input<typeof ApplicationCreate>;
 
@@ -87,8 +129,15 @@ export type Application = z.infer<typeof Application>;
 
 /** The actions of the Microsoft Active Directory plugin (its `Action` input). */
 export const ACTIVE_DIRECTORY_ACTIONS = [
-  'Create New User', 'Update User Attribute', 'Add to Group', 'Remove from Group', 'Enable User', 'Disable User',
-  'Reset Password', 'Move User', 'Delete User',
+  'Create New User',
+  'Update User Attribute',
+  'Add to Group',
+  'Remove from Group',
+  'Enable User',
+  'Disable User',
+  'Reset Password',
+  'Move User',
+  'Delete User',
 ] as const;
 export const ActiveDirectoryAction = z.enum(ACTIVE_DIRECTORY_ACTIONS);
 export type ActiveDirectoryAction = z.infer<typeof ActiveDirectoryAction>;
@@ -100,37 +149,54 @@ export function splitPluginSpec(spec: string): { name: string; range: string } |
   const at = spec.lastIndexOf('@');
   const name = at > 0 ? spec.slice(0, at) : '';
   const range = at > 0 ? spec.slice(at + 1).trim() : '';
-  if (!/^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/.test(name) || !range || semver.validRange(range) === null) return undefined;
+  if (!/^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/.test(name) || !range || semver.validRange(range) === null)
+    return undefined;
   return { name, range };
 }
 
 type JsonValue = Json;
 const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(JsonValue), z.record(z.string(), JsonValue)]));
+  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
+);
 
 /** A literal password in a saved mapping would sit in plain text in the table and in every API answer. */
 const isPlaceholder = (value: Json) => typeof value === 'string' && /^#[^#]+#$/.test(value.trim());
 
 /** POST /api/app-integrations. */
-export const AppIntegrationCreate = z.object({
-  name: Name,
-  /** The Application's name. */
-  application: Name,
-  plugin: z.string().max(300).refine((spec) => splitPluginSpec(spec) !== undefined, 'must be "name@range" with a semver range')
-    .default(DEFAULT_AD_PLUGIN),
-  action: ActiveDirectoryAction,
-  /** Default Input Mappings; a workflow node's own mappings override or complete them. */
-  mappings: z.record(z.string().min(1).max(200), JsonValue).default({}),
-}).strict().superRefine((value, context) => {
-  for (const [key, mapped] of Object.entries(value.mappings)) {
-    if (key === 'Action' && mapped !== value.action) {
-      context.addIssue({ code: 'custom', path: ['mappings', key], message: 'must equal `action` (or be left out): the action is set by `action`' });
+export const AppIntegrationCreate = z
+  .object({
+    name: Name,
+    /** The Application's name. */
+    application: Name,
+    plugin: z
+      .string()
+      .max(300)
+      .refine((spec) => splitPluginSpec(spec) !== undefined, 'must be "name@range" with a semver range')
+      .default(DEFAULT_AD_PLUGIN),
+    action: ActiveDirectoryAction,
+    /** Default Input Mappings; a workflow node's own mappings override or complete them. */
+    mappings: z.record(z.string().min(1).max(200), JsonValue).default({}),
+  })
+  .strict()
+  .superRefine((value, context) => {
+    for (const [key, mapped] of Object.entries(value.mappings)) {
+      if (key === 'Action' && mapped !== value.action) {
+        context.addIssue({
+          code: 'custom',
+          path: ['mappings', key],
+          message: 'must equal `action` (or be left out): the action is set by `action`',
+        });
+      }
+      if (key.toLowerCase() === 'password' && !isPlaceholder(mapped)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['mappings', key],
+          message:
+            'must be a placeholder such as "#customFields.password#": passwords are not stored in App Integrations',
+        });
+      }
     }
-    if (key.toLowerCase() === 'password' && !isPlaceholder(mapped)) {
-      context.addIssue({ code: 'custom', path: ['mappings', key], message: 'must be a placeholder such as "#customFields.password#": passwords are not stored in App Integrations' });
-    }
-  }
-});
+  });
 export type AppIntegrationCreate = z.infer<typeof AppIntegrationCreate>;
 export type AppIntegrationCreateInput = z.input<typeof AppIntegrationCreate>;
 

@@ -11,8 +11,14 @@ import { ApplicationErrors } from './errors.ts';
 import { failure, testDirectoryConnection, type Log } from './connection-test.ts';
 import { MIGRATIONS, type AppIntegrationRow, type ApplicationRow } from './migrations.ts';
 import {
-  AppIntegrationCreate, ApplicationCreate, splitPluginSpec,
-  type AppIntegration, type ActiveDirectoryAction, type Application, type ApplicationWarning, type ConnectionTestResult,
+  AppIntegrationCreate,
+  ApplicationCreate,
+  splitPluginSpec,
+  type AppIntegration,
+  type ActiveDirectoryAction,
+  type Application,
+  type ApplicationWarning,
+  type ConnectionTestResult,
 } from './schemas.ts';
 
 export interface ApplicationServiceOptions {
@@ -31,27 +37,48 @@ function consoleLog(level: LogLevel, message: string, data?: Json): void {
 }
 
 function warningsOf(row: ApplicationRow): ApplicationWarning[] {
-  return row.tls_verify ? [] : [{
-    code: TLS_VERIFY_DISABLED,
-    message: `TLS certificate verification is off (set by ${row.created_by}): the directory server's identity is not checked`,
-  }];
+  return row.tls_verify
+    ? []
+    : [
+        {
+          code: TLS_VERIFY_DISABLED,
+          message: `TLS certificate verification is off (set by ${row.created_by}): the directory server's identity is not checked`,
+        },
+      ];
 }
 
 function applicationOf(row: ApplicationRow): Application {
   return {
-    id: row.id, name: row.name, type: row.type as Application['type'], url: row.url, bindDn: row.bind_dn, credential: row.credential,
-    baseDn: row.base_dn, ...(row.domain !== null ? { domain: row.domain } : {}),
+    id: row.id,
+    name: row.name,
+    type: row.type as Application['type'],
+    url: row.url,
+    bindDn: row.bind_dn,
+    credential: row.credential,
+    baseDn: row.base_dn,
+    ...(row.domain !== null ? { domain: row.domain } : {}),
     ...(row.ca_certificate !== null ? { caCertificate: row.ca_certificate } : {}),
-    tlsVerify: row.tls_verify === 1, timeoutMs: row.timeout_ms, warnings: warningsOf(row),
-    createdBy: row.created_by, createdAt: row.created_at, updatedAt: row.updated_at,
+    tlsVerify: row.tls_verify === 1,
+    timeoutMs: row.timeout_ms,
+    warnings: warningsOf(row),
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 
 function appIntegrationOf(row: AppIntegrationRow): AppIntegration {
   return {
-    id: row.id, name: row.name, application: row.application_name, applicationId: row.application_id, plugin: row.plugin,
-    action: row.action as ActiveDirectoryAction, mappings: JSON.parse(row.mappings) as Record<string, Json>,
-    createdBy: row.created_by, createdAt: row.created_at, updatedAt: row.updated_at,
+    id: row.id,
+    name: row.name,
+    application: row.application_name,
+    applicationId: row.application_id,
+    plugin: row.plugin,
+    action: row.action as ActiveDirectoryAction,
+    mappings: JSON.parse(row.mappings) as Record<string, Json>,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 
@@ -73,31 +100,65 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
 
   createApplication(input: unknown, actor = 'system'): Application {
     const body = parse(ApplicationCreate, input, 'application');
-    if (!this.#credentials.has(body.credential)) throw atPath(CredentialErrors.notFound(body.credential), '/credential');
+    if (!this.#credentials.has(body.credential))
+      throw atPath(CredentialErrors.notFound(body.credential), '/credential');
     const credentialType = this.#credentials.get(body.credential).type;
     if (credentialType !== 'basic') throw ApplicationErrors.credentialUnsuitable(body.credential, credentialType);
     const now = this.#clock().toISOString();
     const row: ApplicationRow = {
-      id: `app_${randomUUID()}`, name: body.name, type: body.type, url: body.url, bind_dn: body.bindDn, credential: body.credential,
-      base_dn: body.baseDn, domain: body.domain ?? null, ca_certificate: body.caCertificate ?? null, tls_verify: body.tlsVerify ? 1 : 0,
-      timeout_ms: body.timeoutMs, created_by: actor, created_at: now, updated_at: now,
+      id: `app_${randomUUID()}`,
+      name: body.name,
+      type: body.type,
+      url: body.url,
+      bind_dn: body.bindDn,
+      credential: body.credential,
+      base_dn: body.baseDn,
+      domain: body.domain ?? null,
+      ca_certificate: body.caCertificate ?? null,
+      tls_verify: body.tlsVerify ? 1 : 0,
+      timeout_ms: body.timeoutMs,
+      created_by: actor,
+      created_at: now,
+      updated_at: now,
     };
     this.#store.transaction(() => {
-      const inserted = this.#store.db.prepare(`INSERT OR IGNORE INTO applications (id, name, type, url, bind_dn, credential, base_dn,
-        domain, ca_certificate, tls_verify, timeout_ms, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(row.id, row.name, row.type, row.url, row.bind_dn, row.credential, row.base_dn, row.domain, row.ca_certificate,
-          row.tls_verify, row.timeout_ms, row.created_by, row.created_at, row.updated_at);
+      const inserted = this.#store.db
+        .prepare(
+          `INSERT OR IGNORE INTO applications (id, name, type, url, bind_dn, credential, base_dn,
+        domain, ca_certificate, tls_verify, timeout_ms, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          row.id,
+          row.name,
+          row.type,
+          row.url,
+          row.bind_dn,
+          row.credential,
+          row.base_dn,
+          row.domain,
+          row.ca_certificate,
+          row.tls_verify,
+          row.timeout_ms,
+          row.created_by,
+          row.created_at,
+          row.updated_at,
+        );
       if (Number(inserted.changes) === 0) throw ApplicationErrors.applicationExists(row.name);
     });
     if (!body.tlsVerify) {
-      this.#log('warn', `TLS certificate verification is turned OFF for application "${row.name}" (explicit choice of ${actor})`,
-        { code: TLS_VERIFY_DISABLED, application: row.name, applicationId: row.id, actor });
+      this.#log(
+        'warn',
+        `TLS certificate verification is turned OFF for application "${row.name}" (explicit choice of ${actor})`,
+        { code: TLS_VERIFY_DISABLED, application: row.name, applicationId: row.id, actor },
+      );
     }
     return applicationOf(row);
   }
 
   listApplications(): Application[] {
-    return (this.#store.db.prepare('SELECT * FROM applications ORDER BY name').all() as unknown as ApplicationRow[]).map(applicationOf);
+    return (
+      this.#store.db.prepare('SELECT * FROM applications ORDER BY name').all() as unknown as ApplicationRow[]
+    ).map(applicationOf);
   }
 
   /** By name, or by id (what a published workflow pins). */
@@ -109,8 +170,14 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
   deleteApplication(nameOrId: string): void {
     this.#store.transaction(() => {
       const row = this.#applicationRow(nameOrId);
-      const users = this.#store.db.prepare('SELECT name FROM app_integrations WHERE application_id = ? ORDER BY name').all(row.id) as { name: string }[];
-      if (users.length > 0) throw ApplicationErrors.applicationInUse(row.name, users.map((user) => user.name));
+      const users = this.#store.db
+        .prepare('SELECT name FROM app_integrations WHERE application_id = ? ORDER BY name')
+        .all(row.id) as { name: string }[];
+      if (users.length > 0)
+        throw ApplicationErrors.applicationInUse(
+          row.name,
+          users.map((user) => user.name),
+        );
       this.#store.db.prepare('DELETE FROM applications WHERE id = ?').run(row.id);
     });
   }
@@ -120,22 +187,36 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
     const now = this.#clock().toISOString();
     const id = `ai_${randomUUID()}`;
     return this.#store.transaction(() => {
-      const application = this.#store.db.prepare('SELECT id, name FROM applications WHERE name = ?').get(body.application) as
-        { id: string; name: string } | undefined;
+      const application = this.#store.db
+        .prepare('SELECT id, name FROM applications WHERE name = ?')
+        .get(body.application) as { id: string; name: string } | undefined;
       if (!application) throw atPath(ApplicationErrors.applicationNotFound(body.application), '/application');
-      const inserted = this.#store.db.prepare(`INSERT OR IGNORE INTO app_integrations (id, name, application_id, plugin, action, mappings,
-        created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      const inserted = this.#store.db
+        .prepare(
+          `INSERT OR IGNORE INTO app_integrations (id, name, application_id, plugin, action, mappings,
+        created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
         .run(id, body.name, application.id, body.plugin, body.action, JSON.stringify(body.mappings), actor, now, now);
       if (Number(inserted.changes) === 0) throw ApplicationErrors.appIntegrationExists(body.name);
       return appIntegrationOf({
-        id, name: body.name, application_id: application.id, application_name: application.name, plugin: body.plugin, action: body.action,
-        mappings: JSON.stringify(body.mappings), created_by: actor, created_at: now, updated_at: now,
+        id,
+        name: body.name,
+        application_id: application.id,
+        application_name: application.name,
+        plugin: body.plugin,
+        action: body.action,
+        mappings: JSON.stringify(body.mappings),
+        created_by: actor,
+        created_at: now,
+        updated_at: now,
       });
     });
   }
 
   listAppIntegrations(): AppIntegration[] {
-    return (this.#store.db.prepare(`${SELECT_INTEGRATIONS} ORDER BY i.name`).all() as unknown as AppIntegrationRow[]).map(appIntegrationOf);
+    return (
+      this.#store.db.prepare(`${SELECT_INTEGRATIONS} ORDER BY i.name`).all() as unknown as AppIntegrationRow[]
+    ).map(appIntegrationOf);
   }
 
   getAppIntegration(nameOrId: string): AppIntegration {
@@ -159,7 +240,11 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
     const integration = appIntegrationOf(row);
     const plugin = splitPluginSpec(integration.plugin);
     if (!plugin) return null; // validated on create; a row edited by hand is treated as absent
-    return { applicationId: integration.applicationId, plugin, mappings: { ...integration.mappings, Action: integration.action } };
+    return {
+      applicationId: integration.applicationId,
+      plugin,
+      mappings: { ...integration.mappings, Action: integration.action },
+    };
   }
 
   /** ApplicationResolver (the ldap capability): the Application's settings with its bind password. Host code only. */
@@ -169,9 +254,14 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
     const secret = await this.#credentials.resolve(application.credential, signal);
     if (secret.type !== 'basic') throw ApplicationErrors.credentialUnsuitable(application.credential, secret.type);
     return {
-      id: application.id, url: application.url, bindDn: application.bindDn, bindPassword: secret.password, baseDn: application.baseDn,
+      id: application.id,
+      url: application.url,
+      bindDn: application.bindDn,
+      bindPassword: secret.password,
+      baseDn: application.baseDn,
       ...(application.caCertificate !== undefined ? { caCertificate: application.caCertificate } : {}),
-      tlsVerify: application.tlsVerify, timeoutMs: application.timeoutMs,
+      tlsVerify: application.tlsVerify,
+      timeoutMs: application.timeoutMs,
       ...(application.domain !== undefined ? { domain: application.domain } : {}),
     };
   }
@@ -196,14 +286,16 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
   }
 
   #applicationRow(nameOrId: string): ApplicationRow {
-    const row = this.#store.db.prepare('SELECT * FROM applications WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1')
+    const row = this.#store.db
+      .prepare('SELECT * FROM applications WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1')
       .get(nameOrId, nameOrId, nameOrId) as ApplicationRow | undefined;
     if (!row) throw ApplicationErrors.applicationNotFound(nameOrId);
     return row;
   }
 
   #appIntegrationRow(nameOrId: string): AppIntegrationRow | undefined {
-    return this.#store.db.prepare(`${SELECT_INTEGRATIONS} WHERE i.id = ? OR i.name = ? ORDER BY i.id = ? DESC LIMIT 1`)
+    return this.#store.db
+      .prepare(`${SELECT_INTEGRATIONS} WHERE i.id = ? OR i.name = ? ORDER BY i.id = ? DESC LIMIT 1`)
       .get(nameOrId, nameOrId, nameOrId) as AppIntegrationRow | undefined;
   }
 }

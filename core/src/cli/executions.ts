@@ -30,7 +30,10 @@ Options:
   --json         print JSON
   -h, --help     show this help`;
 
-export async function executionsCommand(positionals: string[], flags: Record<string, string | boolean | undefined>): Promise<number> {
+export async function executionsCommand(
+  positionals: string[],
+  flags: Record<string, string | boolean | undefined>,
+): Promise<number> {
   const [action, id] = positionals;
   if (action !== 'list' && action !== 'show' && action !== 'retry' && action !== 'cancel') {
     throw new UsageError('executions takes list, show, retry or cancel');
@@ -42,7 +45,8 @@ export async function executionsCommand(positionals: string[], flags: Record<str
     const repository = new WorkflowRepository(store);
     const existing = () => {
       const execution = repository.getExecution(id!);
-      if (!execution) throw new ActionhostError('AH_EXECUTION_NOT_FOUND', `execution ${id} does not exist`, 404, { id: id! });
+      if (!execution)
+        throw new ActionhostError('AH_EXECUTION_NOT_FOUND', `execution ${id} does not exist`, 404, { id: id! });
       return execution;
     };
     if (action === 'show') {
@@ -58,8 +62,13 @@ export async function executionsCommand(positionals: string[], flags: Record<str
     }
     if (action === 'cancel') {
       const execution = existing();
-      if (!repository.cancelExecution(id!, { code: 'AH_EXECUTION_CANCELLED', message: 'cancelled from the command line' })) {
-        throw new ActionhostError('AH_EXECUTION_NOT_RUNNING', `execution ${id} already ${execution.status}`, 409, { id: id!, status: execution.status });
+      if (
+        !repository.cancelExecution(id!, { code: 'AH_EXECUTION_CANCELLED', message: 'cancelled from the command line' })
+      ) {
+        throw new ActionhostError('AH_EXECUTION_NOT_RUNNING', `execution ${id} already ${execution.status}`, 409, {
+          id: id!,
+          status: execution.status,
+        });
       }
       const cancelled = repository.getExecution(id!)!;
       if (flags.json) printJson(cancelled);
@@ -73,7 +82,11 @@ export async function executionsCommand(positionals: string[], flags: Record<str
       limit: typeof flags.limit === 'string' ? Number(flags.limit) : 50,
     });
     if (flags.json) printJson(executions);
-    else for (const e of executions) process.stdout.write(`${e.id}  ${e.status.padEnd(9)}  request ${e.requestId}  workflow ${e.workflowId}  ${e.startedAt ?? ''}\n`);
+    else
+      for (const e of executions)
+        process.stdout.write(
+          `${e.id}  ${e.status.padEnd(9)}  request ${e.requestId}  workflow ${e.workflowId}  ${e.startedAt ?? ''}\n`,
+        );
     return 0;
   } finally {
     store.close();

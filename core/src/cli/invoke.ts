@@ -33,18 +33,26 @@ async function readInput(source: string): Promise<unknown> {
     try {
       text = await readFile(source, 'utf8');
     } catch (error) {
-      throw new ActionhostError('AH_INPUT_UNREADABLE', `cannot read ${source}: ${(error as Error).message}`, 400, { path: source });
+      throw new ActionhostError('AH_INPUT_UNREADABLE', `cannot read ${source}: ${(error as Error).message}`, 400, {
+        path: source,
+      });
     }
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ActionhostError('AH_INPUT_INVALID', `the input is not JSON: ${(error as Error).message}`, 400, { path: '/input' });
+    throw new ActionhostError('AH_INPUT_INVALID', `the input is not JSON: ${(error as Error).message}`, 400, {
+      path: '/input',
+    });
   }
 }
 
-export async function invokeCommand(positionals: string[], flags: Record<string, string | boolean | undefined>): Promise<number> {
-  if (positionals.length !== 1) throw new UsageError('invoke takes exactly one plugin reference (see actionhost invoke --help)');
+export async function invokeCommand(
+  positionals: string[],
+  flags: Record<string, string | boolean | undefined>,
+): Promise<number> {
+  if (positionals.length !== 1)
+    throw new UsageError('invoke takes exactly one plugin reference (see actionhost invoke --help)');
   if (typeof flags.input !== 'string') throw new UsageError('--input <file|-> is required');
   const entry = (flags.entry ?? 'run') as string;
   if (entry !== 'run' && entry !== 'testConnection') throw new UsageError('--entry must be run or testConnection');
@@ -55,8 +63,13 @@ export async function invokeCommand(positionals: string[], flags: Record<string,
   try {
     const installed = runtime.plugins.resolve(name, range);
     const outcome = await runtime.sandbox.invoke({
-      plugin: { manifest: installed.manifest, code: runtime.plugins.readEntry(installed.name, installed.version), integrity: installed.integrity },
-      input, entry,
+      plugin: {
+        manifest: installed.manifest,
+        code: runtime.plugins.readEntry(installed.name, installed.version),
+        integrity: installed.integrity,
+      },
+      input,
+      entry,
       bindings: typeof flags.application === 'string' ? { applicationId: flags.application } : {},
     });
     if (flags.logs) for (const line of outcome.logs) process.stderr.write(`${line.at} ${line.level} ${line.message}\n`);

@@ -25,16 +25,40 @@ const common = { data: { type: 'string' }, json: { type: 'boolean' }, help: { ty
 
 const commands: Record<string, Command> = {
   invoke: {
-    help: INVOKE_HELP, run: invokeCommand,
-    options: { ...common, input: { type: 'string' }, entry: { type: 'string' }, application: { type: 'string' }, 'allow-private': { type: 'string' }, logs: { type: 'boolean' } },
+    help: INVOKE_HELP,
+    run: invokeCommand,
+    options: {
+      ...common,
+      input: { type: 'string' },
+      entry: { type: 'string' },
+      application: { type: 'string' },
+      'allow-private': { type: 'string' },
+      logs: { type: 'boolean' },
+    },
   },
   start: {
-    help: START_HELP, run: startCommand,
-    options: { ...common, host: { type: 'string' }, port: { type: 'string' }, workers: { type: 'string' }, 'allow-private': { type: 'string' }, 'log-level': { type: 'string' }, 'no-seed': { type: 'boolean' } },
+    help: START_HELP,
+    run: startCommand,
+    options: {
+      ...common,
+      host: { type: 'string' },
+      port: { type: 'string' },
+      workers: { type: 'string' },
+      'allow-private': { type: 'string' },
+      'log-level': { type: 'string' },
+      'no-seed': { type: 'boolean' },
+    },
   },
   executions: {
-    help: EXECUTIONS_HELP, run: executionsCommand,
-    options: { ...common, request: { type: 'string' }, workflow: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' } },
+    help: EXECUTIONS_HELP,
+    run: executionsCommand,
+    options: {
+      ...common,
+      request: { type: 'string' },
+      workflow: { type: 'string' },
+      status: { type: 'string' },
+      limit: { type: 'string' },
+    },
   },
 };
 

@@ -30,7 +30,10 @@ ACTIONHOST_STOP_TIMEOUT_MS (default 10000), checkpoints the steps still in fligh
 with the same idempotency key, on the next start), then exits. After a crash, executions left running are
 resumed on start from their last finished step.`;
 
-export async function startCommand(_positionals: string[], flags: Record<string, string | boolean | undefined>): Promise<number> {
+export async function startCommand(
+  _positionals: string[],
+  flags: Record<string, string | boolean | undefined>,
+): Promise<number> {
   const config = loadConfig(flags as ConfigFlags);
   progress(`actionhost: starting with data folder ${config.dataDir}`);
   const host = await startHost(config, { seed: !flags['no-seed'], progress });

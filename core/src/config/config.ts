@@ -19,7 +19,11 @@ export type HostConfig = z.infer<typeof HostConfig>;
 
 export type ConfigFlags = Partial<Record<'data' | 'host' | 'port' | 'workers' | 'allow-private' | 'log-level', string>>;
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): HostConfig {
   const candidate = {
@@ -34,7 +38,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const parsed = HostConfig.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ActionhostError('AH_CONFIG_INVALID', `configuration ${issue.path.join('.')}: ${issue.message}`, 400, { path: `/${issue.path.join('/')}` });
+    throw new ActionhostError('AH_CONFIG_INVALID', `configuration ${issue.path.join('.')}: ${issue.message}`, 400, {
+      path: `/${issue.path.join('/')}`,
+    });
   }
   return parsed.data;
 }

@@ -5,8 +5,13 @@ import type { Store } from '../store/index.ts';
 import { CredentialErrors } from './errors.ts';
 import { keyIdOf, open, seal, KEY_BYTES } from './crypto.ts';
 import {
-  CredentialName, CredentialType, SECRET_SCHEMAS, secretValues,
-  type CredentialSummary, type ResolvedCredential, type SecretOf,
+  CredentialName,
+  CredentialType,
+  SECRET_SCHEMAS,
+  secretValues,
+  type CredentialSummary,
+  type ResolvedCredential,
+  type SecretOf,
 } from './schemas.ts';
 
 const MIGRATIONS: readonly string[] = [
@@ -32,13 +37,23 @@ export interface CredentialStoreOptions {
 }
 
 interface CredentialRow {
-  name: string; type: CredentialType; header: string | null; key_id: string;
-  iv: Uint8Array; tag: Uint8Array; ciphertext: Uint8Array; created_at: string; updated_at: string;
+  name: string;
+  type: CredentialType;
+  header: string | null;
+  key_id: string;
+  iv: Uint8Array;
+  tag: Uint8Array;
+  ciphertext: Uint8Array;
+  created_at: string;
+  updated_at: string;
 }
 
 function checkKey(key: unknown, what: string): Uint8Array {
   if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) {
-    throw CredentialErrors.masterKeyInvalid(what, `must be ${KEY_BYTES} bytes (did you forget to await loadMasterKey?)`);
+    throw CredentialErrors.masterKeyInvalid(
+      what,
+      `must be ${KEY_BYTES} bytes (did you forget to await loadMasterKey?)`,
+    );
   }
   return key;
 }
@@ -61,7 +76,9 @@ export class CredentialStore {
   }
 
   /** The id of the key new secrets are sealed with. */
-  get keyId(): string { return this.#keyId; }
+  get keyId(): string {
+    return this.#keyId;
+  }
 
   /**
    * Seals a secret that lives elsewhere than this table (e.g. a password typed into a workflow node's Input
@@ -94,8 +111,11 @@ export class CredentialStore {
     const sealed = seal(this.#key, checkedName, checkedType, JSON.stringify(checkedSecret));
     const header = checkedType === 'api-key' ? (checkedSecret as SecretOf<'api-key'>).header : null;
     return this.#store.transaction(() => {
-      const inserted = this.#store.db.prepare(`INSERT OR IGNORE INTO credentials
-        (name, type, header, key_id, iv, tag, ciphertext, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      const inserted = this.#store.db
+        .prepare(
+          `INSERT OR IGNORE INTO credentials
+        (name, type, header, key_id, iv, tag, ciphertext, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
         .run(checkedName, checkedType, header, this.#keyId, sealed.iv, sealed.tag, sealed.ciphertext, now, now);
       if (Number(inserted.changes) === 0) throw CredentialErrors.exists(checkedName);
       return summaryOf({ name: checkedName, type: checkedType, header, created_at: now, updated_at: now });
@@ -104,12 +124,18 @@ export class CredentialStore {
 
   /** Names, types, dates and (api-key) header names. Never a secret. */
   list(): CredentialSummary[] {
-    const rows = this.#store.db.prepare('SELECT name, type, header, created_at, updated_at FROM credentials ORDER BY name').all();
-    return (rows as unknown as Pick<CredentialRow, 'name' | 'type' | 'header' | 'created_at' | 'updated_at'>[]).map(summaryOf);
+    const rows = this.#store.db
+      .prepare('SELECT name, type, header, created_at, updated_at FROM credentials ORDER BY name')
+      .all();
+    return (rows as unknown as Pick<CredentialRow, 'name' | 'type' | 'header' | 'created_at' | 'updated_at'>[]).map(
+      summaryOf,
+    );
   }
 
   get(name: string): CredentialSummary {
-    const row = this.#store.db.prepare('SELECT name, type, header, created_at, updated_at FROM credentials WHERE name = ?').get(name);
+    const row = this.#store.db
+      .prepare('SELECT name, type, header, created_at, updated_at FROM credentials WHERE name = ?')
+      .get(name);
     if (row === undefined) throw CredentialErrors.notFound(name);
     return summaryOf(row as unknown as CredentialRow);
   }
@@ -119,14 +145,17 @@ export class CredentialStore {
   }
 
   delete(name: string): void {
-    const deleted = this.#store.transaction(() => this.#store.db.prepare('DELETE FROM credentials WHERE name = ?').run(name));
+    const deleted = this.#store.transaction(() =>
+      this.#store.db.prepare('DELETE FROM credentials WHERE name = ?').run(name),
+    );
     if (Number(deleted.changes) === 0) throw CredentialErrors.notFound(name);
   }
 
   /** The secret, for host code that attaches it to an outgoing request (the http capability's CredentialResolver). */
   async resolve(name: string, signal?: AbortSignal): Promise<ResolvedCredential> {
     signal?.throwIfAborted();
-    const row = this.#store.db.prepare('SELECT * FROM credentials WHERE name = ?').get(name) as CredentialRow | undefined;
+    const row = this.#store.db.prepare('SELECT * FROM credentials WHERE name = ?').get(name) as
+      CredentialRow | undefined;
     if (row === undefined) throw CredentialErrors.notFound(name);
     return { type: row.type, ...this.#open(row) } as ResolvedCredential;
   }
@@ -142,7 +171,11 @@ export class CredentialStore {
     const values = new Set<string>();
     for (const row of rows) {
       let secret: ResolvedCredential;
-      try { secret = { type: row.type, ...this.#open(row) } as ResolvedCredential; } catch { continue; }
+      try {
+        secret = { type: row.type, ...this.#open(row) } as ResolvedCredential;
+      } catch {
+        continue;
+      }
       for (const value of secretValues(secret)) values.add(value);
     }
     return [...values];
@@ -158,7 +191,9 @@ export class CredentialStore {
     const now = this.#clock().toISOString();
     const count = this.#store.transaction(() => {
       const rows = this.#store.db.prepare('SELECT * FROM credentials').all() as unknown as CredentialRow[];
-      const update = this.#store.db.prepare('UPDATE credentials SET key_id = ?, iv = ?, tag = ?, ciphertext = ?, updated_at = ? WHERE name = ?');
+      const update = this.#store.db.prepare(
+        'UPDATE credentials SET key_id = ?, iv = ?, tag = ?, ciphertext = ?, updated_at = ? WHERE name = ?',
+      );
       for (const row of rows) {
         const sealed = seal(key, row.name, row.type, JSON.stringify(this.#open(row)));
         update.run(keyId, sealed.iv, sealed.tag, sealed.ciphertext, now, row.name);
@@ -175,7 +210,9 @@ export class CredentialStore {
     const key = this.#keys.get(row.key_id);
     if (key === undefined) throw CredentialErrors.keyMismatch(row.name, row.key_id, this.#keyId);
     try {
-      return JSON.parse(open(key, row.name, row.type, { iv: row.iv, tag: row.tag, ciphertext: row.ciphertext })) as Record<string, string>;
+      return JSON.parse(
+        open(key, row.name, row.type, { iv: row.iv, tag: row.tag, ciphertext: row.ciphertext }),
+      ) as Record<string, string>;
     } catch {
       throw CredentialErrors.decryptFailed(row.name);
     }
@@ -191,7 +228,9 @@ export class CredentialStore {
   }
 }
 
-function summaryOf(row: Pick<CredentialRow, 'name' | 'type' | 'header' | 'created_at' | 'updated_at'>): CredentialSummary {
+function summaryOf(
+  row: Pick<CredentialRow, 'name' | 'type' | 'header' | 'created_at' | 'updated_at'>,
+): CredentialSummary {
   return {
     name: row.name,
     type: row.type,

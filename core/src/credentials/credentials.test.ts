@@ -4,7 +4,15 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../store/index.ts';
-import { CredentialCreate, CredentialStore, generateMasterKey, keyIdOf, loadMasterKey, saveMasterKey, secretValues } from './index.ts';
+import {
+  CredentialCreate,
+  CredentialStore,
+  generateMasterKey,
+  keyIdOf,
+  loadMasterKey,
+  saveMasterKey,
+  secretValues,
+} from './index.ts';
 
 const opened: Store[] = [];
 const folders: string[] = [];
@@ -27,7 +35,11 @@ function databaseBytes(file: string): Buffer {
 }
 
 async function codeOf(fn: () => unknown): Promise<string | undefined> {
-  try { await fn(); } catch (error) { return (error as { code?: string }).code; }
+  try {
+    await fn();
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
   return undefined;
 }
 
@@ -57,7 +69,10 @@ describe('CredentialStore', () => {
   });
 
   it('resolves each type to its secret', async () => {
-    const credentials = new CredentialStore({ store: openStore(join(tempDir(), 'a.db')), masterKey: generateMasterKey() });
+    const credentials = new CredentialStore({
+      store: openStore(join(tempDir(), 'a.db')),
+      masterKey: generateMasterKey(),
+    });
     credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
     credentials.create('crm-token', 'bearer', { token: TOKEN });
     credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
@@ -69,7 +84,10 @@ describe('CredentialStore', () => {
   });
 
   it('lists names, types and api-key header names but never a secret', () => {
-    const credentials = new CredentialStore({ store: openStore(join(tempDir(), 'a.db')), masterKey: generateMasterKey() });
+    const credentials = new CredentialStore({
+      store: openStore(join(tempDir(), 'a.db')),
+      masterKey: generateMasterKey(),
+    });
     credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
     credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
     const listed = credentials.list();
@@ -77,20 +95,30 @@ describe('CredentialStore', () => {
       { name: 'crm-basic', type: 'basic', header: undefined },
       { name: 'crm-key', type: 'api-key', header: 'X-Api-Key' },
     ]);
-    expect(JSON.stringify([listed, credentials.get('crm-basic')])).not.toMatch(new RegExp(`${PASSWORD}|${API_KEY}|svc-crm`));
+    expect(JSON.stringify([listed, credentials.get('crm-basic')])).not.toMatch(
+      new RegExp(`${PASSWORD}|${API_KEY}|svc-crm`),
+    );
   });
 
   it('refuses a second credential with the same name and deletes by name', async () => {
-    const credentials = new CredentialStore({ store: openStore(join(tempDir(), 'a.db')), masterKey: generateMasterKey() });
+    const credentials = new CredentialStore({
+      store: openStore(join(tempDir(), 'a.db')),
+      masterKey: generateMasterKey(),
+    });
     credentials.create('crm-token', 'bearer', { token: TOKEN });
-    expect(await codeOf(() => credentials.create('crm-token', 'bearer', { token: 'other' }))).toBe('AH_CREDENTIAL_EXISTS');
+    expect(await codeOf(() => credentials.create('crm-token', 'bearer', { token: 'other' }))).toBe(
+      'AH_CREDENTIAL_EXISTS',
+    );
     credentials.delete('crm-token');
     expect(credentials.list()).toEqual([]);
     expect(await codeOf(() => credentials.delete('crm-token'))).toBe('AH_CREDENTIAL_NOT_FOUND');
   });
 
   it('validates names and secrets, naming the path and never echoing the secret', async () => {
-    const credentials = new CredentialStore({ store: openStore(join(tempDir(), 'a.db')), masterKey: generateMasterKey() });
+    const credentials = new CredentialStore({
+      store: openStore(join(tempDir(), 'a.db')),
+      masterKey: generateMasterKey(),
+    });
     try {
       credentials.create('crm', 'bearer', { token: 'abc\r\nX-Injected: 1' });
       expect.unreachable();
@@ -99,8 +127,12 @@ describe('CredentialStore', () => {
       expect(JSON.stringify(error) + (error as Error).message).not.toContain('X-Injected');
     }
     expect(await codeOf(() => credentials.create('../etc', 'bearer', { token: TOKEN }))).toBe('AH_VALIDATION_FAILED');
-    expect(await codeOf(() => credentials.create('k', 'api-key', { header: 'Bad Header', value: 'v' }))).toBe('AH_VALIDATION_FAILED');
-    expect(await codeOf(() => credentials.create('k', 'basic', { token: TOKEN } as never))).toBe('AH_VALIDATION_FAILED');
+    expect(await codeOf(() => credentials.create('k', 'api-key', { header: 'Bad Header', value: 'v' }))).toBe(
+      'AH_VALIDATION_FAILED',
+    );
+    expect(await codeOf(() => credentials.create('k', 'basic', { token: TOKEN } as never))).toBe(
+      'AH_VALIDATION_FAILED',
+    );
     expect(credentials.list()).toEqual([]);
     expect(CredentialCreate.safeParse({ name: 'x', type: 'bearer', secret: { token: TOKEN } }).success).toBe(true);
   });
@@ -145,21 +177,33 @@ describe('CredentialStore', () => {
     const file = join(tempDir(), 'a.db');
     const oldKey = generateMasterKey();
     new CredentialStore({ store: openStore(file), masterKey: oldKey }).create('crm-token', 'bearer', { token: TOKEN });
-    const credentials = new CredentialStore({ store: openStore(file), masterKey: generateMasterKey(), previousKeys: [oldKey] });
+    const credentials = new CredentialStore({
+      store: openStore(file),
+      masterKey: generateMasterKey(),
+      previousKeys: [oldKey],
+    });
     expect(await credentials.resolve('crm-token')).toEqual({ type: 'bearer', token: TOKEN });
   });
 
   it('gives every stored secret string for scrubbing, and nothing else', async () => {
-    const credentials = new CredentialStore({ store: openStore(join(tempDir(), 'a.db')), masterKey: generateMasterKey() });
+    const credentials = new CredentialStore({
+      store: openStore(join(tempDir(), 'a.db')),
+      masterKey: generateMasterKey(),
+    });
     credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
     credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
-    expect((await credentials.secretValues()).sort()).toEqual([PASSWORD, Buffer.from(`svc-crm:${PASSWORD}`).toString('base64'), API_KEY].sort());
+    expect((await credentials.secretValues()).sort()).toEqual(
+      [PASSWORD, Buffer.from(`svc-crm:${PASSWORD}`).toString('base64'), API_KEY].sort(),
+    );
   });
 
   it('lists the strings to redact for each secret type', () => {
     expect(secretValues({ type: 'bearer', token: TOKEN })).toEqual([TOKEN]);
     expect(secretValues({ type: 'api-key', header: 'X-Api-Key', value: API_KEY })).toEqual([API_KEY]);
-    expect(secretValues({ type: 'basic', username: 'u', password: 'p' })).toEqual(['p', Buffer.from('u:p').toString('base64')]);
+    expect(secretValues({ type: 'basic', username: 'u', password: 'p' })).toEqual([
+      'p',
+      Buffer.from('u:p').toString('base64'),
+    ]);
   });
 });
 
@@ -180,7 +224,9 @@ describe('loadMasterKey', () => {
   });
 
   it('rejects a key that is not 32 bytes of base64', async () => {
-    expect(await codeOf(() => loadMasterKey({ env: Buffer.alloc(16).toString('base64'), dataDir: tempDir() }))).toBe('AH_MASTER_KEY_INVALID');
+    expect(await codeOf(() => loadMasterKey({ env: Buffer.alloc(16).toString('base64'), dataDir: tempDir() }))).toBe(
+      'AH_MASTER_KEY_INVALID',
+    );
     expect(await codeOf(() => loadMasterKey({ env: 'not base64!', dataDir: tempDir() }))).toBe('AH_MASTER_KEY_INVALID');
     const dataDir = tempDir();
     writeFileSync(join(dataDir, 'master.key'), 'c2hvcnQ=\n', { mode: 0o600 });
@@ -205,6 +251,8 @@ describe('loadMasterKey', () => {
 
   it('refuses a master key that is not 32 bytes at construction', async () => {
     const store = openStore(join(tempDir(), 'a.db'));
-    expect(await codeOf(() => new CredentialStore({ store, masterKey: Buffer.alloc(8) }))).toBe('AH_MASTER_KEY_INVALID');
+    expect(await codeOf(() => new CredentialStore({ store, masterKey: Buffer.alloc(8) }))).toBe(
+      'AH_MASTER_KEY_INVALID',
+    );
   });
 });

@@ -5,7 +5,11 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 export const KEY_BYTES = 32;
 const IV_BYTES = 12;
 
-export interface Sealed { iv: Uint8Array; tag: Uint8Array; ciphertext: Uint8Array }
+export interface Sealed {
+  iv: Uint8Array;
+  tag: Uint8Array;
+  ciphertext: Uint8Array;
+}
 
 /** A short, stable, non-secret name for a key, stored with each secret so rotation knows what to re-encrypt. */
 export function keyIdOf(key: Uint8Array): string {

@@ -18,7 +18,8 @@ function decode(text: string, source: string): Buffer {
   const trimmed = text.trim();
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) throw CredentialErrors.masterKeyInvalid(source, 'not base64');
   const key = Buffer.from(trimmed, 'base64');
-  if (key.length !== KEY_BYTES) throw CredentialErrors.masterKeyInvalid(source, `must decode to ${KEY_BYTES} bytes, got ${key.length}`);
+  if (key.length !== KEY_BYTES)
+    throw CredentialErrors.masterKeyInvalid(source, `must decode to ${KEY_BYTES} bytes, got ${key.length}`);
   return key;
 }
 
@@ -41,7 +42,11 @@ export async function loadMasterKey(options: LoadMasterKeyOptions): Promise<Buff
   // 'wx' fails if another process created the file meanwhile: then use that one instead of overwriting it.
   try {
     const handle = await open(file, 'wx', 0o600);
-    try { await handle.writeFile(key.toString('base64') + '\n'); } finally { await handle.close(); }
+    try {
+      await handle.writeFile(key.toString('base64') + '\n');
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadMasterKey({ dataDir: options.dataDir });
     throw error;
@@ -51,7 +56,8 @@ export async function loadMasterKey(options: LoadMasterKeyOptions): Promise<Buff
 
 /** Replaces <data>/master.key atomically (after `CredentialStore.rotate`), mode 0600. */
 export async function saveMasterKey(options: { dataDir: string; key: Uint8Array }): Promise<string> {
-  if (options.key.length !== KEY_BYTES) throw CredentialErrors.masterKeyInvalid('saveMasterKey', `must be ${KEY_BYTES} bytes`);
+  if (options.key.length !== KEY_BYTES)
+    throw CredentialErrors.masterKeyInvalid('saveMasterKey', `must be ${KEY_BYTES} bytes`);
   const file = join(options.dataDir, MASTER_KEY_FILE);
   const temporary = `${file}.${process.pid}.tmp`;
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });

@@ -2,19 +2,36 @@
 import { z } from 'zod';
 
 /** No CR/LF: every secret ends up in an HTTP header or an LDAP bind, where a line break is an injection. */
-const headerSafe = (max: number) => z.string().min(1).max(max).regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
+const headerSafe = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^\r\n\0]*$/, 'must not contain line breaks');
 
-export const CredentialName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
-  'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit');
+export const CredentialName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+    'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
 export const CredentialType = z.enum(['basic', 'bearer', 'api-key']);
 export type CredentialType = z.infer<typeof CredentialType>;
 
-export const BasicSecret = z.object({ username: headerSafe(256).regex(/^[^:]*$/, 'must not contain ":"'), password: headerSafe(1024) }).strict();
+export const BasicSecret = z
+  .object({ username: headerSafe(256).regex(/^[^:]*$/, 'must not contain ":"'), password: headerSafe(1024) })
+  .strict();
 export const BearerSecret = z.object({ token: headerSafe(8192).regex(/^\S+$/, 'must not contain spaces') }).strict();
-export const ApiKeySecret = z.object({
-  header: z.string().min(1).max(100).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'),
-  value: headerSafe(8192),
-}).strict();
+export const ApiKeySecret = z
+  .object({
+    header: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'),
+    value: headerSafe(8192),
+  })
+  .strict();
 export type BasicSecret = z.infer<typeof BasicSecret>;
 export type BearerSecret = z.infer<typeof BearerSecret>;
 export type ApiKeySecret = z.infer<typeof ApiKeySecret>;
@@ -42,9 +59,7 @@ export type CredentialSummary = z.infer<typeof CredentialSummary>;
 
 /** What the http (and ldap) capability receives to attach to a request. Host-side only. */
 export type ResolvedCredential =
-  | ({ type: 'basic' } & BasicSecret)
-  | ({ type: 'bearer' } & BearerSecret)
-  | ({ type: 'api-key' } & ApiKeySecret);
+  ({ type: 'basic' } & BasicSecret) | ({ type: 'bearer' } & BearerSecret) | ({ type: 'api-key' } & ApiKeySecret);
 
 /** The strings that must never appear in logs, executions or the audit trail (for redaction). */
 export function secretValues(secret: ResolvedCredential | BasicSecret | BearerSecret | ApiKeySecret): string[] {

@@ -12,7 +12,13 @@ import { ItsmService } from '../itsm/index.ts';
 import { ApplicationService } from '../applications/index.ts';
 import { createHttpCapability, createItsmCapability, createLdapCapability } from '../capabilities/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
-import { WorkflowEngine, WorkflowRepository, WorkflowService, createSandboxRunner, type PluginRunner } from '../workflow/index.ts';
+import {
+  WorkflowEngine,
+  WorkflowRepository,
+  WorkflowService,
+  createSandboxRunner,
+  type PluginRunner,
+} from '../workflow/index.ts';
 
 export interface Runtime {
   config: HostConfig;
@@ -70,11 +76,23 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       pin: (name: string, version: string, owner: string) => plugins.pin(name, version, owner),
       unpin: (owner: string) => plugins.unpin(owner),
     };
-    const workflows = new WorkflowService({ store, catalog, runner, appIntegrations: applications, secrets: credentials, sealer: credentials });
+    const workflows = new WorkflowService({
+      store,
+      catalog,
+      runner,
+      appIntegrations: applications,
+      secrets: credentials,
+      sealer: credentials,
+    });
     // The engine is the only one on this store: on start it takes back the claims a killed process held on
     // outbox events (ItsmService.releaseClaims), which would otherwise wait out their lease.
     const engine = new WorkflowEngine({
-      repository: new WorkflowRepository(store), requests: itsm, runner, audit: itsm, secrets: credentials, sealer: credentials,
+      repository: new WorkflowRepository(store),
+      requests: itsm,
+      runner,
+      audit: itsm,
+      secrets: credentials,
+      sealer: credentials,
       maxConcurrentExecutions: options.maxConcurrentExecutions ?? envInt('ACTIONHOST_MAX_EXECUTIONS') ?? 8,
       maxConcurrentPerPlugin: options.maxConcurrentPerPlugin ?? envInt('ACTIONHOST_MAX_PER_PLUGIN') ?? 4,
       // On SIGTERM: how long running executions may finish before their steps are checkpointed.
@@ -82,7 +100,16 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       ...(options.onEngineError ? { onError: options.onEngineError } : {}),
     });
     return {
-      config, store, plugins, credentials, itsm, applications, sandbox, runner, workflows, engine,
+      config,
+      store,
+      plugins,
+      credentials,
+      itsm,
+      applications,
+      sandbox,
+      runner,
+      workflows,
+      engine,
       async close() {
         await engine.stop();
         for (const close of opened.reverse()) await close();
@@ -104,8 +131,11 @@ function assertWritable(dataDir: string): void {
     accessSync(dataDir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EACCES';
-    throw new ActionhostError('AH_DATA_DIR_READ_ONLY',
+    throw new ActionhostError(
+      'AH_DATA_DIR_READ_ONLY',
       `the data folder ${dataDir} is not writable (${code}): the host keeps its database there; make it writable or choose another --data`,
-      503, { dataDir, errno: code });
+      503,
+      { dataDir, errno: code },
+    );
   }
 }

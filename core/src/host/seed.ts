@@ -10,7 +10,10 @@ import { EXAMPLE_WORKFLOWS, type WorkflowService } from '../workflow/index.ts';
 export const FIRST_PARTY_PLUGINS_DIR = fileURLToPath(new URL('../../../plugins/', import.meta.url));
 
 /** Installs every first-party plugin whose current version is not installed yet; returns name@version of each. */
-export async function installFirstPartyPlugins(plugins: PluginStore, progress: (message: string) => void): Promise<string[]> {
+export async function installFirstPartyPlugins(
+  plugins: PluginStore,
+  progress: (message: string) => void,
+): Promise<string[]> {
   const installed: string[] = [];
   const present = new Set(plugins.list().map((plugin) => `${plugin.name}@${plugin.version}`));
   for (const folder of readdirSync(FIRST_PARTY_PLUGINS_DIR).sort()) {

@@ -29,7 +29,8 @@ export interface StartHostOptions {
 export async function startHost(config: HostConfig, options: StartHostOptions = {}): Promise<RunningHost> {
   const progress = options.progress ?? (() => undefined);
   const runtime = await openRuntime(config, {
-    onEngineError: (error, context) => progress(`engine: ${(error as Error).message ?? String(error)} ${JSON.stringify(context)}`),
+    onEngineError: (error, context) =>
+      progress(`engine: ${(error as Error).message ?? String(error)} ${JSON.stringify(context)}`),
   });
   try {
     await installFirstPartyPlugins(runtime.plugins, progress);
@@ -37,8 +38,14 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     const auth = new ApiTokens(runtime.store);
     const bootstrap = auth.bootstrapAdmin(config.adminToken);
     const app = buildApi({
-      auth, workflows: runtime.workflows, itsm: runtime.itsm, credentials: runtime.credentials,
-      plugins: { list: () => runtime.plugins.list(), install: ({ tarball }) => runtime.plugins.install({ tarball, source: 'api upload' }) },
+      auth,
+      workflows: runtime.workflows,
+      itsm: runtime.itsm,
+      credentials: runtime.credentials,
+      plugins: {
+        list: () => runtime.plugins.list(),
+        install: ({ tarball }) => runtime.plugins.install({ tarball, source: 'api upload' }),
+      },
       applications: runtime.applications,
       engine: runtime.engine,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -48,11 +55,15 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     runtime.engine.start();
     let stopping: Promise<void> | null = null;
     return {
-      runtime, app, url, adminToken: bootstrap.token,
-      stop: () => (stopping ??= (async () => {
-        await app.close();
-        await runtime.close();
-      })()),
+      runtime,
+      app,
+      url,
+      adminToken: bootstrap.token,
+      stop: () =>
+        (stopping ??= (async () => {
+          await app.close();
+          await runtime.close();
+        })()),
     };
   } catch (error) {
     await runtime.close();
@@ -71,14 +82,19 @@ function guardBacklog(app: FastifyInstance, runtime: Runtime, limit: number): vo
   };
   app.addHook('preHandler', async (request, reply) => {
     const route = request.routeOptions.url;
-    const raisesEvents = (request.method === 'POST' && route === '/api/requests') || (request.method === 'PATCH' && route === '/api/requests/:id');
+    const raisesEvents =
+      (request.method === 'POST' && route === '/api/requests') ||
+      (request.method === 'PATCH' && route === '/api/requests/:id');
     if (!raisesEvents) return;
     const current = backlog();
     if (current <= limit) return;
-    const error = WorkflowErrors.hostBusy(`the host has ${current} events and executions waiting (limit ${limit}); try again later`,
-      { backlog: current, limit });
-    await reply.code(503).header('retry-after', '5')
+    const error = WorkflowErrors.hostBusy(
+      `the host has ${current} events and executions waiting (limit ${limit}); try again later`,
+      { backlog: current, limit },
+    );
+    await reply
+      .code(503)
+      .header('retry-after', '5')
       .send({ error: { code: error.code, message: error.message, details: error.details } });
   });
 }
-

@@ -16,8 +16,12 @@ const SECRET_KEY = /pass(word|wd)?$|^pwd$|secret|token|api[-_ ]?key|authorizatio
 export function redactSecretKeys(value: Json): Json {
   if (Array.isArray(value)) return value.map(redactSecretKeys);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) =>
-    [key, SECRET_KEY.test(key) && inner !== null && inner !== '' ? REDACTED : redactSecretKeys(inner)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      SECRET_KEY.test(key) && inner !== null && inner !== '' ? REDACTED : redactSecretKeys(inner),
+    ]),
+  );
 }
 
 /** Replaces every occurrence of any of the secret strings (e.g. from `secretValues(credential)`), at any depth. */
@@ -37,14 +41,25 @@ export function truncate(text: string, max = OUTPUT_SUMMARY_MAX): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
 
-export function insertAudit(db: DatabaseSync, requestId: number, kind: AuditKind, actor: string, at: string, data: Json): AuditEntry {
-  const result = db.prepare('INSERT INTO itsm_audit (request_id, kind, actor, at, data) VALUES (?, ?, ?, ?, ?)')
+export function insertAudit(
+  db: DatabaseSync,
+  requestId: number,
+  kind: AuditKind,
+  actor: string,
+  at: string,
+  data: Json,
+): AuditEntry {
+  const result = db
+    .prepare('INSERT INTO itsm_audit (request_id, kind, actor, at, data) VALUES (?, ?, ?, ?, ?)')
     .run(requestId, kind, actor, at, JSON.stringify(data));
   return { id: Number(result.lastInsertRowid), requestId, kind, actor, at, data: data as AuditEntry['data'] };
 }
 
 export function selectAudit(db: DatabaseSync, requestId: number): AuditEntry[] {
-  const rows = db.prepare('SELECT * FROM itsm_audit WHERE request_id = ? ORDER BY id').all(requestId) as Record<string, unknown>[];
+  const rows = db.prepare('SELECT * FROM itsm_audit WHERE request_id = ? ORDER BY id').all(requestId) as Record<
+    string,
+    unknown
+  >[];
   return rows.map((row) => ({
     id: Number(row.id),
     requestId: Number(row.request_id),

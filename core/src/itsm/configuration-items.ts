@@ -1,7 +1,13 @@
 // Configuration Item rows: insert with matching keys, decode, and look up by a unique identifier.
 // Matching rules: ipAddress and serialNumber exact; hostname case-insensitive; macAddress in any common notation.
 import type { DatabaseSync } from 'node:sqlite';
-import { ConfigurationItemCreate, hostnameKey, macAddressKey, type CiIdentifierField, type ConfigurationItem } from './schemas.ts';
+import {
+  ConfigurationItemCreate,
+  hostnameKey,
+  macAddressKey,
+  type CiIdentifierField,
+  type ConfigurationItem,
+} from './schemas.ts';
 import type { z } from 'zod';
 
 type CiRow = Record<string, unknown>;
@@ -28,19 +34,43 @@ export function selectCi(db: DatabaseSync, id: number): ConfigurationItem | null
   return row ? ciFromRow(row) : null;
 }
 
-export function insertCi(db: DatabaseSync, input: z.output<typeof ConfigurationItemCreate>, actor: string, now: string): ConfigurationItem {
-  const result = db.prepare(`INSERT INTO itsm_configuration_items
+export function insertCi(
+  db: DatabaseSync,
+  input: z.output<typeof ConfigurationItemCreate>,
+  actor: string,
+  now: string,
+): ConfigurationItem {
+  const result = db
+    .prepare(
+      `INSERT INTO itsm_configuration_items
     (name, type, ip_address, hostname, hostname_key, mac_address, mac_key, serial_number, created_at, created_by)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    input.name, input.type, input.ipAddress, input.hostname, input.hostname === null ? null : hostnameKey(input.hostname),
-    input.macAddress, input.macAddress === null ? null : macAddressKey(input.macAddress), input.serialNumber, now, actor);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      input.name,
+      input.type,
+      input.ipAddress,
+      input.hostname,
+      input.hostname === null ? null : hostnameKey(input.hostname),
+      input.macAddress,
+      input.macAddress === null ? null : macAddressKey(input.macAddress),
+      input.serialNumber,
+      now,
+      actor,
+    );
   return selectCi(db, Number(result.lastInsertRowid))!;
 }
 
-export function selectCis(db: DatabaseSync, filter: { type?: string; name?: string; limit: number; offset: number }): ConfigurationItem[] {
+export function selectCis(
+  db: DatabaseSync,
+  filter: { type?: string; name?: string; limit: number; offset: number },
+): ConfigurationItem[] {
   const where: string[] = [];
   const params: string[] = [];
-  if (filter.type !== undefined) { where.push('type = ? COLLATE NOCASE'); params.push(filter.type); }
+  if (filter.type !== undefined) {
+    where.push('type = ? COLLATE NOCASE');
+    params.push(filter.type);
+  }
   if (filter.name !== undefined) {
     // LIKE is case-insensitive for ASCII; escape its wildcards so a name is matched literally.
     where.push("name LIKE ? ESCAPE '\\'");
@@ -55,12 +85,27 @@ export function findCis(db: DatabaseSync, field: CiIdentifierField, value: strin
   let column: string;
   let key: string | null;
   switch (field) {
-    case 'ipAddress': column = 'ip_address'; key = trimmed; break;
-    case 'serialNumber': column = 'serial_number'; key = trimmed; break;
-    case 'hostname': column = 'hostname_key'; key = hostnameKey(trimmed); break;
-    case 'macAddress': column = 'mac_key'; key = macAddressKey(trimmed); break;
+    case 'ipAddress':
+      column = 'ip_address';
+      key = trimmed;
+      break;
+    case 'serialNumber':
+      column = 'serial_number';
+      key = trimmed;
+      break;
+    case 'hostname':
+      column = 'hostname_key';
+      key = hostnameKey(trimmed);
+      break;
+    case 'macAddress':
+      column = 'mac_key';
+      key = macAddressKey(trimmed);
+      break;
   }
   if (key === null || key === '') return [];
-  return (db.prepare(`SELECT * FROM itsm_configuration_items WHERE ${column} = ? ORDER BY id LIMIT ?`).all(key, MAX_MATCHES) as CiRow[])
-    .map(ciFromRow);
+  return (
+    db
+      .prepare(`SELECT * FROM itsm_configuration_items WHERE ${column} = ? ORDER BY id LIMIT ?`)
+      .all(key, MAX_MATCHES) as CiRow[]
+  ).map(ciFromRow);
 }

@@ -19,8 +19,12 @@ export const ItsmErrors = {
   validationFailed: (what: string, error: z.ZodError) => {
     const issues = error.issues.map((issue) => ({ path: jsonPointer(issue.path), message: issue.message }));
     const first = issues[0] ?? { path: '/', message: 'invalid' };
-    return new ActionhostError('AH_VALIDATION_FAILED',
-      `invalid ${what}: ${first.path === '/' ? '' : first.path + ' '}${first.message}`, 400, { path: first.path, issues });
+    return new ActionhostError(
+      'AH_VALIDATION_FAILED',
+      `invalid ${what}: ${first.path === '/' ? '' : first.path + ' '}${first.message}`,
+      400,
+      { path: first.path, issues },
+    );
   },
 } as const;
 

@@ -1,10 +1,35 @@
 // Service-desk records: requests, configuration items, relations, audit trail and the change outbox.
-export { ItsmService, type ItsmServiceOptions, type LinkContext, type LinkResult, type OutboxListener } from './service.ts';
 export {
-  RequestKind, Actor, Requester, CustomFields, RequestCreate, RequestPatch, Request, RequestFilter, FieldChange,
-  ConfigurationItemCreate, ConfigurationItem, ConfigurationItemFilter, CiIdentifierField, CiIdentifierValue, Relation,
-  AuditKind, AuditEntryCreate, AuditEntry, PluginExecutionAudit, OutboxEventType, OutboxEvent,
-  macAddressKey, hostnameKey,
+  ItsmService,
+  type ItsmServiceOptions,
+  type LinkContext,
+  type LinkResult,
+  type OutboxListener,
+} from './service.ts';
+export {
+  RequestKind,
+  Actor,
+  Requester,
+  CustomFields,
+  RequestCreate,
+  RequestPatch,
+  Request,
+  RequestFilter,
+  FieldChange,
+  ConfigurationItemCreate,
+  ConfigurationItem,
+  ConfigurationItemFilter,
+  CiIdentifierField,
+  CiIdentifierValue,
+  Relation,
+  AuditKind,
+  AuditEntryCreate,
+  AuditEntry,
+  PluginExecutionAudit,
+  OutboxEventType,
+  OutboxEvent,
+  macAddressKey,
+  hostnameKey,
 } from './schemas.ts';
 export { ItsmErrors, parseOrThrow, jsonPointer } from './errors.ts';
 export { redactSecretKeys, redactSecrets, truncate, REDACTED, OUTPUT_SUMMARY_MAX } from './audit.ts';

@@ -24,14 +24,21 @@ function openService(file = tempFile(), clock?: () => Date): { store: Store; its
 
 function incident(overrides: Record<string, unknown> = {}) {
   return {
-    kind: 'incident' as const, subject: 'Laptop cannot reach VPN', category: 'Network',
+    kind: 'incident' as const,
+    subject: 'Laptop cannot reach VPN',
+    category: 'Network',
     requester: { name: 'Lizi Chen', email: 'lizi@flotomate.local', username: 'lizi' },
-    customFields: { ipAddress: '10.0.0.5' }, ...overrides,
+    customFields: { ipAddress: '10.0.0.5' },
+    ...overrides,
   };
 }
 
 function codeOf(fn: () => unknown): string | undefined {
-  try { fn(); } catch (error) { return (error as { code?: string }).code; }
+  try {
+    fn();
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
   return undefined;
 }
 
@@ -44,18 +51,35 @@ describe('requests', () => {
   it('numbers display ids per kind', () => {
     const { itsm } = openService();
     const a = itsm.createRequest(incident(), 'user:agent').request;
-    const b = itsm.createRequest({ kind: 'service-request', subject: 'Employee On-boarding: Lizi', template: 'Employee On-boarding', department: 'IT' }, 'user:agent').request;
+    const b = itsm.createRequest(
+      {
+        kind: 'service-request',
+        subject: 'Employee On-boarding: Lizi',
+        template: 'Employee On-boarding',
+        department: 'IT',
+      },
+      'user:agent',
+    ).request;
     const c = itsm.createRequest(incident(), 'user:agent').request;
     expect([a.displayId, b.displayId, c.displayId]).toEqual(['INC-1', 'SR-1', 'INC-2']);
-    expect(b).toMatchObject({ kind: 'service-request', template: 'Employee On-boarding', department: 'IT', status: 'Open', customFields: {} });
+    expect(b).toMatchObject({
+      kind: 'service-request',
+      template: 'Employee On-boarding',
+      department: 'IT',
+      status: 'Open',
+      customFields: {},
+    });
     expect(itsm.getRequest(a.internalId)).toEqual(a);
   });
 
   it('records each changed field from and to, on the audit trail and in one outbox event', () => {
     const { itsm } = openService();
     const { request } = itsm.createRequest(incident(), 'user:agent');
-    const result = itsm.updateRequest(request.internalId,
-      { category: 'Hardware', priority: 'Low', customFields: { ipAddress: '10.0.0.9', hostname: 'WS-042' } }, 'user:bob');
+    const result = itsm.updateRequest(
+      request.internalId,
+      { category: 'Hardware', priority: 'Low', customFields: { ipAddress: '10.0.0.9', hostname: 'WS-042' } },
+      'user:bob',
+    );
     const expected = [
       { field: 'category', from: 'Network', to: 'Hardware' },
       { field: 'customFields.ipAddress', from: '10.0.0.5', to: '10.0.0.9' },
@@ -64,7 +88,13 @@ describe('requests', () => {
     expect(result.changes).toEqual(expected);
     expect(result.request.category).toBe('Hardware');
     expect(result.request.customFields).toEqual({ ipAddress: '10.0.0.9', hostname: 'WS-042' });
-    expect(result.event).toMatchObject({ type: 'request.updated', requestId: request.internalId, changes: expected, actor: 'user:bob', processedAt: null });
+    expect(result.event).toMatchObject({
+      type: 'request.updated',
+      requestId: request.internalId,
+      changes: expected,
+      actor: 'user:bob',
+      processedAt: null,
+    });
     const fieldChanges = itsm.listAudit(request.internalId).filter((entry) => entry.kind === 'field.changed');
     expect(fieldChanges.map((entry) => entry.data)).toEqual(expected);
     expect(fieldChanges.every((entry) => entry.actor === 'user:bob')).toBe(true);
@@ -74,9 +104,15 @@ describe('requests', () => {
     const { itsm } = openService();
     const { request } = itsm.createRequest(incident(), 'user:agent');
     const auditBefore = itsm.listAudit(request.internalId).length;
-    const result = itsm.updateRequest(request.internalId,
-      { category: 'Network', requester: { username: 'lizi', email: 'lizi@flotomate.local', name: 'Lizi Chen' }, customFields: { ipAddress: '10.0.0.5', gone: null } },
-      'user:agent');
+    const result = itsm.updateRequest(
+      request.internalId,
+      {
+        category: 'Network',
+        requester: { username: 'lizi', email: 'lizi@flotomate.local', name: 'Lizi Chen' },
+        customFields: { ipAddress: '10.0.0.5', gone: null },
+      },
+      'user:agent',
+    );
     expect(result.changes).toEqual([]);
     expect(result.event).toBeNull();
     expect(itsm.listAudit(request.internalId)).toHaveLength(auditBefore);
@@ -99,10 +135,18 @@ describe('requests', () => {
     } catch (error) {
       expect(error).toMatchObject({ code: 'AH_VALIDATION_FAILED', status: 400, details: { path: '/subject' } });
     }
-    expect(codeOf(() => itsm.createRequest({ ...incident(), requester: { name: 'x', email: 'not-an-email', username: 'x' } }, 'user:agent')))
-      .toBe('AH_VALIDATION_FAILED');
+    expect(
+      codeOf(() =>
+        itsm.createRequest(
+          { ...incident(), requester: { name: 'x', email: 'not-an-email', username: 'x' } },
+          'user:agent',
+        ),
+      ),
+    ).toBe('AH_VALIDATION_FAILED');
     const { request } = itsm.createRequest(incident(), 'user:agent');
-    expect(codeOf(() => itsm.updateRequest(request.internalId, { kind: 'service-request' } as never, 'user:agent'))).toBe('AH_VALIDATION_FAILED');
+    expect(
+      codeOf(() => itsm.updateRequest(request.internalId, { kind: 'service-request' } as never, 'user:agent')),
+    ).toBe('AH_VALIDATION_FAILED');
     expect(itsm.listRequests()).toHaveLength(1);
   });
 
@@ -140,7 +184,13 @@ describe('outbox', () => {
     opened.push(other);
     const rows = other.db.prepare('SELECT type, request_id FROM itsm_events').all();
     expect(rows).toEqual([{ type: 'request.created', request_id: request.internalId }]);
-    expect(event).toMatchObject({ type: 'request.created', requestId: request.internalId, changes: [], claimedAt: null, processedAt: null });
+    expect(event).toMatchObject({
+      type: 'request.created',
+      requestId: request.internalId,
+      changes: [],
+      claimedAt: null,
+      processedAt: null,
+    });
   });
 
   it('leaves neither the change nor its event when the transaction rolls back', () => {
@@ -148,11 +198,13 @@ describe('outbox', () => {
     const { request } = itsm.createRequest(incident(), 'user:agent');
     const told: OutboxEvent[] = [];
     itsm.onEvent((event) => told.push(event));
-    expect(() => store.transaction(() => {
-      itsm.updateRequest(request.internalId, { category: 'Hardware' }, 'user:agent');
-      itsm.createRequest(incident(), 'user:agent');
-      throw new Error('the caller failed after the change');
-    })).toThrow('the caller failed');
+    expect(() =>
+      store.transaction(() => {
+        itsm.updateRequest(request.internalId, { category: 'Hardware' }, 'user:agent');
+        itsm.createRequest(incident(), 'user:agent');
+        throw new Error('the caller failed after the change');
+      }),
+    ).toThrow('the caller failed');
     expect(itsm.getRequest(request.internalId).category).toBe('Network');
     expect(itsm.listRequests()).toHaveLength(1);
     expect(itsm.pendingEvents().map((event) => event.type)).toEqual(['request.created']);
@@ -207,7 +259,10 @@ describe('outbox', () => {
 describe('configuration items', () => {
   it('finds CIs by ip address exactly, hostname case-insensitively and serial number exactly', () => {
     const { itsm } = openService();
-    const web = itsm.createConfigurationItem({ name: 'web-01', ipAddress: '10.0.0.5', hostname: 'Web-01.corp.local', serialNumber: 'SN-AB12' }, 'user:agent');
+    const web = itsm.createConfigurationItem(
+      { name: 'web-01', ipAddress: '10.0.0.5', hostname: 'Web-01.corp.local', serialNumber: 'SN-AB12' },
+      'user:agent',
+    );
     itsm.createConfigurationItem({ name: 'web-02', ipAddress: '10.0.0.50' }, 'user:agent');
     expect(itsm.findConfigurationItems('ipAddress', '10.0.0.5').map((ci) => ci.id)).toEqual([web.id]);
     expect(itsm.findConfigurationItems('ipAddress', '10.0.0')).toEqual([]);
@@ -220,18 +275,34 @@ describe('configuration items', () => {
 
   it('matches MAC addresses in any common notation', () => {
     const { itsm } = openService();
-    const ci = itsm.createConfigurationItem({ name: 'printer', type: 'Printer', macAddress: 'AA-BB-CC-0D-0E-0F' }, 'user:agent');
+    const ci = itsm.createConfigurationItem(
+      { name: 'printer', type: 'Printer', macAddress: 'AA-BB-CC-0D-0E-0F' },
+      'user:agent',
+    );
     expect(ci.macAddress).toBe('AA-BB-CC-0D-0E-0F');
-    for (const notation of ['aa:bb:cc:0d:0e:0f', 'AA-BB-CC-0D-0E-0F', 'aabb.cc0d.0e0f', 'AABBCC0D0E0F', ' aa:BB:cc:0d:0e:0f ']) {
-      expect(itsm.findConfigurationItems('macAddress', notation).map((found) => found.id), notation).toEqual([ci.id]);
+    for (const notation of [
+      'aa:bb:cc:0d:0e:0f',
+      'AA-BB-CC-0D-0E-0F',
+      'aabb.cc0d.0e0f',
+      'AABBCC0D0E0F',
+      ' aa:BB:cc:0d:0e:0f ',
+    ]) {
+      expect(
+        itsm.findConfigurationItems('macAddress', notation).map((found) => found.id),
+        notation,
+      ).toEqual([ci.id]);
     }
     expect(itsm.findConfigurationItems('macAddress', 'aa:bb:cc:0d:0e')).toEqual([]);
-    expect(codeOf(() => itsm.createConfigurationItem({ name: 'bad', macAddress: 'aa:bb-cc:0d:0e:0f' }, 'user:agent'))).toBe('AH_VALIDATION_FAILED');
+    expect(
+      codeOf(() => itsm.createConfigurationItem({ name: 'bad', macAddress: 'aa:bb-cc:0d:0e:0f' }, 'user:agent')),
+    ).toBe('AH_VALIDATION_FAILED');
   });
 
   it('rejects an invalid ip address', () => {
     const { itsm } = openService();
-    expect(codeOf(() => itsm.createConfigurationItem({ name: 'x', ipAddress: '10.0.0.300' }, 'user:agent'))).toBe('AH_VALIDATION_FAILED');
+    expect(codeOf(() => itsm.createConfigurationItem({ name: 'x', ipAddress: '10.0.0.300' }, 'user:agent'))).toBe(
+      'AH_VALIDATION_FAILED',
+    );
   });
 });
 
@@ -242,7 +313,12 @@ describe('relations', () => {
     const ci = itsm.createConfigurationItem({ name: 'web-01', ipAddress: '10.0.0.5' }, 'user:agent');
     const first = itsm.linkConfigurationItem(request.internalId, ci.id, '@actionhost/ci-linking@1.0.0');
     const second = itsm.linkConfigurationItem(request.internalId, ci.id, '@actionhost/ci-linking@1.0.0');
-    expect(first).toMatchObject({ requestId: request.internalId, ciId: ci.id, created: true, createdBy: '@actionhost/ci-linking@1.0.0' });
+    expect(first).toMatchObject({
+      requestId: request.internalId,
+      ciId: ci.id,
+      created: true,
+      createdBy: '@actionhost/ci-linking@1.0.0',
+    });
     expect(second).toMatchObject({ created: false, createdAt: first.createdAt });
     const relations = itsm.listRelations(request.internalId);
     expect(relations).toHaveLength(1);
@@ -266,24 +342,44 @@ describe('audit trail', () => {
   it('records a plugin execution with secrets redacted and the output summary truncated', () => {
     const { itsm } = openService();
     const { request } = itsm.createRequest(incident(), 'user:agent');
-    const entry = itsm.recordAudit(request.internalId, {
-      kind: 'plugin.execution',
-      actor: 'workflow:wf-1',
-      data: {
-        workflow: { id: 'wf-1', name: 'Incident-CI Linking', version: 2 },
-        node: { id: 'execute-plugin', title: 'Execute Plugin' },
-        plugin: '@actionhost/active-directory@1.0.0',
-        integrity: 'sha512-abc',
-        inputs: { Action: 'Reset Password', Password: 'Sup3r-Secret!', headers: { Authorization: 'Bearer tok-123' }, note: 'uses tok-999' },
-        path: 'success',
-        outputSummary: 'x'.repeat(5000),
-        durationMs: 42,
+    const entry = itsm.recordAudit(
+      request.internalId,
+      {
+        kind: 'plugin.execution',
+        actor: 'workflow:wf-1',
+        data: {
+          workflow: { id: 'wf-1', name: 'Incident-CI Linking', version: 2 },
+          node: { id: 'execute-plugin', title: 'Execute Plugin' },
+          plugin: '@actionhost/active-directory@1.0.0',
+          integrity: 'sha512-abc',
+          inputs: {
+            Action: 'Reset Password',
+            Password: 'Sup3r-Secret!',
+            headers: { Authorization: 'Bearer tok-123' },
+            note: 'uses tok-999',
+          },
+          path: 'success',
+          outputSummary: 'x'.repeat(5000),
+          durationMs: 42,
+        },
       },
-    }, { secrets: ['tok-999'] });
+      { secrets: ['tok-999'] },
+    );
     const stored = itsm.listAudit(request.internalId).find((found) => found.id === entry.id)!;
     expect(stored).toMatchObject({ kind: 'plugin.execution', actor: 'workflow:wf-1', requestId: request.internalId });
-    expect(stored.data.inputs).toEqual({ Action: 'Reset Password', Password: REDACTED, headers: { Authorization: REDACTED }, note: `uses ${REDACTED}` });
-    expect(stored.data).toMatchObject({ plugin: '@actionhost/active-directory@1.0.0', integrity: 'sha512-abc', path: 'success', durationMs: 42, errorCode: null });
+    expect(stored.data.inputs).toEqual({
+      Action: 'Reset Password',
+      Password: REDACTED,
+      headers: { Authorization: REDACTED },
+      note: `uses ${REDACTED}`,
+    });
+    expect(stored.data).toMatchObject({
+      plugin: '@actionhost/active-directory@1.0.0',
+      integrity: 'sha512-abc',
+      path: 'success',
+      durationMs: 42,
+      errorCode: null,
+    });
     expect((stored.data.outputSummary as string).length).toBeLessThan(2100);
     expect(JSON.stringify(stored)).not.toMatch(/Sup3r-Secret|tok-123|tok-999/);
   });
@@ -291,6 +387,8 @@ describe('audit trail', () => {
   it('rejects a plugin execution entry without its plugin', () => {
     const { itsm } = openService();
     const { request } = itsm.createRequest(incident(), 'user:agent');
-    expect(codeOf(() => itsm.recordAudit(request.internalId, { kind: 'plugin.execution', actor: 'x', data: {} as never }))).toBe('AH_VALIDATION_FAILED');
+    expect(
+      codeOf(() => itsm.recordAudit(request.internalId, { kind: 'plugin.execution', actor: 'x', data: {} as never })),
+    ).toBe('AH_VALIDATION_FAILED');
   });
 });

@@ -19,22 +19,42 @@ export function eventFromRow(row: EventRow): OutboxEvent {
   };
 }
 
-export function insertEvent(db: DatabaseSync, type: OutboxEventType, requestId: number, changes: FieldChange[], actor: string, now: string): OutboxEvent {
-  const row = db.prepare(`INSERT INTO itsm_events (type, request_id, changes, actor, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *`)
+export function insertEvent(
+  db: DatabaseSync,
+  type: OutboxEventType,
+  requestId: number,
+  changes: FieldChange[],
+  actor: string,
+  now: string,
+): OutboxEvent {
+  const row = db
+    .prepare(
+      `INSERT INTO itsm_events (type, request_id, changes, actor, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *`,
+    )
     .get(type, requestId, JSON.stringify(changes), actor, now) as EventRow;
   return eventFromRow(row);
 }
 
 /** Unprocessed events, oldest first, that nobody holds a live claim on. */
 export function selectPending(db: DatabaseSync, limit: number, leaseCutoff: string): OutboxEvent[] {
-  return (db.prepare(`SELECT * FROM itsm_events WHERE processed_at IS NULL AND (claimed_at IS NULL OR claimed_at < ?)
-    ORDER BY id LIMIT ?`).all(leaseCutoff, limit) as EventRow[]).map(eventFromRow);
+  return (
+    db
+      .prepare(
+        `SELECT * FROM itsm_events WHERE processed_at IS NULL AND (claimed_at IS NULL OR claimed_at < ?)
+    ORDER BY id LIMIT ?`,
+      )
+      .all(leaseCutoff, limit) as EventRow[]
+  ).map(eventFromRow);
 }
 
 /** Takes the claim if the event is unprocessed and unclaimed (or its claim expired); null otherwise. */
 export function claim(db: DatabaseSync, id: number, now: string, leaseCutoff: string): OutboxEvent | null {
-  const row = db.prepare(`UPDATE itsm_events SET claimed_at = ? WHERE id = ? AND processed_at IS NULL
-    AND (claimed_at IS NULL OR claimed_at < ?) RETURNING *`).get(now, id, leaseCutoff) as EventRow | undefined;
+  const row = db
+    .prepare(
+      `UPDATE itsm_events SET claimed_at = ? WHERE id = ? AND processed_at IS NULL
+    AND (claimed_at IS NULL OR claimed_at < ?) RETURNING *`,
+    )
+    .get(now, id, leaseCutoff) as EventRow | undefined;
   return row ? eventFromRow(row) : null;
 }
 
@@ -44,17 +64,30 @@ export function selectEvent(db: DatabaseSync, id: number): OutboxEvent | null {
 }
 
 export function setProcessed(db: DatabaseSync, id: number, now: string): boolean {
-  return Number(db.prepare('UPDATE itsm_events SET processed_at = COALESCE(processed_at, ?) WHERE id = ?').run(now, id).changes) > 0;
+  return (
+    Number(
+      db.prepare('UPDATE itsm_events SET processed_at = COALESCE(processed_at, ?) WHERE id = ?').run(now, id).changes,
+    ) > 0
+  );
 }
 
 export function release(db: DatabaseSync, id: number): boolean {
-  return Number(db.prepare('UPDATE itsm_events SET claimed_at = NULL WHERE id = ? AND processed_at IS NULL').run(id).changes) > 0;
+  return (
+    Number(
+      db.prepare('UPDATE itsm_events SET claimed_at = NULL WHERE id = ? AND processed_at IS NULL').run(id).changes,
+    ) > 0
+  );
 }
 
 export function releaseAll(db: DatabaseSync): number {
-  return Number(db.prepare('UPDATE itsm_events SET claimed_at = NULL WHERE processed_at IS NULL AND claimed_at IS NOT NULL').run().changes);
+  return Number(
+    db.prepare('UPDATE itsm_events SET claimed_at = NULL WHERE processed_at IS NULL AND claimed_at IS NOT NULL').run()
+      .changes,
+  );
 }
 
 export function countUnprocessed(db: DatabaseSync): number {
-  return Number((db.prepare('SELECT COUNT(*) AS n FROM itsm_events WHERE processed_at IS NULL').get() as { n: number }).n);
+  return Number(
+    (db.prepare('SELECT COUNT(*) AS n FROM itsm_events WHERE processed_at IS NULL').get() as { n: number }).n,
+  );
 }

@@ -2,13 +2,30 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Json } from '@actionhost/sdk';
 import type { z } from 'zod';
-import type { FieldChange, Request, RequestCreate, RequestKind, RequestPatch, CustomFields, Requester } from './schemas.ts';
+import type {
+  FieldChange,
+  Request,
+  RequestCreate,
+  RequestKind,
+  RequestPatch,
+  CustomFields,
+  Requester,
+} from './schemas.ts';
 import { parseJsonColumn, sameJson } from './json.ts';
 
 const DISPLAY_PREFIX: Record<RequestKind, string> = { incident: 'INC', 'service-request': 'SR' };
 
 /** Plain columns a patch can change, in the order changes are reported. */
-const PLAIN_FIELDS = ['subject', 'description', 'category', 'department', 'status', 'priority', 'requester', 'template'] as const;
+const PLAIN_FIELDS = [
+  'subject',
+  'description',
+  'category',
+  'department',
+  'status',
+  'priority',
+  'requester',
+  'template',
+] as const;
 
 type RequestRow = Record<string, unknown>;
 type ParsedCreate = z.output<typeof RequestCreate>;
@@ -40,14 +57,33 @@ export function selectRequest(db: DatabaseSync, internalId: number): Request | n
 
 /** Inserts a request; must run inside a transaction so the per-kind number cannot be taken twice. */
 export function insertRequest(db: DatabaseSync, input: ParsedCreate, actor: string, now: string): Request {
-  const { next } = db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM itsm_requests WHERE kind = ?').get(input.kind) as { next: number };
+  const { next } = db
+    .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM itsm_requests WHERE kind = ?')
+    .get(input.kind) as { next: number };
   const displayId = `${DISPLAY_PREFIX[input.kind]}-${next}`;
-  const result = db.prepare(`INSERT INTO itsm_requests
+  const result = db
+    .prepare(
+      `INSERT INTO itsm_requests
     (kind, seq, display_id, subject, description, category, department, status, priority, requester, template, custom_fields, created_at, updated_at, created_by)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    input.kind, next, displayId, input.subject, input.description, input.category, input.department, input.status,
-    input.priority, input.requester === null ? null : JSON.stringify(input.requester), input.template,
-    JSON.stringify(input.customFields), now, now, actor);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      input.kind,
+      next,
+      displayId,
+      input.subject,
+      input.description,
+      input.category,
+      input.department,
+      input.status,
+      input.priority,
+      input.requester === null ? null : JSON.stringify(input.requester),
+      input.template,
+      JSON.stringify(input.customFields),
+      now,
+      now,
+      actor,
+    );
   return selectRequest(db, Number(result.lastInsertRowid))!;
 }
 
@@ -79,21 +115,43 @@ export function applyPatch(current: Request, patch: RequestPatch): { next: Reque
 }
 
 export function writeRequest(db: DatabaseSync, request: Request, now: string): Request {
-  db.prepare(`UPDATE itsm_requests SET subject = ?, description = ?, category = ?, department = ?, status = ?, priority = ?,
-    requester = ?, template = ?, custom_fields = ?, updated_at = ? WHERE internal_id = ?`).run(
-    request.subject, request.description, request.category, request.department, request.status, request.priority,
-    request.requester === null ? null : JSON.stringify(request.requester), request.template,
-    JSON.stringify(request.customFields), now, request.internalId);
+  db.prepare(
+    `UPDATE itsm_requests SET subject = ?, description = ?, category = ?, department = ?, status = ?, priority = ?,
+    requester = ?, template = ?, custom_fields = ?, updated_at = ? WHERE internal_id = ?`,
+  ).run(
+    request.subject,
+    request.description,
+    request.category,
+    request.department,
+    request.status,
+    request.priority,
+    request.requester === null ? null : JSON.stringify(request.requester),
+    request.template,
+    JSON.stringify(request.customFields),
+    now,
+    request.internalId,
+  );
   return selectRequest(db, request.internalId)!;
 }
 
-export function selectRequests(db: DatabaseSync, filter: { kind?: string; status?: string; category?: string; limit: number; offset: number }): Request[] {
+export function selectRequests(
+  db: DatabaseSync,
+  filter: { kind?: string; status?: string; category?: string; limit: number; offset: number },
+): Request[] {
   const where: string[] = [];
   const params: string[] = [];
-  if (filter.kind !== undefined) { where.push('kind = ?'); params.push(filter.kind); }
-  if (filter.status !== undefined) { where.push('status = ? COLLATE NOCASE'); params.push(filter.status); }
-  if (filter.category !== undefined) { where.push('category = ? COLLATE NOCASE'); params.push(filter.category); }
+  if (filter.kind !== undefined) {
+    where.push('kind = ?');
+    params.push(filter.kind);
+  }
+  if (filter.status !== undefined) {
+    where.push('status = ? COLLATE NOCASE');
+    params.push(filter.status);
+  }
+  if (filter.category !== undefined) {
+    where.push('category = ? COLLATE NOCASE');
+    params.push(filter.category);
+  }
   const sql = `SELECT * FROM itsm_requests ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY internal_id LIMIT ? OFFSET ?`;
   return (db.prepare(sql).all(...params, filter.limit, filter.offset) as RequestRow[]).map(requestFromRow);
 }
-

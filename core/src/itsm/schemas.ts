@@ -12,47 +12,54 @@ export type RequestKind = z.infer<typeof RequestKind>;
 export const Actor = text(300);
 export type Actor = z.infer<typeof Actor>;
 
-export const Requester = z.object({
-  name: text(200),
-  email: z.email().max(320),
-  username: text(200),
-}).strict();
+export const Requester = z
+  .object({
+    name: text(200),
+    email: z.email().max(320),
+    username: text(200),
+  })
+  .strict();
 export type Requester = z.infer<typeof Requester>;
 
 /** Custom fields hold any JSON: `{ ipAddress: "10.0.0.5" }`. Keys are field names. */
 export const CustomFields = z.record(z.string().min(1).max(100), z.json());
 export type CustomFields = z.infer<typeof CustomFields>;
 
-export const RequestCreate = z.object({
-  kind: RequestKind,
-  subject: text(500),
-  description: z.string().max(20_000).default(''),
-  category: text(200).nullable().default(null),
-  department: text(200).nullable().default(null),
-  status: text(100).default('Open'),
-  priority: text(100).default('Low'),
-  requester: Requester.nullable().default(null),
-  /** Service request template, e.g. "Employee On-boarding". */
-  template: text(200).nullable().default(null),
-  customFields: CustomFields.default({}),
-}).strict();
+export const RequestCreate = z
+  .object({
+    kind: RequestKind,
+    subject: text(500),
+    description: z.string().max(20_000).default(''),
+    category: text(200).nullable().default(null),
+    department: text(200).nullable().default(null),
+    status: text(100).default('Open'),
+    priority: text(100).default('Low'),
+    requester: Requester.nullable().default(null),
+    /** Service request template, e.g. "Employee On-boarding". */
+    template: text(200).nullable().default(null),
+    customFields: CustomFields.default({}),
+  })
+  .strict();
 export type RequestCreate = z.input<typeof RequestCreate>;
 
 /**
  * Fields to change. `customFields` is merged key by key: a key set to null is removed. The kind of a
  * request never changes.
  */
-export const RequestPatch = z.object({
-  subject: text(500),
-  description: z.string().max(20_000),
-  category: text(200).nullable(),
-  department: text(200).nullable(),
-  status: text(100),
-  priority: text(100),
-  requester: Requester.nullable(),
-  template: text(200).nullable(),
-  customFields: z.record(z.string().min(1).max(100), z.json().nullable()),
-}).partial().strict();
+export const RequestPatch = z
+  .object({
+    subject: text(500),
+    description: z.string().max(20_000),
+    category: text(200).nullable(),
+    department: text(200).nullable(),
+    status: text(100),
+    priority: text(100),
+    requester: Requester.nullable(),
+    template: text(200).nullable(),
+    customFields: z.record(z.string().min(1).max(100), z.json().nullable()),
+  })
+  .partial()
+  .strict();
 export type RequestPatch = z.infer<typeof RequestPatch>;
 
 export const Request = z.object({
@@ -75,13 +82,15 @@ export const Request = z.object({
 });
 export type Request = z.infer<typeof Request>;
 
-export const RequestFilter = z.object({
-  kind: RequestKind.optional(),
-  status: z.string().optional(),
-  category: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-}).strict();
+export const RequestFilter = z
+  .object({
+    kind: RequestKind.optional(),
+    status: z.string().optional(),
+    category: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
 export type RequestFilter = z.input<typeof RequestFilter>;
 
 /** One changed field; custom fields are named "customFields.<key>". from/to are null when absent. */
@@ -90,19 +99,30 @@ export type FieldChange = z.infer<typeof FieldChange>;
 
 // --- Configuration Items -------------------------------------------------------------------------------
 
-const macAddress = z.string().trim().refine((value) => macAddressKey(value) !== null, {
-  message: 'must be a MAC address such as "aa:bb:cc:dd:ee:ff", "AA-BB-CC-DD-EE-FF" or "aabb.ccdd.eeff"',
-});
+const macAddress = z
+  .string()
+  .trim()
+  .refine((value) => macAddressKey(value) !== null, {
+    message: 'must be a MAC address such as "aa:bb:cc:dd:ee:ff", "AA-BB-CC-DD-EE-FF" or "aabb.ccdd.eeff"',
+  });
 
-export const ConfigurationItemCreate = z.object({
-  name: text(200),
-  type: text(100).default('Hardware'),
-  ipAddress: z.union([z.ipv4(), z.ipv6()]).nullable().default(null),
-  hostname: z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9_.-]+$/, 'must be a host name such as "web-01.corp.local"')
-    .nullable().default(null),
-  macAddress: macAddress.nullable().default(null),
-  serialNumber: text(200).nullable().default(null),
-}).strict();
+export const ConfigurationItemCreate = z
+  .object({
+    name: text(200),
+    type: text(100).default('Hardware'),
+    ipAddress: z.union([z.ipv4(), z.ipv6()]).nullable().default(null),
+    hostname: z
+      .string()
+      .trim()
+      .min(1)
+      .max(253)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'must be a host name such as "web-01.corp.local"')
+      .nullable()
+      .default(null),
+    macAddress: macAddress.nullable().default(null),
+    serialNumber: text(200).nullable().default(null),
+  })
+  .strict();
 export type ConfigurationItemCreate = z.input<typeof ConfigurationItemCreate>;
 
 export const ConfigurationItem = z.object({
@@ -123,19 +143,26 @@ export type CiIdentifierField = z.infer<typeof CiIdentifierField>;
 /** A value to look a CI up by (an IP address, host name, MAC address or serial number). */
 export const CiIdentifierValue = z.string().trim().min(1).max(300);
 
-export const ConfigurationItemFilter = z.object({
-  type: z.string().optional(),
-  /** Substring of the name, case-insensitive. */
-  name: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-}).strict();
+export const ConfigurationItemFilter = z
+  .object({
+    type: z.string().optional(),
+    /** Substring of the name, case-insensitive. */
+    name: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
 export type ConfigurationItemFilter = z.input<typeof ConfigurationItemFilter>;
 
 /** "AA-BB-CC-DD-EE-FF", "aa:bb:cc:dd:ee:ff", "aabb.ccdd.eeff" → "aabbccddeeff"; null when not a MAC address. */
 export function macAddressKey(value: string): string | null {
   const trimmed = value.trim();
-  if (!/^(?:[0-9A-Fa-f]{2}([:-]?)(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})$/.test(trimmed)) return null;
+  if (
+    !/^(?:[0-9A-Fa-f]{2}([:-]?)(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})$/.test(
+      trimmed,
+    )
+  )
+    return null;
   return trimmed.replace(/[^0-9A-Fa-f]/g, '').toLowerCase();
 }
 
@@ -161,7 +188,10 @@ export type AuditKind = z.infer<typeof AuditKind>;
 
 /** What a plugin execution leaves on the request's Audit Trail. Inputs arrive with secrets already redacted. */
 export const PluginExecutionAudit = z.object({
-  workflow: z.object({ id: z.string(), name: z.string().optional(), version: z.number().int().optional() }).nullable().default(null),
+  workflow: z
+    .object({ id: z.string(), name: z.string().optional(), version: z.number().int().optional() })
+    .nullable()
+    .default(null),
   node: z.object({ id: z.string(), title: z.string().optional() }).nullable().default(null),
   executionId: z.string().nullable().default(null),
   /** "name@version" */
@@ -180,7 +210,11 @@ export type PluginExecutionAudit = z.infer<typeof PluginExecutionAudit>;
 /** What a caller records; `data` is JSON, shaped per kind (plugin.execution is validated strictly). */
 export const AuditEntryCreate = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('plugin.execution'), actor: Actor, data: PluginExecutionAudit }),
-  z.object({ kind: z.enum(['request.created', 'field.changed', 'relation.added']), actor: Actor, data: z.record(z.string(), z.json()) }),
+  z.object({
+    kind: z.enum(['request.created', 'field.changed', 'relation.added']),
+    actor: Actor,
+    data: z.record(z.string(), z.json()),
+  }),
 ]);
 export type AuditEntryCreate = z.input<typeof AuditEntryCreate>;
 

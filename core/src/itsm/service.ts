@@ -5,14 +5,36 @@ import type { Store } from '../store/index.ts';
 import { ItsmErrors, parseOrThrow } from './errors.ts';
 import { ITSM_MIGRATIONS } from './migrations.ts';
 import {
-  Actor, AuditEntryCreate, CiIdentifierField, CiIdentifierValue, ConfigurationItemCreate, ConfigurationItemFilter, PluginExecutionAudit,
-  RequestCreate, RequestFilter, RequestPatch,
-  type AuditEntry, type ConfigurationItem, type FieldChange, type OutboxEvent, type Relation, type Request,
+  Actor,
+  AuditEntryCreate,
+  CiIdentifierField,
+  CiIdentifierValue,
+  ConfigurationItemCreate,
+  ConfigurationItemFilter,
+  PluginExecutionAudit,
+  RequestCreate,
+  RequestFilter,
+  RequestPatch,
+  type AuditEntry,
+  type ConfigurationItem,
+  type FieldChange,
+  type OutboxEvent,
+  type Relation,
+  type Request,
 } from './schemas.ts';
 import { applyPatch, insertRequest, selectRequest, selectRequests, writeRequest } from './requests.ts';
 import { findCis, insertCi, selectCi, selectCis, ciFromRow } from './configuration-items.ts';
 import { insertAudit, redactSecretKeys, redactSecrets, selectAudit, truncate } from './audit.ts';
-import { claim, countUnprocessed, insertEvent, release, releaseAll, selectEvent, selectPending, setProcessed } from './outbox.ts';
+import {
+  claim,
+  countUnprocessed,
+  insertEvent,
+  release,
+  releaseAll,
+  selectEvent,
+  selectPending,
+  setProcessed,
+} from './outbox.ts';
 
 export interface ItsmServiceOptions {
   store: Store;
@@ -22,7 +44,10 @@ export interface ItsmServiceOptions {
 }
 
 /** Where a relation came from, kept on its Audit Trail entry. */
-export interface LinkContext { invocationId?: string; executionId?: string }
+export interface LinkContext {
+  invocationId?: string;
+  executionId?: string;
+}
 
 export type LinkResult = Relation & { created: boolean };
 export type OutboxListener = (event: OutboxEvent) => void;
@@ -40,8 +65,12 @@ export class ItsmService {
     this.#store.migrate('itsm', ITSM_MIGRATIONS);
   }
 
-  get #db() { return this.#store.db; }
-  #now(): string { return this.#clock().toISOString(); }
+  get #db() {
+    return this.#store.db;
+  }
+  #now(): string {
+    return this.#clock().toISOString();
+  }
 
   // --- Requests ---------------------------------------------------------------------------------------
 
@@ -51,8 +80,11 @@ export class ItsmService {
     const now = this.#now();
     const result = this.#store.transaction(() => {
       const request = insertRequest(this.#db, parsed, who, now);
-      insertAudit(this.#db, request.internalId, 'request.created', who, now,
-        { displayId: request.displayId, kind: request.kind, subject: request.subject });
+      insertAudit(this.#db, request.internalId, 'request.created', who, now, {
+        displayId: request.displayId,
+        kind: request.kind,
+        subject: request.subject,
+      });
       const event = insertEvent(this.#db, 'request.created', request.internalId, [], who, now);
       return { request, event };
     });
@@ -61,7 +93,11 @@ export class ItsmService {
   }
 
   /** Applies the fields that differ; each one is audited and the event lists them. No difference: no event. */
-  updateRequest(internalId: number, patch: RequestPatch, actor: string): { request: Request; changes: FieldChange[]; event: OutboxEvent | null } {
+  updateRequest(
+    internalId: number,
+    patch: RequestPatch,
+    actor: string,
+  ): { request: Request; changes: FieldChange[]; event: OutboxEvent | null } {
     const parsed = parseOrThrow(RequestPatch, patch, 'request patch');
     const who = parseOrThrow(Actor, actor, 'actor');
     const now = this.#now();
@@ -123,7 +159,8 @@ export class ItsmService {
       if (selectRequest(this.#db, requestId) === null) throw ItsmErrors.requestNotFound(requestId);
       const ci = selectCi(this.#db, ciId);
       if (ci === null) throw ItsmErrors.ciNotFound(ciId);
-      const inserted = this.#db.prepare('INSERT OR IGNORE INTO itsm_relations (request_id, ci_id, created_at, created_by) VALUES (?, ?, ?, ?)')
+      const inserted = this.#db
+        .prepare('INSERT OR IGNORE INTO itsm_relations (request_id, ci_id, created_at, created_by) VALUES (?, ?, ?, ?)')
         .run(requestId, ciId, now, who);
       const created = Number(inserted.changes) > 0;
       if (created) {
@@ -132,7 +169,8 @@ export class ItsmService {
         if (context.executionId) data.executionId = context.executionId;
         insertAudit(this.#db, requestId, 'relation.added', who, now, data);
       }
-      const row = this.#db.prepare('SELECT created_at, created_by FROM itsm_relations WHERE request_id = ? AND ci_id = ?')
+      const row = this.#db
+        .prepare('SELECT created_at, created_by FROM itsm_relations WHERE request_id = ? AND ci_id = ?')
         .get(requestId, ciId) as { created_at: string; created_by: string };
       return { requestId, ciId, createdAt: row.created_at, createdBy: row.created_by, configurationItem: ci, created };
     });
@@ -141,8 +179,11 @@ export class ItsmService {
   /** The request's Relations tab, oldest first, each with its CI. */
   listRelations(requestId: number): Relation[] {
     if (selectRequest(this.#db, requestId) === null) throw ItsmErrors.requestNotFound(requestId);
-    const rows = this.#db.prepare(`SELECT r.request_id, r.ci_id, r.created_at AS relation_created_at, r.created_by AS relation_created_by, c.*
-      FROM itsm_relations r JOIN itsm_configuration_items c ON c.id = r.ci_id WHERE r.request_id = ? ORDER BY r.created_at, r.ci_id`)
+    const rows = this.#db
+      .prepare(
+        `SELECT r.request_id, r.ci_id, r.created_at AS relation_created_at, r.created_by AS relation_created_by, c.*
+      FROM itsm_relations r JOIN itsm_configuration_items c ON c.id = r.ci_id WHERE r.request_id = ? ORDER BY r.created_at, r.ci_id`,
+      )
       .all(requestId) as Record<string, unknown>[];
     return rows.map((row) => ({
       requestId: Number(row.request_id),
@@ -247,7 +288,11 @@ export class ItsmService {
     // Inside a caller's transaction the event is not committed yet (and may never be): polling will find it.
     if (this.#db.isTransaction) return;
     for (const listener of this.#listeners) {
-      try { listener(event); } catch { /* a listener's failure must not undo a committed change */ }
+      try {
+        listener(event);
+      } catch {
+        /* a listener's failure must not undo a committed change */
+      }
     }
   }
 }

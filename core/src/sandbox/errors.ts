@@ -22,6 +22,9 @@ export const SandboxErrors = {
 } as const;
 
 /** Rebuilds an error that crossed the worker boundary as plain JSON. */
-export function errorFromWire(wire: { code: string; message: string; details?: ErrorDetails }, status = 502): ActionhostError {
+export function errorFromWire(
+  wire: { code: string; message: string; details?: ErrorDetails },
+  status = 502,
+): ActionhostError {
   return new ActionhostError(wire.code, wire.message, status, wire.details ?? {});
 }

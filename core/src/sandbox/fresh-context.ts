@@ -20,14 +20,23 @@ export interface FreshContext {
   route: { call?: (capability: string, method: string, argsJson: string) => Promise<string> | string };
 }
 
-const NOT_READY = JSON.stringify({ ok: false, error: { code: 'AH_INVOCATION_ENDED', message: 'no invocation is running' } });
+const NOT_READY = JSON.stringify({
+  ok: false,
+  error: { code: 'AH_INVOCATION_ENDED', message: 'no invocation is running' },
+});
 
 function bridgeFor(route: FreshContext['route']): ivm.Reference {
   return new ivm.Reference((capability: string, method: string, argsJson: string) =>
-    route.call ? route.call(capability, method, argsJson) : NOT_READY);
+    route.call ? route.call(capability, method, argsJson) : NOT_READY,
+  );
 }
 
-export function prepareSync(slot: ScriptSlot, capsJson: string, timeoutMs: () => number, made?: ivm.Context): FreshContext {
+export function prepareSync(
+  slot: ScriptSlot,
+  capsJson: string,
+  timeoutMs: () => number,
+  made?: ivm.Context,
+): FreshContext {
   const context = made ?? slot.isolate.createContextSync();
   const route: FreshContext['route'] = {};
   const bridge = bridgeFor(route);
@@ -36,13 +45,20 @@ export function prepareSync(slot: ScriptSlot, capsJson: string, timeoutMs: () =>
   try {
     // The prelude runs before any plugin code, so the intrinsics it captures are the pristine ones.
     setup = slot.prelude.runSync(context, { timeout: timeoutMs(), reference: true }) as ivm.Reference;
-    fresh.entry = setup.applySync(undefined, [bridge, capsJson], { timeout: timeoutMs(), result: { reference: true } }) as ivm.Reference;
+    fresh.entry = setup.applySync(undefined, [bridge, capsJson], {
+      timeout: timeoutMs(),
+      result: { reference: true },
+    }) as ivm.Reference;
     slot.script.runSync(context, { timeout: timeoutMs() });
   } catch (error) {
     releaseContext(fresh);
     throw error;
   } finally {
-    try { setup?.release(); } catch { /* disposed with its isolate */ }
+    try {
+      setup?.release();
+    } catch {
+      /* disposed with its isolate */
+    }
   }
   return fresh as FreshContext;
 }
@@ -60,7 +76,15 @@ export async function createContextAhead(slot: ScriptSlot): Promise<ivm.Context 
 /** Releases every Reference into the context: a forgotten one keeps the whole context alive in the isolate. */
 export function releaseContext(fresh: Partial<FreshContext>): void {
   for (const reference of [fresh.entry, fresh.bridge]) {
-    try { reference?.release(); } catch { /* disposed with its isolate */ }
+    try {
+      reference?.release();
+    } catch {
+      /* disposed with its isolate */
+    }
   }
-  try { fresh.context?.release(); } catch { /* disposed with its isolate */ }
+  try {
+    fresh.context?.release();
+  } catch {
+    /* disposed with its isolate */
+  }
 }

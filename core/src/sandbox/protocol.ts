@@ -3,25 +3,34 @@
 import type { ErrorDetails, LogLevel } from '@actionhost/sdk';
 import type { InvocationLimits } from './limits.ts';
 
-export interface WireError { code: string; message: string; details?: ErrorDetails }
-export interface WireLog { level: LogLevel; message: string; data?: unknown; at: string }
+export interface WireError {
+  code: string;
+  message: string;
+  details?: ErrorDetails;
+}
+export interface WireLog {
+  level: LogLevel;
+  message: string;
+  data?: unknown;
+  at: string;
+}
 
 export type HostToWorker =
   | {
-    type: 'invoke';
-    id: string;
-    /** name@version#integrity: what the compiled script is cached under. */
-    key: string;
-    filename: string;
-    /** Sent only when the host believes this worker has not compiled `key` yet. */
-    code?: string;
-    entry: 'run' | 'testConnection';
-    inputJson: string;
-    infoJson: string;
-    limits: InvocationLimits;
-    /** Declared capability → methods the prelude exposes. */
-    capabilities: Record<string, readonly string[]>;
-  }
+      type: 'invoke';
+      id: string;
+      /** name@version#integrity: what the compiled script is cached under. */
+      key: string;
+      filename: string;
+      /** Sent only when the host believes this worker has not compiled `key` yet. */
+      code?: string;
+      entry: 'run' | 'testConnection';
+      inputJson: string;
+      infoJson: string;
+      limits: InvocationLimits;
+      /** Declared capability → methods the prelude exposes. */
+      capabilities: Record<string, readonly string[]>;
+    }
   /** replyJson is `{"ok":true,"value":...}` or `{"ok":false,"error":{code,message,details}}`, handed to the guest as is. */
   | { type: 'reply'; id: string; callId: number; replyJson: string }
   | { type: 'cancel'; id: string };

@@ -3,8 +3,14 @@
 // here, on the host, against the manifest's JSON Schemas.
 import { randomUUID } from 'node:crypto';
 import {
-  ActionhostError, CAPABILITY_METHODS, isActionhostError, pluginId,
-  type CapabilityName, type Json, type LogLevel, type PluginManifest,
+  ActionhostError,
+  CAPABILITY_METHODS,
+  isActionhostError,
+  pluginId,
+  type CapabilityName,
+  type Json,
+  type LogLevel,
+  type PluginManifest,
 } from '@actionhost/sdk';
 import type { Capability, InvocationBindings, InvocationScope } from '../capabilities/index.ts';
 import { SandboxErrors, errorFromWire } from './errors.ts';
@@ -14,7 +20,11 @@ import { validateAgainst } from './validation.ts';
 import { WorkerHandle } from './worker-handle.ts';
 import { InvocationSlots } from './slots.ts';
 
-export interface LoadedPlugin { manifest: PluginManifest; code: string; integrity: string }
+export interface LoadedPlugin {
+  manifest: PluginManifest;
+  code: string;
+  integrity: string;
+}
 
 export interface InvokeRequest {
   plugin: LoadedPlugin;
@@ -25,7 +35,12 @@ export interface InvokeRequest {
   signal?: AbortSignal;
 }
 
-export interface InvocationLog { level: LogLevel; message: string; data?: Json; at: string }
+export interface InvocationLog {
+  level: LogLevel;
+  message: string;
+  data?: Json;
+  at: string;
+}
 
 export interface InvokeOutcome {
   invocationId: string;
@@ -57,7 +72,10 @@ interface Pending {
   hostLogs: InvocationLog[];
   started: number;
   backstop: NodeJS.Timeout;
-  settle(result: { ok: true; resultJson: string; logs: WireLog[]; hostCalls: number } | { ok: false; error: ActionhostError }): void;
+  settle(
+    result:
+      { ok: true; resultJson: string; logs: WireLog[]; hostCalls: number } | { ok: false; error: ActionhostError },
+  ): void;
 }
 
 export class Sandbox {
@@ -72,7 +90,10 @@ export class Sandbox {
 
   constructor(options: SandboxOptions = {}) {
     this.#size = Math.max(1, options.workers ?? 2);
-    this.#slots = new InvocationSlots(this.#size * Math.max(1, options.concurrencyPerWorker ?? 8), options.maxQueued ?? 10_000);
+    this.#slots = new InvocationSlots(
+      this.#size * Math.max(1, options.concurrencyPerWorker ?? 8),
+      options.maxQueued ?? 10_000,
+    );
     this.#limits = options.limits ?? DEFAULT_HOST_LIMITS;
     for (const capability of options.capabilities ?? []) this.#capabilities.set(capability.name, capability);
   }
@@ -97,8 +118,9 @@ export class Sandbox {
       throw SandboxErrors.entryMissing(`${plugin} does not offer Test Connection`, { plugin });
     }
     const input = structuredCopy(request.input, plugin);
-    validateAgainst(key, manifest, 'input', input,
-      (message, details) => SandboxErrors.inputInvalid(message, { ...details, plugin }));
+    validateAgainst(key, manifest, 'input', input, (message, details) =>
+      SandboxErrors.inputInvalid(message, { ...details, plugin }),
+    );
     await this.#slots.acquire(request.signal, plugin);
     try {
       return await this.#run(request, input, id, plugin, key, entry);
@@ -107,7 +129,14 @@ export class Sandbox {
     }
   }
 
-  async #run(request: InvokeRequest, input: unknown, id: string, plugin: string, key: string, entry: 'run' | 'testConnection'): Promise<InvokeOutcome> {
+  async #run(
+    request: InvokeRequest,
+    input: unknown,
+    id: string,
+    plugin: string,
+    key: string,
+    entry: 'run' | 'testConnection',
+  ): Promise<InvokeOutcome> {
     const { manifest } = request.plugin;
     const limits = limitsFor(manifest, this.#limits);
     const worker = this.#pick();
@@ -123,14 +152,16 @@ export class Sandbox {
       deadline: started + limits.timeoutMs,
       bindings: request.bindings ?? {},
       log: (level, message, data) => {
-        if (hostLogs.length < limits.maxLogEntries) hostLogs.push({ level, message, ...(data === undefined ? {} : { data }), at: new Date().toISOString() });
+        if (hostLogs.length < limits.maxLogEntries)
+          hostLogs.push({ level, message, ...(data === undefined ? {} : { data }), at: new Date().toISOString() });
       },
     };
     const capabilities: Record<string, readonly string[]> = {};
     for (const name of Object.keys(CAPABILITY_METHODS) as CapabilityName[]) {
       if (name === 'log') continue;
       const capability = this.#capabilities.get(name);
-      if (declares(manifest, name) && (!capability || capability.declaredBy(manifest))) capabilities[name] = CAPABILITY_METHODS[name];
+      if (declares(manifest, name) && (!capability || capability.declaredBy(manifest)))
+        capabilities[name] = CAPABILITY_METHODS[name];
     }
 
     const settled = new Promise<{ resultJson: string; logs: WireLog[]; hostCalls: number }>((resolve, reject) => {
@@ -139,10 +170,19 @@ export class Sandbox {
         pending.settle({ ok: false, error: SandboxErrors.cancelled('the invocation was cancelled', { plugin }) });
       };
       const pending: Pending = {
-        id, request, worker, scope, abort, hostLogs, started,
+        id,
+        request,
+        worker,
+        scope,
+        abort,
+        hostLogs,
+        started,
         // Backstop: the worker enforces the timeout itself; if it cannot (stuck process), kill it.
         backstop: setTimeout(() => {
-          pending.settle({ ok: false, error: SandboxErrors.timeout(`the plugin did not finish within ${limits.timeoutMs} ms`, { plugin }) });
+          pending.settle({
+            ok: false,
+            error: SandboxErrors.timeout(`the plugin did not finish within ${limits.timeoutMs} ms`, { plugin }),
+          });
           worker.kill();
         }, limits.timeoutMs + 2_000),
         settle: (result) => {
@@ -161,13 +201,20 @@ export class Sandbox {
       request.signal?.addEventListener('abort', onAbort, { once: true });
       const withCode = !worker.loaded.has(key);
       const sent = worker.send({
-        type: 'invoke', id, key, filename: `plugin:${plugin}/${manifest.entry}`,
+        type: 'invoke',
+        id,
+        key,
+        filename: `plugin:${plugin}/${manifest.entry}`,
         ...(withCode ? { code: request.plugin.code } : {}),
-        entry, inputJson: JSON.stringify(input), limits, capabilities,
+        entry,
+        inputJson: JSON.stringify(input),
+        limits,
+        capabilities,
         infoJson: JSON.stringify({ id, idempotencyKey, plugin }),
       });
       if (withCode) worker.loaded.add(key);
-      if (!sent) pending.settle({ ok: false, error: SandboxErrors.crashed('the sandbox worker is not running', { plugin }) });
+      if (!sent)
+        pending.settle({ ok: false, error: SandboxErrors.crashed('the sandbox worker is not running', { plugin }) });
     });
 
     let done: { resultJson: string; logs: WireLog[]; hostCalls: number };
@@ -179,23 +226,32 @@ export class Sandbox {
     }
     const result = JSON.parse(done.resultJson) as { path: string; output: Json };
     if (!manifest.paths.includes(result.path)) {
-      throw SandboxErrors.pathUndeclared(`the plugin returned path "${result.path}", which its manifest does not declare`, { plugin, path: '/path' });
+      throw SandboxErrors.pathUndeclared(
+        `the plugin returned path "${result.path}", which its manifest does not declare`,
+        { plugin, path: '/path' },
+      );
     }
     if (entry === 'run') {
-      validateAgainst(key, manifest, 'output', result.output,
-        (message, details) => SandboxErrors.outputInvalid(message, { ...details, plugin }));
+      validateAgainst(key, manifest, 'output', result.output, (message, details) =>
+        SandboxErrors.outputInvalid(message, { ...details, plugin }),
+      );
     }
     return {
-      invocationId: id, plugin, path: result.path, output: result.output,
+      invocationId: id,
+      plugin,
+      path: result.path,
+      output: result.output,
       logs: [...hostLogs, ...(done.logs as InvocationLog[])].sort((a, b) => a.at.localeCompare(b.at)),
-      durationMs: Date.now() - started, hostCalls: done.hostCalls,
+      durationMs: Date.now() - started,
+      hostCalls: done.hostCalls,
     };
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const pending of [...this.#pending.values()]) pending.settle({ ok: false, error: SandboxErrors.closed('the sandbox is closing') });
+    for (const pending of [...this.#pending.values()])
+      pending.settle({ ok: false, error: SandboxErrors.closed('the sandbox is closing') });
     this.#slots.close();
     await Promise.all(this.#workers.map((worker) => worker.stop()));
     this.#workers = [];
@@ -228,7 +284,9 @@ export class Sandbox {
       const why = `the sandbox worker exited (${reason.signal ?? `code ${reason.code}`})`;
       pending.settle({
         ok: false,
-        error: outOfMemory ? SandboxErrors.outOfMemory(`${why}: out of memory`, { plugin }) : SandboxErrors.crashed(why, { plugin }),
+        error: outOfMemory
+          ? SandboxErrors.outOfMemory(`${why}: out of memory`, { plugin })
+          : SandboxErrors.crashed(why, { plugin }),
       });
     }
   }
@@ -238,7 +296,8 @@ export class Sandbox {
     const pending = this.#pending.get(message.id);
     if (!pending) return;
     if (message.type === 'done') {
-      if (message.ok) pending.settle({ ok: true, resultJson: message.resultJson, logs: message.logs, hostCalls: message.hostCalls });
+      if (message.ok)
+        pending.settle({ ok: true, resultJson: message.resultJson, logs: message.logs, hostCalls: message.hostCalls });
       else pending.settle({ ok: false, error: errorFromWire(message.error, statusOf(message.error.code)) });
     } else if (message.type === 'need-code') {
       // The worker lost the code (it restarted under the same handle is impossible, but stay correct).
@@ -249,16 +308,29 @@ export class Sandbox {
     }
   }
 
-  async #serveCall(handle: WorkerHandle, pending: Pending, message: Extract<WorkerToHost, { type: 'call' }>): Promise<void> {
+  async #serveCall(
+    handle: WorkerHandle,
+    pending: Pending,
+    message: Extract<WorkerToHost, { type: 'call' }>,
+  ): Promise<void> {
     let replyJson: string;
     try {
       const capability = this.#capabilities.get(message.capability);
       const manifest = pending.scope.plugin.manifest;
-      if (!declares(manifest, message.capability) || !(CAPABILITY_METHODS as Record<string, readonly string[]>)[message.capability]?.includes(message.method)) {
-        throw SandboxErrors.capabilityDenied(`capability ${message.capability}.${message.method} is not declared by this plugin`);
+      if (
+        !declares(manifest, message.capability) ||
+        !(CAPABILITY_METHODS as Record<string, readonly string[]>)[message.capability]?.includes(message.method)
+      ) {
+        throw SandboxErrors.capabilityDenied(
+          `capability ${message.capability}.${message.method} is not declared by this plugin`,
+        );
       }
       if (!capability) {
-        throw new ActionhostError('AH_CAPABILITY_UNAVAILABLE', `this host does not offer the ${message.capability} capability`, 503);
+        throw new ActionhostError(
+          'AH_CAPABILITY_UNAVAILABLE',
+          `this host does not offer the ${message.capability} capability`,
+          503,
+        );
       }
       const args = JSON.parse(message.argsJson) as Json[];
       const value = await capability.call(message.method, Array.isArray(args) ? args : [], pending.scope);
@@ -279,7 +351,10 @@ function structuredCopy(value: unknown, plugin: string): unknown {
     const text = JSON.stringify(value ?? null);
     return JSON.parse(text);
   } catch (error) {
-    throw SandboxErrors.inputInvalid(`the input is not JSON data: ${(error as Error).message}`, { plugin, path: '/input' });
+    throw SandboxErrors.inputInvalid(`the input is not JSON data: ${(error as Error).message}`, {
+      plugin,
+      path: '/input',
+    });
   }
 }
 

@@ -23,7 +23,9 @@ export class InvocationSlots {
       return;
     }
     if (this.#waiting.length >= this.#maxQueued) {
-      throw new ActionhostError('AH_SANDBOX_BUSY', 'too many plugin invocations are waiting; try again later', 503, { plugin });
+      throw new ActionhostError('AH_SANDBOX_BUSY', 'too many plugin invocations are waiting; try again later', 503, {
+        plugin,
+      });
     }
     await new Promise<void>((resolve, reject) => {
       const wake = () => {
@@ -46,7 +48,8 @@ export class InvocationSlots {
 
   release(): void {
     const next = this.#waiting.shift();
-    if (next) next(); // the slot passes straight to the next waiter
+    if (next)
+      next(); // the slot passes straight to the next waiter
     else this.#active--;
   }
 

@@ -9,7 +9,10 @@ const inputAjv = new Ajv2020({ allErrors: true, strict: false, validateFormats: 
 const outputAjv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
 const cache = new Map<string, { input: ValidateFunction; output: ValidateFunction }>();
 
-export interface SchemaPair { input: Record<string, unknown>; output: Record<string, unknown> }
+export interface SchemaPair {
+  input: Record<string, unknown>;
+  output: Record<string, unknown>;
+}
 
 function compiled(key: string, schemas: SchemaPair) {
   let entry = cache.get(key);
@@ -40,25 +43,33 @@ function mostRelevant(errors: ErrorObject[]): ErrorObject {
 
 function describe(error: ErrorObject): string {
   const where = error.instancePath || '/';
-  if (error.keyword === 'additionalProperties') return `${where} has an unknown key "${String(error.params.additionalProperty)}"`;
+  if (error.keyword === 'additionalProperties')
+    return `${where} has an unknown key "${String(error.params.additionalProperty)}"`;
   if (error.keyword === 'required') return `${where} is missing "${String(error.params.missingProperty)}"`;
   return `${where} ${error.message ?? 'is invalid'}`;
 }
 
 function pathOf(error: ErrorObject): string {
   if (error.keyword === 'required') return `${error.instancePath}/${String(error.params.missingProperty)}`;
-  if (error.keyword === 'additionalProperties') return `${error.instancePath}/${String(error.params.additionalProperty)}`;
+  if (error.keyword === 'additionalProperties')
+    return `${error.instancePath}/${String(error.params.additionalProperty)}`;
   return error.instancePath || '/';
 }
 
 /** Throws `make(message, details)` when `value` does not match. Input validation fills in defaults, so pass
  * a copy you own. */
 export function validateAgainst(
-  key: string, schemas: SchemaPair, which: 'input' | 'output', value: unknown,
+  key: string,
+  schemas: SchemaPair,
+  which: 'input' | 'output',
+  value: unknown,
   make: (message: string, details: Record<string, unknown>) => ActionhostError,
 ): void {
   const validate = compiled(key, schemas)[which];
   if (validate(value)) return;
   const first = mostRelevant(validate.errors!);
-  throw make(`${which} ${describe(first)}`, { path: `/${which}${pathOf(first) === '/' ? '' : pathOf(first)}`, keyword: first.keyword });
+  throw make(`${which} ${describe(first)}`, {
+    path: `/${which}${pathOf(first) === '/' ? '' : pathOf(first)}`,
+    keyword: first.keyword,
+  });
 }

@@ -35,7 +35,9 @@ export class WorkerHandle {
       this.alive = false;
       events.exit(this, { code, signal, stderr: this.#stderr });
     });
-    this.child.on('error', () => { /* surfaced through 'exit' */ });
+    this.child.on('error', () => {
+      /* surfaced through 'exit' */
+    });
   }
 
   get pid(): number | undefined {

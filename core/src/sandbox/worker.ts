@@ -8,7 +8,11 @@ import type { HostToWorker, WireError, WireLog, WorkerToHost } from './protocol.
 
 type InvokeMessage = Extract<HostToWorker, { type: 'invoke' }>;
 
-interface Source { code: string; filename: string; cachedData?: ivm.ExternalCopy<ArrayBuffer> }
+interface Source {
+  code: string;
+  filename: string;
+  cachedData?: ivm.ExternalCopy<ArrayBuffer>;
+}
 interface Slot {
   key: string;
   memoryMb: number;
@@ -149,18 +153,30 @@ async function invoke(message: InvokeMessage): Promise<void> {
   const capsJson = JSON.stringify(message.capabilities);
   // Settles (as a rejection) when the wall-clock timer or a cancel disposes the isolate mid-await.
   let onDisposed!: (error: Error) => void;
-  const disposed = new Promise<never>((_, reject) => { onDisposed = reject; });
+  const disposed = new Promise<never>((_, reject) => {
+    onDisposed = reject;
+  });
   disposed.catch(() => undefined);
   let cpuBefore = 0n;
-  const finish = (result: { ok: true; resultJson: string; logs: WireLog[] } | { ok: false; error: WireError; logs: WireLog[] }) => {
-    const cpuMs = state.slot && !state.slot.isolate.isDisposed ? Number(state.slot.isolate.cpuTime - cpuBefore) / 1e6 : 0;
+  const finish = (
+    result: { ok: true; resultJson: string; logs: WireLog[] } | { ok: false; error: WireError; logs: WireLog[] },
+  ) => {
+    const cpuMs =
+      state.slot && !state.slot.isolate.isDisposed ? Number(state.slot.isolate.cpuTime - cpuBefore) / 1e6 : 0;
     send({ type: 'done', id: message.id, hostCalls: state.hostCalls, cpuMs, ...result } as WorkerToHost);
   };
   try {
     try {
       state.slot = takeSlot(message.key, limits.memoryMb, source);
     } catch (error) {
-      finish({ ok: false, error: { code: 'AH_PLUGIN_INVALID', message: `the plugin script does not compile: ${(error as Error).message}` }, logs: [] });
+      finish({
+        ok: false,
+        error: {
+          code: 'AH_PLUGIN_INVALID',
+          message: `the plugin script does not compile: ${(error as Error).message}`,
+        },
+        logs: [],
+      });
       return;
     }
     const slot = state.slot;
@@ -177,24 +193,37 @@ async function invoke(message: InvokeMessage): Promise<void> {
     fresh.route.call = (capability, method, argsJson) => hostCall(message, state, capability, method, argsJson);
     const { entry } = fresh;
     let finished!: (envelope: string) => void;
-    const later = new Promise<string>((resolve) => { finished = resolve; });
+    const later = new Promise<string>((resolve) => {
+      finished = resolve;
+    });
     done = new ivm.Reference((envelope: string) => finished(envelope));
-    entry.applySync(undefined,
+    entry.applySync(
+      undefined,
       [message.entry, message.inputJson, message.infoJson, limits.maxOutputBytes, limits.maxLogEntries, done],
-      { timeout: remaining() });
+      { timeout: remaining() },
+    );
     // Fast path: a plugin that made no host call has finished within that one turn of the isolate.
     const now = entry.applySync(undefined, ['poll'], { timeout: remaining() }) as unknown;
     const envelope = typeof now === 'string' ? now : await Promise.race([later, disposed]);
     if (state.failure) throw new Error(state.failure.message);
     if (typeof envelope !== 'string') throw new Error('the prelude returned no envelope');
     if (envelope.length > limits.maxOutputBytes + limits.maxLogEntries * 12_000) {
-      finish({ ok: false, error: { code: 'AH_OUTPUT_TOO_LARGE', message: 'the plugin output is over the size limit' }, logs: [] });
+      finish({
+        ok: false,
+        error: { code: 'AH_OUTPUT_TOO_LARGE', message: 'the plugin output is over the size limit' },
+        logs: [],
+      });
       return;
     }
     // The envelope is guest-made JSON; parse only its frame here, the host validates the rest.
     const parsed = JSON.parse(envelope) as { ok: boolean; result?: unknown; error?: WireError; logs: WireLog[] };
     if (parsed.ok) finish({ ok: true, resultJson: JSON.stringify(parsed.result), logs: parsed.logs });
-    else finish({ ok: false, error: parsed.error ?? { code: 'AH_PLUGIN_THREW', message: 'unknown failure' }, logs: parsed.logs });
+    else
+      finish({
+        ok: false,
+        error: parsed.error ?? { code: 'AH_PLUGIN_THREW', message: 'unknown failure' },
+        logs: parsed.logs,
+      });
   } catch (error) {
     finish({ ok: false, error: classify(error, state, timedOut, limits.timeoutMs), logs: [] });
   } finally {
@@ -202,7 +231,11 @@ async function invoke(message: InvokeMessage): Promise<void> {
     state.ended = true;
     state.calls.clear();
     running.delete(message.id);
-    try { done?.release(); } catch { /* disposed with its isolate */ }
+    try {
+      done?.release();
+    } catch {
+      /* disposed with its isolate */
+    }
     if (fresh) {
       fresh.route.call = undefined;
       releaseContext(fresh);
@@ -211,17 +244,29 @@ async function invoke(message: InvokeMessage): Promise<void> {
   }
 }
 
-function hostCall(message: InvokeMessage, state: Running, capability: string, method: string, argsJson: string): Promise<string> | string {
+function hostCall(
+  message: InvokeMessage,
+  state: Running,
+  capability: string,
+  method: string,
+  argsJson: string,
+): Promise<string> | string {
   const deny = (code: string, text: string) => JSON.stringify({ ok: false, error: { code, message: text } });
   if (state.ended) return deny('AH_INVOCATION_ENDED', 'the invocation has ended');
   const methods = message.capabilities[capability];
   if (typeof capability !== 'string' || typeof method !== 'string' || !methods || !methods.includes(method)) {
-    return deny('AH_CAPABILITY_DENIED', `capability ${String(capability)}.${String(method)} is not declared by this plugin`);
+    return deny(
+      'AH_CAPABILITY_DENIED',
+      `capability ${String(capability)}.${String(method)} is not declared by this plugin`,
+    );
   }
   if (typeof argsJson !== 'string') return deny('AH_CAPABILITY_DENIED', 'arguments must be JSON');
   state.hostCalls++;
   if (state.hostCalls > message.limits.maxHostCalls) {
-    state.failure = { code: 'AH_HOST_CALL_LIMIT', message: `the plugin made more than ${message.limits.maxHostCalls} host calls` };
+    state.failure = {
+      code: 'AH_HOST_CALL_LIMIT',
+      message: `the plugin made more than ${message.limits.maxHostCalls} host calls`,
+    };
     if (state.slot && !state.slot.isolate.isDisposed) state.slot.isolate.dispose();
     state.onDispose?.();
     return deny(state.failure.code, state.failure.message);

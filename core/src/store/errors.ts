@@ -3,7 +3,7 @@ import { ActionhostError } from '@actionhost/sdk';
 
 /** SQLite primary result codes that mean "the data folder cannot take writes now", as stable errors. */
 const STORE_FAULTS: Record<number, { code: string; message: string }> = {
-  13: { code: 'AH_STORE_FULL', message: 'the data folder\'s file system is full: the change was not saved' },
+  13: { code: 'AH_STORE_FULL', message: "the data folder's file system is full: the change was not saved" },
   8: { code: 'AH_STORE_READ_ONLY', message: 'the data folder is read-only: the change was not saved' },
   10: { code: 'AH_STORE_IO', message: 'the data folder could not be written (I/O error): the change was not saved' },
   5: { code: 'AH_STORE_BUSY', message: 'the database is busy: try again' },
@@ -20,8 +20,12 @@ export function storeFaultOf(error: unknown): ActionhostError | null {
 
 export const StoreErrors = {
   unavailable: (file: string, cause: unknown) =>
-    new ActionhostError('AH_STORE_UNAVAILABLE',
-      `cannot open the database ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, 503, { file }),
+    new ActionhostError(
+      'AH_STORE_UNAVAILABLE',
+      `cannot open the database ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      503,
+      { file },
+    ),
   notFound: (what: string, id: string | number) =>
     new ActionhostError('AH_NOT_FOUND', `${what} ${id} does not exist`, 404, { what, id }),
 } as const;

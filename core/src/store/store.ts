@@ -23,8 +23,12 @@ export class Store {
     let db: DatabaseSync;
     try {
       db = new DatabaseSync(file);
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
-      db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))');
+      db.exec(
+        'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+      );
+      db.exec(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))',
+      );
     } catch (error) {
       throw StoreErrors.unavailable(file, error);
     }
@@ -33,12 +37,15 @@ export class Store {
 
   /** Applies, in order and once each, the SQL migrations of one module. Index i is version i+1. */
   migrate(module: string, migrations: readonly string[]): void {
-    const applied = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations WHERE module = ?').get(module) as { v: number | null };
+    const applied = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations WHERE module = ?').get(module) as {
+      v: number | null;
+    };
     const from = applied.v ?? 0;
     for (let index = from; index < migrations.length; index++) {
       this.transaction(() => {
         this.db.exec(migrations[index]);
-        this.db.prepare('INSERT INTO schema_migrations (module, version, applied_at) VALUES (?, ?, ?)')
+        this.db
+          .prepare('INSERT INTO schema_migrations (module, version, applied_at) VALUES (?, ?, ?)')
           .run(module, index + 1, new Date().toISOString());
       });
     }
@@ -48,7 +55,11 @@ export class Store {
   transaction<T>(fn: () => T): T {
     if (this.#depth > 0) {
       this.#depth++;
-      try { return fn(); } finally { this.#depth--; }
+      try {
+        return fn();
+      } finally {
+        this.#depth--;
+      }
     }
     this.db.exec('BEGIN IMMEDIATE');
     this.#depth = 1;
@@ -57,7 +68,11 @@ export class Store {
       this.db.exec('COMMIT');
       return result;
     } catch (error) {
-      try { this.db.exec('ROLLBACK'); } catch { /* the failed statement may have rolled back already */ }
+      try {
+        this.db.exec('ROLLBACK');
+      } catch {
+        /* the failed statement may have rolled back already */
+      }
       throw error;
     } finally {
       this.#depth = 0;

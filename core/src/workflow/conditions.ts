@@ -3,7 +3,11 @@
 import type { Json } from '@actionhost/sdk';
 import type { ConditionNode, ConditionRule } from './definition.ts';
 
-export interface RuleResult { field: string; operator: string; result: boolean }
+export interface RuleResult {
+  field: string;
+  operator: string;
+  result: boolean;
+}
 
 /**
  * Evaluates a condition node. `read` returns the value a rule's field names; `changed` says whether the
@@ -26,17 +30,28 @@ export function evaluateCondition(
 export function evaluateRule(rule: ConditionRule, actual: Json): boolean {
   const expected = rule.value;
   switch (rule.operator) {
-    case 'is empty': return isEmpty(actual);
-    case 'is not empty': return !isEmpty(actual);
-    case 'equals': return equalsAny(actual, expected);
-    case 'not equals': return !equalsAny(actual, expected);
-    case 'contains': return contains(actual, expected);
-    case 'not contains': return !contains(actual, expected);
-    case 'starts with': return text(actual).startsWith(text(expected));
-    case 'ends with': return text(actual).endsWith(text(expected));
-    case 'in': return listOf(expected).some((item) => sameText(actual, item));
-    case 'not in': return !listOf(expected).some((item) => sameText(actual, item));
-    case 'changed': return false;
+    case 'is empty':
+      return isEmpty(actual);
+    case 'is not empty':
+      return !isEmpty(actual);
+    case 'equals':
+      return equalsAny(actual, expected);
+    case 'not equals':
+      return !equalsAny(actual, expected);
+    case 'contains':
+      return contains(actual, expected);
+    case 'not contains':
+      return !contains(actual, expected);
+    case 'starts with':
+      return text(actual).startsWith(text(expected));
+    case 'ends with':
+      return text(actual).endsWith(text(expected));
+    case 'in':
+      return listOf(expected).some((item) => sameText(actual, item));
+    case 'not in':
+      return !listOf(expected).some((item) => sameText(actual, item));
+    case 'changed':
+      return false;
   }
 }
 

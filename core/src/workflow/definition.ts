@@ -5,100 +5,131 @@ import { RetryPolicy } from './retry-policy.ts';
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(JsonValue), z.record(z.string(), JsonValue)]));
+  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
+);
 
 /** Node ids are short words so they can appear in placeholders (`#nodes.<id>.output...#`) and JSON paths. */
-export const NodeId = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must start with a letter and use letters, digits, _ or -');
+export const NodeId = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must start with a letter and use letters, digits, _ or -');
 /** The trigger is a node too: other nodes name it as their source. */
 export const TRIGGER_NODE_ID = 'trigger';
 
 export const RequestKind = z.enum(['incident', 'service-request']);
 
-export const RequestCreatedTrigger = z.object({
-  event: z.literal('request.created'),
-  /** Only service requests, only incidents, or (absent) both. */
-  kind: RequestKind.optional(),
-}).strict();
+export const RequestCreatedTrigger = z
+  .object({
+    event: z.literal('request.created'),
+    /** Only service requests, only incidents, or (absent) both. */
+    kind: RequestKind.optional(),
+  })
+  .strict();
 
-export const RequestUpdatedTrigger = z.object({
-  event: z.literal('request.updated'),
-  /** The field whose change fires the trigger, e.g. "category" or "customFields.ipAddress". */
-  field: z.string().min(1).max(200),
-  /** Value before the change; absent = any. null = was empty. */
-  from: z.string().nullable().optional(),
-  /** Value after the change; absent = any. */
-  to: z.string().nullable().optional(),
-  kind: RequestKind.optional(),
-}).strict();
+export const RequestUpdatedTrigger = z
+  .object({
+    event: z.literal('request.updated'),
+    /** The field whose change fires the trigger, e.g. "category" or "customFields.ipAddress". */
+    field: z.string().min(1).max(200),
+    /** Value before the change; absent = any. null = was empty. */
+    from: z.string().nullable().optional(),
+    /** Value after the change; absent = any. */
+    to: z.string().nullable().optional(),
+    kind: RequestKind.optional(),
+  })
+  .strict();
 
 export const Trigger = z.discriminatedUnion('event', [RequestCreatedTrigger, RequestUpdatedTrigger]);
 export type Trigger = z.infer<typeof Trigger>;
 
 export const ConditionOperator = z.enum([
-  'contains', 'not contains', 'equals', 'not equals', 'starts with', 'ends with',
-  'in', 'not in', 'is empty', 'is not empty', 'changed',
+  'contains',
+  'not contains',
+  'equals',
+  'not equals',
+  'starts with',
+  'ends with',
+  'in',
+  'not in',
+  'is empty',
+  'is not empty',
+  'changed',
 ]);
 export type ConditionOperator = z.infer<typeof ConditionOperator>;
 
-export const ConditionRule = z.object({
-  /** A path into the source node's data, e.g. "subject", "requester.email", "nodes.lookup.output.count". */
-  field: z.string().min(1).max(200),
-  operator: ConditionOperator,
-  /** Not used by is empty / is not empty / changed; a list (or comma-separated text) for in / not in. */
-  value: z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number()]))]).optional(),
-}).strict();
+export const ConditionRule = z
+  .object({
+    /** A path into the source node's data, e.g. "subject", "requester.email", "nodes.lookup.output.count". */
+    field: z.string().min(1).max(200),
+    operator: ConditionOperator,
+    /** Not used by is empty / is not empty / changed; a list (or comma-separated text) for in / not in. */
+    value: z
+      .union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.union([z.string(), z.number()]))])
+      .optional(),
+  })
+  .strict();
 export type ConditionRule = z.infer<typeof ConditionRule>;
 
-export const ConditionNode = z.object({
-  id: NodeId,
-  kind: z.literal('condition'),
-  title: z.string().max(200).optional(),
-  /** Whose data the rules read; the trigger when absent. */
-  source: NodeId.optional(),
-  match: z.enum(['all', 'any']),
-  rules: z.array(ConditionRule).min(1).max(50),
-  next: z.object({ true: NodeId.optional(), false: NodeId.optional() }).strict().default({}),
-}).strict();
+export const ConditionNode = z
+  .object({
+    id: NodeId,
+    kind: z.literal('condition'),
+    title: z.string().max(200).optional(),
+    /** Whose data the rules read; the trigger when absent. */
+    source: NodeId.optional(),
+    match: z.enum(['all', 'any']),
+    rules: z.array(ConditionRule).min(1).max(50),
+    next: z.object({ true: NodeId.optional(), false: NodeId.optional() }).strict().default({}),
+  })
+  .strict();
 export type ConditionNode = z.infer<typeof ConditionNode>;
 
 /** "name@range", e.g. "@actionhost/ci-linking@^1.0.0"; a scoped name keeps its leading "@". */
-export const PluginSpec = z.string().min(3).max(300).regex(/^(?:@[^@/\s]+\/)?[^@\s]+@[^@]+$/, 'must be "name@range"');
+export const PluginSpec = z
+  .string()
+  .min(3)
+  .max(300)
+  .regex(/^(?:@[^@/\s]+\/)?[^@\s]+@[^@]+$/, 'must be "name@range"');
 
-export const ActionNode = z.object({
-  id: NodeId,
-  kind: z.literal('action'),
-  title: z.string().min(1).max(200),
-  description: z.string().max(2000).optional(),
-  /** Execute Plugin / Run Webhook: the plugin by name and semver range. */
-  uses: PluginSpec.optional(),
-  /** Execute App Integration: resolved at publish to an application, a plugin and default mappings. */
-  appIntegration: z.string().min(1).max(200).optional(),
-  /** Select Source Node: whose data `#field#` placeholders read. */
-  source: NodeId.default(TRIGGER_NODE_ID),
-  /** Input Mappings: plugin input key → value (placeholders allowed in any string, at any depth). */
-  inputs: z.record(z.string().min(1).max(200), JsonValue).default({}),
-  /** One edge per output path of the plugin (success, failure, ...). */
-  next: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), NodeId).default({}),
-  /** When a failed attempt is tried again (network errors, timeouts, crashed worker, onStatus); defaults when absent. */
-  retry: RetryPolicy.optional(),
-}).strict().refine((node) => (node.uses === undefined) !== (node.appIntegration === undefined), {
-  message: 'an action node runs either a plugin ("uses") or an App Integration ("appIntegration"): give exactly one',
-  path: ['uses'],
-});
+export const ActionNode = z
+  .object({
+    id: NodeId,
+    kind: z.literal('action'),
+    title: z.string().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    /** Execute Plugin / Run Webhook: the plugin by name and semver range. */
+    uses: PluginSpec.optional(),
+    /** Execute App Integration: resolved at publish to an application, a plugin and default mappings. */
+    appIntegration: z.string().min(1).max(200).optional(),
+    /** Select Source Node: whose data `#field#` placeholders read. */
+    source: NodeId.default(TRIGGER_NODE_ID),
+    /** Input Mappings: plugin input key → value (placeholders allowed in any string, at any depth). */
+    inputs: z.record(z.string().min(1).max(200), JsonValue).default({}),
+    /** One edge per output path of the plugin (success, failure, ...). */
+    next: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), NodeId).default({}),
+    /** When a failed attempt is tried again (network errors, timeouts, crashed worker, onStatus); defaults when absent. */
+    retry: RetryPolicy.optional(),
+  })
+  .strict()
+  .refine((node) => (node.uses === undefined) !== (node.appIntegration === undefined), {
+    message: 'an action node runs either a plugin ("uses") or an App Integration ("appIntegration"): give exactly one',
+    path: ['uses'],
+  });
 export type ActionNode = z.infer<typeof ActionNode>;
 
 export const WorkflowNode = z.discriminatedUnion('kind', [ConditionNode, ActionNode]);
 export type WorkflowNode = z.infer<typeof WorkflowNode>;
 
-export const WorkflowDefinition = z.object({
-  name: z.string().min(1).max(200),
-  description: z.string().max(2000).optional(),
-  module: z.literal('request'),
-  trigger: Trigger,
-  /** The node(s) right after the trigger. */
-  start: z.union([NodeId, z.array(NodeId).max(20)]).optional(),
-  nodes: z.array(WorkflowNode).max(200),
-}).strict();
+export const WorkflowDefinition = z
+  .object({
+    name: z.string().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    module: z.literal('request'),
+    trigger: Trigger,
+    /** The node(s) right after the trigger. */
+    start: z.union([NodeId, z.array(NodeId).max(20)]).optional(),
+    nodes: z.array(WorkflowNode).max(200),
+  })
+  .strict();
 export type WorkflowDefinition = z.infer<typeof WorkflowDefinition>;
 export type WorkflowDefinitionInput = z.input<typeof WorkflowDefinition>;
 

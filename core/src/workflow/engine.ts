@@ -32,7 +32,10 @@ export interface WorkflowEngineOptions {
   onError?: (error: unknown, context: { eventId?: number; executionId?: string }) => void;
 }
 
-interface Active { done: Promise<RunOutcome | null>; cancel: AbortController }
+interface Active {
+  done: Promise<RunOutcome | null>;
+  cancel: AbortController;
+}
 
 export class WorkflowEngine {
   readonly #options: WorkflowEngineOptions;
@@ -50,7 +53,9 @@ export class WorkflowEngine {
     this.#plugins = new KeyedLimiter(options.maxConcurrentPerPlugin ?? 4);
   }
 
-  get #maxActive(): number { return Math.max(1, this.#options.maxConcurrentExecutions ?? 8); }
+  get #maxActive(): number {
+    return Math.max(1, this.#options.maxConcurrentExecutions ?? 8);
+  }
 
   /** Turns the event into queued executions, then runs them; returns the ids of the executions it created. */
   async processEvent(event: RequestEvent): Promise<string[]> {
@@ -64,12 +69,21 @@ export class WorkflowEngine {
     const { repository, requests } = this.#options;
     const candidates = repository.listActive(event.type);
     if (candidates.length === 0) return [];
-    const request = await requests.getRequest(event.requestId) as Record<string, Json>;
+    const request = (await requests.getRequest(event.requestId)) as Record<string, Json>;
     const matching = candidates.filter((published) => triggerMatches(published.definition.trigger, event, request));
-    return repository.store.transaction(() => matching.flatMap((published) => repository.createExecution({
-      workflowId: published.workflowId, workflowVersion: published.version, requestId: event.requestId, eventId: String(event.id),
-      trigger: { type: event.type, changes: event.changes ?? [] }, request,
-    }) ?? []));
+    return repository.store.transaction(() =>
+      matching.flatMap(
+        (published) =>
+          repository.createExecution({
+            workflowId: published.workflowId,
+            workflowVersion: published.version,
+            requestId: event.requestId,
+            eventId: String(event.id),
+            trigger: { type: event.type, changes: event.changes ?? [] },
+            request,
+          }) ?? [],
+      ),
+    );
   }
 
   /**
@@ -93,9 +107,13 @@ export class WorkflowEngine {
    */
   cancel(executionId: string): void {
     const active = this.#active.get(executionId);
-    if (active) { active.cancel.abort(); return; }
+    if (active) {
+      active.cancel.abort();
+      return;
+    }
     const status = this.#options.repository.statusOf(executionId);
-    if (status === null) throw WorkflowErrors.executionNotFound(`execution ${executionId} does not exist`, { id: executionId });
+    if (status === null)
+      throw WorkflowErrors.executionNotFound(`execution ${executionId} does not exist`, { id: executionId });
     if (status !== 'queued' || !this.#options.repository.cancelExecution(executionId, CANCELLED)) {
       throw WorkflowErrors.executionNotRunning(`execution ${executionId} is not running here`, { id: executionId });
     }
@@ -107,7 +125,7 @@ export class WorkflowEngine {
   }
 
   async #secrets(): Promise<string[]> {
-    return [...(await this.#options.secrets?.secretValues() ?? [])];
+    return [...((await this.#options.secrets?.secretValues()) ?? [])];
   }
 
   /** Claims and runs one queued execution now, whatever the slot count (an explicit retry, a test's processEvent). */
@@ -132,22 +150,44 @@ export class WorkflowEngine {
     try {
       const execution = repository.getExecution(executionId);
       const published = execution ? repository.getPublished(execution.workflowId, execution.workflowVersion) : null;
-      if (!execution || !published) throw WorkflowErrors.executionNotFound(`execution ${executionId} has no published workflow to run`, { id: executionId });
+      if (!execution || !published)
+        throw WorkflowErrors.executionNotFound(`execution ${executionId} has no published workflow to run`, {
+          id: executionId,
+        });
       const request = (repository.requestSnapshot(executionId) ??
-        (execution.requestId === null ? {} : await this.#options.requests.getRequest(execution.requestId))) as Record<string, Json>;
+        (execution.requestId === null ? {} : await this.#options.requests.getRequest(execution.requestId))) as Record<
+        string,
+        Json
+      >;
       const event: RequestEvent = {
-        id: Number(execution.eventId ?? 0) || 0, type: execution.trigger.type, requestId: execution.requestId ?? 0, changes: execution.trigger.changes,
+        id: Number(execution.eventId ?? 0) || 0,
+        type: execution.trigger.type,
+        requestId: execution.requestId ?? 0,
+        changes: execution.trigger.changes,
       };
       return await runExecution({
-        repository, runner: this.#options.runner, audit: this.#options.audit, secrets: await this.#secrets(), sealer: this.#options.sealer, published, executionId, request, event,
-        signal: cancel, stopSignal: this.#stop.signal,
+        repository,
+        runner: this.#options.runner,
+        audit: this.#options.audit,
+        secrets: await this.#secrets(),
+        sealer: this.#options.sealer,
+        published,
+        executionId,
+        request,
+        event,
+        signal: cancel,
+        stopSignal: this.#stop.signal,
         acquirePlugin: (name, signal) => this.#plugins.acquire(name, signal),
         onAuditError: (error) => this.#options.onError?.(error, { eventId: event.id, executionId }),
       });
     } catch (caught) {
       // Only the store (or a vanished workflow) can fail here; steps catch their own errors.
       const error = asActionhostError(caught);
-      try { repository.finishExecution(executionId, 'failed', { code: error.code, message: error.message }); } catch { /* store gone */ }
+      try {
+        repository.finishExecution(executionId, 'failed', { code: error.code, message: error.message });
+      } catch {
+        /* store gone */
+      }
       this.#options.onError?.(caught, { executionId });
       return null;
     }
@@ -196,7 +236,11 @@ export class WorkflowEngine {
   async #takeEvents(oneBatch = false): Promise<number> {
     while (this.#intake) await this.#intake.catch(() => 0);
     this.#intake = this.#intakeOnce(oneBatch);
-    try { return await this.#intake; } finally { this.#intake = null; }
+    try {
+      return await this.#intake;
+    } finally {
+      this.#intake = null;
+    }
   }
 
   async #intakeOnce(oneBatch: boolean): Promise<number> {
@@ -207,7 +251,7 @@ export class WorkflowEngine {
       let took = 0;
       for (const event of events) {
         if (this.#stop.signal.aborted) return taken;
-        if (!await requests.claimEvent(event.id)) continue;
+        if (!(await requests.claimEvent(event.id))) continue;
         took++;
         try {
           await this.#enqueue(event);
@@ -249,7 +293,9 @@ export class WorkflowEngine {
     this.#running = false;
     this.#wake?.();
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, this.#options.stopTimeoutMs ?? 10_000); });
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#options.stopTimeoutMs ?? 10_000);
+    });
     try {
       await Promise.race([this.#settled(), timeout]);
       this.#stop.abort();
@@ -290,7 +336,10 @@ export class WorkflowEngine {
       const sleep = next === null ? poll : Math.max(5, Math.min(poll, Date.parse(next) - Date.now()));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, sleep);
-        function done() { clearTimeout(timer); resolve(); }
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
         this.#wake = done;
       });
       this.#wake = null;

@@ -2,8 +2,10 @@
 // input mappings, placeholders and run-time failures. Each carries a stable code and, where it applies, a JSON path.
 import { ActionhostError, type ErrorDetails } from '@actionhost/sdk';
 
-const fail = (code: string, status: number) => (message: string, details: ErrorDetails = {}) =>
-  new ActionhostError(code, message, status, details);
+const fail =
+  (code: string, status: number) =>
+  (message: string, details: ErrorDetails = {}) =>
+    new ActionhostError(code, message, status, details);
 
 export const WorkflowErrors = {
   /** The definition does not match the schema (zod). */
@@ -45,8 +47,12 @@ export const WorkflowErrors = {
 /** Returns `error` as an ActionhostError, keeping code/status/details when it already is one. */
 export function asActionhostError(error: unknown): ActionhostError {
   if (error instanceof ActionhostError) return error;
-  if (typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' &&
-    String((error as { code: string }).code).startsWith('AH_')) {
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    String((error as { code: string }).code).startsWith('AH_')
+  ) {
     const e = error as { code: string; message?: string; status?: number; details?: ErrorDetails };
     return new ActionhostError(e.code, e.message ?? e.code, e.status ?? 500, e.details ?? {});
   }

@@ -15,20 +15,28 @@ export function objectBranches(schema: unknown): ObjectBranch[] {
   const own = branchOf(s);
   const alternatives = (Array.isArray(s.oneOf) ? s.oneOf : Array.isArray(s.anyOf) ? s.anyOf : null) as unknown[] | null;
   if (!alternatives) return [own];
-  return alternatives.flatMap((alternative) => objectBranches(alternative)).map((branch) => ({
-    properties: { ...own.properties, ...branch.properties },
-    required: [...new Set([...own.required, ...branch.required])],
-    additional: branch.additional,
-  }));
+  return alternatives
+    .flatMap((alternative) => objectBranches(alternative))
+    .map((branch) => ({
+      properties: { ...own.properties, ...branch.properties },
+      required: [...new Set([...own.required, ...branch.required])],
+      additional: branch.additional,
+    }));
 }
 
 function branchOf(s: Schema): ObjectBranch {
-  const properties = (typeof s.properties === 'object' && s.properties !== null ? s.properties : {}) as Record<string, unknown>;
+  const properties = (typeof s.properties === 'object' && s.properties !== null ? s.properties : {}) as Record<
+    string,
+    unknown
+  >;
   const required = Array.isArray(s.required) ? (s.required as string[]) : [];
-  const additional = typeof s.additionalProperties === 'object' && s.additionalProperties !== null
-    ? s.additionalProperties as Schema
-    // A schema that says nothing about its keys accepts any (JSON Schema's default).
-    : s.additionalProperties === false ? false : s.properties === undefined || s.additionalProperties === true;
+  const additional =
+    typeof s.additionalProperties === 'object' && s.additionalProperties !== null
+      ? (s.additionalProperties as Schema)
+      : // A schema that says nothing about its keys accepts any (JSON Schema's default).
+        s.additionalProperties === false
+        ? false
+        : s.properties === undefined || s.additionalProperties === true;
   return { properties, required, additional };
 }
 
@@ -50,5 +58,5 @@ export function standalone(root: unknown, schema: unknown): Schema {
 }
 
 function asSchema(value: unknown): Schema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Schema : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Schema) : {};
 }

@@ -22,8 +22,14 @@ export class KeyedLimiter {
           if (index >= 0) queue.splice(index, 1);
           reject(WorkflowErrors.cancelled('the execution was cancelled while waiting for a plugin slot'));
         };
-        const grant = () => { signal?.removeEventListener('abort', onAbort); resolve(); };
-        if (signal?.aborted) { onAbort(); return; }
+        const grant = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        if (signal?.aborted) {
+          onAbort();
+          return;
+        }
         signal?.addEventListener('abort', onAbort, { once: true });
         queue.push(grant);
       });
@@ -36,9 +42,13 @@ export class KeyedLimiter {
       released = true;
       // Hand the slot straight to the next waiter (the count stays); otherwise give it back.
       const next = this.#waiting.get(key)?.shift();
-      if (next) { next(); return; }
+      if (next) {
+        next();
+        return;
+      }
       const held = (this.#held.get(key) ?? 1) - 1;
-      if (held <= 0) this.#held.delete(key); else this.#held.set(key, held);
+      if (held <= 0) this.#held.delete(key);
+      else this.#held.set(key, held);
     };
   }
 

@@ -21,13 +21,23 @@ export function parseTemplate(value: string, path = ''): Segment[] {
   let index = 0;
   while (index < value.length) {
     const char = value[index];
-    if (char !== '#') { text += char; index++; continue; }
-    if (value[index + 1] === '#') { text += '#'; index += 2; continue; }
+    if (char !== '#') {
+      text += char;
+      index++;
+      continue;
+    }
+    if (value[index + 1] === '#') {
+      text += '#';
+      index += 2;
+      continue;
+    }
     const close = value.indexOf('#', index + 1);
     const name = close === -1 ? '' : value.slice(index + 1, close);
     if (!NAME.test(name)) {
       throw WorkflowErrors.placeholderSyntax(
-        `"${value}" has a "#" at ${index} that opens no placeholder: write "##" for a literal "#"`, { path, offset: index });
+        `"${value}" has a "#" at ${index} that opens no placeholder: write "##" for a literal "#"`,
+        { path, offset: index },
+      );
     }
     if (text) segments.push({ kind: 'text', text });
     text = '';
@@ -50,7 +60,8 @@ function parseReference(name: string): Reference {
 export function collectReferences(value: Json, path: string): { ref: Reference; path: string }[] {
   const found: { ref: Reference; path: string }[] = [];
   walk(value, path, (text, at) => {
-    for (const segment of parseTemplate(text, at)) if (segment.kind === 'ref') found.push({ ref: segment.ref, path: at });
+    for (const segment of parseTemplate(text, at))
+      if (segment.kind === 'ref') found.push({ ref: segment.ref, path: at });
   });
   return found;
 }
@@ -84,12 +95,15 @@ export function renderValue(value: Json, resolve: (ref: Reference, path: string)
   if (typeof value === 'string') {
     const segments = parseTemplate(value, path);
     if (segments.length === 1 && segments[0].kind === 'ref') return resolve(segments[0].ref, path) ?? null;
-    return segments.map((segment) => segment.kind === 'text' ? segment.text : stringify(resolve(segment.ref, path))).join('');
+    return segments
+      .map((segment) => (segment.kind === 'text' ? segment.text : stringify(resolve(segment.ref, path))))
+      .join('');
   }
   if (Array.isArray(value)) return value.map((item, index) => renderValue(item, resolve, `${path}/${index}`));
   if (value !== null && typeof value === 'object') {
     const built: Record<string, Json> = {};
-    for (const [key, item] of Object.entries(value)) defineKey(built, key, renderValue(item, resolve, `${path}/${pointerEscape(key)}`));
+    for (const [key, item] of Object.entries(value))
+      defineKey(built, key, renderValue(item, resolve, `${path}/${pointerEscape(key)}`));
     return built;
   }
   return value;

@@ -23,7 +23,11 @@ export interface PluginCatalog {
   unpin(owner: string): MaybePromise<void>;
 }
 
-export interface PluginRef { name: string; version: string; integrity: string }
+export interface PluginRef {
+  name: string;
+  version: string;
+  integrity: string;
+}
 
 export interface PluginOutcome {
   invocationId?: string;
@@ -35,15 +39,23 @@ export interface PluginOutcome {
 
 /** Runs one pinned plugin version in the sandbox; throws an ActionhostError when the invocation fails. */
 export interface PluginRunner {
-  run(plugin: PluginRef, input: unknown, options: {
-    entry?: 'run' | 'testConnection';
-    bindings: InvocationBindings;
-    idempotencyKey: string;
-    signal?: AbortSignal;
-  }): Promise<PluginOutcome>;
+  run(
+    plugin: PluginRef,
+    input: unknown,
+    options: {
+      entry?: 'run' | 'testConnection';
+      bindings: InvocationBindings;
+      idempotencyKey: string;
+      signal?: AbortSignal;
+    },
+  ): Promise<PluginOutcome>;
 }
 
-export interface FieldChange { field: string; from: Json; to: Json }
+export interface FieldChange {
+  field: string;
+  from: Json;
+  to: Json;
+}
 
 /** One row of the ITSM outbox (OutboxEvent of core/src/itsm). */
 export interface RequestEvent {

@@ -27,7 +27,9 @@ function validatorFor(schema: unknown): ValidateFunction {
   return validate;
 }
 
-export interface ResolvedAction extends PinnedAction { plugin: ResolvedPlugin }
+export interface ResolvedAction extends PinnedAction {
+  plugin: ResolvedPlugin;
+}
 
 export interface ResolveDeps {
   catalog: PluginCatalog;
@@ -56,14 +58,19 @@ export async function resolveAction(node: ActionNode, index: number, deps: Resol
   } else {
     const found = await deps.appIntegrations?.resolveAppIntegration(node.appIntegration!);
     if (!found) {
-      throw WorkflowErrors.appIntegrationUnknown(`App Integration "${node.appIntegration}" does not exist`,
-        { path: `${base}/appIntegration`, node: node.id });
+      throw WorkflowErrors.appIntegrationUnknown(`App Integration "${node.appIntegration}" does not exist`, {
+        path: `${base}/appIntegration`,
+        node: node.id,
+      });
     }
     spec = found.plugin;
     applicationId = found.applicationId;
     defaults = found.mappings;
   }
-  const plugin = await resolvePlugin(deps.catalog, spec.name, spec.range, { path: `${base}/${node.uses !== undefined ? 'uses' : 'appIntegration'}`, node: node.id });
+  const plugin = await resolvePlugin(deps.catalog, spec.name, spec.range, {
+    path: `${base}/${node.uses !== undefined ? 'uses' : 'appIntegration'}`,
+    node: node.id,
+  });
   return {
     plugin,
     name: plugin.name,
@@ -76,7 +83,12 @@ export async function resolveAction(node: ActionNode, index: number, deps: Resol
   };
 }
 
-async function resolvePlugin(catalog: PluginCatalog, name: string, range: string, details: { path: string; node: string }): Promise<ResolvedPlugin> {
+async function resolvePlugin(
+  catalog: PluginCatalog,
+  name: string,
+  range: string,
+  details: { path: string; node: string },
+): Promise<ResolvedPlugin> {
   let found: ResolvedPlugin | null | undefined;
   try {
     found = await catalog.resolve(name, range);
@@ -86,9 +98,17 @@ async function resolvePlugin(catalog: PluginCatalog, name: string, range: string
   if (found) return found;
   // The catalog answers only "no match": ask for any version to tell an unknown plugin from a range that misses.
   let any: ResolvedPlugin | null | undefined = null;
-  try { any = await catalog.resolve(name, '*'); } catch { any = null; }
+  try {
+    any = await catalog.resolve(name, '*');
+  } catch {
+    any = null;
+  }
   if (!any) throw WorkflowErrors.pluginNotFound(`plugin "${name}" is not installed`, { ...details, plugin: name });
-  throw WorkflowErrors.pluginVersionNoMatch(`no installed version of "${name}" satisfies "${range}"`, { ...details, plugin: name, range });
+  throw WorkflowErrors.pluginVersionNoMatch(`no installed version of "${name}" satisfies "${range}"`, {
+    ...details,
+    plugin: name,
+    range,
+  });
 }
 
 /** Resolves and checks every action node of a validated graph. */
@@ -101,8 +121,14 @@ export async function resolveActions(graph: WorkflowGraph, deps: ResolveDeps): P
     for (const path of Object.keys(node.next)) {
       // `failure` is always wireable: it is where a thrown invocation goes.
       if (path !== 'failure' && !action.paths.includes(path)) {
-        throw WorkflowErrors.outputPathUnknown(`${action.name}@${action.version} has no output path "${path}" (it has ${action.paths.join(', ')})`,
-          { path: `/nodes/${index}/next/${pointerEscape(path)}`, node: node.id, plugin: `${action.name}@${action.version}` });
+        throw WorkflowErrors.outputPathUnknown(
+          `${action.name}@${action.version} has no output path "${path}" (it has ${action.paths.join(', ')})`,
+          {
+            path: `/nodes/${index}/next/${pointerEscape(path)}`,
+            node: node.id,
+            plugin: `${action.name}@${action.version}`,
+          },
+        );
       }
     }
     resolved.set(node.id, action);
@@ -116,42 +142,73 @@ export async function resolveActions(graph: WorkflowGraph, deps: ResolveDeps): P
  * branch that comes closest names the problem. Values with placeholders are type-checked when the run builds
  * them (the sandbox validates the whole input).
  */
-export function checkMappings(nodeId: string, index: number, inputs: Record<string, Json>, schema: Record<string, unknown>, plugin: string): void {
+export function checkMappings(
+  nodeId: string,
+  index: number,
+  inputs: Record<string, Json>,
+  schema: Record<string, unknown>,
+  plugin: string,
+): void {
   const branches = objectBranches(schema);
   const problems = branches.map((branch) => branchProblems(nodeId, index, inputs, branch, schema, plugin));
   if (problems.some((list) => list.length === 0)) return;
   // A key no branch knows is the clearest message; else the branch with the fewest problems speaks.
   const unknownEverywhere = problems.map((list) => list.find((p) => p.code === 'AH_MAPPING_KEY_UNKNOWN'));
   if (unknownEverywhere.every(Boolean)) throw unknownEverywhere[0]!;
-  const closest = problems.filter((list, i) => !unknownEverywhere[i]).sort((a, b) => a.length - b.length)[0] ?? problems[0];
+  const closest =
+    problems.filter((list, i) => !unknownEverywhere[i]).sort((a, b) => a.length - b.length)[0] ?? problems[0];
   throw closest[0];
 }
 
-function branchProblems(nodeId: string, index: number, inputs: Record<string, Json>, branch: ObjectBranch, root: Record<string, unknown>, plugin: string) {
+function branchProblems(
+  nodeId: string,
+  index: number,
+  inputs: Record<string, Json>,
+  branch: ObjectBranch,
+  root: Record<string, unknown>,
+  plugin: string,
+) {
   const problems: ActionhostError[] = [];
   const known = Object.keys(branch.properties);
   for (const [key, value] of Object.entries(inputs)) {
     const path = `/nodes/${index}/inputs/${pointerEscape(key)}`;
-    const property = Object.hasOwn(branch.properties, key) ? branch.properties[key]
-      : typeof branch.additional === 'object' ? branch.additional : undefined;
+    const property = Object.hasOwn(branch.properties, key)
+      ? branch.properties[key]
+      : typeof branch.additional === 'object'
+        ? branch.additional
+        : undefined;
     if (property === undefined && branch.additional === false) {
-      problems.push(WorkflowErrors.mappingKeyUnknown(`node "${nodeId}" maps "${key}", which ${plugin} does not take (it takes ${known.join(', ') || 'nothing'})`,
-        { path, node: nodeId, key, plugin }));
+      problems.push(
+        WorkflowErrors.mappingKeyUnknown(
+          `node "${nodeId}" maps "${key}", which ${plugin} does not take (it takes ${known.join(', ') || 'nothing'})`,
+          { path, node: nodeId, key, plugin },
+        ),
+      );
       continue;
     }
     if (property === undefined || hasPlaceholder(value)) continue;
     const validate = validatorFor(standalone(root, property));
     if (!validate(sealedAsText(value))) {
       const first = (validate.errors ?? [])[0] as ErrorObject | undefined;
-      problems.push(WorkflowErrors.mappingType(`node "${nodeId}" maps "${key}" to a value ${plugin} does not accept: ${`${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}`.trim()}`,
-        { path: `${path}${first?.instancePath ?? ''}`, node: nodeId, key, plugin }));
+      problems.push(
+        WorkflowErrors.mappingType(
+          `node "${nodeId}" maps "${key}" to a value ${plugin} does not accept: ${`${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}`.trim()}`,
+          { path: `${path}${first?.instancePath ?? ''}`, node: nodeId, key, plugin },
+        ),
+      );
     }
   }
   for (const key of branch.required) {
     const property = branch.properties[key] as Record<string, unknown> | undefined;
     if (!Object.hasOwn(inputs, key) && property?.default === undefined) {
-      problems.push(WorkflowErrors.mappingRequired(`node "${nodeId}" must map "${key}", which ${plugin} requires`,
-        { path: `/nodes/${index}/inputs/${pointerEscape(key)}`, node: nodeId, key, plugin }));
+      problems.push(
+        WorkflowErrors.mappingRequired(`node "${nodeId}" must map "${key}", which ${plugin} requires`, {
+          path: `/nodes/${index}/inputs/${pointerEscape(key)}`,
+          node: nodeId,
+          key,
+          plugin,
+        }),
+      );
     }
   }
   return problems;

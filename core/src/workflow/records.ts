@@ -120,10 +120,14 @@ export const Execution = ExecutionSummary.extend({ steps: z.array(Step) });
 export type Execution = z.infer<typeof Execution>;
 
 /** Sample data for Test Connection: a request for the trigger, outputs for upstream nodes. */
-export const TestConnectionSample = z.object({
-  request: z.record(z.string(), JsonValue).optional(),
-  nodes: z.record(z.string(), z.object({ path: z.string().optional(), output: JsonValue.optional() }).strict()).optional(),
-}).strict();
+export const TestConnectionSample = z
+  .object({
+    request: z.record(z.string(), JsonValue).optional(),
+    nodes: z
+      .record(z.string(), z.object({ path: z.string().optional(), output: JsonValue.optional() }).strict())
+      .optional(),
+  })
+  .strict();
 export type TestConnectionSample = z.infer<typeof TestConnectionSample>;
 
 export const TestConnectionResult = z.object({

@@ -52,7 +52,8 @@ function scrub(value: Json | undefined, secrets: string[]): Json | undefined {
   if (Array.isArray(value)) return value.map((item) => scrub(item, secrets) as Json);
   if (value !== null && typeof value === 'object') {
     const result: Record<string, Json> = {};
-    for (const [key, item] of Object.entries(value)) defineKey(result, scrub(key, secrets) as string, scrub(item, secrets) as Json);
+    for (const [key, item] of Object.entries(value))
+      defineKey(result, scrub(key, secrets) as string, scrub(item, secrets) as Json);
     return result;
   }
   return value;

@@ -7,9 +7,18 @@ type FieldShape = 'scalar' | 'any' | readonly string[];
 
 /** Request fields as the ITSM store exposes them (ItsmRequest in the SDK contract, plus timestamps). */
 export const REQUEST_FIELDS: Record<string, FieldShape> = {
-  internalId: 'scalar', displayId: 'scalar', kind: 'scalar', subject: 'scalar', description: 'scalar',
-  category: 'scalar', department: 'scalar', status: 'scalar', priority: 'scalar', template: 'scalar',
-  createdAt: 'scalar', updatedAt: 'scalar',
+  internalId: 'scalar',
+  displayId: 'scalar',
+  kind: 'scalar',
+  subject: 'scalar',
+  description: 'scalar',
+  category: 'scalar',
+  department: 'scalar',
+  status: 'scalar',
+  priority: 'scalar',
+  template: 'scalar',
+  createdAt: 'scalar',
+  updatedAt: 'scalar',
   requester: ['name', 'email', 'username'],
   customFields: 'any',
 };

@@ -6,18 +6,30 @@ import type { RequestSource } from './ports.ts';
 import type { PublishedWorkflow, WorkflowRepository } from './repository.ts';
 
 /** Queues a new execution that runs a finished one again (the engine or the CLI, with or without a running host). */
-export async function enqueueRetry(repository: WorkflowRepository, requests: Pick<RequestSource, 'getRequest'> | null, executionId: string): Promise<string> {
+export async function enqueueRetry(
+  repository: WorkflowRepository,
+  requests: Pick<RequestSource, 'getRequest'> | null,
+  executionId: string,
+): Promise<string> {
   const original = repository.getExecution(executionId);
   if (!original) throw WorkflowErrors.executionNotFound(`execution ${executionId} does not exist`, { id: executionId });
   if (original.status === 'queued' || original.status === 'running') {
-    throw WorkflowErrors.executionNotFinished(`execution ${executionId} is still ${original.status}`, { id: executionId });
+    throw WorkflowErrors.executionNotFinished(`execution ${executionId} is still ${original.status}`, {
+      id: executionId,
+    });
   }
   const published: PublishedWorkflow | null = repository.getPublished(original.workflowId, original.workflowVersion);
-  if (!published || original.requestId === null) throw WorkflowErrors.executionNotFound(`execution ${executionId} cannot be retried`, { id: executionId });
+  if (!published || original.requestId === null)
+    throw WorkflowErrors.executionNotFound(`execution ${executionId} cannot be retried`, { id: executionId });
   // The request as it is now (null when the caller has no ITSM service: the run then reads it when it starts).
-  const request = requests ? await requests.getRequest(original.requestId) as Json : undefined;
+  const request = requests ? ((await requests.getRequest(original.requestId)) as Json) : undefined;
   return repository.createExecution({
-    workflowId: original.workflowId, workflowVersion: original.workflowVersion, requestId: original.requestId, eventId: null,
-    trigger: original.trigger, retryOf: original.id, ...(request !== undefined ? { request } : {}),
+    workflowId: original.workflowId,
+    workflowVersion: original.workflowVersion,
+    requestId: original.requestId,
+    eventId: null,
+    trigger: original.trigger,
+    retryOf: original.id,
+    ...(request !== undefined ? { request } : {}),
   })!;
 }

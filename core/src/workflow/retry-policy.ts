@@ -7,18 +7,25 @@ import type { PluginOutcome } from './ports.ts';
 
 export const DEFAULT_RETRY_STATUSES = [429, 502, 503, 504] as const;
 
-export const RetryPolicy = z.object({
-  /** Attempts in all, the first included; 1 = never retry. */
-  maxAttempts: z.number().int().min(1).max(20).default(3),
-  /** Delay before the second attempt; doubles with every further attempt. */
-  backoffMs: z.number().int().min(0).max(3_600_000).default(1000),
-  /** Ceiling of the computed delay (a Retry-After answer may ask for longer, up to one hour). */
-  maxBackoffMs: z.number().int().min(0).max(3_600_000).default(60_000),
-  /** HTTP statuses in a plugin's output (`output.status`, e.g. Run Webhook) that are worth another attempt. */
-  onStatus: z.array(z.number().int().min(100).max(599)).max(50).default([...DEFAULT_RETRY_STATUSES]),
-}).strict().refine((policy) => policy.maxBackoffMs >= policy.backoffMs, {
-  message: 'maxBackoffMs must be at least backoffMs', path: ['maxBackoffMs'],
-});
+export const RetryPolicy = z
+  .object({
+    /** Attempts in all, the first included; 1 = never retry. */
+    maxAttempts: z.number().int().min(1).max(20).default(3),
+    /** Delay before the second attempt; doubles with every further attempt. */
+    backoffMs: z.number().int().min(0).max(3_600_000).default(1000),
+    /** Ceiling of the computed delay (a Retry-After answer may ask for longer, up to one hour). */
+    maxBackoffMs: z.number().int().min(0).max(3_600_000).default(60_000),
+    /** HTTP statuses in a plugin's output (`output.status`, e.g. Run Webhook) that are worth another attempt. */
+    onStatus: z
+      .array(z.number().int().min(100).max(599))
+      .max(50)
+      .default([...DEFAULT_RETRY_STATUSES]),
+  })
+  .strict()
+  .refine((policy) => policy.maxBackoffMs >= policy.backoffMs, {
+    message: 'maxBackoffMs must be at least backoffMs',
+    path: ['maxBackoffMs'],
+  });
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = RetryPolicy.parse({});
@@ -30,7 +37,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = RetryPolicy.parse({});
  * (Run Webhook takes its failure path with `{ status: 0, error: { code } }` when no answer arrived).
  */
 export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
-  'AH_HTTP_CONNECT_FAILED', 'AH_HTTP_TIMEOUT', 'AH_PLUGIN_CRASHED', 'AH_PLUGIN_TIMEOUT', 'AH_SANDBOX_BUSY',
+  'AH_HTTP_CONNECT_FAILED',
+  'AH_HTTP_TIMEOUT',
+  'AH_PLUGIN_CRASHED',
+  'AH_PLUGIN_TIMEOUT',
+  'AH_SANDBOX_BUSY',
 ]);
 
 /** Longest wait a Retry-After answer can impose on a step. */
@@ -45,7 +56,11 @@ export interface RetryVerdict {
 }
 
 /** Decides whether one attempt's result (a thrown error or a returned outcome) is worth another attempt. */
-export function judgeAttempt(policy: RetryPolicy, result: { error: ActionhostError } | { outcome: PluginOutcome }, now = Date.now()): RetryVerdict {
+export function judgeAttempt(
+  policy: RetryPolicy,
+  result: { error: ActionhostError } | { outcome: PluginOutcome },
+  now = Date.now(),
+): RetryVerdict {
   if ('error' in result) {
     const retry = RETRYABLE_CODES.has(result.error.code);
     return { retry, reason: retry ? result.error.code : null, retryAfterMs: null };
@@ -57,7 +72,8 @@ export function judgeAttempt(policy: RetryPolicy, result: { error: ActionhostErr
   const status = typeof output.status === 'number' ? output.status : null;
   const retryAfterMs = readRetryAfter(output.headers, now);
   if (code !== null && RETRYABLE_CODES.has(code)) return { retry: true, reason: code, retryAfterMs };
-  if (status !== null && policy.onStatus.includes(status)) return { retry: true, reason: `status ${status}`, retryAfterMs };
+  if (status !== null && policy.onStatus.includes(status))
+    return { retry: true, reason: `status ${status}`, retryAfterMs };
   return { retry: false, reason: null, retryAfterMs: null };
 }
 
@@ -66,7 +82,12 @@ export function judgeAttempt(policy: RetryPolicy, result: { error: ActionhostErr
  * "equal jitter" (a random half on top of the other half) so many executions failing together do not retry in
  * lockstep; never shorter than the target's Retry-After.
  */
-export function retryDelayMs(policy: RetryPolicy, nextAttempt: number, retryAfterMs: number | null, random: () => number = Math.random): number {
+export function retryDelayMs(
+  policy: RetryPolicy,
+  nextAttempt: number,
+  retryAfterMs: number | null,
+  random: () => number = Math.random,
+): number {
   const exponential = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** Math.max(0, nextAttempt - 2));
   const jittered = Math.round(exponential / 2 + random() * (exponential / 2));
   return retryAfterMs === null ? jittered : Math.max(jittered, Math.min(retryAfterMs, RETRY_AFTER_CEILING_MS));

@@ -10,7 +10,14 @@ import { readPath, renderValue, type Reference } from './placeholders.ts';
 import { openInputs, type SecretSealer } from './secret-inputs.ts';
 import type { AuditSink, PluginRunner, RequestEvent } from './ports.ts';
 import { redactInputs, redactText, redactValues } from './redact.ts';
-import { STEP_INTERRUPTED, type ErrorSummary, type PublishedWorkflow, type Step, type StepLog, type WorkflowRepository } from './repository.ts';
+import {
+  STEP_INTERRUPTED,
+  type ErrorSummary,
+  type PublishedWorkflow,
+  type Step,
+  type StepLog,
+  type WorkflowRepository,
+} from './repository.ts';
 import { DEFAULT_RETRY_POLICY, judgeAttempt, retryDelayMs, type RetryVerdict } from './retry-policy.ts';
 import { readRequestPath } from './request-data.ts';
 import { changeFieldName } from './trigger.ts';
@@ -38,7 +45,10 @@ export interface ExecutionContext {
   random?: () => number;
 }
 
-interface NodeResult { path: string; output: Json }
+interface NodeResult {
+  path: string;
+  output: Json;
+}
 
 /** What placeholders and condition fields read while a run is under way. */
 export class RunData {
@@ -58,12 +68,16 @@ export class RunData {
       return readPath(this.#result(from, ref, path).output, ref.path) ?? null;
     }
     const result = this.#result(ref.node, ref, path);
-    return ref.part === 'path' ? result.path : readPath(result.output, ref.path) ?? null;
+    return ref.part === 'path' ? result.path : (readPath(result.output, ref.path) ?? null);
   }
 
   #result(nodeId: string, ref: Reference, path: string): NodeResult {
     const result = this.results.get(nodeId);
-    if (!result) throw WorkflowErrors.placeholderUnresolved(`#${ref.text}# reads node "${nodeId}", which did not run in this execution`, { path, node: nodeId });
+    if (!result)
+      throw WorkflowErrors.placeholderUnresolved(
+        `#${ref.text}# reads node "${nodeId}", which did not run in this execution`,
+        { path, node: nodeId },
+      );
     return result;
   }
 }
@@ -79,7 +93,12 @@ export type RunOutcome =
 /** Interrupted attempts (crash, stop) of one step before the execution gives up on it. */
 export const MAX_INTERRUPTIONS = 5;
 
-interface StepResult { next?: string; error?: ErrorSummary; retryAt?: string; interrupted?: boolean }
+interface StepResult {
+  next?: string;
+  error?: ErrorSummary;
+  retryAt?: string;
+  interrupted?: boolean;
+}
 
 /**
  * Runs (or resumes) one execution. Steps already decided in an earlier run are not run again: their stored
@@ -93,8 +112,12 @@ export async function runExecution(context: ExecutionContext): Promise<RunOutcom
   const data = new RunData(published.definition.nodes, context.request);
   const steps = repository.getExecution(executionId)?.steps ?? [];
   const decided = lastAttempts(steps);
-  const interruptions = new Map(published.definition.nodes.map((node) => [node.id,
-    steps.filter((step) => step.nodeId === node.id && step.error?.code === STEP_INTERRUPTED).length]));
+  const interruptions = new Map(
+    published.definition.nodes.map((node) => [
+      node.id,
+      steps.filter((step) => step.nodeId === node.id && step.error?.code === STEP_INTERRUPTED).length,
+    ]),
+  );
   let failure: ErrorSummary | null = null;
   const queue = [...startNodes(published.definition)];
   const visited = new Set<string>();
@@ -119,19 +142,35 @@ export async function runExecution(context: ExecutionContext): Promise<RunOutcom
       step = replay(data, entry.node, last);
     } else if (interruptions.get(id)! >= MAX_INTERRUPTIONS) {
       // A step that keeps dying with its host (or keeps being stopped) must not hold the execution forever.
-      const error = { code: 'AH_STEP_INTERRUPTED_TOO_OFTEN', message: `the step was interrupted ${MAX_INTERRUPTIONS} times; it is not attempted again` };
-      const seq = repository.startStep(executionId, { nodeId: id, kind: entry.node.kind, title: entry.node.title ?? null, plugin: null, integrity: null, inputs: null, attempt: last!.attempt });
+      const error = {
+        code: 'AH_STEP_INTERRUPTED_TOO_OFTEN',
+        message: `the step was interrupted ${MAX_INTERRUPTIONS} times; it is not attempted again`,
+      };
+      const seq = repository.startStep(executionId, {
+        nodeId: id,
+        kind: entry.node.kind,
+        title: entry.node.title ?? null,
+        plugin: null,
+        integrity: null,
+        inputs: null,
+        attempt: last!.attempt,
+      });
       repository.finishStep(executionId, seq, { status: 'failed', path: null, output: null, error, durationMs: 0 });
       step = { error };
     } else {
-      const attempt = !last ? 1 : last.status === 'running' || last.error?.code === STEP_INTERRUPTED ? last.attempt : last.attempt + 1;
+      const attempt = !last
+        ? 1
+        : last.status === 'running' || last.error?.code === STEP_INTERRUPTED
+          ? last.attempt
+          : last.attempt + 1;
       if (last?.retryAt && Date.parse(last.retryAt) > (context.now?.() ?? new Date()).getTime()) {
         repository.requeue(executionId, last.retryAt);
         return { status: 'waiting', retryAt: last.retryAt };
       }
-      step = entry.node.kind === 'condition'
-        ? runCondition(context, data, entry.node, attempt)
-        : await runAction(context, data, entry.node, attempt);
+      step =
+        entry.node.kind === 'condition'
+          ? runCondition(context, data, entry.node, attempt)
+          : await runAction(context, data, entry.node, attempt);
     }
     if (step.interrupted) {
       repository.requeue(executionId, null);
@@ -166,30 +205,53 @@ function replay(data: RunData, node: WorkflowNode, step: Step): StepResult {
 
 function runCondition(context: ExecutionContext, data: RunData, node: ConditionNode, attempt: number): StepResult {
   const seq = context.repository.startStep(context.executionId, {
-    nodeId: node.id, kind: 'condition', title: node.title ?? null, plugin: null, integrity: null, inputs: null, attempt,
+    nodeId: node.id,
+    kind: 'condition',
+    title: node.title ?? null,
+    plugin: null,
+    integrity: null,
+    inputs: null,
+    attempt,
   });
   const started = performance.now();
   const source = node.source ?? TRIGGER_NODE_ID;
   try {
     const changedFields = new Set((context.event.changes ?? []).map((change) => changeFieldName(change.field)));
-    const outcome = evaluateCondition(node,
+    const outcome = evaluateCondition(
+      node,
       (field) => data.resolve(parseFieldReference(field), source, `/nodes/${node.id}`),
-      (field) => changedFields.has(changeFieldName(field)));
+      (field) => changedFields.has(changeFieldName(field)),
+    );
     const path = outcome.result ? 'true' : 'false';
     context.repository.finishStep(context.executionId, seq, {
-      status: 'succeeded', path, output: outcome as unknown as Json, error: null, durationMs: performance.now() - started,
+      status: 'succeeded',
+      path,
+      output: outcome as unknown as Json,
+      error: null,
+      durationMs: performance.now() - started,
     });
     data.results.set(node.id, { path, output: outcome as unknown as Json });
     const next = node.next[path];
     return next ? { next } : {};
   } catch (caught) {
     const error = summarize(caught, context.secrets);
-    context.repository.finishStep(context.executionId, seq, { status: 'failed', path: null, output: null, error, durationMs: performance.now() - started });
+    context.repository.finishStep(context.executionId, seq, {
+      status: 'failed',
+      path: null,
+      output: null,
+      error,
+      durationMs: performance.now() - started,
+    });
     return { error };
   }
 }
 
-async function runAction(context: ExecutionContext, data: RunData, node: ActionNode, attempt: number): Promise<StepResult> {
+async function runAction(
+  context: ExecutionContext,
+  data: RunData,
+  node: ActionNode,
+  attempt: number,
+): Promise<StepResult> {
   const { repository, executionId, published } = context;
   // Secrets sealed in this node's mappings join the credential secrets this step redacts.
   const secrets = [...context.secrets];
@@ -201,14 +263,23 @@ async function runAction(context: ExecutionContext, data: RunData, node: ActionN
   let stored: Json = null;
   let buildError: unknown = null;
   try {
-    inputs = openInputs(renderValue(pinned.inputs, (ref, path) => data.resolve(ref, node.source, path), `/nodes/${node.id}/inputs`),
-      context.sealer, secrets);
+    inputs = openInputs(
+      renderValue(pinned.inputs, (ref, path) => data.resolve(ref, node.source, path), `/nodes/${node.id}/inputs`),
+      context.sealer,
+      secrets,
+    );
     stored = redactInputs(inputs, pinned.inputSchema, secrets);
   } catch (caught) {
     buildError = caught;
   }
   const seq = repository.startStep(executionId, {
-    nodeId: node.id, kind: 'action', title: node.title, plugin, integrity: pinned.integrity, inputs: stored, attempt,
+    nodeId: node.id,
+    kind: 'action',
+    title: node.title,
+    plugin,
+    integrity: pinned.integrity,
+    inputs: stored,
+    attempt,
   });
   let path: string | null = null;
   let output: Json = null;
@@ -220,16 +291,23 @@ async function runAction(context: ExecutionContext, data: RunData, node: ActionN
   try {
     if (buildError) throw buildError;
     release = context.acquirePlugin ? await context.acquirePlugin(pinned.name, signal) : null;
-    const outcome = await context.runner.run({ name: pinned.name, version: pinned.version, integrity: pinned.integrity }, inputs, {
-      entry: 'run',
-      // Stable per logical attempt: a step re-attempted after a crash sends the same key, a retry the next one.
-      idempotencyKey: `${executionId}:${node.id}:${attempt}`,
-      bindings: {
-        requestId: context.request.internalId as number, executionId, workflowId: published.workflowId, nodeId: node.id,
-        ...(pinned.applicationId !== undefined ? { applicationId: pinned.applicationId } : {}),
+    const outcome = await context.runner.run(
+      { name: pinned.name, version: pinned.version, integrity: pinned.integrity },
+      inputs,
+      {
+        entry: 'run',
+        // Stable per logical attempt: a step re-attempted after a crash sends the same key, a retry the next one.
+        idempotencyKey: `${executionId}:${node.id}:${attempt}`,
+        bindings: {
+          requestId: context.request.internalId as number,
+          executionId,
+          workflowId: published.workflowId,
+          nodeId: node.id,
+          ...(pinned.applicationId !== undefined ? { applicationId: pinned.applicationId } : {}),
+        },
+        signal,
       },
-      signal,
-    });
+    );
     path = outcome.path;
     logs = redactValues((outcome.logs ?? []) as unknown as Json, secrets) as unknown as StepLog[];
     output = redactValues(outcome.output, secrets);
@@ -239,8 +317,15 @@ async function runAction(context: ExecutionContext, data: RunData, node: ActionN
     if (context.stopSignal?.aborted && !context.signal?.aborted) {
       // The host is stopping: this attempt is not this node's result. Attempted again (same key) on resume.
       repository.finishStep(executionId, seq, {
-        status: 'failed', path: null, output: null, durationMs: performance.now() - started, retryAt: (context.now?.() ?? new Date()).toISOString(),
-        error: { code: STEP_INTERRUPTED, message: 'the host stopped while this step was running; it is attempted again' },
+        status: 'failed',
+        path: null,
+        output: null,
+        durationMs: performance.now() - started,
+        retryAt: (context.now?.() ?? new Date()).toISOString(),
+        error: {
+          code: STEP_INTERRUPTED,
+          message: 'the host stopped while this step was running; it is attempted again',
+        },
       });
       return { interrupted: true };
     }
@@ -254,14 +339,34 @@ async function runAction(context: ExecutionContext, data: RunData, node: ActionN
     release?.();
   }
   const durationMs = performance.now() - started;
-  const retryAt = verdict.retry && attempt < policy.maxAttempts
-    ? new Date((context.now?.() ?? new Date()).getTime() + retryDelayMs(policy, attempt + 1, verdict.retryAfterMs, context.random)).toISOString()
-    : null;
+  const retryAt =
+    verdict.retry && attempt < policy.maxAttempts
+      ? new Date(
+          (context.now?.() ?? new Date()).getTime() +
+            retryDelayMs(policy, attempt + 1, verdict.retryAfterMs, context.random),
+        ).toISOString()
+      : null;
   // The step's result and its Audit Trail entry commit together: a host killed between the two would
   // otherwise leave a finished step that the request's Audit Trail never shows.
   repository.store.transaction(() => {
-    repository.finishStep(executionId, seq, { status: error ? 'failed' : 'succeeded', path, output, error, durationMs, logs, retryAt });
-    recordAudit(context, node, { plugin, integrity: pinned.integrity, inputs: stored, path, output, error, durationMs });
+    repository.finishStep(executionId, seq, {
+      status: error ? 'failed' : 'succeeded',
+      path,
+      output,
+      error,
+      durationMs,
+      logs,
+      retryAt,
+    });
+    recordAudit(context, node, {
+      plugin,
+      integrity: pinned.integrity,
+      inputs: stored,
+      path,
+      output,
+      error,
+      durationMs,
+    });
   });
   if (retryAt) return { retryAt };
   const next = path ? node.next[path] : undefined;
@@ -270,29 +375,48 @@ async function runAction(context: ExecutionContext, data: RunData, node: ActionN
 
 /** Writes the plugin execution to the request's Audit Trail. Synchronous for the ITSM store (so it joins the
  * caller's transaction); an asynchronous sink is followed up without blocking. */
-function recordAudit(context: ExecutionContext, node: ActionNode,
-  step: { plugin: string; integrity: string; inputs: Json; path: string | null; output: Json; error: ErrorSummary | null; durationMs: number }): void {
+function recordAudit(
+  context: ExecutionContext,
+  node: ActionNode,
+  step: {
+    plugin: string;
+    integrity: string;
+    inputs: Json;
+    path: string | null;
+    output: Json;
+    error: ErrorSummary | null;
+    durationMs: number;
+  },
+): void {
   if (!context.audit) return;
   const requestId = context.request.internalId;
   if (typeof requestId !== 'number') return;
   try {
-    const written = context.audit.recordAudit(requestId, {
-      kind: 'plugin.execution',
-      actor: `workflow:${context.published.workflowId}`,
-      data: {
-        workflow: { id: context.published.workflowId, name: context.published.definition.name, version: context.published.version },
-        node: { id: node.id, title: node.title },
-        executionId: context.executionId,
-        plugin: step.plugin,
-        integrity: step.integrity,
-        inputs: step.inputs ?? {},
-        path: step.path,
-        outputSummary: JSON.stringify(step.output),
-        durationMs: Math.round(step.durationMs),
-        errorCode: step.error?.code ?? null,
-        errorMessage: step.error?.message ?? null,
+    const written = context.audit.recordAudit(
+      requestId,
+      {
+        kind: 'plugin.execution',
+        actor: `workflow:${context.published.workflowId}`,
+        data: {
+          workflow: {
+            id: context.published.workflowId,
+            name: context.published.definition.name,
+            version: context.published.version,
+          },
+          node: { id: node.id, title: node.title },
+          executionId: context.executionId,
+          plugin: step.plugin,
+          integrity: step.integrity,
+          inputs: step.inputs ?? {},
+          path: step.path,
+          outputSummary: JSON.stringify(step.output),
+          durationMs: Math.round(step.durationMs),
+          errorCode: step.error?.code ?? null,
+          errorMessage: step.error?.message ?? null,
+        },
       },
-    }, { secrets: context.secrets });
+      { secrets: context.secrets },
+    );
     if (written instanceof Promise) written.catch((error: unknown) => context.onAuditError?.(error));
   } catch (error) {
     // The execution record still holds the step; a full or broken audit trail must not fail the workflow.

@@ -23,10 +23,20 @@ export interface PluginSandbox {
     bindings?: InvocationBindings;
     idempotencyKey?: string;
     signal?: AbortSignal;
-  }): Promise<{ invocationId: string; path: string; output: Json; logs: { level: LogLevel; message: string; data?: Json; at: string }[]; durationMs: number }>;
+  }): Promise<{
+    invocationId: string;
+    path: string;
+    output: Json;
+    logs: { level: LogLevel; message: string; data?: Json; at: string }[];
+    durationMs: number;
+  }>;
 }
 
-export function createSandboxRunner(options: { sandbox: PluginSandbox; plugins: InstalledPlugins; cacheSize?: number }): PluginRunner {
+export function createSandboxRunner(options: {
+  sandbox: PluginSandbox;
+  plugins: InstalledPlugins;
+  cacheSize?: number;
+}): PluginRunner {
   // Installed versions are immutable, so a loaded version can be kept; the key includes the integrity.
   const cache = new Map<string, Promise<{ manifest: PluginManifest; code: string; integrity: string }>>();
   const load = (plugin: PluginRef) => {
@@ -36,15 +46,26 @@ export function createSandboxRunner(options: { sandbox: PluginSandbox; plugins: 
       loaded = (async () => {
         const installed = await options.plugins.get(plugin.name, plugin.version);
         if (!installed) {
-          throw new ActionhostError('AH_PLUGIN_NOT_FOUND', `the pinned version ${plugin.name}@${plugin.version} is not installed`, 404,
-            { plugin: `${plugin.name}@${plugin.version}` });
+          throw new ActionhostError(
+            'AH_PLUGIN_NOT_FOUND',
+            `the pinned version ${plugin.name}@${plugin.version} is not installed`,
+            404,
+            { plugin: `${plugin.name}@${plugin.version}` },
+          );
         }
         if (installed.integrity !== plugin.integrity) {
-          throw new ActionhostError('AH_PLUGIN_INTEGRITY_MISMATCH',
-            `${plugin.name}@${plugin.version} installed now is not the package the workflow pinned: publish the workflow again`, 409,
-            { plugin: `${plugin.name}@${plugin.version}`, pinned: plugin.integrity, installed: installed.integrity });
+          throw new ActionhostError(
+            'AH_PLUGIN_INTEGRITY_MISMATCH',
+            `${plugin.name}@${plugin.version} installed now is not the package the workflow pinned: publish the workflow again`,
+            409,
+            { plugin: `${plugin.name}@${plugin.version}`, pinned: plugin.integrity, installed: installed.integrity },
+          );
         }
-        return { manifest: installed.manifest, code: await options.plugins.readEntry(plugin.name, plugin.version), integrity: plugin.integrity };
+        return {
+          manifest: installed.manifest,
+          code: await options.plugins.readEntry(plugin.name, plugin.version),
+          integrity: plugin.integrity,
+        };
       })();
       loaded.catch(() => cache.delete(key));
       if (cache.size >= (options.cacheSize ?? 100)) cache.delete(cache.keys().next().value!);
@@ -56,8 +77,12 @@ export function createSandboxRunner(options: { sandbox: PluginSandbox; plugins: 
     async run(plugin, input, runOptions): Promise<PluginOutcome> {
       const loaded = await load(plugin);
       return options.sandbox.invoke({
-        plugin: loaded, input, entry: runOptions.entry ?? 'run', bindings: runOptions.bindings,
-        idempotencyKey: runOptions.idempotencyKey, signal: runOptions.signal,
+        plugin: loaded,
+        input,
+        entry: runOptions.entry ?? 'run',
+        bindings: runOptions.bindings,
+        idempotencyKey: runOptions.idempotencyKey,
+        signal: runOptions.signal,
       });
     },
   };

@@ -10,14 +10,21 @@ export interface SecretSealer {
   openValue(purpose: string, token: string): string;
 }
 
-export interface SealedInput { $sealed: string }
+export interface SealedInput {
+  $sealed: string;
+}
 
 const PURPOSE = 'workflow-input';
 const SECRET_KEY = /pass(word|phrase)?$|secret|token|api[ _-]?key|^authorization$/i;
 
 export function isSealed(value: unknown): value is SealedInput {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) &&
-    Object.keys(value).length === 1 && typeof (value as { $sealed?: unknown }).$sealed === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    typeof (value as { $sealed?: unknown }).$sealed === 'string'
+  );
 }
 
 function isRecord(value: Json): value is { [key: string]: Json } {
@@ -28,7 +35,9 @@ function isRecord(value: Json): value is { [key: string]: Json } {
 export function sealInputs(inputs: Record<string, Json>, sealer: SecretSealer): Record<string, Json> {
   const walk = (value: Json, key: string): Json => {
     if (typeof value === 'string') {
-      return SECRET_KEY.test(key) && value !== '' && !hasPlaceholder(value) ? { $sealed: sealer.sealValue(PURPOSE, value) } : value;
+      return SECRET_KEY.test(key) && value !== '' && !hasPlaceholder(value)
+        ? { $sealed: sealer.sealValue(PURPOSE, value) }
+        : value;
     }
     if (!isRecord(value) || isSealed(value)) return value;
     return Object.fromEntries(Object.entries(value).map(([inner, child]) => [inner, walk(child, inner)]));

@@ -12,7 +12,13 @@ import { resolveAction, resolveActions } from './publish.ts';
 import { redactInputs, redactValues } from './redact.ts';
 import { WorkflowRepository } from './repository.ts';
 import type {
-  Execution, ExecutionSummary, PinnedAction, TestConnectionResult, TestConnectionSample, WorkflowRecord, WorkflowView,
+  Execution,
+  ExecutionSummary,
+  PinnedAction,
+  TestConnectionResult,
+  TestConnectionSample,
+  WorkflowRecord,
+  WorkflowView,
 } from './records.ts';
 import { DEFAULT_CUSTOM_FIELDS, readRequestPath } from './request-data.ts';
 import { dataSourceOf, parseDefinition, validateDefinition, type ValidationContext } from './validate.ts';
@@ -32,10 +38,20 @@ export interface WorkflowServiceOptions {
 
 /** What Test Connection reads when the caller gives no sample request. */
 export const SAMPLE_REQUEST: Record<string, Json> = {
-  internalId: 0, displayId: 'INC-0', kind: 'incident', subject: 'Sample request', description: 'Test Connection sample',
-  category: 'Hardware', department: 'IT', status: 'Open', priority: 'Low',
+  internalId: 0,
+  displayId: 'INC-0',
+  kind: 'incident',
+  subject: 'Sample request',
+  description: 'Test Connection sample',
+  category: 'Hardware',
+  department: 'IT',
+  status: 'Open',
+  priority: 'Low',
   requester: { name: 'Sample Requester', email: 'requester@example.com', username: 'requester' },
-  template: null, customFields: { ipAddress: '127.0.0.1' }, createdAt: '1970-01-01T00:00:00.000Z', updatedAt: '1970-01-01T00:00:00.000Z',
+  template: null,
+  customFields: { ipAddress: '127.0.0.1' },
+  createdAt: '1970-01-01T00:00:00.000Z',
+  updatedAt: '1970-01-01T00:00:00.000Z',
 };
 
 export class WorkflowService {
@@ -82,7 +98,12 @@ export class WorkflowService {
     const resolved = await resolveActions(graph, this.#options);
     const outputSchemas = new Map([...resolved].map(([nodeId, action]) => [nodeId, action.plugin.manifest.output]));
     // Checked again with what will actually run: App Integration defaults merged in, upstream output schemas known.
-    const effective = { ...definition, nodes: definition.nodes.map((node) => resolved.has(node.id) ? { ...node, inputs: resolved.get(node.id)!.inputs } : node) };
+    const effective = {
+      ...definition,
+      nodes: definition.nodes.map((node) =>
+        resolved.has(node.id) ? { ...node, inputs: resolved.get(node.id)!.inputs } : node,
+      ),
+    };
     validateDefinition(effective, { ...this.#context, outputSchemas });
     const actions: Record<string, PinnedAction> = {};
     for (const [nodeId, { plugin: _plugin, ...pinned }] of resolved) actions[nodeId] = pinned;
@@ -107,19 +128,29 @@ export class WorkflowService {
     try {
       await this.#options.catalog.unpin(owner);
       for (const action of Object.values(actions)) await this.#options.catalog.pin(action.name, action.version, owner);
-    } catch { /* best effort: the original error is the one to report */ }
+    } catch {
+      /* best effort: the original error is the one to report */
+    }
   }
 
   /**
    * Runs the node's plugin `testConnection` entry with the node's mappings built against sample data, without
    * running the workflow. Uses the draft and the highest installed version (what a publish would pin).
    */
-  async testConnection(id: string, nodeId: string, sample: TestConnectionSample = {}, signal?: AbortSignal): Promise<TestConnectionResult> {
+  async testConnection(
+    id: string,
+    nodeId: string,
+    sample: TestConnectionSample = {},
+    signal?: AbortSignal,
+  ): Promise<TestConnectionResult> {
     const record = this.#record(id);
     const graph = validateDefinition(parseDefinition(record.definition), this.#context);
     const entry = graph.byId.get(nodeId);
     if (!entry) throw WorkflowErrors.nodeNotFound(`workflow ${id} has no node "${nodeId}"`, { node: nodeId });
-    if (!isAction(entry.node)) throw WorkflowErrors.nodeNotAction(`node "${nodeId}" is a condition: only action nodes connect to anything`, { node: nodeId });
+    if (!isAction(entry.node))
+      throw WorkflowErrors.nodeNotAction(`node "${nodeId}" is a condition: only action nodes connect to anything`, {
+        node: nodeId,
+      });
     const node = entry.node;
     const action = await resolveAction(node, entry.index, this.#options);
     const plugin = `${action.name}@${action.version}`;
@@ -128,26 +159,48 @@ export class WorkflowService {
     }
     const request = { ...SAMPLE_REQUEST, ...(sample.request ?? {}) };
     const nodes = sample.nodes ?? {};
-    const inputs = renderValue(action.inputs, (ref) => {
-      if (ref.kind === 'node') return ref.part === 'path' ? nodes[ref.node]?.path ?? null : readPath(nodes[ref.node]?.output ?? null, ref.path) ?? null;
-      const from = dataSourceOf(graph, node.source);
-      return from === TRIGGER_NODE_ID ? readRequestPath(request, ref.path) : readPath(nodes[from]?.output ?? null, ref.path) ?? null;
-    }, `/nodes/${entry.index}/inputs`);
-    const secrets = [...(await this.#options.secrets?.secretValues() ?? [])];
+    const inputs = renderValue(
+      action.inputs,
+      (ref) => {
+        if (ref.kind === 'node')
+          return ref.part === 'path'
+            ? (nodes[ref.node]?.path ?? null)
+            : (readPath(nodes[ref.node]?.output ?? null, ref.path) ?? null);
+        const from = dataSourceOf(graph, node.source);
+        return from === TRIGGER_NODE_ID
+          ? readRequestPath(request, ref.path)
+          : (readPath(nodes[from]?.output ?? null, ref.path) ?? null);
+      },
+      `/nodes/${entry.index}/inputs`,
+    );
+    const secrets = [...((await this.#options.secrets?.secretValues()) ?? [])];
     const opened = openInputs(inputs, this.#options.sealer, secrets);
-    const outcome = await this.#options.runner.run({ name: action.name, version: action.version, integrity: action.integrity }, opened, {
-      entry: 'testConnection',
-      idempotencyKey: `test:${id}:${nodeId}:${randomUUID()}`,
-      bindings: { workflowId: id, nodeId, testConnection: true, ...(action.applicationId !== undefined ? { applicationId: action.applicationId } : {}) },
-      signal,
-    });
+    const outcome = await this.#options.runner.run(
+      { name: action.name, version: action.version, integrity: action.integrity },
+      opened,
+      {
+        entry: 'testConnection',
+        idempotencyKey: `test:${id}:${nodeId}:${randomUUID()}`,
+        bindings: {
+          workflowId: id,
+          nodeId,
+          testConnection: true,
+          ...(action.applicationId !== undefined ? { applicationId: action.applicationId } : {}),
+        },
+        signal,
+      },
+    );
     return {
       plugin,
       integrity: action.integrity,
       inputs: redactInputs(inputs, action.inputSchema, secrets),
       path: outcome.path,
       output: redactValues(outcome.output, secrets),
-      logs: (outcome.logs ?? []).map((log) => ({ level: log.level, message: redactValues(log.message, secrets), at: log.at })),
+      logs: (outcome.logs ?? []).map((log) => ({
+        level: log.level,
+        message: redactValues(log.message, secrets),
+        at: log.at,
+      })),
       durationMs: outcome.durationMs ?? null,
     };
   }
@@ -167,7 +220,12 @@ export class WorkflowService {
     validateDefinition(definition, this.#context);
     const { sealer } = this.#options;
     if (!sealer) return definition;
-    return { ...definition, nodes: definition.nodes.map((node) => isAction(node) ? { ...node, inputs: sealInputs(node.inputs, sealer) } : node) };
+    return {
+      ...definition,
+      nodes: definition.nodes.map((node) =>
+        isAction(node) ? { ...node, inputs: sealInputs(node.inputs, sealer) } : node,
+      ),
+    };
   }
 
   #record(id: string): WorkflowRecord {
@@ -183,9 +241,17 @@ export class WorkflowService {
       published: published && {
         version: published.version,
         publishedAt: published.publishedAt,
-        plugins: Object.fromEntries(Object.entries(published.actions).map(([nodeId, a]) => [nodeId, {
-          name: a.name, version: a.version, integrity: a.integrity, ...(a.applicationId !== undefined ? { applicationId: a.applicationId } : {}),
-        }])),
+        plugins: Object.fromEntries(
+          Object.entries(published.actions).map(([nodeId, a]) => [
+            nodeId,
+            {
+              name: a.name,
+              version: a.version,
+              integrity: a.integrity,
+              ...(a.applicationId !== undefined ? { applicationId: a.applicationId } : {}),
+            },
+          ]),
+        ),
       },
     };
   }

@@ -2,10 +2,7 @@
 // existing nodes, no cycles, sources upstream, condition rules complete, placeholders that name something real.
 import type { ZodError } from 'zod';
 import type { Json } from '@actionhost/sdk';
-import {
-  WorkflowDefinition, TRIGGER_NODE_ID, edgesOf, isAction, startNodes,
-  type WorkflowNode,
-} from './definition.ts';
+import { WorkflowDefinition, TRIGGER_NODE_ID, edgesOf, isAction, startNodes, type WorkflowNode } from './definition.ts';
 import { WorkflowErrors } from './errors.ts';
 import { collectReferences, pointerEscape, type Reference } from './placeholders.ts';
 import { isKnownRequestPath } from './request-data.ts';
@@ -43,8 +40,13 @@ export function zodToError(error: ZodError) {
 export function validateDefinition(definition: WorkflowDefinition, context: ValidationContext): WorkflowGraph {
   const byId = new Map<string, { node: WorkflowNode; index: number }>();
   definition.nodes.forEach((node, index) => {
-    if (node.id === TRIGGER_NODE_ID) throw WorkflowErrors.nodeIdReserved(`"${TRIGGER_NODE_ID}" is the trigger's id`, { path: `/nodes/${index}/id` });
-    if (byId.has(node.id)) throw WorkflowErrors.nodeIdDuplicate(`node id "${node.id}" is used twice`, { path: `/nodes/${index}/id`, node: node.id });
+    if (node.id === TRIGGER_NODE_ID)
+      throw WorkflowErrors.nodeIdReserved(`"${TRIGGER_NODE_ID}" is the trigger's id`, { path: `/nodes/${index}/id` });
+    if (byId.has(node.id))
+      throw WorkflowErrors.nodeIdDuplicate(`node id "${node.id}" is used twice`, {
+        path: `/nodes/${index}/id`,
+        node: node.id,
+      });
     byId.set(node.id, { node, index });
   });
   startNodes(definition).forEach((id, position) => {
@@ -56,16 +58,24 @@ export function validateDefinition(definition: WorkflowDefinition, context: Vali
   for (const { node, index } of byId.values()) {
     for (const edge of edgesOf(node)) {
       if (!byId.has(edge.to)) {
-        throw WorkflowErrors.edgeUnknown(`node "${node.id}" leads to "${edge.to}", which does not exist`,
-          { path: `/nodes/${index}/next/${pointerEscape(edge.path)}`, node: node.id });
+        throw WorkflowErrors.edgeUnknown(`node "${node.id}" leads to "${edge.to}", which does not exist`, {
+          path: `/nodes/${index}/next/${pointerEscape(edge.path)}`,
+          node: node.id,
+        });
       }
     }
   }
   checkCycles(byId);
   const ancestors = computeAncestors(byId);
   const graph: WorkflowGraph = { definition, byId, ancestors };
-  if (definition.trigger.event === 'request.updated' && !isKnownRequestPath(definition.trigger.field.split('.'), context.customFieldNames)) {
-    throw WorkflowErrors.placeholderUnknown(`the trigger watches "${definition.trigger.field}", which is no request field`, { path: '/trigger/field' });
+  if (
+    definition.trigger.event === 'request.updated' &&
+    !isKnownRequestPath(definition.trigger.field.split('.'), context.customFieldNames)
+  ) {
+    throw WorkflowErrors.placeholderUnknown(
+      `the trigger watches "${definition.trigger.field}", which is no request field`,
+      { path: '/trigger/field' },
+    );
   }
   for (const { node, index } of byId.values()) {
     const source = node.source ?? TRIGGER_NODE_ID;
@@ -74,10 +84,16 @@ export function validateDefinition(definition: WorkflowDefinition, context: Vali
       node.rules.forEach((rule, ruleIndex) => {
         const at = `/nodes/${index}/rules/${ruleIndex}`;
         if (!['is empty', 'is not empty', 'changed'].includes(rule.operator) && rule.value === undefined) {
-          throw WorkflowErrors.conditionValueRequired(`"${rule.operator}" needs a value`, { path: `${at}/value`, node: node.id });
+          throw WorkflowErrors.conditionValueRequired(`"${rule.operator}" needs a value`, {
+            path: `${at}/value`,
+            node: node.id,
+          });
         }
         if (rule.operator === 'changed' && source !== TRIGGER_NODE_ID) {
-          throw WorkflowErrors.placeholderUnknown('"changed" reads the trigger\'s event: the rule\'s source must be the trigger', { path: `${at}/operator`, node: node.id });
+          throw WorkflowErrors.placeholderUnknown(
+            '"changed" reads the trigger\'s event: the rule\'s source must be the trigger',
+            { path: `${at}/operator`, node: node.id },
+          );
         }
         checkReference(graph, context, node.id, source, parseFieldReference(rule.field), `${at}/field`);
       });
@@ -104,10 +120,16 @@ export function parseFieldReference(field: string): Reference {
 function checkSource(graph: WorkflowGraph, node: WorkflowNode, index: number, source: string): void {
   if (source === TRIGGER_NODE_ID) return;
   if (!graph.byId.has(source)) {
-    throw WorkflowErrors.sourceUnknown(`source node "${source}" of "${node.id}" does not exist`, { path: `/nodes/${index}/source`, node: node.id });
+    throw WorkflowErrors.sourceUnknown(`source node "${source}" of "${node.id}" does not exist`, {
+      path: `/nodes/${index}/source`,
+      node: node.id,
+    });
   }
   if (!graph.ancestors.get(node.id)?.has(source)) {
-    throw WorkflowErrors.sourceNotUpstream(`source node "${source}" is not upstream of "${node.id}"`, { path: `/nodes/${index}/source`, node: node.id });
+    throw WorkflowErrors.sourceNotUpstream(`source node "${source}" is not upstream of "${node.id}"`, {
+      path: `/nodes/${index}/source`,
+      node: node.id,
+    });
   }
 }
 
@@ -124,8 +146,16 @@ export function dataSourceOf(graph: Pick<WorkflowGraph, 'byId'>, source: string)
   return current;
 }
 
-function checkReference(graph: WorkflowGraph, context: ValidationContext, nodeId: string, source: string, ref: Reference, path: string): void {
-  const unknown = (why: string) => WorkflowErrors.placeholderUnknown(`#${ref.text}# ${why}`, { path, node: nodeId, placeholder: ref.text });
+function checkReference(
+  graph: WorkflowGraph,
+  context: ValidationContext,
+  nodeId: string,
+  source: string,
+  ref: Reference,
+  path: string,
+): void {
+  const unknown = (why: string) =>
+    WorkflowErrors.placeholderUnknown(`#${ref.text}# ${why}`, { path, node: nodeId, placeholder: ref.text });
   if (ref.kind === 'source') {
     const from = dataSourceOf(graph, source);
     if (from === TRIGGER_NODE_ID) {
@@ -136,16 +166,23 @@ function checkReference(graph: WorkflowGraph, context: ValidationContext, nodeId
     return;
   }
   const target = graph.byId.get(ref.node);
-  if (!target || !isAction(target.node)) throw unknown(`names node "${ref.node}", which is no action node of this workflow`);
-  if (!graph.ancestors.get(nodeId)?.has(ref.node)) throw unknown(`reads node "${ref.node}", which is not upstream of "${nodeId}"`);
+  if (!target || !isAction(target.node))
+    throw unknown(`names node "${ref.node}", which is no action node of this workflow`);
+  if (!graph.ancestors.get(nodeId)?.has(ref.node))
+    throw unknown(`reads node "${ref.node}", which is not upstream of "${nodeId}"`);
   if (ref.part === 'path') {
-    if (ref.path.length > 0) throw unknown('reads below a node\'s path, which is a plain word');
+    if (ref.path.length > 0) throw unknown("reads below a node's path, which is a plain word");
     return;
   }
   checkOutputPath(context, ref.node, ref.path, unknown);
 }
 
-function checkOutputPath(context: ValidationContext, nodeId: string, path: string[], unknown: (why: string) => Error): void {
+function checkOutputPath(
+  context: ValidationContext,
+  nodeId: string,
+  path: string[],
+  unknown: (why: string) => Error,
+): void {
   // A failed invocation's output is `{ error: { code, message } }` whatever the plugin declares.
   if (path[0] === 'error') return;
   const schema = context.outputSchemas?.get(nodeId);
@@ -180,7 +217,10 @@ function checkCycles(byId: Map<string, { node: WorkflowNode; index: number }>): 
     if (state.get(id) === 'done') return;
     if (state.get(id) === 'visiting') {
       const cycle = [...trail.slice(trail.indexOf(id)), id];
-      throw WorkflowErrors.cycle(`the nodes ${cycle.join(' → ')} form a cycle`, { path: `/nodes/${byId.get(id)!.index}/next`, cycle });
+      throw WorkflowErrors.cycle(`the nodes ${cycle.join(' → ')} form a cycle`, {
+        path: `/nodes/${byId.get(id)!.index}/next`,
+        cycle,
+      });
     }
     state.set(id, 'visiting');
     for (const edge of edgesOf(byId.get(id)!.node)) visit(edge.to, [...trail, id]);

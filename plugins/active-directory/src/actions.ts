@@ -2,7 +2,15 @@
 // input, make the change through ctx.ldap, and report the user's DN, objectGUID and what changed.
 import { childDn, dnEquals, filterEquals, firstRdn, type LdapChange } from '@actionhost/sdk';
 import {
-  DirectoryFailure, dnInput, findUser, first, identity, readEntry, requireInputs, searchBase, values,
+  DirectoryFailure,
+  dnInput,
+  findUser,
+  first,
+  identity,
+  readEntry,
+  requireInputs,
+  searchBase,
+  values,
   type DirectoryContext,
 } from './directory.ts';
 import type { Change, DirectoryInput, DirectoryOutput } from './schema.ts';
@@ -13,8 +21,19 @@ const NORMAL_ACCOUNT = 512;
 const ACCOUNT_DISABLE = 2;
 /** Attributes Update User Attribute must not touch: passwords, identity, the RDN, back-links. */
 const PROTECTED = new Set([
-  'unicodepwd', 'userpassword', 'cleartextpassword', 'objectclass', 'objectguid', 'objectsid', 'distinguishedname',
-  'cn', 'name', 'memberof', 'primarygroupid', 'samaccounttype', 'ntsecuritydescriptor',
+  'unicodepwd',
+  'userpassword',
+  'cleartextpassword',
+  'objectclass',
+  'objectguid',
+  'objectsid',
+  'distinguishedname',
+  'cn',
+  'name',
+  'memberof',
+  'primarygroupid',
+  'samaccounttype',
+  'ntsecuritydescriptor',
 ]);
 
 export async function createUser(ctx: DirectoryContext, input: DirectoryInput): Promise<Outcome> {
@@ -22,10 +41,17 @@ export async function createUser(ctx: DirectoryContext, input: DirectoryInput): 
   const info = await ctx.ldap.info();
   const container = dnInput(input, 'Base DN') ?? `CN=Users,${info.baseDn}`;
   const existing = await ctx.ldap.search({
-    base: info.baseDn, filter: filterEquals('sAMAccountName', input.Username), attributes: ['sAMAccountName'], sizeLimit: 1,
+    base: info.baseDn,
+    filter: filterEquals('sAMAccountName', input.Username),
+    attributes: ['sAMAccountName'],
+    sizeLimit: 1,
   });
   if (existing.length > 0) {
-    throw new DirectoryFailure('AH_LDAP_ALREADY_EXISTS', `a user with sAMAccountName "${input.Username}" already exists`, { dn: existing[0].dn });
+    throw new DirectoryFailure(
+      'AH_LDAP_ALREADY_EXISTS',
+      `a user with sAMAccountName "${input.Username}" already exists`,
+      { dn: existing[0].dn },
+    );
   }
   const uac = input.userAccountControl === undefined ? NORMAL_ACCOUNT : Number(input.userAccountControl);
   const dn = childDn('CN', input.Username, container);
@@ -38,7 +64,10 @@ export async function createUser(ctx: DirectoryContext, input: DirectoryInput): 
     ...(input['Display Name'] ? { displayName: input['Display Name'] } : {}),
     ...(input.UserType ? { employeeType: input.UserType } : {}),
   };
-  await ctx.ldap.add({ dn, attributes: { objectClass: ['top', 'person', 'organizationalPerson', 'user'], ...attributes } });
+  await ctx.ldap.add({
+    dn,
+    attributes: { objectClass: ['top', 'person', 'organizationalPerson', 'user'], ...attributes },
+  });
   try {
     // AD creates the account disabled without a password; the password (TLS only) comes first, then the flags.
     await ctx.ldap.setPassword(dn, input.Password);
@@ -46,14 +75,23 @@ export async function createUser(ctx: DirectoryContext, input: DirectoryInput): 
   } catch (error) {
     // leave no half-made, passwordless account behind, so the workflow can simply run again
     let rolledBack = false;
-    try { await ctx.ldap.delete(dn); rolledBack = true; } catch { ctx.log.error(`could not remove the half-created user ${dn}`); }
+    try {
+      await ctx.ldap.delete(dn);
+      rolledBack = true;
+    } catch {
+      ctx.log.error(`could not remove the half-created user ${dn}`);
+    }
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string') throw new DirectoryFailure(code, (error as Error).message, { dn, rolledBack });
     throw error;
   }
   const created = await readEntry(ctx, dn);
   const changes: Change[] = [
-    ...Object.entries(attributes).map(([attribute, value]): Change => ({ attribute, operation: 'add', values: [value] })),
+    ...Object.entries(attributes).map(([attribute, value]): Change => ({
+      attribute,
+      operation: 'add',
+      values: [value],
+    })),
     { attribute: 'unicodePwd', operation: 'replace' },
     { attribute: 'userAccountControl', operation: 'replace', values: [String(uac)] },
   ];
@@ -67,28 +105,52 @@ export async function updateAttribute(ctx: DirectoryContext, input: DirectoryInp
     throw new DirectoryFailure('AH_AD_INPUT_INVALID', `"Attribute" is not an LDAP attribute name: ${attribute}`);
   }
   if (PROTECTED.has(attribute.toLowerCase())) {
-    throw new DirectoryFailure('AH_AD_INPUT_INVALID', `Update User Attribute cannot change ${attribute}; use the action made for it`);
+    throw new DirectoryFailure(
+      'AH_AD_INPUT_INVALID',
+      `Update User Attribute cannot change ${attribute}; use the action made for it`,
+    );
   }
-  const wanted = input.Value === undefined ? [] : (Array.isArray(input.Value) ? input.Value : [String(input.Value)]).filter((v) => v !== '');
+  const wanted =
+    input.Value === undefined
+      ? []
+      : (Array.isArray(input.Value) ? input.Value : [String(input.Value)]).filter((v) => v !== '');
   const user = await findUser(ctx, input.Username, await searchBase(ctx, input), [attribute]);
   const previous = values(user, attribute);
   const same = previous.length === wanted.length && previous.every((v, i) => v === wanted[i]);
   if (same) return { ...identity(user), changes: [], message: `${attribute} already had that value` };
-  const change: LdapChange = wanted.length === 0
-    ? { operation: 'delete', attribute, values: [] }
-    : { operation: 'replace', attribute, values: wanted };
+  const change: LdapChange =
+    wanted.length === 0
+      ? { operation: 'delete', attribute, values: [] }
+      : { operation: 'replace', attribute, values: wanted };
   await ctx.ldap.modify(user.dn, [change]);
-  return { ...identity(user), changes: [{ attribute, operation: change.operation, values: wanted, previousValues: previous }] };
+  return {
+    ...identity(user),
+    changes: [{ attribute, operation: change.operation, values: wanted, previousValues: previous }],
+  };
 }
 
-async function groupMembership(ctx: DirectoryContext, input: DirectoryInput, operation: 'add' | 'delete'): Promise<Outcome> {
+async function groupMembership(
+  ctx: DirectoryContext,
+  input: DirectoryInput,
+  operation: 'add' | 'delete',
+): Promise<Outcome> {
   requireInputs(input, ['Username', 'Group DN']);
   const groupDn = dnInput(input, 'Group DN')!;
   const user = await findUser(ctx, input.Username, await searchBase(ctx, input));
   // a base search of the group with an escaped member filter: finds the group only if the user is in it
-  const [group] = await ctx.ldap.search({ base: groupDn, scope: 'base', filter: '(objectClass=group)', attributes: ['objectClass'] });
+  const [group] = await ctx.ldap.search({
+    base: groupDn,
+    scope: 'base',
+    filter: '(objectClass=group)',
+    attributes: ['objectClass'],
+  });
   if (!group) throw new DirectoryFailure('AH_AD_NOT_A_GROUP', `${groupDn} is not a group`, { groupDn });
-  const member = await ctx.ldap.search({ base: groupDn, scope: 'base', filter: filterEquals('member', user.dn), attributes: ['1.1'] });
+  const member = await ctx.ldap.search({
+    base: groupDn,
+    scope: 'base',
+    filter: filterEquals('member', user.dn),
+    attributes: ['1.1'],
+  });
   const isMember = member.length > 0;
   if (isMember === (operation === 'add')) {
     return { ...identity(user), groupDn, changes: [], message: isMember ? 'already a member' : 'not a member' };
@@ -106,11 +168,19 @@ async function setEnabled(ctx: DirectoryContext, input: DirectoryInput, enabled:
   const before = Number(first(user, 'userAccountControl') ?? NORMAL_ACCOUNT);
   // `>>> 0` keeps the flags an unsigned 32-bit number
   const after = (enabled ? before & ~ACCOUNT_DISABLE : before | ACCOUNT_DISABLE) >>> 0;
-  if (after === before) return { ...identity(user), changes: [], message: enabled ? 'already enabled' : 'already disabled' };
+  if (after === before)
+    return { ...identity(user), changes: [], message: enabled ? 'already enabled' : 'already disabled' };
   await ctx.ldap.modify(user.dn, [{ operation: 'replace', attribute: 'userAccountControl', values: [String(after)] }]);
   return {
     ...identity(user),
-    changes: [{ attribute: 'userAccountControl', operation: 'replace', values: [String(after)], previousValues: [String(before)] }],
+    changes: [
+      {
+        attribute: 'userAccountControl',
+        operation: 'replace',
+        values: [String(after)],
+        previousValues: [String(before)],
+      },
+    ],
   };
 }
 
@@ -133,7 +203,11 @@ export async function moveUser(ctx: DirectoryContext, input: DirectoryInput): Pr
   if (dnEquals(newDn, user.dn)) return { ...identity(user), changes: [], message: 'already in that container' };
   await ctx.ldap.rename(user.dn, rdn, target);
   const moved = await readEntry(ctx, newDn);
-  return { ...identity(moved), previousDn: user.dn, changes: [{ attribute: 'distinguishedName', operation: 'replace', values: [moved.dn], previousValues: [user.dn] }] };
+  return {
+    ...identity(moved),
+    previousDn: user.dn,
+    changes: [{ attribute: 'distinguishedName', operation: 'replace', values: [moved.dn], previousValues: [user.dn] }],
+  };
 }
 
 export async function deleteUser(ctx: DirectoryContext, input: DirectoryInput): Promise<Outcome> {

@@ -1,12 +1,13 @@
 // What every Active Directory action shares, plain ECMAScript for the sandbox: finding the user by
 // sAMAccountName (escaped filter), reading an entry, checking DN inputs, and turning a refusal into the
 // failure path. The directory connection itself (bind identity, TLS, base DN fence) is the host's.
-import {
-  filterAnd, filterEquals, formatDn, parseDn, type LdapApi, type LdapEntry, type LogApi,
-} from '@actionhost/sdk';
+import { filterAnd, filterEquals, formatDn, parseDn, type LdapApi, type LdapEntry, type LogApi } from '@actionhost/sdk';
 import type { ActionName, DirectoryInput, DirectoryOutput } from './schema.ts';
 
-export interface DirectoryContext { ldap: LdapApi; log: LogApi }
+export interface DirectoryContext {
+  ldap: LdapApi;
+  log: LogApi;
+}
 export type DirectoryResult = { path: 'success' | 'failure'; output: DirectoryOutput };
 
 /** A refusal that becomes the failure path: `code` is an AH_LDAP_* code from the host or an AH_AD_* code of ours. */
@@ -21,11 +22,16 @@ export class DirectoryFailure extends Error {
   }
 }
 
-export function requireInputs<K extends keyof DirectoryInput>(input: DirectoryInput, keys: readonly K[]):
-  asserts input is DirectoryInput & Required<Pick<DirectoryInput, K>> {
+export function requireInputs<K extends keyof DirectoryInput>(
+  input: DirectoryInput,
+  keys: readonly K[],
+): asserts input is DirectoryInput & Required<Pick<DirectoryInput, K>> {
   const missing = keys.filter((key) => input[key] === undefined || input[key] === '');
   if (missing.length > 0) {
-    throw new DirectoryFailure('AH_AD_INPUT_REQUIRED', `${input.Action} needs ${missing.map((k) => `"${String(k)}"`).join(', ')}`);
+    throw new DirectoryFailure(
+      'AH_AD_INPUT_REQUIRED',
+      `${input.Action} needs ${missing.map((k) => `"${String(k)}"`).join(', ')}`,
+    );
   }
 }
 
@@ -37,7 +43,10 @@ export function dnInput(input: DirectoryInput, key: 'Base DN' | 'Group DN' | 'Ta
   try {
     rdns = parseDn(value);
   } catch (error) {
-    throw new DirectoryFailure('AH_AD_INPUT_INVALID', `"${key}" is not a distinguished name: ${(error as Error).message}`);
+    throw new DirectoryFailure(
+      'AH_AD_INPUT_INVALID',
+      `"${key}" is not a distinguished name: ${(error as Error).message}`,
+    );
   }
   if (rdns.length === 0) throw new DirectoryFailure('AH_AD_INPUT_INVALID', `"${key}" is empty`);
   return formatDn(rdns);
@@ -59,9 +68,15 @@ export function values(entry: LdapEntry, attribute: string): string[] {
 const USER_ATTRIBUTES = ['sAMAccountName', 'userPrincipalName', 'objectGUID', 'userAccountControl', 'cn'];
 
 /** The user whose sAMAccountName is `username`, searched under `base`; failure AH_LDAP_NO_SUCH_OBJECT when absent. */
-export async function findUser(ctx: DirectoryContext, username: string, base: string, attributes: string[] = []): Promise<LdapEntry> {
+export async function findUser(
+  ctx: DirectoryContext,
+  username: string,
+  base: string,
+  attributes: string[] = [],
+): Promise<LdapEntry> {
   const entries = await ctx.ldap.search({
-    base, scope: 'sub',
+    base,
+    scope: 'sub',
     filter: filterAnd(filterEquals('objectClass', 'user'), filterEquals('sAMAccountName', username)),
     attributes: [...USER_ATTRIBUTES, ...attributes],
     sizeLimit: 2,
@@ -77,7 +92,12 @@ export async function findUser(ctx: DirectoryContext, username: string, base: st
 
 /** The entry at `dn` (base search), e.g. to read objectGUID after a change. */
 export async function readEntry(ctx: DirectoryContext, dn: string, attributes: string[] = []): Promise<LdapEntry> {
-  const [entry] = await ctx.ldap.search({ base: dn, scope: 'base', filter: '(objectClass=*)', attributes: [...USER_ATTRIBUTES, ...attributes] });
+  const [entry] = await ctx.ldap.search({
+    base: dn,
+    scope: 'base',
+    filter: '(objectClass=*)',
+    attributes: [...USER_ATTRIBUTES, ...attributes],
+  });
   if (!entry) throw new DirectoryFailure('AH_LDAP_NO_SUCH_OBJECT', `no entry at ${dn}`);
   return entry;
 }
@@ -103,9 +123,13 @@ export async function searchBase(ctx: DirectoryContext, input: DirectoryInput): 
  * Runs one action; an AD refusal (an AH_* code from the host or a DirectoryFailure) becomes the failure path
  * with `{ error: { code, message } }`. Anything else is a bug and is thrown.
  */
-export async function settle(action: ActionName | 'Test Connection', ctx: DirectoryContext, work: () => Promise<Omit<DirectoryOutput, 'action'>>): Promise<DirectoryResult> {
+export async function settle(
+  action: ActionName | 'Test Connection',
+  ctx: DirectoryContext,
+  work: () => Promise<Omit<DirectoryOutput, 'action'>>,
+): Promise<DirectoryResult> {
   try {
-    return { path: 'success', output: { action, ...await work() } };
+    return { path: 'success', output: { action, ...(await work()) } };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code !== 'string' || !code.startsWith('AH_')) throw error;

@@ -5,7 +5,10 @@ import * as actions from './actions.ts';
 import { settle, type DirectoryContext, type DirectoryResult } from './directory.ts';
 import { DirectoryInput, DirectoryOutput, type ActionName } from './schema.ts';
 
-const HANDLERS: Record<ActionName, (ctx: DirectoryContext, input: DirectoryInput) => ReturnType<typeof actions.createUser>> = {
+const HANDLERS: Record<
+  ActionName,
+  (ctx: DirectoryContext, input: DirectoryInput) => ReturnType<typeof actions.createUser>
+> = {
   'Create New User': actions.createUser,
   'Update User Attribute': actions.updateAttribute,
   'Add to Group': actions.addToGroup,
@@ -19,7 +22,8 @@ const HANDLERS: Record<ActionName, (ctx: DirectoryContext, input: DirectoryInput
 
 export default definePlugin({
   title: 'Microsoft Active Directory',
-  description: 'Creates users (sAMAccountName, userPrincipalName, mail, names, password, userAccountControl), updates attributes, adds to and removes from groups, enables, disables, resets passwords, moves and deletes users in the Application\'s Active Directory.',
+  description:
+    "Creates users (sAMAccountName, userPrincipalName, mail, names, password, userAccountControl), updates attributes, adds to and removes from groups, enables, disables, resets passwords, moves and deletes users in the Application's Active Directory.",
   category: 'app-integration',
   input: DirectoryInput,
   output: DirectoryOutput,
@@ -31,10 +35,17 @@ export default definePlugin({
   },
   run: (input, ctx): Promise<DirectoryResult> => settle(input.Action, ctx, () => HANDLERS[input.Action](ctx, input)),
   // Binds with the Application's identity (the host does, on first use) and reads the base DN.
-  testConnection: (_input, ctx): Promise<DirectoryResult> => settle('Test Connection', ctx, async () => {
-    const info = await ctx.ldap.info();
-    const [base] = await ctx.ldap.search({ base: info.baseDn, scope: 'base', filter: '(objectClass=*)', attributes: ['distinguishedName'] });
-    if (!base) throw Object.assign(new Error(`the base DN ${info.baseDn} cannot be read`), { code: 'AH_LDAP_NO_SUCH_OBJECT' });
-    return { dn: base.dn, changes: [], message: `connected to ${info.url}; base DN ${base.dn} is readable` };
-  }),
+  testConnection: (_input, ctx): Promise<DirectoryResult> =>
+    settle('Test Connection', ctx, async () => {
+      const info = await ctx.ldap.info();
+      const [base] = await ctx.ldap.search({
+        base: info.baseDn,
+        scope: 'base',
+        filter: '(objectClass=*)',
+        attributes: ['distinguishedName'],
+      });
+      if (!base)
+        throw Object.assign(new Error(`the base DN ${info.baseDn} cannot be read`), { code: 'AH_LDAP_NO_SUCH_OBJECT' });
+      return { dn: base.dn, changes: [], message: `connected to ${info.url}; base DN ${base.dn} is readable` };
+    }),
 });

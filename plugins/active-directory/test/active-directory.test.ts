@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { createTestHost, type TestHost } from '@actionhost/core/testing';
 import { createLdapCapability } from '../../../core/src/capabilities/ldap/index.ts';
 import {
-  adApplication, applicationsOf, canBind, readAsAdmin, searchAsAdmin, seedContainer, seedUser, strongPassword, uniqueUsername,
+  adApplication,
+  applicationsOf,
+  canBind,
+  readAsAdmin,
+  searchAsAdmin,
+  seedContainer,
+  seedUser,
+  strongPassword,
+  uniqueUsername,
 } from '../../../test/ad/facts.ts';
 import { adFacts } from '../../../test/ad/support.ts';
 
@@ -14,9 +22,18 @@ const ad = adFacts();
 let host: TestHost;
 
 type Output = {
-  action: string; dn?: string; objectGUID?: string; sAMAccountName?: string; userPrincipalName?: string; previousDn?: string;
-  groupDn?: string; changes: { attribute: string; operation: string; values?: string[]; previousValues?: string[] }[];
-  deleted?: boolean; rolledBack?: boolean; message?: string; error?: { code: string; message: string };
+  action: string;
+  dn?: string;
+  objectGUID?: string;
+  sAMAccountName?: string;
+  userPrincipalName?: string;
+  previousDn?: string;
+  groupDn?: string;
+  changes: { attribute: string; operation: string; values?: string[]; previousValues?: string[] }[];
+  deleted?: boolean;
+  rolledBack?: boolean;
+  message?: string;
+  error?: { code: string; message: string };
 };
 
 beforeAll(async () => {
@@ -24,7 +41,9 @@ beforeAll(async () => {
     capabilities: [createLdapCapability({ applications: applicationsOf(adApplication(ad)) })],
   });
 });
-afterAll(async () => { await host?.close(); });
+afterAll(async () => {
+  await host?.close();
+});
 
 async function run(input: Record<string, unknown>, entry: 'run' | 'testConnection' = 'run') {
   const outcome = await host.invokeDir(PLUGIN, input, { entry, bindings: { applicationId: 'ad' } });
@@ -36,17 +55,43 @@ describe('Create New User', () => {
     const username = uniqueUsername('lizi');
     const password = strongPassword();
     const outcome = await run({
-      Action: 'Create New User', Username: username, Password: password, mail: `${username}@flotomate.local`,
-      'First Name': 'Lizi', 'Last Name': 'Tester', 'Display Name': 'Lizi Tester', UserType: 'Employee',
+      Action: 'Create New User',
+      Username: username,
+      Password: password,
+      mail: `${username}@flotomate.local`,
+      'First Name': 'Lizi',
+      'Last Name': 'Tester',
+      'Display Name': 'Lizi Tester',
+      UserType: 'Employee',
     });
     expect(outcome.path).toBe('success');
     const dn = `CN=${username},${ad.usersDn}`;
-    const entry = await readAsAdmin(ad, dn, ['sAMAccountName', 'userPrincipalName', 'mail', 'givenName', 'sn', 'displayName', 'employeeType', 'userAccountControl']);
+    const entry = await readAsAdmin(ad, dn, [
+      'sAMAccountName',
+      'userPrincipalName',
+      'mail',
+      'givenName',
+      'sn',
+      'displayName',
+      'employeeType',
+      'userAccountControl',
+    ]);
     expect(entry).toMatchObject({
-      sAMAccountName: username, userPrincipalName: `${username}@${ad.domain}`, mail: `${username}@flotomate.local`,
-      givenName: 'Lizi', sn: 'Tester', displayName: 'Lizi Tester', employeeType: 'Employee', userAccountControl: '512',
+      sAMAccountName: username,
+      userPrincipalName: `${username}@${ad.domain}`,
+      mail: `${username}@flotomate.local`,
+      givenName: 'Lizi',
+      sn: 'Tester',
+      displayName: 'Lizi Tester',
+      employeeType: 'Employee',
+      userAccountControl: '512',
     });
-    expect(outcome.output).toMatchObject({ action: 'Create New User', dn, objectGUID: entry!.objectGUID, sAMAccountName: username });
+    expect(outcome.output).toMatchObject({
+      action: 'Create New User',
+      dn,
+      objectGUID: entry!.objectGUID,
+      sAMAccountName: username,
+    });
     expect(await canBind(ad, `${username}@${ad.domain}`, password)).toBe(true);
     expect(JSON.stringify(outcome)).not.toContain(password);
   });
@@ -55,9 +100,17 @@ describe('Create New User', () => {
     const ou = await seedContainer(ad, 'ou');
     const username = uniqueUsername('uac');
     const password = strongPassword();
-    const outcome = await run({ Action: 'Create New User', Username: username, Password: password, 'Base DN': ou, userAccountControl: '514' });
+    const outcome = await run({
+      Action: 'Create New User',
+      Username: username,
+      Password: password,
+      'Base DN': ou,
+      userAccountControl: '514',
+    });
     expect(outcome.path).toBe('success');
-    expect(await readAsAdmin(ad, `CN=${username},${ou}`, ['userAccountControl'])).toMatchObject({ userAccountControl: '514' });
+    expect(await readAsAdmin(ad, `CN=${username},${ou}`, ['userAccountControl'])).toMatchObject({
+      userAccountControl: '514',
+    });
     expect(await canBind(ad, `CN=${username},${ou}`, password)).toBe(false); // 514 = disabled
   });
 
@@ -79,7 +132,11 @@ describe('Create New User', () => {
 
   it('cannot be steered into another container by a Username holding DN syntax', async () => {
     const tail = uniqueUsername('x').slice(-8);
-    const outcome = await run({ Action: 'Create New User', Username: `lizi,CN=Admins${tail}`, Password: strongPassword() });
+    const outcome = await run({
+      Action: 'Create New User',
+      Username: `lizi,CN=Admins${tail}`,
+      Password: strongPassword(),
+    });
     expect(outcome.path).toBe('failure'); // AD refuses "," in a sAMAccountName; the DN itself was escaped
     expect(await searchAsAdmin(ad, `(|(cn=*${tail}*)(sAMAccountName=*${tail}*))`)).toEqual([]);
   });
@@ -94,17 +151,34 @@ describe('Create New User', () => {
 describe('actions on an existing user', () => {
   it('Update User Attribute replaces the value and reports the previous one', async () => {
     const user = await seedUser(ad);
-    const first = await run({ Action: 'Update User Attribute', Username: user.name, Attribute: 'title', Value: 'Engineer' });
-    const second = await run({ Action: 'Update User Attribute', Username: user.name, Attribute: 'title', Value: 'Lead' });
+    const first = await run({
+      Action: 'Update User Attribute',
+      Username: user.name,
+      Attribute: 'title',
+      Value: 'Engineer',
+    });
+    const second = await run({
+      Action: 'Update User Attribute',
+      Username: user.name,
+      Attribute: 'title',
+      Value: 'Lead',
+    });
     expect([first.path, second.path]).toEqual(['success', 'success']);
-    expect(second.output.changes).toEqual([{ attribute: 'title', operation: 'replace', values: ['Lead'], previousValues: ['Engineer'] }]);
+    expect(second.output.changes).toEqual([
+      { attribute: 'title', operation: 'replace', values: ['Lead'], previousValues: ['Engineer'] },
+    ]);
     expect(await readAsAdmin(ad, user.dn, ['title'])).toMatchObject({ title: 'Lead' });
     expect(second.output.objectGUID).toBe((await readAsAdmin(ad, user.dn))!.objectGUID);
   });
 
   it('a Username like *)(objectClass=* matches nobody, so nothing is changed', async () => {
     const marker = `injected-${uniqueUsername('m')}`;
-    const outcome = await run({ Action: 'Update User Attribute', Username: '*)(objectClass=*', Attribute: 'description', Value: marker });
+    const outcome = await run({
+      Action: 'Update User Attribute',
+      Username: '*)(objectClass=*',
+      Attribute: 'description',
+      Value: marker,
+    });
     expect(outcome.path).toBe('failure');
     expect(outcome.output.error?.code).toBe('AH_LDAP_NO_SUCH_OBJECT');
     expect(await searchAsAdmin(ad, `(description=${marker})`)).toEqual([]);
@@ -129,7 +203,9 @@ describe('actions on an existing user', () => {
   it('Disable User stops the account from binding, Enable User lets it bind again', async () => {
     const user = await seedUser(ad);
     const disabled = await run({ Action: 'Disable User', Username: user.name });
-    expect(disabled.output.changes).toEqual([{ attribute: 'userAccountControl', operation: 'replace', values: ['514'], previousValues: ['512'] }]);
+    expect(disabled.output.changes).toEqual([
+      { attribute: 'userAccountControl', operation: 'replace', values: ['514'], previousValues: ['512'] },
+    ]);
     expect(await canBind(ad, user.dn, user.password)).toBe(false);
     const enabled = await run({ Action: 'Enable User', Username: user.name });
     expect(enabled.path).toBe('success');

@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { createTestHost, type TestHost } from '@actionhost/core/testing';
 import { createLdapCapability } from '../../../core/src/capabilities/ldap/index.ts';
-import { adApplication, applicationsOf, readAsAdmin, seedContainer, seedUser, strongPassword, uniqueUsername } from '../../../test/ad/facts.ts';
+import {
+  adApplication,
+  applicationsOf,
+  readAsAdmin,
+  seedContainer,
+  seedUser,
+  strongPassword,
+  uniqueUsername,
+} from '../../../test/ad/facts.ts';
 import { adFacts, closedPort } from '../../../test/ad/support.ts';
 
 const PLUGIN = join(import.meta.dirname, '..');
@@ -14,16 +22,20 @@ let host: TestHost;
 beforeAll(async () => {
   const down = `ldaps://127.0.0.1:${await closedPort()}`;
   host = await createTestHost({
-    capabilities: [createLdapCapability({
-      applications: applicationsOf(
-        adApplication(ad),
-        adApplication(ad, { id: 'down', url: down, timeoutMs: 2_000 }),
-        adApplication(ad, { id: 'users-only', baseDn: ad.usersDn }),
-      ),
-    })],
+    capabilities: [
+      createLdapCapability({
+        applications: applicationsOf(
+          adApplication(ad),
+          adApplication(ad, { id: 'down', url: down, timeoutMs: 2_000 }),
+          adApplication(ad, { id: 'users-only', baseDn: ad.usersDn }),
+        ),
+      }),
+    ],
   });
 });
-afterAll(async () => { await host?.close(); });
+afterAll(async () => {
+  await host?.close();
+});
 
 const invoke = (input: Record<string, unknown>, applicationId: string, entry: 'run' | 'testConnection' = 'run') =>
   host.invokeDir(PLUGIN, input, { entry, bindings: { applicationId } });
@@ -42,25 +54,35 @@ describe('Microsoft Active Directory: connection', () => {
   });
 
   it('an action against an unreachable server takes the failure path with AH_LDAP_UNREACHABLE', async () => {
-    const outcome = await invoke({ Action: 'Create New User', Username: uniqueUsername('down'), Password: strongPassword() }, 'down');
+    const outcome = await invoke(
+      { Action: 'Create New User', Username: uniqueUsername('down'), Password: strongPassword() },
+      'down',
+    );
     expect(outcome.path).toBe('failure');
     expect((outcome.output as { error: { code: string } }).error.code).toBe('AH_LDAP_UNREACHABLE');
   });
 
   it('declares Password writeOnly and never puts it into output or logs, even when AD refuses it', async () => {
     const manifest = (await host.load(PLUGIN)).manifest;
-    expect((manifest.input as { properties: Record<string, { writeOnly?: boolean }> }).properties.Password.writeOnly).toBe(true);
+    expect(
+      (manifest.input as { properties: Record<string, { writeOnly?: boolean }> }).properties.Password.writeOnly,
+    ).toBe(true);
     const password = 'tiny';
-    const outcome = await invoke({ Action: 'Create New User', Username: uniqueUsername('leak'), Password: password }, 'ad');
+    const outcome = await invoke(
+      { Action: 'Create New User', Username: uniqueUsername('leak'), Password: password },
+      'ad',
+    );
     expect(outcome.path).toBe('failure');
     expect(JSON.stringify({ output: outcome.output, logs: outcome.logs })).not.toMatch(new RegExp(`\\b${password}\\b`));
   });
 
   it('refuses an Action the plugin does not offer before it runs', async () => {
-    await expect(invoke({ Action: 'Format Domain', Username: 'x' }, 'ad')).rejects.toMatchObject({ code: 'AH_INPUT_INVALID' });
+    await expect(invoke({ Action: 'Format Domain', Username: 'x' }, 'ad')).rejects.toMatchObject({
+      code: 'AH_INPUT_INVALID',
+    });
   });
 
-  it('cannot move a user out of the application\'s base DN (AH_LDAP_OUT_OF_SCOPE), and the user stays', async () => {
+  it("cannot move a user out of the application's base DN (AH_LDAP_OUT_OF_SCOPE), and the user stays", async () => {
     const user = await seedUser(ad);
     const outside = await seedContainer(ad, 'ou'); // directly under the domain, outside CN=Users
     const outcome = await invoke({ Action: 'Move User', Username: user.name, 'Target OU': outside }, 'users-only');

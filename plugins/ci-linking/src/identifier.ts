@@ -9,12 +9,15 @@ const anyCase = (word: string) => word.replace(/[a-z]/g, (letter) => `[${letter}
 const separator = '[ _.-]?';
 
 /** Accepts "ip address", "IP Address", "ip", "ipAddress", "Host Name", "MAC", "serial no", ... */
-export const IDENTIFIER_TYPE_PATTERN = '^\\s*(?:' + [
-  `${anyCase('ip')}(?:${separator}${anyCase('address')})?`,
-  `${anyCase('host')}(?:${separator}${anyCase('name')})?`,
-  `${anyCase('mac')}(?:${separator}${anyCase('address')})?`,
-  `${anyCase('serial')}(?:${separator}(?:${anyCase('number')}|${anyCase('no')}\\.?))?`,
-].join('|') + ')\\s*$';
+export const IDENTIFIER_TYPE_PATTERN =
+  '^\\s*(?:' +
+  [
+    `${anyCase('ip')}(?:${separator}${anyCase('address')})?`,
+    `${anyCase('host')}(?:${separator}${anyCase('name')})?`,
+    `${anyCase('mac')}(?:${separator}${anyCase('address')})?`,
+    `${anyCase('serial')}(?:${separator}(?:${anyCase('number')}|${anyCase('no')}\\.?))?`,
+  ].join('|') +
+  ')\\s*$';
 
 interface IdentifierRule {
   type: IdentifierType;

@@ -34,7 +34,10 @@ let nextHost = 1;
 const uniqueIp = () => `10.20.0.${nextHost++}`;
 
 function incidentWith(customFields: Record<string, string>) {
-  return itsm.createRequest({ kind: 'incident', subject: 'Workstation offline', category: 'Network', customFields }, 'user:agent').request;
+  return itsm.createRequest(
+    { kind: 'incident', subject: 'Workstation offline', category: 'Network', customFields },
+    'user:agent',
+  ).request;
 }
 
 const run = (requestId: number | string, type = 'ip address') =>
@@ -47,9 +50,17 @@ describe('ITSM Plugin - Linking of CI to Incident Requests', () => {
     const request = incidentWith({ ipAddress: ip });
     const outcome = await run(request.internalId);
     expect(outcome.path).toBe('success');
-    expect(outcome.output).toEqual({ requestId: request.internalId, identifierType: 'ip address', identifier: ip, linkedCiIds: [ci.id], alreadyLinkedCiIds: [] });
+    expect(outcome.output).toEqual({
+      requestId: request.internalId,
+      identifierType: 'ip address',
+      identifier: ip,
+      linkedCiIds: [ci.id],
+      alreadyLinkedCiIds: [],
+    });
     expect(outcome.plugin).toBe('@actionhost/ci-linking@1.0.0');
-    expect(itsm.listRelations(request.internalId)).toMatchObject([{ ciId: ci.id, createdBy: '@actionhost/ci-linking@1.0.0' }]);
+    expect(itsm.listRelations(request.internalId)).toMatchObject([
+      { ciId: ci.id, createdBy: '@actionhost/ci-linking@1.0.0' },
+    ]);
   });
 
   it('does not duplicate the relation when run twice', async () => {
@@ -63,13 +74,19 @@ describe('ITSM Plugin - Linking of CI to Incident Requests', () => {
     expect(itsm.listRelations(request.internalId)).toHaveLength(1);
   });
 
-  it('accepts the workflow\'s numeric string id and spelled variants of the identifier type', async () => {
-    const ci = itsm.createConfigurationItem({ name: 'Printer-3', type: 'Printer', macAddress: 'AA-BB-CC-00-00-03', hostname: 'PRN-3.corp.local' }, 'user:agent');
+  it("accepts the workflow's numeric string id and spelled variants of the identifier type", async () => {
+    const ci = itsm.createConfigurationItem(
+      { name: 'Printer-3', type: 'Printer', macAddress: 'AA-BB-CC-00-00-03', hostname: 'PRN-3.corp.local' },
+      'user:agent',
+    );
     const byMac = incidentWith({ 'MAC Address': 'aa:bb:cc:00:00:03' });
     const outcome = await run(` ${byMac.internalId} `, 'MAC Address');
     expect(outcome.output).toMatchObject({ identifierType: 'mac address', linkedCiIds: [ci.id] });
     const byHost = incidentWith({ hostname: 'prn-3.CORP.local' });
-    expect((await run(byHost.internalId, 'Host Name')).output).toMatchObject({ identifierType: 'hostname', linkedCiIds: [ci.id] });
+    expect((await run(byHost.internalId, 'Host Name')).output).toMatchObject({
+      identifierType: 'hostname',
+      linkedCiIds: [ci.id],
+    });
   });
 
   it('takes the failure path when no CI matches', async () => {
@@ -107,18 +124,24 @@ describe('ITSM Plugin - Linking of CI to Incident Requests', () => {
   it('rejects an unknown identifier type or a non-numeric request id before running', async () => {
     await expect(run(1, 'owner')).rejects.toMatchObject({ code: 'AH_INPUT_INVALID' });
     await expect(run('#internalId#')).rejects.toMatchObject({ code: 'AH_INPUT_INVALID' });
-    await expect(host.invokeDir(PLUGIN_DIR, { 'Request.Id': 1, 'Unique Identifier Type': 'ip address', Extra: 'x' }))
-      .rejects.toMatchObject({ code: 'AH_INPUT_INVALID' });
+    await expect(
+      host.invokeDir(PLUGIN_DIR, { 'Request.Id': 1, 'Unique Identifier Type': 'ip address', Extra: 'x' }),
+    ).rejects.toMatchObject({ code: 'AH_INPUT_INVALID' });
   });
 
   it('declares its itsm scopes and ships the default mapping preset', async () => {
     const plugin = await host.load(PLUGIN_DIR);
     expect(plugin.manifest).toMatchObject({
-      name: '@actionhost/ci-linking', title: 'ITSM Plugin - Linking of CI to Incident Requests', category: 'plugin',
-      capabilities: { itsm: ['requests:read', 'cmdb:read', 'relations:write'] }, paths: ['success', 'failure'],
+      name: '@actionhost/ci-linking',
+      title: 'ITSM Plugin - Linking of CI to Incident Requests',
+      category: 'plugin',
+      capabilities: { itsm: ['requests:read', 'cmdb:read', 'relations:write'] },
+      paths: ['success', 'failure'],
       mappings: { default: 'mappings/default.json' },
     });
-    expect(JSON.parse(readFileSync(join(PLUGIN_DIR, 'mappings/default.json'), 'utf8')))
-      .toEqual({ 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' });
+    expect(JSON.parse(readFileSync(join(PLUGIN_DIR, 'mappings/default.json'), 'utf8'))).toEqual({
+      'Request.Id': '#internalId#',
+      'Unique Identifier Type': 'ip address',
+    });
   });
 });

@@ -3,7 +3,10 @@
 import type { HttpApi, HttpAuth, HttpMethod, HttpRequest, HttpResponse, Json, LogApi } from '@actionhost/sdk';
 import type { WebhookInput, WebhookOutput } from './schema.ts';
 
-export interface WebhookContext { http: HttpApi; log: LogApi }
+export interface WebhookContext {
+  http: HttpApi;
+  log: LogApi;
+}
 export type WebhookResult = { path: 'success' | 'failure'; output: WebhookOutput };
 
 const BODY_METHODS = ['POST', 'PUT', 'PATCH'];
@@ -46,7 +49,10 @@ export async function runWebhook(input: WebhookInput, ctx: WebhookContext): Prom
   if ('error' in outcome) return { path: 'failure', output: outcome.error };
   const output = outputOf(outcome.response);
   const success = outcome.response.status >= 200 && outcome.response.status < 300;
-  if (!success) ctx.log.warn(`webhook answered ${outcome.response.status}: taking the failure path`, { status: outcome.response.status });
+  if (!success)
+    ctx.log.warn(`webhook answered ${outcome.response.status}: taking the failure path`, {
+      status: outcome.response.status,
+    });
   return { path: success ? 'success' : 'failure', output };
 }
 
@@ -59,7 +65,11 @@ export async function testConnection(input: WebhookInput, ctx: WebhookContext): 
   const configured = requestTypeOf(input);
   let probe: HttpMethod = configured === 'GET' ? 'GET' : 'HEAD';
   let outcome = await call(ctx, buildRequest(input, probe, false));
-  if (probe === 'HEAD' && 'response' in outcome && (outcome.response.status === 405 || outcome.response.status === 501)) {
+  if (
+    probe === 'HEAD' &&
+    'response' in outcome &&
+    (outcome.response.status === 405 || outcome.response.status === 501)
+  ) {
     probe = 'GET';
     outcome = await call(ctx, buildRequest(input, probe, false));
   }
@@ -101,7 +111,14 @@ async function call(ctx: WebhookContext, request: HttpRequest): Promise<CallOutc
     const message = String((error as { message?: unknown }).message ?? code);
     ctx.log.warn(`webhook request failed: ${code}`, { code });
     return {
-      error: { status: 0, headers: {}, body: null, durationMs: Date.now() - started, url: request.url, error: { code, message } },
+      error: {
+        status: 0,
+        headers: {},
+        body: null,
+        durationMs: Date.now() - started,
+        url: request.url,
+        error: { code, message },
+      },
     };
   }
 }

@@ -21,7 +21,15 @@ let host: TestHost;
 let store: Store;
 let folder: string;
 
-type Output = { status: number; headers: Record<string, string>; body: unknown; durationMs: number; url: string; error?: { code: string; message: string }; message?: string };
+type Output = {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  durationMs: number;
+  url: string;
+  error?: { code: string; message: string };
+  message?: string;
+};
 
 beforeAll(async () => {
   [target, proxy] = await Promise.all([startHttpTarget(), startForwardProxy()]);
@@ -61,8 +69,10 @@ describe('Run Webhook: run', () => {
 
   it('posts Request JSON as a JSON body with the custom headers and the idempotency key', async () => {
     const outcome = await run({
-      'Request Type': 'POST', URL: `${target.origin}/echo`,
-      Headers: { 'X-Source': 'actionhost' }, 'Request JSON': { ticket: { id: 42, subject: 'VPN "down"' }, tags: ['vpn'] },
+      'Request Type': 'POST',
+      URL: `${target.origin}/echo`,
+      Headers: { 'X-Source': 'actionhost' },
+      'Request JSON': { ticket: { id: 42, subject: 'VPN "down"' }, tags: ['vpn'] },
     });
     expect(outcome.path).toBe('success');
     const arrived = target.requestsTo('/echo').at(-1)!;
@@ -73,25 +83,43 @@ describe('Run Webhook: run', () => {
   });
 
   it.each(['GET', 'DELETE'])('does not send Request JSON with a %s and logs a warning', async (method) => {
-    const outcome = await run({ 'Request Type': method, URL: `${target.origin}/no-body-${method}`, 'Request JSON': { a: 1 } });
+    const outcome = await run({
+      'Request Type': method,
+      URL: `${target.origin}/no-body-${method}`,
+      'Request JSON': { a: 1 },
+    });
     expect(target.requestsTo(`/no-body-${method}`).at(-1)!.body).toBe('');
     expect(outcome.logs.some((log) => log.level === 'warn' && log.message.includes('Request JSON'))).toBe(true);
   });
 
   it('sends Basic Auth and never returns or logs the password', async () => {
-    const outcome = await run({ URL: `${target.origin}/basic`, 'Credential Type': 'Basic Auth', Username: 'agent', Password: BASIC_PASSWORD });
-    expect(target.requestsTo('/basic').at(-1)!.headers.authorization).toBe(`Basic ${Buffer.from(`agent:${BASIC_PASSWORD}`).toString('base64')}`);
+    const outcome = await run({
+      URL: `${target.origin}/basic`,
+      'Credential Type': 'Basic Auth',
+      Username: 'agent',
+      Password: BASIC_PASSWORD,
+    });
+    expect(target.requestsTo('/basic').at(-1)!.headers.authorization).toBe(
+      `Basic ${Buffer.from(`agent:${BASIC_PASSWORD}`).toString('base64')}`,
+    );
     expect(JSON.stringify(outcome.output)).not.toContain(BASIC_PASSWORD);
     expect(JSON.stringify(outcome.logs)).not.toContain(BASIC_PASSWORD);
   });
 
   it('refuses Basic Auth without a Password at input validation', async () => {
-    await expect(run({ URL: `${target.origin}/x`, 'Credential Type': 'Basic Auth', Username: 'agent' }))
-      .rejects.toMatchObject({ code: 'AH_INPUT_INVALID' });
+    await expect(
+      run({ URL: `${target.origin}/x`, 'Credential Type': 'Basic Auth', Username: 'agent' }),
+    ).rejects.toMatchObject({ code: 'AH_INPUT_INVALID' });
   });
 
   it('attaches a stored credential on the host: the token reaches the target, never the output or logs', async () => {
-    const outcome = await run({ 'Request Type': 'POST', URL: `${target.origin}/echo`, 'Credential Type': 'By Credentials', Credential: 'crm-token', 'Request JSON': {} });
+    const outcome = await run({
+      'Request Type': 'POST',
+      URL: `${target.origin}/echo`,
+      'Credential Type': 'By Credentials',
+      Credential: 'crm-token',
+      'Request JSON': {},
+    });
     expect(outcome.path).toBe('success');
     expect(target.requestsTo('/echo').at(-1)!.headers.authorization).toBe(`Bearer ${STORED_TOKEN}`);
     expect(JSON.stringify(outcome)).not.toContain(STORED_TOKEN);
@@ -105,7 +133,12 @@ describe('Run Webhook: run', () => {
 
   it('goes through the Proxy Server', async () => {
     const before = proxy.requests.length;
-    const outcome = await run({ 'Request Type': 'PUT', URL: `${target.origin}/proxied`, 'Proxy Server': proxy.url, 'Request JSON': { x: 1 } });
+    const outcome = await run({
+      'Request Type': 'PUT',
+      URL: `${target.origin}/proxied`,
+      'Proxy Server': proxy.url,
+      'Request JSON': { x: 1 },
+    });
     expect(outcome.path).toBe('success');
     expect(proxy.requests.slice(before)).toEqual([{ method: 'PUT', target: `${target.origin}/proxied` }]);
     expect(target.requestsTo('/proxied').at(-1)!.headers.via).toMatch(/proxy/);
@@ -155,7 +188,10 @@ describe('Run Webhook: Test Connection', () => {
 
   it('probes a POST configuration with HEAD and never sends the POST or its body', async () => {
     const before = target.requests.length;
-    const outcome = await run({ 'Request Type': 'POST', URL: `${target.origin}/json?probe=post`, 'Request JSON': { create: true } }, 'testConnection');
+    const outcome = await run(
+      { 'Request Type': 'POST', URL: `${target.origin}/json?probe=post`, 'Request JSON': { create: true } },
+      'testConnection',
+    );
     expect(outcome.path).toBe('success');
     const sent = target.requests.slice(before);
     expect(sent.map((r) => r.method)).toEqual(['HEAD']);
@@ -171,7 +207,10 @@ describe('Run Webhook: Test Connection', () => {
 
   it('fails with the status and a reason when the endpoint accepts only the configured POST', async () => {
     const before = target.requests.length;
-    const outcome = await run({ 'Request Type': 'POST', URL: `${target.origin}/post-only`, 'Request JSON': { a: 1 } }, 'testConnection');
+    const outcome = await run(
+      { 'Request Type': 'POST', URL: `${target.origin}/post-only`, 'Request JSON': { a: 1 } },
+      'testConnection',
+    );
     expect(outcome.path).toBe('failure');
     expect(outcome.output.status).toBe(405);
     expect(outcome.output.message).toMatch(/405/);

@@ -44,7 +44,14 @@ const json = { type: 'boolean', description: 'print JSON instead of text' } as c
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** "@acme/x@^1.2" → ["@acme/x", "^1.2"]; the scope's leading @ is not a separator. */
@@ -81,14 +88,20 @@ export const commands: Command[] = [
     usage: 'install <spec>...',
     summary: 'install plugin packages: .tgz files, plugin folders (built and packed first), or name@range with --from',
     options: {
-      integrity: { type: 'string', value: 'sha512-...', description: 'expected integrity of the tarball (one spec only)' },
+      integrity: {
+        type: 'string',
+        value: 'sha512-...',
+        description: 'expected integrity of the tarball (one spec only)',
+      },
       from: { type: 'string', value: 'URL', description: 'install name@range from a remote `registry serve`' },
     },
     async run({ store, positionals, values, io }) {
-      if (positionals.length === 0) throw new UsageError('install needs at least one .tgz file or plugin folder', 'install');
+      if (positionals.length === 0)
+        throw new UsageError('install needs at least one .tgz file or plugin folder', 'install');
       const integrity = values.integrity as string | undefined;
       const from = values.from as string | undefined;
-      if (integrity !== undefined && positionals.length > 1) throw new UsageError('--integrity applies to a single spec', 'install');
+      if (integrity !== undefined && positionals.length > 1)
+        throw new UsageError('--integrity applies to a single spec', 'install');
       if (integrity !== undefined && !/^sha512-[A-Za-z0-9+/]+={0,2}$/.test(integrity)) {
         throw new UsageError('--integrity must look like sha512-<base64>', 'install');
       }
@@ -105,10 +118,14 @@ export const commands: Command[] = [
           if (integrity !== undefined && integrity !== remote.integrity) {
             onProgress(`${from} advertises ${remote.integrity} for ${name}@${remote.version}`);
           }
-          result = await store.install({ tarball: remote.tarball, source: remote.source },
-            { integrity: integrity ?? remote.integrity, onProgress, expect: { name, version: remote.version } });
+          result = await store.install(
+            { tarball: remote.tarball, source: remote.source },
+            { integrity: integrity ?? remote.integrity, onProgress, expect: { name, version: remote.version } },
+          );
         }
-        io.out(`${result.alreadyInstalled ? 'already installed' : 'installed'} ${result.name}@${result.version} ${result.integrity}`);
+        io.out(
+          `${result.alreadyInstalled ? 'already installed' : 'installed'} ${result.name}@${result.version} ${result.integrity}`,
+        );
       }
       return 0;
     },
@@ -124,8 +141,12 @@ export const commands: Command[] = [
       if (values.json) io.out(JSON.stringify(plugins, null, 2));
       else if (plugins.length === 0) io.err('no plugins installed');
       else {
-        io.out(table([['NAME', 'VERSION', 'CATEGORY', 'INSTALLED'],
-          ...plugins.map((p) => [p.name, p.version, p.manifest.category, p.installedAt])]));
+        io.out(
+          table([
+            ['NAME', 'VERSION', 'CATEGORY', 'INSTALLED'],
+            ...plugins.map((p) => [p.name, p.version, p.manifest.category, p.installedAt]),
+          ]),
+        );
       }
       return 0;
     },

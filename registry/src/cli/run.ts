@@ -31,8 +31,10 @@ export function programHelp(): string {
 }
 
 export function commandHelp(command: Command): string {
-  const options: [string, string][] = Object.entries(command.options)
-    .map(([name, spec]) => [`--${name}${spec.value ? ` ${spec.value}` : ''}`, spec.description]);
+  const options: [string, string][] = Object.entries(command.options).map(([name, spec]) => [
+    `--${name}${spec.value ? ` ${spec.value}` : ''}`,
+    spec.description,
+  ]);
   options.push(...globalOptions.map(([flag, text]) => [flag, text] as [string, string]));
   const width = Math.max(...options.map(([flag]) => flag.length));
   return [
@@ -61,7 +63,9 @@ function parse(command: Command | undefined, args: string[]) {
       options: {
         help: { type: 'boolean', short: 'h' },
         data: { type: 'string' },
-        ...Object.fromEntries(Object.entries(command?.options ?? {}).map(([name, spec]) => [name, { type: spec.type }])),
+        ...Object.fromEntries(
+          Object.entries(command?.options ?? {}).map(([name, spec]) => [name, { type: spec.type }]),
+        ),
       },
       allowPositionals: true,
       strict: true,
@@ -76,7 +80,11 @@ const processIo: CliIo = {
   err: (text) => process.stderr.write(text + '\n'),
 };
 
-export async function runCli(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = processIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   let command: Command | undefined;
   try {
     const at = commandIndex(argv);

@@ -47,23 +47,31 @@ async function readCapped(response: Response, url: string, maxBytes: number): Pr
   return Buffer.concat(chunks);
 }
 
-export async function fetchRemote(baseUrl: string, name: string, range: string, options: FetchRemoteOptions = {}):
-  Promise<RemoteTarball> {
+export async function fetchRemote(
+  baseUrl: string,
+  name: string,
+  range: string,
+  options: FetchRemoteOptions = {},
+): Promise<RemoteTarball> {
   if (semver.validRange(range) === null) throw RegistryErrors.rangeInvalid(name, range);
-  const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs ?? 60_000), ...(options.signal ? [options.signal] : [])]);
+  const signal = AbortSignal.any([
+    AbortSignal.timeout(options.timeoutMs ?? 60_000),
+    ...(options.signal ? [options.signal] : []),
+  ]);
   const base = new URL(baseUrl);
   const packumentUrl = new URL(`/${name.split('/').map(encodeURIComponent).join('/')}`, base).href;
   try {
     const answer = await get(packumentUrl, signal);
     if (answer.status === 404) throw RegistryErrors.pluginNotFound(name);
     if (!answer.ok) throw RegistryErrors.remoteUnavailable(packumentUrl, `HTTP ${answer.status}`);
-    const packument = await answer.json() as RemotePackument;
+    const packument = (await answer.json()) as RemotePackument;
     const versions = Object.keys(packument.versions ?? {}).filter((version) => semver.valid(version) === version);
     const version = semver.maxSatisfying(versions, range);
     if (version === null) throw RegistryErrors.versionNotFound(name, range, versions);
     const { integrity, tarball } = packument.versions[version]!;
     const tarballUrl = new URL(tarball, base);
-    if (tarballUrl.origin !== base.origin) throw RegistryErrors.remoteUnavailable(packumentUrl, 'tarball URL points to another origin');
+    if (tarballUrl.origin !== base.origin)
+      throw RegistryErrors.remoteUnavailable(packumentUrl, 'tarball URL points to another origin');
     const download = await get(tarballUrl.href, signal);
     if (!download.ok) throw RegistryErrors.remoteUnavailable(tarballUrl.href, `HTTP ${download.status}`);
     const bytes = await readCapped(download, tarballUrl.href, options.maxBytes ?? 64 * 1024 * 1024);

@@ -20,7 +20,10 @@ export function tarballPath(name: string, version: string): string {
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 
@@ -32,13 +35,20 @@ async function handle(store: PluginStore, request: IncomingMessage, response: Se
   const url = new URL(request.url ?? '/', 'http://registry.invalid');
   let segments: string[];
   try {
-    segments = url.pathname.split('/').slice(1).map((segment) => decodeURIComponent(segment));
+    segments = url.pathname
+      .split('/')
+      .slice(1)
+      .map((segment) => decodeURIComponent(segment));
   } catch {
     send(response, 400, { code: 'AH_BAD_REQUEST', message: 'malformed percent-encoding in the path' });
     return;
   }
   if (url.pathname === '/-/plugins') {
-    send(response, 200, store.list().map(({ name, version, integrity }) => ({ name, version, integrity })));
+    send(
+      response,
+      200,
+      store.list().map(({ name, version, integrity }) => ({ name, version, integrity })),
+    );
     return;
   }
   // /<name> or /@scope/<name>, optionally followed by /-/<version>.tgz
@@ -48,8 +58,12 @@ async function handle(store: PluginStore, request: IncomingMessage, response: Se
     const versions = store.info(name);
     const packument: RemotePackument = {
       name,
-      versions: Object.fromEntries(versions.map((plugin) =>
-        [plugin.version, { integrity: plugin.integrity, tarball: tarballPath(plugin.name, plugin.version) }])),
+      versions: Object.fromEntries(
+        versions.map((plugin) => [
+          plugin.version,
+          { integrity: plugin.integrity, tarball: tarballPath(plugin.name, plugin.version) },
+        ]),
+      ),
     };
     send(response, 200, packument);
     return;
@@ -62,7 +76,9 @@ async function handle(store: PluginStore, request: IncomingMessage, response: Se
   const installed = store.get(name, file.slice(0, -'.tgz'.length));
   const bytes = await readFile(join(installed.dir, RESERVED_FILE));
   response.writeHead(200, {
-    'content-type': 'application/gzip', 'content-length': bytes.length, 'x-actionhost-integrity': installed.integrity,
+    'content-type': 'application/gzip',
+    'content-length': bytes.length,
+    'x-actionhost-integrity': installed.integrity,
   });
   response.end(request.method === 'HEAD' ? undefined : bytes);
 }

@@ -16,7 +16,13 @@ export interface VersionRow {
 }
 
 interface StoredRow {
-  name: string; version: string; integrity: string; manifest: string; files: string; mappings: string; installed_at: string;
+  name: string;
+  version: string;
+  integrity: string;
+  manifest: string;
+  files: string;
+  mappings: string;
+  installed_at: string;
 }
 
 const MIGRATIONS = [
@@ -42,8 +48,12 @@ const MIGRATIONS = [
 
 function fromStored(row: StoredRow): VersionRow {
   return {
-    name: row.name, version: row.version, integrity: row.integrity,
-    manifest: JSON.parse(row.manifest), files: JSON.parse(row.files), mappings: JSON.parse(row.mappings),
+    name: row.name,
+    version: row.version,
+    integrity: row.integrity,
+    manifest: JSON.parse(row.manifest),
+    files: JSON.parse(row.files),
+    mappings: JSON.parse(row.mappings),
     installedAt: row.installed_at,
   };
 }
@@ -89,24 +99,39 @@ export class Catalog {
   }
 
   versionsOf(name: string): VersionRow[] {
-    return (this.db.prepare('SELECT * FROM plugin_versions WHERE name = ?').all(name) as unknown as StoredRow[]).map(fromStored);
+    return (this.db.prepare('SELECT * FROM plugin_versions WHERE name = ?').all(name) as unknown as StoredRow[]).map(
+      fromStored,
+    );
   }
 
   /** Just the version strings of a plugin: resolving a range needs no manifests. */
   versionNumbers(name: string): string[] {
-    return (this.db.prepare('SELECT version FROM plugin_versions WHERE name = ?').all(name) as { version: string }[])
-      .map((row) => row.version);
+    return (
+      this.db.prepare('SELECT version FROM plugin_versions WHERE name = ?').all(name) as { version: string }[]
+    ).map((row) => row.version);
   }
 
   all(): VersionRow[] {
-    return (this.db.prepare('SELECT * FROM plugin_versions ORDER BY name').all() as unknown as StoredRow[]).map(fromStored);
+    return (this.db.prepare('SELECT * FROM plugin_versions ORDER BY name').all() as unknown as StoredRow[]).map(
+      fromStored,
+    );
   }
 
   insert(row: VersionRow): void {
-    this.db.prepare(`INSERT INTO plugin_versions (name, version, integrity, manifest, files, mappings, installed_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?)`)
-      .run(row.name, row.version, row.integrity, JSON.stringify(row.manifest), JSON.stringify(row.files),
-        JSON.stringify(row.mappings), row.installedAt);
+    this.db
+      .prepare(
+        `INSERT INTO plugin_versions (name, version, integrity, manifest, files, mappings, installed_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        row.name,
+        row.version,
+        row.integrity,
+        JSON.stringify(row.manifest),
+        JSON.stringify(row.files),
+        JSON.stringify(row.mappings),
+        row.installedAt,
+      );
   }
 
   delete(name: string, version: string): void {
@@ -115,7 +140,8 @@ export class Catalog {
   }
 
   pin(name: string, version: string, owner: string, at: string): void {
-    this.db.prepare('INSERT OR IGNORE INTO plugin_pins (name, version, owner, pinned_at) VALUES (?, ?, ?, ?)')
+    this.db
+      .prepare('INSERT OR IGNORE INTO plugin_pins (name, version, owner, pinned_at) VALUES (?, ?, ?, ?)')
       .run(name, version, owner, at);
   }
 
@@ -124,8 +150,11 @@ export class Catalog {
   }
 
   pins(name: string, version: string): string[] {
-    return (this.db.prepare('SELECT owner FROM plugin_pins WHERE name = ? AND version = ? ORDER BY owner')
-      .all(name, version) as { owner: string }[]).map((row) => row.owner);
+    return (
+      this.db
+        .prepare('SELECT owner FROM plugin_pins WHERE name = ? AND version = ? ORDER BY owner')
+        .all(name, version) as { owner: string }[]
+    ).map((row) => row.owner);
   }
 
   close(): void {

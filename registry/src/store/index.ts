@@ -1,5 +1,10 @@
 // Front door of the plugin store: install, look up, pin, remove and verify plugin versions.
 export {
-  PluginStore, type InstalledPlugin, type InstallResult, type InstallOptions, type VerifyReport, type PluginStoreOptions,
+  PluginStore,
+  type InstalledPlugin,
+  type InstallResult,
+  type InstallOptions,
+  type VerifyReport,
+  type PluginStoreOptions,
 } from './plugin-store.ts';
 export type { InstallSpec } from './install-source.ts';

@@ -16,7 +16,10 @@ export interface InstallSource {
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 // A built folder without sources: pack what its plugin.json names, as is. packPlugin would try to rebuild
@@ -30,7 +33,10 @@ async function packBuiltFolder(dir: string): Promise<Uint8Array> {
   } catch {
     // the install reports the manifest as invalid
   }
-  const listed = [manifest.entry, ...Object.values(typeof manifest.mappings === 'object' && manifest.mappings ? manifest.mappings : {})];
+  const listed = [
+    manifest.entry,
+    ...Object.values(typeof manifest.mappings === 'object' && manifest.mappings ? manifest.mappings : {}),
+  ];
   const files = new Set(['plugin.json', 'README.md']);
   for (const file of listed) {
     const path = typeof file === 'string' ? packagePath(file) : undefined;
@@ -44,7 +50,11 @@ async function packBuiltFolder(dir: string): Promise<Uint8Array> {
   return createTgz(entries);
 }
 
-async function packFolder(dir: string, signal: AbortSignal | undefined, onProgress?: (message: string) => void): Promise<Uint8Array> {
+async function packFolder(
+  dir: string,
+  signal: AbortSignal | undefined,
+  onProgress?: (message: string) => void,
+): Promise<Uint8Array> {
   if (!(await isFile(join(dir, 'src', 'plugin.ts')))) {
     if (!(await isFile(join(dir, 'plugin.json')))) throw RegistryErrors.sourceNotFound(dir);
     onProgress?.(`packing the built plugin in ${dir}`);

@@ -14,7 +14,8 @@ export interface CheckedPackage {
 /** "dist/./plugin.js" → "dist/plugin.js"; undefined when the path leaves the package. */
 export function packagePath(relative: string): string | undefined {
   const normalized = posix.normalize(relative);
-  if (normalized.startsWith('../') || normalized === '..' || normalized.startsWith('/') || normalized === '.') return undefined;
+  if (normalized.startsWith('../') || normalized === '..' || normalized.startsWith('/') || normalized === '.')
+    return undefined;
   return normalized.replace(/\/$/, '');
 }
 
@@ -31,10 +32,16 @@ export function parseManifest(text: string): PluginManifest {
   }
   const parsed = PluginManifest.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({ path: `plugin.json#${jsonPointer(issue.path)}`, message: issue.message }));
+    const issues = parsed.error.issues.map((issue) => ({
+      path: `plugin.json#${jsonPointer(issue.path)}`,
+      message: issue.message,
+    }));
     const first = issues[0]!;
-    throw RegistryErrors.manifestInvalid(first.path,
-      `invalid plugin.json: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, issues);
+    throw RegistryErrors.manifestInvalid(
+      first.path,
+      `invalid plugin.json: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+      issues,
+    );
   }
   return parsed.data;
 }
@@ -50,7 +57,11 @@ export function checkPackage(contents: PackageContents): CheckedPackage {
   const entry = packagePath(manifest.entry);
   if (entry === undefined) throw RegistryErrors.entryMissing(id, manifest.entry, 'is outside the package');
   if (!contents.files.has(entry)) {
-    throw RegistryErrors.entryMissing(id, manifest.entry, folders.has(entry) ? 'is a folder, not a file' : 'is not in the package');
+    throw RegistryErrors.entryMissing(
+      id,
+      manifest.entry,
+      folders.has(entry) ? 'is a folder, not a file' : 'is not in the package',
+    );
   }
 
   const mappings: Record<string, Record<string, unknown>> = {};

@@ -7,7 +7,14 @@ import { dirname, join, resolve } from 'node:path';
 import semver from 'semver';
 import { integrityOf, type PluginManifest } from '@actionhost/sdk';
 import { RegistryErrors } from '../errors.ts';
-import { RESERVED_FILE, readPackage, resolveLimits, writePackage, type ExtractLimits, type ResolvedLimits } from '../tarball/index.ts';
+import {
+  RESERVED_FILE,
+  readPackage,
+  resolveLimits,
+  writePackage,
+  type ExtractLimits,
+  type ResolvedLimits,
+} from '../tarball/index.ts';
 import { Catalog, type VersionRow } from './catalog.ts';
 import { checkPackage, packagePath } from './package-check.ts';
 import { readInstallSource, type InstallSpec } from './install-source.ts';
@@ -84,7 +91,8 @@ export class PluginStore {
     const cutoff = Date.now() - 60 * 60 * 1000;
     for (const entry of readdirSync(this.pluginsDir)) {
       const folder = join(this.pluginsDir, entry);
-      const stale = entry.startsWith('.trash-') ||
+      const stale =
+        entry.startsWith('.trash-') ||
         (entry.startsWith('.tmp-') && (statSync(folder, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < cutoff);
       if (stale) rmSync(folder, { recursive: true, force: true });
     }
@@ -96,8 +104,12 @@ export class PluginStore {
 
   #toInstalled(row: VersionRow): InstalledPlugin {
     return {
-      name: row.name, version: row.version, integrity: row.integrity, manifest: row.manifest,
-      dir: this.#versionDir(row.name, row.version), installedAt: row.installedAt,
+      name: row.name,
+      version: row.version,
+      integrity: row.integrity,
+      manifest: row.manifest,
+      dir: this.#versionDir(row.name, row.version),
+      installedAt: row.installedAt,
     };
   }
 
@@ -116,7 +128,11 @@ export class PluginStore {
     const { manifest, mappings } = checkPackage(contents);
     const { name, version } = manifest;
     if (options.expect && (options.expect.name !== name || options.expect.version !== version)) {
-      throw RegistryErrors.packageMismatch(`${options.expect.name}@${options.expect.version}`, `${name}@${version}`, source.label);
+      throw RegistryErrors.packageMismatch(
+        `${options.expect.name}@${options.expect.version}`,
+        `${name}@${version}`,
+        source.label,
+      );
     }
     const dir = this.#versionDir(name, version);
 
@@ -135,9 +151,17 @@ export class PluginStore {
       await chmod(kept, 0o644);
       signal?.throwIfAborted();
       const result = this.#commitInstall(temp, dir, {
-        name, version, integrity, manifest, files, mappings, installedAt: new Date().toISOString(),
+        name,
+        version,
+        integrity,
+        manifest,
+        files,
+        mappings,
+        installedAt: new Date().toISOString(),
       });
-      onProgress?.(result.alreadyInstalled ? `${name}@${version} was installed meanwhile` : `installed ${name}@${version}`);
+      onProgress?.(
+        result.alreadyInstalled ? `${name}@${version} was installed meanwhile` : `installed ${name}@${version}`,
+      );
       return result;
     } finally {
       await rm(temp, { recursive: true, force: true });
@@ -147,7 +171,8 @@ export class PluginStore {
   #sameVersion(name: string, version: string, integrity: string): InstallResult | undefined {
     const existing = this.#catalog.get(name, version);
     if (!existing) return undefined;
-    if (existing.integrity !== integrity) throw RegistryErrors.versionImmutable(`${name}@${version}`, existing.integrity, integrity);
+    if (existing.integrity !== integrity)
+      throw RegistryErrors.versionImmutable(`${name}@${version}`, existing.integrity, integrity);
     return { name, version, integrity, alreadyInstalled: true, dir: this.#versionDir(name, version) };
   }
 
@@ -177,7 +202,8 @@ export class PluginStore {
       return result;
     } catch (error) {
       if (moved) renameSync(dir, extracted);
-      if (trash.length > 0) renameSync(trash[0]!, dir); // the orphan goes back where it was
+      if (trash.length > 0)
+        renameSync(trash[0]!, dir); // the orphan goes back where it was
       else if (createdParent !== undefined) this.#removeEmptyParents(dir, createdParent);
       throw error;
     }
@@ -197,7 +223,8 @@ export class PluginStore {
 
   /** Every installed version, by name then version. */
   list(): InstalledPlugin[] {
-    return this.#catalog.all()
+    return this.#catalog
+      .all()
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : semver.compare(a.version, b.version)))
       .map((row) => this.#toInstalled(row));
   }
@@ -212,7 +239,12 @@ export class PluginStore {
     if (semver.validRange(range) === null) throw RegistryErrors.rangeInvalid(name, range);
     const rows = this.#versions(name);
     const matching = rows.filter((row) => semver.satisfies(row.version, range));
-    if (matching.length === 0) throw RegistryErrors.versionNotFound(name, range, rows.map((row) => row.version));
+    if (matching.length === 0)
+      throw RegistryErrors.versionNotFound(
+        name,
+        range,
+        rows.map((row) => row.version),
+      );
     return matching;
   }
 
@@ -235,7 +267,11 @@ export class PluginStore {
   #row(name: string, version: string): VersionRow {
     const row = this.#catalog.get(name, version);
     if (row) return row;
-    throw RegistryErrors.versionNotFound(name, version, this.#catalog.versionsOf(name).map((r) => r.version));
+    throw RegistryErrors.versionNotFound(
+      name,
+      version,
+      this.#catalog.versionsOf(name).map((r) => r.version),
+    );
   }
 
   get(name: string, version: string): InstalledPlugin {
@@ -296,7 +332,8 @@ export class PluginStore {
 
   /** Re-hashes every stored tarball and extracted file against what was recorded at install. */
   verify(): VerifyReport[] {
-    return this.#catalog.all()
+    return this.#catalog
+      .all()
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : semver.compare(a.version, b.version)))
       .map((row) => {
         const problems = storedVersionProblems(this.#versionDir(row.name, row.version), row.integrity, row.files);

@@ -28,7 +28,8 @@ export function readRecordedFile(plugin: string, dir: string, files: readonly Fi
   const problems: string[] = [];
   const data = readRegularFile(dir, path, problems);
   if (data === undefined) throw RegistryErrors.storedFileTampered(plugin, path, problems[0]!.slice(path.length + 1));
-  if (sha256(data) !== recorded.sha256) throw RegistryErrors.storedFileTampered(plugin, path, 'was modified since install');
+  if (sha256(data) !== recorded.sha256)
+    throw RegistryErrors.storedFileTampered(plugin, path, 'was modified since install');
   return data;
 }
 

@@ -16,7 +16,11 @@ export interface ExtractLimits {
 
 export type ResolvedLimits = Required<ExtractLimits>;
 
-export const DEFAULT_LIMITS = { maxFileBytes: 5 * 1024 * 1024, maxTotalBytes: 20 * 1024 * 1024, maxEntries: 500 } as const;
+export const DEFAULT_LIMITS = {
+  maxFileBytes: 5 * 1024 * 1024,
+  maxTotalBytes: 20 * 1024 * 1024,
+  maxEntries: 500,
+} as const;
 
 export function resolveLimits(limits: ExtractLimits = {}): ResolvedLimits {
   const maxFileBytes = limits.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes;
@@ -97,7 +101,12 @@ export class EntryRules {
       }
       this.#totalBytes += header.size;
       if (this.#totalBytes > this.#limits.maxTotalBytes) {
-        throw RegistryErrors.tooLarge('the unpacked package', this.#totalBytes, this.#limits.maxTotalBytes, header.path);
+        throw RegistryErrors.tooLarge(
+          'the unpacked package',
+          this.#totalBytes,
+          this.#limits.maxTotalBytes,
+          header.path,
+        );
       }
       if (segments.length === 1 && segments[0] === RESERVED_FILE) throw refuse('reserved file name');
     }
@@ -113,7 +122,9 @@ export class EntryRules {
         continue;
       }
       if (known.spelling !== spelling) {
-        throw refuse(`name collides with "${PACKAGE_ROOT}/${known.spelling}" after Unicode NFC normalisation or case folding`);
+        throw refuse(
+          `name collides with "${PACKAGE_ROOT}/${known.spelling}" after Unicode NFC normalisation or case folding`,
+        );
       }
       if (depth < segments.length && known.kind === 'file') throw refuse(`a parent folder is a file`);
       if (depth === segments.length && (kind === 'file' || known.kind === 'file')) throw refuse('duplicate entry');

@@ -30,8 +30,10 @@ function isPlainTar(bytes: Uint8Array): boolean {
   return bytes.length >= 512 && Buffer.from(bytes.buffer, bytes.byteOffset + 257, 5).toString('latin1') === 'ustar';
 }
 
-export async function readPackage(tarball: Uint8Array, options: { limits?: ExtractLimits; signal?: AbortSignal } = {}):
-  Promise<PackageContents> {
+export async function readPackage(
+  tarball: Uint8Array,
+  options: { limits?: ExtractLimits; signal?: AbortSignal } = {},
+): Promise<PackageContents> {
   const limits = resolveLimits(options.limits);
   const rules = new EntryRules(limits);
   const contents: PackageContents = { entries: [], files: new Map() };

@@ -6,8 +6,16 @@ const BLOCK = 512;
 /** pax and GNU long-name records are small; a bigger one is an attack on the reader, not a name. */
 const MAX_META_BYTES = 64 * 1024;
 
-export type EntryKind = 'file' | 'directory' | 'symlink' | 'hardlink' | 'character-device' | 'block-device' | 'fifo'
-  | 'contiguous-file' | 'unknown';
+export type EntryKind =
+  | 'file'
+  | 'directory'
+  | 'symlink'
+  | 'hardlink'
+  | 'character-device'
+  | 'block-device'
+  | 'fifo'
+  | 'contiguous-file'
+  | 'unknown';
 
 export interface TarHeader {
   /** The path as the archive spells it (after pax / GNU long-name overrides), undecoded trailing slash kept. */
@@ -27,8 +35,15 @@ export interface TarVisitor {
 }
 
 const KINDS: Record<string, EntryKind> = {
-  '0': 'file', '\0': 'file', '1': 'hardlink', '2': 'symlink', '3': 'character-device', '4': 'block-device',
-  '5': 'directory', '6': 'fifo', '7': 'contiguous-file',
+  '0': 'file',
+  '\0': 'file',
+  '1': 'hardlink',
+  '2': 'symlink',
+  '3': 'character-device',
+  '4': 'block-device',
+  '5': 'directory',
+  '6': 'fifo',
+  '7': 'contiguous-file',
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -51,7 +66,10 @@ function numeric(block: Buffer, offset: number, length: number, field: string): 
     for (let i = 1; i < raw.length; i++) value = value * 256 + raw[i]!;
     return (raw[0]! & 0x40) !== 0 ? -1 : value + (raw[0]! & 0x3f) * 256 ** (raw.length - 1);
   }
-  const digits = raw.toString('latin1').replace(/[\0 ]+$/, '').replace(/^ +/, '');
+  const digits = raw
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .replace(/^ +/, '');
   if (digits === '') return 0;
   if (!/^[0-7]+$/.test(digits)) throw RegistryErrors.tarballInvalid(`bad ${field} field in a tar header`);
   return parseInt(digits, 8);
@@ -59,7 +77,8 @@ function numeric(block: Buffer, offset: number, length: number, field: string): 
 
 function checksumMatches(block: Buffer): boolean {
   const recorded = numeric(block, 148, 8, 'checksum');
-  let unsigned = 0, signed = 0;
+  let unsigned = 0,
+    signed = 0;
   for (let i = 0; i < BLOCK; i++) {
     const byte = i >= 148 && i < 156 ? 0x20 : block[i]!;
     unsigned += byte;
@@ -134,7 +153,8 @@ export class TarReader {
         if (state.remaining > 0) {
           if (available === 0) break;
           const take = Math.min(available, state.remaining);
-          if (state.mode === 'meta' || state.keep) state.chunks.push(Buffer.from(this.#pending.subarray(offset, offset + take)));
+          if (state.mode === 'meta' || state.keep)
+            state.chunks.push(Buffer.from(this.#pending.subarray(offset, offset + take)));
           state.remaining -= take;
           offset += take;
           continue;
@@ -169,7 +189,8 @@ export class TarReader {
       return;
     }
     if (this.#zeroBlocks > 0) throw RegistryErrors.tarballInvalid('data after an end-of-archive block');
-    if (!checksumMatches(block)) throw RegistryErrors.tarballInvalid('a tar header checksum does not match (not a tar archive?)');
+    if (!checksumMatches(block))
+      throw RegistryErrors.tarballInvalid('a tar header checksum does not match (not a tar archive?)');
     this.#sawEntry = true;
     const typeflag = String.fromCharCode(block[156]!);
     const size = numeric(block, 124, 12, 'size');
@@ -200,7 +221,14 @@ export class TarReader {
 
     this.#visitor.onHeader(header);
     const dataPadding = (BLOCK - (header.size % BLOCK)) % BLOCK;
-    this.#state = { mode: 'data', header, remaining: header.size, chunks: [], keep: header.kind === 'file', padding: dataPadding };
+    this.#state = {
+      mode: 'data',
+      header,
+      remaining: header.size,
+      chunks: [],
+      keep: header.kind === 'file',
+      padding: dataPadding,
+    };
   }
 
   #finishEntry(state: Extract<State, { mode: 'data' | 'meta' }>): void {
@@ -219,7 +247,8 @@ export class TarReader {
       } catch {
         throw RegistryErrors.unsafeEntry('<long name>', 'a GNU long name is not valid UTF-8');
       }
-      if (state.typeflag === 'L') this.#longName = value; else this.#longLink = value;
+      if (state.typeflag === 'L') this.#longName = value;
+      else this.#longLink = value;
     }
     // 'g' (pax global) headers carry archive-wide defaults such as comments; nothing in them is honoured.
   }

@@ -27,8 +27,10 @@ export function manifest(overrides: Record<string, unknown> = {}): Record<string
 }
 
 /** Files of a valid package, relative to package/; `extra` adds or replaces files (null removes one). */
-export function packageFiles(manifestOverrides: Record<string, unknown> = {}, extra: Record<string, string | null> = {}):
-  Record<string, string> {
+export function packageFiles(
+  manifestOverrides: Record<string, unknown> = {},
+  extra: Record<string, string | null> = {},
+): Record<string, string> {
   const files: Record<string, string | null> = {
     'plugin.json': JSON.stringify(manifest(manifestOverrides), null, 2),
     'dist/plugin.js': PLUGIN_SCRIPT,
@@ -50,7 +52,10 @@ export function writePackageFolder(root: string, files: Record<string, string>, 
 }
 
 /** A real .tgz made by tar 7's creator from a temp package/ folder. */
-export function validTarball(manifestOverrides: Record<string, unknown> = {}, extra: Record<string, string | null> = {}): Buffer {
+export function validTarball(
+  manifestOverrides: Record<string, unknown> = {},
+  extra: Record<string, string | null> = {},
+): Buffer {
   const root = mkdtempSync(join(tmpdir(), 'ah-registry-pkg-'));
   try {
     writePackageFolder(root, packageFiles(manifestOverrides, extra));

@@ -33,7 +33,13 @@ export async function buildPlugin(dir: string, options: BuildOptions = {}): Prom
     throw BuildErrors.packageJsonInvalid(packageFile, 'cannot be read');
   }
   const pkg = readPackageInfo(packageFile, packageText);
-  if (!(await stat(sourceFile).then((s) => s.isFile(), () => false))) throw BuildErrors.pluginSourceMissing(sourceFile);
+  if (
+    !(await stat(sourceFile).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  )
+    throw BuildErrors.pluginSourceMissing(sourceFile);
 
   const definition = await loadDefinition(root, sourceFile, signal);
   const manifest = await createManifest(pkg, definition);

@@ -11,24 +11,37 @@ export function loadEsbuild(): Promise<typeof esbuild> {
 export function toBundlerMessages(messages: readonly esbuild.Message[]): BundlerMessage[] {
   return messages.map((m) => ({
     text: m.text,
-    ...(m.location ? {
-      file: m.location.file, line: m.location.line, column: m.location.column, lineText: m.location.lineText,
-    } : {}),
+    ...(m.location
+      ? {
+          file: m.location.file,
+          line: m.location.line,
+          column: m.location.column,
+          lineText: m.location.lineText,
+        }
+      : {}),
   }));
 }
 
 function describe(messages: readonly BundlerMessage[]): string {
-  return messages.slice(0, 5).map((m) => (m.file ? `${m.file}:${m.line}:${m.column}: ` : '') + m.text).join('; ');
+  return messages
+    .slice(0, 5)
+    .map((m) => (m.file ? `${m.file}:${m.line}:${m.column}: ` : '') + m.text)
+    .join('; ');
 }
 
 /** Runs one esbuild build (write: false); an abort cancels it. esbuild's own errors become AH_BUILD_FAILED. */
 export async function bundle(
-  dir: string, what: string, options: esbuild.BuildOptions & { metafile: true; write: false }, signal?: AbortSignal,
+  dir: string,
+  what: string,
+  options: esbuild.BuildOptions & { metafile: true; write: false },
+  signal?: AbortSignal,
 ): Promise<esbuild.BuildResult<typeof options>> {
   signal?.throwIfAborted();
   const { context: createContext } = await loadEsbuild();
   const context = await createContext({ ...options, logLevel: 'silent' });
-  const cancel = () => { void context.cancel(); };
+  const cancel = () => {
+    void context.cancel();
+  };
   signal?.addEventListener('abort', cancel, { once: true });
   try {
     const result = await context.rebuild();

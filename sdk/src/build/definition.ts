@@ -24,11 +24,17 @@ function externalPackages(): esbuild.Plugin {
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === 'actionhost-inner' || args.path.startsWith('node:')) return undefined;
         let resolved = await build.resolve(args.path, {
-          kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'actionhost-inner',
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+          pluginData: 'actionhost-inner',
         });
         if (resolved.errors.length > 0 && fallbackPackages.test(args.path)) {
           resolved = await build.resolve(args.path, {
-            kind: args.kind, resolveDir: sdkRoot, importer: args.importer, pluginData: 'actionhost-inner',
+            kind: args.kind,
+            resolveDir: sdkRoot,
+            importer: args.importer,
+            pluginData: 'actionhost-inner',
           });
         }
         if (resolved.errors.length > 0) return { errors: resolved.errors };
@@ -41,18 +47,23 @@ function externalPackages(): esbuild.Plugin {
 }
 
 export async function loadDefinition(dir: string, sourceFile: string, signal?: AbortSignal): Promise<PluginDefinition> {
-  const result = await bundle(dir, 'bundling src/plugin.ts for Node', {
-    entryPoints: [sourceFile],
-    absWorkingDir: dir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    write: false,
-    metafile: true,
-    outfile: join(dir, 'definition.mjs'),
-    plugins: [externalPackages()],
-  }, signal);
+  const result = await bundle(
+    dir,
+    'bundling src/plugin.ts for Node',
+    {
+      entryPoints: [sourceFile],
+      absWorkingDir: dir,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      write: false,
+      metafile: true,
+      outfile: join(dir, 'definition.mjs'),
+      plugins: [externalPackages()],
+    },
+    signal,
+  );
   const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'))?.text ?? '';
   const scratch = await mkdtemp(join(tmpdir(), 'actionhost-definition-'));
   let loaded: { default?: unknown };
@@ -60,9 +71,12 @@ export async function loadDefinition(dir: string, sourceFile: string, signal?: A
     const file = join(scratch, 'definition.mjs');
     await writeFile(file, code);
     try {
-      loaded = await import(pathToFileURL(file).href) as { default?: unknown };
+      loaded = (await import(pathToFileURL(file).href)) as { default?: unknown };
     } catch (error) {
-      throw BuildErrors.definitionInvalid(sourceFile, `loading the plugin threw: ${(error as Error)?.message ?? String(error)}`);
+      throw BuildErrors.definitionInvalid(
+        sourceFile,
+        `loading the plugin threw: ${(error as Error)?.message ?? String(error)}`,
+      );
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });

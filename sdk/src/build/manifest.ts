@@ -23,7 +23,8 @@ export function readPackageInfo(file: string, text: string): PackageInfo {
   }
   const pkg = json as Partial<Record<string, unknown>>;
   if (typeof pkg.name !== 'string' || pkg.name === '') throw BuildErrors.packageJsonInvalid(file, 'needs a "name"');
-  if (typeof pkg.version !== 'string' || pkg.version === '') throw BuildErrors.packageJsonInvalid(file, 'needs a "version"');
+  if (typeof pkg.version !== 'string' || pkg.version === '')
+    throw BuildErrors.packageJsonInvalid(file, 'needs a "version"');
   return {
     name: pkg.name,
     version: pkg.version,
@@ -62,7 +63,10 @@ export async function createManifest(pkg: PackageInfo, definition: PluginDefinit
   };
   const parsed = PluginManifest.safeParse(draft);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({ path: '/' + issue.path.map(String).join('/'), message: issue.message }));
+    const issues = parsed.error.issues.map((issue) => ({
+      path: '/' + issue.path.map(String).join('/'),
+      message: issue.message,
+    }));
     throw BuildErrors.manifestInvalid(`${pkg.name}@${pkg.version}`, issues);
   }
   return parsed.data;

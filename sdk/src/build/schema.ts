@@ -36,8 +36,12 @@ export async function toPluginJsonSchema(schema: unknown, which: 'input' | 'outp
 }
 
 function isZodSchema(value: unknown): value is z.ZodType {
-  return typeof value === 'object' && value !== null && '_zod' in value &&
-    typeof (value as { _zod?: { def?: unknown } })._zod?.def === 'object';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    '_zod' in value &&
+    typeof (value as { _zod?: { def?: unknown } })._zod?.def === 'object'
+  );
 }
 
 // Checked against the 2020-12 meta-schema and compiled once, as the host will, so a bad schema fails at build

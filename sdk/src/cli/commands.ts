@@ -52,7 +52,13 @@ async function pluginFolders(root: string): Promise<string[]> {
   const folders: string[] = [];
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = join(root, entry.name);
-    if (await stat(join(dir, 'src', 'plugin.ts')).then((s) => s.isFile(), () => false)) folders.push(dir);
+    if (
+      await stat(join(dir, 'src', 'plugin.ts')).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      folders.push(dir);
   }
   return folders;
 }
@@ -63,7 +69,10 @@ export const commands: Command[] = [
     usage: 'init <dir> [--name @scope/name]',
     summary: 'scaffold a working plugin (definePlugin source, sandbox test, README)',
     details: 'The folder must be new or empty. Then: npm install, actionhost-sdk build, actionhost-sdk test.',
-    options: { name: { type: 'string', value: '@scope/name', description: 'package name (default: the folder name)' }, json },
+    options: {
+      name: { type: 'string', value: '@scope/name', description: 'package name (default: the folder name)' },
+      json,
+    },
     positionals: [1, 1],
     async run({ positionals, values }, io) {
       const dir = at(io, positionals[0]);
@@ -88,12 +97,17 @@ export const commands: Command[] = [
       io.stderr(`building ${shown(io, dir)}`);
       const result = await buildPlugin(dir);
       const summary = {
-        name: result.manifest.name, version: result.manifest.version,
-        manifestFile: result.manifestFile, entryFile: result.entryFile,
+        name: result.manifest.name,
+        version: result.manifest.version,
+        manifestFile: result.manifestFile,
+        entryFile: result.entryFile,
         mappings: Object.values(result.manifest.mappings).map((file) => join(dir, file)),
       };
       if (values.json) io.stdout(JSON.stringify(summary));
-      else io.stdout(`built ${summary.name}@${summary.version} → ${shown(io, result.manifestFile)}, ${shown(io, result.entryFile)}`);
+      else
+        io.stdout(
+          `built ${summary.name}@${summary.version} → ${shown(io, result.manifestFile)}, ${shown(io, result.entryFile)}`,
+        );
       return 0;
     },
   },
@@ -132,7 +146,10 @@ export const commands: Command[] = [
     usage: 'pack [dir] [--out DIR] [--json]',
     summary: 'write a deterministic <name>-<version>.tgz and print name@version, file and sha512 integrity',
     details: 'Builds first when plugin.json or dist/plugin.js is missing or older than the sources.',
-    options: { out: { type: 'string', value: 'DIR', description: 'where the tarball goes (default: <dir>/dist)' }, json },
+    options: {
+      out: { type: 'string', value: 'DIR', description: 'where the tarball goes (default: <dir>/dist)' },
+      json,
+    },
     positionals: [0, 1],
     async run({ positionals, values }, io) {
       const dir = at(io, positionals[0]);
@@ -152,7 +169,7 @@ export const commands: Command[] = [
     name: 'test',
     usage: 'test [dir] [-- vitest arguments]',
     summary: "run the plugin's test/ folder with vitest, in the real sandbox",
-    details: 'Exits with vitest\'s exit code. Tests use createTestHost() from @actionhost/core/testing.',
+    details: "Exits with vitest's exit code. Tests use createTestHost() from @actionhost/core/testing.",
     options: {},
     positionals: [0, 1],
     passThrough: true,

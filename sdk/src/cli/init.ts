@@ -16,16 +16,28 @@ function targetPath(templatePath: string): string {
 
 function titleFrom(name: string): string {
   const bare = name.replace(/^@[^/]+\//, '');
-  return bare.split(/[-_.]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ') || 'My Plugin';
+  return (
+    bare
+      .split(/[-_.]+/)
+      .filter(Boolean)
+      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .join(' ') || 'My Plugin'
+  );
 }
 
 function defaultName(dir: string): string {
-  const base = basename(dir).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+  const base = basename(dir)
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '');
   return base || 'my-plugin';
 }
 
 async function sdkVersions(): Promise<Record<string, string>> {
-  const pkg = JSON.parse(await readFile(sdkPackageFile, 'utf8')) as { version: string; dependencies?: Record<string, string> };
+  const pkg = JSON.parse(await readFile(sdkPackageFile, 'utf8')) as {
+    version: string;
+    dependencies?: Record<string, string>;
+  };
   return {
     sdkVersion: pkg.version,
     zodRange: pkg.dependencies?.zod ?? '^4.0.0',

@@ -9,7 +9,13 @@ export interface CliIo {
 }
 
 export const processIo: CliIo = {
-  stdout: (line) => { process.stdout.write(line + '\n'); },
-  stderr: (line) => { process.stderr.write(line + '\n'); },
-  get cwd() { return process.cwd(); },
+  stdout: (line) => {
+    process.stdout.write(line + '\n');
+  },
+  stderr: (line) => {
+    process.stderr.write(line + '\n');
+  },
+  get cwd() {
+    return process.cwd();
+  },
 };

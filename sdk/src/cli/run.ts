@@ -43,19 +43,27 @@ export function commandHelp(command: Command): string {
   ].join('\n');
 }
 
-function parseCommand(command: Command, args: string[]): { help: boolean; positionals: string[]; rest: string[]; values: Record<string, string | boolean | undefined> } {
+function parseCommand(
+  command: Command,
+  args: string[],
+): { help: boolean; positionals: string[]; rest: string[]; values: Record<string, string | boolean | undefined> } {
   const split = args.indexOf('--');
   const own = split < 0 ? args : args.slice(0, split);
   const rest = split < 0 ? [] : args.slice(split + 1);
-  if (rest.length > 0 && !command.passThrough) throw new UsageError(`${command.name} takes no arguments after "--"`, command.name);
+  if (rest.length > 0 && !command.passThrough)
+    throw new UsageError(`${command.name} takes no arguments after "--"`, command.name);
   let parsed;
   try {
     parsed = parseArgs({
       args: own,
       options: {
         help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(Object.entries(command.options).map(([name, spec]) =>
-          [name, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }])),
+        ...Object.fromEntries(
+          Object.entries(command.options).map(([name, spec]) => [
+            name,
+            spec.short ? { type: spec.type, short: spec.short } : { type: spec.type },
+          ]),
+        ),
       },
       allowPositionals: true,
       strict: true,
@@ -63,9 +71,12 @@ function parseCommand(command: Command, args: string[]): { help: boolean; positi
   } catch (error) {
     const flag = /'([^']+)'/.exec((error as Error).message)?.[1];
     const code = (error as { code?: string }).code;
-    throw new UsageError(code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag
-      ? `${command.name}: unknown option "${flag}"`
-      : `${command.name}: ${(error as Error).message}`, command.name);
+    throw new UsageError(
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag
+        ? `${command.name}: unknown option "${flag}"`
+        : `${command.name}: ${(error as Error).message}`,
+      command.name,
+    );
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) return { help: true, positionals: [], rest, values };
@@ -91,7 +102,9 @@ export async function runCli(args: readonly string[], io: CliIo = processIo): Pr
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr(`${program}: unknown command "${name}" (commands: ${commands.map((c) => c.name).join(', ')}; see --help)`);
+    io.stderr(
+      `${program}: unknown command "${name}" (commands: ${commands.map((c) => c.name).join(', ')}; see --help)`,
+    );
     return 2;
   }
   try {
@@ -103,7 +116,9 @@ export async function runCli(args: readonly string[], io: CliIo = processIo): Pr
     return await command.run(parsed, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`${program}: ${error.message}\nusage: ${program} ${command.usage}\n(see "${program} ${command.name} --help")`);
+      io.stderr(
+        `${program}: ${error.message}\nusage: ${program} ${command.usage}\n(see "${program} ${command.name} --help")`,
+      );
       return 2;
     }
     if (isActionhostError(error)) {

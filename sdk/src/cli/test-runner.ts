@@ -6,7 +6,10 @@ import { dirname, join, resolve } from 'node:path';
 import { CliErrors } from './errors.ts';
 
 async function exists(file: string): Promise<boolean> {
-  return stat(file).then(() => true, () => false);
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** node_modules/.bin/vitest nearest to `from`, walking up. */
@@ -26,7 +29,14 @@ export async function findVitest(pluginDir: string): Promise<string> {
   return found;
 }
 
-const configFiles = ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.js', 'vitest.config.mjs', 'vite.config.ts', 'vite.config.js'];
+const configFiles = [
+  'vitest.config.ts',
+  'vitest.config.mts',
+  'vitest.config.js',
+  'vitest.config.mjs',
+  'vite.config.ts',
+  'vite.config.js',
+];
 
 export interface TestRunOptions {
   /** Extra arguments passed to vitest (e.g. a test name filter). */
@@ -38,7 +48,9 @@ export interface TestRunOptions {
 
 // A vitest started from inside another vitest run must not think it is one of its workers.
 function childEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'TINYPOOL_WORKER_ID'));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'TINYPOOL_WORKER_ID'),
+  );
 }
 
 export async function runPluginTests(dir: string, options: TestRunOptions = {}): Promise<number> {

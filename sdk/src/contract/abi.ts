@@ -12,9 +12,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 
 /** How the host authenticates an outgoing request. A named credential's secret never enters the sandbox. */
 export type HttpAuth =
-  | { type: 'none' }
-  | { type: 'basic'; username: string; password: string }
-  | { type: 'credential'; credential: string };
+  { type: 'none' } | { type: 'basic'; username: string; password: string } | { type: 'credential'; credential: string };
 
 export interface HttpRequest {
   method: HttpMethod;
@@ -57,7 +55,10 @@ export interface LogApi {
 }
 
 export type LdapScope = 'base' | 'one' | 'sub';
-export interface LdapEntry { dn: string; attributes: Record<string, string[]> }
+export interface LdapEntry {
+  dn: string;
+  attributes: Record<string, string[]>;
+}
 export interface LdapChange {
   operation: 'add' | 'delete' | 'replace';
   attribute: string;
@@ -67,7 +68,13 @@ export interface LdapChange {
 export interface LdapApi {
   /** The Application's base DN and domain facts, so a plugin can build DNs under it. */
   info(): Promise<{ baseDn: string; url: string; domain?: string }>;
-  search(query: { base: string; scope?: LdapScope; filter: string; attributes?: string[]; sizeLimit?: number }): Promise<LdapEntry[]>;
+  search(query: {
+    base: string;
+    scope?: LdapScope;
+    filter: string;
+    attributes?: string[];
+    sizeLimit?: number;
+  }): Promise<LdapEntry[]>;
   add(entry: { dn: string; attributes: Record<string, string | string[]> }): Promise<void>;
   modify(dn: string, changes: LdapChange[]): Promise<void>;
   /** Sets `unicodePwd` (quoted UTF-16LE, TLS only); the password travels as input, never logged. */
@@ -100,7 +107,12 @@ export interface ItsmConfigurationItem {
   serialNumber: string | null;
 }
 export type CiIdentifierField = 'ipAddress' | 'hostname' | 'macAddress' | 'serialNumber';
-export interface ItsmRelation { requestId: number; ciId: number; createdAt: string; created: boolean }
+export interface ItsmRelation {
+  requestId: number;
+  ciId: number;
+  createdAt: string;
+  created: boolean;
+}
 
 /** Service-desk records; each method needs its scope in the manifest (`requests:read`, `cmdb:read`, ...). */
 export interface ItsmApi {

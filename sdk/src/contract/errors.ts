@@ -28,13 +28,20 @@ export class ActionhostError extends Error {
 }
 
 export function isActionhostError(value: unknown): value is ActionhostError {
-  return value instanceof ActionhostError ||
-    (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'ActionhostError' &&
-      typeof (value as { code?: unknown }).code === 'string');
+  return (
+    value instanceof ActionhostError ||
+    (typeof value === 'object' &&
+      value !== null &&
+      (value as { name?: unknown }).name === 'ActionhostError' &&
+      typeof (value as { code?: unknown }).code === 'string')
+  );
 }
 
 /** The constructor of one error code, for a package's errors.ts: `notFound: errorFactory('AH_X_NOT_FOUND', 404)`. */
-export function errorFactory(code: string, status: number): (message: string, details?: ErrorDetails) => ActionhostError {
+export function errorFactory(
+  code: string,
+  status: number,
+): (message: string, details?: ErrorDetails) => ActionhostError {
   return (message, details = {}) => new ActionhostError(code, message, status, details);
 }
 
@@ -43,6 +50,10 @@ export const ContractErrors = {
   manifestInvalid: (message: string, path?: string) =>
     new ActionhostError('AH_MANIFEST_INVALID', message, 400, path ? { path } : {}),
   hostRangeUnsupported: (plugin: string, range: string, hostVersion: string) =>
-    new ActionhostError('AH_HOST_RANGE_UNSUPPORTED',
-      `${plugin} needs host ${range}, this host's plugin ABI is ${hostVersion}`, 400, { plugin, range, hostVersion }),
+    new ActionhostError(
+      'AH_HOST_RANGE_UNSUPPORTED',
+      `${plugin} needs host ${range}, this host's plugin ABI is ${hostVersion}`,
+      400,
+      { plugin, range, hostVersion },
+    ),
 } as const;

@@ -2,7 +2,13 @@
 // write plugin.json (JSON Schemas from the zod schemas); in the sandbox only `run`/`testConnection` are used.
 import type { z } from 'zod';
 import type {
-  Capabilities, Limits, PluginResult, PluginContext, HttpApi, LdapApi, ItsmApi,
+  Capabilities,
+  Limits,
+  PluginResult,
+  PluginContext,
+  HttpApi,
+  LdapApi,
+  ItsmApi,
 } from '../contract/index.ts';
 
 type Category = 'http-request' | 'plugin' | 'app-integration';
@@ -32,8 +38,14 @@ export interface PluginDefinition<
   limits?: Limits;
   /** Named input-mapping presets, written to mappings/<name>.json. */
   mappings?: Record<string, Record<string, unknown>>;
-  run(input: z.output<Input>, ctx: ContextFor<C>): Promise<PluginResult<z.output<Output>, Path>> | PluginResult<z.output<Output>, Path>;
-  testConnection?(input: z.output<Input>, ctx: ContextFor<C>): Promise<PluginResult<unknown, Path>> | PluginResult<unknown, Path>;
+  run(
+    input: z.output<Input>,
+    ctx: ContextFor<C>,
+  ): Promise<PluginResult<z.output<Output>, Path>> | PluginResult<z.output<Output>, Path>;
+  testConnection?(
+    input: z.output<Input>,
+    ctx: ContextFor<C>,
+  ): Promise<PluginResult<unknown, Path>> | PluginResult<unknown, Path>;
 }
 
 export function definePlugin<

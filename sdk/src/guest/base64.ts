@@ -25,31 +25,42 @@ export function utf8Encode(text: string): number[] {
 /** A string from UTF-8 bytes; malformed sequences become U+FFFD exactly as TextDecoder (WHATWG) does. */
 export function utf8Decode(bytes: ArrayLike<number>): string {
   let out = '';
-  let code = 0, needed = 0, seen = 0, lower = 0x80, upper = 0xbf;
+  let code = 0,
+    needed = 0,
+    seen = 0,
+    lower = 0x80,
+    upper = 0xbf;
   for (let i = 0; i < bytes.length; i++) {
     const byte = bytes[i]!;
     if (needed === 0) {
       if (byte <= 0x7f) out += String.fromCharCode(byte);
-      else if (byte >= 0xc2 && byte <= 0xdf) { needed = 1; code = byte & 0x1f; }
-      else if (byte >= 0xe0 && byte <= 0xef) {
+      else if (byte >= 0xc2 && byte <= 0xdf) {
+        needed = 1;
+        code = byte & 0x1f;
+      } else if (byte >= 0xe0 && byte <= 0xef) {
         if (byte === 0xe0) lower = 0xa0;
         if (byte === 0xed) upper = 0x9f;
-        needed = 2; code = byte & 0xf;
+        needed = 2;
+        code = byte & 0xf;
       } else if (byte >= 0xf0 && byte <= 0xf4) {
         if (byte === 0xf0) lower = 0x90;
         if (byte === 0xf4) upper = 0x8f;
-        needed = 3; code = byte & 0x7;
+        needed = 3;
+        code = byte & 0x7;
       } else out += '\ufffd';
       continue;
     }
     if (byte < lower || byte > upper) {
       // The bad byte ends the sequence and is read again as the start of the next one.
-      code = needed = seen = 0; lower = 0x80; upper = 0xbf;
+      code = needed = seen = 0;
+      lower = 0x80;
+      upper = 0xbf;
       out += '\ufffd';
       i--;
       continue;
     }
-    lower = 0x80; upper = 0xbf;
+    lower = 0x80;
+    upper = 0xbf;
     code = (code << 6) | (byte & 0x3f);
     if (++seen === needed) {
       out += String.fromCodePoint(code);
@@ -63,7 +74,9 @@ export function utf8Decode(bytes: ArrayLike<number>): string {
 export function bytesToBase64(bytes: ArrayLike<number>): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i]!, b = bytes[i + 1], c = bytes[i + 2];
+    const a = bytes[i]!,
+      b = bytes[i + 1],
+      c = bytes[i + 2];
     out += alphabet[a >> 2]! + alphabet[((a & 3) << 4) | ((b ?? 0) >> 4)]!;
     out += b === undefined ? '=' : alphabet[((b & 15) << 2) | ((c ?? 0) >> 6)]!;
     out += c === undefined ? '=' : alphabet[c & 63]!;
@@ -73,9 +86,13 @@ export function bytesToBase64(bytes: ArrayLike<number>): string {
 
 /** Raw bytes of base64 (standard or URL-safe alphabet, padding optional); throws on other characters. */
 export function base64ToBytes(base64: string): number[] {
-  const clean = base64.replace(/[\s=]+/g, '').replaceAll('-', '+').replaceAll('_', '/');
+  const clean = base64
+    .replace(/[\s=]+/g, '')
+    .replaceAll('-', '+')
+    .replaceAll('_', '/');
   const bytes: number[] = [];
-  let buffer = 0, bits = 0;
+  let buffer = 0,
+    bits = 0;
   for (const char of clean) {
     const value = alphabet.indexOf(char);
     if (value < 0) throw new Error(`not base64: unexpected character "${char}"`);

@@ -17,13 +17,15 @@ export interface ParsedUrl {
   hash: string;
 }
 
-const absoluteUrl = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(?:([^:@/?#]*)(?::([^@/?#]*))?@)?(\[[^\]]*\]|[^:/?#]*)(?::(\d*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/;
+const absoluteUrl =
+  /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(?:([^:@/?#]*)(?::([^@/?#]*))?@)?(\[[^\]]*\]|[^:/?#]*)(?::(\d*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/;
 
 /** Splits an absolute URL into its parts; throws on anything else. */
 export function parseUrl(url: string): ParsedUrl {
   const match = absoluteUrl.exec(url.trim());
   if (!match) throw new Error(`not an absolute URL: ${url}`);
-  const [, protocol = '', username = '', password = '', hostname = '', port = '', path = '', search = '', hash = ''] = match;
+  const [, protocol = '', username = '', password = '', hostname = '', port = '', path = '', search = '', hash = ''] =
+    match;
   return {
     protocol: protocol.toLowerCase(),
     username: safeDecode(username),

@@ -2,12 +2,17 @@
 // directory does (attribute types and values case-insensitively, escapes resolved). Plain ECMAScript only:
 // plugins bundle this into their sandbox script, and the host's ldap capability uses the same parser.
 
-export interface RdnPart { attribute: string; value: string }
+export interface RdnPart {
+  attribute: string;
+  value: string;
+}
 /** One RDN: usually one attribute=value pair, several for a multi-valued RDN (`CN=a+UID=b`). */
 export type Rdn = RdnPart[];
 
 const HEX = '0123456789ABCDEF';
-function hexByte(code: number): string { return '\\' + HEX[code >> 4] + HEX[code & 15]; }
+function hexByte(code: number): string {
+  return '\\' + HEX[code >> 4] + HEX[code & 15];
+}
 
 /**
  * Escapes one attribute value for use inside a DN (RFC 4514 §2.4), e.g. `lizi,CN=Admins` → `lizi\,CN\=Admins`.
@@ -36,17 +41,26 @@ export function childDn(attribute: string, value: string, parent: string): strin
 }
 
 export class DnSyntaxError extends Error {
-  constructor(message: string) { super(message); this.name = 'DnSyntaxError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'DnSyntaxError';
+  }
 }
 
-function isHex(ch: string | undefined): boolean { return ch !== undefined && /^[0-9A-Fa-f]$/.test(ch); }
+function isHex(ch: string | undefined): boolean {
+  return ch !== undefined && /^[0-9A-Fa-f]$/.test(ch);
+}
 
 /** Decodes collected UTF-8 bytes (from `\C3\A9` escapes); invalid sequences become U+FFFD. */
 function decodeUtf8(bytes: number[]): string {
   let out = '';
   for (let i = 0; i < bytes.length;) {
     const b = bytes[i];
-    if (b < 0x80) { out += String.fromCharCode(b); i++; continue; }
+    if (b < 0x80) {
+      out += String.fromCharCode(b);
+      i++;
+      continue;
+    }
     const extra = b >= 0xf0 && b < 0xf8 ? 3 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xc0 && b < 0xe0 ? 1 : 0;
     let cp = b & (0x3f >> extra);
     let ok = extra > 0 && i + extra < bytes.length;
@@ -55,7 +69,11 @@ function decodeUtf8(bytes: number[]): string {
       if ((c & 0xc0) !== 0x80) ok = false;
       else cp = (cp << 6) | (c & 0x3f);
     }
-    if (!ok || cp > 0x10ffff) { out += '\uFFFD'; i++; continue; }
+    if (!ok || cp > 0x10ffff) {
+      out += '\uFFFD';
+      i++;
+      continue;
+    }
     out += String.fromCodePoint(cp);
     i += extra + 1;
   }
@@ -72,7 +90,9 @@ export function parseDn(dn: string): Rdn[] {
   if (dn.trim() === '') return rdns;
   let i = 0;
   let rdn: Rdn = [];
-  const fail = (why: string): never => { throw new DnSyntaxError(`invalid DN (${why} at offset ${i})`); };
+  const fail = (why: string): never => {
+    throw new DnSyntaxError(`invalid DN (${why} at offset ${i})`);
+  };
   for (;;) {
     while (dn[i] === ' ') i++;
     // attribute type: a descriptor (CN) or a numeric OID (2.5.4.3), optionally written "OID.2.5.4.3"
@@ -95,7 +115,10 @@ export function parseDn(dn: string): Rdn[] {
       // RFC 2253 quoted value (legacy, still produced by some tools)
       i++;
       while (i < dn.length && dn[i] !== '"') {
-        if (dn[i] === '\\') { i++; if (i >= dn.length) fail('dangling escape'); }
+        if (dn[i] === '\\') {
+          i++;
+          if (i >= dn.length) fail('dangling escape');
+        }
         value += dn[i++];
       }
       if (dn[i] !== '"') fail('unterminated quoted value');
@@ -104,7 +127,12 @@ export function parseDn(dn: string): Rdn[] {
     } else {
       let bytes: number[] = [];
       let trailingSpaces = 0; // unescaped spaces at the end are not part of the value
-      const flush = () => { if (bytes.length) { value += decodeUtf8(bytes); bytes = []; } };
+      const flush = () => {
+        if (bytes.length) {
+          value += decodeUtf8(bytes);
+          bytes = [];
+        }
+      };
       while (i < dn.length && dn[i] !== ',' && dn[i] !== '+' && dn[i] !== ';') {
         const ch = dn[i];
         if (ch === '\\') {
@@ -113,7 +141,9 @@ export function parseDn(dn: string): Rdn[] {
             bytes.push(parseInt(dn.slice(i + 1, i + 3), 16));
             i += 3;
           } else if (next !== undefined && ' "#+,;<=>\\'.includes(next)) {
-            flush(); value += next; i += 2;
+            flush();
+            value += next;
+            i += 2;
           } else fail('bad escape');
           trailingSpaces = 0;
           continue;
@@ -128,7 +158,10 @@ export function parseDn(dn: string): Rdn[] {
       if (trailingSpaces) value = value.slice(0, value.length - trailingSpaces);
     }
     rdn.push({ attribute, value });
-    if (i >= dn.length) { rdns.push(rdn); return rdns; }
+    if (i >= dn.length) {
+      rdns.push(rdn);
+      return rdns;
+    }
     const separator = dn[i++];
     if (separator === '+') continue;
     rdns.push(rdn);
@@ -139,11 +172,23 @@ export function parseDn(dn: string): Rdn[] {
 
 /** Writes RDNs back as a DN string with RFC 4514 escaping. */
 export function formatDn(rdns: readonly Rdn[]): string {
-  return rdns.map((rdn) => rdn.map((part) => `${part.attribute}=${part.value.startsWith('#') && /^#(?:[0-9A-Fa-f]{2})+$/.test(part.value) ? part.value : escapeDnValue(part.value)}`).join('+')).join(',');
+  return rdns
+    .map((rdn) =>
+      rdn
+        .map(
+          (part) =>
+            `${part.attribute}=${part.value.startsWith('#') && /^#(?:[0-9A-Fa-f]{2})+$/.test(part.value) ? part.value : escapeDnValue(part.value)}`,
+        )
+        .join('+'),
+    )
+    .join(',');
 }
 
 function normalRdn(rdn: Rdn): string {
-  return rdn.map((p) => `${p.attribute.toLowerCase()}=${escapeDnValue(p.value.toLowerCase())}`).sort().join('+');
+  return rdn
+    .map((p) => `${p.attribute.toLowerCase()}=${escapeDnValue(p.value.toLowerCase())}`)
+    .sort()
+    .join('+');
 }
 
 /** The canonical form used for comparison: lower-case types and values, escapes resolved, spaces dropped. */

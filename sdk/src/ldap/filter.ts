@@ -49,7 +49,8 @@ export function filterNot(filter: string): string {
 }
 
 const ATTRIBUTE = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*)(?:;[A-Za-z0-9-]+)*/;
-const EXTENSIBLE = /^(?:(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*)(?:;[A-Za-z0-9-]+)*)?(?::dn)?(?::(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*))?:=/i;
+const EXTENSIBLE =
+  /^(?:(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*)(?:;[A-Za-z0-9-]+)*)?(?::dn)?(?::(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*))?:=/i;
 
 /**
  * Checks a whole filter against RFC 4515's grammar (and/or/not, =, ~=, >=, <=, presence, substrings,
@@ -58,7 +59,9 @@ const EXTENSIBLE = /^(?:(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*)(?:;[A-Za-z0-9-]+
  */
 export function assertValidFilter(filter: string): void {
   let i = 0;
-  const fail = (why: string): never => { throw new Error(`invalid LDAP filter (${why} at offset ${i})`); };
+  const fail = (why: string): never => {
+    throw new Error(`invalid LDAP filter (${why} at offset ${i})`);
+  };
   const value = (allowStar: boolean) => {
     while (i < filter.length && filter[i] !== ')') {
       const ch = filter[i];
@@ -90,9 +93,13 @@ export function assertValidFilter(filter: string): void {
       } else if (attribute) {
         i += attribute[0].length;
         const type = filter.slice(i, i + 2);
-        if (type === '~=' || type === '>=' || type === '<=') { i += 2; value(false); }
-        else if (filter[i] === '=') { i++; value(true); }
-        else fail('expected a filter type');
+        if (type === '~=' || type === '>=' || type === '<=') {
+          i += 2;
+          value(false);
+        } else if (filter[i] === '=') {
+          i++;
+          value(true);
+        } else fail('expected a filter type');
       } else fail('expected an attribute');
     }
     if (filter[i] !== ')') fail('expected ")"');

@@ -1,8 +1,19 @@
 // The SDK's LDAP escaping: values built into DNs and filters stay values, and DNs compare like a directory.
 import { describe, expect, it } from 'vitest';
 import {
-  assertValidFilter, childDn, dnEquals, escapeDnValue, escapeFilterValue, filterAnd, filterEquals, firstRdnValue, isDnWithin,
-  normalizeDn, parentDn, parseDn, DnSyntaxError,
+  assertValidFilter,
+  childDn,
+  dnEquals,
+  escapeDnValue,
+  escapeFilterValue,
+  filterAnd,
+  filterEquals,
+  firstRdnValue,
+  isDnWithin,
+  normalizeDn,
+  parentDn,
+  parseDn,
+  DnSyntaxError,
 } from './index.ts';
 
 describe('escapeDnValue', () => {
@@ -35,7 +46,10 @@ describe('parseDn', () => {
 
   it('splits multi-valued RDNs and drops spaces around separators', () => {
     expect(parseDn('cn = a + uid=b , dc=x')).toEqual([
-      [{ attribute: 'cn', value: 'a' }, { attribute: 'uid', value: 'b' }],
+      [
+        { attribute: 'cn', value: 'a' },
+        { attribute: 'uid', value: 'b' },
+      ],
       [{ attribute: 'dc', value: 'x' }],
     ]);
   });
@@ -85,13 +99,31 @@ describe('filters', () => {
 describe('assertValidFilter', () => {
   it('accepts the RFC 4515 forms AD workflows use', () => {
     for (const good of [
-      '(objectClass=*)', '(&(objectClass=user)(sAMAccountName=li\\2azi))', '(|(cn=a*b*c)(!(mail=*)))',
-      '(userAccountControl:1.2.840.113556.1.4.803:=2)', '(cn>=m)', '(cn~=lizi)', '(cn;lang-en=x)', '(&)',
-    ]) expect(() => assertValidFilter(good), good).not.toThrow();
+      '(objectClass=*)',
+      '(&(objectClass=user)(sAMAccountName=li\\2azi))',
+      '(|(cn=a*b*c)(!(mail=*)))',
+      '(userAccountControl:1.2.840.113556.1.4.803:=2)',
+      '(cn>=m)',
+      '(cn~=lizi)',
+      '(cn;lang-en=x)',
+      '(&)',
+    ])
+      expect(() => assertValidFilter(good), good).not.toThrow();
   });
 
   it('rejects malformed filters instead of guessing', () => {
-    for (const bad of ['(&(cn=a)', 'cn=a', '(cn=a))', '(cn=a)(cn=b)', '(cn=a(b)', '(cn=\\zz)', '(=a)', '(cn>=a*)', '(cn)', '']) {
+    for (const bad of [
+      '(&(cn=a)',
+      'cn=a',
+      '(cn=a))',
+      '(cn=a)(cn=b)',
+      '(cn=a(b)',
+      '(cn=\\zz)',
+      '(=a)',
+      '(cn>=a*)',
+      '(cn)',
+      '',
+    ]) {
       expect(() => assertValidFilter(bad), bad).toThrow();
     }
   });

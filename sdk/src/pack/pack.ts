@@ -36,7 +36,10 @@ export function tarballName(name: string, version: string): string {
 }
 
 async function modifiedAt(file: string): Promise<number | undefined> {
-  return stat(file).then((s) => s.mtimeMs, () => undefined);
+  return stat(file).then(
+    (s) => s.mtimeMs,
+    () => undefined,
+  );
 }
 
 async function newestSource(dir: string): Promise<number> {
@@ -66,8 +69,11 @@ async function readManifest(dir: string): Promise<PluginManifest> {
   }
   const parsed = PluginManifest.safeParse(json);
   if (!parsed.success) {
-    throw PackErrors.manifestInvalid(file, parsed.error.issues.map((i) => `/${i.path.join('/')}: ${i.message}`).join('; '),
-      parsed.error.issues);
+    throw PackErrors.manifestInvalid(
+      file,
+      parsed.error.issues.map((i) => `/${i.path.join('/')}: ${i.message}`).join('; '),
+      parsed.error.issues,
+    );
   }
   return parsed.data;
 }
@@ -88,7 +94,12 @@ export async function packPlugin(dir: string, options: PackOptions = {}): Promis
 
   const files = new Set(['plugin.json', manifest.entry, ...Object.values(manifest.mappings)]);
   const entries = await Promise.all([...files].map((file) => packageFile(root, file)));
-  if (await stat(join(root, 'README.md')).then((s) => s.isFile(), () => false)) {
+  if (
+    await stat(join(root, 'README.md')).then(
+      (s) => s.isFile(),
+      () => false,
+    )
+  ) {
     entries.push(await packageFile(root, 'README.md'));
   }
   const tgz = createTgz(entries);

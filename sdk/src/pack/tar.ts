@@ -29,7 +29,8 @@ function writeOctal(header: Uint8Array, offset: number, length: number, value: n
 function splitName(path: string): { prefix: string; name: string } {
   if (encoder.encode(path).length <= 100) return { prefix: '', name: path };
   for (let at = path.indexOf('/'); at > 0; at = path.indexOf('/', at + 1)) {
-    const prefix = path.slice(0, at), name = path.slice(at + 1);
+    const prefix = path.slice(0, at),
+      name = path.slice(at + 1);
     if (encoder.encode(prefix).length <= 155 && encoder.encode(name).length <= 100) return { prefix, name };
   }
   throw PackErrors.pathTooLong(path);
@@ -81,7 +82,10 @@ export function createTar(entries: readonly TarEntry[]): Uint8Array {
 /** gzip with MTIME 0 (zlib's default) and the OS byte forced to 255 ("unknown"), so no platform shows through. */
 export function gzipDeterministic(data: Uint8Array): Uint8Array {
   const gz = new Uint8Array(gzipSync(data, { level: 9, memLevel: 9, strategy: 0 }));
-  gz[4] = 0; gz[5] = 0; gz[6] = 0; gz[7] = 0;
+  gz[4] = 0;
+  gz[5] = 0;
+  gz[6] = 0;
+  gz[7] = 0;
   gz[9] = 255;
   return gz;
 }

@@ -40,7 +40,13 @@ export function evaluateGuest(code: string): { plugin: GuestPlugin; context: vm.
 /** A ctx that records log lines, standing in for the sandbox prelude's. */
 export function recordingContext(): { ctx: unknown; logs: { level: string; message: string; data?: unknown }[] } {
   const logs: { level: string; message: string; data?: unknown }[] = [];
-  const log = Object.fromEntries(['debug', 'info', 'warn', 'error'].map((level) =>
-    [level, (message: string, data?: unknown) => { logs.push({ level, message, data }); }]));
+  const log = Object.fromEntries(
+    ['debug', 'info', 'warn', 'error'].map((level) => [
+      level,
+      (message: string, data?: unknown) => {
+        logs.push({ level, message, data });
+      },
+    ]),
+  );
   return { ctx: { log, invocation: { id: 'inv-1', idempotencyKey: 'key-1', plugin: 'test@1.0.0' } }, logs };
 }

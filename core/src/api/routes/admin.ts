@@ -12,36 +12,67 @@ export const TARBALL_MEDIA_TYPES = ['application/gzip', 'application/x-gzip', 'a
 /** Only these fields of a credential ever leave the API, whatever the store hands back. */
 function summary(credential: unknown) {
   const c = credential as Record<string, unknown>;
-  return Object.fromEntries(['name', 'type', 'header', 'createdAt', 'updatedAt'].filter((key) => c[key] !== undefined).map((key) => [key, c[key]]));
+  return Object.fromEntries(
+    ['name', 'type', 'header', 'createdAt', 'updatedAt']
+      .filter((key) => c[key] !== undefined)
+      .map((key) => [key, c[key]]),
+  );
 }
 
 export function registerAdminRoutes(table: RouteTable, credentials: CredentialsPort, plugins: PluginsPort): void {
   table.add({
-    method: 'POST', url: '/api/credentials', role: 'admin', tag: 'credentials', summary: 'Store a credential (the secret is write-only)',
-    body: CredentialCreate, status: 201, response: CredentialSummary,
+    method: 'POST',
+    url: '/api/credentials',
+    role: 'admin',
+    tag: 'credentials',
+    summary: 'Store a credential (the secret is write-only)',
+    body: CredentialCreate,
+    status: 201,
+    response: CredentialSummary,
     handler: async ({ body }) => summary(await credentials.create(body.name, body.type as never, body.secret as never)),
   });
   table.add({
-    method: 'GET', url: '/api/credentials', role: 'admin', tag: 'credentials', summary: 'List credentials (names and types only)',
+    method: 'GET',
+    url: '/api/credentials',
+    role: 'admin',
+    tag: 'credentials',
+    summary: 'List credentials (names and types only)',
     response: z.array(CredentialSummary),
     handler: async () => (await credentials.list()).map(summary),
   });
   table.add({
-    method: 'DELETE', url: '/api/credentials/:name', role: 'admin', tag: 'credentials', summary: 'Delete a credential',
-    params: CredentialNameParams, status: 204,
-    handler: async ({ params }) => { await credentials.delete(params.name); },
+    method: 'DELETE',
+    url: '/api/credentials/:name',
+    role: 'admin',
+    tag: 'credentials',
+    summary: 'Delete a credential',
+    params: CredentialNameParams,
+    status: 204,
+    handler: async ({ params }) => {
+      await credentials.delete(params.name);
+    },
   });
   table.add({
-    method: 'GET', url: '/api/plugins', role: 'admin', tag: 'plugins', summary: 'List installed plugin versions',
+    method: 'GET',
+    url: '/api/plugins',
+    role: 'admin',
+    tag: 'plugins',
+    summary: 'List installed plugin versions',
     handler: () => plugins.list(),
   });
   table.add({
-    method: 'POST', url: '/api/plugins', role: 'admin', tag: 'plugins', summary: 'Install a plugin package (.tgz), with the checks of `registry install`',
-    rawBody: { contentTypes: TARBALL_MEDIA_TYPES, description: 'the plugin package, as produced by the SDK\'s pack' },
-    bodyLimit: PLUGIN_UPLOAD_LIMIT, status: 201,
+    method: 'POST',
+    url: '/api/plugins',
+    role: 'admin',
+    tag: 'plugins',
+    summary: 'Install a plugin package (.tgz), with the checks of `registry install`',
+    rawBody: { contentTypes: TARBALL_MEDIA_TYPES, description: "the plugin package, as produced by the SDK's pack" },
+    bodyLimit: PLUGIN_UPLOAD_LIMIT,
+    status: 201,
     handler: ({ body }) => {
       // JSON (or any other parsed body) is not a package: only the raw media types arrive as a Buffer.
-      if (!Buffer.isBuffer(body)) throw ApiErrors.unsupportedMediaType(`upload the .tgz as ${TARBALL_MEDIA_TYPES.join(' or ')}`);
+      if (!Buffer.isBuffer(body))
+        throw ApiErrors.unsupportedMediaType(`upload the .tgz as ${TARBALL_MEDIA_TYPES.join(' or ')}`);
       if (body.length === 0) throw ApiErrors.validation('the uploaded package is empty', { path: '/' });
       return plugins.install({ tarball: body });
     },

@@ -1,7 +1,12 @@
 // Workflow routes for editors: drafts, publishing, Test Connection, and executions.
 import { z } from 'zod';
 import {
-  Execution, ExecutionSummary, TestConnectionResult, WorkflowDefinition, WorkflowView, type WorkflowService,
+  Execution,
+  ExecutionSummary,
+  TestConnectionResult,
+  WorkflowDefinition,
+  WorkflowView,
+  type WorkflowService,
 } from '../../workflow/index.ts';
 import { ExecutionIdParams, ExecutionsQuery, NodeParams, TestConnectionBody, WorkflowIdParams } from '../schemas.ts';
 import type { RouteTable } from '../route.ts';
@@ -14,60 +19,116 @@ export function registerWorkflowRoutes(table: RouteTable, workflows: WorkflowSer
     return engine;
   };
   table.add({
-    method: 'POST', url: '/api/workflows', role: 'editor', tag: 'workflows', summary: 'Create a workflow draft',
-    body: WorkflowDefinition, status: 201, response: WorkflowView,
+    method: 'POST',
+    url: '/api/workflows',
+    role: 'editor',
+    tag: 'workflows',
+    summary: 'Create a workflow draft',
+    body: WorkflowDefinition,
+    status: 201,
+    response: WorkflowView,
     handler: ({ body }) => workflows.create(body),
   });
   table.add({
-    method: 'GET', url: '/api/workflows', role: 'editor', tag: 'workflows', summary: 'List workflows', response: z.array(WorkflowView),
+    method: 'GET',
+    url: '/api/workflows',
+    role: 'editor',
+    tag: 'workflows',
+    summary: 'List workflows',
+    response: z.array(WorkflowView),
     handler: () => workflows.list(),
   });
   table.add({
-    method: 'GET', url: '/api/workflows/:id', role: 'editor', tag: 'workflows', summary: 'Read a workflow: its draft and its published version',
-    params: WorkflowIdParams, response: WorkflowView,
+    method: 'GET',
+    url: '/api/workflows/:id',
+    role: 'editor',
+    tag: 'workflows',
+    summary: 'Read a workflow: its draft and its published version',
+    params: WorkflowIdParams,
+    response: WorkflowView,
     handler: ({ params }) => workflows.get(params.id),
   });
   table.add({
-    method: 'PUT', url: '/api/workflows/:id', role: 'editor', tag: 'workflows', summary: 'Replace a workflow draft',
-    params: WorkflowIdParams, body: WorkflowDefinition, response: WorkflowView,
+    method: 'PUT',
+    url: '/api/workflows/:id',
+    role: 'editor',
+    tag: 'workflows',
+    summary: 'Replace a workflow draft',
+    params: WorkflowIdParams,
+    body: WorkflowDefinition,
+    response: WorkflowView,
     handler: ({ params, body }) => workflows.update(params.id, body),
   });
   table.add({
-    method: 'POST', url: '/api/workflows/:id/publish', role: 'editor', tag: 'workflows',
+    method: 'POST',
+    url: '/api/workflows/:id/publish',
+    role: 'editor',
+    tag: 'workflows',
     summary: 'Publish the draft: resolve and pin plugin versions, check Input Mappings',
-    params: WorkflowIdParams, response: WorkflowView,
+    params: WorkflowIdParams,
+    response: WorkflowView,
     handler: ({ params }) => workflows.publish(params.id),
   });
   table.add({
-    method: 'POST', url: '/api/workflows/:id/nodes/:nodeId/test-connection', role: 'editor', tag: 'workflows',
-    summary: 'Run the node plugin\'s Test Connection with its mappings against sample data',
-    params: NodeParams, body: TestConnectionBody, response: TestConnectionResult,
+    method: 'POST',
+    url: '/api/workflows/:id/nodes/:nodeId/test-connection',
+    role: 'editor',
+    tag: 'workflows',
+    summary: "Run the node plugin's Test Connection with its mappings against sample data",
+    params: NodeParams,
+    body: TestConnectionBody,
+    response: TestConnectionResult,
     handler: ({ params, body, reply }) => {
       // A caller that hangs up cancels the plugin run.
       const abort = new AbortController();
-      reply.raw.once('close', () => { if (!reply.raw.writableEnded) abort.abort(); });
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableEnded) abort.abort();
+      });
       return workflows.testConnection(params.id, params.nodeId, body, abort.signal);
     },
   });
   table.add({
-    method: 'GET', url: '/api/executions', role: 'editor', tag: 'executions', summary: 'List executions, newest first',
-    query: ExecutionsQuery, response: z.array(ExecutionSummary),
+    method: 'GET',
+    url: '/api/executions',
+    role: 'editor',
+    tag: 'executions',
+    summary: 'List executions, newest first',
+    query: ExecutionsQuery,
+    response: z.array(ExecutionSummary),
     handler: ({ query }) => workflows.listExecutions(query),
   });
   table.add({
-    method: 'GET', url: '/api/executions/:id', role: 'editor', tag: 'executions', summary: 'Read an execution with its steps',
-    params: ExecutionIdParams, response: Execution,
+    method: 'GET',
+    url: '/api/executions/:id',
+    role: 'editor',
+    tag: 'executions',
+    summary: 'Read an execution with its steps',
+    params: ExecutionIdParams,
+    response: Execution,
     handler: ({ params }) => workflows.getExecution(params.id),
   });
   table.add({
-    method: 'POST', url: '/api/executions/:id/retry', role: 'editor', tag: 'executions',
+    method: 'POST',
+    url: '/api/executions/:id/retry',
+    role: 'editor',
+    tag: 'executions',
     summary: 'Run a finished execution again (same pinned version and trigger, current request data)',
-    params: ExecutionIdParams, status: 201, response: Execution,
+    params: ExecutionIdParams,
+    status: 201,
+    response: Execution,
     handler: async ({ params }) => workflows.getExecution(await running().retry(params.id)),
   });
   table.add({
-    method: 'POST', url: '/api/executions/:id/cancel', role: 'editor', tag: 'executions', summary: 'Cancel a running execution',
-    params: ExecutionIdParams, status: 202,
-    handler: ({ params }) => { running().cancel(params.id); return { id: params.id, cancelling: true }; },
+    method: 'POST',
+    url: '/api/executions/:id/cancel',
+    role: 'editor',
+    tag: 'executions',
+    summary: 'Cancel a running execution',
+    params: ExecutionIdParams,
+    status: 202,
+    handler: ({ params }) => {
+      running().cancel(params.id);
+      return { id: params.id, cancelling: true };
+    },
   });
 }

@@ -8,10 +8,20 @@ import { buildOpenApi } from '../openapi.ts';
 import { RouteTable } from '../route.ts';
 import { registerApplicationRoutes } from '../routes/applications.ts';
 import {
-  BIND_PASSWORD, appIntegrationBody, applicationBody, closedPort, openApplicationsWorld, type ApplicationsWorld,
+  BIND_PASSWORD,
+  appIntegrationBody,
+  applicationBody,
+  closedPort,
+  openApplicationsWorld,
+  type ApplicationsWorld,
 } from '../../applications/test/fixtures.ts';
 
-interface TestApi { app: FastifyInstance; table: RouteTable; world: ApplicationsWorld; token: Record<'admin' | 'editor' | 'agent', string> }
+interface TestApi {
+  app: FastifyInstance;
+  table: RouteTable;
+  world: ApplicationsWorld;
+  token: Record<'admin' | 'editor' | 'agent', string>;
+}
 
 /** The route table over a fastify app with the host's error shape, as buildApi sets it up. */
 async function openApi(): Promise<TestApi> {
@@ -34,20 +44,41 @@ async function openApi(): Promise<TestApi> {
 }
 
 let api: TestApi;
-beforeEach(async () => { api = await openApi(); });
-afterEach(async () => { await api.app.close(); api.world.close(); });
+beforeEach(async () => {
+  api = await openApi();
+});
+afterEach(async () => {
+  await api.app.close();
+  api.world.close();
+});
 
 type Method = 'GET' | 'POST' | 'DELETE';
-async function call(method: Method, url: string, payload?: unknown, headers: Record<string, string> = { authorization: `Bearer ${api.token.admin}` }) {
-  const response = await api.app.inject({ method, url, headers, ...(payload !== undefined ? { payload: payload as object } : {}) });
+async function call(
+  method: Method,
+  url: string,
+  payload?: unknown,
+  headers: Record<string, string> = { authorization: `Bearer ${api.token.admin}` },
+) {
+  const response = await api.app.inject({
+    method,
+    url,
+    headers,
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
   return { status: response.statusCode, body: response.body ? response.json() : null, raw: response.body };
 }
-const count = (table: string) => (api.world.store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string) =>
+  (api.world.store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 const ROUTES: [Method, string, unknown?][] = [
-  ['POST', '/api/applications', applicationBody()], ['GET', '/api/applications'], ['GET', '/api/applications/Corp%20AD'],
-  ['DELETE', '/api/applications/Corp%20AD'], ['POST', '/api/applications/Corp%20AD/test-connection'],
-  ['POST', '/api/app-integrations', appIntegrationBody()], ['GET', '/api/app-integrations'], ['GET', '/api/app-integrations/AD%20App'],
+  ['POST', '/api/applications', applicationBody()],
+  ['GET', '/api/applications'],
+  ['GET', '/api/applications/Corp%20AD'],
+  ['DELETE', '/api/applications/Corp%20AD'],
+  ['POST', '/api/applications/Corp%20AD/test-connection'],
+  ['POST', '/api/app-integrations', appIntegrationBody()],
+  ['GET', '/api/app-integrations'],
+  ['GET', '/api/app-integrations/AD%20App'],
   ['DELETE', '/api/app-integrations/AD%20App'],
 ];
 
@@ -71,7 +102,13 @@ describe('applications over HTTP', () => {
   it('creates, lists, reads and deletes an application; no response carries the bind password', async () => {
     const created = await call('POST', '/api/applications', applicationBody());
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Corp AD', credential: 'ad-bind', tlsVerify: true, timeoutMs: 10_000, createdBy: 'token:admin' });
+    expect(created.body).toMatchObject({
+      name: 'Corp AD',
+      credential: 'ad-bind',
+      tlsVerify: true,
+      timeoutMs: 10_000,
+      createdBy: 'token:admin',
+    });
     const listed = await call('GET', '/api/applications');
     expect(listed.body).toEqual([created.body]);
     const read = await call('GET', '/api/applications/Corp%20AD');
@@ -91,11 +128,17 @@ describe('applications over HTTP', () => {
     ];
     for (const [body, path] of cases) {
       const response = await call('POST', '/api/applications', body);
-      expect([response.status, response.body.error.code, response.body.error.details.path], JSON.stringify(body)).toEqual([400, 'AH_VALIDATION_FAILED', path]);
+      expect(
+        [response.status, response.body.error.code, response.body.error.details.path],
+        JSON.stringify(body),
+      ).toEqual([400, 'AH_VALIDATION_FAILED', path]);
       expect(response.raw).not.toContain(BIND_PASSWORD);
     }
     const malformed = await api.app.inject({
-      method: 'POST', url: '/api/applications', payload: '{"name":', headers: { authorization: `Bearer ${api.token.admin}`, 'content-type': 'application/json' },
+      method: 'POST',
+      url: '/api/applications',
+      payload: '{"name":',
+      headers: { authorization: `Bearer ${api.token.admin}`, 'content-type': 'application/json' },
     });
     expect([malformed.statusCode, malformed.json().error.code]).toEqual([400, 'AH_BODY_MALFORMED']);
     expect(count('applications')).toBe(0);
@@ -103,7 +146,11 @@ describe('applications over HTTP', () => {
 
   it('answers 404 AH_CREDENTIAL_NOT_FOUND for a missing credential and 409 AH_APPLICATION_EXISTS for a duplicate', async () => {
     const missing = await call('POST', '/api/applications', applicationBody({ credential: 'missing' }));
-    expect([missing.status, missing.body.error.code, missing.body.error.details.path]).toEqual([404, 'AH_CREDENTIAL_NOT_FOUND', '/credential']);
+    expect([missing.status, missing.body.error.code, missing.body.error.details.path]).toEqual([
+      404,
+      'AH_CREDENTIAL_NOT_FOUND',
+      '/credential',
+    ]);
     expect((await call('POST', '/api/applications', applicationBody())).status).toBe(201);
     const duplicate = await call('POST', '/api/applications', applicationBody());
     expect([duplicate.status, duplicate.body.error.code]).toEqual([409, 'AH_APPLICATION_EXISTS']);
@@ -120,7 +167,11 @@ describe('applications over HTTP', () => {
     await call('POST', '/api/applications', applicationBody({ url: `ldaps://127.0.0.1:${port}`, timeoutMs: 2_000 }));
     const tested = await call('POST', '/api/applications/Corp%20AD/test-connection');
     expect(tested.status).toBe(200);
-    expect(tested.body).toMatchObject({ ok: false, baseDn: 'DC=test,DC=local', error: { code: 'AH_LDAP_UNREACHABLE' } });
+    expect(tested.body).toMatchObject({
+      ok: false,
+      baseDn: 'DC=test,DC=local',
+      error: { code: 'AH_LDAP_UNREACHABLE' },
+    });
     expect(tested.raw).not.toContain(BIND_PASSWORD);
     const unknown = await call('POST', '/api/applications/Other/test-connection');
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'AH_APPLICATION_NOT_FOUND']);
@@ -128,12 +179,19 @@ describe('applications over HTTP', () => {
 });
 
 describe('app integrations over HTTP', () => {
-  beforeEach(async () => { expect((await call('POST', '/api/applications', applicationBody())).status).toBe(201); });
+  beforeEach(async () => {
+    expect((await call('POST', '/api/applications', applicationBody())).status).toBe(201);
+  });
 
   it('creates, lists, reads and deletes "AD App"', async () => {
     const created = await call('POST', '/api/app-integrations', appIntegrationBody());
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'AD App', application: 'Corp AD', plugin: '@actionhost/active-directory@^1.0.0', action: 'Create New User' });
+    expect(created.body).toMatchObject({
+      name: 'AD App',
+      application: 'Corp AD',
+      plugin: '@actionhost/active-directory@^1.0.0',
+      action: 'Create New User',
+    });
     expect((await call('GET', '/api/app-integrations')).body).toEqual([created.body]);
     expect((await call('GET', '/api/app-integrations/AD%20App')).body).toEqual(created.body);
     expect((await call('DELETE', '/api/app-integrations/AD%20App')).status).toBe(204);
@@ -147,7 +205,11 @@ describe('app integrations over HTTP', () => {
       [appIntegrationBody({ plugin: 'x@?' }), '/plugin'],
     ] as [unknown, string][]) {
       const response = await call('POST', '/api/app-integrations', body);
-      expect([response.status, response.body.error.code, response.body.error.details.path]).toEqual([400, 'AH_VALIDATION_FAILED', path]);
+      expect([response.status, response.body.error.code, response.body.error.details.path]).toEqual([
+        400,
+        'AH_VALIDATION_FAILED',
+        path,
+      ]);
       expect(response.raw).not.toContain('Welcome1!');
     }
     const missing = await call('POST', '/api/app-integrations', appIntegrationBody({ application: 'Other' }));
@@ -168,9 +230,17 @@ describe('app integrations over HTTP', () => {
 
 describe('the OpenAPI document', () => {
   it('describes every application route with its schemas', () => {
-    const document = buildOpenApi(api.table.routes, { title: 'actionhost', version: '1.0.0' }) as { paths: Record<string, Record<string, unknown>> };
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining([
-      '/api/applications', '/api/applications/{name}', '/api/applications/{name}/test-connection', '/api/app-integrations', '/api/app-integrations/{name}',
-    ]));
+    const document = buildOpenApi(api.table.routes, { title: 'actionhost', version: '1.0.0' }) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/applications',
+        '/api/applications/{name}',
+        '/api/applications/{name}/test-connection',
+        '/api/app-integrations',
+        '/api/app-integrations/{name}',
+      ]),
+    );
   });
 });

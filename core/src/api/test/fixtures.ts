@@ -4,7 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import { CredentialStore, generateMasterKey } from '../../credentials/index.ts';
 import { ApplicationService } from '../../applications/index.ts';
 import { WorkflowEngine, WorkflowService } from '../../workflow/index.ts';
-import { FakeCatalog, FakeRunner, activeDirectory, ciLinking, openWorld, runWebhook, type TestWorld } from '../../workflow/test/fixtures.ts';
+import {
+  FakeCatalog,
+  FakeRunner,
+  activeDirectory,
+  ciLinking,
+  openWorld,
+  runWebhook,
+  type TestWorld,
+} from '../../workflow/test/fixtures.ts';
 import { ApiTokens } from '../auth.ts';
 import { buildApi } from '../server.ts';
 import type { CredentialsPort, ItsmPort, PluginsPort } from '../ports.ts';
@@ -25,21 +33,50 @@ export interface TestApi {
 
 export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<TestApi> {
   const world = openWorld();
-  const catalog = new FakeCatalog([ciLinking('1.0.0'), ciLinking('1.1.0'), runWebhook('1.0.0'), activeDirectory('1.0.0')]);
+  const catalog = new FakeCatalog([
+    ciLinking('1.0.0'),
+    ciLinking('1.1.0'),
+    runWebhook('1.0.0'),
+    activeDirectory('1.0.0'),
+  ]);
   const runner = new FakeRunner();
   const credentials = new CredentialStore({ store: world.store, masterKey: generateMasterKey() });
   const applications = new ApplicationService({ store: world.store, credentials, log: () => undefined });
-  const workflows = new WorkflowService({ store: world.store, catalog, runner, secrets: credentials, appIntegrations: applications });
-    const engine = new WorkflowEngine({ repository: workflows.repository, requests: world.itsm, audit: world.itsm, runner, secrets: credentials });
+  const workflows = new WorkflowService({
+    store: world.store,
+    catalog,
+    runner,
+    secrets: credentials,
+    appIntegrations: applications,
+  });
+  const engine = new WorkflowEngine({
+    repository: workflows.repository,
+    requests: world.itsm,
+    audit: world.itsm,
+    runner,
+    secrets: credentials,
+  });
   const tokens = new ApiTokens(world.store);
   const uploads: Buffer[] = [];
   const plugins: PluginsPort = {
     list: () => catalog.installed.map((p) => ({ name: p.name, version: p.version, integrity: p.integrity })),
-    install: ({ tarball }) => { uploads.push(tarball); return { name: '@acme/uploaded', version: '1.0.0' }; },
+    install: ({ tarball }) => {
+      uploads.push(tarball);
+      return { name: '@acme/uploaded', version: '1.0.0' };
+    },
   };
   const itsm: ItsmPort = overrides.itsm ?? world.itsm;
   const credentialsPort: CredentialsPort = credentials;
-  const app = buildApi({ auth: tokens, workflows, itsm, credentials: credentialsPort, plugins, engine, applications, checkResponses: true });
+  const app = buildApi({
+    auth: tokens,
+    workflows,
+    itsm,
+    credentials: credentialsPort,
+    plugins,
+    engine,
+    applications,
+    checkResponses: true,
+  });
   await app.ready();
   const token = {
     admin: tokens.createToken('admin', 'admin').token,
@@ -47,8 +84,21 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
     agent: tokens.createToken('agent', 'agent').token,
   };
   return {
-    app, world, catalog, runner, engine, workflows, credentials, tokens, uploads, token,
-    close: async () => { await engine.stop(); await app.close(); world.close(); },
+    app,
+    world,
+    catalog,
+    runner,
+    engine,
+    workflows,
+    credentials,
+    tokens,
+    uploads,
+    token,
+    close: async () => {
+      await engine.stop();
+      await app.close();
+      world.close();
+    },
   };
 }
 

@@ -4,21 +4,37 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../store/index.ts';
 import { ApplicationService } from '../index.ts';
 import {
-  BIND_PASSWORD, appIntegrationBody, applicationBody, closedPort, failureOf, openApplicationsWorld, type ApplicationsWorld,
+  BIND_PASSWORD,
+  appIntegrationBody,
+  applicationBody,
+  closedPort,
+  failureOf,
+  openApplicationsWorld,
+  type ApplicationsWorld,
 } from './fixtures.ts';
 
 let world: ApplicationsWorld;
-beforeEach(() => { world = openApplicationsWorld(); });
-afterEach(() => { world.close(); });
+beforeEach(() => {
+  world = openApplicationsWorld();
+});
+afterEach(() => {
+  world.close();
+});
 
-const count = (table: string) => (world.store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string) =>
+  (world.store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('applications', () => {
   it('stores an application with verification on and a 10 s timeout by default, and never holds the bind password', () => {
     const created = world.applications.createApplication(applicationBody(), 'token:admin');
     expect(created).toMatchObject({
-      name: 'Corp AD', type: 'microsoft-active-directory', credential: 'ad-bind', tlsVerify: true, timeoutMs: 10_000,
-      warnings: [], createdBy: 'token:admin',
+      name: 'Corp AD',
+      type: 'microsoft-active-directory',
+      credential: 'ad-bind',
+      tlsVerify: true,
+      timeoutMs: 10_000,
+      warnings: [],
+      createdBy: 'token:admin',
     });
     expect(created.id).toMatch(/^app_/);
     expect(world.applications.getApplication('Corp AD')).toEqual(created);
@@ -37,7 +53,9 @@ describe('applications', () => {
   });
 
   it('refuses a credential that is not a basic one: its password is the bind password', async () => {
-    const error = await failureOf(() => world.applications.createApplication(applicationBody({ credential: 'crm-token' })));
+    const error = await failureOf(() =>
+      world.applications.createApplication(applicationBody({ credential: 'crm-token' })),
+    );
     expect(error.code).toBe('AH_APPLICATION_CREDENTIAL_UNSUITABLE');
     expect(count('applications')).toBe(0);
   });
@@ -69,15 +87,27 @@ describe('applications', () => {
   });
 
   it('accepts ldap:// (StartTLS), a user principal name as bind identity, and a domain', () => {
-    const created = world.applications.createApplication(applicationBody({
-      url: 'ldap://127.0.0.1:389', bindDn: 'svc-actionhost@test.local', domain: 'test.local', timeoutMs: 2_000,
-    }));
-    expect(created).toMatchObject({ url: 'ldap://127.0.0.1:389', bindDn: 'svc-actionhost@test.local', domain: 'test.local', timeoutMs: 2_000 });
+    const created = world.applications.createApplication(
+      applicationBody({
+        url: 'ldap://127.0.0.1:389',
+        bindDn: 'svc-actionhost@test.local',
+        domain: 'test.local',
+        timeoutMs: 2_000,
+      }),
+    );
+    expect(created).toMatchObject({
+      url: 'ldap://127.0.0.1:389',
+      bindDn: 'svc-actionhost@test.local',
+      domain: 'test.local',
+      timeoutMs: 2_000,
+    });
   });
 
   it('refuses a second application of the same name', async () => {
     world.applications.createApplication(applicationBody());
-    expect((await failureOf(() => world.applications.createApplication(applicationBody()))).code).toBe('AH_APPLICATION_EXISTS');
+    expect((await failureOf(() => world.applications.createApplication(applicationBody()))).code).toBe(
+      'AH_APPLICATION_EXISTS',
+    );
     expect(count('applications')).toBe(1);
   });
 
@@ -86,9 +116,12 @@ describe('applications', () => {
     expect(created.tlsVerify).toBe(false);
     expect(created.warnings.map((warning) => warning.code)).toEqual(['AH_TLS_VERIFY_DISABLED']);
     expect(world.applications.getApplication('Corp AD').warnings).toHaveLength(1);
-    expect(world.logs).toEqual([expect.objectContaining({
-      level: 'warn', data: expect.objectContaining({ code: 'AH_TLS_VERIFY_DISABLED', application: 'Corp AD', actor: 'token:alice' }),
-    })]);
+    expect(world.logs).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        data: expect.objectContaining({ code: 'AH_TLS_VERIFY_DISABLED', application: 'Corp AD', actor: 'token:alice' }),
+      }),
+    ]);
   });
 
   it('answers AH_APPLICATION_NOT_FOUND for an unknown application', async () => {
@@ -114,12 +147,20 @@ describe('applications', () => {
 });
 
 describe('resolving an application for the ldap capability', () => {
-  it('returns the settings with the credential\'s password as bind password, by id or by name', async () => {
-    const created = world.applications.createApplication(applicationBody({ caCertificate: undefined, domain: 'test.local', timeoutMs: 3_000 }));
+  it("returns the settings with the credential's password as bind password, by id or by name", async () => {
+    const created = world.applications.createApplication(
+      applicationBody({ caCertificate: undefined, domain: 'test.local', timeoutMs: 3_000 }),
+    );
     const resolved = await world.applications.resolve(created.id);
     expect(resolved).toEqual({
-      id: created.id, url: 'ldaps://127.0.0.1:636', bindDn: 'CN=svc-actionhost,CN=Users,DC=test,DC=local', bindPassword: BIND_PASSWORD,
-      baseDn: 'DC=test,DC=local', tlsVerify: true, timeoutMs: 3_000, domain: 'test.local',
+      id: created.id,
+      url: 'ldaps://127.0.0.1:636',
+      bindDn: 'CN=svc-actionhost,CN=Users,DC=test,DC=local',
+      bindPassword: BIND_PASSWORD,
+      baseDn: 'DC=test,DC=local',
+      tlsVerify: true,
+      timeoutMs: 3_000,
+      domain: 'test.local',
     });
     expect(await world.applications.resolve('Corp AD')).toEqual(resolved);
   });
@@ -143,14 +184,21 @@ describe('resolving an application for the ldap capability', () => {
 });
 
 describe('app integrations', () => {
-  beforeEach(() => { world.applications.createApplication(applicationBody()); });
+  beforeEach(() => {
+    world.applications.createApplication(applicationBody());
+  });
 
   it('saves the seed\'s "AD App" with the AD plugin by default and resolves it with Action among the mappings', () => {
     const created = world.applications.createAppIntegration(appIntegrationBody(), 'token:admin');
     const application = world.applications.getApplication('Corp AD');
     expect(created).toMatchObject({
-      name: 'AD App', application: 'Corp AD', applicationId: application.id, plugin: '@actionhost/active-directory@^1.0.0',
-      action: 'Create New User', mappings: { 'Base DN': 'CN=Users,DC=test,DC=local', UserType: 'Employee' }, createdBy: 'token:admin',
+      name: 'AD App',
+      application: 'Corp AD',
+      applicationId: application.id,
+      plugin: '@actionhost/active-directory@^1.0.0',
+      action: 'Create New User',
+      mappings: { 'Base DN': 'CN=Users,DC=test,DC=local', UserType: 'Employee' },
+      createdBy: 'token:admin',
     });
     expect(world.applications.getAppIntegration('AD App')).toEqual(created);
     expect(world.applications.listAppIntegrations()).toEqual([created]);
@@ -163,11 +211,17 @@ describe('app integrations', () => {
   });
 
   it('takes another plugin range and an Action mapping equal to the action', () => {
-    const created = world.applications.createAppIntegration(appIntegrationBody({
-      name: 'AD Disable', plugin: '@actionhost/active-directory@~1.0.2', action: 'Disable User', mappings: { Action: 'Disable User' },
-    }));
+    const created = world.applications.createAppIntegration(
+      appIntegrationBody({
+        name: 'AD Disable',
+        plugin: '@actionhost/active-directory@~1.0.2',
+        action: 'Disable User',
+        mappings: { Action: 'Disable User' },
+      }),
+    );
     expect(world.applications.resolveAppIntegration(created.name)).toMatchObject({
-      plugin: { name: '@actionhost/active-directory', range: '~1.0.2' }, mappings: { Action: 'Disable User' },
+      plugin: { name: '@actionhost/active-directory', range: '~1.0.2' },
+      mappings: { Action: 'Disable User' },
     });
   });
 
@@ -191,27 +245,41 @@ describe('app integrations', () => {
   });
 
   it('accepts a password mapping only as a placeholder read from the workflow data', () => {
-    const created = world.applications.createAppIntegration(appIntegrationBody({ mappings: { Password: '#customFields.password#' } }));
+    const created = world.applications.createAppIntegration(
+      appIntegrationBody({ mappings: { Password: '#customFields.password#' } }),
+    );
     expect(created.mappings).toEqual({ Password: '#customFields.password#' });
   });
 
   it('refuses an unknown application and a duplicate name', async () => {
-    const missing = await failureOf(() => world.applications.createAppIntegration(appIntegrationBody({ application: 'Other AD' })));
+    const missing = await failureOf(() =>
+      world.applications.createAppIntegration(appIntegrationBody({ application: 'Other AD' })),
+    );
     expect(missing.code).toBe('AH_APPLICATION_NOT_FOUND');
     expect(missing.details.path).toBe('/application');
     world.applications.createAppIntegration(appIntegrationBody());
-    expect((await failureOf(() => world.applications.createAppIntegration(appIntegrationBody()))).code).toBe('AH_APP_INTEGRATION_EXISTS');
+    expect((await failureOf(() => world.applications.createAppIntegration(appIntegrationBody()))).code).toBe(
+      'AH_APP_INTEGRATION_EXISTS',
+    );
     expect(count('app_integrations')).toBe(1);
   });
 
   it('refuses to delete an application while an App Integration uses it, and deletes it once that is gone', async () => {
     world.applications.createAppIntegration(appIntegrationBody());
     const error = await failureOf(() => world.applications.deleteApplication('Corp AD'));
-    expect(error).toMatchObject({ code: 'AH_APPLICATION_IN_USE', status: 409, details: { appIntegrations: ['AD App'] } });
+    expect(error).toMatchObject({
+      code: 'AH_APPLICATION_IN_USE',
+      status: 409,
+      details: { appIntegrations: ['AD App'] },
+    });
     expect(count('applications')).toBe(1);
     world.applications.deleteAppIntegration('AD App');
-    expect((await failureOf(() => world.applications.getAppIntegration('AD App'))).code).toBe('AH_APP_INTEGRATION_NOT_FOUND');
-    expect((await failureOf(() => world.applications.deleteAppIntegration('AD App'))).code).toBe('AH_APP_INTEGRATION_NOT_FOUND');
+    expect((await failureOf(() => world.applications.getAppIntegration('AD App'))).code).toBe(
+      'AH_APP_INTEGRATION_NOT_FOUND',
+    );
+    expect((await failureOf(() => world.applications.deleteAppIntegration('AD App'))).code).toBe(
+      'AH_APP_INTEGRATION_NOT_FOUND',
+    );
     world.applications.deleteApplication('Corp AD');
     expect(world.applications.listApplications()).toEqual([]);
   });

@@ -11,7 +11,11 @@ import { ApplicationService } from '../index.ts';
 
 export const BIND_PASSWORD = 'Bind-Secret-Pa55word-4711';
 
-export interface LogEntry { level: LogLevel; message: string; data?: Json }
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+  data?: Json;
+}
 
 export interface ApplicationsWorld {
   folder: string;
@@ -34,28 +38,48 @@ export function openApplicationsWorld(): ApplicationsWorld {
   credentials.create('crm-token', 'bearer', { token: 'tok_live_9f8e7d6c5b4a3928' });
   const logs: LogEntry[] = [];
   const applications = new ApplicationService({
-    store, credentials, log: (level, message, data) => { logs.push({ level, message, ...(data === undefined ? {} : { data }) }); },
+    store,
+    credentials,
+    log: (level, message, data) => {
+      logs.push({ level, message, ...(data === undefined ? {} : { data }) });
+    },
   });
   return {
-    folder, file, store, credentials, applications, logs,
+    folder,
+    file,
+    store,
+    credentials,
+    applications,
+    logs,
     databaseBytes: () => Buffer.concat([file, `${file}-wal`].filter(existsSync).map((part) => readFileSync(part))),
-    close: () => { store.close(); rmSync(folder, { recursive: true, force: true }); },
+    close: () => {
+      store.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
   };
 }
 
 /** A valid POST /api/applications body (an AD reachable at `url`), with overrides. */
 export function applicationBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    name: 'Corp AD', type: 'microsoft-active-directory', url: 'ldaps://127.0.0.1:636',
-    bindDn: 'CN=svc-actionhost,CN=Users,DC=test,DC=local', credential: 'ad-bind', baseDn: 'DC=test,DC=local', ...overrides,
+    name: 'Corp AD',
+    type: 'microsoft-active-directory',
+    url: 'ldaps://127.0.0.1:636',
+    bindDn: 'CN=svc-actionhost,CN=Users,DC=test,DC=local',
+    credential: 'ad-bind',
+    baseDn: 'DC=test,DC=local',
+    ...overrides,
   };
 }
 
 /** A valid POST /api/app-integrations body for the seed's "AD App", with overrides. */
 export function appIntegrationBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    name: 'AD App', application: 'Corp AD', action: 'Create New User',
-    mappings: { 'Base DN': 'CN=Users,DC=test,DC=local', UserType: 'Employee' }, ...overrides,
+    name: 'AD App',
+    application: 'Corp AD',
+    action: 'Create New User',
+    mappings: { 'Base DN': 'CN=Users,DC=test,DC=local', UserType: 'Employee' },
+    ...overrides,
   };
 }
 
@@ -69,7 +93,9 @@ export async function closedPort(): Promise<number> {
 }
 
 /** The code (and details) an operation fails with; fails the test if it succeeds. */
-export async function failureOf(work: () => unknown): Promise<{ code: string; status: number; details: Record<string, unknown> }> {
+export async function failureOf(
+  work: () => unknown,
+): Promise<{ code: string; status: number; details: Record<string, unknown> }> {
   try {
     await work();
   } catch (error) {

@@ -13,8 +13,11 @@ export interface AttachedAuth {
 
 const NO_AUTH: AttachedAuth = { headers: {}, secrets: [] };
 
-export async function attachAuth(auth: HttpAuth | undefined, resolver: CredentialResolver | undefined,
-  signal: AbortSignal): Promise<AttachedAuth> {
+export async function attachAuth(
+  auth: HttpAuth | undefined,
+  resolver: CredentialResolver | undefined,
+  signal: AbortSignal,
+): Promise<AttachedAuth> {
   if (!auth || auth.type === 'none') return NO_AUTH;
   if (auth.type === 'basic') {
     // The guest already knows this password: no redaction needed, it is the guest's own input.
@@ -24,10 +27,15 @@ export async function attachAuth(auth: HttpAuth | undefined, resolver: Credentia
   return fromSecret(auth.credential, secret);
 }
 
-async function resolveCredential(name: string, resolver: CredentialResolver | undefined,
-  signal: AbortSignal): Promise<CredentialSecret> {
+async function resolveCredential(
+  name: string,
+  resolver: CredentialResolver | undefined,
+  signal: AbortSignal,
+): Promise<CredentialSecret> {
   if (!resolver) {
-    throw HttpErrors.credentialNotFound(`credential "${name}" cannot be used: this host has no credential store`, { credential: name });
+    throw HttpErrors.credentialNotFound(`credential "${name}" cannot be used: this host has no credential store`, {
+      credential: name,
+    });
   }
   let secret: CredentialSecret | undefined;
   try {
@@ -35,7 +43,9 @@ async function resolveCredential(name: string, resolver: CredentialResolver | un
   } catch (error) {
     // An abort is the request's timeout or cancellation: the caller reports it as such.
     if (isActionhostError(error) || signal.aborted) throw error;
-    throw HttpErrors.credentialUnavailable(`credential "${name}" could not be read from the credential store`, { credential: name });
+    throw HttpErrors.credentialUnavailable(`credential "${name}" could not be read from the credential store`, {
+      credential: name,
+    });
   }
   if (!secret) throw HttpErrors.credentialNotFound(`credential "${name}" does not exist`, { credential: name });
   return secret;
@@ -45,7 +55,8 @@ function fromSecret(name: string, secret: CredentialSecret): AttachedAuth {
   const unusable = (why: string) => HttpErrors.credentialInvalid(`credential "${name}" ${why}`, { credential: name });
   switch (secret.type) {
     case 'basic': {
-      if (secret.username.includes(':') || hasLineBreak(secret.username)) throw unusable('has a username that cannot be sent');
+      if (secret.username.includes(':') || hasLineBreak(secret.username))
+        throw unusable('has a username that cannot be sent');
       const header = basicAuthorization(secret.username, secret.password);
       return { headers: { authorization: header }, secrets: [secret.password, header.slice('Basic '.length)] };
     }
@@ -89,8 +100,9 @@ export function redactJson<T>(value: T, secrets: readonly string[]): T {
   if (typeof value === 'string') return redactText(value, secrets) as T;
   if (Array.isArray(value)) return value.map((item) => redactJson(item, secrets)) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) =>
-      [redactText(key, secrets), redactJson(item, secrets)])) as T;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [redactText(key, secrets), redactJson(item, secrets)]),
+    ) as T;
   }
   return value;
 }

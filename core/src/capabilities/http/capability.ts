@@ -1,7 +1,13 @@
 // The `http` capability: `ctx.http.request(...)` in a plugin lands here. Order of checks per hop: arguments,
 // manifest host list, egress policy on the address connected to (or resolved, when a proxy connects), then
 // auth is attached; redirects are followed by hand so each hop is checked again and credentials stay home.
-import { isActionhostError, type ActionhostError, type HttpRequest, type HttpResponse, type Json } from '@actionhost/sdk';
+import {
+  isActionhostError,
+  type ActionhostError,
+  type HttpRequest,
+  type HttpResponse,
+  type Json,
+} from '@actionhost/sdk';
 import type { Capability, InvocationScope } from '../capability.ts';
 import { attachAuth, redactText } from './auth.ts';
 import { createEgressPolicy, type EgressPolicy } from './egress.ts';
@@ -72,25 +78,43 @@ async function performRequest(request: HttpRequest, scope: InvocationScope, env:
       if (proxy) await env.policy.assertAllResolved(hop.url.hostname, timer.signal);
       const response = await send(dispatcher, hop, timer.signal);
       const location = response.headers.location;
-      if (REDIRECT_STATUSES.has(response.statusCode) && request.followRedirects !== false && typeof location === 'string') {
+      if (
+        REDIRECT_STATUSES.has(response.statusCode) &&
+        request.followRedirects !== false &&
+        typeof location === 'string'
+      ) {
         await response.body.dump().catch(() => undefined);
         if (redirects >= env.maxRedirects) {
           throw HttpErrors.tooManyRedirects(`more than ${env.maxRedirects} redirects`, { limit: env.maxRedirects });
         }
         const next = redirectTarget(location, hop.url);
         if (!hostAllowed(patterns, next)) {
-          throw HttpErrors.hostDenied(`redirect to ${next.host} leaves the http hosts ${plugin} declares`,
-            { host: next.host, plugin, redirect: true });
+          throw HttpErrors.hostDenied(`redirect to ${next.host} leaves the http hosts ${plugin} declares`, {
+            host: next.host,
+            plugin,
+            redirect: true,
+          });
         }
         hop = redirectHop(hop, response.statusCode, next, url.origin, Object.keys(auth.headers));
         redirects += 1;
         continue;
       }
       const text = await readCapped(response, env.maxResponseBytes, hop.method);
-      const result = toHttpResponse(response.statusCode, flattenHeaders(response.headers), text, hop.url, elapsed(), secrets);
+      const result = toHttpResponse(
+        response.statusCode,
+        flattenHeaders(response.headers),
+        text,
+        hop.url,
+        elapsed(),
+        secrets,
+      );
       scope.log('info', `http ${logLine(hop.url)} -> ${result.status} (${result.durationMs} ms)`, {
-        method: request.method, url: redactText(urlForLog(hop.url), secrets), status: result.status,
-        durationMs: result.durationMs, redirects, ...(proxy ? { proxy: proxyForLog(proxy) } : {}),
+        method: request.method,
+        url: redactText(urlForLog(hop.url), secrets),
+        status: result.status,
+        durationMs: result.durationMs,
+        redirects,
+        ...(proxy ? { proxy: proxyForLog(proxy) } : {}),
       });
       return result;
     }
@@ -98,7 +122,11 @@ async function performRequest(request: HttpRequest, scope: InvocationScope, env:
     const target = hop?.url ?? url;
     const failure = toHttpError(error, timer, target, proxy);
     scope.log('warn', `http ${logLine(target)} failed: ${failure.code} (${elapsed()} ms)`, {
-      method: request.method, url: redactText(urlForLog(target), secrets), code: failure.code, durationMs: elapsed(), redirects,
+      method: request.method,
+      url: redactText(urlForLog(target), secrets),
+      code: failure.code,
+      durationMs: elapsed(),
+      redirects,
     });
     throw failure;
   } finally {
@@ -169,11 +197,21 @@ function toHttpError(error: unknown, timer: RequestTimer, target: URL, proxy: UR
   const code = causeCode(error);
   if (timer.reason || TIMEOUT_CODES.has(code)) {
     const reason = timer.reason ?? 'timeout';
-    const what = reason === 'cancelled' ? 'the invocation was cancelled' : `no complete answer within ${timer.budgetMs} ms`;
-    return HttpErrors.timeout(`request to ${target.host} stopped: ${what}`, { host: target.host, reason, timeoutMs: timer.budgetMs, ...via });
+    const what =
+      reason === 'cancelled' ? 'the invocation was cancelled' : `no complete answer within ${timer.budgetMs} ms`;
+    return HttpErrors.timeout(`request to ${target.host} stopped: ${what}`, {
+      host: target.host,
+      reason,
+      timeoutMs: timer.budgetMs,
+      ...via,
+    });
   }
   const through = proxy ? ` through proxy ${proxyForLog(proxy)}` : '';
-  return HttpErrors.connectFailed(`request to ${target.host}${through} failed (${code})`, { host: target.host, cause: code, ...via });
+  return HttpErrors.connectFailed(`request to ${target.host}${through} failed (${code})`, {
+    host: target.host,
+    cause: code,
+    ...via,
+  });
 }
 
 function causeCode(error: unknown): string {

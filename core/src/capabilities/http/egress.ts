@@ -7,7 +7,10 @@ import { HttpErrors } from './errors.ts';
 
 export type EgressVerdict =
   | { allowed: true }
-  | { allowed: false; reason: 'link-local' | 'metadata' | 'unspecified' | 'multicast' | 'reserved' | 'loopback' | 'private' };
+  | {
+      allowed: false;
+      reason: 'link-local' | 'metadata' | 'unspecified' | 'multicast' | 'reserved' | 'loopback' | 'private';
+    };
 
 export interface EgressPolicy {
   /** Verdict for one IP address; `hostname` is the name it was resolved from (for name-based allowances). */
@@ -116,8 +119,10 @@ export function createEgressPolicy(allowPrivate: readonly string[] = []): Egress
 // internal DNS by probing names. The reason says enough to fix the policy.
 function denied(host: string, verdict: EgressVerdict) {
   const reason = verdict.allowed ? 'reserved' : verdict.reason;
-  return HttpErrors.egressDenied(`egress to ${host} is denied by the host's network policy (${reason} address)`,
-    { host, reason });
+  return HttpErrors.egressDenied(`egress to ${host} is denied by the host's network policy (${reason} address)`, {
+    host,
+    reason,
+  });
 }
 
 function resolveAll(host: string, signal: AbortSignal): Promise<LookupAddress[]> {

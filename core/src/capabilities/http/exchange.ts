@@ -62,8 +62,14 @@ function decode(bytes: Buffer, contentType: string | string[] | undefined): stri
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /** The guest's view of the answer; host-held secrets echoed by the server are masked. */
-export function toHttpResponse(status: number, headers: Record<string, string>, text: string, url: URL,
-  durationMs: number, secrets: readonly string[]): HttpResponse {
+export function toHttpResponse(
+  status: number,
+  headers: Record<string, string>,
+  text: string,
+  url: URL,
+  durationMs: number,
+  secrets: readonly string[],
+): HttpResponse {
   let json: Json | undefined;
   if (JSON_TYPE.test(headers['content-type'] ?? '') && text.trim() !== '') {
     try {

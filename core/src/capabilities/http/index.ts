@@ -2,4 +2,9 @@
 // egress policy, with host-held credentials. Nothing else in this folder is public.
 export { createHttpCapability } from './capability.ts';
 export { HttpErrors } from './errors.ts';
-export { HTTP_DEFAULTS, type HttpCapabilityOptions, type CredentialResolver, type CredentialSecret } from './options.ts';
+export {
+  HTTP_DEFAULTS,
+  type HttpCapabilityOptions,
+  type CredentialResolver,
+  type CredentialSecret,
+} from './options.ts';

@@ -23,8 +23,13 @@ export const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const SENSITIVE_NAME = /auth|token|secret|key|passw|session|cookie|signature|credential/i;
 const KEPT_ACROSS_ORIGINS = new Set(['idempotency-key']);
 
-export function firstHop(request: HttpRequest, url: URL, auth: AttachedAuth, idempotencyKey: string,
-  maxRequestBytes: number): Hop {
+export function firstHop(
+  request: HttpRequest,
+  url: URL,
+  auth: AttachedAuth,
+  idempotencyKey: string,
+  maxRequestBytes: number,
+): Hop {
   const headers: HeaderBag = new Map();
   for (const [name, value] of Object.entries(request.headers ?? {})) headers.set(name.toLowerCase(), [name, value]);
   for (const [name, value] of Object.entries(auth.headers)) headers.set(name, [name, value]);
@@ -37,9 +42,13 @@ export function firstHop(request: HttpRequest, url: URL, auth: AttachedAuth, ide
     if (!headers.has('content-type')) headers.set('content-type', ['content-type', 'text/plain; charset=utf-8']);
   }
   if (body !== undefined && Buffer.byteLength(body, 'utf8') > maxRequestBytes) {
-    throw HttpErrors.requestTooLarge(`request body is larger than ${maxRequestBytes} bytes`, { path: request.json !== undefined ? '/json' : '/body', limit: maxRequestBytes });
+    throw HttpErrors.requestTooLarge(`request body is larger than ${maxRequestBytes} bytes`, {
+      path: request.json !== undefined ? '/json' : '/body',
+      limit: maxRequestBytes,
+    });
   }
-  if (!headers.has('idempotency-key') && idempotencyKey) headers.set('idempotency-key', ['Idempotency-Key', idempotencyKey]);
+  if (!headers.has('idempotency-key') && idempotencyKey)
+    headers.set('idempotency-key', ['Idempotency-Key', idempotencyKey]);
   return { url, method: request.method, headers, body, crossedOrigin: false };
 }
 
@@ -47,8 +56,13 @@ export function firstHop(request: HttpRequest, url: URL, auth: AttachedAuth, ide
  * The hop a redirect leads to. 303 (and 301/302 after a POST) turn into a GET without a body, as browsers
  * do; 307/308 repeat the method and body. Leaving the first origin drops every credential-bearing header.
  */
-export function redirectHop(previous: Hop, status: number, location: URL, firstOrigin: string,
-  credentialHeaders: readonly string[]): Hop {
+export function redirectHop(
+  previous: Hop,
+  status: number,
+  location: URL,
+  firstOrigin: string,
+  credentialHeaders: readonly string[],
+): Hop {
   const headers: HeaderBag = new Map(previous.headers);
   let { method, body } = previous;
   if ((status === 303 && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {

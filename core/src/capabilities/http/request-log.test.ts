@@ -4,16 +4,21 @@ import { proxyForLog, urlForLog } from './request-log.ts';
 
 describe('request log URL', () => {
   it('masks every query value but keeps the names', () => {
-    expect(urlForLog(new URL('https://api.example.com/v1/items?api_key=abc&page=2&flag'))).toBe('https://api.example.com/v1/items?api_key=REDACTED&page=REDACTED&REDACTED');
+    expect(urlForLog(new URL('https://api.example.com/v1/items?api_key=abc&page=2&flag'))).toBe(
+      'https://api.example.com/v1/items?api_key=REDACTED&page=REDACTED&REDACTED',
+    );
   });
 
   it('masks long opaque path segments, where webhook URLs keep their secret', () => {
-    expect(urlForLog(new URL('https://hooks.example.com/services/T0001/B0002/aB3dE5fG7hJ9kL1mN3pQ5rS7')))
-      .toBe('https://hooks.example.com/services/T0001/B0002/REDACTED');
+    expect(urlForLog(new URL('https://hooks.example.com/services/T0001/B0002/aB3dE5fG7hJ9kL1mN3pQ5rS7'))).toBe(
+      'https://hooks.example.com/services/T0001/B0002/REDACTED',
+    );
   });
 
   it('keeps ordinary paths and drops the fragment', () => {
-    expect(urlForLog(new URL('http://127.0.0.1:8080/api/requests/42#top'))).toBe('http://127.0.0.1:8080/api/requests/42');
+    expect(urlForLog(new URL('http://127.0.0.1:8080/api/requests/42#top'))).toBe(
+      'http://127.0.0.1:8080/api/requests/42',
+    );
   });
 
   it('drops proxy credentials', () => {

@@ -5,13 +5,22 @@ const MASK = 'REDACTED';
 const OPAQUE_SEGMENT = /^(?=[^/]*\d)(?=[^/]*[A-Za-z])[A-Za-z0-9_\-.~%]{24,}$/;
 
 export function urlForLog(url: URL): string {
-  const path = url.pathname.split('/').map((segment) => (OPAQUE_SEGMENT.test(segment) ? MASK : segment)).join('/');
-  const query = url.search.length > 1
-    ? '?' + url.search.slice(1).split('&').map((pair) => {
-      const equals = pair.indexOf('=');
-      return equals < 0 ? MASK : `${pair.slice(0, equals)}=${MASK}`;
-    }).join('&')
-    : '';
+  const path = url.pathname
+    .split('/')
+    .map((segment) => (OPAQUE_SEGMENT.test(segment) ? MASK : segment))
+    .join('/');
+  const query =
+    url.search.length > 1
+      ? '?' +
+        url.search
+          .slice(1)
+          .split('&')
+          .map((pair) => {
+            const equals = pair.indexOf('=');
+            return equals < 0 ? MASK : `${pair.slice(0, equals)}=${MASK}`;
+          })
+          .join('&')
+      : '';
   return `${url.protocol}//${url.host}${path}${query}`;
 }
 

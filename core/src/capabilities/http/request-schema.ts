@@ -6,33 +6,49 @@ import { HttpErrors } from './errors.ts';
 
 const HttpAuthArgs = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }).strict(),
-  z.object({
-    type: z.literal('basic'),
-    // RFC 7617: the user-id cannot contain a colon, or the server would split it wrongly.
-    username: z.string().max(1024).refine((u) => !u.includes(':') && !hasControl(u), 'must not contain ":" or control characters'),
-    password: z.string().max(4096),
-  }).strict(),
+  z
+    .object({
+      type: z.literal('basic'),
+      // RFC 7617: the user-id cannot contain a colon, or the server would split it wrongly.
+      username: z
+        .string()
+        .max(1024)
+        .refine((u) => !u.includes(':') && !hasControl(u), 'must not contain ":" or control characters'),
+      password: z.string().max(4096),
+    })
+    .strict(),
   z.object({ type: z.literal('credential'), credential: z.string().min(1).max(256) }).strict(),
 ]);
 
-export const HttpRequestArgs = z.object({
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']),
-  url: z.string().min(1).max(8192),
-  headers: z.record(z.string(), z.string()).optional(),
-  json: z.json().optional(),
-  body: z.string().optional(),
-  auth: HttpAuthArgs.optional(),
-  proxy: z.string().min(1).max(2048).optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  followRedirects: z.boolean().optional(),
-}).strict();
+export const HttpRequestArgs = z
+  .object({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD']),
+    url: z.string().min(1).max(8192),
+    headers: z.record(z.string(), z.string()).optional(),
+    json: z.json().optional(),
+    body: z.string().optional(),
+    auth: HttpAuthArgs.optional(),
+    proxy: z.string().min(1).max(2048).optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    followRedirects: z.boolean().optional(),
+  })
+  .strict();
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Framing and hop-by-hop headers belong to the host: a plugin setting Host, Content-Length or
 // Transfer-Encoding could smuggle requests or mislead a proxy about the target it already approved.
 const MANAGED_HEADERS = new Set([
-  'host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer',
-  'proxy-authorization', 'proxy-connection', 'expect',
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-authorization',
+  'proxy-connection',
+  'expect',
 ]);
 
 function hasControl(value: string): boolean {
@@ -41,7 +57,8 @@ function hasControl(value: string): boolean {
 
 /** Parses `args` (the guest's arguments) into one HttpRequest, or throws AH_HTTP_ARGS_INVALID / AH_HTTP_HEADER_INVALID. */
 export function parseHttpRequest(args: unknown[]): HttpRequest {
-  if (args.length !== 1) throw HttpErrors.argsInvalid(`http.request takes one request object, got ${args.length} arguments`);
+  if (args.length !== 1)
+    throw HttpErrors.argsInvalid(`http.request takes one request object, got ${args.length} arguments`);
   const parsed = HttpRequestArgs.safeParse(args[0]);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -51,8 +68,13 @@ export function parseHttpRequest(args: unknown[]): HttpRequest {
   }
   const request = parsed.data as HttpRequest;
   assertHeaders(request.headers ?? {});
-  if ((request.method === 'GET' || request.method === 'HEAD') && (request.json !== undefined || request.body !== undefined)) {
-    throw HttpErrors.argsInvalid(`a ${request.method} request cannot carry a body`, { path: request.json !== undefined ? '/json' : '/body' });
+  if (
+    (request.method === 'GET' || request.method === 'HEAD') &&
+    (request.json !== undefined || request.body !== undefined)
+  ) {
+    throw HttpErrors.argsInvalid(`a ${request.method} request cannot carry a body`, {
+      path: request.json !== undefined ? '/json' : '/body',
+    });
   }
   return request;
 }
@@ -64,10 +86,14 @@ export function assertHeaders(headers: Record<string, string>): void {
     const lower = name.toLowerCase();
     if (!TOKEN.test(name)) throw HttpErrors.headerInvalid('header name is not a valid HTTP token', { path });
     if (hasControl(value)) {
-      throw HttpErrors.headerInvalid(`header ${name} has a value with CR, LF, NUL or another control character`, { path });
+      throw HttpErrors.headerInvalid(`header ${name} has a value with CR, LF, NUL or another control character`, {
+        path,
+      });
     }
-    if (MANAGED_HEADERS.has(lower)) throw HttpErrors.headerInvalid(`header ${name} is set by the host, not by a plugin`, { path });
-    if (seen.has(lower)) throw HttpErrors.headerInvalid(`header ${name} is given twice (names are case-insensitive)`, { path });
+    if (MANAGED_HEADERS.has(lower))
+      throw HttpErrors.headerInvalid(`header ${name} is set by the host, not by a plugin`, { path });
+    if (seen.has(lower))
+      throw HttpErrors.headerInvalid(`header ${name} is given twice (names are case-insensitive)`, { path });
     seen.add(lower);
   }
 }
@@ -100,7 +126,9 @@ export function parseProxyUrl(raw: string): URL {
     throw HttpErrors.argsInvalid('proxy is not an absolute URL', { path: '/proxy' });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw HttpErrors.argsInvalid(`proxy scheme ${url.protocol} is not supported; use http or https`, { path: '/proxy' });
+    throw HttpErrors.argsInvalid(`proxy scheme ${url.protocol} is not supported; use http or https`, {
+      path: '/proxy',
+    });
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
     throw HttpErrors.argsInvalid('proxy must be an origin such as http://proxy.example.com:3128', { path: '/proxy' });

@@ -10,31 +10,61 @@ import type { InvocationScope } from '../capability.ts';
 import { createItsmCapability } from './index.ts';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => { for (const cleanup of cleanups.splice(0).reverse()) cleanup(); });
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+});
 
 function setup() {
   const folder = mkdtempSync(join(tmpdir(), 'ah-itsm-cap-'));
   const store = Store.open(join(folder, 'actionhost.db'));
-  cleanups.push(() => rmSync(folder, { recursive: true, force: true }), () => store.close());
+  cleanups.push(
+    () => rmSync(folder, { recursive: true, force: true }),
+    () => store.close(),
+  );
   const itsm = new ItsmService({ store });
-  const { request } = itsm.createRequest({ kind: 'incident', subject: 'VPN down', customFields: { ipAddress: '10.0.0.5' } }, 'user:agent');
-  const ci = itsm.createConfigurationItem({ name: 'web-01', ipAddress: '10.0.0.5', macAddress: 'AA-BB-CC-DD-EE-FF' }, 'user:agent');
+  const { request } = itsm.createRequest(
+    { kind: 'incident', subject: 'VPN down', customFields: { ipAddress: '10.0.0.5' } },
+    'user:agent',
+  );
+  const ci = itsm.createConfigurationItem(
+    { name: 'web-01', ipAddress: '10.0.0.5', macAddress: 'AA-BB-CC-DD-EE-FF' },
+    'user:agent',
+  );
   return { itsm, capability: createItsmCapability({ itsm }), request, ci };
 }
 
 function scopeFor(scopes: ItsmScope[] | undefined, bindings: InvocationScope['bindings'] = {}): InvocationScope {
   const manifest = PluginManifest.parse({
-    name: '@acme/linker', version: '2.1.0', title: 'Linker', category: 'plugin', host: '^1.0.0', entry: 'dist/plugin.js',
-    input: {}, output: {}, paths: ['success', 'failure'], capabilities: scopes === undefined ? {} : { itsm: scopes },
+    name: '@acme/linker',
+    version: '2.1.0',
+    title: 'Linker',
+    category: 'plugin',
+    host: '^1.0.0',
+    entry: 'dist/plugin.js',
+    input: {},
+    output: {},
+    paths: ['success', 'failure'],
+    capabilities: scopes === undefined ? {} : { itsm: scopes },
   });
   return {
-    invocationId: 'inv-1', idempotencyKey: 'idem-1', plugin: { name: manifest.name, version: manifest.version, manifest },
-    signal: new AbortController().signal, deadline: Date.now() + 10_000, log: () => undefined, bindings,
+    invocationId: 'inv-1',
+    idempotencyKey: 'idem-1',
+    plugin: { name: manifest.name, version: manifest.version, manifest },
+    signal: new AbortController().signal,
+    deadline: Date.now() + 10_000,
+    log: () => undefined,
+    bindings,
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<{ code?: string; status?: number; details?: Record<string, unknown> }> {
-  try { await promise; } catch (error) { return error as never; }
+async function failure(
+  promise: Promise<unknown>,
+): Promise<{ code?: string; status?: number; details?: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as never;
+  }
   throw new Error('expected the call to fail');
 }
 
@@ -51,8 +81,18 @@ describe('itsm capability', () => {
     const { capability, request } = setup();
     const result = await capability.call('getRequest', [request.internalId], scopeFor(['requests:read']));
     expect(result).toEqual({
-      internalId: request.internalId, displayId: 'INC-1', kind: 'incident', subject: 'VPN down', description: '', category: null,
-      department: null, status: 'Open', priority: 'Low', requester: null, template: null, customFields: { ipAddress: '10.0.0.5' },
+      internalId: request.internalId,
+      displayId: 'INC-1',
+      kind: 'incident',
+      subject: 'VPN down',
+      description: '',
+      category: null,
+      department: null,
+      status: 'Open',
+      priority: 'Low',
+      requester: null,
+      template: null,
+      customFields: { ipAddress: '10.0.0.5' },
     });
   });
 
@@ -66,27 +106,51 @@ describe('itsm capability', () => {
     ];
     for (const [method, args, scope] of cases) {
       const error = await failure(capability.call(method, args, scopeFor(['audit:write'])));
-      expect(error, method).toMatchObject({ code: 'AH_CAPABILITY_DENIED', status: 403, details: { scope, method, plugin: '@acme/linker@2.1.0' } });
+      expect(error, method).toMatchObject({
+        code: 'AH_CAPABILITY_DENIED',
+        status: 403,
+        details: { scope, method, plugin: '@acme/linker@2.1.0' },
+      });
     }
   });
 
   it('lets a workflow step read and link only the request it runs for', async () => {
     const { capability, itsm, request, ci } = setup();
-    const other = itsm.createRequest({ kind: 'incident', subject: 'Someone else\'s' }, 'test').request;
+    const other = itsm.createRequest({ kind: 'incident', subject: "Someone else's" }, 'test').request;
     const scope = scopeFor(['requests:read', 'relations:write'], { requestId: request.internalId });
-    await expect(capability.call('getRequest', [request.internalId], scope)).resolves.toMatchObject({ internalId: request.internalId });
-    await expect(capability.call('getRequest', [other.internalId], scope))
-      .rejects.toMatchObject({ code: 'AH_CAPABILITY_DENIED', details: { reason: 'other-request' } });
-    await expect(capability.call('linkConfigurationItem', [other.internalId, ci.id], scope))
-      .rejects.toMatchObject({ code: 'AH_CAPABILITY_DENIED', details: { reason: 'other-request' } });
+    await expect(capability.call('getRequest', [request.internalId], scope)).resolves.toMatchObject({
+      internalId: request.internalId,
+    });
+    await expect(capability.call('getRequest', [other.internalId], scope)).rejects.toMatchObject({
+      code: 'AH_CAPABILITY_DENIED',
+      details: { reason: 'other-request' },
+    });
+    await expect(capability.call('linkConfigurationItem', [other.internalId, ci.id], scope)).rejects.toMatchObject({
+      code: 'AH_CAPABILITY_DENIED',
+      details: { reason: 'other-request' },
+    });
     expect(itsm.listRelations(other.internalId)).toEqual([]);
   });
 
   it('finds CIs with cmdb:read and links them with relations:write, once, as the plugin', async () => {
     const { capability, itsm, request, ci } = setup();
     const scope = scopeFor(['cmdb:read', 'relations:write'], { executionId: 'exec-9' });
-    const found = await capability.call('findConfigurationItems', [{ field: 'macAddress', value: 'aa:bb:cc:dd:ee:ff' }], scope);
-    expect(found).toEqual([{ id: ci.id, name: 'web-01', type: 'Hardware', ipAddress: '10.0.0.5', hostname: null, macAddress: 'AA-BB-CC-DD-EE-FF', serialNumber: null }]);
+    const found = await capability.call(
+      'findConfigurationItems',
+      [{ field: 'macAddress', value: 'aa:bb:cc:dd:ee:ff' }],
+      scope,
+    );
+    expect(found).toEqual([
+      {
+        id: ci.id,
+        name: 'web-01',
+        type: 'Hardware',
+        ipAddress: '10.0.0.5',
+        hostname: null,
+        macAddress: 'AA-BB-CC-DD-EE-FF',
+        serialNumber: null,
+      },
+    ]);
     const first = await capability.call('linkConfigurationItem', [request.internalId, ci.id], scope);
     const second = await capability.call('linkConfigurationItem', [request.internalId, ci.id], scope);
     expect(first).toMatchObject({ requestId: request.internalId, ciId: ci.id, created: true });
@@ -104,11 +168,16 @@ describe('itsm capability', () => {
     const { capability } = setup();
     const scope = scopeFor(['requests:read', 'cmdb:read', 'relations:write']);
     for (const [method, args] of [
-      ['getRequest', ['1']], ['getRequest', [1.5]], ['getRequest', []],
-      ['findConfigurationItems', [{ field: 'owner', value: 'x' }]], ['findConfigurationItems', [{ field: 'ipAddress', value: '' }]],
+      ['getRequest', ['1']],
+      ['getRequest', [1.5]],
+      ['getRequest', []],
+      ['findConfigurationItems', [{ field: 'owner', value: 'x' }]],
+      ['findConfigurationItems', [{ field: 'ipAddress', value: '' }]],
       ['linkConfigurationItem', [1]],
     ] as [string, Json[]][]) {
-      expect((await failure(capability.call(method, args, scope))).code, `${method} ${JSON.stringify(args)}`).toBe('AH_CAPABILITY_ARGS_INVALID');
+      expect((await failure(capability.call(method, args, scope))).code, `${method} ${JSON.stringify(args)}`).toBe(
+        'AH_CAPABILITY_ARGS_INVALID',
+      );
     }
     expect((await failure(capability.call('deleteRequest', [1], scope))).code).toBe('AH_CAPABILITY_METHOD_UNKNOWN');
   });
@@ -117,14 +186,21 @@ describe('itsm capability', () => {
     const { capability, request } = setup();
     const scope = scopeFor(['requests:read', 'relations:write']);
     expect((await failure(capability.call('getRequest', [404], scope))).code).toBe('AH_REQUEST_NOT_FOUND');
-    expect((await failure(capability.call('linkConfigurationItem', [request.internalId, 404], scope))).code).toBe('AH_CI_NOT_FOUND');
+    expect((await failure(capability.call('linkConfigurationItem', [request.internalId, 404], scope))).code).toBe(
+      'AH_CI_NOT_FOUND',
+    );
   });
 
   it('refuses calls of an invocation that is already over', async () => {
     const { capability, request } = setup();
     const controller = new AbortController();
     controller.abort();
-    const error = await failure(capability.call('getRequest', [request.internalId], { ...scopeFor(['requests:read']), signal: controller.signal }));
+    const error = await failure(
+      capability.call('getRequest', [request.internalId], {
+        ...scopeFor(['requests:read']),
+        signal: controller.signal,
+      }),
+    );
     expect((error as unknown as Error).name).toBe('AbortError');
   });
 });

@@ -1,7 +1,14 @@
 // The `itsm` capability: what `ctx.itsm.*` does on the host. Each method needs its scope in the plugin's
 // manifest; arguments are untrusted JSON from the guest and are validated; results are the sdk ABI shapes.
 import { z } from 'zod';
-import type { ItsmConfigurationItem, ItsmRelation, ItsmRequest, ItsmScope, Json, PluginManifest } from '@actionhost/sdk';
+import type {
+  ItsmConfigurationItem,
+  ItsmRelation,
+  ItsmRequest,
+  ItsmScope,
+  Json,
+  PluginManifest,
+} from '@actionhost/sdk';
 import type { Capability, InvocationScope } from '../capability.ts';
 import type { ItsmService, Request, ConfigurationItem } from '../../itsm/index.ts';
 import { CiIdentifierField } from '../../itsm/index.ts';
@@ -22,11 +29,39 @@ const METHODS = {
 
 type MethodName = keyof typeof METHODS;
 
-export interface ItsmCapabilityOptions { itsm: ItsmService }
+export interface ItsmCapabilityOptions {
+  itsm: ItsmService;
+}
 
 export function toItsmRequest(request: Request): ItsmRequest {
-  const { internalId, displayId, kind, subject, description, category, department, status, priority, requester, template, customFields } = request;
-  return { internalId, displayId, kind, subject, description, category, department, status, priority, requester, template, customFields };
+  const {
+    internalId,
+    displayId,
+    kind,
+    subject,
+    description,
+    category,
+    department,
+    status,
+    priority,
+    requester,
+    template,
+    customFields,
+  } = request;
+  return {
+    internalId,
+    displayId,
+    kind,
+    subject,
+    description,
+    category,
+    department,
+    status,
+    priority,
+    requester,
+    template,
+    customFields,
+  };
 }
 
 export function toItsmConfigurationItem(ci: ConfigurationItem): ItsmConfigurationItem {
@@ -49,7 +84,8 @@ export function createItsmCapability(options: ItsmCapabilityOptions): Capability
       if (!Object.hasOwn(METHODS, method)) throw ItsmCapabilityErrors.unknownMethod(plugin, method);
       const rule = METHODS[method as MethodName];
       const granted: readonly string[] = scope.plugin.manifest.capabilities.itsm ?? [];
-      if (!rule.scopes.some((needed) => granted.includes(needed))) throw ItsmCapabilityErrors.denied(plugin, method, rule.scopes[0]);
+      if (!rule.scopes.some((needed) => granted.includes(needed)))
+        throw ItsmCapabilityErrors.denied(plugin, method, rule.scopes[0]);
       const parsed = rule.args.safeParse(args);
       if (!parsed.success) throw ItsmCapabilityErrors.argumentsInvalid(plugin, method, parsed.error);
       const values = parsed.data as readonly unknown[];
@@ -69,14 +105,27 @@ export function createItsmCapability(options: ItsmCapabilityOptions): Capability
         }
         case 'linkConfigurationItem': {
           const executionId = typeof scope.bindings.executionId === 'string' ? scope.bindings.executionId : undefined;
-          const link = itsm.linkConfigurationItem(values[0] as number, values[1] as number, plugin,
-            { invocationId: scope.invocationId, ...(executionId ? { executionId } : {}) });
-          const relation: ItsmRelation = { requestId: link.requestId, ciId: link.ciId, createdAt: link.createdAt, created: link.created };
+          const link = itsm.linkConfigurationItem(values[0] as number, values[1] as number, plugin, {
+            invocationId: scope.invocationId,
+            ...(executionId ? { executionId } : {}),
+          });
+          const relation: ItsmRelation = {
+            requestId: link.requestId,
+            ciId: link.ciId,
+            createdAt: link.createdAt,
+            created: link.created,
+          };
           return relation as unknown as Json;
         }
         case 'listRelations':
-          return itsm.listRelations(values[0] as number).map((relation): ItsmRelation =>
-            ({ requestId: relation.requestId, ciId: relation.ciId, createdAt: relation.createdAt, created: false })) as unknown as Json;
+          return itsm
+            .listRelations(values[0] as number)
+            .map((relation): ItsmRelation => ({
+              requestId: relation.requestId,
+              ciId: relation.ciId,
+              createdAt: relation.createdAt,
+              created: false,
+            })) as unknown as Json;
       }
     },
   };

@@ -50,16 +50,26 @@ export function connectionSettings(application: LdapApplication): ConnectionSett
   try {
     url = new URL(application.url);
   } catch {
-    throw LdapErrors.applicationInvalid(`application ${application.id}: the LDAP URL is not a URL`, { application: application.id });
+    throw LdapErrors.applicationInvalid(`application ${application.id}: the LDAP URL is not a URL`, {
+      application: application.id,
+    });
   }
   if (url.protocol !== 'ldaps:' && url.protocol !== 'ldap:') {
-    throw LdapErrors.applicationInvalid(`application ${application.id}: the LDAP URL must start with ldaps:// or ldap://`, { application: application.id });
+    throw LdapErrors.applicationInvalid(
+      `application ${application.id}: the LDAP URL must start with ldaps:// or ldap://`,
+      { application: application.id },
+    );
   }
   if (url.username || url.password || (url.pathname !== '' && url.pathname !== '/') || url.search) {
-    throw LdapErrors.applicationInvalid(`application ${application.id}: the LDAP URL must hold only scheme, host and port`, { application: application.id });
+    throw LdapErrors.applicationInvalid(
+      `application ${application.id}: the LDAP URL must hold only scheme, host and port`,
+      { application: application.id },
+    );
   }
   if (!application.bindDn || !application.bindPassword) {
-    throw LdapErrors.applicationInvalid(`application ${application.id}: a bind DN and a bind password are required`, { application: application.id });
+    throw LdapErrors.applicationInvalid(`application ${application.id}: a bind DN and a bind password are required`, {
+      application: application.id,
+    });
   }
   let baseRdns: Rdn[];
   try {
@@ -69,23 +79,42 @@ export function connectionSettings(application: LdapApplication): ConnectionSett
     baseRdns = [];
   }
   if (baseRdns.length === 0) {
-    throw LdapErrors.applicationInvalid(`application ${application.id}: the base DN is not a DN`, { application: application.id });
+    throw LdapErrors.applicationInvalid(`application ${application.id}: the base DN is not a DN`, {
+      application: application.id,
+    });
   }
   const timeoutMs = application.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-    throw LdapErrors.applicationInvalid(`application ${application.id}: timeoutMs must be a positive integer`, { application: application.id });
+    throw LdapErrors.applicationInvalid(`application ${application.id}: timeoutMs must be a positive integer`, {
+      application: application.id,
+    });
   }
   const transport = url.protocol === 'ldaps:' ? 'ldaps' : application.startTls === false ? 'plain' : 'starttls';
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const domain = application.domain ??
-    baseRdns.filter((rdn) => rdn.length === 1 && rdn[0].attribute.toLowerCase() === 'dc').map((rdn) => rdn[0].value).join('.');
+  const domain =
+    application.domain ??
+    baseRdns
+      .filter((rdn) => rdn.length === 1 && rdn[0].attribute.toLowerCase() === 'dc')
+      .map((rdn) => rdn[0].value)
+      .join('.');
   return { application, transport, host, timeoutMs, domain };
 }
 
 /** A hash of everything that shapes a connection: a changed Application (or password) gets a new client. */
 export function fingerprintOf(application: LdapApplication): string {
-  return createHash('sha256').update(JSON.stringify([
-    application.url, application.bindDn, application.bindPassword, application.baseDn, application.caCertificate ?? '',
-    application.tlsVerify, application.timeoutMs ?? null, application.domain ?? null, application.startTls ?? null,
-  ])).digest('hex');
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        application.url,
+        application.bindDn,
+        application.bindPassword,
+        application.baseDn,
+        application.caCertificate ?? '',
+        application.tlsVerify,
+        application.timeoutMs ?? null,
+        application.domain ?? null,
+        application.startTls ?? null,
+      ]),
+    )
+    .digest('hex');
 }

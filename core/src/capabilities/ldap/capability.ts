@@ -29,14 +29,18 @@ export function createLdapCapability(options: LdapCapabilityOptions): Capability
     const applicationId = scope.bindings.applicationId;
     if (typeof applicationId !== 'string' || applicationId === '') {
       throw LdapErrors.applicationMissing(
-        'this invocation is not bound to an Application: ldap calls need bindings.applicationId (the node\'s Application)');
+        "this invocation is not bound to an Application: ldap calls need bindings.applicationId (the node's Application)",
+      );
     }
     let application: LdapApplication;
     try {
       application = await options.applications.resolve(applicationId, scope.signal);
     } catch (error) {
-      if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('AH_')) throw error;
-      throw LdapErrors.applicationMissing(`application ${applicationId} could not be resolved`, { application: applicationId });
+      if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('AH_'))
+        throw error;
+      throw LdapErrors.applicationMissing(`application ${applicationId} could not be resolved`, {
+        application: applicationId,
+      });
     }
     return application;
   }

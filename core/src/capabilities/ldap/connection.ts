@@ -16,8 +16,17 @@ async function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | un
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`Connection timeout: no answer to ${what} within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
-    onAbort = () => reject(LdapErrors.unreachable(`the invocation ended before the directory answered (${what})`, { reason: 'aborted' }));
+    timer = setTimeout(
+      () =>
+        reject(
+          Object.assign(new Error(`Connection timeout: no answer to ${what} within ${ms} ms`), { code: 'ETIMEDOUT' }),
+        ),
+      ms,
+    );
+    onAbort = () =>
+      reject(
+        LdapErrors.unreachable(`the invocation ended before the directory answered (${what})`, { reason: 'aborted' }),
+      );
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
   });
@@ -57,7 +66,8 @@ export class DirectoryConnection {
    * connection turns out to be dead. Failures come back as ActionhostErrors with stable codes.
    */
   async run<T>(
-    context: Omit<FailureContext, 'applicationId'>, work: (client: Client) => Promise<T>,
+    context: Omit<FailureContext, 'applicationId'>,
+    work: (client: Client) => Promise<T>,
     options: { signal?: AbortSignal; retry: boolean; log: Log },
   ): Promise<T> {
     const failure = { ...context, applicationId: this.settings.application.id };
@@ -74,7 +84,10 @@ export class DirectoryConnection {
       } catch (error) {
         if (isConnectionFailure(error)) this.#drop(client);
         if (options.retry && attempt === 0 && reused && isConnectionFailure(error) && !options.signal?.aborted) {
-          options.log('info', `ldap: the connection to application ${this.settings.application.id} dropped; reconnecting`);
+          options.log(
+            'info',
+            `ldap: the connection to application ${this.settings.application.id} dropped; reconnecting`,
+          );
           continue;
         }
         throw toLdapError(error, failure);
@@ -97,21 +110,30 @@ export class DirectoryConnection {
 
   /** The bound client; connects (single flight) when there is none or its connection is gone. */
   async #bound(signal: AbortSignal | undefined, log: Log): Promise<Client> {
-    if (this.#closed) throw LdapErrors.unreachable('the ldap capability is closed', { application: this.settings.application.id });
+    if (this.#closed)
+      throw LdapErrors.unreachable('the ldap capability is closed', { application: this.settings.application.id });
     const current = this.#client;
     if (current?.isBound) return current;
     if (current) this.#drop(current);
-    this.#connecting ??= this.#connect(log).finally(() => { this.#connecting = undefined; });
+    this.#connecting ??= this.#connect(log).finally(() => {
+      this.#connecting = undefined;
+    });
     return await bounded(this.#connecting, this.settings.timeoutMs * 2 + 1_000, signal, 'connect');
   }
 
   async #connect(log: Log): Promise<Client> {
     const { application, transport, host, timeoutMs } = this.settings;
     if (!application.tlsVerify && transport !== 'plain') {
-      log('warn', `ldap: TLS certificate verification is turned OFF for application ${application.id} (explicit setting)`);
+      log(
+        'warn',
+        `ldap: TLS certificate verification is turned OFF for application ${application.id} (explicit setting)`,
+      );
     }
     if (transport === 'plain') {
-      log('warn', `ldap: application ${application.id} connects WITHOUT TLS (startTls: false); passwords cannot be set over it`);
+      log(
+        'warn',
+        `ldap: application ${application.id} connects WITHOUT TLS (startTls: false); passwords cannot be set over it`,
+      );
     }
     const tlsOptions: ConnectionOptions = {
       rejectUnauthorized: application.tlsVerify,
@@ -123,7 +145,9 @@ export class DirectoryConnection {
     };
     // tlsOptions go to the constructor only for ldaps://: ldapts treats any tlsOptions as "connect with TLS".
     const client = new Client({
-      url: application.url, timeout: timeoutMs, connectTimeout: timeoutMs,
+      url: application.url,
+      timeout: timeoutMs,
+      connectTimeout: timeoutMs,
       ...(transport === 'ldaps' ? { tlsOptions } : {}),
     });
     let step: Operation = transport === 'starttls' ? 'starttls' : 'bind';

@@ -6,8 +6,18 @@ import type { LdapEntry } from '@actionhost/sdk';
 
 /** Attributes AD stores as octet strings; requested as buffers so they are not mangled into UTF-8 text. */
 export const BINARY_ATTRIBUTES = [
-  'objectGUID', 'objectSid', 'sIDHistory', 'tokenGroups', 'thumbnailPhoto', 'jpegPhoto', 'userCertificate',
-  'nTSecurityDescriptor', 'msExchMailboxGuid', 'msDS-GenerationId', 'logonHours', 'mS-DS-ConsistencyGuid',
+  'objectGUID',
+  'objectSid',
+  'sIDHistory',
+  'tokenGroups',
+  'thumbnailPhoto',
+  'jpegPhoto',
+  'userCertificate',
+  'nTSecurityDescriptor',
+  'msExchMailboxGuid',
+  'msDS-GenerationId',
+  'logonHours',
+  'mS-DS-ConsistencyGuid',
 ];
 const binary = new Set(BINARY_ATTRIBUTES.map((name) => name.toLowerCase()));
 
@@ -35,7 +45,8 @@ export function sidToString(bytes: Buffer): string {
 function textOf(attribute: string, value: Buffer | string): string {
   if (typeof value === 'string') return value;
   const name = attribute.toLowerCase();
-  if (name === 'objectguid' || name === 'msexchmailboxguid' || name === 'ms-ds-consistencyguid') return guidToString(value);
+  if (name === 'objectguid' || name === 'msexchmailboxguid' || name === 'ms-ds-consistencyguid')
+    return guidToString(value);
   if (name === 'objectsid' || name === 'sidhistory' || name === 'tokengroups') return sidToString(value);
   return binary.has(name) ? value.toString('base64') : value.toString('utf8');
 }

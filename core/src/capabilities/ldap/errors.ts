@@ -41,7 +41,7 @@ export interface FailureContext {
 
 // AD's diagnostic prefixes (Win32 error codes in hex), identical on Windows and Samba.
 const DIAGNOSTIC = {
-  passwordPolicy: /\b0000052D\b/i,         // ERROR_PASSWORD_RESTRICTION
+  passwordPolicy: /\b0000052D\b/i, // ERROR_PASSWORD_RESTRICTION
   alreadyExists: /\b0000(?:2071|0524)\b/i, // ERROR_DS_NAME_NOT_UNIQUE / ERROR_USER_EXISTS
   noSuchObject: /\b0000(?:2030|208D|0525)\b/i, // ERROR_DS_OBJ_NOT_FOUND / NAME_NOT_FOUND / NO_SUCH_USER
   insufficientRights: /\b0000(?:2098|0005)\b/i, // ERROR_DS_INSUFF_ACCESS_RIGHTS / ACCESS_DENIED
@@ -49,11 +49,20 @@ const DIAGNOSTIC = {
 };
 
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
-  'EADDRNOTAVAIL', 'ERR_SOCKET_CLOSED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EADDRNOTAVAIL',
+  'ERR_SOCKET_CLOSED',
 ]);
 const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_OSSL_|HOSTNAME_MISMATCH)/;
-const CONNECTION_MESSAGE = /Connection timeout|Operation timed out|Connection closed before message response|Socket error|Socket connection not established|socket hang up|TLS|certificate|handshake/i;
+const CONNECTION_MESSAGE =
+  /Connection timeout|Operation timed out|Connection closed before message response|Socket error|Socket connection not established|socket hang up|TLS|certificate|handshake/i;
 
 /** True for failures of the connection itself (not an LDAP result): worth a reconnect. */
 export function isConnectionFailure(error: unknown): boolean {
@@ -66,13 +75,20 @@ export function isConnectionFailure(error: unknown): boolean {
 
 /** The server's diagnostic message without ldapts's " Code: 0x44" suffix, and capped. */
 function diagnosticOf(message: string): string {
-  return message.replace(/\s*Code: 0x[0-9a-f]+\s*$/i, '').trim().slice(0, 500);
+  return message
+    .replace(/\s*Code: 0x[0-9a-f]+\s*$/i, '')
+    .trim()
+    .slice(0, 500);
 }
 
 /** Turns whatever ldapts or Node threw into an ActionhostError with a stable code. */
 export function toLdapError(error: unknown, context: FailureContext): ActionhostError {
   if (error instanceof ActionhostError) return error;
-  const base: ErrorDetails = { application: context.applicationId, operation: context.operation, ...(context.dn ? { dn: context.dn } : {}) };
+  const base: ErrorDetails = {
+    application: context.applicationId,
+    operation: context.operation,
+    ...(context.dn ? { dn: context.dn } : {}),
+  };
   const raw = error as { code?: unknown; message?: unknown; name?: unknown };
   const message = typeof raw?.message === 'string' ? raw.message : String(error);
 
@@ -81,17 +97,24 @@ export function toLdapError(error: unknown, context: FailureContext): Actionhost
       const cause = typeof raw?.code === 'string' ? raw.code : undefined;
       return LdapErrors.unreachable(
         `the directory server could not be reached (${context.operation}): ${cause ?? message.split('\n')[0].slice(0, 200)}`,
-        { ...base, ...(cause ? { cause } : {}) });
+        { ...base, ...(cause ? { cause } : {}) },
+      );
     }
     // ldapts validates filters and DNs client-side and throws plain Errors for them
-    return LdapErrors.argsInvalid(`the ${context.operation} request was refused before it was sent: ${message.slice(0, 200)}`, base);
+    return LdapErrors.argsInvalid(
+      `the ${context.operation} request was refused before it was sent: ${message.slice(0, 200)}`,
+      base,
+    );
   }
 
   const resultCode = raw.code;
   const diagnostic = diagnosticOf(message);
   const details: ErrorDetails = { ...base, resultCode, diagnostic };
   if (DIAGNOSTIC.passwordPolicy.test(diagnostic) || (resultCode === 19 && context.operation === 'setPassword')) {
-    return LdapErrors.passwordPolicy('the password does not meet the domain password policy (length, complexity or history)', details);
+    return LdapErrors.passwordPolicy(
+      'the password does not meet the domain password policy (length, complexity or history)',
+      details,
+    );
   }
   if (resultCode === 68 || DIAGNOSTIC.alreadyExists.test(diagnostic)) {
     return LdapErrors.alreadyExists(`the entry already exists${context.dn ? `: ${context.dn}` : ''}`, details);
@@ -100,14 +123,20 @@ export function toLdapError(error: unknown, context: FailureContext): Actionhost
     return LdapErrors.noSuchObject(`no such object${context.dn ? `: ${context.dn}` : ''}`, details);
   }
   if (resultCode === 50 || DIAGNOSTIC.insufficientRights.test(diagnostic)) {
-    return LdapErrors.insufficientRights(`the application's bind identity has insufficient rights for ${context.operation}`, details);
+    return LdapErrors.insufficientRights(
+      `the application's bind identity has insufficient rights for ${context.operation}`,
+      details,
+    );
   }
   if (resultCode === 49 || DIAGNOSTIC.invalidCredentials.test(diagnostic)) {
     // never the attempted password; the diagnostic of a failed bind names only the AD sub-code
-    return LdapErrors.invalidCredentials('the directory refused the application\'s bind credentials', details);
+    return LdapErrors.invalidCredentials("the directory refused the application's bind credentials", details);
   }
   if (resultCode === 51 || resultCode === 52 || resultCode === 3) {
     return LdapErrors.unreachable(`the directory server is busy or unavailable (result ${resultCode})`, details);
   }
-  return LdapErrors.error(`the directory refused the ${context.operation} (result ${resultCode}): ${diagnostic.slice(0, 200)}`, details);
+  return LdapErrors.error(
+    `the directory refused the ${context.operation} (result ${resultCode}): ${diagnostic.slice(0, 200)}`,
+    details,
+  );
 }

@@ -7,23 +7,37 @@ import type { DirectoryConnection, Log } from './connection.ts';
 import { BINARY_ATTRIBUTES, toLdapEntry, unicodePwd } from './entries.ts';
 import { LdapErrors } from './errors.ts';
 
-const attributeName = z.string().regex(/^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*)(?:;[A-Za-z0-9-]+)*$/, 'must be an attribute description');
+const attributeName = z
+  .string()
+  .regex(/^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*)(?:;[A-Za-z0-9-]+)*$/, 'must be an attribute description');
 const dnString = z.string().min(1).max(2048);
 const values = z.union([z.string(), z.array(z.string()).max(5000)]);
 
-const SearchQuery = z.object({
-  base: dnString,
-  scope: z.enum(['base', 'one', 'sub']).default('sub'),
-  filter: z.string().min(1).max(4096).default('(objectClass=*)'),
-  attributes: z.array(z.union([attributeName, z.enum(['*', '+', '1.1'])])).max(200).optional(),
-  sizeLimit: z.number().int().min(1).max(1000).default(100),
-}).strict();
+const SearchQuery = z
+  .object({
+    base: dnString,
+    scope: z.enum(['base', 'one', 'sub']).default('sub'),
+    filter: z.string().min(1).max(4096).default('(objectClass=*)'),
+    attributes: z
+      .array(z.union([attributeName, z.enum(['*', '+', '1.1'])]))
+      .max(200)
+      .optional(),
+    sizeLimit: z.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
 const NewEntry = z.object({ dn: dnString, attributes: z.record(attributeName, values) }).strict();
-const Changes = z.array(z.object({
-  operation: z.enum(['add', 'delete', 'replace']),
-  attribute: attributeName,
-  values: z.array(z.string()).max(5000),
-}).strict()).min(1).max(100);
+const Changes = z
+  .array(
+    z
+      .object({
+        operation: z.enum(['add', 'delete', 'replace']),
+        attribute: attributeName,
+        values: z.array(z.string()).max(5000),
+      })
+      .strict(),
+  )
+  .min(1)
+  .max(100);
 
 /** Password attributes only ever travel through setPassword (TLS enforced, never logged). */
 const PASSWORD_ATTRIBUTES = new Set(['unicodepwd', 'userpassword', 'cleartextpassword']);
@@ -59,15 +73,23 @@ function scoped(context: OperationContext, dn: string, path: string, strict: boo
   if (!inside || formatted === '') {
     throw LdapErrors.outOfScope(
       `${path}: ${dn} is outside the application's base DN ${baseDn}${strict ? ' (or is the base itself)' : ''}`,
-      { path, dn, baseDn });
+      { path, dn, baseDn },
+    );
   }
   return formatted;
 }
 
-function checkAttributeValues(context: OperationContext, attribute: string, attributeValues: string[], path: string): void {
+function checkAttributeValues(
+  context: OperationContext,
+  attribute: string,
+  attributeValues: string[],
+  path: string,
+): void {
   const name = attribute.toLowerCase().split(';')[0];
   if (PASSWORD_ATTRIBUTES.has(name)) {
-    throw LdapErrors.argsInvalid(`${path}: set passwords with setPassword, not as the ${attribute} attribute`, { path });
+    throw LdapErrors.argsInvalid(`${path}: set passwords with setPassword, not as the ${attribute} attribute`, {
+      path,
+    });
   }
   if (DN_ATTRIBUTES.has(name)) attributeValues.forEach((value, i) => scoped(context, value, `${path}/${i}`, false));
 }
@@ -85,11 +107,18 @@ export async function search(context: OperationContext, args: Json[]): Promise<J
   } catch (error) {
     throw LdapErrors.argsInvalid(`/0/filter: ${(error as Error).message}`, { path: '/0/filter' });
   }
-  const result = await context.connection.run({ operation: 'search', dn: base }, (client) => client.search(base, {
-    scope: query.scope, filter: query.filter, sizeLimit: query.sizeLimit,
-    ...(query.attributes ? { attributes: query.attributes } : {}),
-    explicitBufferAttributes: BINARY_ATTRIBUTES,
-  }), { signal: context.signal, retry: true, log: context.log });
+  const result = await context.connection.run(
+    { operation: 'search', dn: base },
+    (client) =>
+      client.search(base, {
+        scope: query.scope,
+        filter: query.filter,
+        sizeLimit: query.sizeLimit,
+        ...(query.attributes ? { attributes: query.attributes } : {}),
+        explicitBufferAttributes: BINARY_ATTRIBUTES,
+      }),
+    { signal: context.signal, retry: true, log: context.log },
+  );
   // the client asks for sizeLimit, but Samba ignores it: the host enforces it
   return result.searchEntries.slice(0, query.sizeLimit).map(toLdapEntry) as unknown as Json;
 }
@@ -102,8 +131,11 @@ export async function add(context: OperationContext, args: Json[]): Promise<Json
     attributes[name] = Array.isArray(value) ? value : [value];
     checkAttributeValues(context, name, attributes[name], `/0/attributes/${name}`);
   }
-  await context.connection.run({ operation: 'add', dn }, (client) => client.add(dn, attributes),
-    { signal: context.signal, retry: false, log: context.log });
+  await context.connection.run({ operation: 'add', dn }, (client) => client.add(dn, attributes), {
+    signal: context.signal,
+    retry: false,
+    log: context.log,
+  });
   context.log('info', `ldap: added ${dn}`, { attributes: Object.keys(attributes) });
   return null;
 }
@@ -112,12 +144,18 @@ export async function modify(context: OperationContext, args: Json[]): Promise<J
   const dn = scoped(context, parseArgs(dnString, args[0], '/0'), '/0', false);
   const changes = parseArgs(Changes, args[1], '/1');
   changes.forEach((change, i) => checkAttributeValues(context, change.attribute, change.values, `/1/${i}/values`));
-  const ldapChanges = changes.map((change) => new Change({
-    operation: change.operation,
-    modification: new Attribute({ type: change.attribute, values: change.values }),
-  }));
-  await context.connection.run({ operation: 'modify', dn }, (client) => client.modify(dn, ldapChanges),
-    { signal: context.signal, retry: false, log: context.log });
+  const ldapChanges = changes.map(
+    (change) =>
+      new Change({
+        operation: change.operation,
+        modification: new Attribute({ type: change.attribute, values: change.values }),
+      }),
+  );
+  await context.connection.run({ operation: 'modify', dn }, (client) => client.modify(dn, ldapChanges), {
+    signal: context.signal,
+    retry: false,
+    log: context.log,
+  });
   context.log('info', `ldap: modified ${dn}`, { changes: changes.map((c) => `${c.operation} ${c.attribute}`) });
   return null;
 }
@@ -126,29 +164,41 @@ export async function setPassword(context: OperationContext, args: Json[]): Prom
   const dn = scoped(context, parseArgs(dnString, args[0], '/0'), '/0', true);
   // the password is checked for shape only; its value never appears in an error, a log or details
   const password = z.string().min(1).max(1024).safeParse(args[1]);
-  if (!password.success) throw LdapErrors.argsInvalid('invalid argument /1: the password must be a non-empty string', { path: '/1' });
+  if (!password.success)
+    throw LdapErrors.argsInvalid('invalid argument /1: the password must be a non-empty string', { path: '/1' });
   if (!context.connection.encrypted) {
     throw LdapErrors.tlsRequired(
       `application ${context.connection.settings.application.id} connects without TLS; AD accepts passwords only over TLS`,
-      { application: context.connection.settings.application.id });
+      { application: context.connection.settings.application.id },
+    );
   }
   const change = new Change({
     operation: 'replace',
     modification: new Attribute({ type: 'unicodePwd', values: [unicodePwd(password.data)] }),
   });
-  await context.connection.run({ operation: 'setPassword', dn }, (client) => client.modify(dn, change),
-    { signal: context.signal, retry: false, log: context.log });
+  await context.connection.run({ operation: 'setPassword', dn }, (client) => client.modify(dn, change), {
+    signal: context.signal,
+    retry: false,
+    log: context.log,
+  });
   context.log('info', `ldap: set the password of ${dn}`);
   return null;
 }
 
 /** RFC 4514 with every special as a hex escape: ldapts splits a new DN at the first comma not after a `\`. */
 function hexEscapedRdn(rdn: ReturnType<typeof parseDn>[number]): string {
-  return rdn.map((part) => `${part.attribute}=${[...part.value].map((ch, i, all) => {
-    const specialAnywhere = ',+"\\<>;='.includes(ch) || ch.charCodeAt(0) < 0x20;
-    const specialAtEdge = (i === 0 && (ch === '#' || ch === ' ')) || (i === all.length - 1 && ch === ' ');
-    return specialAnywhere || specialAtEdge ? `\\${ch.charCodeAt(0).toString(16).padStart(2, '0')}` : ch;
-  }).join('')}`).join('+');
+  return rdn
+    .map(
+      (part) =>
+        `${part.attribute}=${[...part.value]
+          .map((ch, i, all) => {
+            const specialAnywhere = ',+"\\<>;='.includes(ch) || ch.charCodeAt(0) < 0x20;
+            const specialAtEdge = (i === 0 && (ch === '#' || ch === ' ')) || (i === all.length - 1 && ch === ' ');
+            return specialAnywhere || specialAtEdge ? `\\${ch.charCodeAt(0).toString(16).padStart(2, '0')}` : ch;
+          })
+          .join('')}`,
+    )
+    .join('+');
 }
 
 export async function rename(context: OperationContext, args: Json[]): Promise<Json> {
@@ -161,22 +211,30 @@ export async function rename(context: OperationContext, args: Json[]): Promise<J
     if (error instanceof DnSyntaxError) throw LdapErrors.argsInvalid(`/1: ${error.message}`, { path: '/1' });
     throw error;
   }
-  if (newRdn.length !== 1) throw LdapErrors.argsInvalid('/1: the new RDN must be exactly one RDN, e.g. "CN=name"', { path: '/1' });
-  const newParent = args[2] === undefined || args[2] === null
-    ? parentDn(dn)
-    : scoped(context, parseArgs(dnString, args[2], '/2'), '/2', false);
+  if (newRdn.length !== 1)
+    throw LdapErrors.argsInvalid('/1: the new RDN must be exactly one RDN, e.g. "CN=name"', { path: '/1' });
+  const newParent =
+    args[2] === undefined || args[2] === null
+      ? parentDn(dn)
+      : scoped(context, parseArgs(dnString, args[2], '/2'), '/2', false);
   const target = `${hexEscapedRdn(newRdn[0])},${newParent}`;
   scoped(context, target, '/1', true);
-  await context.connection.run({ operation: 'rename', dn }, (client) => client.modifyDN(dn, target),
-    { signal: context.signal, retry: false, log: context.log });
+  await context.connection.run({ operation: 'rename', dn }, (client) => client.modifyDN(dn, target), {
+    signal: context.signal,
+    retry: false,
+    log: context.log,
+  });
   context.log('info', `ldap: renamed ${dn} to ${target}`);
   return null;
 }
 
 export async function remove(context: OperationContext, args: Json[]): Promise<Json> {
   const dn = scoped(context, parseArgs(dnString, args[0], '/0'), '/0', true);
-  await context.connection.run({ operation: 'delete', dn }, (client) => client.del(dn),
-    { signal: context.signal, retry: false, log: context.log });
+  await context.connection.run({ operation: 'delete', dn }, (client) => client.del(dn), {
+    signal: context.signal,
+    retry: false,
+    log: context.log,
+  });
   context.log('info', `ldap: deleted ${dn}`);
   return null;
 }

@@ -4,7 +4,11 @@ import type { Json } from '@actionhost/sdk';
 import { evaluateCondition, evaluateRule } from '../conditions.ts';
 import type { ConditionNode, ConditionRule } from '../definition.ts';
 
-const rule = (operator: ConditionRule['operator'], value?: ConditionRule['value']): ConditionRule => ({ field: 'f', operator, value });
+const rule = (operator: ConditionRule['operator'], value?: ConditionRule['value']): ConditionRule => ({
+  field: 'f',
+  operator,
+  value,
+});
 
 describe('condition operators', () => {
   it.each([
@@ -23,12 +27,22 @@ describe('condition operators', () => {
     ['in', 'Network', ['software', 'hardware'], false],
     ['not in', 'Network', ['software', 'hardware'], true],
     ['contains', ['vip', 'urgent'], 'VIP', true],
-  ] as [ConditionRule['operator'], Json, ConditionRule['value'], boolean][])('%s: %j vs %j → %s', (operator, actual, value, expected) => {
-    expect(evaluateRule(rule(operator, value), actual)).toBe(expected);
-  });
+  ] as [ConditionRule['operator'], Json, ConditionRule['value'], boolean][])(
+    '%s: %j vs %j → %s',
+    (operator, actual, value, expected) => {
+      expect(evaluateRule(rule(operator, value), actual)).toBe(expected);
+    },
+  );
 
   it.each([
-    [null, true], ['', true], ['  ', true], [[], true], [{}, true], ['x', false], [0, false], [false, false],
+    [null, true],
+    ['', true],
+    ['  ', true],
+    [[], true],
+    [{}, true],
+    ['x', false],
+    [0, false],
+    [false, false],
   ] as [Json, boolean][])('is empty: %j → %s', (actual, expected) => {
     expect(evaluateRule(rule('is empty'), actual)).toBe(expected);
     expect(evaluateRule(rule('is not empty'), actual)).toBe(!expected);
@@ -36,8 +50,14 @@ describe('condition operators', () => {
 
   it('combines rules with all and any, and reads "changed" from the event', () => {
     const node = (match: 'all' | 'any'): ConditionNode => ({
-      id: 'c', kind: 'condition', match, next: {},
-      rules: [{ field: 'subject', operator: 'contains', value: 'on-boarding' }, { field: 'category', operator: 'changed' }],
+      id: 'c',
+      kind: 'condition',
+      match,
+      next: {},
+      rules: [
+        { field: 'subject', operator: 'contains', value: 'on-boarding' },
+        { field: 'category', operator: 'changed' },
+      ],
     });
     const read = (field: string): Json => (field === 'subject' ? 'Employee On-boarding' : 'Hardware');
     expect(evaluateCondition(node('all'), read, () => false).result).toBe(false);

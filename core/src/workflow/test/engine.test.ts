@@ -8,7 +8,15 @@ import { WorkflowEngine } from '../engine.ts';
 import { WorkflowService } from '../service.ts';
 import type { AuditSink, RequestSource } from '../ports.ts';
 import type { WorkflowDefinitionInput } from '../definition.ts';
-import { FakeCatalog, FakeRunner, ciLinking, incidentCiLinking, openWorld, runWebhook, type TestWorld } from './fixtures.ts';
+import {
+  FakeCatalog,
+  FakeRunner,
+  ciLinking,
+  incidentCiLinking,
+  openWorld,
+  runWebhook,
+  type TestWorld,
+} from './fixtures.ts';
 
 const SECRET = 's3cr3t-token-value';
 let world: TestWorld;
@@ -25,7 +33,14 @@ beforeEach(() => {
   // The real ItsmService must fit the ports as it is.
   const requests: RequestSource = world.itsm;
   const audit: AuditSink = world.itsm;
-  engine = new WorkflowEngine({ repository: service.repository, requests, audit, runner, secrets: { secretValues: () => [SECRET] }, pollIntervalMs: 20 });
+  engine = new WorkflowEngine({
+    repository: service.repository,
+    requests,
+    audit,
+    runner,
+    secrets: { secretValues: () => [SECRET] },
+    pollIntervalMs: 20,
+  });
 });
 afterEach(async () => {
   await engine.stop();
@@ -37,15 +52,33 @@ async function published(definition: WorkflowDefinitionInput): Promise<string> {
 }
 
 function incident(extra: Record<string, unknown> = {}) {
-  return world.itsm.createRequest({ kind: 'incident', subject: 'Server down', category: 'Hardware', customFields: { ipAddress: '10.0.0.5' }, ...extra }, 'user:agent').request;
+  return world.itsm.createRequest(
+    {
+      kind: 'incident',
+      subject: 'Server down',
+      category: 'Hardware',
+      customFields: { ipAddress: '10.0.0.5' },
+      ...extra,
+    },
+    'user:agent',
+  ).request;
 }
 
-const hook = (id: string, inputs: Record<string, unknown>, next: Record<string, string> = {}) =>
-  ({ id, kind: 'action' as const, title: id, uses: '@actionhost/run-webhook@^1', inputs: { 'Request Type': 'POST', ...inputs } as never, next });
+const hook = (id: string, inputs: Record<string, unknown>, next: Record<string, string> = {}) => ({
+  id,
+  kind: 'action' as const,
+  title: id,
+  uses: '@actionhost/run-webhook@^1',
+  inputs: { 'Request Type': 'POST', ...inputs } as never,
+  next,
+});
 
 describe('workflow engine', () => {
   it('runs Incident-CI Linking when a category changes and records the execution and the audit trail', async () => {
-    runner.on('@actionhost/ci-linking', (input) => ({ path: 'success', output: { linked: [input['Request.Id'] as number] } }));
+    runner.on('@actionhost/ci-linking', (input) => ({
+      path: 'success',
+      output: { linked: [input['Request.Id'] as number] },
+    }));
     const workflowId = await published(incidentCiLinking());
     const request = incident();
     await engine.drain();
@@ -55,23 +88,56 @@ describe('workflow engine', () => {
     expect(await engine.drain()).toBe(1);
     const [summary] = service.listExecutions({ requestId: request.internalId });
     const execution = service.getExecution(summary.id);
-    expect(execution).toMatchObject({ workflowId, workflowVersion: 1, requestId: request.internalId, status: 'succeeded', error: null });
+    expect(execution).toMatchObject({
+      workflowId,
+      workflowVersion: 1,
+      requestId: request.internalId,
+      status: 'succeeded',
+      error: null,
+    });
     expect(execution.finishedAt).not.toBeNull();
-    expect(execution.steps).toEqual([expect.objectContaining({
-      nodeId: 'link', plugin: '@actionhost/ci-linking@1.0.0', integrity: 'sha512-ci-linking-1.0.0', status: 'succeeded',
-      inputs: { 'Request.Id': request.internalId, 'Unique Identifier Type': 'ip address' }, path: 'success', output: { linked: [request.internalId] },
-    })]);
-    expect(runner.calls[0].options).toMatchObject({ entry: 'run', idempotencyKey: `${execution.id}:link:1`, bindings: { requestId: request.internalId, executionId: execution.id } });
+    expect(execution.steps).toEqual([
+      expect.objectContaining({
+        nodeId: 'link',
+        plugin: '@actionhost/ci-linking@1.0.0',
+        integrity: 'sha512-ci-linking-1.0.0',
+        status: 'succeeded',
+        inputs: { 'Request.Id': request.internalId, 'Unique Identifier Type': 'ip address' },
+        path: 'success',
+        output: { linked: [request.internalId] },
+      }),
+    ]);
+    expect(runner.calls[0].options).toMatchObject({
+      entry: 'run',
+      idempotencyKey: `${execution.id}:link:1`,
+      bindings: { requestId: request.internalId, executionId: execution.id },
+    });
     const audit = world.itsm.listAudit(request.internalId).filter((entry) => entry.kind === 'plugin.execution');
     expect(audit).toHaveLength(1);
-    expect(audit[0].data).toMatchObject({ plugin: '@actionhost/ci-linking@1.0.0', integrity: 'sha512-ci-linking-1.0.0', path: 'success', executionId: execution.id });
+    expect(audit[0].data).toMatchObject({
+      plugin: '@actionhost/ci-linking@1.0.0',
+      integrity: 'sha512-ci-linking-1.0.0',
+      path: 'success',
+      executionId: execution.id,
+    });
   });
 
   it('matches request.updated triggers on field, from and to, and request.created on kind', async () => {
-    const toNetwork = await published(incidentCiLinking({ name: 'to network', trigger: { event: 'request.updated', field: 'category', to: 'network' } }));
-    const fromEmpty = await published(incidentCiLinking({ name: 'from empty', trigger: { event: 'request.updated', field: 'category', from: null } }));
-    const ipChanged = await published(incidentCiLinking({ name: 'ip', trigger: { event: 'request.updated', field: 'ipAddress' } }));
-    const serviceRequests = await published(incidentCiLinking({ name: 'sr', trigger: { event: 'request.created', kind: 'service-request' } }));
+    const toNetwork = await published(
+      incidentCiLinking({
+        name: 'to network',
+        trigger: { event: 'request.updated', field: 'category', to: 'network' },
+      }),
+    );
+    const fromEmpty = await published(
+      incidentCiLinking({ name: 'from empty', trigger: { event: 'request.updated', field: 'category', from: null } }),
+    );
+    const ipChanged = await published(
+      incidentCiLinking({ name: 'ip', trigger: { event: 'request.updated', field: 'ipAddress' } }),
+    );
+    const serviceRequests = await published(
+      incidentCiLinking({ name: 'sr', trigger: { event: 'request.created', kind: 'service-request' } }),
+    );
     const anyCreated = await published(incidentCiLinking({ name: 'any', trigger: { event: 'request.created' } }));
     const request = incident({ category: null });
     world.itsm.updateRequest(request.internalId, { category: 'Hardware' }, 'user:agent');
@@ -79,66 +145,142 @@ describe('workflow engine', () => {
     world.itsm.updateRequest(request.internalId, { customFields: { ipAddress: '10.0.0.6' } }, 'user:agent');
     await engine.drain();
     const count = (workflowId: string) => service.listExecutions({ workflowId }).length;
-    expect({ toNetwork: count(toNetwork), fromEmpty: count(fromEmpty), ipChanged: count(ipChanged), serviceRequests: count(serviceRequests), anyCreated: count(anyCreated) })
-      .toEqual({ toNetwork: 1, fromEmpty: 1, ipChanged: 1, serviceRequests: 0, anyCreated: 1 });
+    expect({
+      toNetwork: count(toNetwork),
+      fromEmpty: count(fromEmpty),
+      ipChanged: count(ipChanged),
+      serviceRequests: count(serviceRequests),
+      anyCreated: count(anyCreated),
+    }).toEqual({ toNetwork: 1, fromEmpty: 1, ipChanged: 1, serviceRequests: 0, anyCreated: 1 });
   });
 
-  it('follows the If Else node\'s true and false paths', async () => {
-    runner.on('@actionhost/run-webhook', (input) => ({ path: 'success', output: { status: 200, body: String(input.URL) } }));
+  it("follows the If Else node's true and false paths", async () => {
+    runner.on('@actionhost/run-webhook', (input) => ({
+      path: 'success',
+      output: { status: 200, body: String(input.URL) },
+    }));
     const workflowId = await published({
-      name: 'On-boarding', module: 'request', trigger: { event: 'request.created', kind: 'service-request' }, start: 'check',
+      name: 'On-boarding',
+      module: 'request',
+      trigger: { event: 'request.created', kind: 'service-request' },
+      start: 'check',
       nodes: [
-        { id: 'check', kind: 'condition', match: 'all', next: { true: 'yes', false: 'no' }, rules: [
-          { field: 'subject', operator: 'contains', value: 'employee on-boarding' }, { field: 'department', operator: 'equals', value: 'it' }] },
+        {
+          id: 'check',
+          kind: 'condition',
+          match: 'all',
+          next: { true: 'yes', false: 'no' },
+          rules: [
+            { field: 'subject', operator: 'contains', value: 'employee on-boarding' },
+            { field: 'department', operator: 'equals', value: 'it' },
+          ],
+        },
         hook('yes', { URL: 'http://127.0.0.1/yes/#requester.username#' }),
         hook('no', { URL: 'http://127.0.0.1/no' }),
       ],
     });
     const requester = { name: 'Lizi', email: 'lizi@flotomate.local', username: 'lizi' };
-    world.itsm.createRequest({ kind: 'service-request', subject: 'Employee On-boarding: Lizi', department: 'IT', requester }, 'user:agent');
-    world.itsm.createRequest({ kind: 'service-request', subject: 'Employee On-boarding: Bob', department: 'HR', requester }, 'user:agent');
+    world.itsm.createRequest(
+      { kind: 'service-request', subject: 'Employee On-boarding: Lizi', department: 'IT', requester },
+      'user:agent',
+    );
+    world.itsm.createRequest(
+      { kind: 'service-request', subject: 'Employee On-boarding: Bob', department: 'HR', requester },
+      'user:agent',
+    );
     await engine.drain();
-    const runs = service.listExecutions({ workflowId }).map((e) => service.getExecution(e.id)).reverse();
-    expect(runs.map((run) => run.steps.map((step) => `${step.nodeId}:${step.path}`))).toEqual([['check:true', 'yes:success'], ['check:false', 'no:success']]);
+    const runs = service
+      .listExecutions({ workflowId })
+      .map((e) => service.getExecution(e.id))
+      .reverse();
+    expect(runs.map((run) => run.steps.map((step) => `${step.nodeId}:${step.path}`))).toEqual([
+      ['check:true', 'yes:success'],
+      ['check:false', 'no:success'],
+    ]);
     expect(runner.calls.map((call) => call.input.URL)).toEqual(['http://127.0.0.1/yes/lizi', 'http://127.0.0.1/no']);
   });
 
   it('fails the step and the execution when a plugin throws, follows the failure edge, and still runs other workflows', async () => {
-    runner.on('@actionhost/ci-linking', () => { throw new ActionhostError('AH_PLUGIN_TIMEOUT', 'took too long', 504); });
-    runner.on('@actionhost/run-webhook', (input) => ({ path: 'success', output: { status: 200, body: String(input.URL) } }));
-    const failing = await published(incidentCiLinking({ start: 'link', nodes: [
-      { id: 'link', kind: 'action', title: 'Link', uses: '@actionhost/ci-linking@^1', inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' }, next: { failure: 'alert' }, retry: { maxAttempts: 1 } },
-      hook('alert', { URL: 'http://127.0.0.1/alert/#nodes.link.output.error.code#' }),
-    ] }));
-    const healthy = await published({ ...incidentCiLinking(), name: 'healthy', start: 'ping', nodes: [hook('ping', { URL: 'http://127.0.0.1/ping' })] });
+    runner.on('@actionhost/ci-linking', () => {
+      throw new ActionhostError('AH_PLUGIN_TIMEOUT', 'took too long', 504);
+    });
+    runner.on('@actionhost/run-webhook', (input) => ({
+      path: 'success',
+      output: { status: 200, body: String(input.URL) },
+    }));
+    const failing = await published(
+      incidentCiLinking({
+        start: 'link',
+        nodes: [
+          {
+            id: 'link',
+            kind: 'action',
+            title: 'Link',
+            uses: '@actionhost/ci-linking@^1',
+            inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' },
+            next: { failure: 'alert' },
+            retry: { maxAttempts: 1 },
+          },
+          hook('alert', { URL: 'http://127.0.0.1/alert/#nodes.link.output.error.code#' }),
+        ],
+      }),
+    );
+    const healthy = await published({
+      ...incidentCiLinking(),
+      name: 'healthy',
+      start: 'ping',
+      nodes: [hook('ping', { URL: 'http://127.0.0.1/ping' })],
+    });
     const request = incident();
     world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
     const failed = service.getExecution(service.listExecutions({ workflowId: failing })[0].id);
     expect(failed).toMatchObject({ status: 'failed', error: { code: 'AH_PLUGIN_TIMEOUT' } });
     expect(failed.steps.map((s) => [s.nodeId, s.status, s.path, s.error?.code ?? null])).toEqual([
-      ['link', 'failed', 'failure', 'AH_PLUGIN_TIMEOUT'], ['alert', 'succeeded', 'success', null]]);
+      ['link', 'failed', 'failure', 'AH_PLUGIN_TIMEOUT'],
+      ['alert', 'succeeded', 'success', null],
+    ]);
     expect(failed.steps[0].output).toEqual({ error: { code: 'AH_PLUGIN_TIMEOUT', message: 'took too long' } });
-    expect(runner.calls.find((c) => c.plugin.name === '@actionhost/run-webhook' && String(c.input.URL).includes('alert'))?.input.URL)
-      .toBe('http://127.0.0.1/alert/AH_PLUGIN_TIMEOUT');
+    expect(
+      runner.calls.find((c) => c.plugin.name === '@actionhost/run-webhook' && String(c.input.URL).includes('alert'))
+        ?.input.URL,
+    ).toBe('http://127.0.0.1/alert/AH_PLUGIN_TIMEOUT');
     expect(service.listExecutions({ workflowId: healthy })[0].status).toBe('succeeded');
     const audit = world.itsm.listAudit(request.internalId).filter((e) => e.kind === 'plugin.execution');
     expect(audit.map((e) => e.data.errorCode)).toContain('AH_PLUGIN_TIMEOUT');
   });
 
   it('redacts secrets from step inputs, outputs, errors and the audit trail, and never stores them', async () => {
-    runner.on('@actionhost/run-webhook', () => ({ path: 'success', output: { status: 200, body: `echo: Authorization Bearer ${SECRET}` },
-      logs: [{ level: 'info', message: `sent with ${SECRET}`, at: new Date().toISOString() }] }));
-    const workflowId = await published({ ...incidentCiLinking(), start: 'send', nodes: [hook('send', {
-      URL: 'http://127.0.0.1/hook', 'Credential Type': 'Basic Auth', Username: 'svc', Password: 'hunter2-password',
-      Headers: { 'X-Api-Token': 'literal-token-1', 'X-Trace': '#customFields.trace#' }, 'Request JSON': { subject: '#subject#' },
-    })] });
+    runner.on('@actionhost/run-webhook', () => ({
+      path: 'success',
+      output: { status: 200, body: `echo: Authorization Bearer ${SECRET}` },
+      logs: [{ level: 'info', message: `sent with ${SECRET}`, at: new Date().toISOString() }],
+    }));
+    const workflowId = await published({
+      ...incidentCiLinking(),
+      start: 'send',
+      nodes: [
+        hook('send', {
+          URL: 'http://127.0.0.1/hook',
+          'Credential Type': 'Basic Auth',
+          Username: 'svc',
+          Password: 'hunter2-password',
+          Headers: { 'X-Api-Token': 'literal-token-1', 'X-Trace': '#customFields.trace#' },
+          'Request JSON': { subject: '#subject#' },
+        }),
+      ],
+    });
     const request = incident({ subject: 'Server down', customFields: { trace: 'abc' } });
     world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
     const execution = service.getExecution(service.listExecutions({ workflowId })[0].id);
     const step = execution.steps[0];
-    expect(step.inputs).toMatchObject({ Password: '[REDACTED]', Username: 'svc', Headers: { 'X-Api-Token': '[REDACTED]', 'X-Trace': 'abc' }, 'Request JSON': { subject: 'Server down' } });
+    expect(step.inputs).toMatchObject({
+      Password: '[REDACTED]',
+      Username: 'svc',
+      Headers: { 'X-Api-Token': '[REDACTED]', 'X-Trace': 'abc' },
+      'Request JSON': { subject: 'Server down' },
+    });
     expect(step.output).toEqual({ status: 200, body: 'echo: Authorization Bearer [REDACTED]' });
     expect(step.logs).toEqual([expect.objectContaining({ message: 'sent with [REDACTED]' })]);
     expect(runner.calls[0].input.Password).toBe('hunter2-password');
@@ -147,11 +289,20 @@ describe('workflow engine', () => {
     // The credential secret only ever came back from the plugin: no file of the data folder may hold it.
     // (A Basic Auth password typed into the mappings is part of the definition; "By Credentials" avoids that.)
     world.store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-    for (const file of readdirSync(world.dir)) expect(readFileSync(join(world.dir, file)).toString('latin1')).not.toContain(SECRET);
+    for (const file of readdirSync(world.dir))
+      expect(readFileSync(join(world.dir, file)).toString('latin1')).not.toContain(SECRET);
   });
 
   it('starts at every node no edge leads to when the definition names no start', async () => {
-    const workflowId = await published({ ...incidentCiLinking(), start: undefined, nodes: [hook('a', { URL: 'http://127.0.0.1/a' }, { success: 'b' }), hook('b', { URL: 'http://127.0.0.1/b' }), hook('c', { URL: 'http://127.0.0.1/c' })] });
+    const workflowId = await published({
+      ...incidentCiLinking(),
+      start: undefined,
+      nodes: [
+        hook('a', { URL: 'http://127.0.0.1/a' }, { success: 'b' }),
+        hook('b', { URL: 'http://127.0.0.1/b' }),
+        hook('c', { URL: 'http://127.0.0.1/c' }),
+      ],
+    });
     world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
     const execution = service.getExecution(service.listExecutions({ workflowId })[0].id);
@@ -159,19 +310,35 @@ describe('workflow engine', () => {
   });
 
   it('fails a step whose placeholder reads a node that did not run, and takes its failure edge', async () => {
-    runner.on('@actionhost/run-webhook', (input) => ({ path: 'success', output: { status: 200, body: String(input.URL) } }));
-    const workflowId = await published({ ...incidentCiLinking(), start: 'gate', nodes: [
-      { id: 'gate', kind: 'condition', match: 'all', rules: [{ field: 'subject', operator: 'equals', value: 'never' }], next: { true: 'a', false: 'b' } },
-      hook('a', { URL: 'http://127.0.0.1/a' }, { success: 'b' }),
-      hook('b', { URL: 'http://127.0.0.1/b/#nodes.a.output.status#' }, { failure: 'c' }),
-      hook('c', { URL: 'http://127.0.0.1/c' }),
-    ] });
+    runner.on('@actionhost/run-webhook', (input) => ({
+      path: 'success',
+      output: { status: 200, body: String(input.URL) },
+    }));
+    const workflowId = await published({
+      ...incidentCiLinking(),
+      start: 'gate',
+      nodes: [
+        {
+          id: 'gate',
+          kind: 'condition',
+          match: 'all',
+          rules: [{ field: 'subject', operator: 'equals', value: 'never' }],
+          next: { true: 'a', false: 'b' },
+        },
+        hook('a', { URL: 'http://127.0.0.1/a' }, { success: 'b' }),
+        hook('b', { URL: 'http://127.0.0.1/b/#nodes.a.output.status#' }, { failure: 'c' }),
+        hook('c', { URL: 'http://127.0.0.1/c' }),
+      ],
+    });
     world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
     const execution = service.getExecution(service.listExecutions({ workflowId })[0].id);
     expect(execution.status).toBe('failed');
     expect(execution.steps.map((s) => [s.nodeId, s.status, s.error?.code ?? null])).toEqual([
-      ['gate', 'succeeded', null], ['b', 'failed', 'AH_PLACEHOLDER_UNRESOLVED'], ['c', 'succeeded', null]]);
+      ['gate', 'succeeded', null],
+      ['b', 'failed', 'AH_PLACEHOLDER_UNRESOLVED'],
+      ['c', 'succeeded', null],
+    ]);
     expect(runner.calls.map((c) => c.input.URL)).toEqual(['http://127.0.0.1/c']);
   });
 
@@ -190,10 +357,28 @@ describe('workflow engine', () => {
       if (fail) throw new ActionhostError('AH_PLUGIN_CRASHED', 'worker died', 502);
       return { path: 'success', output: { linked: [] } };
     });
-    const workflowId = await published(incidentCiLinking({ start: 'gate', nodes: [
-      { id: 'gate', kind: 'condition', match: 'all', rules: [{ field: 'category', operator: 'changed' }], next: { true: 'link' } },
-      { id: 'link', kind: 'action', title: 'Link', uses: '@actionhost/ci-linking@^1', inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' }, retry: { maxAttempts: 1 } },
-    ] }));
+    const workflowId = await published(
+      incidentCiLinking({
+        start: 'gate',
+        nodes: [
+          {
+            id: 'gate',
+            kind: 'condition',
+            match: 'all',
+            rules: [{ field: 'category', operator: 'changed' }],
+            next: { true: 'link' },
+          },
+          {
+            id: 'link',
+            kind: 'action',
+            title: 'Link',
+            uses: '@actionhost/ci-linking@^1',
+            inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' },
+            retry: { maxAttempts: 1 },
+          },
+        ],
+      }),
+    );
     world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
     const [first] = service.listExecutions({ workflowId });
@@ -202,16 +387,30 @@ describe('workflow engine', () => {
     fail = false;
     const retryId = await engine.retry(first.id);
     expect(service.getExecution(retryId)).toMatchObject({
-      status: 'succeeded', retryOf: first.id, workflowVersion: 1, trigger: { type: 'request.updated', changes: [{ field: 'category' }] },
-      steps: [{ nodeId: 'gate', path: 'true' }, { nodeId: 'link', path: 'success' }],
+      status: 'succeeded',
+      retryOf: first.id,
+      workflowVersion: 1,
+      trigger: { type: 'request.updated', changes: [{ field: 'category' }] },
+      steps: [
+        { nodeId: 'gate', path: 'true' },
+        { nodeId: 'link', path: 'success' },
+      ],
     });
     expect(runner.calls.at(-1)!.options.idempotencyKey).toBe(`${retryId}:link:1`);
   });
 
   it('cancels a running execution', async () => {
-    runner.on('@actionhost/ci-linking', (_input, options) => new Promise((_resolve, reject) => {
-      options.signal!.addEventListener('abort', () => reject(new ActionhostError('AH_INVOCATION_CANCELLED', 'cancelled', 499)), { once: true });
-    }));
+    runner.on(
+      '@actionhost/ci-linking',
+      (_input, options) =>
+        new Promise((_resolve, reject) => {
+          options.signal!.addEventListener(
+            'abort',
+            () => reject(new ActionhostError('AH_INVOCATION_CANCELLED', 'cancelled', 499)),
+            { once: true },
+          );
+        }),
+    );
     const workflowId = await published(incidentCiLinking());
     world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
     const draining = engine.drain();
@@ -220,7 +419,10 @@ describe('workflow engine', () => {
     expect(running.status).toBe('running');
     engine.cancel(running.id);
     await draining;
-    expect(service.getExecution(running.id)).toMatchObject({ status: 'failed', error: { code: 'AH_INVOCATION_CANCELLED' } });
+    expect(service.getExecution(running.id)).toMatchObject({
+      status: 'failed',
+      error: { code: 'AH_INVOCATION_CANCELLED' },
+    });
     expect(() => engine.cancel(running.id)).toThrow(expect.objectContaining({ code: 'AH_EXECUTION_NOT_RUNNING' }));
   });
 
@@ -228,18 +430,34 @@ describe('workflow engine', () => {
     const workflowId = await published(incidentCiLinking());
     const request = incident();
     const executionId = service.repository.createExecution({
-      workflowId, workflowVersion: 1, requestId: request.internalId, eventId: 'lost', trigger: { type: 'request.updated', changes: [] }, request: request as never,
+      workflowId,
+      workflowVersion: 1,
+      requestId: request.internalId,
+      eventId: 'lost',
+      trigger: { type: 'request.updated', changes: [] },
+      request: request as never,
     })!;
     service.repository.markRunning(executionId);
-    service.repository.startStep(executionId, { nodeId: 'link', kind: 'action', title: 'x', plugin: 'p@1.0.0', integrity: 'i', inputs: {} });
+    service.repository.startStep(executionId, {
+      nodeId: 'link',
+      kind: 'action',
+      title: 'x',
+      plugin: 'p@1.0.0',
+      integrity: 'i',
+      inputs: {},
+    });
     engine.start();
-    for (let i = 0; i < 200 && service.getExecution(executionId).status !== 'succeeded'; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && service.getExecution(executionId).status !== 'succeeded'; i++)
+      await new Promise((r) => setTimeout(r, 20));
     await engine.stop();
     const execution = service.getExecution(executionId);
-    expect(execution).toMatchObject({ status: 'succeeded', steps: [
-      { nodeId: 'link', status: 'failed', attempt: 1, error: { code: 'AH_STEP_INTERRUPTED' } },
-      { nodeId: 'link', status: 'succeeded', attempt: 1, retryAt: null },
-    ] });
+    expect(execution).toMatchObject({
+      status: 'succeeded',
+      steps: [
+        { nodeId: 'link', status: 'failed', attempt: 1, error: { code: 'AH_STEP_INTERRUPTED' } },
+        { nodeId: 'link', status: 'succeeded', attempt: 1, retryAt: null },
+      ],
+    });
     expect(runner.calls.map((call) => call.options.idempotencyKey)).toEqual([`${executionId}:link:1`]);
   });
 
@@ -249,7 +467,8 @@ describe('workflow engine', () => {
     const request = incident();
     world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
     engine.wake();
-    for (let i = 0; i < 200 && service.listExecutions({ workflowId }).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && service.listExecutions({ workflowId }).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
     await engine.stop();
     expect(service.listExecutions({ workflowId })).toHaveLength(1);
     expect(world.itsm.pendingEvents(10)).toEqual([]);

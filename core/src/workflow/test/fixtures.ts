@@ -12,8 +12,14 @@ import type { WorkflowDefinitionInput } from '../definition.ts';
 
 export function manifest(partial: Partial<PluginManifest> & { name: string; version: string }): PluginManifest {
   return PluginManifest.parse({
-    title: partial.name, category: 'plugin', host: '^1.0.0', entry: 'dist/plugin.js',
-    input: { type: 'object' }, output: { type: 'object' }, paths: ['success', 'failure'], ...partial,
+    title: partial.name,
+    category: 'plugin',
+    host: '^1.0.0',
+    entry: 'dist/plugin.js',
+    input: { type: 'object' },
+    output: { type: 'object' },
+    paths: ['success', 'failure'],
+    ...partial,
   });
 }
 
@@ -55,15 +61,26 @@ export const webhookOutput = {
 
 export function ciLinking(version: string): ResolvedPlugin {
   return {
-    name: '@actionhost/ci-linking', version, integrity: `sha512-ci-linking-${version}`,
+    name: '@actionhost/ci-linking',
+    version,
+    integrity: `sha512-ci-linking-${version}`,
     manifest: manifest({ name: '@actionhost/ci-linking', version, input: ciLinkingInput, output: ciLinkingOutput }),
   };
 }
 
 export function runWebhook(version: string): ResolvedPlugin {
   return {
-    name: '@actionhost/run-webhook', version, integrity: `sha512-run-webhook-${version}`,
-    manifest: manifest({ name: '@actionhost/run-webhook', version, category: 'http-request', input: webhookInput, output: webhookOutput, testConnection: true }),
+    name: '@actionhost/run-webhook',
+    version,
+    integrity: `sha512-run-webhook-${version}`,
+    manifest: manifest({
+      name: '@actionhost/run-webhook',
+      version,
+      category: 'http-request',
+      input: webhookInput,
+      output: webhookOutput,
+      testConnection: true,
+    }),
   };
 }
 
@@ -71,8 +88,12 @@ export const activeDirectoryInput = {
   type: 'object',
   properties: {
     Action: { type: 'string', enum: ['Create New User', 'Update User Attribute', 'Delete User'] },
-    Username: { type: 'string' }, mail: { type: 'string' }, 'Base DN': { type: 'string' }, UserType: { type: 'string' },
-    Password: { type: 'string', writeOnly: true }, userAccountControl: { type: 'integer' },
+    Username: { type: 'string' },
+    mail: { type: 'string' },
+    'Base DN': { type: 'string' },
+    UserType: { type: 'string' },
+    Password: { type: 'string', writeOnly: true },
+    userAccountControl: { type: 'integer' },
   },
   required: ['Action', 'Username'],
   additionalProperties: false,
@@ -80,8 +101,16 @@ export const activeDirectoryInput = {
 
 export function activeDirectory(version: string): ResolvedPlugin {
   return {
-    name: '@actionhost/active-directory', version, integrity: `sha512-active-directory-${version}`,
-    manifest: manifest({ name: '@actionhost/active-directory', version, category: 'app-integration', input: activeDirectoryInput, capabilities: { ldap: true } }),
+    name: '@actionhost/active-directory',
+    version,
+    integrity: `sha512-active-directory-${version}`,
+    manifest: manifest({
+      name: '@actionhost/active-directory',
+      version,
+      category: 'app-integration',
+      input: activeDirectoryInput,
+      capabilities: { ldap: true },
+    }),
   };
 }
 
@@ -90,9 +119,13 @@ export class FakeCatalog implements PluginCatalog {
   readonly installed: ResolvedPlugin[] = [];
   readonly pins = new Map<string, Set<string>>();
 
-  constructor(plugins: ResolvedPlugin[] = []) { this.installed.push(...plugins); }
+  constructor(plugins: ResolvedPlugin[] = []) {
+    this.installed.push(...plugins);
+  }
 
-  install(plugin: ResolvedPlugin): void { this.installed.push(plugin); }
+  install(plugin: ResolvedPlugin): void {
+    this.installed.push(plugin);
+  }
 
   resolve(name: string, range: string): ResolvedPlugin | null {
     const versions = this.installed.filter((p) => p.name === name).map((p) => p.version);
@@ -106,17 +139,26 @@ export class FakeCatalog implements PluginCatalog {
     this.pins.set(owner, set);
   }
 
-  unpin(owner: string): void { this.pins.delete(owner); }
+  unpin(owner: string): void {
+    this.pins.delete(owner);
+  }
 }
 
-export type Script = (input: Record<string, Json>, options: Parameters<PluginRunner['run']>[2]) => PluginOutcome | Promise<PluginOutcome>;
+export type Script = (
+  input: Record<string, Json>,
+  options: Parameters<PluginRunner['run']>[2],
+) => PluginOutcome | Promise<PluginOutcome>;
 
 /** Runs plugins by name with a script; remembers every call. */
 export class FakeRunner implements PluginRunner {
-  readonly calls: { plugin: PluginRef; input: Record<string, Json>; options: Parameters<PluginRunner['run']>[2] }[] = [];
+  readonly calls: { plugin: PluginRef; input: Record<string, Json>; options: Parameters<PluginRunner['run']>[2] }[] =
+    [];
   readonly scripts = new Map<string, Script>();
 
-  on(name: string, script: Script): this { this.scripts.set(name, script); return this; }
+  on(name: string, script: Script): this {
+    this.scripts.set(name, script);
+    return this;
+  }
 
   async run(plugin: PluginRef, input: unknown, options: Parameters<PluginRunner['run']>[2]): Promise<PluginOutcome> {
     this.calls.push({ plugin, input: input as Record<string, Json>, options });
@@ -137,7 +179,15 @@ export function openWorld(): TestWorld {
   const dir = mkdtempSync(join(tmpdir(), 'ah-workflow-'));
   const store = Store.open(join(dir, 'actionhost.db'));
   const itsm = new ItsmService({ store });
-  return { dir, store, itsm, close: () => { store.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    dir,
+    store,
+    itsm,
+    close: () => {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The seed's Incident-CI Linking workflow. */
@@ -147,11 +197,17 @@ export function incidentCiLinking(overrides: Partial<WorkflowDefinitionInput> = 
     module: 'request',
     trigger: { event: 'request.updated', field: 'category' },
     start: 'link',
-    nodes: [{
-      id: 'link', kind: 'action', title: 'Execute Plugin', description: 'Execute Plugin', source: 'trigger',
-      uses: '@actionhost/ci-linking@^1.0.0',
-      inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' },
-    }],
+    nodes: [
+      {
+        id: 'link',
+        kind: 'action',
+        title: 'Execute Plugin',
+        description: 'Execute Plugin',
+        source: 'trigger',
+        uses: '@actionhost/ci-linking@^1.0.0',
+        inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' },
+      },
+    ],
     ...overrides,
   };
 }

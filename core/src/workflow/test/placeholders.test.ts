@@ -5,11 +5,13 @@ import { parseTemplate, renderValue, type Reference } from '../placeholders.ts';
 import { readRequestPath } from '../request-data.ts';
 
 const request: Record<string, Json> = {
-  internalId: 42, subject: 'Printer broken", "admin": true, "x": "', category: null,
+  internalId: 42,
+  subject: 'Printer broken", "admin": true, "x": "',
+  category: null,
   requester: { name: 'Ann', email: 'ann@example.com', username: 'ann' },
   customFields: { ipAddress: '10.0.0.5', tags: ['a', 'b'] },
 };
-const resolve = (ref: Reference) => ref.kind === 'source' ? readRequestPath(request, ref.path) : null;
+const resolve = (ref: Reference) => (ref.kind === 'source' ? readRequestPath(request, ref.path) : null);
 
 describe('placeholders', () => {
   it('keeps the JSON type of a value that is exactly one placeholder', () => {
@@ -19,12 +21,17 @@ describe('placeholders', () => {
   });
 
   it('stringifies placeholders inside a longer string', () => {
-    expect(renderValue('id=#internalId# ip=#ipAddress# by #requester.email#', resolve)).toBe('id=42 ip=10.0.0.5 by ann@example.com');
+    expect(renderValue('id=#internalId# ip=#ipAddress# by #requester.email#', resolve)).toBe(
+      'id=42 ip=10.0.0.5 by ann@example.com',
+    );
     expect(renderValue('cat=#category#;', resolve)).toBe('cat=;');
   });
 
   it('builds JSON bodies as data so a value cannot break out of its string', () => {
-    const body = renderValue({ title: 'Ticket: #subject#', id: '#internalId#', nested: ['#subject#'] }, resolve) as Record<string, Json>;
+    const body = renderValue(
+      { title: 'Ticket: #subject#', id: '#internalId#', nested: ['#subject#'] },
+      resolve,
+    ) as Record<string, Json>;
     expect(body.title).toBe('Ticket: Printer broken", "admin": true, "x": "');
     expect(body.id).toBe(42);
     expect(Object.keys(body)).toEqual(['title', 'id', 'nested']);
@@ -51,11 +58,16 @@ describe('placeholders', () => {
 
   it('parses node output references', () => {
     const [segment] = parseTemplate('#nodes.lookup.output.items.0#');
-    expect(segment).toMatchObject({ kind: 'ref', ref: { kind: 'node', node: 'lookup', part: 'output', path: ['items', '0'] } });
+    expect(segment).toMatchObject({
+      kind: 'ref',
+      ref: { kind: 'node', node: 'lookup', part: 'output', path: ['items', '0'] },
+    });
   });
 
   it('rejects a "#" that opens no placeholder', () => {
     expect(() => parseTemplate('a # b', '/x')).toThrow(expect.objectContaining({ code: 'AH_PLACEHOLDER_SYNTAX' }));
-    expect(() => parseTemplate('#unterminated', '/x')).toThrow(expect.objectContaining({ code: 'AH_PLACEHOLDER_SYNTAX' }));
+    expect(() => parseTemplate('#unterminated', '/x')).toThrow(
+      expect.objectContaining({ code: 'AH_PLACEHOLDER_SYNTAX' }),
+    );
   });
 });
