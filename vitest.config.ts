@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{sdk,registry,core,test}/**/*.test.ts', 'plugins/*/test/**/*.test.ts'],
+    include: ['{sdk,registry,core}/src/**/*.test.ts', 'test/**/*.test.ts', 'plugins/*/src/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     globalSetup: ['test/ad/global-setup.ts'],
     pool: 'forks',

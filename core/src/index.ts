@@ -5,3 +5,7 @@ export { Store, StoreErrors } from './store/index.ts';
 export { loadConfig, HostConfig } from './config/index.ts';
 export * from './itsm/index.ts';
 export * from './credentials/index.ts';
+export * from './applications/index.ts';
+export * from './workflow/index.ts';
+// Declared by both records and workflows until the ports share one declaration; the records' ones win here.
+export { FieldChange, PluginExecutionAudit, REDACTED } from './itsm/index.ts';

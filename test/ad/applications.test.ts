@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApplicationService } from '../../core/src/applications/index.ts';
-import { createLdapCapability } from '../../core/src/capabilities/ldap/index.ts';
-import { CredentialStore, generateMasterKey } from '../../core/src/credentials/index.ts';
-import { Store } from '../../core/src/store/index.ts';
+import { ApplicationService } from '@actionhost/core';
+import { createLdapCapability } from '@actionhost/core';
+import { CredentialStore, generateMasterKey } from '@actionhost/core';
+import { Store } from '@actionhost/core';
 import { adFacts, closedPort, fakeScope } from './support.ts';
 
 const ad = adFacts();

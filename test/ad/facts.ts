@@ -2,11 +2,7 @@
 // (`inject('ad')`), and a few builders every AD test needs: Applications, unique names, a verifying client.
 import { randomBytes } from 'node:crypto';
 import { Attribute, Change, Client } from 'ldapts';
-import {
-  guidToString,
-  type ApplicationResolver,
-  type LdapApplication,
-} from '../../core/src/capabilities/ldap/index.ts';
+import { guidToString, type ApplicationResolver, type LdapApplication } from '@actionhost/core';
 
 export interface AdFacts {
   /** ldaps://127.0.0.1:636 */

@@ -47,7 +47,7 @@ async function readFacts(): Promise<AdFacts & { pid: number }> {
   const raw = JSON.parse(await readFile(join(adDir, 'ad.json'), 'utf8')) as Record<string, string | number>;
   const text = (key: string) => {
     if (typeof raw[key] !== 'string' || raw[key] === '') throw new Error(`${adDir}/ad.json has no ${key}`);
-    return raw[key] as string;
+    return raw[key];
   };
   return {
     url: text('url'),

@@ -2,14 +2,14 @@
 // AD's diagnostic text), connection trouble becomes AH_LDAP_UNREACHABLE, and no password ever shows.
 import { afterAll, describe, expect, it } from 'vitest';
 import { childDn, filterEquals } from '@actionhost/sdk';
-import { createLdapCapability } from '../../core/src/capabilities/ldap/index.ts';
+import { createLdapCapability } from '@actionhost/core';
 import { adApplication, applicationsOf, strongPassword, uniqueUsername, withAdmin } from './facts.ts';
 import { adFacts, closedPort, fakeScope, rejection, startRelay } from './support.ts';
 
 const ad = adFacts();
 const opened: { close?(): Promise<void> }[] = [];
 afterAll(async () => {
-  await Promise.all(opened.map((o) => o.close?.()));
+  await Promise.all(opened.map(async (o) => o.close?.()));
 });
 
 function capability(...applications: Parameters<typeof applicationsOf>) {

@@ -2,7 +2,7 @@
 // and escaped input. Every effect is checked with an independent admin connection, not with the capability.
 import { afterAll, describe, expect, it } from 'vitest';
 import { childDn, filterEquals, type LdapEntry } from '@actionhost/sdk';
-import { createLdapCapability } from '../../core/src/capabilities/ldap/index.ts';
+import { createLdapCapability } from '@actionhost/core';
 import { adApplication, applicationsOf, canBind, strongPassword, uniqueUsername, withAdmin } from './facts.ts';
 import { adFacts, fakeScope, rejection } from './support.ts';
 

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, makeDataDir, startHostProcess, type HostProcess } from '../support/host-process.ts';
-import { EMPLOYEE_ONBOARDING } from '../../core/src/workflow/index.ts';
+import { EMPLOYEE_ONBOARDING } from '@actionhost/core';
 import { canBind, searchAsAdmin, strongPassword, uniqueUsername } from './facts.ts';
 import { adFacts } from './support.ts';
 

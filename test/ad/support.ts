@@ -3,7 +3,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Json, LogLevel, PluginManifest } from '@actionhost/sdk';
 import { inject } from 'vitest';
-import type { InvocationBindings, InvocationScope } from '../../core/src/capabilities/index.ts';
+import type { InvocationBindings, InvocationScope } from '@actionhost/core';
 import type { AdFacts } from './facts.ts';
 
 /** The DC facts from global-setup.ts; a clear failure when the config lacks that global setup. */
@@ -25,7 +25,7 @@ export interface LogEntry {
 /** A fake InvocationScope for a plugin that declares `ldap`; `logs` collects what the capability logged. */
 export function fakeScope(
   bindings: InvocationBindings = { applicationId: 'ad' },
-  signal = new AbortController().signal,
+  signal: AbortSignal = new AbortController().signal,
 ): InvocationScope & { logs: LogEntry[] } {
   const logs: LogEntry[] = [];
   const manifest = {

@@ -72,7 +72,7 @@ describe('crash and restart under load', () => {
     let killsWhileDriving = 0;
     while (kills < KILLS) {
       await sleep(700 + Math.random() * 1800);
-      const victim = host!;
+      const victim = host;
       const exited = new Promise((resolve) => victim.child.once('exit', resolve));
       if (driving) killsWhileDriving++;
       victim.child.kill('SIGKILL');
@@ -101,7 +101,7 @@ describe('crash and restart under load', () => {
       if (Date.now() > deadline) throw new Error('the backlog was not worked off in time');
       await sleep(250);
     }
-    await host!.stop();
+    await host.stop();
     host = null;
 
     const db = openDatabase(dataDir);

@@ -129,7 +129,7 @@ describe('read-only data folder', () => {
         before + 2,
       );
     } finally {
-      await (host as HostProcess | null)?.stop();
+      await host?.stop();
       if (readOnly) mount('-o', 'remount,rw', root);
       if (mounted) execFileSync('umount', [root]);
       await target.close();

@@ -1,7 +1,7 @@
 // A hand-built InvocationScope for calling a capability directly (without a sandbox): a real manifest,
 // a real AbortSignal and deadline, and a log that records what the capability wrote.
 import { PluginManifest, type Json, type LogLevel } from '@actionhost/sdk';
-import type { InvocationScope } from '../../core/src/capabilities/index.ts';
+import type { InvocationScope } from '@actionhost/core';
 
 export interface RecordedLog {
   level: LogLevel;

@@ -2,8 +2,8 @@
 // policy on resolved addresses, header injection, timeouts, body cap and the redirect policy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpResponse, Json } from '@actionhost/sdk';
-import type { Capability } from '../../core/src/capabilities/index.ts';
-import { createHttpCapability, type HttpCapabilityOptions } from '../../core/src/capabilities/http/index.ts';
+import type { Capability } from '@actionhost/core';
+import { createHttpCapability, type HttpCapabilityOptions } from '@actionhost/core';
 import { startHttpTarget, type HttpTarget } from '../support/http-target.ts';
 import { invocationScope, type ScopeOptions } from '../support/invocation-scope.ts';
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
   [target, other] = await Promise.all([startHttpTarget(), startHttpTarget()]);
 });
 afterAll(async () => {
-  await Promise.all(opened.map((capability) => capability.close?.()));
+  await Promise.all(opened.map(async (capability) => capability.close?.()));
   await Promise.all([target.close(), other.close()]);
 });
 

@@ -2,7 +2,7 @@
 // target, what comes back to the guest, and what the invocation log holds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionhostError, type HttpResponse, type Json } from '@actionhost/sdk';
-import { createHttpCapability, type CredentialSecret } from '../../core/src/capabilities/http/index.ts';
+import { createHttpCapability, type CredentialSecret } from '@actionhost/core';
 import { startHttpTarget, type HttpTarget } from '../support/http-target.ts';
 import { startForwardProxy, type ForwardProxy } from '../support/forward-proxy.ts';
 import { invocationScope } from '../support/invocation-scope.ts';
@@ -210,7 +210,7 @@ describe('http capability: proxy', () => {
     const withUser = proxy.url.replace('http://', 'http://relay:proxy-pass-42@');
     const response = await request({ method: 'GET', url: `${target.origin}/json`, proxy: withUser }, scope);
     expect(response.status).toBe(200);
-    expect(scope.logs[0]!.data).toMatchObject({ proxy: proxy.url });
+    expect(scope.logs[0].data).toMatchObject({ proxy: proxy.url });
     expect(JSON.stringify(scope.logs)).not.toContain('proxy-pass-42');
   });
 
@@ -272,13 +272,13 @@ describe('http capability: logging', () => {
     );
     expect(scope.logs).toHaveLength(1);
     const [line] = scope.logs;
-    expect(line!.level).toBe('info');
-    expect(line!.data).toMatchObject({
+    expect(line.level).toBe('info');
+    expect(line.data).toMatchObject({
       method: 'GET',
       status: 201,
       url: `${target.origin}/status/201?api_key=REDACTED&page=REDACTED`,
     });
-    expect(typeof (line!.data as { durationMs: unknown }).durationMs).toBe('number');
+    expect(typeof (line.data as { durationMs: unknown }).durationMs).toBe('number');
     expect(JSON.stringify(line)).not.toContain('s3cr3t-value');
     expect(JSON.stringify(line)).not.toContain('hdr-value-123');
   });

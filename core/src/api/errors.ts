@@ -44,7 +44,7 @@ function isZodError(error: unknown): error is ZodError {
 
 /** Maps anything thrown inside a route (or by fastify itself) to an ActionhostError. Unknown → 500 without details. */
 export function toActionhostError(error: unknown): ActionhostError {
-  if (isActionhostError(error)) return error as ActionhostError;
+  if (isActionhostError(error)) return error;
   if (isZodError(error)) return validationError(error, 'body');
   const storeFault = storeFaultOf(error);
   if (storeFault) return storeFault;
@@ -53,7 +53,7 @@ export function toActionhostError(error: unknown): ActionhostError {
     statusCode?: number;
     message?: string;
   };
-  switch (e.code) {
+  switch (e.code ?? '') {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return ApiErrors.bodyTooLarge('the request body is too large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

@@ -55,7 +55,7 @@ export class RouteTable {
   }
 
   add<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spec: RouteSpec<B, Q, P>): void {
-    this.routes.push(spec as unknown as RouteSpec);
+    this.routes.push(spec);
     const tokens = this.#tokens;
     this.#app.route({
       method: spec.method,

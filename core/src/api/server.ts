@@ -51,7 +51,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       done(null, undefined);
       return;
     }
-    json(request, text, done);
+    // The default parser answers through `done`; its return value carries nothing.
+    void json(request, text, done);
   });
   app.addContentTypeParser(
     TARBALL_MEDIA_TYPES,

@@ -2,8 +2,8 @@
 // capability itself (a throwaway instance), so the test exercises exactly the code a workflow's calls use.
 import type { Json, LogLevel, PluginManifest } from '@actionhost/sdk';
 import { isActionhostError } from '@actionhost/sdk';
-import { createLdapCapability, type LdapApplication } from '../capabilities/ldap/index.ts';
-import type { InvocationScope } from '../capabilities/capability.ts';
+import { createLdapCapability, type LdapApplication } from '../capabilities/index.ts';
+import type { InvocationScope } from '../capabilities/index.ts';
 import type { ConnectionTestResult } from './schemas.ts';
 
 export type Log = (level: LogLevel, message: string, data?: Json) => void;

@@ -11,7 +11,7 @@ export interface InvocationScope {
   signal: AbortSignal;
   /** Epoch ms after which the invocation is over. */
   deadline: number;
-  log(level: LogLevel, message: string, data?: Json): void;
+  log: (level: LogLevel, message: string, data?: Json) => void;
   /** Chosen by the caller (workflow engine, CLI, test): e.g. the Application an ldap call binds with. */
   bindings: InvocationBindings;
 }

@@ -2,7 +2,7 @@
 // the data folder's database directly, so it also works (and is most useful) when the host is not running.
 import { join } from 'node:path';
 import { ActionhostError } from '@actionhost/sdk';
-import { loadConfig, type ConfigFlags } from '../config/index.ts';
+import { loadConfig } from '../config/index.ts';
 import { Store } from '../store/index.ts';
 import { ExecutionStatus, WorkflowRepository, enqueueRetry } from '../workflow/index.ts';
 import { printJson, UsageError } from './output.ts';
@@ -39,14 +39,14 @@ export async function executionsCommand(
     throw new UsageError('executions takes list, show, retry or cancel');
   }
   if (action !== 'list' && !id) throw new UsageError(`executions ${action} takes an execution id`);
-  const config = loadConfig(flags as ConfigFlags);
+  const config = loadConfig(flags);
   const store = Store.open(join(config.dataDir, 'actionhost.db'));
   try {
     const repository = new WorkflowRepository(store);
     const existing = () => {
-      const execution = repository.getExecution(id!);
+      const execution = repository.getExecution(id);
       if (!execution)
-        throw new ActionhostError('AH_EXECUTION_NOT_FOUND', `execution ${id} does not exist`, 404, { id: id! });
+        throw new ActionhostError('AH_EXECUTION_NOT_FOUND', `execution ${id} does not exist`, 404, { id: id });
       return execution;
     };
     if (action === 'show') {
@@ -54,7 +54,7 @@ export async function executionsCommand(
       return 0;
     }
     if (action === 'retry') {
-      const retryId = await enqueueRetry(repository, null, id!);
+      const retryId = await enqueueRetry(repository, null, id);
       const queued = repository.getExecution(retryId)!;
       if (flags.json) printJson(queued);
       else process.stdout.write(`${retryId}  queued  (retry of ${id})\n`);
@@ -63,14 +63,14 @@ export async function executionsCommand(
     if (action === 'cancel') {
       const execution = existing();
       if (
-        !repository.cancelExecution(id!, { code: 'AH_EXECUTION_CANCELLED', message: 'cancelled from the command line' })
+        !repository.cancelExecution(id, { code: 'AH_EXECUTION_CANCELLED', message: 'cancelled from the command line' })
       ) {
         throw new ActionhostError('AH_EXECUTION_NOT_RUNNING', `execution ${id} already ${execution.status}`, 409, {
-          id: id!,
+          id: id,
           status: execution.status,
         });
       }
-      const cancelled = repository.getExecution(id!)!;
+      const cancelled = repository.getExecution(id)!;
       if (flags.json) printJson(cancelled);
       else process.stdout.write(`${id}  ${cancelled.status}  (was ${execution.status})\n`);
       return 0;

@@ -1,7 +1,7 @@
 // `actionhost invoke`: resolve an installed plugin, run it once in the sandbox, print its path and output.
 import { readFile } from 'node:fs/promises';
 import { ActionhostError } from '@actionhost/sdk';
-import { loadConfig, type ConfigFlags } from '../config/index.ts';
+import { loadConfig } from '../config/index.ts';
 import { openRuntime } from '../host/index.ts';
 import { parsePluginRef } from './spec.ts';
 import { printJson, UsageError } from './output.ts';
@@ -58,7 +58,7 @@ export async function invokeCommand(
   if (entry !== 'run' && entry !== 'testConnection') throw new UsageError('--entry must be run or testConnection');
   const { name, range } = parsePluginRef(positionals[0]);
   const input = await readInput(flags.input);
-  const config = loadConfig(flags as ConfigFlags);
+  const config = loadConfig(flags);
   const runtime = await openRuntime(config, { workers: 1 });
   try {
     const installed = runtime.plugins.resolve(name, range);

@@ -85,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>);
+    return await command.run(parsed.positionals, parsed.values);
   } catch (error) {
     const code = reportError(error, Boolean(parsed.values.json) || name === 'invoke');
     if (error instanceof UsageError) process.stderr.write(`\n${command.help}\n`);

@@ -1,5 +1,5 @@
 // `actionhost start`: the README's first command (after install) runs this through `npm start`.
-import { loadConfig, type ConfigFlags } from '../config/index.ts';
+import { loadConfig } from '../config/index.ts';
 import { startHost } from '../host/index.ts';
 import { progress } from './output.ts';
 
@@ -34,7 +34,7 @@ export async function startCommand(
   _positionals: string[],
   flags: Record<string, string | boolean | undefined>,
 ): Promise<number> {
-  const config = loadConfig(flags as ConfigFlags);
+  const config = loadConfig(flags);
   progress(`actionhost: starting with data folder ${config.dataDir}`);
   const host = await startHost(config, { seed: !flags['no-seed'], progress });
   if (host.adminToken) {

@@ -66,6 +66,6 @@ export function selectAudit(db: DatabaseSync, requestId: number): AuditEntry[] {
     kind: row.kind as AuditKind,
     actor: String(row.actor),
     at: String(row.at),
-    data: parseJsonColumn(row.data, {}) as AuditEntry['data'],
+    data: parseJsonColumn(row.data, {}),
   }));
 }

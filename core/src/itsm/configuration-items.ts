@@ -2,7 +2,7 @@
 // Matching rules: ipAddress and serialNumber exact; hostname case-insensitive; macAddress in any common notation.
 import type { DatabaseSync } from 'node:sqlite';
 import {
-  ConfigurationItemCreate,
+  type ConfigurationItemCreate,
   hostnameKey,
   macAddressKey,
   type CiIdentifierField,

@@ -44,7 +44,7 @@ export function prepareSync(
   let setup: ivm.Reference | undefined;
   try {
     // The prelude runs before any plugin code, so the intrinsics it captures are the pristine ones.
-    setup = slot.prelude.runSync(context, { timeout: timeoutMs(), reference: true }) as ivm.Reference;
+    setup = slot.prelude.runSync(context, { timeout: timeoutMs(), reference: true });
     fresh.entry = setup.applySync(undefined, [bridge, capsJson], {
       timeout: timeoutMs(),
       result: { reference: true },

@@ -255,7 +255,7 @@ export class Sandbox {
     this.#slots.close();
     await Promise.all(this.#workers.map((worker) => worker.stop()));
     this.#workers = [];
-    await Promise.all([...this.#capabilities.values()].map((capability) => capability.close?.()));
+    await Promise.all([...this.#capabilities.values()].map(async (capability) => capability.close?.()));
   }
 
   #spawn(): WorkerHandle {

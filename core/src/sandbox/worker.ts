@@ -163,7 +163,7 @@ async function invoke(message: InvokeMessage): Promise<void> {
   ) => {
     const cpuMs =
       state.slot && !state.slot.isolate.isDisposed ? Number(state.slot.isolate.cpuTime - cpuBefore) / 1e6 : 0;
-    send({ type: 'done', id: message.id, hostCalls: state.hostCalls, cpuMs, ...result } as WorkerToHost);
+    send({ type: 'done', id: message.id, hostCalls: state.hostCalls, cpuMs, ...result });
   };
   try {
     try {

@@ -1,12 +1,37 @@
 // The plugin test harness (`@actionhost/core/testing`): builds a plugin folder with the SDK and runs it in
 // the real sandbox (worker processes, isolates, capabilities) — the same path a production invocation takes.
+// Plugin tests import only this: the capabilities they need are options, not paths into the host's sources.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { buildPlugin, integrityOf, PluginManifest } from '@actionhost/sdk';
-import type { Capability, InvocationBindings } from '../capabilities/index.ts';
+import {
+  createHttpCapability,
+  createItsmCapability,
+  createLdapCapability,
+  type ApplicationResolver,
+  type Capability,
+  type CredentialSecret,
+  type InvocationBindings,
+} from '../capabilities/index.ts';
+import { CredentialErrors } from '../credentials/index.ts';
+import { ItsmService } from '../itsm/index.ts';
 import { Sandbox, type InvokeOutcome, type LoadedPlugin, type SandboxOptions } from '../sandbox/index.ts';
+import { Store } from '../store/index.ts';
+
+export type { ApplicationResolver, CredentialSecret, InvokeOutcome, LoadedPlugin, LdapApplication } from '../index.ts';
 
 export interface TestHostOptions extends SandboxOptions {
+  /**
+   * The http capability. `allowPrivate` lets the plugin reach test servers on loopback or private addresses
+   * (e.g. ['127.0.0.1']), which production hosts deny unless the operator allows them; `credentials` are the
+   * stored credentials a plugin may name (`auth: { type: 'credential', name }`), attached by the host.
+   */
+  http?: { allowPrivate?: string[]; credentials?: Record<string, CredentialSecret> };
+  /** The itsm capability over a throwaway in-memory store; `host.itsm` creates the records a test needs. */
+  itsm?: boolean;
+  /** The ldap capability, bound to these Applications (by id, as `bindings.applicationId` names them). */
+  ldap?: { applications: ApplicationResolver };
+  /** Further capabilities, built by the caller. */
   capabilities?: Capability[];
 }
 
@@ -19,6 +44,8 @@ export interface InvokeOptions {
 
 export interface TestHost {
   readonly sandbox: Sandbox;
+  /** The service-desk records behind the itsm capability (with `itsm: true`). */
+  readonly itsm: ItsmService | undefined;
   /** Builds (once per host) and loads a plugin folder. */
   load(dir: string): Promise<LoadedPlugin>;
   invokeDir(dir: string, input: unknown, options?: InvokeOptions): Promise<InvokeOutcome>;
@@ -34,7 +61,28 @@ export async function loadBuiltPlugin(dir: string): Promise<LoadedPlugin> {
 }
 
 export async function createTestHost(options: TestHostOptions = {}): Promise<TestHost> {
-  const sandbox = new Sandbox({ workers: 1, ...options });
+  const { http, itsm: withItsm, ldap, capabilities = [], ...sandboxOptions } = options;
+  const store = withItsm ? Store.open(':memory:') : undefined;
+  const itsm = store ? new ItsmService({ store }) : undefined;
+  const all = [...capabilities];
+  if (http) {
+    const credentials = http.credentials ?? {};
+    all.push(
+      createHttpCapability({
+        egress: { allowPrivate: http.allowPrivate ?? [] },
+        credentials: {
+          resolve: (name) => {
+            const secret = Object.hasOwn(credentials, name) ? credentials[name] : undefined;
+            if (!secret) return Promise.reject(CredentialErrors.notFound(name));
+            return Promise.resolve(secret);
+          },
+        },
+      }),
+    );
+  }
+  if (itsm) all.push(createItsmCapability({ itsm }));
+  if (ldap) all.push(createLdapCapability({ applications: ldap.applications }));
+  const sandbox = new Sandbox({ workers: 1, ...sandboxOptions, capabilities: all });
   const builds = new Map<string, Promise<LoadedPlugin>>();
   const load = (dir: string) => {
     const key = resolve(dir);
@@ -49,9 +97,13 @@ export async function createTestHost(options: TestHostOptions = {}): Promise<Tes
     sandbox.invoke({ plugin, input, ...invokeOptions });
   return {
     sandbox,
+    itsm,
     load,
     invoke,
     invokeDir: async (dir, input, invokeOptions) => invoke(await load(dir), input, invokeOptions),
-    close: () => sandbox.close(),
+    close: async () => {
+      await sandbox.close();
+      store?.close();
+    },
   };
 }

@@ -54,7 +54,7 @@ export function propertySchemas(schema: unknown, key: string): unknown[] {
 export function standalone(root: unknown, schema: unknown): Schema {
   const defs = asSchema(root).$defs;
   const s = typeof schema === 'boolean' ? (schema ? {} : { not: {} }) : asSchema(schema);
-  return defs === undefined ? s : { ...s, $defs: { ...(defs as Schema), ...((s.$defs as Schema | undefined) ?? {}) } };
+  return defs === undefined ? s : { ...s, $defs: { ...(defs as Schema), ...(s.$defs ?? {}) } };
 }
 
 function asSchema(value: unknown): Schema {

@@ -1,7 +1,7 @@
 // What the workflow concern needs from its neighbours, declared here as small interfaces (ports) so the engine
 // can be tested with fakes and the host wires the real registry, sandbox, ITSM store and credential store.
 import type { Json, LogLevel, PluginManifest } from '@actionhost/sdk';
-import type { InvocationBindings } from '../capabilities/capability.ts';
+import type { InvocationBindings } from '../capabilities/index.ts';
 
 type MaybePromise<T> = T | Promise<T>;
 

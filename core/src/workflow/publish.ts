@@ -97,12 +97,7 @@ async function resolvePlugin(
   }
   if (found) return found;
   // The catalog answers only "no match": ask for any version to tell an unknown plugin from a range that misses.
-  let any: ResolvedPlugin | null | undefined = null;
-  try {
-    any = await catalog.resolve(name, '*');
-  } catch {
-    any = null;
-  }
+  const any = await Promise.resolve(catalog.resolve(name, '*')).catch(() => null);
   if (!any) throw WorkflowErrors.pluginNotFound(`plugin "${name}" is not installed`, { ...details, plugin: name });
   throw WorkflowErrors.pluginVersionNoMatch(`no installed version of "${name}" satisfies "${range}"`, {
     ...details,

@@ -60,7 +60,7 @@ const MIGRATIONS = [
 export const STEP_INTERRUPTED = 'AH_STEP_INTERRUPTED';
 
 type Row = Record<string, unknown>;
-const json = <T>(text: unknown): T => (text === null || text === undefined ? null : JSON.parse(String(text))) as T;
+const json = <T>(text: unknown): T => (text === null || text === undefined ? null : JSON.parse(text as string)) as T;
 
 export class WorkflowRepository {
   readonly store: Store;
@@ -424,7 +424,7 @@ function toExecution(row: Row): ExecutionSummary {
     workflowId: String(row.workflow_id),
     workflowVersion: Number(row.workflow_version),
     requestId: row.request_id === null ? null : Number(row.request_id),
-    eventId: row.event_id === null ? null : String(row.event_id),
+    eventId: row.event_id === null ? null : (row.event_id as string),
     trigger: json(row.trigger),
     retryOf: (row.retry_of as string | null) ?? null,
     status: row.status as ExecutionStatus,

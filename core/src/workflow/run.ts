@@ -2,7 +2,7 @@
 // records every attempt before and after it runs, schedules retries, and never lets one failing node take down
 // anything but its own execution.
 import { performance } from 'node:perf_hooks';
-import type { Json } from '@actionhost/sdk';
+import type { ActionhostError, Json } from '@actionhost/sdk';
 import { TRIGGER_NODE_ID, startNodes, type ActionNode, type ConditionNode, type WorkflowNode } from './definition.ts';
 import { evaluateCondition } from './conditions.ts';
 import { WorkflowErrors, asActionhostError } from './errors.ts';
@@ -261,7 +261,7 @@ async function runAction(
   const started = performance.now();
   let inputs: Json = null;
   let stored: Json = null;
-  let buildError: unknown = null;
+  let buildError: ActionhostError | null = null;
   try {
     inputs = openInputs(
       renderValue(pinned.inputs, (ref, path) => data.resolve(ref, node.source, path), `/nodes/${node.id}/inputs`),
@@ -270,7 +270,7 @@ async function runAction(
     );
     stored = redactInputs(inputs, pinned.inputSchema, secrets);
   } catch (caught) {
-    buildError = caught;
+    buildError = asActionhostError(caught);
   }
   const seq = repository.startStep(executionId, {
     nodeId: node.id,

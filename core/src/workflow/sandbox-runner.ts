@@ -1,7 +1,7 @@
 // The PluginRunner the host wires: loads a pinned plugin version's manifest and code from the plugin store,
 // refuses it when its integrity is not the pinned one, and invokes it in the sandbox.
 import type { Json, LogLevel, PluginManifest } from '@actionhost/sdk';
-import type { InvocationBindings } from '../capabilities/capability.ts';
+import type { InvocationBindings } from '../capabilities/index.ts';
 import { ActionhostError } from '@actionhost/sdk';
 import type { PluginOutcome, PluginRef, PluginRunner } from './ports.ts';
 

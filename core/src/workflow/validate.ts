@@ -1,7 +1,6 @@
 // Structural checks of a workflow definition, run on every save and again on publish: unique ids, edges to
 // existing nodes, no cycles, sources upstream, condition rules complete, placeholders that name something real.
 import type { ZodError } from 'zod';
-import type { Json } from '@actionhost/sdk';
 import { WorkflowDefinition, TRIGGER_NODE_ID, edgesOf, isAction, startNodes, type WorkflowNode } from './definition.ts';
 import { WorkflowErrors } from './errors.ts';
 import { collectReferences, pointerEscape, type Reference } from './placeholders.ts';
@@ -99,7 +98,7 @@ export function validateDefinition(definition: WorkflowDefinition, context: Vali
       });
     } else {
       for (const [key, value] of Object.entries(node.inputs)) {
-        for (const found of collectReferences(value as Json, `/nodes/${index}/inputs/${pointerEscape(key)}`)) {
+        for (const found of collectReferences(value, `/nodes/${index}/inputs/${pointerEscape(key)}`)) {
           checkReference(graph, context, node.id, source, found.ref, found.path);
         }
       }

@@ -133,7 +133,8 @@ export async function settle(
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code !== 'string' || !code.startsWith('AH_')) throw error;
-    const message = String((error as { message?: unknown }).message ?? code);
+    const raw = (error as { message?: unknown }).message;
+    const message = typeof raw === 'string' ? raw : code;
     const partial = error instanceof DirectoryFailure ? error.partial : {};
     ctx.log.warn(`${action} failed: ${code}`, { code });
     return { path: 'failure', output: { action, changes: [], ...partial, error: { code, message } } };

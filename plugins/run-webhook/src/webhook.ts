@@ -1,6 +1,6 @@
 // Run Webhook's logic, plain ECMAScript for the sandbox: turn the node's settings into one host http request,
 // and the answer (or the reason there is none) into an output path. 2xx → success; anything else → failure.
-import type { HttpApi, HttpAuth, HttpMethod, HttpRequest, HttpResponse, Json, LogApi } from '@actionhost/sdk';
+import type { HttpApi, HttpAuth, HttpMethod, HttpRequest, HttpResponse, LogApi } from '@actionhost/sdk';
 import type { WebhookInput, WebhookOutput } from './schema.ts';
 
 export interface WebhookContext {
@@ -24,7 +24,7 @@ export function buildRequest(input: WebhookInput, method: HttpMethod, withBody: 
   const proxy = input['Proxy Server']?.trim();
   if (proxy) request.proxy = proxy;
   if (input.Timeout !== undefined) request.timeoutMs = input.Timeout;
-  if (withBody && input['Request JSON'] !== undefined) request.json = input['Request JSON'] as Json;
+  if (withBody && input['Request JSON'] !== undefined) request.json = input['Request JSON'];
   return request;
 }
 
@@ -108,7 +108,8 @@ async function call(ctx: WebhookContext, request: HttpRequest): Promise<CallOutc
     const code = (error as { code?: unknown }).code;
     // Anything the host refused or could not do comes with an AH_ code; anything else is a bug: let it throw.
     if (typeof code !== 'string') throw error;
-    const message = String((error as { message?: unknown }).message ?? code);
+    const raw = (error as { message?: unknown }).message;
+    const message = typeof raw === 'string' ? raw : code;
     ctx.log.warn(`webhook request failed: ${code}`, { code });
     return {
       error: {

@@ -43,11 +43,11 @@ export interface Command {
 const json = { type: 'boolean', description: 'print JSON instead of text' } as const;
 
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows
     .map((row) =>
       row
-        .map((cell, column) => cell.padEnd(widths[column]!))
+        .map((cell, column) => cell.padEnd(widths[column]))
         .join('  ')
         .trimEnd(),
     )
@@ -158,7 +158,7 @@ export const commands: Command[] = [
     options: { json },
     run({ store, positionals, values, io }) {
       if (positionals.length !== 1) throw new UsageError('info needs exactly one <name>[@range]', 'info');
-      const [name, range] = splitSpec(positionals[0]!);
+      const [name, range] = splitSpec(positionals[0]);
       const plugins = store.info(name, range);
       const detailed = plugins.map((plugin) => ({ ...plugin, pins: store.pins(plugin.name, plugin.version) }));
       if (values.json) io.out(JSON.stringify(detailed, null, 2));
@@ -173,7 +173,7 @@ export const commands: Command[] = [
     options: { force: { type: 'boolean', description: 'remove even when pinned' } },
     run({ store, positionals, values, io }) {
       if (positionals.length !== 1) throw new UsageError('remove needs exactly one <name>@<version>', 'remove');
-      const [name, version] = splitSpec(positionals[0]!);
+      const [name, version] = splitSpec(positionals[0]);
       if (version === undefined || semver.valid(version) !== version) {
         throw new UsageError('remove needs an exact version: <name>@<version>', 'remove');
       }

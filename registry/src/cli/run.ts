@@ -51,7 +51,7 @@ export function commandHelp(command: Command): string {
 function commandIndex(args: string[]): number {
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--data') i++;
-    else if (!args[i]!.startsWith('-')) return i;
+    else if (!args[i].startsWith('-')) return i;
   }
   return -1;
 }
@@ -97,7 +97,7 @@ export async function runCli(
       io.out(command ? commandHelp(command) : programHelp());
       return 0;
     }
-    const dataDir = resolve((values.data as string | undefined) ?? env.ACTIONHOST_DATA ?? './data');
+    const dataDir = resolve(values.data ?? env.ACTIONHOST_DATA ?? './data');
     const store = PluginStore.open(dataDir);
     try {
       return await command.run({ store, positionals, values, io });

@@ -39,7 +39,7 @@ async function readCapped(response: Response, url: string, maxBytes: number): Pr
   if (declared > maxBytes) throw RegistryErrors.tooLarge(`the tarball at ${url}`, declared, maxBytes, url);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of response.body ?? []) {
+  for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
     size += chunk.length;
     if (size > maxBytes) throw RegistryErrors.tooLarge(`the tarball at ${url}`, size, maxBytes, url);
     chunks.push(chunk);
@@ -68,7 +68,7 @@ export async function fetchRemote(
     const versions = Object.keys(packument.versions ?? {}).filter((version) => semver.valid(version) === version);
     const version = semver.maxSatisfying(versions, range);
     if (version === null) throw RegistryErrors.versionNotFound(name, range, versions);
-    const { integrity, tarball } = packument.versions[version]!;
+    const { integrity, tarball } = packument.versions[version];
     const tarballUrl = new URL(tarball, base);
     if (tarballUrl.origin !== base.origin)
       throw RegistryErrors.remoteUnavailable(packumentUrl, 'tarball URL points to another origin');

@@ -51,9 +51,9 @@ function fromStored(row: StoredRow): VersionRow {
     name: row.name,
     version: row.version,
     integrity: row.integrity,
-    manifest: JSON.parse(row.manifest),
-    files: JSON.parse(row.files),
-    mappings: JSON.parse(row.mappings),
+    manifest: JSON.parse(row.manifest) as VersionRow['manifest'],
+    files: JSON.parse(row.files) as VersionRow['files'],
+    mappings: JSON.parse(row.mappings) as VersionRow['mappings'],
     installedAt: row.installed_at,
   };
 }
@@ -75,7 +75,7 @@ export class Catalog {
   #migrate(): void {
     this.immediate(() => {
       const { user_version: current } = this.db.prepare('PRAGMA user_version').get() as { user_version: number };
-      for (let index = current; index < MIGRATIONS.length; index++) this.db.exec(MIGRATIONS[index]!);
+      for (let index = current; index < MIGRATIONS.length; index++) this.db.exec(MIGRATIONS[index]);
       if (current < MIGRATIONS.length) this.db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
     });
   }

@@ -29,13 +29,15 @@ async function packBuiltFolder(dir: string): Promise<Uint8Array> {
   const manifestText = await readFile(join(dir, 'plugin.json'), 'utf8');
   let manifest: { entry?: unknown; mappings?: unknown } = {};
   try {
-    manifest = JSON.parse(manifestText);
+    manifest = JSON.parse(manifestText) as typeof manifest;
   } catch {
     // the install reports the manifest as invalid
   }
   const listed = [
     manifest.entry,
-    ...Object.values(typeof manifest.mappings === 'object' && manifest.mappings ? manifest.mappings : {}),
+    ...Object.values(
+      typeof manifest.mappings === 'object' && manifest.mappings ? (manifest.mappings as Record<string, unknown>) : {},
+    ),
   ];
   const files = new Set(['plugin.json', 'README.md']);
   for (const file of listed) {

@@ -36,7 +36,7 @@ export function parseManifest(text: string): PluginManifest {
       path: `plugin.json#${jsonPointer(issue.path)}`,
       message: issue.message,
     }));
-    const first = issues[0]!;
+    const first = issues[0];
     throw RegistryErrors.manifestInvalid(
       first.path,
       `invalid plugin.json: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,

@@ -203,7 +203,7 @@ export class PluginStore {
     } catch (error) {
       if (moved) renameSync(dir, extracted);
       if (trash.length > 0)
-        renameSync(trash[0]!, dir); // the orphan goes back where it was
+        renameSync(trash[0], dir); // the orphan goes back where it was
       else if (createdParent !== undefined) this.#removeEmptyParents(dir, createdParent);
       throw error;
     }

@@ -27,7 +27,7 @@ export function readRecordedFile(plugin: string, dir: string, files: readonly Fi
   if (!recorded) throw RegistryErrors.storedFileTampered(plugin, path, 'has no recorded hash');
   const problems: string[] = [];
   const data = readRegularFile(dir, path, problems);
-  if (data === undefined) throw RegistryErrors.storedFileTampered(plugin, path, problems[0]!.slice(path.length + 1));
+  if (data === undefined) throw RegistryErrors.storedFileTampered(plugin, path, problems[0].slice(path.length + 1));
   if (sha256(data) !== recorded.sha256)
     throw RegistryErrors.storedFileTampered(plugin, path, 'was modified since install');
   return data;

@@ -58,7 +58,6 @@ function checkPath(path: string): string[] {
   if (path.includes('\0')) throw refuse('NUL character in path');
   if (path.includes('\\')) throw refuse('backslash in path');
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) throw refuse('absolute path');
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path)) throw refuse('control character in path');
   const segments = (path.endsWith('/') ? path.slice(0, -1) : path).split('/');
   if (segments.includes('..')) throw refuse('".." segment escapes the package folder');

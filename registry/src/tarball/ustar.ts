@@ -60,11 +60,11 @@ function text(block: Buffer, offset: number, length: number, field: string): str
 
 function numeric(block: Buffer, offset: number, length: number, field: string): number {
   const raw = block.subarray(offset, offset + length);
-  if ((raw[0]! & 0x80) !== 0) {
+  if ((raw[0] & 0x80) !== 0) {
     // GNU base-256: only ever used for values too big for octal, which every cap here refuses anyway.
     let value = 0;
-    for (let i = 1; i < raw.length; i++) value = value * 256 + raw[i]!;
-    return (raw[0]! & 0x40) !== 0 ? -1 : value + (raw[0]! & 0x3f) * 256 ** (raw.length - 1);
+    for (let i = 1; i < raw.length; i++) value = value * 256 + raw[i];
+    return (raw[0] & 0x40) !== 0 ? -1 : value + (raw[0] & 0x3f) * 256 ** (raw.length - 1);
   }
   const digits = raw
     .toString('latin1')
@@ -80,7 +80,7 @@ function checksumMatches(block: Buffer): boolean {
   let unsigned = 0,
     signed = 0;
   for (let i = 0; i < BLOCK; i++) {
-    const byte = i >= 148 && i < 156 ? 0x20 : block[i]!;
+    const byte = i >= 148 && i < 156 ? 0x20 : block[i];
     unsigned += byte;
     signed += byte > 127 ? byte - 256 : byte;
   }
@@ -192,7 +192,7 @@ export class TarReader {
     if (!checksumMatches(block))
       throw RegistryErrors.tarballInvalid('a tar header checksum does not match (not a tar archive?)');
     this.#sawEntry = true;
-    const typeflag = String.fromCharCode(block[156]!);
+    const typeflag = String.fromCharCode(block[156]);
     const size = numeric(block, 124, 12, 'size');
     if (size < 0) throw RegistryErrors.tarballInvalid('negative entry size');
     const padding = (BLOCK - (size % BLOCK)) % BLOCK;

@@ -42,7 +42,7 @@ function guestSdk(): Promise<string> {
         logLevel: 'silent',
       }),
     )
-    .then((result) => result.outputFiles[0]!.text);
+    .then((result) => result.outputFiles[0].text);
   guestSdkSource.catch(() => {
     guestSdkSource = undefined;
   });

@@ -26,7 +26,7 @@ export async function toPluginJsonSchema(schema: unknown, which: 'input' | 'outp
       unrepresentable: (site) => {
         throw BuildErrors.schemaUnrepresentable(which, pointer(site.path), site.message);
       },
-    }) as JsonSchemaObject;
+    });
   } catch (error) {
     if (error instanceof ActionhostError) throw error;
     throw BuildErrors.schemaUnrepresentable(which, '', (error as Error).message);

@@ -168,7 +168,7 @@ export const commands: Command[] = [
   {
     name: 'test',
     usage: 'test [dir] [-- vitest arguments]',
-    summary: "run the plugin's test/ folder with vitest, in the real sandbox",
+    summary: "run the plugin's tests (src/**/*.test.ts) with vitest, in the real sandbox",
     details: "Exits with vitest's exit code. Tests use createTestHost() from @actionhost/core/testing.",
     options: {},
     positionals: [0, 1],

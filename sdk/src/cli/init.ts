@@ -20,7 +20,7 @@ function titleFrom(name: string): string {
     bare
       .split(/[-_.]+/)
       .filter(Boolean)
-      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .map((w) => w[0].toUpperCase() + w.slice(1))
       .join(' ') || 'My Plugin'
   );
 }

@@ -55,7 +55,8 @@ function childEnvironment(): NodeJS.ProcessEnv {
 
 export async function runPluginTests(dir: string, options: TestRunOptions = {}): Promise<number> {
   const root = resolve(dir);
-  const testDir = join(root, 'test');
+  // Tests live next to the code (src/**/*.test.ts); an older plugin may keep them in test/.
+  const testDir = (await exists(join(root, 'test'))) ? join(root, 'test') : join(root, 'src');
   if (!(await exists(testDir))) throw CliErrors.testsMissing(testDir);
   const vitest = await findVitest(root);
   const hasConfig = (await Promise.all(configFiles.map((f) => exists(join(root, f))))).some(Boolean);

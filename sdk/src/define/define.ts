@@ -15,9 +15,9 @@ type Category = 'http-request' | 'plugin' | 'app-integration';
 
 /** ctx with the declared capabilities present (non-optional), the others absent. */
 export type ContextFor<C extends Capabilities> = Omit<PluginContext, 'http' | 'ldap' | 'itsm'> &
-  (C extends { http: object } ? { http: HttpApi } : {}) &
-  (C extends { ldap: true } ? { ldap: LdapApi } : {}) &
-  (C extends { itsm: readonly unknown[] } ? { itsm: ItsmApi } : {});
+  (C extends { http: object } ? { http: HttpApi } : unknown) &
+  (C extends { ldap: true } ? { ldap: LdapApi } : unknown) &
+  (C extends { itsm: readonly unknown[] } ? { itsm: ItsmApi } : unknown);
 
 export interface PluginDefinition<
   Input extends z.ZodType = z.ZodType,
@@ -52,7 +52,7 @@ export function definePlugin<
   Input extends z.ZodType,
   Output extends z.ZodType,
   const Path extends string = 'success' | 'failure',
-  const C extends Capabilities = {},
+  const C extends Capabilities = Record<never, never>,
 >(definition: PluginDefinition<Input, Output, Path, C>): PluginDefinition<Input, Output, Path, C> {
   return definition;
 }

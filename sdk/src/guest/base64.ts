@@ -31,7 +31,7 @@ export function utf8Decode(bytes: ArrayLike<number>): string {
     lower = 0x80,
     upper = 0xbf;
   for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
+    const byte = bytes[i];
     if (needed === 0) {
       if (byte <= 0x7f) out += String.fromCharCode(byte);
       else if (byte >= 0xc2 && byte <= 0xdf) {
@@ -74,12 +74,12 @@ export function utf8Decode(bytes: ArrayLike<number>): string {
 export function bytesToBase64(bytes: ArrayLike<number>): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i]!,
+    const a = bytes[i],
       b = bytes[i + 1],
       c = bytes[i + 2];
-    out += alphabet[a >> 2]! + alphabet[((a & 3) << 4) | ((b ?? 0) >> 4)]!;
-    out += b === undefined ? '=' : alphabet[((b & 15) << 2) | ((c ?? 0) >> 6)]!;
-    out += c === undefined ? '=' : alphabet[c & 63]!;
+    out += alphabet[a >> 2] + alphabet[((a & 3) << 4) | ((b ?? 0) >> 4)];
+    out += b === undefined ? '=' : alphabet[((b & 15) << 2) | ((c ?? 0) >> 6)];
+    out += c === undefined ? '=' : alphabet[c & 63];
   }
   return out;
 }

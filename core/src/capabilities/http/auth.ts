@@ -98,7 +98,7 @@ export function redactText(text: string, secrets: readonly string[]): string {
 export function redactJson<T>(value: T, secrets: readonly string[]): T {
   if (secrets.length === 0) return value;
   if (typeof value === 'string') return redactText(value, secrets) as T;
-  if (Array.isArray(value)) return value.map((item) => redactJson(item, secrets)) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactJson(item, secrets)) as T;
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => [redactText(key, secrets), redactJson(item, secrets)]),

@@ -192,7 +192,7 @@ function startTimer(requested: number | undefined, fallback: number, scope: Invo
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 function toHttpError(error: unknown, timer: RequestTimer, target: URL, proxy: URL | undefined): ActionhostError {
-  if (isActionhostError(error)) return error as ActionhostError;
+  if (isActionhostError(error)) return error;
   const via = proxy ? { proxy: proxyForLog(proxy) } : {};
   const code = causeCode(error);
   if (timer.reason || TIMEOUT_CODES.has(code)) {
@@ -216,7 +216,7 @@ function toHttpError(error: unknown, timer: RequestTimer, target: URL, proxy: UR
 
 function causeCode(error: unknown): string {
   const candidates: unknown[] = [error, (error as { cause?: unknown })?.cause];
-  if (error instanceof AggregateError) candidates.push(...error.errors);
+  if (error instanceof AggregateError) candidates.push(...(error.errors as unknown[]));
   for (const candidate of candidates) {
     const code = (candidate as { code?: unknown } | undefined)?.code;
     if (typeof code === 'string' && code) return code;

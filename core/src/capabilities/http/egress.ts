@@ -91,7 +91,7 @@ export function createEgressPolicy(allowPrivate: readonly string[] = []): Egress
         return callback(denied(hostname, verdict), '');
       }
       if (options.all) callback(null, allowed);
-      else callback(null, allowed[0]!.address, allowed[0]!.family);
+      else callback(null, allowed[0].address, allowed[0].family);
     });
   };
 
@@ -127,8 +127,8 @@ function denied(host: string, verdict: EgressVerdict) {
 
 function resolveAll(host: string, signal: AbortSignal): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return reject(signal.reason as Error);
+    const onAbort = () => reject(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });
     dnsLookup(host, { all: true }, (error, addresses) => {
       signal.removeEventListener('abort', onAbort);
@@ -175,8 +175,8 @@ export function normalizeAddress(address: string): { ip: string; family: 'ipv4' 
     (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) || // ::ffff:a.b.c.d (mapped)
     (groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0)); // 64:ff9b::/96 (NAT64)
   if (embedsIpv4) {
-    const high = groups[6]!;
-    const low = groups[7]!;
+    const high = groups[6];
+    const low = groups[7];
     return { ip: `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`, family: 'ipv4' };
   }
   return { ip: groups.map((g) => g.toString(16)).join(':'), family: 'ipv6' };
@@ -189,7 +189,7 @@ function expandIpv6(address: string): number[] | undefined {
   if (tail.includes('.')) {
     const octets = tail.split('.').map(Number);
     if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) return undefined;
-    text = `${text.slice(0, lastColon + 1)}${((octets[0]! << 8) | octets[1]!).toString(16)}:${((octets[2]! << 8) | octets[3]!).toString(16)}`;
+    text = `${text.slice(0, lastColon + 1)}${((octets[0] << 8) | octets[1]).toString(16)}:${((octets[2] << 8) | octets[3]).toString(16)}`;
   }
   const halves = text.split('::');
   if (halves.length > 2) return undefined;

@@ -26,10 +26,10 @@ function matches(rawPattern: string, hostname: string, port: string): boolean {
 // "[::1]:8080" and "example.com:8080" carry a port; a bare IPv6 literal ("::1") does not.
 function splitPort(pattern: string): { host: string; port?: string } {
   const bracketed = /^(\[[^\]]+\])(?::(\d+))?$/.exec(pattern);
-  if (bracketed) return { host: bracketed[1]!, port: bracketed[2] };
+  if (bracketed) return { host: bracketed[1], port: bracketed[2] };
   if (isIP(pattern) === 6) return { host: pattern };
   const withPort = /^(.*):(\d+)$/.exec(pattern);
-  return withPort ? { host: withPort[1]!, port: withPort[2] } : { host: pattern };
+  return withPort ? { host: withPort[1], port: withPort[2] } : { host: pattern };
 }
 
 // WHATWG URL canonicalises IP literals ("0x7f.1" → "127.0.0.1", "[::0:1]" → "[::1]"): patterns go through

@@ -61,12 +61,12 @@ export function parseHttpRequest(args: unknown[]): HttpRequest {
     throw HttpErrors.argsInvalid(`http.request takes one request object, got ${args.length} arguments`);
   const parsed = HttpRequestArgs.safeParse(args[0]);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     const path = '/' + issue.path.map(String).join('/');
     const code = issue.path[0] === 'headers' ? HttpErrors.headerInvalid : HttpErrors.argsInvalid;
     throw code(`invalid http request at ${path}: ${issue.message}`, { path });
   }
-  const request = parsed.data as HttpRequest;
+  const request = parsed.data;
   assertHeaders(request.headers ?? {});
   if (
     (request.method === 'GET' || request.method === 'HEAD') &&

@@ -118,14 +118,12 @@ export function createItsmCapability(options: ItsmCapabilityOptions): Capability
           return relation as unknown as Json;
         }
         case 'listRelations':
-          return itsm
-            .listRelations(values[0] as number)
-            .map((relation): ItsmRelation => ({
-              requestId: relation.requestId,
-              ciId: relation.ciId,
-              createdAt: relation.createdAt,
-              created: false,
-            })) as unknown as Json;
+          return itsm.listRelations(values[0] as number).map((relation): ItsmRelation => ({
+            requestId: relation.requestId,
+            ciId: relation.ciId,
+            createdAt: relation.createdAt,
+            created: false,
+          })) as unknown as Json;
       }
     },
   };

@@ -1,0 +1,213 @@
+// Small builders for workflow tests: plugin manifests like the first-party ones, an in-memory plugin catalog,
+// a scripted plugin runner, and a temp-dir SQLite store with the real ItsmService.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import semver from 'semver';
+import { PluginManifest, type Json } from '@actionhost/sdk';
+import { Store } from '../store/index.ts';
+import { ItsmService } from '../itsm/index.ts';
+import type { PluginCatalog, PluginOutcome, PluginRef, PluginRunner, ResolvedPlugin } from './ports.ts';
+import type { WorkflowDefinitionInput } from './definition.ts';
+
+export function manifest(partial: Partial<PluginManifest> & { name: string; version: string }): PluginManifest {
+  return PluginManifest.parse({
+    title: partial.name,
+    category: 'plugin',
+    host: '^1.0.0',
+    entry: 'dist/plugin.js',
+    input: { type: 'object' },
+    output: { type: 'object' },
+    paths: ['success', 'failure'],
+    ...partial,
+  });
+}
+
+export const ciLinkingInput = {
+  type: 'object',
+  properties: {
+    'Request.Id': { type: 'integer' },
+    'Unique Identifier Type': { type: 'string', enum: ['ip address', 'hostname', 'mac address', 'serial number'] },
+  },
+  required: ['Request.Id', 'Unique Identifier Type'],
+  additionalProperties: false,
+};
+export const ciLinkingOutput = {
+  type: 'object',
+  properties: { linked: { type: 'array', items: { type: 'integer' } }, reason: { type: 'string' } },
+  additionalProperties: false,
+};
+
+export const webhookInput = {
+  type: 'object',
+  properties: {
+    URL: { type: 'string' },
+    'Request Type': { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] },
+    'Request JSON': {},
+    Headers: { type: 'object', additionalProperties: { type: 'string' } },
+    'Credential Type': { type: 'string', enum: ['No Auth', 'Basic Auth', 'By Credentials'] },
+    Credential: { type: 'string' },
+    Username: { type: 'string' },
+    Password: { type: 'string', writeOnly: true },
+  },
+  required: ['URL', 'Request Type'],
+  additionalProperties: false,
+};
+export const webhookOutput = {
+  type: 'object',
+  properties: { status: { type: 'integer' }, body: { type: 'string' }, json: {} },
+  additionalProperties: false,
+};
+
+export function ciLinking(version: string): ResolvedPlugin {
+  return {
+    name: '@actionhost/ci-linking',
+    version,
+    integrity: `sha512-ci-linking-${version}`,
+    manifest: manifest({ name: '@actionhost/ci-linking', version, input: ciLinkingInput, output: ciLinkingOutput }),
+  };
+}
+
+export function runWebhook(version: string): ResolvedPlugin {
+  return {
+    name: '@actionhost/run-webhook',
+    version,
+    integrity: `sha512-run-webhook-${version}`,
+    manifest: manifest({
+      name: '@actionhost/run-webhook',
+      version,
+      category: 'http-request',
+      input: webhookInput,
+      output: webhookOutput,
+      testConnection: true,
+    }),
+  };
+}
+
+export const activeDirectoryInput = {
+  type: 'object',
+  properties: {
+    Action: { type: 'string', enum: ['Create New User', 'Update User Attribute', 'Delete User'] },
+    Username: { type: 'string' },
+    mail: { type: 'string' },
+    'Base DN': { type: 'string' },
+    UserType: { type: 'string' },
+    Password: { type: 'string', writeOnly: true },
+    userAccountControl: { type: 'integer' },
+  },
+  required: ['Action', 'Username'],
+  additionalProperties: false,
+};
+
+export function activeDirectory(version: string): ResolvedPlugin {
+  return {
+    name: '@actionhost/active-directory',
+    version,
+    integrity: `sha512-active-directory-${version}`,
+    manifest: manifest({
+      name: '@actionhost/active-directory',
+      version,
+      category: 'app-integration',
+      input: activeDirectoryInput,
+      capabilities: { ldap: true },
+    }),
+  };
+}
+
+/** The registry as the workflow concern sees it: installed versions, resolve by range, pins per owner. */
+export class FakeCatalog implements PluginCatalog {
+  readonly installed: ResolvedPlugin[] = [];
+  readonly pins = new Map<string, Set<string>>();
+
+  constructor(plugins: ResolvedPlugin[] = []) {
+    this.installed.push(...plugins);
+  }
+
+  install(plugin: ResolvedPlugin): void {
+    this.installed.push(plugin);
+  }
+
+  resolve(name: string, range: string): ResolvedPlugin | null {
+    const versions = this.installed.filter((p) => p.name === name).map((p) => p.version);
+    const best = semver.maxSatisfying(versions, range);
+    return best ? this.installed.find((p) => p.name === name && p.version === best)! : null;
+  }
+
+  pin(name: string, version: string, owner: string): void {
+    const set = this.pins.get(owner) ?? new Set();
+    set.add(`${name}@${version}`);
+    this.pins.set(owner, set);
+  }
+
+  unpin(owner: string): void {
+    this.pins.delete(owner);
+  }
+}
+
+export type Script = (
+  input: Record<string, Json>,
+  options: Parameters<PluginRunner['run']>[2],
+) => PluginOutcome | Promise<PluginOutcome>;
+
+/** Runs plugins by name with a script; remembers every call. */
+export class FakeRunner implements PluginRunner {
+  readonly calls: { plugin: PluginRef; input: Record<string, Json>; options: Parameters<PluginRunner['run']>[2] }[] =
+    [];
+  readonly scripts = new Map<string, Script>();
+
+  on(name: string, script: Script): this {
+    this.scripts.set(name, script);
+    return this;
+  }
+
+  async run(plugin: PluginRef, input: unknown, options: Parameters<PluginRunner['run']>[2]): Promise<PluginOutcome> {
+    this.calls.push({ plugin, input: input as Record<string, Json>, options });
+    const script = this.scripts.get(plugin.name);
+    if (!script) return { path: 'success', output: {} };
+    return script(input as Record<string, Json>, options);
+  }
+}
+
+export interface TestWorld {
+  dir: string;
+  store: Store;
+  itsm: ItsmService;
+  close(): void;
+}
+
+export function openWorld(): TestWorld {
+  const dir = mkdtempSync(join(tmpdir(), 'ah-workflow-'));
+  const store = Store.open(join(dir, 'actionhost.db'));
+  const itsm = new ItsmService({ store });
+  return {
+    dir,
+    store,
+    itsm,
+    close: () => {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The seed's Incident-CI Linking workflow. */
+export function incidentCiLinking(overrides: Partial<WorkflowDefinitionInput> = {}): WorkflowDefinitionInput {
+  return {
+    name: 'Incident-CI Linking',
+    module: 'request',
+    trigger: { event: 'request.updated', field: 'category' },
+    start: 'link',
+    nodes: [
+      {
+        id: 'link',
+        kind: 'action',
+        title: 'Execute Plugin',
+        description: 'Execute Plugin',
+        source: 'trigger',
+        uses: '@actionhost/ci-linking@^1.0.0',
+        inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' },
+      },
+    ],
+    ...overrides,
+  };
+}

@@ -1,0 +1,195 @@
+// Lint for the whole workspace: typescript-eslint's type-aware rules (no floating or misused promises, no awaiting
+// non-promises, type-only imports, exhaustive switches) and the dependency direction of DESIGN.md as rules:
+// between packages (sdk and registry never reach core, nothing reaches a plugin) and inside core/src (a concern
+// imports another only through its index.ts, and only in the direction of the layering table below).
+import { dirname, join, relative, sep } from 'node:path';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const ROOT = import.meta.dirname;
+const CORE_SRC = join(ROOT, 'core', 'src');
+
+/**
+ * Which concern of core/src may import which (DESIGN.md: `api, cli -> workflow -> sandbox, capabilities -> store`).
+ * A concern not listed here may import nothing of core/src; index.ts (the package's front door) may import all.
+ */
+export const CORE_LAYERS = {
+  config: [],
+  store: [],
+  credentials: ['store'],
+  itsm: ['store'],
+  capabilities: ['itsm', 'credentials', 'store'],
+  sandbox: ['capabilities'],
+  workflow: ['capabilities', 'itsm', 'sandbox', 'store'],
+  applications: ['capabilities', 'credentials', 'store', 'workflow'],
+  api: ['applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
+  testing: ['capabilities', 'credentials', 'itsm', 'sandbox', 'store'],
+  host: ['api', 'applications', 'capabilities', 'config', 'credentials', 'itsm', 'sandbox', 'store', 'workflow'],
+  cli: ['api', 'config', 'host', 'store', 'workflow'],
+};
+
+const isTestFile = (file) => /\.(test|fixtures)\.ts$/.test(file);
+
+/** core/src/<concern>/... → concern; core/src/index.ts → '' (the front door); elsewhere → null. */
+function concernOf(file) {
+  const path = relative(CORE_SRC, file);
+  if (path.startsWith('..')) return null;
+  const parts = path.split(sep);
+  return parts.length === 1 ? '' : parts[0];
+}
+
+const coreBoundaries = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'core/src concerns import each other only through index.ts, in the layering direction' },
+    schema: [],
+    messages: {
+      direction:
+        '{{from}}/ may not import {{to}}/: dependencies point one way (CORE_LAYERS in eslint.config.js, DESIGN.md).',
+      frontDoor: 'import {{to}}/index.ts, not {{target}}: other concerns use only its front door.',
+    },
+  },
+  create(context) {
+    const file = context.filename;
+    const from = concernOf(file);
+    if (from === null || from === '') return {};
+    function check(node) {
+      const spec = node.source?.value;
+      if (typeof spec !== 'string' || !spec.startsWith('.')) return;
+      const target = join(dirname(file), spec);
+      const to = concernOf(target);
+      if (to === null || to === from) return;
+      if (to === '') return; // tests may use the package's front door
+      if (!(CORE_LAYERS[from] ?? []).includes(to) && !isTestFile(file)) {
+        context.report({ node: node.source, messageId: 'direction', data: { from, to } });
+        return;
+      }
+      const inside = relative(join(CORE_SRC, to), target);
+      const fixtureForTest = isTestFile(file) && target.endsWith('.fixtures.ts');
+      if (inside !== 'index.ts' && !fixtureForTest) {
+        context.report({ node: node.source, messageId: 'frontDoor', data: { to, target: relative(CORE_SRC, target) } });
+      }
+    }
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
+    };
+  },
+};
+
+const restricted = (patterns) => ['error', { patterns }];
+const NO_CORE_SOURCES = {
+  group: ['**/core/src', '**/core/src/**'],
+  message: "Import @actionhost/core's public entry points (e.g. @actionhost/core/testing), never its sources.",
+};
+const NO_PLUGINS = {
+  group: ['**/plugins/**', '@actionhost/run-webhook', '@actionhost/ci-linking', '@actionhost/active-directory'],
+  message: 'Nothing depends on a plugin.',
+};
+const NO_CORE = {
+  group: ['@actionhost/core', '@actionhost/core/*'],
+  message: 'sdk and registry never depend on core (DESIGN.md).',
+};
+const NO_REGISTRY = {
+  group: ['@actionhost/registry', '@actionhost/registry/*'],
+  message: 'the sdk depends on no other package of ours.',
+};
+const NO_TEST_SOURCES = {
+  regex: '^(\\.\\./)+test(/|$)',
+  message: 'Shared test servers are imported by package name: @actionhost/test/support, @actionhost/test/ad.',
+};
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/.tsbuild/**',
+      'data/**',
+      '.vitest/**',
+      'coverage/**',
+      'sdk/templates/**',
+      'sdk/src/testing/fixtures/**',
+      '*/forbidden/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.ts'] }, tsconfigRootDir: ROOT },
+    },
+    plugins: { actionhost: { rules: { 'core-boundaries': coreBoundaries } } },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'inline-type-imports' },
+      ],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      'actionhost/core-boundaries': 'error',
+      // An async function without await is how a method satisfies a Promise-returning port; not a defect.
+      '@typescript-eslint/require-await': 'off',
+      // Header, DN and name checks match control characters on purpose.
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    files: ['sdk/**'],
+    rules: {
+      'no-restricted-imports': restricted([NO_CORE_SOURCES, NO_CORE, NO_REGISTRY, NO_PLUGINS, NO_TEST_SOURCES]),
+    },
+  },
+  {
+    files: ['registry/**'],
+    rules: { 'no-restricted-imports': restricted([NO_CORE_SOURCES, NO_CORE, NO_PLUGINS, NO_TEST_SOURCES]) },
+  },
+  { files: ['core/**'], rules: { 'no-restricted-imports': restricted([NO_PLUGINS, NO_TEST_SOURCES]) } },
+  { files: ['plugins/**'], rules: { 'no-restricted-imports': restricted([NO_CORE_SOURCES, NO_TEST_SOURCES]) } },
+  {
+    // A plugin's own code depends on the sdk alone; only its tests use the harness and the shared test servers.
+    files: ['plugins/*/src/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restricted([
+        NO_CORE_SOURCES,
+        NO_TEST_SOURCES,
+        {
+          group: ['@actionhost/core', '@actionhost/core/*', '@actionhost/registry', '@actionhost/test/*'],
+          message: 'A plugin depends on @actionhost/sdk only (DESIGN.md); the harness is for its tests.',
+        },
+      ]),
+    },
+  },
+  { files: ['test/**'], rules: { 'no-restricted-imports': restricted([NO_CORE_SOURCES]) } },
+  {
+    // The guest-side prelude runs inside the isolate: it may import no host module at all.
+    files: ['core/src/sandbox/prelude.ts'],
+    rules: {
+      'no-restricted-imports': restricted([{ group: ['*'], message: 'the prelude is guest code: no imports.' }]),
+    },
+  },
+  {
+    // Tests read JSON answers whose shape the assertion itself checks; typing every one adds nothing.
+    files: ['**/*.test.ts', '**/*.fixtures.ts', 'test/**'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-base-to-string': 'off',
+      '@typescript-eslint/restrict-template-expressions': 'off',
+    },
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+);

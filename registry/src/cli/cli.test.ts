@@ -1,0 +1,216 @@
+// The `registry` command line, run as a real child process: results on stdout, errors as "error AH_CODE: ...",
+// exit codes 0 / 1 / 2, and the data folder chosen by --data or ACTIONHOST_DATA.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PluginStore } from '../index.ts';
+import { runCli } from './index.ts';
+import { snapshot, tempDir } from '../testing/data-folder.ts';
+import { rawTarball, validRawEntries, validTarball } from '../testing/tarballs.ts';
+
+const main = join(import.meta.dirname, 'main.ts');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function registry(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [main, ...args],
+      { env: { ...process.env, ACTIONHOST_DATA: '', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+let work: ReturnType<typeof tempDir>;
+let data: string;
+let echo1: string;
+let echo2: string;
+
+beforeEach(() => {
+  work = tempDir('ah-registry-cli-');
+  data = join(work.path, 'data');
+  echo1 = join(work.path, 'echo-1.0.0.tgz');
+  echo2 = join(work.path, 'echo-1.2.0.tgz');
+  writeFileSync(echo1, validTarball({ version: '1.0.0' }));
+  writeFileSync(echo2, validTarball({ version: '1.2.0' }));
+});
+
+afterEach(() => work[Symbol.dispose]());
+
+describe('registry CLI', () => {
+  it('installs, lists as JSON, shows info by range, removes and verifies', async () => {
+    const installed = await registry(['--data', data, 'install', echo1, echo2]);
+    expect(installed.code).toBe(0);
+    expect(installed.stdout).toContain('installed @acme/echo@1.0.0 sha512-');
+    expect(installed.stdout).toContain('installed @acme/echo@1.2.0 sha512-');
+    expect(installed.stderr).not.toBe('');
+
+    const listed = await registry(['list', '--json', '--data', data]);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).map((p: { version: string }) => p.version)).toEqual(['1.0.0', '1.2.0']);
+
+    const info = await registry(['--data', data, 'info', '@acme/echo@~1.0', '--json']);
+    expect(info.code).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject([{ name: '@acme/echo', version: '1.0.0', pins: [] }]);
+    expect((await registry(['--data', data, 'info', '@acme/echo'])).stdout).toContain('@acme/echo@1.2.0');
+
+    const removed = await registry(['--data', data, 'remove', '@acme/echo@1.0.0']);
+    expect(removed).toMatchObject({ code: 0, stdout: 'removed @acme/echo@1.0.0\n' });
+
+    const verified = await registry(['--data', data, 'verify', '--json']);
+    expect(verified.code).toBe(0);
+    expect(JSON.parse(verified.stdout)).toEqual([{ name: '@acme/echo', version: '1.2.0', ok: true, problems: [] }]);
+  });
+
+  it('says when a version was already installed', async () => {
+    await registry(['--data', data, 'install', echo1]);
+    const again = await registry(['--data', data, 'install', echo1]);
+    expect(again).toMatchObject({ code: 0 });
+    expect(again.stdout).toContain('already installed @acme/echo@1.0.0');
+  });
+
+  it('uses ACTIONHOST_DATA when --data is not given', async () => {
+    expect((await registry(['install', echo1], { ACTIONHOST_DATA: data })).code).toBe(0);
+    const store = PluginStore.open(data);
+    try {
+      expect(store.list().map((p) => p.version)).toEqual(['1.0.0']);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses to remove a pinned version unless forced', async () => {
+    await registry(['--data', data, 'install', echo1]);
+    const store = PluginStore.open(data);
+    try {
+      store.pin('@acme/echo', '1.0.0', 'workflow:42');
+    } finally {
+      store.close();
+    }
+    const refused = await registry(['--data', data, 'remove', '@acme/echo@1.0.0']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error AH_VERSION_PINNED: /m);
+    const forced = await registry(['--data', data, 'remove', '@acme/echo@1.0.0', '--force']);
+    expect(forced.code).toBe(0);
+  });
+
+  it('exits 1 from verify when a stored file was tampered with', async () => {
+    await registry(['--data', data, 'install', echo1]);
+    appendFileSync(join(data, 'plugins', '@acme', 'echo', '1.0.0', 'dist', 'plugin.js'), '// changed');
+    const verified = await registry(['--data', data, 'verify']);
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain('FAIL @acme/echo@1.0.0');
+    expect(verified.stdout).toContain('dist/plugin.js');
+  });
+
+  it('prints the error code of a refused tarball and leaves the data folder unchanged', async () => {
+    await registry(['--data', data, 'install', echo1]);
+    const hostile = join(work.path, 'hostile.tgz');
+    writeFileSync(
+      hostile,
+      rawTarball([...validRawEntries({ version: '6.6.6' }), { path: 'package/x', type: '2', linkpath: '/etc' }]),
+    );
+    const before = snapshot(data);
+    const refused = await registry(['--data', data, 'install', hostile]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error AH_TARBALL_UNSAFE_ENTRY: /m);
+    expect(snapshot(data)).toEqual(before);
+  });
+
+  it('checks --integrity', async () => {
+    const wrong = await registry(['--data', data, 'install', echo1, '--integrity', 'sha512-AAAA']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^error AH_INTEGRITY_MISMATCH: /m);
+    const twoSpecs = await registry(['--data', data, 'install', echo1, echo2, '--integrity', 'sha512-AAAA']);
+    expect(twoSpecs.code).toBe(2);
+  });
+
+  it('reports a missing plugin with exit code 1', async () => {
+    const info = await registry(['--data', data, 'info', '@acme/nothing']);
+    expect(info.code).toBe(1);
+    expect(info.stderr).toMatch(/^error AH_PLUGIN_NOT_FOUND: /m);
+  });
+
+  it('exits 2 on a wrong command line and 0 with help, as a process', async () => {
+    const wrong = await registry(['--data', data, 'frobnicate']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('unknown command');
+    const help = await registry(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: registry');
+  });
+
+  it('treats every malformed command line as usage error 2, and answers --help on every command', async () => {
+    const run = async (args: string[]) => {
+      const io = { stdout: [] as string[], stderr: [] as string[] };
+      const code = await runCli(args, { out: (t) => io.stdout.push(t), err: (t) => io.stderr.push(t) }, {});
+      return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
+    };
+    for (const args of [
+      ['list', '--bogus'],
+      ['remove', '@acme/echo'],
+      ['remove', '@acme/echo@^1'],
+      ['install'],
+      [],
+      ['info'],
+      ['verify', 'extra'],
+      ['install', 'a.tgz', '--integrity', 'md5-xyz'],
+      ['serve', '--port', 'http'],
+    ]) {
+      expect((await run(['--data', data, ...args])).code, args.join(' ')).toBe(2);
+    }
+    for (const command of ['install', 'list', 'info', 'remove', 'verify', 'serve']) {
+      const help = await run([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`usage: registry ${command}`);
+    }
+  });
+
+  it('builds, packs and installs a plugin folder with TypeScript sources', async () => {
+    const dir = join(work.path, 'hello');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: '@acme/hello',
+        version: '0.4.0',
+        description: 'Says hello',
+        type: 'module',
+        dependencies: { '@actionhost/sdk': '1.0.0', zod: '^4.6.7' },
+      }),
+    );
+    writeFileSync(
+      join(dir, 'src', 'plugin.ts'),
+      [
+        "import { z } from 'zod';",
+        "import { definePlugin } from '@actionhost/sdk';",
+        'export default definePlugin({',
+        "  title: 'Hello', category: 'plugin',",
+        '  input: z.object({ name: z.string() }), output: z.object({ message: z.string() }),',
+        "  paths: ['success'],",
+        "  run(input) { return { path: 'success', output: { message: `hello ${input.name}` } }; },",
+        '});',
+      ].join('\n'),
+    );
+    const installed = await registry(['--data', data, 'install', dir]);
+    expect(installed.stderr).not.toMatch(/^error/m);
+    expect(installed.code).toBe(0);
+    expect(installed.stdout).toContain('installed @acme/hello@0.4.0');
+    const store = PluginStore.open(data);
+    try {
+      expect(store.readEntry('@acme/hello', '0.4.0')).toContain('hello');
+    } finally {
+      store.close();
+    }
+  });
+});

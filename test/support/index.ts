@@ -1,0 +1,6 @@
+// Test servers and helpers every package's tests share, by package name (@actionhost/test/support): a recording
+// HTTP target, a real forward proxy, the host started as a process, an invocation scope for capability tests.
+export * from './http-target.ts';
+export * from './forward-proxy.ts';
+export * from './host-process.ts';
+export * from './invocation-scope.ts';
