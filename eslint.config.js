@@ -12,6 +12,11 @@ const CORE_SRC = join(ROOT, 'core', 'src');
 /**
  * Which concern of core/src may import which (DESIGN.md: `api, cli -> workflow -> sandbox, capabilities -> store`).
  * A concern not listed here may import nothing of core/src; index.ts (the package's front door) may import all.
+ * A key with a slash is a sub-concern: a folder inside a concern with its own front door (index.ts). From outside
+ * its parent it is reached only through the parent's front door; inside the parent, sub-concerns and the
+ * parent's own files import each other through their front doors, in the direction this table gives. Workflow is
+ * two halves: execution (queue, engine, runs) builds on definition (schema, validation, publishing), never the
+ * reverse; the workflow folder's own files (its front door, WorkflowService) sit on top of both.
  */
 export const CORE_LAYERS = {
   config: [],
@@ -20,7 +25,9 @@ export const CORE_LAYERS = {
   itsm: ['store'],
   capabilities: ['itsm', 'credentials', 'store'],
   sandbox: ['capabilities'],
-  workflow: ['capabilities', 'itsm', 'sandbox', 'store'],
+  'workflow/definition': ['itsm', 'store'],
+  'workflow/execution': ['workflow/definition', 'capabilities', 'itsm', 'store'],
+  workflow: ['workflow/definition', 'workflow/execution', 'capabilities', 'store'],
   applications: ['capabilities', 'credentials', 'store', 'workflow'],
   api: ['applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
   testing: ['capabilities', 'credentials', 'itsm', 'sandbox', 'store'],
@@ -30,12 +37,33 @@ export const CORE_LAYERS = {
 
 const isTestFile = (file) => /\.(test|fixtures)\.ts$/.test(file);
 
-/** core/src/<concern>/... → concern; core/src/index.ts → '' (the front door); elsewhere → null. */
+/**
+ * core/src/<concern>/... → concern, or the deepest sub-concern ('workflow/execution') that holds the file;
+ * core/src/index.ts → '' (the front door); elsewhere → null.
+ */
 function concernOf(file) {
   const path = relative(CORE_SRC, file);
   if (path.startsWith('..')) return null;
-  const parts = path.split(sep);
-  return parts.length === 1 ? '' : parts[0];
+  const folders = path.split(sep).slice(0, -1);
+  if (folders.length === 0) return '';
+  let concern = folders[0];
+  for (const folder of folders.slice(1)) {
+    if (!Object.hasOwn(CORE_LAYERS, `${concern}/${folder}`)) break;
+    concern = `${concern}/${folder}`;
+  }
+  return concern;
+}
+
+/**
+ * The unit `from` sees when it imports something of `to`: `to` itself when they share a parent (or `from` is
+ * that parent), otherwise `to`'s ancestor just below what they share — from api, workflow/execution is `workflow`.
+ */
+function visibleUnit(from, to) {
+  const fromParts = from.split('/');
+  const toParts = to.split('/');
+  let shared = 0;
+  while (shared < fromParts.length && shared < toParts.length && fromParts[shared] === toParts[shared]) shared++;
+  return toParts.slice(0, shared + 1).join('/');
 }
 
 const coreBoundaries = {
@@ -57,14 +85,15 @@ const coreBoundaries = {
       const spec = node.source?.value;
       if (typeof spec !== 'string' || !spec.startsWith('.')) return;
       const target = join(dirname(file), spec);
-      const to = concernOf(target);
-      if (to === null || to === from) return;
-      if (to === '') return; // tests may use the package's front door
+      const concern = concernOf(target);
+      if (concern === null || concern === from) return;
+      if (concern === '') return; // tests may use the package's front door
+      const to = visibleUnit(from, concern);
       if (!(CORE_LAYERS[from] ?? []).includes(to) && !isTestFile(file)) {
         context.report({ node: node.source, messageId: 'direction', data: { from, to } });
         return;
       }
-      const inside = relative(join(CORE_SRC, to), target);
+      const inside = relative(join(CORE_SRC, ...to.split('/')), target);
       const fixtureForTest = isTestFile(file) && target.endsWith('.fixtures.ts');
       if (inside !== 'index.ts' && !fixtureForTest) {
         context.report({ node: node.source, messageId: 'frontDoor', data: { to, target: relative(CORE_SRC, target) } });

@@ -5,11 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginManifest } from '@actionhost/sdk';
 import { Sandbox } from '../sandbox/index.ts';
 import { createItsmCapability } from '../capabilities/index.ts';
-import { WorkflowEngine } from './engine.ts';
-import { WorkflowService } from './service.ts';
+import { WorkflowEngine, WorkflowService, checkMappings, redactInputs } from './index.ts';
 import { createSandboxRunner, type InstalledPlugins } from './sandbox-runner.ts';
-import { checkMappings } from './publish.ts';
-import { redactInputs } from './redact.ts';
 import { FakeCatalog, incidentCiLinking, openWorld, type TestWorld } from './workflow.fixtures.ts';
 
 const pluginDir = (name: string) => new URL(`../../../plugins/${name}/`, import.meta.url);

@@ -1,7 +1,7 @@
 // Structural checks of a workflow definition, run on every save and again on publish: unique ids, edges to
 // existing nodes, no cycles, sources upstream, condition rules complete, placeholders that name something real.
 import type { ZodError } from 'zod';
-import { WorkflowDefinition, TRIGGER_NODE_ID, edgesOf, isAction, startNodes, type WorkflowNode } from './definition.ts';
+import { WorkflowDefinition, TRIGGER_NODE_ID, edgesOf, isAction, startNodes, type WorkflowNode } from './schema.ts';
 import { WorkflowErrors } from './errors.ts';
 import { collectReferences, pointerEscape, type Reference } from './placeholders.ts';
 import { isKnownRequestPath } from './request-data.ts';

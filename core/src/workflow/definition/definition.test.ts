@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDefinition, validateDefinition } from './validate.ts';
 import { DEFAULT_CUSTOM_FIELDS } from './request-data.ts';
-import { incidentCiLinking } from './workflow.fixtures.ts';
+import { incidentCiLinking } from '../workflow.fixtures.ts';
 import { EXAMPLE_WORKFLOWS } from './examples.ts';
 
 const context = { customFieldNames: new Set(DEFAULT_CUSTOM_FIELDS) };

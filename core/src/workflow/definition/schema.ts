@@ -1,7 +1,6 @@
 // The workflow definition: declared once here as zod schemas. The API validates bodies with them, the OpenAPI
 // document is generated from them, and the engine trusts their inferred types.
 import { z } from 'zod';
-import { RetryPolicy } from './retry-policy.ts';
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
@@ -82,6 +81,33 @@ export const ConditionNode = z
   })
   .strict();
 export type ConditionNode = z.infer<typeof ConditionNode>;
+
+export const DEFAULT_RETRY_STATUSES = [429, 502, 503, 504] as const;
+
+/** Retries of an action node, as the workflow author writes them on the node; each attempt is judged at run time. */
+export const RetryPolicy = z
+  .object({
+    /** Attempts in all, the first included; 1 = never retry. */
+    maxAttempts: z.number().int().min(1).max(20).default(3),
+    /** Delay before the second attempt; doubles with every further attempt. */
+    backoffMs: z.number().int().min(0).max(3_600_000).default(1000),
+    /** Ceiling of the computed delay (a Retry-After answer may ask for longer, up to one hour). */
+    maxBackoffMs: z.number().int().min(0).max(3_600_000).default(60_000),
+    /** HTTP statuses in a plugin's output (`output.status`, e.g. Run Webhook) that are worth another attempt. */
+    onStatus: z
+      .array(z.number().int().min(100).max(599))
+      .max(50)
+      .default([...DEFAULT_RETRY_STATUSES]),
+  })
+  .strict()
+  .refine((policy) => policy.maxBackoffMs >= policy.backoffMs, {
+    message: 'maxBackoffMs must be at least backoffMs',
+    path: ['maxBackoffMs'],
+  });
+export type RetryPolicy = z.infer<typeof RetryPolicy>;
+
+/** What an action node without `retry` gets. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = RetryPolicy.parse({});
 
 /** "name@range", e.g. "@actionhost/ci-linking@^1.0.0"; a scoped name keeps its leading "@". */
 export const PluginSpec = z

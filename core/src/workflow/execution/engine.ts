@@ -1,15 +1,13 @@
-// The workflow engine. Intake: claims ITSM outbox events and turns each into queued executions (one per matching
-// workflow) in one transaction. Dispatch: runs queued executions from SQLite with bounded concurrency per host
-// and per plugin, resumes what a previous process left running, and hands waiting retries back to the queue.
-import type { Json } from '@actionhost/sdk';
-import { WorkflowErrors, asActionhostError } from './errors.ts';
+// The workflow engine: takes ITSM outbox events in (intake.ts) and runs queued executions from SQLite with bounded
+// concurrency per host and per plugin, resumes what a previous process left running, and hands waiting retries
+// back to the queue.
+import { WorkflowErrors, asActionhostError, type SecretSealer } from '../definition/index.ts';
+import { queueExecutions, takeEvents } from './intake.ts';
 import { KeyedLimiter } from './limiter.ts';
 import type { AuditSink, PluginRunner, RequestEvent, RequestSource, SecretValues } from './ports.ts';
 import type { WorkflowRepository } from './repository.ts';
-import { runExecution, type RunOutcome } from './run.ts';
+import { loadRun, runExecution, type RunOutcome } from './run.ts';
 import { enqueueRetry } from './retry-execution.ts';
-import { triggerMatches } from './trigger.ts';
-import type { SecretSealer } from './secret-inputs.ts';
 
 export interface WorkflowEngineOptions {
   repository: WorkflowRepository;
@@ -59,31 +57,9 @@ export class WorkflowEngine {
 
   /** Turns the event into queued executions, then runs them; returns the ids of the executions it created. */
   async processEvent(event: RequestEvent): Promise<string[]> {
-    const created = await this.#enqueue(event);
+    const created = await queueExecutions(this.#options.repository, this.#options.requests, event);
     await Promise.all(created.map((id) => this.#runNow(id)));
     return created;
-  }
-
-  /** Queued executions for every active workflow the event triggers, created in one transaction (a replay adds none). */
-  async #enqueue(event: RequestEvent): Promise<string[]> {
-    const { repository, requests } = this.#options;
-    const candidates = repository.listActive(event.type);
-    if (candidates.length === 0) return [];
-    const request = (await requests.getRequest(event.requestId)) as Record<string, Json>;
-    const matching = candidates.filter((published) => triggerMatches(published.definition.trigger, event, request));
-    return repository.store.transaction(() =>
-      matching.flatMap(
-        (published) =>
-          repository.createExecution({
-            workflowId: published.workflowId,
-            workflowVersion: published.version,
-            requestId: event.requestId,
-            eventId: String(event.id),
-            trigger: { type: event.type, changes: event.changes ?? [] },
-            request,
-          }) ?? [],
-      ),
-    );
   }
 
   /**
@@ -148,23 +124,7 @@ export class WorkflowEngine {
   async #execute(executionId: string, cancel: AbortSignal): Promise<RunOutcome | null> {
     const { repository } = this.#options;
     try {
-      const execution = repository.getExecution(executionId);
-      const published = execution ? repository.getPublished(execution.workflowId, execution.workflowVersion) : null;
-      if (!execution || !published)
-        throw WorkflowErrors.executionNotFound(`execution ${executionId} has no published workflow to run`, {
-          id: executionId,
-        });
-      const request = (repository.requestSnapshot(executionId) ??
-        (execution.requestId === null ? {} : await this.#options.requests.getRequest(execution.requestId))) as Record<
-        string,
-        Json
-      >;
-      const event: RequestEvent = {
-        id: Number(execution.eventId ?? 0) || 0,
-        type: execution.trigger.type,
-        requestId: execution.requestId ?? 0,
-        changes: execution.trigger.changes,
-      };
+      const { published, request, event } = await loadRun(repository, this.#options.requests, executionId);
       return await runExecution({
         repository,
         runner: this.#options.runner,
@@ -235,35 +195,15 @@ export class WorkflowEngine {
   /** Claims pending events and queues their executions (one intake at a time). */
   async #takeEvents(oneBatch = false): Promise<number> {
     while (this.#intake) await this.#intake.catch(() => 0);
-    this.#intake = this.#intakeOnce(oneBatch);
+    const { repository, requests, batchSize, onError } = this.#options;
+    this.#intake = takeEvents(
+      { repository, requests, batchSize: batchSize ?? 50, stop: this.#stop.signal, onError },
+      oneBatch,
+    );
     try {
       return await this.#intake;
     } finally {
       this.#intake = null;
-    }
-  }
-
-  async #intakeOnce(oneBatch: boolean): Promise<number> {
-    const { requests } = this.#options;
-    let taken = 0;
-    for (;;) {
-      const events = await requests.pendingEvents(this.#options.batchSize ?? 50);
-      let took = 0;
-      for (const event of events) {
-        if (this.#stop.signal.aborted) return taken;
-        if (!(await requests.claimEvent(event.id))) continue;
-        took++;
-        try {
-          await this.#enqueue(event);
-        } catch (error) {
-          this.#options.onError?.(error, { eventId: event.id });
-        }
-        // The executions are committed (or the event matched nothing): the event is done. A crash before this
-        // line replays the event later, and the UNIQUE (workflow, event) key makes the replay add nothing.
-        await requests.markEventProcessed(event.id);
-        taken++;
-      }
-      if (took === 0 || oneBatch) return taken;
     }
   }
 

@@ -1,34 +1,9 @@
-// Retries of an action node: the policy a workflow author writes on the node, which failures are worth another
-// attempt, and when that attempt is due (exponential backoff with jitter, at least the target's Retry-After).
-import { z } from 'zod';
-import type { Json } from '@actionhost/sdk';
-import type { ActionhostError } from '@actionhost/sdk';
+// Retries of an action node at run time: which failures are worth another attempt under the node's RetryPolicy
+// (declared with the definition), and when that attempt is due (exponential backoff with jitter, at least the
+// target's Retry-After).
+import type { ActionhostError, Json } from '@actionhost/sdk';
+import type { RetryPolicy } from '../definition/index.ts';
 import type { PluginOutcome } from './ports.ts';
-
-export const DEFAULT_RETRY_STATUSES = [429, 502, 503, 504] as const;
-
-export const RetryPolicy = z
-  .object({
-    /** Attempts in all, the first included; 1 = never retry. */
-    maxAttempts: z.number().int().min(1).max(20).default(3),
-    /** Delay before the second attempt; doubles with every further attempt. */
-    backoffMs: z.number().int().min(0).max(3_600_000).default(1000),
-    /** Ceiling of the computed delay (a Retry-After answer may ask for longer, up to one hour). */
-    maxBackoffMs: z.number().int().min(0).max(3_600_000).default(60_000),
-    /** HTTP statuses in a plugin's output (`output.status`, e.g. Run Webhook) that are worth another attempt. */
-    onStatus: z
-      .array(z.number().int().min(100).max(599))
-      .max(50)
-      .default([...DEFAULT_RETRY_STATUSES]),
-  })
-  .strict()
-  .refine((policy) => policy.maxBackoffMs >= policy.backoffMs, {
-    message: 'maxBackoffMs must be at least backoffMs',
-    path: ['maxBackoffMs'],
-  });
-export type RetryPolicy = z.infer<typeof RetryPolicy>;
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = RetryPolicy.parse({});
 
 /**
  * Failures that say nothing about the request itself, so the same call may well succeed later: the endpoint

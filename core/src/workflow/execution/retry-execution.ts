@@ -1,9 +1,9 @@
 // A retry of a finished execution is a new queued execution: same pinned workflow version, same trigger,
 // `retryOf` pointing at the original. Shared by the engine (API) and the CLI (database, host up or down).
 import type { Json } from '@actionhost/sdk';
-import { WorkflowErrors } from './errors.ts';
+import { WorkflowErrors, type PublishedWorkflow } from '../definition/index.ts';
 import type { RequestSource } from './ports.ts';
-import type { PublishedWorkflow, WorkflowRepository } from './repository.ts';
+import type { WorkflowRepository } from './repository.ts';
 
 /** Queues a new execution that runs a finished one again (the engine or the CLI, with or without a running host). */
 export async function enqueueRetry(

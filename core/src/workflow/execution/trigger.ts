@@ -1,9 +1,8 @@
 // Which published workflows an ITSM event fires: request created (optionally of one kind), or request updated
 // with a change of one field, from any value or a given one, to any value or a given one.
 import type { Json } from '@actionhost/sdk';
-import type { Trigger } from './definition.ts';
+import { REQUEST_FIELDS, type Trigger } from '../definition/index.ts';
 import type { RequestEvent } from './ports.ts';
-import { REQUEST_FIELDS } from './request-data.ts';
 
 export function triggerMatches(trigger: Trigger, event: RequestEvent, request: Record<string, Json>): boolean {
   if (trigger.event !== event.type) return false;

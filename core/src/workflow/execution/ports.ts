@@ -1,27 +1,9 @@
-// What the workflow concern needs from its neighbours, declared here as small interfaces (ports) so the engine
-// can be tested with fakes and the host wires the real registry, sandbox, ITSM store and credential store.
-import type { Json, LogLevel, PluginManifest } from '@actionhost/sdk';
-import type { InvocationBindings } from '../capabilities/index.ts';
+// What running workflows needs from its neighbours, declared here as small interfaces (ports) so the engine can
+// be tested with fakes and the host wires the real sandbox, ITSM store and credential store.
+import type { Json, LogLevel } from '@actionhost/sdk';
+import type { InvocationBindings } from '../../capabilities/index.ts';
 
 type MaybePromise<T> = T | Promise<T>;
-
-export interface ResolvedPlugin {
-  name: string;
-  version: string;
-  /** sha512 SRI of the installed tarball: pinned with the version. */
-  integrity: string;
-  manifest: PluginManifest;
-}
-
-/** The installed plugins (registry PluginStore). */
-export interface PluginCatalog {
-  /** Highest installed version satisfying `range`; null/undefined or an ActionhostError when none. */
-  resolve(name: string, range: string): MaybePromise<ResolvedPlugin | null | undefined>;
-  /** Records that `owner` (here `workflow:<id>`) depends on name@version, so `registry remove` refuses it. */
-  pin(name: string, version: string, owner: string): MaybePromise<void>;
-  /** Drops every pin held by `owner`. */
-  unpin(owner: string): MaybePromise<void>;
-}
 
 export interface PluginRef {
   name: string;
@@ -104,16 +86,6 @@ export interface AuditSink {
     entry: { kind: 'plugin.execution'; actor: string; data: PluginExecutionAudit },
     options?: { secrets?: readonly string[] },
   ): MaybePromise<unknown>;
-}
-
-/** An App Integration by name → the application it runs against, the plugin, and its default mappings. */
-export interface ResolvedAppIntegration {
-  applicationId: string;
-  plugin: { name: string; range: string };
-  mappings: Record<string, Json>;
-}
-export interface AppIntegrationResolver {
-  resolveAppIntegration(name: string): MaybePromise<ResolvedAppIntegration | null | undefined>;
 }
 
 /** Credential secret values, so they can be scrubbed from anything the engine stores (CredentialStore). */

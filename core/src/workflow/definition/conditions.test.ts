@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '@actionhost/sdk';
 import { evaluateCondition, evaluateRule } from './conditions.ts';
-import type { ConditionNode, ConditionRule } from './definition.ts';
+import type { ConditionNode, ConditionRule } from './schema.ts';
 
 const rule = (operator: ConditionRule['operator'], value?: ConditionRule['value']): ConditionRule => ({
   field: 'f',

@@ -3,25 +3,32 @@
 // anything but its own execution.
 import { performance } from 'node:perf_hooks';
 import type { ActionhostError, Json } from '@actionhost/sdk';
-import { TRIGGER_NODE_ID, startNodes, type ActionNode, type ConditionNode, type WorkflowNode } from './definition.ts';
-import { evaluateCondition } from './conditions.ts';
-import { WorkflowErrors, asActionhostError } from './errors.ts';
-import { readPath, renderValue, type Reference } from './placeholders.ts';
-import { openInputs, type SecretSealer } from './secret-inputs.ts';
-import type { AuditSink, PluginRunner, RequestEvent } from './ports.ts';
-import { redactInputs, redactText, redactValues } from './redact.ts';
 import {
-  STEP_INTERRUPTED,
-  type ErrorSummary,
+  DEFAULT_RETRY_POLICY,
+  TRIGGER_NODE_ID,
+  WorkflowErrors,
+  asActionhostError,
+  dataSourceOf,
+  evaluateCondition,
+  openInputs,
+  parseFieldReference,
+  readPath,
+  readRequestPath,
+  renderValue,
+  startNodes,
+  type ActionNode,
+  type ConditionNode,
   type PublishedWorkflow,
-  type Step,
-  type StepLog,
-  type WorkflowRepository,
-} from './repository.ts';
-import { DEFAULT_RETRY_POLICY, judgeAttempt, retryDelayMs, type RetryVerdict } from './retry-policy.ts';
-import { readRequestPath } from './request-data.ts';
+  type Reference,
+  type SecretSealer,
+  type WorkflowNode,
+} from '../definition/index.ts';
+import type { AuditSink, PluginRunner, RequestEvent, RequestSource } from './ports.ts';
+import { redactInputs, redactText, redactValues } from './redact.ts';
+import { STEP_INTERRUPTED, type WorkflowRepository } from './repository.ts';
+import { judgeAttempt, retryDelayMs, type RetryVerdict } from './retry-policy.ts';
+import type { ErrorSummary, Step, StepLog } from '../definition/index.ts';
 import { changeFieldName } from './trigger.ts';
-import { dataSourceOf, parseFieldReference } from './validate.ts';
 
 export interface ExecutionContext {
   repository: WorkflowRepository;
@@ -186,6 +193,32 @@ export async function runExecution(context: ExecutionContext): Promise<RunOutcom
   const status = failure ? 'failed' : 'succeeded';
   if (!repository.finishExecution(executionId, status, failure)) return { status: 'closed' };
   return { status, error: failure };
+}
+
+/**
+ * What a queued execution runs with: its pinned published version, the request as its trigger saw it (or, for an
+ * execution stored without that snapshot, as it is now) and the event that fired it.
+ */
+export async function loadRun(
+  repository: WorkflowRepository,
+  requests: Pick<RequestSource, 'getRequest'>,
+  executionId: string,
+): Promise<{ published: PublishedWorkflow; request: Record<string, Json>; event: RequestEvent }> {
+  const execution = repository.getExecution(executionId);
+  const published = execution ? repository.getPublished(execution.workflowId, execution.workflowVersion) : null;
+  if (!execution || !published)
+    throw WorkflowErrors.executionNotFound(`execution ${executionId} has no published workflow to run`, {
+      id: executionId,
+    });
+  const request = (repository.requestSnapshot(executionId) ??
+    (execution.requestId === null ? {} : await requests.getRequest(execution.requestId))) as Record<string, Json>;
+  const event: RequestEvent = {
+    id: Number(execution.eventId ?? 0) || 0,
+    type: execution.trigger.type,
+    requestId: execution.requestId ?? 0,
+    changes: execution.trigger.changes,
+  };
+  return { published, request, event };
 }
 
 /** The last recorded attempt of every node. */

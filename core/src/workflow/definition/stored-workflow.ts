@@ -1,7 +1,7 @@
-// The shapes the workflow concern stores and answers with (workflows, published versions, executions, steps,
-// Test Connection), declared once as zod schemas: the types are z.infer of them, the OpenAPI responses too.
+// The shapes the workflow concern stores and answers with (workflows, published versions, executions, steps),
+// declared once as zod schemas: the types are z.infer of them, the OpenAPI responses too.
 import { z } from 'zod';
-import { JsonValue, WorkflowDefinition } from './definition.ts';
+import { JsonValue, WorkflowDefinition } from './schema.ts';
 
 export const ErrorSummary = z.object({ code: z.string(), message: z.string() });
 export type ErrorSummary = z.infer<typeof ErrorSummary>;
@@ -118,26 +118,3 @@ export type ExecutionSummary = z.infer<typeof ExecutionSummary>;
 
 export const Execution = ExecutionSummary.extend({ steps: z.array(Step) });
 export type Execution = z.infer<typeof Execution>;
-
-/** Sample data for Test Connection: a request for the trigger, outputs for upstream nodes. */
-export const TestConnectionSample = z
-  .object({
-    request: z.record(z.string(), JsonValue).optional(),
-    nodes: z
-      .record(z.string(), z.object({ path: z.string().optional(), output: JsonValue.optional() }).strict())
-      .optional(),
-  })
-  .strict();
-export type TestConnectionSample = z.infer<typeof TestConnectionSample>;
-
-export const TestConnectionResult = z.object({
-  plugin: z.string(),
-  integrity: z.string(),
-  /** As built from the mappings, secrets redacted. */
-  inputs: JsonValue,
-  path: z.string(),
-  output: JsonValue,
-  logs: z.array(StepLog),
-  durationMs: z.number().nullable(),
-});
-export type TestConnectionResult = z.infer<typeof TestConnectionResult>;

@@ -1,31 +1,15 @@
 // Publishing: every action node's plugin (`uses` range or App Integration) is resolved to the highest installed
 // version, its Input Mappings are checked against that version's input schema, and the result is pinned.
 import semver from 'semver';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { ActionhostError, Json } from '@actionhost/sdk';
-import { isAction, type ActionNode } from './definition.ts';
+import type { Json } from '@actionhost/sdk';
 import { WorkflowErrors, withDetails } from './errors.ts';
-import { hasPlaceholder, pointerEscape } from './placeholders.ts';
-import { sealedAsText } from './secret-inputs.ts';
-import { objectBranches, standalone, type ObjectBranch } from './json-schema.ts';
+import { checkMappings } from './mappings.ts';
+import { pointerEscape } from './placeholders.ts';
 import type { AppIntegrationResolver, PluginCatalog, ResolvedPlugin } from './ports.ts';
-import type { PinnedAction } from './repository.ts';
-import type { WorkflowGraph } from './validate.ts';
-
-const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false });
-const validators = new Map<string, ValidateFunction>();
-
-/** ajv caches by object identity; schemas arrive freshly parsed, so cache by their text instead. */
-function validatorFor(schema: unknown): ValidateFunction {
-  const key = JSON.stringify(schema);
-  let validate = validators.get(key);
-  if (!validate) {
-    if (validators.size > 1000) validators.clear();
-    validate = ajv.compile(schema as object);
-    validators.set(key, validate);
-  }
-  return validate;
-}
+import type { DefinitionRepository } from './repository.ts';
+import { isAction, type ActionNode } from './schema.ts';
+import type { PinnedAction, PublishedWorkflow, WorkflowRecord } from './stored-workflow.ts';
+import { parseDefinition, validateDefinition, type ValidationContext, type WorkflowGraph } from './validate.ts';
 
 export interface ResolvedAction extends PinnedAction {
   plugin: ResolvedPlugin;
@@ -131,80 +115,57 @@ export async function resolveActions(graph: WorkflowGraph, deps: ResolveDeps): P
   return resolved;
 }
 
-/**
- * Input Mappings against the plugin's input schema: unknown keys, literal values of the wrong type, missing
- * required keys. A schema with branches (oneOf/anyOf) passes when one branch takes the mappings; otherwise the
- * branch that comes closest names the problem. Values with placeholders are type-checked when the run builds
- * them (the sandbox validates the whole input).
- */
-export function checkMappings(
-  nodeId: string,
-  index: number,
-  inputs: Record<string, Json>,
-  schema: Record<string, unknown>,
-  plugin: string,
-): void {
-  const branches = objectBranches(schema);
-  const problems = branches.map((branch) => branchProblems(nodeId, index, inputs, branch, schema, plugin));
-  if (problems.some((list) => list.length === 0)) return;
-  // A key no branch knows is the clearest message; else the branch with the fewest problems speaks.
-  const unknownEverywhere = problems.map((list) => list.find((p) => p.code === 'AH_MAPPING_KEY_UNKNOWN'));
-  if (unknownEverywhere.every(Boolean)) throw unknownEverywhere[0]!;
-  const closest =
-    problems.filter((list, i) => !unknownEverywhere[i]).sort((a, b) => a.length - b.length)[0] ?? problems[0];
-  throw closest[0];
+export interface PublishDeps extends ResolveDeps {
+  repository: DefinitionRepository;
+  context: ValidationContext;
 }
 
-function branchProblems(
-  nodeId: string,
-  index: number,
-  inputs: Record<string, Json>,
-  branch: ObjectBranch,
-  root: Record<string, unknown>,
-  plugin: string,
-) {
-  const problems: ActionhostError[] = [];
-  const known = Object.keys(branch.properties);
-  for (const [key, value] of Object.entries(inputs)) {
-    const path = `/nodes/${index}/inputs/${pointerEscape(key)}`;
-    const property = Object.hasOwn(branch.properties, key)
-      ? branch.properties[key]
-      : typeof branch.additional === 'object'
-        ? branch.additional
-        : undefined;
-    if (property === undefined && branch.additional === false) {
-      problems.push(
-        WorkflowErrors.mappingKeyUnknown(
-          `node "${nodeId}" maps "${key}", which ${plugin} does not take (it takes ${known.join(', ') || 'nothing'})`,
-          { path, node: nodeId, key, plugin },
-        ),
-      );
-      continue;
+/**
+ * Resolves every plugin to the highest installed version, checks Input Mappings against its input schema,
+ * checks placeholders against upstream output schemas, pins the versions and stores a new published version.
+ * Nothing is stored or pinned when any check fails.
+ */
+export async function publishWorkflow(record: WorkflowRecord, deps: PublishDeps): Promise<PublishedWorkflow> {
+  const { id } = record;
+  const definition = parseDefinition(record.definition);
+  const graph = validateDefinition(definition, deps.context);
+  const resolved = await resolveActions(graph, deps);
+  const outputSchemas = new Map([...resolved].map(([nodeId, action]) => [nodeId, action.plugin.manifest.output]));
+  // Checked again with what will actually run: App Integration defaults merged in, upstream output schemas known.
+  const effective = {
+    ...definition,
+    nodes: definition.nodes.map((node) =>
+      resolved.has(node.id) ? { ...node, inputs: resolved.get(node.id)!.inputs } : node,
+    ),
+  };
+  validateDefinition(effective, { ...deps.context, outputSchemas });
+  const actions: Record<string, PinnedAction> = {};
+  for (const [nodeId, { plugin: _plugin, ...pinned }] of resolved) actions[nodeId] = pinned;
+  const previous = deps.repository.getPublished(id);
+  const owner = `workflow:${id}`;
+  const { catalog } = deps;
+  try {
+    await catalog.unpin(owner);
+    for (const action of new Set(Object.values(actions).map((a) => `${a.name}\u0000${a.version}`))) {
+      const [name, version] = action.split('\u0000');
+      await catalog.pin(name, version, owner);
     }
-    if (property === undefined || hasPlaceholder(value)) continue;
-    const validate = validatorFor(standalone(root, property));
-    if (!validate(sealedAsText(value))) {
-      const first = (validate.errors ?? [])[0] as ErrorObject | undefined;
-      problems.push(
-        WorkflowErrors.mappingType(
-          `node "${nodeId}" maps "${key}" to a value ${plugin} does not accept: ${`${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}`.trim()}`,
-          { path: `${path}${first?.instancePath ?? ''}`, node: nodeId, key, plugin },
-        ),
-      );
-    }
+    return deps.repository.publish(id, definition, actions);
+  } catch (error) {
+    await restorePins(catalog, owner, previous?.actions ?? {});
+    throw error;
   }
-  for (const key of branch.required) {
-    const property = branch.properties[key] as Record<string, unknown> | undefined;
-    if (!Object.hasOwn(inputs, key) && property?.default === undefined) {
-      problems.push(
-        WorkflowErrors.mappingRequired(`node "${nodeId}" must map "${key}", which ${plugin} requires`, {
-          path: `/nodes/${index}/inputs/${pointerEscape(key)}`,
-          node: nodeId,
-          key,
-          plugin,
-        }),
-      );
-    }
+}
+
+async function restorePins(
+  catalog: PluginCatalog,
+  owner: string,
+  actions: Record<string, PinnedAction>,
+): Promise<void> {
+  try {
+    await catalog.unpin(owner);
+    for (const action of Object.values(actions)) await catalog.pin(action.name, action.version, owner);
+  } catch {
+    /* best effort: the original error is the one to report */
   }
-  return problems;
 }

@@ -1,6 +1,6 @@
 // A counting semaphore per key (here: per plugin name), so one slow plugin cannot take every execution slot of
 // the host. Waiters are bounded by the engine's execution slots, so waiting here never grows without bound.
-import { WorkflowErrors } from './errors.ts';
+import { WorkflowErrors } from '../definition/index.ts';
 
 export class KeyedLimiter {
   readonly #limit: number;

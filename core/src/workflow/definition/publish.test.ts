@@ -1,6 +1,6 @@
 // Publishing: plugin resolution, Input Mapping checks against the plugin's schema, pinning, and Test Connection.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WorkflowService } from './service.ts';
+import { WorkflowService } from '../index.ts';
 import type { AppIntegrationResolver } from './ports.ts';
 import {
   FakeCatalog,
@@ -10,7 +10,7 @@ import {
   openWorld,
   runWebhook,
   type TestWorld,
-} from './workflow.fixtures.ts';
+} from '../workflow.fixtures.ts';
 
 let world: TestWorld;
 let catalog: FakeCatalog;

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionhostError } from '@actionhost/sdk';
 import { WorkflowEngine } from './engine.ts';
-import { WorkflowService } from './service.ts';
+import { WorkflowService } from '../index.ts';
 import type { AuditSink, RequestSource } from './ports.ts';
-import type { WorkflowDefinitionInput } from './definition.ts';
+import type { WorkflowDefinitionInput } from '../definition/index.ts';
 import {
   FakeCatalog,
   FakeRunner,
@@ -16,7 +16,7 @@ import {
   openWorld,
   runWebhook,
   type TestWorld,
-} from './workflow.fixtures.ts';
+} from '../workflow.fixtures.ts';
 
 const SECRET = 's3cr3t-token-value';
 let world: TestWorld;

@@ -1,7 +1,7 @@
 // The If Else node: all/any of `field operator value`. Text compares case-insensitively and trimmed, the way a
 // service-desk user reads "Department equals IT"; numbers and booleans compare by their text form.
 import type { Json } from '@actionhost/sdk';
-import type { ConditionNode, ConditionRule } from './definition.ts';
+import type { ConditionNode, ConditionRule } from './schema.ts';
 
 export interface RuleResult {
   field: string;

@@ -3,14 +3,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionhostError } from '@actionhost/sdk';
 import { WorkflowEngine, type WorkflowEngineOptions } from './engine.ts';
-import { WorkflowService } from './service.ts';
+import { WorkflowService } from '../index.ts';
 import { WorkflowRepository } from './repository.ts';
-import type { WorkflowDefinitionInput } from './definition.ts';
+import {
+  DEFAULT_RETRY_POLICY,
+  RetryPolicy,
+  parseDefinition,
+  type WorkflowDefinitionInput,
+} from '../definition/index.ts';
 import type { PluginOutcome } from './ports.ts';
-import { RetryPolicy, judgeAttempt, readRetryAfter, retryDelayMs, DEFAULT_RETRY_POLICY } from './retry-policy.ts';
-import { parseDefinition } from './validate.ts';
+import { judgeAttempt, readRetryAfter, retryDelayMs } from './retry-policy.ts';
 import { MAX_INTERRUPTIONS } from './run.ts';
-import { FakeCatalog, FakeRunner, ciLinking, openWorld, runWebhook, type TestWorld } from './workflow.fixtures.ts';
+import { FakeCatalog, FakeRunner, ciLinking, openWorld, runWebhook, type TestWorld } from '../workflow.fixtures.ts';
 
 let world: TestWorld;
 let runner: FakeRunner;

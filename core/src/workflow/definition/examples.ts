@@ -1,6 +1,6 @@
 // The seed's two example workflows, as `npm start` loads them (drafts: publishing needs the plugins installed,
 // and the on-boarding one an App Integration named "AD App").
-import type { WorkflowDefinitionInput } from './definition.ts';
+import type { WorkflowDefinitionInput } from './schema.ts';
 
 /** "Usecase: Incident-CI Linking": category changed from any to any → link the CI matching the incident's IP address. */
 export const INCIDENT_CI_LINKING: WorkflowDefinitionInput = {

@@ -1,8 +1,7 @@
 // Scrubs secrets from what executions and the audit trail keep: inputs whose schema property is writeOnly, keys
 // that name a secret, and any known credential secret value wherever it shows up (an echoing server, an error).
 import type { Json } from '@actionhost/sdk';
-import { propertySchemas } from './json-schema.ts';
-import { defineKey } from './placeholders.ts';
+import { defineKey, propertySchemas } from '../definition/index.ts';
 
 export const REDACTED = '[REDACTED]';
 const SECRET_KEY = /pass(word|wd|phrase)?$|^pwd$|secret|token|api[-_ ]?key|authorization|private[-_ ]?key|unicodePwd/i;
