@@ -11,8 +11,6 @@ import {
   sealInputs,
   validateDefinition,
   type AppIntegrationResolver,
-  type Execution,
-  type ExecutionSummary,
   type PluginCatalog,
   type SecretSealer,
   type ValidationContext,
@@ -23,6 +21,8 @@ import {
 import {
   WorkflowRepository,
   testNodeConnection,
+  type Execution,
+  type ExecutionSummary,
   type PluginRunner,
   type SecretValues,
   type TestConnectionResult,

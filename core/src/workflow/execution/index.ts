@@ -2,6 +2,15 @@
 // step (retries, per-plugin limits, secrets redacted), executions and their steps in the store, Test Connection.
 export { WorkflowEngine, type WorkflowEngineOptions } from './engine.ts';
 export { WorkflowRepository, STEP_INTERRUPTED } from './repository.ts';
+export {
+  Execution,
+  ExecutionSummary,
+  Step,
+  StepLog,
+  ExecutionStatus,
+  ExecutionTrigger,
+  ErrorSummary,
+} from './stored-execution.ts';
 export { enqueueRetry } from './retry-execution.ts';
 export { RETRYABLE_CODES, judgeAttempt, retryDelayMs, readRetryAfter, type RetryVerdict } from './retry-policy.ts';
 export { MAX_INTERRUPTIONS } from './run.ts';

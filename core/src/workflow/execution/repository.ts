@@ -12,7 +12,7 @@ import type {
   ExecutionTrigger,
   Step,
   StepLog,
-} from '../definition/index.ts';
+} from './stored-execution.ts';
 
 /** The step error of an attempt a crash or a stop cut short; the next run attempts it again with the same key. */
 export const STEP_INTERRUPTED = 'AH_STEP_INTERRUPTED';

@@ -1,5 +1,5 @@
 // How rows of workflow_executions and workflow_steps read back as the shapes the engine and the API use.
-import type { ExecutionStatus, ExecutionSummary, Step, StepLog } from '../definition/index.ts';
+import type { ExecutionStatus, ExecutionSummary, Step, StepLog } from './stored-execution.ts';
 
 export type Row = Record<string, unknown>;
 

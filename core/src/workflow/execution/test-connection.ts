@@ -5,7 +5,6 @@ import type { Json } from '@actionhost/sdk';
 import { z } from 'zod';
 import {
   JsonValue,
-  StepLog,
   TRIGGER_NODE_ID,
   WorkflowErrors,
   dataSourceOf,
@@ -22,6 +21,7 @@ import {
 } from '../definition/index.ts';
 import type { PluginRunner, SecretValues } from './ports.ts';
 import { redactInputs, redactValues } from './redact.ts';
+import { StepLog } from './stored-execution.ts';
 
 /** Sample data for Test Connection: a request for the trigger, outputs for upstream nodes. */
 export const TestConnectionSample = z
