@@ -10,7 +10,8 @@ const ROOT = import.meta.dirname;
 const CORE_SRC = join(ROOT, 'core', 'src');
 
 /**
- * Which concern of core/src may import which (DESIGN.md: `api, cli -> workflow -> sandbox, capabilities -> store`).
+ * Which concern of core/src may import which (DESIGN.md: `api, cli -> workflow -> sandbox, capabilities -> store`;
+ * workflow reaches the sandbox only through its PluginRunner port, which host/ wires as SandboxPluginRunner).
  * A concern not listed here may import nothing of core/src; index.ts (the package's front door) may import all.
  * A key with a slash is a sub-concern: a folder inside a concern with its own front door (index.ts). From outside
  * its parent it is reached only through the parent's front door; inside the parent, sub-concerns and the
@@ -27,7 +28,7 @@ export const CORE_LAYERS = {
   sandbox: ['capabilities'],
   'workflow/definition': ['itsm', 'store'],
   'workflow/execution': ['workflow/definition', 'capabilities', 'itsm', 'store'],
-  workflow: ['workflow/definition', 'workflow/execution', 'capabilities', 'store'],
+  workflow: ['workflow/definition', 'workflow/execution', 'store'],
   applications: ['capabilities', 'credentials', 'store', 'workflow'],
   api: ['applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
   testing: ['capabilities', 'credentials', 'itsm', 'sandbox', 'store'],

@@ -12,13 +12,8 @@ import { ItsmService } from '../itsm/index.ts';
 import { ApplicationService } from '../applications/index.ts';
 import { createHttpCapability, createItsmCapability, createLdapCapability } from '../capabilities/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
-import {
-  WorkflowEngine,
-  WorkflowRepository,
-  WorkflowService,
-  createSandboxRunner,
-  type PluginRunner,
-} from '../workflow/index.ts';
+import { WorkflowEngine, WorkflowRepository, WorkflowService, type PluginRunner } from '../workflow/index.ts';
+import { createSandboxRunner } from './sandbox-runner.ts';
 
 export interface Runtime {
   config: HostConfig;

@@ -83,4 +83,3 @@ export {
   type SecretValues,
 } from './execution/index.ts';
 export { WorkflowService, type WorkflowServiceOptions } from './service.ts';
-export { createSandboxRunner, type InstalledPlugins, type PluginSandbox } from './sandbox-runner.ts';

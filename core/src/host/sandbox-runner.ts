@@ -3,7 +3,7 @@
 import type { Json, LogLevel, PluginManifest } from '@actionhost/sdk';
 import type { InvocationBindings } from '../capabilities/index.ts';
 import { ActionhostError } from '@actionhost/sdk';
-import type { PluginOutcome, PluginRef, PluginRunner } from './execution/index.ts';
+import type { PluginOutcome, PluginRef, PluginRunner } from '../workflow/index.ts';
 
 type MaybePromise<T> = T | Promise<T>;
 
