@@ -13,7 +13,7 @@ import { ApplicationService } from '../applications/index.ts';
 import { createHttpCapability, createItsmCapability, createLdapCapability } from '../capabilities/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
 import { WorkflowEngine, WorkflowRepository, WorkflowService, type PluginRunner } from '../workflow/index.ts';
-import { createSandboxRunner } from './sandbox-runner.ts';
+import { SandboxPluginRunner } from './sandbox-runner.ts';
 
 export interface Runtime {
   config: HostConfig;
@@ -65,7 +65,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       ],
     });
     opened.push(() => sandbox.close());
-    const runner = createSandboxRunner({ sandbox, plugins });
+    const runner = new SandboxPluginRunner({ sandbox, plugins });
     const catalog = {
       resolve: (name: string, range: string) => plugins.resolve(name, range),
       pin: (name: string, version: string, owner: string) => plugins.pin(name, version, owner),

@@ -1,4 +1,4 @@
-// The engine with the real sandbox behind the host's plugin runner: the seed's Incident-CI Linking runs the built
+// The engine with the real sandbox behind SandboxPluginRunner: the seed's Incident-CI Linking runs the built
 // ci-linking plugin in an isolate, which links the CI through the itsm capability.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { Sandbox } from '../sandbox/index.ts';
 import { createItsmCapability } from '../capabilities/index.ts';
 import { WorkflowEngine, WorkflowService } from '../workflow/index.ts';
 import { FakeCatalog, incidentCiLinking, openWorld, type TestWorld } from '../workflow/workflow.fixtures.ts';
-import { createSandboxRunner, type InstalledPlugins } from './sandbox-runner.ts';
+import { SandboxPluginRunner, type InstalledPlugins } from './sandbox-runner.ts';
 
 const pluginDir = (name: string) => new URL(`../../../plugins/${name}/`, import.meta.url);
 const realManifest = (name: string) =>
@@ -36,7 +36,7 @@ describe('engine with the real sandbox', () => {
       const catalog = new FakeCatalog([
         { name: manifest.name, version: manifest.version, integrity: 'sha512-installed', manifest },
       ]);
-      const runner = createSandboxRunner({ sandbox: capabilitySandbox, plugins });
+      const runner = new SandboxPluginRunner({ sandbox: capabilitySandbox, plugins });
       const service = new WorkflowService({ store: world.store, catalog, runner });
       const engine = new WorkflowEngine({
         repository: service.repository,

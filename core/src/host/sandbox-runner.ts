@@ -1,8 +1,7 @@
 // The PluginRunner the host wires: loads a pinned plugin version's manifest and code from the plugin store,
 // refuses it when its integrity is not the pinned one, and invokes it in the sandbox.
-import type { Json, LogLevel, PluginManifest } from '@actionhost/sdk';
-import type { InvocationBindings } from '../capabilities/index.ts';
-import { ActionhostError } from '@actionhost/sdk';
+import { ActionhostError, type PluginManifest } from '@actionhost/sdk';
+import type { LoadedPlugin, Sandbox } from '../sandbox/index.ts';
 import type { PluginOutcome, PluginRef, PluginRunner } from '../workflow/index.ts';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -14,76 +13,69 @@ export interface InstalledPlugins {
   readEntry(name: string, version: string): MaybePromise<string>;
 }
 
-/** The Sandbox as the runner needs it. */
-export interface PluginSandbox {
-  invoke(request: {
-    plugin: { manifest: PluginManifest; code: string; integrity: string };
-    input: unknown;
-    entry?: 'run' | 'testConnection';
-    bindings?: InvocationBindings;
-    idempotencyKey?: string;
-    signal?: AbortSignal;
-  }): Promise<{
-    invocationId: string;
-    path: string;
-    output: Json;
-    logs: { level: LogLevel; message: string; data?: Json; at: string }[];
-    durationMs: number;
-  }>;
+export interface SandboxPluginRunnerOptions {
+  sandbox: Pick<Sandbox, 'invoke'>;
+  plugins: InstalledPlugins;
+  /** Loaded plugin versions kept (default 100). */
+  cacheSize?: number;
 }
 
-export function createSandboxRunner(options: {
-  sandbox: PluginSandbox;
-  plugins: InstalledPlugins;
-  cacheSize?: number;
-}): PluginRunner {
+export class SandboxPluginRunner implements PluginRunner {
+  readonly #options: SandboxPluginRunnerOptions;
   // Installed versions are immutable, so a loaded version can be kept; the key includes the integrity.
-  const cache = new Map<string, Promise<{ manifest: PluginManifest; code: string; integrity: string }>>();
-  const load = (plugin: PluginRef) => {
+  readonly #cache = new Map<string, Promise<LoadedPlugin>>();
+
+  constructor(options: SandboxPluginRunnerOptions) {
+    this.#options = options;
+  }
+
+  async run(plugin: PluginRef, input: unknown, options: Parameters<PluginRunner['run']>[2]): Promise<PluginOutcome> {
+    const loaded = await this.#load(plugin);
+    return this.#options.sandbox.invoke({
+      plugin: loaded,
+      input,
+      entry: options.entry ?? 'run',
+      bindings: options.bindings,
+      idempotencyKey: options.idempotencyKey,
+      signal: options.signal,
+    });
+  }
+
+  #load(plugin: PluginRef): Promise<LoadedPlugin> {
     const key = `${plugin.name}@${plugin.version}#${plugin.integrity}`;
-    let loaded = cache.get(key);
+    let loaded = this.#cache.get(key);
     if (!loaded) {
-      loaded = (async () => {
-        const installed = await options.plugins.get(plugin.name, plugin.version);
-        if (!installed) {
-          throw new ActionhostError(
-            'AH_PLUGIN_NOT_FOUND',
-            `the pinned version ${plugin.name}@${plugin.version} is not installed`,
-            404,
-            { plugin: `${plugin.name}@${plugin.version}` },
-          );
-        }
-        if (installed.integrity !== plugin.integrity) {
-          throw new ActionhostError(
-            'AH_PLUGIN_INTEGRITY_MISMATCH',
-            `${plugin.name}@${plugin.version} installed now is not the package the workflow pinned: publish the workflow again`,
-            409,
-            { plugin: `${plugin.name}@${plugin.version}`, pinned: plugin.integrity, installed: installed.integrity },
-          );
-        }
-        return {
-          manifest: installed.manifest,
-          code: await options.plugins.readEntry(plugin.name, plugin.version),
-          integrity: plugin.integrity,
-        };
-      })();
-      loaded.catch(() => cache.delete(key));
-      if (cache.size >= (options.cacheSize ?? 100)) cache.delete(cache.keys().next().value!);
-      cache.set(key, loaded);
+      loaded = this.#read(plugin);
+      loaded.catch(() => this.#cache.delete(key));
+      if (this.#cache.size >= (this.#options.cacheSize ?? 100)) this.#cache.delete(this.#cache.keys().next().value!);
+      this.#cache.set(key, loaded);
     }
     return loaded;
-  };
-  return {
-    async run(plugin, input, runOptions): Promise<PluginOutcome> {
-      const loaded = await load(plugin);
-      return options.sandbox.invoke({
-        plugin: loaded,
-        input,
-        entry: runOptions.entry ?? 'run',
-        bindings: runOptions.bindings,
-        idempotencyKey: runOptions.idempotencyKey,
-        signal: runOptions.signal,
-      });
-    },
-  };
+  }
+
+  async #read(plugin: PluginRef): Promise<LoadedPlugin> {
+    const { plugins } = this.#options;
+    const installed = await plugins.get(plugin.name, plugin.version);
+    if (!installed) {
+      throw new ActionhostError(
+        'AH_PLUGIN_NOT_FOUND',
+        `the pinned version ${plugin.name}@${plugin.version} is not installed`,
+        404,
+        { plugin: `${plugin.name}@${plugin.version}` },
+      );
+    }
+    if (installed.integrity !== plugin.integrity) {
+      throw new ActionhostError(
+        'AH_PLUGIN_INTEGRITY_MISMATCH',
+        `${plugin.name}@${plugin.version} installed now is not the package the workflow pinned: publish the workflow again`,
+        409,
+        { plugin: `${plugin.name}@${plugin.version}`, pinned: plugin.integrity, installed: installed.integrity },
+      );
+    }
+    return {
+      manifest: installed.manifest,
+      code: await plugins.readEntry(plugin.name, plugin.version),
+      integrity: plugin.integrity,
+    };
+  }
 }
