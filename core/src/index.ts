@@ -7,5 +7,3 @@ export * from './itsm/index.ts';
 export * from './credentials/index.ts';
 export * from './applications/index.ts';
 export * from './workflow/index.ts';
-// Declared by both records and workflows until the ports share one declaration; the records' ones win here.
-export { FieldChange, PluginExecutionAudit, REDACTED } from './itsm/index.ts';

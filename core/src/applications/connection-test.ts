@@ -1,12 +1,12 @@
 // Test Connection for an Application: bind with its credential and read its base DN, through the ldap
 // capability itself (a throwaway instance), so the test exercises exactly the code a workflow's calls use.
-import type { Json, LogLevel, PluginManifest } from '@actionhost/sdk';
+import type { PluginManifest } from '@actionhost/sdk';
 import { isActionhostError } from '@actionhost/sdk';
 import { createLdapCapability, type LdapApplication } from '../capabilities/index.ts';
 import type { InvocationScope } from '../capabilities/index.ts';
 import type { ConnectionTestResult } from './schemas.ts';
 
-export type Log = (level: LogLevel, message: string, data?: Json) => void;
+export type Log = InvocationScope['log'];
 
 /** The capability checks only `capabilities.ldap`; the rest makes the scope a well-formed one. */
 const TEST_CONNECTION_MANIFEST = {

@@ -9,13 +9,12 @@ import {
   pluginId,
   type CapabilityName,
   type Json,
-  type LogLevel,
   type PluginManifest,
 } from '@actionhost/sdk';
-import type { Capability, InvocationBindings, InvocationScope } from '../capabilities/index.ts';
+import type { Capability, InvocationBindings, InvocationLog, InvocationScope } from '../capabilities/index.ts';
 import { SandboxErrors, errorFromWire } from './errors.ts';
 import { DEFAULT_HOST_LIMITS, limitsFor, type HostLimits } from './limits.ts';
-import type { WireLog, WorkerToHost } from './protocol.ts';
+import type { WorkerToHost } from './protocol.ts';
 import { validateAgainst } from './validation.ts';
 import { WorkerHandle } from './worker-handle.ts';
 import { InvocationSlots } from './slots.ts';
@@ -33,13 +32,6 @@ export interface InvokeRequest {
   bindings?: InvocationBindings;
   idempotencyKey?: string;
   signal?: AbortSignal;
-}
-
-export interface InvocationLog {
-  level: LogLevel;
-  message: string;
-  data?: Json;
-  at: string;
 }
 
 export interface InvokeOutcome {
@@ -74,7 +66,8 @@ interface Pending {
   backstop: NodeJS.Timeout;
   settle(
     result:
-      { ok: true; resultJson: string; logs: WireLog[]; hostCalls: number } | { ok: false; error: ActionhostError },
+      | { ok: true; resultJson: string; logs: InvocationLog[]; hostCalls: number }
+      | { ok: false; error: ActionhostError },
   ): void;
 }
 
@@ -164,7 +157,7 @@ export class Sandbox {
         capabilities[name] = CAPABILITY_METHODS[name];
     }
 
-    const settled = new Promise<{ resultJson: string; logs: WireLog[]; hostCalls: number }>((resolve, reject) => {
+    const settled = new Promise<{ resultJson: string; logs: InvocationLog[]; hostCalls: number }>((resolve, reject) => {
       const onAbort = () => {
         worker.send({ type: 'cancel', id });
         pending.settle({ ok: false, error: SandboxErrors.cancelled('the invocation was cancelled', { plugin }) });
@@ -217,7 +210,7 @@ export class Sandbox {
         pending.settle({ ok: false, error: SandboxErrors.crashed('the sandbox worker is not running', { plugin }) });
     });
 
-    let done: { resultJson: string; logs: WireLog[]; hostCalls: number };
+    let done: { resultJson: string; logs: InvocationLog[]; hostCalls: number };
     try {
       done = await settled;
     } catch (error) {
@@ -241,7 +234,7 @@ export class Sandbox {
       plugin,
       path: result.path,
       output: result.output,
-      logs: [...hostLogs, ...(done.logs as InvocationLog[])].sort((a, b) => a.at.localeCompare(b.at)),
+      logs: [...hostLogs, ...done.logs].sort((a, b) => a.at.localeCompare(b.at)),
       durationMs: Date.now() - started,
       hostCalls: done.hostCalls,
     };

@@ -4,7 +4,8 @@
 import ivm from 'isolated-vm';
 import { PRELUDE_SOURCE } from './prelude.ts';
 import { createContextAhead, prepareSync, releaseContext, type FreshContext } from './fresh-context.ts';
-import type { HostToWorker, WireError, WireLog, WorkerToHost } from './protocol.ts';
+import type { InvocationLog } from '../capabilities/index.ts';
+import type { HostToWorker, WireError, WorkerToHost } from './protocol.ts';
 
 type InvokeMessage = Extract<HostToWorker, { type: 'invoke' }>;
 
@@ -159,7 +160,8 @@ async function invoke(message: InvokeMessage): Promise<void> {
   disposed.catch(() => undefined);
   let cpuBefore = 0n;
   const finish = (
-    result: { ok: true; resultJson: string; logs: WireLog[] } | { ok: false; error: WireError; logs: WireLog[] },
+    result:
+      { ok: true; resultJson: string; logs: InvocationLog[] } | { ok: false; error: WireError; logs: InvocationLog[] },
   ) => {
     const cpuMs =
       state.slot && !state.slot.isolate.isDisposed ? Number(state.slot.isolate.cpuTime - cpuBefore) / 1e6 : 0;
@@ -216,7 +218,7 @@ async function invoke(message: InvokeMessage): Promise<void> {
       return;
     }
     // The envelope is guest-made JSON; parse only its frame here, the host validates the rest.
-    const parsed = JSON.parse(envelope) as { ok: boolean; result?: unknown; error?: WireError; logs: WireLog[] };
+    const parsed = JSON.parse(envelope) as { ok: boolean; result?: unknown; error?: WireError; logs: InvocationLog[] };
     if (parsed.ok) finish({ ok: true, resultJson: JSON.stringify(parsed.result), logs: parsed.logs });
     else
       finish({

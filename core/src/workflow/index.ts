@@ -54,7 +54,6 @@ export {
   Execution,
   ExecutionSummary,
   Step,
-  StepLog,
   ExecutionStatus,
   ExecutionTrigger,
   ErrorSummary,
@@ -69,7 +68,6 @@ export {
   triggerMatches,
   redactInputs,
   redactValues,
-  REDACTED,
   type WorkflowEngineOptions,
   type RetryVerdict,
   type PluginRunner,
@@ -77,9 +75,7 @@ export {
   type PluginOutcome,
   type RequestSource,
   type RequestEvent,
-  type FieldChange,
   type AuditSink,
-  type PluginExecutionAudit,
   type SecretValues,
 } from './execution/index.ts';
 export { WorkflowService, type WorkflowServiceOptions } from './service.ts';

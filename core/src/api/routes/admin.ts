@@ -29,7 +29,7 @@ export function registerAdminRoutes(table: RouteTable, credentials: CredentialsP
     body: CredentialCreate,
     status: 201,
     response: CredentialSummary,
-    handler: async ({ body }) => summary(await credentials.create(body.name, body.type as never, body.secret as never)),
+    handler: async ({ body }) => summary(await credentials.create(body.name, body.type, body.secret)),
   });
   table.add({
     method: 'GET',

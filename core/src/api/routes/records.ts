@@ -5,6 +5,7 @@ import {
   ConfigurationItem,
   ConfigurationItemCreate,
   ConfigurationItemFilter,
+  FieldChange,
   Relation,
   Request,
   RequestCreate,
@@ -27,7 +28,7 @@ export function registerRecordRoutes(table: RouteTable, itsm: ItsmPort, onChange
     status: 201,
     response: Request,
     handler: async ({ body, actor }) => {
-      const { request } = await itsm.createRequest(body as never, actor);
+      const { request } = await itsm.createRequest(body, actor);
       onChange();
       return request;
     },
@@ -40,7 +41,7 @@ export function registerRecordRoutes(table: RouteTable, itsm: ItsmPort, onChange
     summary: 'List requests, newest first',
     query: RequestFilter,
     response: z.array(Request),
-    handler: ({ query }) => itsm.listRequests(query as never),
+    handler: ({ query }) => itsm.listRequests(query),
   });
   table.add({
     method: 'GET',
@@ -62,10 +63,10 @@ export function registerRecordRoutes(table: RouteTable, itsm: ItsmPort, onChange
     body: RequestPatch,
     response: z.object({
       request: Request,
-      changes: z.array(z.object({ field: z.string(), from: z.json(), to: z.json() })),
+      changes: z.array(FieldChange),
     }),
     handler: async ({ params, body, actor }) => {
-      const { request, changes } = await itsm.updateRequest(params.id, body as never, actor);
+      const { request, changes } = await itsm.updateRequest(params.id, body, actor);
       if (changes.length > 0) onChange();
       return { request, changes };
     },
@@ -99,7 +100,7 @@ export function registerRecordRoutes(table: RouteTable, itsm: ItsmPort, onChange
     body: ConfigurationItemCreate,
     status: 201,
     response: ConfigurationItem,
-    handler: ({ body, actor }) => itsm.createConfigurationItem(body as never, actor),
+    handler: ({ body, actor }) => itsm.createConfigurationItem(body, actor),
   });
   table.add({
     method: 'GET',
@@ -109,7 +110,7 @@ export function registerRecordRoutes(table: RouteTable, itsm: ItsmPort, onChange
     summary: 'List configuration items',
     query: ConfigurationItemFilter,
     response: z.array(ConfigurationItem),
-    handler: ({ query }) => itsm.listConfigurationItems(query as never),
+    handler: ({ query }) => itsm.listConfigurationItems(query),
   });
   table.add({
     method: 'GET',

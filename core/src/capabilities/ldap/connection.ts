@@ -4,12 +4,12 @@
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Client } from 'ldapts';
-import type { Json, LogLevel } from '@actionhost/sdk';
+import type { InvocationScope } from '../capability.ts';
 import type { ConnectionSettings } from './application.ts';
 import { isConnectionFailure, LdapErrors, toLdapError, type FailureContext } from './errors.ts';
 
 type Operation = FailureContext['operation'];
-export type Log = (level: LogLevel, message: string, data?: Json) => void;
+export type Log = InvocationScope['log'];
 
 /** Settles with `work`, or rejects when `ms` pass or `signal` aborts — ldapts's StartTLS handshake has no timeout. */
 async function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined, what: string): Promise<T> {

@@ -6,7 +6,6 @@ export {
   Execution,
   ExecutionSummary,
   Step,
-  StepLog,
   ExecutionStatus,
   ExecutionTrigger,
   ErrorSummary,
@@ -15,7 +14,7 @@ export { enqueueRetry } from './retry-execution.ts';
 export { RETRYABLE_CODES, judgeAttempt, retryDelayMs, readRetryAfter, type RetryVerdict } from './retry-policy.ts';
 export { MAX_INTERRUPTIONS } from './run.ts';
 export { triggerMatches } from './trigger.ts';
-export { redactInputs, redactValues, REDACTED } from './redact.ts';
+export { redactInputs, redactValues } from './redact.ts';
 export {
   testNodeConnection,
   TestConnectionSample,
@@ -29,8 +28,6 @@ export type {
   PluginOutcome,
   RequestSource,
   RequestEvent,
-  FieldChange,
   AuditSink,
-  PluginExecutionAudit,
   SecretValues,
 } from './ports.ts';

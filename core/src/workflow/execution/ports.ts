@@ -1,7 +1,8 @@
 // What running workflows needs from its neighbours, declared here as small interfaces (ports) so the engine can
 // be tested with fakes and the host wires the real sandbox, ITSM store and credential store.
-import type { Json, LogLevel } from '@actionhost/sdk';
-import type { InvocationBindings } from '../../capabilities/index.ts';
+import type { Json } from '@actionhost/sdk';
+import type { InvocationBindings, InvocationLog } from '../../capabilities/index.ts';
+import type { FieldChange, PluginExecutionAudit } from '../../itsm/index.ts';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -15,7 +16,7 @@ export interface PluginOutcome {
   invocationId?: string;
   path: string;
   output: Json;
-  logs?: { level: LogLevel; message: string; data?: Json; at: string }[];
+  logs?: InvocationLog[];
   durationMs?: number;
 }
 
@@ -31,12 +32,6 @@ export interface PluginRunner {
       signal?: AbortSignal;
     },
   ): Promise<PluginOutcome>;
-}
-
-export interface FieldChange {
-  field: string;
-  from: Json;
-  to: Json;
 }
 
 /** One row of the ITSM outbox (OutboxEvent of core/src/itsm). */
@@ -63,23 +58,7 @@ export interface RequestSource {
   releaseClaims?(): MaybePromise<unknown>;
 }
 
-/** What a plugin execution leaves on the request's Audit Trail (PluginExecutionAudit of core/src/itsm). */
-export interface PluginExecutionAudit {
-  workflow: { id: string; name?: string; version?: number } | null;
-  node: { id: string; title?: string } | null;
-  executionId: string | null;
-  /** name@version */
-  plugin: string;
-  integrity: string | null;
-  inputs: Json;
-  path: string | null;
-  outputSummary: string | null;
-  durationMs: number | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-}
-
-/** The request's Audit Trail (ItsmService fits as is). */
+/** The request's Audit Trail (ItsmService fits as is): a plugin execution, shaped as the ITSM store keeps it. */
 export interface AuditSink {
   recordAudit(
     requestId: number,

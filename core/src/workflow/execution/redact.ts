@@ -1,9 +1,9 @@
 // Scrubs secrets from what executions and the audit trail keep: inputs whose schema property is writeOnly, keys
 // that name a secret, and any known credential secret value wherever it shows up (an echoing server, an error).
 import type { Json } from '@actionhost/sdk';
+import { REDACTED } from '../../itsm/index.ts';
 import { defineKey, propertySchemas } from '../definition/index.ts';
 
-export const REDACTED = '[REDACTED]';
 const SECRET_KEY = /pass(word|wd|phrase)?$|^pwd$|secret|token|api[-_ ]?key|authorization|private[-_ ]?key|unicodePwd/i;
 /** Shorter values would scrub ordinary words; credential secrets are longer than this in practice. */
 const MIN_SECRET_LENGTH = 4;

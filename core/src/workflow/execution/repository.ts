@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Json } from '@actionhost/sdk';
 import { DefinitionRepository } from '../definition/index.ts';
+import type { InvocationLog } from '../../capabilities/index.ts';
 import { json, toExecution, toStep, type Row } from './rows.ts';
 import type {
   ErrorSummary,
@@ -11,7 +12,6 @@ import type {
   ExecutionSummary,
   ExecutionTrigger,
   Step,
-  StepLog,
 } from './stored-execution.ts';
 
 /** The step error of an attempt a crash or a stop cut short; the next run attempts it again with the same key. */
@@ -214,7 +214,7 @@ export class WorkflowRepository extends DefinitionRepository {
       output: Json | null;
       error: ErrorSummary | null;
       durationMs: number;
-      logs?: StepLog[];
+      logs?: InvocationLog[];
       /** Another attempt of this node follows at that time. */
       retryAt?: string | null;
     },

@@ -1,5 +1,6 @@
 // How rows of workflow_executions and workflow_steps read back as the shapes the engine and the API use.
-import type { ExecutionStatus, ExecutionSummary, Step, StepLog } from './stored-execution.ts';
+import type { InvocationLog } from '../../capabilities/index.ts';
+import type { ExecutionStatus, ExecutionSummary, Step } from './stored-execution.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -37,7 +38,7 @@ export function toStep(row: Row): Step {
     path: (row.path as string | null) ?? null,
     output: json(row.output),
     error: json(row.error),
-    logs: json<StepLog[] | null>(row.logs) ?? [],
+    logs: json<InvocationLog[] | null>(row.logs) ?? [],
     status: row.status as Step['status'],
     attempt: Number(row.attempt ?? 1),
     retryAt: (row.retry_at as string | null) ?? null,

@@ -2,6 +2,7 @@
 // its Audit Trail entry. Each is recorded before it runs and again when it ends, so a crash loses no attempt.
 import { performance } from 'node:perf_hooks';
 import type { ActionhostError, Json } from '@actionhost/sdk';
+import type { InvocationLog } from '../../capabilities/index.ts';
 import {
   DEFAULT_RETRY_POLICY,
   TRIGGER_NODE_ID,
@@ -17,7 +18,7 @@ import type { ExecutionContext, RunData, StepResult } from './run-context.ts';
 import { redactInputs, redactText, redactValues } from './redact.ts';
 import { STEP_INTERRUPTED } from './repository.ts';
 import { judgeAttempt, retryDelayMs, type RetryVerdict } from './retry-policy.ts';
-import type { ErrorSummary, StepLog } from './stored-execution.ts';
+import type { ErrorSummary } from './stored-execution.ts';
 import { changeFieldName } from './trigger.ts';
 
 export function runCondition(
@@ -106,7 +107,7 @@ export async function runAction(
   let path: string | null = null;
   let output: Json = null;
   let error: ErrorSummary | null = null;
-  let logs: StepLog[] = [];
+  let logs: InvocationLog[] = [];
   let verdict: RetryVerdict = { retry: false, reason: null, retryAfterMs: null };
   const signal = AbortSignal.any([context.signal, context.stopSignal].filter((s): s is AbortSignal => s !== undefined));
   let release: (() => void) | null = null;
@@ -131,7 +132,7 @@ export async function runAction(
       },
     );
     path = outcome.path;
-    logs = redactValues((outcome.logs ?? []) as unknown as Json, secrets) as unknown as StepLog[];
+    logs = redactValues((outcome.logs ?? []) as unknown as Json, secrets) as unknown as InvocationLog[];
     output = redactValues(outcome.output, secrets);
     verdict = judgeAttempt(policy, { outcome });
     data.results.set(node.id, { path: outcome.path, output: outcome.output });

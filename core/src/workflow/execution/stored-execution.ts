@@ -1,17 +1,16 @@
 // An execution as the store keeps it and the API answers with it: the run of one published workflow version for
 // one event, step by step. Declared once as zod schemas (types and OpenAPI from them).
 import { z } from 'zod';
+import { InvocationLog } from '../../capabilities/index.ts';
+import { FieldChange } from '../../itsm/index.ts';
 import { JsonValue } from '../definition/index.ts';
 
 export const ErrorSummary = z.object({ code: z.string(), message: z.string() });
 export type ErrorSummary = z.infer<typeof ErrorSummary>;
 
-export const StepLog = z.object({ level: z.string(), message: z.string(), data: JsonValue.optional(), at: z.string() });
-export type StepLog = z.infer<typeof StepLog>;
-
 export const ExecutionTrigger = z.object({
   type: z.string(),
-  changes: z.array(z.object({ field: z.string(), from: JsonValue, to: JsonValue })),
+  changes: z.array(FieldChange),
 });
 export type ExecutionTrigger = z.infer<typeof ExecutionTrigger>;
 
@@ -32,7 +31,7 @@ export const Step = z.object({
   output: JsonValue.nullable(),
   error: ErrorSummary.nullable(),
   /** The plugin's log lines (secrets scrubbed). */
-  logs: z.array(StepLog),
+  logs: z.array(InvocationLog),
   status: z.enum(['running', 'succeeded', 'failed']),
   /** The logical attempt (1, 2, ...): part of the idempotency key `<execution>:<node>:<attempt>`. */
   attempt: z.number().int(),

@@ -19,9 +19,9 @@ import {
   type SecretSealer,
   type WorkflowGraph,
 } from '../definition/index.ts';
+import { InvocationLog } from '../../capabilities/index.ts';
 import type { PluginRunner, SecretValues } from './ports.ts';
 import { redactInputs, redactValues } from './redact.ts';
-import { StepLog } from './stored-execution.ts';
 
 /** Sample data for Test Connection: a request for the trigger, outputs for upstream nodes. */
 export const TestConnectionSample = z
@@ -41,7 +41,7 @@ export const TestConnectionResult = z.object({
   inputs: JsonValue,
   path: z.string(),
   output: JsonValue,
-  logs: z.array(StepLog),
+  logs: z.array(InvocationLog),
   durationMs: z.number().nullable(),
 });
 export type TestConnectionResult = z.infer<typeof TestConnectionResult>;
