@@ -9,7 +9,7 @@ import type { ApplicationsPort, CredentialsPort, EnginePort, ItsmPort, PluginsPo
 import { registerApplicationRoutes } from './routes/applications.ts';
 import { RouteTable } from './route.ts';
 import { registerAdminRoutes, TARBALL_MEDIA_TYPES, PLUGIN_UPLOAD_LIMIT } from './routes/admin.ts';
-import { registerRecordRoutes } from './routes/records.ts';
+import { registerItsmRoutes } from './routes/itsm.ts';
 import { registerWorkflowRoutes } from './routes/workflows.ts';
 import { Health } from './schemas.ts';
 
@@ -81,7 +81,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     response: Health,
     handler: () => ({ status: 'ok' as const, version, uptimeSeconds: Math.round((Date.now() - started) / 1000) }),
   });
-  registerRecordRoutes(table, deps.itsm, () => deps.engine?.wake());
+  registerItsmRoutes(table, deps.itsm, () => deps.engine?.wake());
   registerAdminRoutes(table, deps.credentials, deps.plugins);
   if (deps.applications) registerApplicationRoutes(table, deps.applications);
   registerWorkflowRoutes(table, deps.workflows, deps.engine);

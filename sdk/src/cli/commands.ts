@@ -1,7 +1,7 @@
 // The actionhost-sdk commands: each declares its flags (for parseArgs and --help) and what it does.
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { buildPlugin } from '../build/index.ts';
+import { buildPlugin } from '../plugin-build/index.ts';
 import { packPlugin } from '../pack/index.ts';
 import { isActionhostError } from '../contract/index.ts';
 import { CliErrors } from './errors.ts';

@@ -17,7 +17,7 @@ import { NumericId } from '../schemas.ts';
 import type { ItsmPort } from '../ports.ts';
 import type { RouteTable } from '../route.ts';
 
-export function registerRecordRoutes(table: RouteTable, itsm: ItsmPort, onChange: () => void): void {
+export function registerItsmRoutes(table: RouteTable, itsm: ItsmPort, onChange: () => void): void {
   table.add({
     method: 'POST',
     url: '/api/requests',
