@@ -1,7 +1,7 @@
 // SQLite persistence of workflow definitions: drafts and their published (pinned) versions. The engine reads the
 // published versions back through the execution half's WorkflowRepository, which adds executions and steps.
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../../store/index.ts';
+import { parseJsonColumn, type Row, type Store } from '../../store/index.ts';
 import type { WorkflowDefinition } from './schema.ts';
 import type { PinnedAction, PublishedWorkflow, WorkflowRecord } from './stored-workflow.ts';
 
@@ -36,8 +36,9 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX workflow_executions_queue ON workflow_executions(status, next_attempt_at);`,
 ];
 
-type Row = Record<string, unknown>;
-const json = <T>(text: unknown): T => (text === null || text === undefined ? null : JSON.parse(text as string)) as T;
+/** Each workflow's active published version. */
+const ACTIVE_VERSIONS =
+  'SELECT v.* FROM workflow_versions v JOIN workflows w ON w.id = v.workflow_id AND w.published_version = v.version';
 
 export class DefinitionRepository {
   readonly store: Store;
@@ -72,7 +73,7 @@ export class DefinitionRepository {
   }
 
   getWorkflow(id: string): WorkflowRecord | null {
-    const row = this.store.db.prepare('SELECT * FROM workflows WHERE id = ?').get(id) as Row | undefined;
+    const row = this.store.db.prepare('SELECT * FROM workflows WHERE id = ?').get(id);
     return row ? toWorkflow(row) : null;
   }
 
@@ -99,17 +100,12 @@ export class DefinitionRepository {
   }
 
   getPublished(id: string, version?: number): PublishedWorkflow | null {
-    const row = (
+    const row =
       version === undefined
-        ? this.store.db
-            .prepare(
-              'SELECT v.* FROM workflow_versions v JOIN workflows w ON w.id = v.workflow_id AND w.published_version = v.version WHERE w.id = ?',
-            )
-            .get(id)
+        ? this.store.db.prepare(`${ACTIVE_VERSIONS} WHERE w.id = ?`).get(id)
         : this.store.db
             .prepare('SELECT * FROM workflow_versions WHERE workflow_id = ? AND version = ?')
-            .get(id, version)
-    ) as Row | undefined;
+            .get(id, version);
     return row ? toPublished(row) : null;
   }
 
@@ -117,9 +113,7 @@ export class DefinitionRepository {
   listActive(event: string): PublishedWorkflow[] {
     return (
       this.store.db
-        .prepare(
-          'SELECT v.* FROM workflow_versions v JOIN workflows w ON w.id = v.workflow_id AND w.published_version = v.version WHERE v.trigger_event = ? ORDER BY w.created_at, w.id',
-        )
+        .prepare(`${ACTIVE_VERSIONS} WHERE v.trigger_event = ? ORDER BY w.created_at, w.id`)
         .all(event) as Row[]
     ).map(toPublished);
   }
@@ -129,7 +123,7 @@ function toWorkflow(row: Row): WorkflowRecord {
   return {
     id: String(row.id),
     name: String(row.name),
-    definition: json(row.definition),
+    definition: parseJsonColumn(row.definition),
     revision: Number(row.revision),
     publishedVersion: row.published_version === null ? null : Number(row.published_version),
     createdAt: String(row.created_at),
@@ -141,8 +135,8 @@ function toPublished(row: Row): PublishedWorkflow {
   return {
     workflowId: String(row.workflow_id),
     version: Number(row.version),
-    definition: json(row.definition),
-    actions: json(row.actions),
+    definition: parseJsonColumn(row.definition),
+    actions: parseJsonColumn(row.actions),
     publishedAt: String(row.published_at),
   };
 }

@@ -1,6 +1,7 @@
 // The workflow definition: declared once here as zod schemas. The API validates bodies with them, the OpenAPI
 // document is generated from them, and the engine trusts their inferred types.
 import { z } from 'zod';
+import { RequestKind } from '../../itsm/index.ts';
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
@@ -13,8 +14,6 @@ export const NodeId = z
   .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must start with a letter and use letters, digits, _ or -');
 /** The trigger is a node too: other nodes name it as their source. */
 export const TRIGGER_NODE_ID = 'trigger';
-
-export const RequestKind = z.enum(['incident', 'service-request']);
 
 export const RequestCreatedTrigger = z
   .object({

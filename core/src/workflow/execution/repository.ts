@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Json } from '@actionhost/sdk';
 import { DefinitionRepository } from '../definition/index.ts';
 import type { InvocationLog } from '../../capabilities/index.ts';
-import { json, toExecution, toStep, type Row } from './rows.ts';
+import { parseJsonColumn, type Row } from '../../store/index.ts';
+import { toExecution, toStep } from './rows.ts';
 import type {
   ErrorSummary,
   Execution,
@@ -123,9 +124,8 @@ export class WorkflowRepository extends DefinitionRepository {
 
   /** The trigger's request as stored with the execution (null for executions created before it was kept). */
   requestSnapshot(id: string): Json | null {
-    const row = this.store.db.prepare('SELECT request_snapshot FROM workflow_executions WHERE id = ?').get(id) as
-      Row | undefined;
-    return json<Json | null>(row?.request_snapshot);
+    const row = this.store.db.prepare('SELECT request_snapshot FROM workflow_executions WHERE id = ?').get(id);
+    return parseJsonColumn<Json | null>(row?.request_snapshot);
   }
 
   /** Closes an execution unless it is already finished (a cancel from elsewhere wins); false when it was. */
@@ -238,7 +238,7 @@ export class WorkflowRepository extends DefinitionRepository {
   }
 
   getExecution(id: string): Execution | null {
-    const row = this.store.db.prepare('SELECT * FROM workflow_executions WHERE id = ?').get(id) as Row | undefined;
+    const row = this.store.db.prepare('SELECT * FROM workflow_executions WHERE id = ?').get(id);
     if (!row) return null;
     const steps = (
       this.store.db.prepare('SELECT * FROM workflow_steps WHERE execution_id = ? ORDER BY seq').all(id) as Row[]

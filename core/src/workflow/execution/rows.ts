@@ -1,12 +1,7 @@
 // How rows of workflow_executions and workflow_steps read back as the shapes the engine and the API use.
 import type { InvocationLog } from '../../capabilities/index.ts';
+import { parseJsonColumn, type Row } from '../../store/index.ts';
 import type { ExecutionStatus, ExecutionSummary, Step } from './stored-execution.ts';
-
-export type Row = Record<string, unknown>;
-
-/** A JSON column: null stays null. */
-export const json = <T>(text: unknown): T =>
-  (text === null || text === undefined ? null : JSON.parse(text as string)) as T;
 
 export function toExecution(row: Row): ExecutionSummary {
   return {
@@ -15,10 +10,10 @@ export function toExecution(row: Row): ExecutionSummary {
     workflowVersion: Number(row.workflow_version),
     requestId: row.request_id === null ? null : Number(row.request_id),
     eventId: row.event_id === null ? null : (row.event_id as string),
-    trigger: json(row.trigger),
+    trigger: parseJsonColumn(row.trigger),
     retryOf: (row.retry_of as string | null) ?? null,
     status: row.status as ExecutionStatus,
-    error: json(row.error),
+    error: parseJsonColumn(row.error),
     createdAt: String(row.created_at),
     startedAt: (row.started_at as string | null) ?? null,
     finishedAt: (row.finished_at as string | null) ?? null,
@@ -34,11 +29,11 @@ export function toStep(row: Row): Step {
     title: (row.title as string | null) ?? null,
     plugin: (row.plugin as string | null) ?? null,
     integrity: (row.integrity as string | null) ?? null,
-    inputs: json(row.inputs),
+    inputs: parseJsonColumn(row.inputs),
     path: (row.path as string | null) ?? null,
-    output: json(row.output),
-    error: json(row.error),
-    logs: json<InvocationLog[] | null>(row.logs) ?? [],
+    output: parseJsonColumn(row.output),
+    error: parseJsonColumn(row.error),
+    logs: parseJsonColumn<InvocationLog[] | null>(row.logs) ?? [],
     status: row.status as Step['status'],
     attempt: Number(row.attempt ?? 1),
     retryAt: (row.retry_at as string | null) ?? null,
