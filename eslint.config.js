@@ -14,18 +14,32 @@ const CORE_SRC = join(ROOT, 'core', 'src');
  * A concern not listed here may import nothing of core/src; index.ts (the package's front door) may import all.
  */
 export const CORE_LAYERS = {
-  config: [],
-  store: [],
-  credentials: ['store'],
-  itsm: ['store'],
-  capabilities: ['itsm', 'credentials', 'store'],
-  sandbox: ['capabilities'],
-  workflow: ['capabilities', 'itsm', 'sandbox', 'store'],
-  applications: ['capabilities', 'credentials', 'store', 'workflow'],
-  api: ['applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
-  testing: ['capabilities', 'credentials', 'itsm', 'sandbox', 'store'],
-  host: ['api', 'applications', 'capabilities', 'config', 'credentials', 'itsm', 'sandbox', 'store', 'workflow'],
-  cli: ['api', 'config', 'host', 'store', 'workflow'],
+  // errors/ is the package's error table (core/ERRORS.md): the bottom layer, so that every concern, the worker
+  // process included, raises catalogued codes without depending on another concern.
+  errors: [],
+  config: ['errors'],
+  store: ['errors'],
+  credentials: ['errors', 'store'],
+  itsm: ['errors', 'store'],
+  capabilities: ['errors', 'itsm', 'credentials', 'store'],
+  sandbox: ['errors', 'capabilities'],
+  workflow: ['errors', 'capabilities', 'itsm', 'sandbox', 'store'],
+  applications: ['errors', 'capabilities', 'credentials', 'store', 'workflow'],
+  api: ['errors', 'applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
+  testing: ['errors', 'capabilities', 'credentials', 'itsm', 'sandbox', 'store'],
+  host: [
+    'errors',
+    'api',
+    'applications',
+    'capabilities',
+    'config',
+    'credentials',
+    'itsm',
+    'sandbox',
+    'store',
+    'workflow',
+  ],
+  cli: ['errors', 'api', 'config', 'host', 'store', 'workflow'],
 };
 
 const isTestFile = (file) => /\.(test|fixtures)\.ts$/.test(file);

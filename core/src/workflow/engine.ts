@@ -2,6 +2,7 @@
 // workflow) in one transaction. Dispatch: runs queued executions from SQLite with bounded concurrency per host
 // and per plugin, resumes what a previous process left running, and hands waiting retries back to the queue.
 import type { Json } from '@actionhost/sdk';
+import { errorSummary } from '../errors/index.ts';
 import { WorkflowErrors, asActionhostError } from './errors.ts';
 import { KeyedLimiter } from './limiter.ts';
 import type { AuditSink, PluginRunner, RequestEvent, RequestSource, SecretValues } from './ports.ts';
@@ -113,9 +114,12 @@ export class WorkflowEngine {
     }
     const status = this.#options.repository.statusOf(executionId);
     if (status === null)
-      throw WorkflowErrors.executionNotFound(`execution ${executionId} does not exist`, { id: executionId });
+      throw WorkflowErrors.executionNotFound({ id: executionId, problem: 'does not exist' }, { id: executionId });
     if (status !== 'queued' || !this.#options.repository.cancelExecution(executionId, CANCELLED)) {
-      throw WorkflowErrors.executionNotRunning(`execution ${executionId} is not running here`, { id: executionId });
+      throw WorkflowErrors.executionNotRunning(
+        { id: executionId, reason: 'it is not queued, and not running on this host' },
+        { id: executionId },
+      );
     }
   }
 
@@ -151,9 +155,10 @@ export class WorkflowEngine {
       const execution = repository.getExecution(executionId);
       const published = execution ? repository.getPublished(execution.workflowId, execution.workflowVersion) : null;
       if (!execution || !published)
-        throw WorkflowErrors.executionNotFound(`execution ${executionId} has no published workflow to run`, {
-          id: executionId,
-        });
+        throw WorkflowErrors.executionNotFound(
+          { id: executionId, problem: 'has no published workflow to run' },
+          { id: executionId },
+        );
       const request = (repository.requestSnapshot(executionId) ??
         (execution.requestId === null ? {} : await this.#options.requests.getRequest(execution.requestId))) as Record<
         string,
@@ -347,4 +352,4 @@ export class WorkflowEngine {
   }
 }
 
-const CANCELLED = { code: 'AH_EXECUTION_CANCELLED', message: 'the execution was cancelled before it finished' };
+const CANCELLED = errorSummary(WorkflowErrors.cancelled({ when: 'before it finished' }));

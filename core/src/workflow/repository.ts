@@ -2,7 +2,9 @@
 // The engine writes an execution step by step so that reading it back shows exactly how far a run got.
 import { randomUUID } from 'node:crypto';
 import type { Json } from '@actionhost/sdk';
+import { errorSummary } from '../errors/index.ts';
 import type { Store } from '../store/index.ts';
+import { WorkflowErrors } from './errors.ts';
 import type { WorkflowDefinition } from './definition.ts';
 import type {
   ErrorSummary,
@@ -57,7 +59,7 @@ const MIGRATIONS = [
 ];
 
 /** The step error of an attempt a crash or a stop cut short; the next run attempts it again with the same key. */
-export const STEP_INTERRUPTED = 'AH_STEP_INTERRUPTED';
+export const STEP_INTERRUPTED = WorkflowErrors.stepInterrupted.code;
 
 type Row = Record<string, unknown>;
 const json = <T>(text: unknown): T => (text === null || text === undefined ? null : JSON.parse(text as string)) as T;
@@ -271,10 +273,7 @@ export class WorkflowRepository {
    * steps it had in flight are marked interrupted, so the resumed run attempts them again with the same key.
    */
   recoverInterrupted(): number {
-    const error = JSON.stringify({
-      code: STEP_INTERRUPTED,
-      message: 'the host stopped while this step was running; it is attempted again',
-    });
+    const error = JSON.stringify(errorSummary(WorkflowErrors.stepInterrupted()));
     const at = this.#at();
     return this.store.transaction(() => {
       this.store.db

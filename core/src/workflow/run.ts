@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { ActionhostError, Json } from '@actionhost/sdk';
 import { TRIGGER_NODE_ID, startNodes, type ActionNode, type ConditionNode, type WorkflowNode } from './definition.ts';
 import { evaluateCondition } from './conditions.ts';
+import { errorSummary } from '../errors/index.ts';
 import { WorkflowErrors, asActionhostError } from './errors.ts';
 import { readPath, renderValue, type Reference } from './placeholders.ts';
 import { openInputs, type SecretSealer } from './secret-inputs.ts';
@@ -74,10 +75,7 @@ export class RunData {
   #result(nodeId: string, ref: Reference, path: string): NodeResult {
     const result = this.results.get(nodeId);
     if (!result)
-      throw WorkflowErrors.placeholderUnresolved(
-        `#${ref.text}# reads node "${nodeId}", which did not run in this execution`,
-        { path, node: nodeId },
-      );
+      throw WorkflowErrors.placeholderUnresolved({ placeholder: ref.text, node: nodeId }, { path, node: nodeId });
     return result;
   }
 }
@@ -127,7 +125,7 @@ export async function runExecution(context: ExecutionContext): Promise<RunOutcom
       return { status: 'checkpointed' };
     }
     if (context.signal?.aborted) {
-      failure ??= { code: 'AH_EXECUTION_CANCELLED', message: 'the execution was cancelled before it finished' };
+      failure ??= errorSummary(WorkflowErrors.cancelled({ when: 'before it finished' }));
       break;
     }
     if (repository.statusOf(executionId) !== 'running') return { status: 'closed' };
@@ -142,10 +140,7 @@ export async function runExecution(context: ExecutionContext): Promise<RunOutcom
       step = replay(data, entry.node, last);
     } else if (interruptions.get(id)! >= MAX_INTERRUPTIONS) {
       // A step that keeps dying with its host (or keeps being stopped) must not hold the execution forever.
-      const error = {
-        code: 'AH_STEP_INTERRUPTED_TOO_OFTEN',
-        message: `the step was interrupted ${MAX_INTERRUPTIONS} times; it is not attempted again`,
-      };
+      const error = errorSummary(WorkflowErrors.stepInterruptedTooOften({ times: MAX_INTERRUPTIONS }));
       const seq = repository.startStep(executionId, {
         nodeId: id,
         kind: entry.node.kind,

@@ -2,7 +2,7 @@
 // refuses it when its integrity is not the pinned one, and invokes it in the sandbox.
 import type { Json, LogLevel, PluginManifest } from '@actionhost/sdk';
 import type { InvocationBindings } from '../capabilities/index.ts';
-import { ActionhostError } from '@actionhost/sdk';
+import { WorkflowErrors } from './errors.ts';
 import type { PluginOutcome, PluginRef, PluginRunner } from './ports.ts';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -46,18 +46,14 @@ export function createSandboxRunner(options: {
       loaded = (async () => {
         const installed = await options.plugins.get(plugin.name, plugin.version);
         if (!installed) {
-          throw new ActionhostError(
-            'AH_PLUGIN_NOT_FOUND',
-            `the pinned version ${plugin.name}@${plugin.version} is not installed`,
-            404,
+          throw WorkflowErrors.pluginNotFound(
+            { plugin: `the pinned version ${plugin.name}@${plugin.version}` },
             { plugin: `${plugin.name}@${plugin.version}` },
           );
         }
         if (installed.integrity !== plugin.integrity) {
-          throw new ActionhostError(
-            'AH_PLUGIN_INTEGRITY_MISMATCH',
-            `${plugin.name}@${plugin.version} installed now is not the package the workflow pinned: publish the workflow again`,
-            409,
+          throw WorkflowErrors.pluginIntegrityMismatch(
+            { plugin: `${plugin.name}@${plugin.version}` },
             { plugin: `${plugin.name}@${plugin.version}`, pinned: plugin.integrity, installed: installed.integrity },
           );
         }

@@ -146,16 +146,19 @@ export class WorkflowService {
     const record = this.#record(id);
     const graph = validateDefinition(parseDefinition(record.definition), this.#context);
     const entry = graph.byId.get(nodeId);
-    if (!entry) throw WorkflowErrors.nodeNotFound(`workflow ${id} has no node "${nodeId}"`, { node: nodeId });
+    if (!entry) throw WorkflowErrors.nodeNotFound({ id, node: nodeId }, { node: nodeId });
     if (!isAction(entry.node))
-      throw WorkflowErrors.nodeNotAction(`node "${nodeId}" is a condition: only action nodes connect to anything`, {
-        node: nodeId,
-      });
+      throw WorkflowErrors.nodeNotAction(
+        { node: nodeId },
+        {
+          node: nodeId,
+        },
+      );
     const node = entry.node;
     const action = await resolveAction(node, entry.index, this.#options);
     const plugin = `${action.name}@${action.version}`;
     if (!action.plugin.manifest.testConnection) {
-      throw WorkflowErrors.testConnectionUnsupported(`${plugin} has no Test Connection`, { node: nodeId, plugin });
+      throw WorkflowErrors.testConnectionUnsupported({ plugin }, { node: nodeId, plugin });
     }
     const request = { ...SAMPLE_REQUEST, ...(sample.request ?? {}) };
     const nodes = sample.nodes ?? {};
@@ -207,7 +210,7 @@ export class WorkflowService {
 
   getExecution(id: string): Execution {
     const execution = this.repository.getExecution(id);
-    if (!execution) throw WorkflowErrors.executionNotFound(`execution ${id} does not exist`, { id });
+    if (!execution) throw WorkflowErrors.executionNotFound({ id, problem: 'does not exist' }, { id });
     return execution;
   }
 
@@ -230,7 +233,7 @@ export class WorkflowService {
 
   #record(id: string): WorkflowRecord {
     const record = this.repository.getWorkflow(id);
-    if (!record) throw WorkflowErrors.workflowNotFound(`workflow ${id} does not exist`, { id });
+    if (!record) throw WorkflowErrors.workflowNotFound({ id }, { id });
     return record;
   }
 
