@@ -20,20 +20,34 @@ const CORE_SRC = join(ROOT, 'core', 'src');
  * reverse; the workflow folder's own files (its front door, WorkflowService) sit on top of both.
  */
 export const CORE_LAYERS = {
-  config: [],
-  store: [],
-  credentials: ['store'],
-  itsm: ['store'],
-  capabilities: ['itsm', 'credentials', 'store'],
-  sandbox: ['capabilities'],
-  'workflow/definition': ['itsm', 'store'],
-  'workflow/execution': ['workflow/definition', 'capabilities', 'itsm', 'store'],
-  workflow: ['workflow/definition', 'workflow/execution', 'store'],
-  applications: ['capabilities', 'credentials', 'store', 'workflow'],
-  api: ['applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
-  testing: ['capabilities', 'credentials', 'itsm', 'sandbox', 'store'],
-  host: ['api', 'applications', 'capabilities', 'config', 'credentials', 'itsm', 'sandbox', 'store', 'workflow'],
-  cli: ['api', 'config', 'host', 'store', 'workflow'],
+  // errors/ is the package's error table (core/ERRORS.md): the bottom layer, so that every concern, the worker
+  // process included, raises catalogued codes without depending on another concern.
+  errors: [],
+  config: ['errors'],
+  store: ['errors'],
+  credentials: ['errors', 'store'],
+  itsm: ['errors', 'store'],
+  capabilities: ['errors', 'itsm', 'credentials', 'store'],
+  sandbox: ['errors', 'capabilities'],
+  'workflow/definition': ['errors', 'itsm', 'store'],
+  'workflow/execution': ['errors', 'workflow/definition', 'capabilities', 'itsm', 'store'],
+  workflow: ['errors', 'workflow/definition', 'workflow/execution', 'store'],
+  applications: ['errors', 'capabilities', 'credentials', 'store', 'workflow'],
+  api: ['errors', 'applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
+  testing: ['errors', 'capabilities', 'credentials', 'itsm', 'sandbox', 'store'],
+  host: [
+    'errors',
+    'api',
+    'applications',
+    'capabilities',
+    'config',
+    'credentials',
+    'itsm',
+    'sandbox',
+    'store',
+    'workflow',
+  ],
+  cli: ['errors', 'api', 'config', 'host', 'store', 'workflow'],
 };
 
 const isTestFile = (file) => /\.(test|fixtures)\.ts$/.test(file);

@@ -66,7 +66,7 @@ export class RouteTable {
         if (spec.role === 'public') return;
         const token = authenticate(tokens, request.headers.authorization);
         if (!roleAllows(token.role, spec.role)) {
-          throw ApiErrors.forbidden(`this route needs the ${spec.role} role`, { role: token.role, needed: spec.role });
+          throw ApiErrors.forbidden({ role: spec.role }, { role: token.role, needed: spec.role });
         }
         (request as FastifyRequest & { token?: TokenInfo }).token = token;
       },
@@ -87,9 +87,12 @@ export class RouteTable {
         if (this.#checkResponses && spec.response) {
           const checked = spec.response.safeParse(result);
           if (!checked.success) {
-            throw ApiErrors.internal(`${spec.method} ${spec.url} answered outside its response schema`, {
-              issues: checked.error.issues.map((issue) => ({ path: issue.path.join('/'), message: issue.message })),
-            });
+            throw ApiErrors.internal(
+              { cause: `${spec.method} ${spec.url} answered outside its response schema` },
+              {
+                issues: checked.error.issues.map((issue) => ({ path: issue.path.join('/'), message: issue.message })),
+              },
+            );
           }
         }
         reply.code(spec.status ?? 200);
@@ -101,9 +104,9 @@ export class RouteTable {
 
 function authenticate(tokens: ApiTokens, header: string | undefined): TokenInfo {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!match) throw ApiErrors.unauthenticated('send "Authorization: Bearer <token>"');
+  if (!match) throw ApiErrors.unauthenticated({ reason: 'send "Authorization: Bearer <token>"' });
   const token = tokens.verify(match[1]);
-  if (!token) throw ApiErrors.unauthenticated('the bearer token is not valid');
+  if (!token) throw ApiErrors.unauthenticated({ reason: 'the bearer token is not valid' });
   return token;
 }
 
@@ -128,7 +131,10 @@ function parse<S extends z.ZodType | undefined>(
 ): unknown {
   if (!schema) return value;
   if (depthExceeds(value, MAX_DEPTH))
-    throw ApiErrors.validation(`${where} is nested deeper than ${MAX_DEPTH} levels`, { path: '/', in: where });
+    throw ApiErrors.validation(
+      { what: where, path: '/', problem: `is nested deeper than ${MAX_DEPTH} levels` },
+      { path: '/', in: where },
+    );
   const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
   if (!result.success) throw validationError(result.error, where);
   return result.data;

@@ -68,7 +68,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     void reply
       .code(404)
-      .send(errorBody(ApiErrors.routeNotFound(`no route ${request.method} ${request.url.split('?')[0]}`)));
+      .send(errorBody(ApiErrors.routeNotFound({ method: request.method, url: request.url.split('?')[0] })));
   });
 
   const table = new RouteTable(app, deps.auth, { checkResponses: deps.checkResponses ?? false });

@@ -3,6 +3,7 @@
 import type { PluginManifest } from '@actionhost/sdk';
 import { isActionhostError } from '@actionhost/sdk';
 import { createLdapCapability, type LdapApplication } from '../capabilities/index.ts';
+import { CoreErrors, errorSummary } from '../errors/index.ts';
 import type { InvocationScope } from '../capabilities/index.ts';
 import type { ConnectionTestResult } from './schemas.ts';
 
@@ -28,7 +29,7 @@ const TEST_CONNECTION_MANIFEST = {
 
 export function failure(error: unknown): { code: string; message: string } {
   if (isActionhostError(error)) return { code: error.code, message: error.message };
-  return { code: 'AH_LDAP_ERROR', message: 'the connection test failed unexpectedly' };
+  return errorSummary(CoreErrors.AH_LDAP_ERROR({ operation: 'connection test', diagnostic: 'it failed unexpectedly' }));
 }
 
 /** Binds and reads the base DN. Never throws for a directory failure: the result says what went wrong. */
@@ -66,7 +67,7 @@ export async function testDirectoryConnection(
       return {
         ok: false,
         baseDn: application.baseDn,
-        error: { code: 'AH_LDAP_NO_SUCH_OBJECT', message: `the base DN ${application.baseDn} was not found` },
+        error: errorSummary(CoreErrors.AH_LDAP_NO_SUCH_OBJECT({ dn: application.baseDn })),
       };
     }
     return { ok: true, baseDn: application.baseDn };

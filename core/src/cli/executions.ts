@@ -1,8 +1,8 @@
 // `actionhost executions`: look at workflow executions, run a finished one again, cancel a stuck one. Works on
 // the data folder's database directly, so it also works (and is most useful) when the host is not running.
 import { join } from 'node:path';
-import { ActionhostError } from '@actionhost/sdk';
 import { loadConfig } from '../config/index.ts';
+import { CoreErrors, errorSummary } from '../errors/index.ts';
 import { Store } from '../store/index.ts';
 import { ExecutionStatus, WorkflowRepository, enqueueRetry } from '../workflow/index.ts';
 import { printJson, UsageError } from './output.ts';
@@ -45,8 +45,7 @@ export async function executionsCommand(
     const repository = new WorkflowRepository(store);
     const existing = () => {
       const execution = repository.getExecution(id);
-      if (!execution)
-        throw new ActionhostError('AH_EXECUTION_NOT_FOUND', `execution ${id} does not exist`, 404, { id: id });
+      if (!execution) throw CoreErrors.AH_EXECUTION_NOT_FOUND({ id, problem: 'does not exist' }, { id: id });
       return execution;
     };
     if (action === 'show') {
@@ -63,12 +62,18 @@ export async function executionsCommand(
     if (action === 'cancel') {
       const execution = existing();
       if (
-        !repository.cancelExecution(id, { code: 'AH_EXECUTION_CANCELLED', message: 'cancelled from the command line' })
+        !repository.cancelExecution(
+          id,
+          errorSummary(CoreErrors.AH_EXECUTION_CANCELLED({ when: 'from the command line' })),
+        )
       ) {
-        throw new ActionhostError('AH_EXECUTION_NOT_RUNNING', `execution ${id} already ${execution.status}`, 409, {
-          id: id,
-          status: execution.status,
-        });
+        throw CoreErrors.AH_EXECUTION_NOT_RUNNING(
+          { id, reason: `it is already ${execution.status}` },
+          {
+            id: id,
+            status: execution.status,
+          },
+        );
       }
       const cancelled = repository.getExecution(id)!;
       if (flags.json) printJson(cancelled);

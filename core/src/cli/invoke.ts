@@ -1,7 +1,7 @@
 // `actionhost invoke`: resolve an installed plugin, run it once in the sandbox, print its path and output.
 import { readFile } from 'node:fs/promises';
-import { ActionhostError } from '@actionhost/sdk';
 import { loadConfig } from '../config/index.ts';
+import { CoreErrors } from '../errors/index.ts';
 import { openRuntime } from '../host/index.ts';
 import { parsePluginRef } from './spec.ts';
 import { printJson, UsageError } from './output.ts';
@@ -33,17 +33,13 @@ async function readInput(source: string): Promise<unknown> {
     try {
       text = await readFile(source, 'utf8');
     } catch (error) {
-      throw new ActionhostError('AH_INPUT_UNREADABLE', `cannot read ${source}: ${(error as Error).message}`, 400, {
-        path: source,
-      });
+      throw CoreErrors.AH_INPUT_UNREADABLE({ file: source, reason: (error as Error).message }, { path: source });
     }
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ActionhostError('AH_INPUT_INVALID', `the input is not JSON: ${(error as Error).message}`, 400, {
-      path: '/input',
-    });
+    throw CoreErrors.AH_INPUT_INVALID({ problem: `is not JSON: ${(error as Error).message}` }, { path: '/input' });
   }
 }
 

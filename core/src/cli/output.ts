@@ -1,6 +1,7 @@
 // How every actionhost command reports: results on stdout (JSON where scripts read them), progress and
 // errors on stderr, exit 1 for a failed operation and 2 for a usage mistake.
 import { isActionhostError } from '@actionhost/sdk';
+import { CoreErrors } from '../errors/index.ts';
 
 export class UsageError extends Error {}
 
@@ -24,7 +25,8 @@ export function reportError(error: unknown, json: boolean): number {
     return 1;
   }
   const message = error instanceof Error ? error.message : String(error);
-  if (json) printJson({ error: { code: 'AH_INTERNAL', message, details: {} } });
-  else process.stderr.write(`error AH_INTERNAL: ${message}\n`);
+  const internal = CoreErrors.AH_INTERNAL({ cause: message });
+  if (json) printJson({ error: internal.toJSON() });
+  else process.stderr.write(`error ${internal.code}: ${internal.message}\n`);
   return 1;
 }

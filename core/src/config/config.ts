@@ -2,7 +2,7 @@
 // embedded setup: SQLite in ./data, 127.0.0.1:8080, loopback and private addresses denied to plugins.
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ActionhostError } from '@actionhost/sdk';
+import { CoreErrors } from '../errors/index.ts';
 
 export const HostConfig = z.object({
   dataDir: z.string().min(1),
@@ -38,9 +38,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const parsed = HostConfig.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ActionhostError('AH_CONFIG_INVALID', `configuration ${issue.path.join('.')}: ${issue.message}`, 400, {
-      path: `/${issue.path.join('/')}`,
-    });
+    throw CoreErrors.AH_CONFIG_INVALID(
+      { key: issue.path.join('.'), problem: issue.message },
+      { path: `/${issue.path.join('/')}` },
+    );
   }
   return parsed.data;
 }

@@ -2,10 +2,10 @@
 // registry, credentials, service-desk records, capabilities, sandbox, workflows. The CLI and end-to-end tests
 // use it; nothing else constructs these services.
 import { accessSync, constants, mkdirSync } from 'node:fs';
-import { ActionhostError } from '@actionhost/sdk';
 import { join } from 'node:path';
 import { PluginStore } from '@actionhost/registry';
 import type { HostConfig } from '../config/index.ts';
+import { CoreErrors } from '../errors/index.ts';
 import { Store } from '../store/index.ts';
 import { CredentialStore, loadMasterKey } from '../credentials/index.ts';
 import { ItsmService } from '../itsm/index.ts';
@@ -126,11 +126,6 @@ function assertWritable(dataDir: string): void {
     accessSync(dataDir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EACCES';
-    throw new ActionhostError(
-      'AH_DATA_DIR_READ_ONLY',
-      `the data folder ${dataDir} is not writable (${code}): the host keeps its database there; make it writable or choose another --data`,
-      503,
-      { dataDir, errno: code },
-    );
+    throw CoreErrors.AH_DATA_DIR_READ_ONLY({ dataDir, errno: code }, { dataDir, errno: code });
   }
 }

@@ -1,8 +1,8 @@
 // The PluginRunner the host wires: loads a pinned plugin version's manifest and code from the plugin store,
 // refuses it when its integrity is not the pinned one, and invokes it in the sandbox.
-import { ActionhostError, type PluginManifest } from '@actionhost/sdk';
+import type { PluginManifest } from '@actionhost/sdk';
 import type { LoadedPlugin, Sandbox } from '../sandbox/index.ts';
-import type { PluginOutcome, PluginRef, PluginRunner } from '../workflow/index.ts';
+import { WorkflowErrors, type PluginOutcome, type PluginRef, type PluginRunner } from '../workflow/index.ts';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -57,18 +57,14 @@ export class SandboxPluginRunner implements PluginRunner {
     const { plugins } = this.#options;
     const installed = await plugins.get(plugin.name, plugin.version);
     if (!installed) {
-      throw new ActionhostError(
-        'AH_PLUGIN_NOT_FOUND',
-        `the pinned version ${plugin.name}@${plugin.version} is not installed`,
-        404,
+      throw WorkflowErrors.pluginNotFound(
+        { plugin: `the pinned version ${plugin.name}@${plugin.version}` },
         { plugin: `${plugin.name}@${plugin.version}` },
       );
     }
     if (installed.integrity !== plugin.integrity) {
-      throw new ActionhostError(
-        'AH_PLUGIN_INTEGRITY_MISMATCH',
-        `${plugin.name}@${plugin.version} installed now is not the package the workflow pinned: publish the workflow again`,
-        409,
+      throw WorkflowErrors.pluginIntegrityMismatch(
+        { plugin: `${plugin.name}@${plugin.version}` },
         { plugin: `${plugin.name}@${plugin.version}`, pinned: plugin.integrity, installed: installed.integrity },
       );
     }

@@ -88,10 +88,7 @@ function guardBacklog(app: FastifyInstance, runtime: Runtime, limit: number): vo
     if (!raisesEvents) return;
     const current = backlog();
     if (current <= limit) return;
-    const error = WorkflowErrors.hostBusy(
-      `the host has ${current} events and executions waiting (limit ${limit}); try again later`,
-      { backlog: current, limit },
-    );
+    const error = WorkflowErrors.hostBusy({ backlog: current, limit }, { backlog: current, limit });
     await reply
       .code(503)
       .header('retry-after', '5')

@@ -106,7 +106,7 @@ export class WorkflowService {
 
   getExecution(id: string): Execution {
     const execution = this.repository.getExecution(id);
-    if (!execution) throw WorkflowErrors.executionNotFound(`execution ${id} does not exist`, { id });
+    if (!execution) throw WorkflowErrors.executionNotFound({ id, problem: 'does not exist' }, { id });
     return execution;
   }
 
@@ -129,7 +129,7 @@ export class WorkflowService {
 
   #record(id: string): WorkflowRecord {
     const record = this.repository.getWorkflow(id);
-    if (!record) throw WorkflowErrors.workflowNotFound(`workflow ${id} does not exist`, { id });
+    if (!record) throw WorkflowErrors.workflowNotFound({ id }, { id });
     return record;
   }
 

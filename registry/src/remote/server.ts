@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isActionhostError } from '@actionhost/sdk';
+import { RegistryErrors } from '../errors.ts';
 import type { PluginStore } from '../store/index.ts';
 import { RESERVED_FILE } from '../tarball/index.ts';
 
@@ -29,8 +30,7 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 
 async function handle(store: PluginStore, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    send(response, 405, { code: 'AH_METHOD_NOT_ALLOWED', message: 'this registry is read-only' });
-    return;
+    throw RegistryErrors.methodNotAllowed();
   }
   const url = new URL(request.url ?? '/', 'http://registry.invalid');
   let segments: string[];
@@ -40,8 +40,7 @@ async function handle(store: PluginStore, request: IncomingMessage, response: Se
       .slice(1)
       .map((segment) => decodeURIComponent(segment));
   } catch {
-    send(response, 400, { code: 'AH_BAD_REQUEST', message: 'malformed percent-encoding in the path' });
-    return;
+    throw RegistryErrors.pathMalformed();
   }
   if (url.pathname === '/-/plugins') {
     send(
@@ -70,8 +69,7 @@ async function handle(store: PluginStore, request: IncomingMessage, response: Se
   }
   const file = segments.slice(dash + 1).join('/');
   if (!file.endsWith('.tgz')) {
-    send(response, 404, { code: 'AH_NOT_FOUND', message: `no such path ${url.pathname}` });
-    return;
+    throw RegistryErrors.pathNotFound(url.pathname);
   }
   const installed = store.get(name, file.slice(0, -'.tgz'.length));
   const bytes = await readFile(join(installed.dir, RESERVED_FILE));
@@ -95,7 +93,7 @@ export class RegistryServer {
     const server = createServer((request, response) => {
       handle(store, request, response).catch((error: unknown) => {
         if (isActionhostError(error)) send(response, error.status, error.toJSON());
-        else send(response, 500, { code: 'AH_INTERNAL', message: 'internal error' });
+        else send(response, 500, RegistryErrors.internal().toJSON());
       });
     });
     await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
-// CLI errors: usage mistakes (exit 2) are kept apart from failures of the work itself (ActionhostError, exit 1).
-import { ActionhostError } from '../contract/index.ts';
+// CLI errors: usage mistakes (exit 2) are kept apart from failures of the work itself (ActionhostError, exit 1),
+// whose codes, statuses and messages are the sdk's table's (contract/error-catalogue.ts).
+import { SdkErrors } from '../contract/index.ts';
 
 /** A wrong command line: unknown command or flag, missing or extra argument. Exit code 2. */
 export class UsageError extends Error {
@@ -12,30 +13,14 @@ export class UsageError extends Error {
 }
 
 export const CliErrors = {
-  initTargetNotEmpty: (dir: string) =>
-    new ActionhostError('AH_INIT_TARGET_NOT_EMPTY', `${dir} exists and is not empty; pick a new folder`, 400, {
-      path: dir,
-    }),
-  initNameInvalid: (name: string) =>
-    new ActionhostError(
-      'AH_INIT_NAME_INVALID',
-      `"${name}" is not an npm-style package name (e.g. @acme/greeter)`,
-      400,
-      { name },
-    ),
-  noPlugins: (dir: string) =>
-    new ActionhostError('AH_NO_PLUGINS', `no plugin folders (with src/plugin.ts) under ${dir}`, 400, { path: dir }),
+  initTargetNotEmpty: (dir: string) => SdkErrors.AH_INIT_TARGET_NOT_EMPTY({ dir }, { path: dir }),
+  initNameInvalid: (name: string) => SdkErrors.AH_INIT_NAME_INVALID({ name }, { name }),
+  noPlugins: (dir: string) => SdkErrors.AH_NO_PLUGINS({ dir }, { path: dir }),
   buildAllFailed: (failed: string[]) =>
-    new ActionhostError('AH_BUILD_FAILED', `${failed.length} plugin(s) failed to build: ${failed.join(', ')}`, 400, {
-      failed,
-    }),
-  vitestMissing: (dir: string) =>
-    new ActionhostError(
-      'AH_VITEST_MISSING',
-      `cannot find node_modules/.bin/vitest above ${dir}; install vitest as a devDependency`,
-      400,
-      { path: dir },
+    SdkErrors.AH_BUILD_FAILED(
+      { step: 'build-all', reason: `${failed.length} plugin(s) did not build: ${failed.join(', ')}` },
+      { failed },
     ),
-  testsMissing: (dir: string) =>
-    new ActionhostError('AH_TESTS_MISSING', `no test folder at ${dir}`, 400, { path: dir }),
+  vitestMissing: (dir: string) => SdkErrors.AH_VITEST_MISSING({ dir }, { path: dir }),
+  testsMissing: (dir: string) => SdkErrors.AH_TESTS_MISSING({ dir }, { path: dir }),
 } as const;

@@ -51,7 +51,7 @@ export async function bundle(
     if (signal?.aborted) throw signal.reason;
     const failure = error as { errors?: esbuild.Message[]; message?: string };
     const messages = failure.errors ? toBundlerMessages(failure.errors) : [{ text: String(failure.message ?? error) }];
-    throw BuildErrors.buildFailed(dir, `${what} failed: ${describe(messages)}`, messages);
+    throw BuildErrors.buildFailed(dir, what, describe(messages), messages);
   } finally {
     signal?.removeEventListener('abort', cancel);
     await context.dispose();

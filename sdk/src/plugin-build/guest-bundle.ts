@@ -148,7 +148,8 @@ export async function bundleGuest(dir: string, signal?: AbortSignal): Promise<st
   if (problems.length > 0) {
     throw BuildErrors.buildFailed(
       dir,
-      `the sandbox script is not self-contained: ${describeMessages(problems)}`,
+      'checking the sandbox script',
+      `it is not self-contained: ${describeMessages(problems)}`,
       problems,
     );
   }

@@ -63,8 +63,9 @@ export function registerAdminRoutes(table: RouteTable, credentials: CredentialsP
     handler: ({ body }) => {
       // JSON (or any other parsed body) is not a package: only the raw media types arrive as a Buffer.
       if (!Buffer.isBuffer(body))
-        throw ApiErrors.unsupportedMediaType(`upload the .tgz as ${TARBALL_MEDIA_TYPES.join(' or ')}`);
-      if (body.length === 0) throw ApiErrors.validation('the uploaded package is empty', { path: '/' });
+        throw ApiErrors.unsupportedMediaType({ hint: `upload the .tgz as ${TARBALL_MEDIA_TYPES.join(' or ')}` });
+      if (body.length === 0)
+        throw ApiErrors.validation({ what: 'upload', path: '/', problem: 'is empty' }, { path: '/' });
       return plugins.install({ tarball: body });
     },
   });

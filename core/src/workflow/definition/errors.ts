@@ -1,47 +1,48 @@
 // Every error the workflow concern raises: definition problems (found on save or publish), plugin resolution,
-// input mappings, placeholders and run-time failures. Each carries a stable code and, where it applies, a JSON path.
+// input mappings, placeholders and run-time failures. Codes, statuses and messages come from core's error table.
 import { ActionhostError, type ErrorDetails } from '@actionhost/sdk';
-
-const fail =
-  (code: string, status: number) =>
-  (message: string, details: ErrorDetails = {}) =>
-    new ActionhostError(code, message, status, details);
+import { CoreErrors } from '../../errors/index.ts';
 
 export const WorkflowErrors = {
   /** The definition does not match the schema (zod). */
-  definitionInvalid: fail('AH_VALIDATION_FAILED', 400),
-  nodeIdDuplicate: fail('AH_NODE_ID_DUPLICATE', 400),
-  nodeIdReserved: fail('AH_NODE_ID_RESERVED', 400),
-  edgeUnknown: fail('AH_EDGE_TARGET_UNKNOWN', 400),
-  cycle: fail('AH_WORKFLOW_CYCLE', 400),
-  sourceUnknown: fail('AH_SOURCE_NODE_UNKNOWN', 400),
-  sourceNotUpstream: fail('AH_SOURCE_NODE_NOT_UPSTREAM', 400),
-  conditionValueRequired: fail('AH_CONDITION_VALUE_REQUIRED', 400),
-  placeholderSyntax: fail('AH_PLACEHOLDER_SYNTAX', 400),
-  placeholderUnknown: fail('AH_PLACEHOLDER_UNKNOWN', 400),
+  definitionInvalid: CoreErrors.AH_VALIDATION_FAILED,
+  nodeIdDuplicate: CoreErrors.AH_NODE_ID_DUPLICATE,
+  nodeIdReserved: CoreErrors.AH_NODE_ID_RESERVED,
+  edgeUnknown: CoreErrors.AH_EDGE_TARGET_UNKNOWN,
+  cycle: CoreErrors.AH_WORKFLOW_CYCLE,
+  sourceUnknown: CoreErrors.AH_SOURCE_NODE_UNKNOWN,
+  sourceNotUpstream: CoreErrors.AH_SOURCE_NODE_NOT_UPSTREAM,
+  conditionValueRequired: CoreErrors.AH_CONDITION_VALUE_REQUIRED,
+  placeholderSyntax: CoreErrors.AH_PLACEHOLDER_SYNTAX,
+  placeholderUnknown: CoreErrors.AH_PLACEHOLDER_UNKNOWN,
   /** A placeholder that was valid at publish time had nothing to read at run time (e.g. its node did not run). */
-  placeholderUnresolved: fail('AH_PLACEHOLDER_UNRESOLVED', 422),
-  pluginSpecInvalid: fail('AH_PLUGIN_SPEC_INVALID', 400),
-  pluginNotFound: fail('AH_PLUGIN_NOT_FOUND', 404),
-  pluginVersionNoMatch: fail('AH_PLUGIN_VERSION_NO_MATCH', 404),
-  appIntegrationUnknown: fail('AH_APP_INTEGRATION_UNKNOWN', 404),
-  outputPathUnknown: fail('AH_OUTPUT_PATH_UNKNOWN', 400),
-  mappingKeyUnknown: fail('AH_MAPPING_KEY_UNKNOWN', 400),
-  mappingType: fail('AH_MAPPING_TYPE', 400),
-  mappingRequired: fail('AH_MAPPING_REQUIRED', 400),
-  workflowNotFound: fail('AH_WORKFLOW_NOT_FOUND', 404),
-  nodeNotFound: fail('AH_NODE_NOT_FOUND', 404),
-  nodeNotAction: fail('AH_NODE_NOT_ACTION', 400),
-  executionNotFound: fail('AH_EXECUTION_NOT_FOUND', 404),
-  executionNotFinished: fail('AH_EXECUTION_NOT_FINISHED', 409),
-  executionNotRunning: fail('AH_EXECUTION_NOT_RUNNING', 409),
+  placeholderUnresolved: CoreErrors.AH_PLACEHOLDER_UNRESOLVED,
+  pluginSpecInvalid: CoreErrors.AH_PLUGIN_SPEC_INVALID,
+  pluginNotFound: CoreErrors.AH_PLUGIN_NOT_FOUND,
+  pluginVersionNoMatch: CoreErrors.AH_PLUGIN_VERSION_NO_MATCH,
+  /** The pinned version is installed with other bytes than were pinned. */
+  pluginIntegrityMismatch: CoreErrors.AH_PLUGIN_INTEGRITY_MISMATCH,
+  appIntegrationUnknown: CoreErrors.AH_APP_INTEGRATION_UNKNOWN,
+  outputPathUnknown: CoreErrors.AH_OUTPUT_PATH_UNKNOWN,
+  mappingKeyUnknown: CoreErrors.AH_MAPPING_KEY_UNKNOWN,
+  mappingType: CoreErrors.AH_MAPPING_TYPE,
+  mappingRequired: CoreErrors.AH_MAPPING_REQUIRED,
+  workflowNotFound: CoreErrors.AH_WORKFLOW_NOT_FOUND,
+  nodeNotFound: CoreErrors.AH_NODE_NOT_FOUND,
+  nodeNotAction: CoreErrors.AH_NODE_NOT_ACTION,
+  executionNotFound: CoreErrors.AH_EXECUTION_NOT_FOUND,
+  executionNotFinished: CoreErrors.AH_EXECUTION_NOT_FINISHED,
+  executionNotRunning: CoreErrors.AH_EXECUTION_NOT_RUNNING,
   /** A user cancelled the execution (API, CLI) before it finished. */
-  cancelled: fail('AH_EXECUTION_CANCELLED', 409),
+  cancelled: CoreErrors.AH_EXECUTION_CANCELLED,
+  /** Recorded on a step a crash or a stop cut short. */
+  stepInterrupted: CoreErrors.AH_STEP_INTERRUPTED,
+  stepInterruptedTooOften: CoreErrors.AH_STEP_INTERRUPTED_TOO_OFTEN,
   /** The backlog of events and queued executions passed the host's bound: the API refuses new work for a while. */
-  hostBusy: fail('AH_HOST_BUSY', 503),
-  testConnectionUnsupported: fail('AH_TEST_CONNECTION_UNSUPPORTED', 400),
+  hostBusy: CoreErrors.AH_HOST_BUSY,
+  testConnectionUnsupported: CoreErrors.AH_TEST_CONNECTION_UNSUPPORTED,
   /** The engine caught something that is not an ActionhostError (a bug, or a port misbehaving). */
-  internal: fail('AH_INTERNAL', 500),
+  internal: CoreErrors.AH_INTERNAL,
 } as const;
 
 /** Returns `error` as an ActionhostError, keeping code/status/details when it already is one. */
@@ -56,7 +57,7 @@ export function asActionhostError(error: unknown): ActionhostError {
     const e = error as { code: string; message?: string; status?: number; details?: ErrorDetails };
     return new ActionhostError(e.code, e.message ?? e.code, e.status ?? 500, e.details ?? {});
   }
-  return WorkflowErrors.internal(error instanceof Error ? error.message : String(error));
+  return WorkflowErrors.internal({ cause: error instanceof Error ? error.message : String(error) });
 }
 
 /** The same error with extra details (e.g. the JSON path of the node that caused it). */

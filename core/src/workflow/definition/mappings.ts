@@ -66,7 +66,7 @@ function branchProblems(
     if (property === undefined && branch.additional === false) {
       problems.push(
         WorkflowErrors.mappingKeyUnknown(
-          `node "${nodeId}" maps "${key}", which ${plugin} does not take (it takes ${known.join(', ') || 'nothing'})`,
+          { node: nodeId, key, plugin, keys: known.join(', ') || 'nothing' },
           { path, node: nodeId, key, plugin },
         ),
       );
@@ -78,7 +78,12 @@ function branchProblems(
       const first = (validate.errors ?? [])[0] as ErrorObject | undefined;
       problems.push(
         WorkflowErrors.mappingType(
-          `node "${nodeId}" maps "${key}" to a value ${plugin} does not accept: ${`${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}`.trim()}`,
+          {
+            node: nodeId,
+            key,
+            plugin,
+            problem: `${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}`.trim(),
+          },
           { path: `${path}${first?.instancePath ?? ''}`, node: nodeId, key, plugin },
         ),
       );
@@ -88,12 +93,10 @@ function branchProblems(
     const property = branch.properties[key] as Record<string, unknown> | undefined;
     if (!Object.hasOwn(inputs, key) && property?.default === undefined) {
       problems.push(
-        WorkflowErrors.mappingRequired(`node "${nodeId}" must map "${key}", which ${plugin} requires`, {
-          path: `/nodes/${index}/inputs/${pointerEscape(key)}`,
-          node: nodeId,
-          key,
-          plugin,
-        }),
+        WorkflowErrors.mappingRequired(
+          { node: nodeId, key, plugin },
+          { path: `/nodes/${index}/inputs/${pointerEscape(key)}`, node: nodeId, key, plugin },
+        ),
       );
     }
   }

@@ -34,10 +34,7 @@ export function parseTemplate(value: string, path = ''): Segment[] {
     const close = value.indexOf('#', index + 1);
     const name = close === -1 ? '' : value.slice(index + 1, close);
     if (!NAME.test(name)) {
-      throw WorkflowErrors.placeholderSyntax(
-        `"${value}" has a "#" at ${index} that opens no placeholder: write "##" for a literal "#"`,
-        { path, offset: index },
-      );
+      throw WorkflowErrors.placeholderSyntax({ value, offset: index }, { path, offset: index });
     }
     if (text) segments.push({ kind: 'text', text });
     text = '';

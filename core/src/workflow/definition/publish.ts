@@ -26,7 +26,7 @@ export function parsePluginSpec(spec: string, path: string): { name: string; ran
   const name = at > 0 ? spec.slice(0, at) : '';
   const range = at > 0 ? spec.slice(at + 1).trim() : '';
   if (!name || !range || semver.validRange(range) === null) {
-    throw WorkflowErrors.pluginSpecInvalid(`"${spec}" is not "name@range" with a semver range`, { path });
+    throw WorkflowErrors.pluginSpecInvalid({ spec }, { path });
   }
   return { name, range };
 }
@@ -42,10 +42,13 @@ export async function resolveAction(node: ActionNode, index: number, deps: Resol
   } else {
     const found = await deps.appIntegrations?.resolveAppIntegration(node.appIntegration!);
     if (!found) {
-      throw WorkflowErrors.appIntegrationUnknown(`App Integration "${node.appIntegration}" does not exist`, {
-        path: `${base}/appIntegration`,
-        node: node.id,
-      });
+      throw WorkflowErrors.appIntegrationUnknown(
+        { name: node.appIntegration! },
+        {
+          path: `${base}/appIntegration`,
+          node: node.id,
+        },
+      );
     }
     spec = found.plugin;
     applicationId = found.applicationId;
@@ -82,12 +85,15 @@ async function resolvePlugin(
   if (found) return found;
   // The catalog answers only "no match": ask for any version to tell an unknown plugin from a range that misses.
   const any = await Promise.resolve(catalog.resolve(name, '*')).catch(() => null);
-  if (!any) throw WorkflowErrors.pluginNotFound(`plugin "${name}" is not installed`, { ...details, plugin: name });
-  throw WorkflowErrors.pluginVersionNoMatch(`no installed version of "${name}" satisfies "${range}"`, {
-    ...details,
-    plugin: name,
-    range,
-  });
+  if (!any) throw WorkflowErrors.pluginNotFound({ plugin: `plugin "${name}"` }, { ...details, plugin: name });
+  throw WorkflowErrors.pluginVersionNoMatch(
+    { name, range },
+    {
+      ...details,
+      plugin: name,
+      range,
+    },
+  );
 }
 
 /** Resolves and checks every action node of a validated graph. */
@@ -101,7 +107,7 @@ export async function resolveActions(graph: WorkflowGraph, deps: ResolveDeps): P
       // `failure` is always wireable: it is where a thrown invocation goes.
       if (path !== 'failure' && !action.paths.includes(path)) {
         throw WorkflowErrors.outputPathUnknown(
-          `${action.name}@${action.version} has no output path "${path}" (it has ${action.paths.join(', ')})`,
+          { plugin: `${action.name}@${action.version}`, path, paths: action.paths.join(', ') },
           {
             path: `/nodes/${index}/next/${pointerEscape(path)}`,
             node: node.id,

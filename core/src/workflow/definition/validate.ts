@@ -33,34 +33,43 @@ export function zodToError(error: ZodError) {
     code: issue.code,
   }));
   const first = issues[0];
-  return WorkflowErrors.definitionInvalid(`${first.path}: ${first.message}`, { path: first.path, issues });
+  return WorkflowErrors.definitionInvalid(
+    { what: 'workflow definition', path: first.path, problem: first.message },
+    { path: first.path, issues },
+  );
 }
 
 export function validateDefinition(definition: WorkflowDefinition, context: ValidationContext): WorkflowGraph {
   const byId = new Map<string, { node: WorkflowNode; index: number }>();
   definition.nodes.forEach((node, index) => {
     if (node.id === TRIGGER_NODE_ID)
-      throw WorkflowErrors.nodeIdReserved(`"${TRIGGER_NODE_ID}" is the trigger's id`, { path: `/nodes/${index}/id` });
+      throw WorkflowErrors.nodeIdReserved({ node: TRIGGER_NODE_ID }, { path: `/nodes/${index}/id` });
     if (byId.has(node.id))
-      throw WorkflowErrors.nodeIdDuplicate(`node id "${node.id}" is used twice`, {
-        path: `/nodes/${index}/id`,
-        node: node.id,
-      });
+      throw WorkflowErrors.nodeIdDuplicate(
+        { node: node.id },
+        {
+          path: `/nodes/${index}/id`,
+          node: node.id,
+        },
+      );
     byId.set(node.id, { node, index });
   });
   startNodes(definition).forEach((id, position) => {
     if (!byId.has(id)) {
       const path = Array.isArray(definition.start) ? `/start/${position}` : '/start';
-      throw WorkflowErrors.edgeUnknown(`start node "${id}" does not exist`, { path, node: id });
+      throw WorkflowErrors.edgeUnknown({ from: 'the start', node: id }, { path, node: id });
     }
   });
   for (const { node, index } of byId.values()) {
     for (const edge of edgesOf(node)) {
       if (!byId.has(edge.to)) {
-        throw WorkflowErrors.edgeUnknown(`node "${node.id}" leads to "${edge.to}", which does not exist`, {
-          path: `/nodes/${index}/next/${pointerEscape(edge.path)}`,
-          node: node.id,
-        });
+        throw WorkflowErrors.edgeUnknown(
+          { from: `node "${node.id}"`, node: edge.to },
+          {
+            path: `/nodes/${index}/next/${pointerEscape(edge.path)}`,
+            node: node.id,
+          },
+        );
       }
     }
   }
@@ -72,7 +81,7 @@ export function validateDefinition(definition: WorkflowDefinition, context: Vali
     !isKnownRequestPath(definition.trigger.field.split('.'), context.customFieldNames)
   ) {
     throw WorkflowErrors.placeholderUnknown(
-      `the trigger watches "${definition.trigger.field}", which is no request field`,
+      { placeholder: `the trigger field "${definition.trigger.field}"`, problem: 'is no request field' },
       { path: '/trigger/field' },
     );
   }
@@ -83,14 +92,17 @@ export function validateDefinition(definition: WorkflowDefinition, context: Vali
       node.rules.forEach((rule, ruleIndex) => {
         const at = `/nodes/${index}/rules/${ruleIndex}`;
         if (!['is empty', 'is not empty', 'changed'].includes(rule.operator) && rule.value === undefined) {
-          throw WorkflowErrors.conditionValueRequired(`"${rule.operator}" needs a value`, {
-            path: `${at}/value`,
-            node: node.id,
-          });
+          throw WorkflowErrors.conditionValueRequired(
+            { operator: rule.operator },
+            {
+              path: `${at}/value`,
+              node: node.id,
+            },
+          );
         }
         if (rule.operator === 'changed' && source !== TRIGGER_NODE_ID) {
           throw WorkflowErrors.placeholderUnknown(
-            '"changed" reads the trigger\'s event: the rule\'s source must be the trigger',
+            { placeholder: '"changed"', problem: "reads the trigger's event: the rule's source must be the trigger" },
             { path: `${at}/operator`, node: node.id },
           );
         }
@@ -119,16 +131,22 @@ export function parseFieldReference(field: string): Reference {
 function checkSource(graph: WorkflowGraph, node: WorkflowNode, index: number, source: string): void {
   if (source === TRIGGER_NODE_ID) return;
   if (!graph.byId.has(source)) {
-    throw WorkflowErrors.sourceUnknown(`source node "${source}" of "${node.id}" does not exist`, {
-      path: `/nodes/${index}/source`,
-      node: node.id,
-    });
+    throw WorkflowErrors.sourceUnknown(
+      { source, node: node.id },
+      {
+        path: `/nodes/${index}/source`,
+        node: node.id,
+      },
+    );
   }
   if (!graph.ancestors.get(node.id)?.has(source)) {
-    throw WorkflowErrors.sourceNotUpstream(`source node "${source}" is not upstream of "${node.id}"`, {
-      path: `/nodes/${index}/source`,
-      node: node.id,
-    });
+    throw WorkflowErrors.sourceNotUpstream(
+      { source, node: node.id },
+      {
+        path: `/nodes/${index}/source`,
+        node: node.id,
+      },
+    );
   }
 }
 
@@ -154,7 +172,10 @@ function checkReference(
   path: string,
 ): void {
   const unknown = (why: string) =>
-    WorkflowErrors.placeholderUnknown(`#${ref.text}# ${why}`, { path, node: nodeId, placeholder: ref.text });
+    WorkflowErrors.placeholderUnknown(
+      { placeholder: `#${ref.text}#`, problem: why },
+      { path, node: nodeId, placeholder: ref.text },
+    );
   if (ref.kind === 'source') {
     const from = dataSourceOf(graph, source);
     if (from === TRIGGER_NODE_ID) {
@@ -216,10 +237,13 @@ function checkCycles(byId: Map<string, { node: WorkflowNode; index: number }>): 
     if (state.get(id) === 'done') return;
     if (state.get(id) === 'visiting') {
       const cycle = [...trail.slice(trail.indexOf(id)), id];
-      throw WorkflowErrors.cycle(`the nodes ${cycle.join(' → ')} form a cycle`, {
-        path: `/nodes/${byId.get(id)!.index}/next`,
-        cycle,
-      });
+      throw WorkflowErrors.cycle(
+        { cycle: cycle.join(' → ') },
+        {
+          path: `/nodes/${byId.get(id)!.index}/next`,
+          cycle,
+        },
+      );
     }
     state.set(id, 'visiting');
     for (const edge of edgesOf(byId.get(id)!.node)) visit(edge.to, [...trail, id]);

@@ -2,6 +2,7 @@
 // concurrency per host and per plugin, resumes what a previous process left running, and hands waiting retries
 // back to the queue.
 import { WorkflowErrors, asActionhostError, type SecretSealer } from '../definition/index.ts';
+import { errorSummary } from '../../errors/index.ts';
 import { queueExecutions, takeEvents } from './intake.ts';
 import { KeyedLimiter } from './limiter.ts';
 import type { AuditSink, PluginRunner, RequestEvent, RequestSource, SecretValues } from './ports.ts';
@@ -89,9 +90,12 @@ export class WorkflowEngine {
     }
     const status = this.#options.repository.statusOf(executionId);
     if (status === null)
-      throw WorkflowErrors.executionNotFound(`execution ${executionId} does not exist`, { id: executionId });
+      throw WorkflowErrors.executionNotFound({ id: executionId, problem: 'does not exist' }, { id: executionId });
     if (status !== 'queued' || !this.#options.repository.cancelExecution(executionId, CANCELLED)) {
-      throw WorkflowErrors.executionNotRunning(`execution ${executionId} is not running here`, { id: executionId });
+      throw WorkflowErrors.executionNotRunning(
+        { id: executionId, reason: 'it is not queued, and not running on this host' },
+        { id: executionId },
+      );
     }
   }
 
@@ -287,4 +291,4 @@ export class WorkflowEngine {
   }
 }
 
-const CANCELLED = { code: 'AH_EXECUTION_CANCELLED', message: 'the execution was cancelled before it finished' };
+const CANCELLED = errorSummary(WorkflowErrors.cancelled({ when: 'before it finished' }));

@@ -20,7 +20,7 @@ export class KeyedLimiter {
         const onAbort = () => {
           const index = queue.indexOf(grant);
           if (index >= 0) queue.splice(index, 1);
-          reject(WorkflowErrors.cancelled('the execution was cancelled while waiting for a plugin slot'));
+          reject(WorkflowErrors.cancelled({ when: 'while waiting for a plugin slot' }));
         };
         const grant = () => {
           signal?.removeEventListener('abort', onAbort);

@@ -2,7 +2,8 @@
 // The engine writes an execution step by step so that reading it back shows exactly how far a run got.
 import { randomUUID } from 'node:crypto';
 import type { Json } from '@actionhost/sdk';
-import { DefinitionRepository } from '../definition/index.ts';
+import { DefinitionRepository, WorkflowErrors } from '../definition/index.ts';
+import { errorSummary } from '../../errors/index.ts';
 import type { InvocationLog } from '../../capabilities/index.ts';
 import { parseJsonColumn, type Row } from '../../store/index.ts';
 import { toExecution, toStep } from './rows.ts';
@@ -16,7 +17,7 @@ import type {
 } from './stored-execution.ts';
 
 /** The step error of an attempt a crash or a stop cut short; the next run attempts it again with the same key. */
-export const STEP_INTERRUPTED = 'AH_STEP_INTERRUPTED';
+export const STEP_INTERRUPTED = WorkflowErrors.stepInterrupted.code;
 
 /**
  * The workflow concern's whole persistence: what DefinitionRepository keeps (drafts, published versions), which
@@ -146,10 +147,7 @@ export class WorkflowRepository extends DefinitionRepository {
    * steps it had in flight are marked interrupted, so the resumed run attempts them again with the same key.
    */
   recoverInterrupted(): number {
-    const error = JSON.stringify({
-      code: STEP_INTERRUPTED,
-      message: 'the host stopped while this step was running; it is attempted again',
-    });
+    const error = JSON.stringify(errorSummary(WorkflowErrors.stepInterrupted()));
     const at = this.at();
     return this.store.transaction(() => {
       this.store.db

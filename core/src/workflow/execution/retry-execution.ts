@@ -12,15 +12,14 @@ export async function enqueueRetry(
   executionId: string,
 ): Promise<string> {
   const original = repository.getExecution(executionId);
-  if (!original) throw WorkflowErrors.executionNotFound(`execution ${executionId} does not exist`, { id: executionId });
+  if (!original)
+    throw WorkflowErrors.executionNotFound({ id: executionId, problem: 'does not exist' }, { id: executionId });
   if (original.status === 'queued' || original.status === 'running') {
-    throw WorkflowErrors.executionNotFinished(`execution ${executionId} is still ${original.status}`, {
-      id: executionId,
-    });
+    throw WorkflowErrors.executionNotFinished({ id: executionId, status: original.status }, { id: executionId });
   }
   const published: PublishedWorkflow | null = repository.getPublished(original.workflowId, original.workflowVersion);
   if (!published || original.requestId === null)
-    throw WorkflowErrors.executionNotFound(`execution ${executionId} cannot be retried`, { id: executionId });
+    throw WorkflowErrors.executionNotFound({ id: executionId, problem: 'cannot be retried' }, { id: executionId });
   // The request as it is now (null when the caller has no ITSM service: the run then reads it when it starts).
   const request = requests ? ((await requests.getRequest(original.requestId)) as Json) : undefined;
   return repository.createExecution({

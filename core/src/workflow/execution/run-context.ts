@@ -67,10 +67,7 @@ export class RunData {
   #result(nodeId: string, ref: Reference, path: string): NodeResult {
     const result = this.results.get(nodeId);
     if (!result)
-      throw WorkflowErrors.placeholderUnresolved(
-        `#${ref.text}# reads node "${nodeId}", which did not run in this execution`,
-        { path, node: nodeId },
-      );
+      throw WorkflowErrors.placeholderUnresolved({ placeholder: ref.text, node: nodeId }, { path, node: nodeId });
     return result;
   }
 }

@@ -2,6 +2,7 @@
 // records every attempt before and after it runs, schedules retries, and never lets one failing node take down
 // anything but its own execution.
 import type { Json } from '@actionhost/sdk';
+import { errorSummary } from '../../errors/index.ts';
 import { WorkflowErrors, startNodes, type PublishedWorkflow, type WorkflowNode } from '../definition/index.ts';
 import type { RequestEvent, RequestSource } from './ports.ts';
 import { RunData, type ExecutionContext, type StepResult } from './run-context.ts';
@@ -47,7 +48,7 @@ export async function runExecution(context: ExecutionContext): Promise<RunOutcom
       return { status: 'checkpointed' };
     }
     if (context.signal?.aborted) {
-      failure ??= { code: 'AH_EXECUTION_CANCELLED', message: 'the execution was cancelled before it finished' };
+      failure ??= errorSummary(WorkflowErrors.cancelled({ when: 'before it finished' }));
       break;
     }
     if (repository.statusOf(executionId) !== 'running') return { status: 'closed' };
@@ -62,10 +63,7 @@ export async function runExecution(context: ExecutionContext): Promise<RunOutcom
       step = replay(data, entry.node, last);
     } else if (interruptions.get(id)! >= MAX_INTERRUPTIONS) {
       // A step that keeps dying with its host (or keeps being stopped) must not hold the execution forever.
-      const error = {
-        code: 'AH_STEP_INTERRUPTED_TOO_OFTEN',
-        message: `the step was interrupted ${MAX_INTERRUPTIONS} times; it is not attempted again`,
-      };
+      const error = errorSummary(WorkflowErrors.stepInterruptedTooOften({ times: MAX_INTERRUPTIONS }));
       const seq = repository.startStep(executionId, {
         nodeId: id,
         kind: entry.node.kind,
@@ -120,9 +118,10 @@ export async function loadRun(
   const execution = repository.getExecution(executionId);
   const published = execution ? repository.getPublished(execution.workflowId, execution.workflowVersion) : null;
   if (!execution || !published)
-    throw WorkflowErrors.executionNotFound(`execution ${executionId} has no published workflow to run`, {
-      id: executionId,
-    });
+    throw WorkflowErrors.executionNotFound(
+      { id: executionId, problem: 'has no published workflow to run' },
+      { id: executionId },
+    );
   const request = (repository.requestSnapshot(executionId) ??
     (execution.requestId === null ? {} : await requests.getRequest(execution.requestId))) as Record<string, Json>;
   const event: RequestEvent = {

@@ -3,9 +3,11 @@
 import { performance } from 'node:perf_hooks';
 import type { ActionhostError, Json } from '@actionhost/sdk';
 import type { InvocationLog } from '../../capabilities/index.ts';
+import { errorSummary } from '../../errors/index.ts';
 import {
   DEFAULT_RETRY_POLICY,
   TRIGGER_NODE_ID,
+  WorkflowErrors,
   asActionhostError,
   evaluateCondition,
   openInputs,
@@ -16,7 +18,6 @@ import {
 } from '../definition/index.ts';
 import type { ExecutionContext, RunData, StepResult } from './run-context.ts';
 import { redactInputs, redactText, redactValues } from './redact.ts';
-import { STEP_INTERRUPTED } from './repository.ts';
 import { judgeAttempt, retryDelayMs, type RetryVerdict } from './retry-policy.ts';
 import type { ErrorSummary } from './stored-execution.ts';
 import { changeFieldName } from './trigger.ts';
@@ -145,10 +146,7 @@ export async function runAction(
         output: null,
         durationMs: performance.now() - started,
         retryAt: (context.now?.() ?? new Date()).toISOString(),
-        error: {
-          code: STEP_INTERRUPTED,
-          message: 'the host stopped while this step was running; it is attempted again',
-        },
+        error: errorSummary(WorkflowErrors.stepInterrupted()),
       });
       return { interrupted: true };
     }

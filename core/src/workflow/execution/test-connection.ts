@@ -83,16 +83,13 @@ export async function testNodeConnection(
   signal?: AbortSignal,
 ): Promise<TestConnectionResult> {
   const entry = graph.byId.get(nodeId);
-  if (!entry) throw WorkflowErrors.nodeNotFound(`workflow ${workflowId} has no node "${nodeId}"`, { node: nodeId });
-  if (!isAction(entry.node))
-    throw WorkflowErrors.nodeNotAction(`node "${nodeId}" is a condition: only action nodes connect to anything`, {
-      node: nodeId,
-    });
+  if (!entry) throw WorkflowErrors.nodeNotFound({ id: workflowId, node: nodeId }, { node: nodeId });
+  if (!isAction(entry.node)) throw WorkflowErrors.nodeNotAction({ node: nodeId }, { node: nodeId });
   const node = entry.node;
   const action = await resolveAction(node, entry.index, deps);
   const plugin = `${action.name}@${action.version}`;
   if (!action.plugin.manifest.testConnection) {
-    throw WorkflowErrors.testConnectionUnsupported(`${plugin} has no Test Connection`, { node: nodeId, plugin });
+    throw WorkflowErrors.testConnectionUnsupported({ plugin }, { node: nodeId, plugin });
   }
   const request = { ...SAMPLE_REQUEST, ...(sample.request ?? {}) };
   const nodes = sample.nodes ?? {};
