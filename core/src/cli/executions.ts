@@ -5,7 +5,7 @@ import { ActionhostError } from '@actionhost/sdk';
 import { loadConfig } from '../config/index.ts';
 import { Store } from '../store/index.ts';
 import { ExecutionStatus, WorkflowRepository, enqueueRetry } from '../workflow/index.ts';
-import { printJson, UsageError } from './output.ts';
+import { printJson, settingFlags, UsageError } from './output.ts';
 
 export const EXECUTIONS_HELP = `Usage: actionhost executions <list|show|retry|cancel> [options]
 
@@ -39,7 +39,7 @@ export async function executionsCommand(
     throw new UsageError('executions takes list, show, retry or cancel');
   }
   if (action !== 'list' && !id) throw new UsageError(`executions ${action} takes an execution id`);
-  const config = loadConfig(flags);
+  const config = loadConfig(settingFlags(flags), process.env);
   const store = Store.open(join(config.dataDir, 'actionhost.db'));
   try {
     const repository = new WorkflowRepository(store);

@@ -4,7 +4,7 @@ import { ActionhostError } from '@actionhost/sdk';
 import { loadConfig } from '../config/index.ts';
 import { openRuntime } from '../host/index.ts';
 import { parsePluginRef } from './spec.ts';
-import { printJson, UsageError } from './output.ts';
+import { printJson, settingFlags, UsageError } from './output.ts';
 
 export const INVOKE_HELP = `Usage: actionhost invoke <name>[@range] --input <file|-> [options]
 
@@ -58,7 +58,7 @@ export async function invokeCommand(
   if (entry !== 'run' && entry !== 'testConnection') throw new UsageError('--entry must be run or testConnection');
   const { name, range } = parsePluginRef(positionals[0]);
   const input = await readInput(flags.input);
-  const config = loadConfig(flags);
+  const config = loadConfig(settingFlags(flags), process.env);
   const runtime = await openRuntime(config, { workers: 1 });
   try {
     const installed = runtime.plugins.resolve(name, range);

@@ -1,7 +1,7 @@
 // `actionhost start`: the README's first command (after install) runs this through `npm start`.
 import { loadConfig } from '../config/index.ts';
 import { startHost } from '../host/index.ts';
-import { progress } from './output.ts';
+import { progress, settingFlags } from './output.ts';
 
 export const START_HELP = `Usage: actionhost start [options]
 
@@ -34,7 +34,7 @@ export async function startCommand(
   _positionals: string[],
   flags: Record<string, string | boolean | undefined>,
 ): Promise<number> {
-  const config = loadConfig(flags);
+  const config = loadConfig(settingFlags(flags), process.env);
   progress(`actionhost: starting with data folder ${config.dataDir}`);
   const host = await startHost(config, { seed: !flags['no-seed'], progress });
   if (host.adminToken) {

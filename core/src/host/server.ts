@@ -17,11 +17,12 @@ export interface RunningHost {
 }
 
 export interface StartHostOptions {
+  /** Overrides config.seed: load the seed's example workflows as drafts. */
   seed?: boolean;
   progress?: (message: string) => void;
   /**
-   * Back-pressure: when unprocessed events plus queued executions pass this many, request writes (which raise
-   * events) are refused with 503 AH_HOST_BUSY and Retry-After (default env ACTIONHOST_MAX_BACKLOG or 10 000).
+   * Overrides config.maxBacklog. Back-pressure: when unprocessed events plus queued executions pass this many,
+   * request writes (which raise events) are refused with 503 AH_HOST_BUSY and Retry-After.
    */
   maxBacklog?: number;
 }
@@ -34,7 +35,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
   });
   try {
     await installFirstPartyPlugins(runtime.plugins, progress);
-    if (options.seed !== false) seedExampleWorkflows(runtime.workflows, progress);
+    if (options.seed ?? config.seed) seedExampleWorkflows(runtime.workflows, progress);
     const auth = new ApiTokens(runtime.store);
     const bootstrap = auth.bootstrapAdmin(config.adminToken);
     const app = buildApi({
@@ -50,7 +51,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       engine: runtime.engine,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     });
-    guardBacklog(app, runtime, options.maxBacklog ?? (Number(process.env.ACTIONHOST_MAX_BACKLOG) || 10_000));
+    guardBacklog(app, runtime, options.maxBacklog ?? config.maxBacklog);
     const url = await app.listen({ host: config.host, port: config.port });
     runtime.engine.start();
     let stopping: Promise<void> | null = null;

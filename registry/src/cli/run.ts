@@ -1,10 +1,10 @@
 // Argument handling for `registry`: global --data, picks the command, parses its flags strictly, prints help,
 // and maps failures to exit codes — 2 for a wrong command line, 1 for an ActionhostError ("error AH_CODE: message").
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isActionhostError } from '@actionhost/sdk';
 import { PluginStore } from '../store/index.ts';
 import { commands, UsageError, type CliIo, type Command } from './commands.ts';
+import { REGISTRY_SETTINGS } from './settings.ts';
 
 const program = 'registry';
 
@@ -97,7 +97,7 @@ export async function runCli(
       io.out(command ? commandHelp(command) : programHelp());
       return 0;
     }
-    const dataDir = resolve(values.data ?? env.ACTIONHOST_DATA ?? './data');
+    const { dataDir } = REGISTRY_SETTINGS.load({ flags: { dataDir: values.data }, env });
     const store = PluginStore.open(dataDir);
     try {
       return await command.run({ store, positionals, values, io });
