@@ -41,7 +41,7 @@ describe('actionhost-sdk help and usage', () => {
     for (const name of commandNames) {
       const result = await cli([name, '--help']);
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(new RegExp(`^usage: actionhost-sdk ${name}\\b`));
+      expect(result.stdout).toMatch(new RegExp(`^usage: actionhost-sdk ${name}\\b`, 'i'));
       expect(result.stdout).toContain('--help');
     }
   });

@@ -1,15 +1,6 @@
-// CLI errors: usage mistakes (exit 2) are kept apart from failures of the work itself (ActionhostError, exit 1).
+// The errors of the actionhost-sdk commands themselves (exit 1). Usage mistakes (exit 2) and the errors every
+// command line shares are in ./kit/errors.ts.
 import { ActionhostError } from '../contract/index.ts';
-
-/** A wrong command line: unknown command or flag, missing or extra argument. Exit code 2. */
-export class UsageError extends Error {
-  readonly command: string | undefined;
-  constructor(message: string, command?: string) {
-    super(message);
-    this.name = 'UsageError';
-    this.command = command;
-  }
-}
 
 export const CliErrors = {
   initTargetNotEmpty: (dir: string) =>
