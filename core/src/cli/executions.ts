@@ -1,11 +1,22 @@
 // `actionhost executions`: look at workflow executions, run a finished one again, cancel a stuck one. Works on
-// the data folder's database directly, so it also works (and is most useful) when the host is not running.
+// the data folder's database directly, so it also works (and is most useful) when the host is not running; it
+// refuses a data folder that holds no database instead of creating an empty one.
 import { join } from 'node:path';
 import { ActionhostError } from '@actionhost/sdk';
-import { Command, choice, text, valueOption, wholeNumber, type CliIo, type ProgramContext } from '@actionhost/sdk/cli';
+import {
+  Command,
+  choice,
+  requireDataFile,
+  text,
+  valueOption,
+  wholeNumber,
+  type CliIo,
+  type ProgramContext,
+} from '@actionhost/sdk/cli';
 import { HOST_SETTINGS, loadConfig } from '../config/index.ts';
 import { Store } from '../store/index.ts';
 import { ExecutionStatus, WorkflowRepository, enqueueRetry } from '../workflow/index.ts';
+import { executionReport } from './execution-report.ts';
 
 const AFTER_HELP = `
 retry and cancel write to the data folder's SQLite database directly (not through the API), so they work
@@ -18,6 +29,7 @@ whether the host runs or not:
           POST /api/executions/<id>/cancel aborts that step too).`;
 
 const DATABASE = 'actionhost.db';
+const NO_DATABASE_FIX = 'check --data (or ACTIONHOST_DATA); `actionhost start` creates the database in a new folder';
 
 function printJson(io: Required<CliIo>, value: unknown): void {
   io.stdout(JSON.stringify(value, null, 2));
@@ -34,6 +46,7 @@ export function executionsCommand(context: ProgramContext): Command {
   };
   const withRepository = async <T>(command: Command, use: (repository: WorkflowRepository) => T | Promise<T>) => {
     const { dataDir } = loadConfig(HOST_SETTINGS.given(command), io.env);
+    requireDataFile(dataDir, DATABASE, NO_DATABASE_FIX);
     const store = Store.open(join(dataDir, DATABASE));
     try {
       return await use(new WorkflowRepository(store));
@@ -74,13 +87,14 @@ export function executionsCommand(context: ProgramContext): Command {
     );
 
   const show: Command = subcommand('show')
-    .summary('one execution with its steps, as JSON')
+    .summary('one execution with its steps (a table; --json for everything)')
     .argument('<execution-id>')
     .action(
-      context.action((id: string) =>
+      context.action((id: string, options: { json?: boolean }) =>
         withRepository(show, (repository) => {
           const execution = existing(repository, id);
-          printJson(io, execution);
+          if (options.json) printJson(io, execution);
+          else io.stdout(executionReport(execution));
         }),
       ),
     );

@@ -6,6 +6,7 @@ import {
   Command,
   choice,
   reportErrorsAsJson,
+  requireDataFile,
   text,
   valueOption,
   type CliIo,
@@ -74,6 +75,12 @@ export function invokeCommand(context: ProgramContext): Command {
     context.action(async (ref: string, options: InvokeOptions) => {
       const { name, range } = parsePluginRef(ref);
       const config = loadConfig(HOST_SETTINGS.given(command), io.env);
+      // A plugin must have been installed there: a mistyped --data must not become a new, empty data folder.
+      requireDataFile(
+        config.dataDir,
+        'registry.db',
+        'check --data (or ACTIONHOST_DATA); install plugins there with `registry install --data <dir> ...`',
+      );
       const input = await readInput(options.input, io.cwd);
       const runtime = await openRuntime(config, { workers: 1 });
       try {

@@ -2,7 +2,9 @@
 // exit codes 0 / 1 / 2, and the data folder chosen by --data or ACTIONHOST_DATA.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PluginStore } from '../index.ts';
 import { runCli } from './index.ts';
@@ -136,6 +138,7 @@ describe('registry CLI', () => {
   });
 
   it('reports a missing plugin with exit code 1', async () => {
+    await registry(['--data', data, 'install', echo1]);
     const info = await registry(['--data', data, 'info', '@acme/nothing']);
     expect(info.code).toBe(1);
     expect(info.stderr).toMatch(/^error AH_PLUGIN_NOT_FOUND: /m);
@@ -211,6 +214,62 @@ describe('registry CLI', () => {
       expect(store.readEntry('@acme/hello', '0.4.0')).toContain('hello');
     } finally {
       store.close();
+    }
+  });
+});
+
+describe('registry CLI behaviour shared by every actionhost command line', () => {
+  it('prints its version with --version', async () => {
+    const version = (
+      JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }
+    ).version;
+    expect(await registry(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it('answers a mistyped command or flag with one line and a did-you-mean, exit 2', async () => {
+    const command = await registry(['--data', data, 'lst']);
+    expect(command.code).toBe(2);
+    expect(command.stderr.trim().split('\n')).toHaveLength(1);
+    expect(command.stderr).toMatch(/\blist\b/);
+    const flag = await registry(['--data', data, 'list', '--jsn']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr.trim().split('\n')).toHaveLength(1);
+    expect(flag.stderr).toContain('--json');
+  });
+
+  it('refuses, in commands that only read, a data folder that holds no store, and creates nothing', async () => {
+    const mistyped = join(work.path, 'dtaa');
+    for (const args of [['list'], ['info', '@acme/echo'], ['verify'], ['remove', '@acme/echo@1.0.0'], ['serve']]) {
+      const result = await registry(['--data', mistyped, ...args]);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(/^error AH_DATA_NOT_FOUND: /m);
+      expect(existsSync(mistyped)).toBe(false);
+    }
+  });
+
+  it('says that --from is needed to install name@range', async () => {
+    const result = await registry(['--data', data, 'install', '@acme/echo@^1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--from');
+    expect(existsSync(data)).toBe(false);
+  });
+
+  it('serves an index of the installed plugins at /', async () => {
+    await registry(['--data', data, 'install', echo1, echo2]);
+    const child = spawn(process.execPath, [main, 'serve', '--port', '0', '--data', data], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const [line] = (await once(child.stdout, 'data')) as [Buffer];
+      const url = /at (http:\/\/\S+)/.exec(line.toString())![1];
+      const response = await fetch(`${url}/`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({
+        plugins: [{ name: '@acme/echo', versions: ['1.0.0', '1.2.0'] }],
+      });
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
     }
   });
 });

@@ -1,5 +1,7 @@
 // The registry commands: install, list, info, remove, verify, serve. Each validates its command line first, then
-// opens the store of the data folder; results go to stdout (text or --json), progress to stderr.
+// opens the store of the data folder (only install may create one); results go to stdout (text or --json),
+// progress to stderr.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import semver from 'semver';
 import {
@@ -7,6 +9,7 @@ import {
   UsageError,
   httpUrl,
   matching,
+  requireDataFile,
   text,
   textTable,
   valueOption,
@@ -15,12 +18,21 @@ import {
 } from '@actionhost/sdk/cli';
 import { RegistryServer, fetchRemote } from '../remote/index.ts';
 import { PluginStore, type InstalledPlugin } from '../store/index.ts';
-import { REGISTRY_SETTINGS } from './settings.ts';
+import { NO_REGISTRY_FIX, REGISTRY_FILE, REGISTRY_SETTINGS } from './settings.ts';
 
 /** "@acme/x@^1.2" → ["@acme/x", "^1.2"]; the scope's leading @ is not a separator. */
 export function splitSpec(spec: string): [name: string, rest: string | undefined] {
   const at = spec.lastIndexOf('@');
   return at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, undefined];
+}
+
+const npmName = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+
+/** A spec that is no file or folder but reads as name[@range]: the user meant a remote install. */
+function looksLikePluginName(spec: string, cwd: string): boolean {
+  if (existsSync(resolve(cwd, spec)) || spec.endsWith('.tgz')) return false;
+  const [name, range] = splitSpec(spec);
+  return npmName.test(name) && (range === undefined || semver.validRange(range) !== null);
 }
 
 function describe(plugin: InstalledPlugin, pins: string[]): string {
@@ -49,9 +61,14 @@ const JSON_HELP = 'print JSON instead of text';
 
 export function registryCommands(context: ProgramContext): Command[] {
   const { io } = context;
-  /** Opens the data folder's store. */
-  const withStore = async <T>(command: Command, use: (store: PluginStore) => T | Promise<T>): Promise<T> => {
+  /** Opens the data folder's store; a command that only reads refuses a folder that holds none. */
+  const withStore = async <T>(
+    command: Command,
+    mode: 'create' | 'existing',
+    use: (store: PluginStore) => T | Promise<T>,
+  ): Promise<T> => {
     const { dataDir } = REGISTRY_SETTINGS.load({ flags: REGISTRY_SETTINGS.given(command), env: io.env });
+    if (mode === 'existing') requireDataFile(dataDir, REGISTRY_FILE, NO_REGISTRY_FIX);
     const store = PluginStore.open(dataDir);
     try {
       return await use(store);
@@ -75,7 +92,16 @@ export function registryCommands(context: ProgramContext): Command[] {
       context.action(async (specs: string[], options: { integrity?: string; from?: string }) => {
         const { integrity, from } = options;
         if (integrity !== undefined && specs.length > 1) throw new UsageError('--integrity applies to a single spec');
-        await withStore(install, async (store) => {
+        if (from === undefined) {
+          const named = specs.find((spec) => looksLikePluginName(spec, io.cwd));
+          if (named !== undefined) {
+            throw new UsageError(
+              `"${named}" is no file or folder; to install name@range from a remote registry add --from <url> ` +
+                '(the address of a `registry serve`)',
+            );
+          }
+        }
+        await withStore(install, 'create', async (store) => {
           for (const spec of specs) {
             const onProgress = (message: string) => io.stderr(message);
             let result;
@@ -106,7 +132,7 @@ export function registryCommands(context: ProgramContext): Command[] {
     .option('--json', JSON_HELP)
     .action(
       context.action((options: { json?: boolean }) =>
-        withStore(list, (store) => {
+        withStore(list, 'existing', (store) => {
           const plugins = store.list();
           if (options.json) io.stdout(JSON.stringify(plugins, null, 2));
           else if (plugins.length === 0) io.stderr('no plugins installed');
@@ -127,7 +153,7 @@ export function registryCommands(context: ProgramContext): Command[] {
     .option('--json', JSON_HELP)
     .action(
       context.action((spec: string, options: { json?: boolean }) =>
-        withStore(info, (store) => {
+        withStore(info, 'existing', (store) => {
           const [name, range] = splitSpec(spec);
           const plugins = store.info(name, range);
           const detailed = plugins.map((plugin) => ({ ...plugin, pins: store.pins(plugin.name, plugin.version) }));
@@ -147,7 +173,7 @@ export function registryCommands(context: ProgramContext): Command[] {
         if (version === undefined || semver.valid(version) !== version) {
           throw new UsageError('remove needs an exact version: <name>@<version>');
         }
-        return withStore(remove, (store) => {
+        return withStore(remove, 'existing', (store) => {
           store.remove(name, version, { force: options.force === true });
           io.stdout(`removed ${name}@${version}`);
         });
@@ -159,7 +185,7 @@ export function registryCommands(context: ProgramContext): Command[] {
     .option('--json', JSON_HELP)
     .action(
       context.action((options: { json?: boolean }) =>
-        withStore(verify, (store) => {
+        withStore(verify, 'existing', (store) => {
           const reports = store.verify();
           if (options.json) io.stdout(JSON.stringify(reports, null, 2));
           else {
@@ -182,7 +208,7 @@ export function registryCommands(context: ProgramContext): Command[] {
     .addOption(valueOption('--host <address>', 'address to listen on (default 127.0.0.1)', text()))
     .action(
       context.action((options: { port?: number; host?: string }) =>
-        withStore(serve, async (store) => {
+        withStore(serve, 'existing', async (store) => {
           const host = options.host ?? '127.0.0.1';
           const port = options.port ?? 4873;
           const server = await RegistryServer.listen(store, { port, host });

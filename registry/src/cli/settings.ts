@@ -12,3 +12,8 @@ export const DATA_DIR_SETTING = {
 
 /** What the registry reads, by the same declaration the host uses. */
 export const REGISTRY_SETTINGS = defineSettings({ dataDir: DATA_DIR_SETTING });
+
+/** The store file a read-only command requires in the data folder, and what to do when it is missing. */
+export const REGISTRY_FILE = 'registry.db';
+export const NO_REGISTRY_FIX =
+  'check --data (or ACTIONHOST_DATA); `registry install` or `actionhost start` creates the store in a new folder';

@@ -55,6 +55,15 @@ describe('actionhost-sdk help and usage', () => {
     }
   });
 
+  it('prints its version with --version and suggests the command meant by a typo, on one line', async () => {
+    const { version } = JSON.parse(await readFile(join(import.meta.dirname, '../../package.json'), 'utf8'));
+    expect(await cli(['--version'])).toMatchObject({ code: 0, stdout: version });
+    const typo = await cli(['pakc']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.split('\n')).toHaveLength(1);
+    expect(typo.stderr).toMatch(/\bpack\b/);
+  });
+
   it('runs as an executable with a node shebang', async () => {
     expect((await readFile(mainFile, 'utf8')).startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect((await stat(mainFile)).mode & 0o111).not.toBe(0);

@@ -1,5 +1,5 @@
 // The errors every command line can raise, whichever program it belongs to: a wrong command line (UsageError,
-// exit 2) and a refused setting (AH_CONFIG_INVALID, exit 1).
+// exit 2) and the ActionhostErrors of settings and data folders (exit 1).
 import { ActionhostError } from '../../contract/index.ts';
 
 /** A wrong command line: unknown command or flag, missing or extra argument, bad flag value. Exit code 2. */
@@ -27,4 +27,10 @@ export const CommandLineErrors = {
       400,
       { path: `/${problems[0]?.setting ?? ''}`, problems },
     ),
+  /** A command that only reads found no store where --data points: most often a mistyped folder. */
+  dataNotFound: (dataDir: string, file: string, fix: string) =>
+    new ActionhostError('AH_DATA_NOT_FOUND', `${dataDir} holds no actionhost data (no ${file}): ${fix}`, 404, {
+      path: dataDir,
+      file,
+    }),
 } as const;

@@ -11,7 +11,7 @@ export {
   type ProgramContext,
   type ProgramInfo,
 } from './program.ts';
-export { processIo, type CliIo } from './io.ts';
+export { processIo, guardClosedPipes, type CliIo } from './io.ts';
 export { UsageError, CommandLineErrors, type SettingProblem } from './errors.ts';
 export {
   defineSettings,
@@ -35,5 +35,6 @@ export {
   type Value,
 } from './values.ts';
 export { valueOption } from './options.ts';
+export { requireDataFile } from './data-folder.ts';
 export { textTable } from './table.ts';
 export { Option, Argument, Command } from 'commander';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, type Argument } from 'commander';
 import { isActionhostError } from '../../contract/index.ts';
 import { UsageError } from './errors.ts';
-import { processIo, type CliIo } from './io.ts';
+import { guardClosedPipes, processIo, type CliIo } from './io.ts';
 
 export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -180,5 +180,6 @@ function report(error: unknown, command: Command, io: Required<CliIo>): number {
 
 /** The executable's whole life: run the program on this process's arguments and set its exit code. */
 export async function runMain(run: (argv: readonly string[], io: CliIo) => Promise<number>): Promise<void> {
+  guardClosedPipes();
   process.exitCode = await run(process.argv.slice(2), processIo);
 }
