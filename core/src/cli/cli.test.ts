@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -185,4 +186,22 @@ describe('actionhost command line', () => {
     expect(stderr).not.toMatch(/EPIPE|Unhandled/);
     expect(code).toBe(0);
   });
+
+  it('names the address when the port is in use (AH_PORT_IN_USE), exit 1', async () => {
+    const busy = createServer();
+    busy.listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    try {
+      const port = (busy.address() as { port: number }).port;
+      const child = run(['start', '--data', join(work, 'data'), '--port', String(port), '--workers', '1', '--no-seed']);
+      let stderr = '';
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^error AH_PORT_IN_USE: /m);
+      expect(stderr).toContain(`127.0.0.1:${port}`);
+    } finally {
+      busy.close();
+    }
+  }, 60_000);
 });

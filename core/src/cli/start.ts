@@ -1,6 +1,6 @@
 // `actionhost start`: the README's first command (after install) runs this through `npm start`. Its flags, and the
 // environment-only settings in its --help, come from the settings table (core/src/config).
-import { Command, type ProgramContext } from '@actionhost/sdk/cli';
+import { Command, untilStopped, type ProgramContext } from '@actionhost/sdk/cli';
 import { HOST_SETTINGS, loadConfig } from '../config/index.ts';
 import { startHost } from '../host/index.ts';
 
@@ -9,7 +9,8 @@ const ALL_SETTINGS = Object.keys(HOST_SETTINGS.settings) as (keyof typeof HOST_S
 const AFTER_HELP = `
 SIGTERM/SIGINT: stops taking requests and events, lets running executions finish for the stop timeout,
 checkpoints the steps still in flight (they are attempted again, with the same idempotency key, on the next
-start), then exits. After a crash, executions left running are resumed on start from their last finished step.`;
+start), then exits. Started by npm or npx, the host also stops when its launcher does. After a crash, executions
+left running are resumed on start from their last finished step.`;
 
 export function startCommand(context: ProgramContext): Command {
   const { io } = context;
@@ -36,10 +37,7 @@ export function startCommand(context: ProgramContext): Command {
         }
         progress(`actionhost: listening on ${host.url}`);
         io.stdout(`listening on ${host.url}`);
-        const reason = await new Promise<string>((resolve) => {
-          process.once('SIGTERM', () => resolve('SIGTERM'));
-          process.once('SIGINT', () => resolve('SIGINT'));
-        });
+        const reason = await untilStopped({ env: io.env });
         progress(`actionhost: ${reason}, stopping (finishing work in hand)`);
         try {
           await host.stop();

@@ -1,6 +1,7 @@
 // A running host: the runtime plus the HTTP API and the workflow engine's loop, with a graceful stop
 // (stop taking requests, let the engine finish the event in hand, close the sandbox, close the store).
 import type { FastifyInstance } from 'fastify';
+import { portInUseError } from '@actionhost/sdk/cli';
 import { ApiTokens, buildApi } from '../api/index.ts';
 import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
@@ -52,7 +53,14 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     });
     guardBacklog(app, runtime, options.maxBacklog ?? config.maxBacklog);
-    const url = await app.listen({ host: config.host, port: config.port });
+    const url = await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
+      throw portInUseError(
+        error,
+        config.host,
+        config.port,
+        'stop what listens there, or choose another port with --port or ACTIONHOST_PORT (0 picks a free one)',
+      );
+    });
     runtime.engine.start();
     let stopping: Promise<void> | null = null;
     return {

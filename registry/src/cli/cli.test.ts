@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PluginStore } from '../index.ts';
 import { runCli } from './index.ts';
@@ -252,6 +253,22 @@ describe('registry CLI behaviour shared by every actionhost command line', () =>
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--from');
     expect(existsSync(data)).toBe(false);
+  });
+
+  it('names the address when the port of serve is in use (AH_PORT_IN_USE)', async () => {
+    await registry(['--data', data, 'install', echo1]);
+    const busy = createServer();
+    busy.listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    try {
+      const port = (busy.address() as { port: number }).port;
+      const result = await registry(['--data', data, 'serve', '--port', String(port)]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^error AH_PORT_IN_USE: /m);
+      expect(result.stderr).toContain(`127.0.0.1:${port}`);
+    } finally {
+      busy.close();
+    }
   });
 
   it('serves an index of the installed plugins at /', async () => {

@@ -9,9 +9,11 @@ import {
   UsageError,
   httpUrl,
   matching,
+  portInUseError,
   requireDataFile,
   text,
   textTable,
+  untilStopped,
   valueOption,
   wholeNumber,
   type ProgramContext,
@@ -211,17 +213,16 @@ export function registryCommands(context: ProgramContext): Command[] {
         withStore(serve, 'existing', async (store) => {
           const host = options.host ?? '127.0.0.1';
           const port = options.port ?? 4873;
-          const server = await RegistryServer.listen(store, { port, host });
-          io.stdout(`serving ${store.dataDir} at ${server.url}`);
-          await new Promise<void>((resolve) => {
-            const stop = () => {
-              process.off('SIGINT', stop);
-              process.off('SIGTERM', stop);
-              resolve();
-            };
-            process.on('SIGINT', stop);
-            process.on('SIGTERM', stop);
+          const server = await RegistryServer.listen(store, { port, host }).catch((error: unknown) => {
+            throw portInUseError(
+              error,
+              host,
+              port,
+              'stop what uses it, or choose another with --port (0 = any free port)',
+            );
           });
+          io.stdout(`serving ${store.dataDir} at ${server.url}`);
+          await untilStopped({ env: io.env });
           await server.close();
         }),
       ),

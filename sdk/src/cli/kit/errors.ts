@@ -1,5 +1,5 @@
 // The errors every command line can raise, whichever program it belongs to: a wrong command line (UsageError,
-// exit 2) and the ActionhostErrors of settings and data folders (exit 1).
+// exit 2) and the ActionhostErrors of settings, data folders and listening ports (exit 1).
 import { ActionhostError } from '../../contract/index.ts';
 
 /** A wrong command line: unknown command or flag, missing or extra argument, bad flag value. Exit code 2. */
@@ -32,5 +32,10 @@ export const CommandLineErrors = {
     new ActionhostError('AH_DATA_NOT_FOUND', `${dataDir} holds no actionhost data (no ${file}): ${fix}`, 404, {
       path: dataDir,
       file,
+    }),
+  portInUse: (host: string, port: number, fix: string) =>
+    new ActionhostError('AH_PORT_IN_USE', `cannot listen on ${host}:${port}: the port is in use; ${fix}`, 409, {
+      host,
+      port,
     }),
 } as const;

@@ -35,6 +35,7 @@ export {
   type Value,
 } from './values.ts';
 export { valueOption } from './options.ts';
+export { untilStopped, portInUseError, type StopOptions } from './lifecycle.ts';
 export { requireDataFile } from './data-folder.ts';
 export { textTable } from './table.ts';
 export { Option, Argument, Command } from 'commander';
