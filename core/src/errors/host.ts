@@ -63,11 +63,6 @@ export const apiErrors = {
 } as const satisfies ErrorTable;
 
 export const processErrors = {
-  AH_CONFIG_INVALID: {
-    status: 400,
-    message: 'configuration {key}: {problem}',
-    description: 'A flag or ACTIONHOST_* variable has a value the settings schema refuses; details.path names it.',
-  },
   AH_DATA_DIR_READ_ONLY: {
     status: 503,
     message:

@@ -33,15 +33,10 @@ export interface RuntimeOptions {
   /** Overrides config.workers (e.g. 1 for a one-off `actionhost invoke`). */
   workers?: number;
   onEngineError?: (error: unknown, context: { eventId?: number; executionId?: string }) => void;
-  /** Executions running at once (default env ACTIONHOST_MAX_EXECUTIONS or 8); more wait queued in SQLite. */
+  /** Overrides config.maxExecutions: executions running at once; more wait queued in SQLite. */
   maxConcurrentExecutions?: number;
-  /** Invocations of one plugin at once (default env ACTIONHOST_MAX_PER_PLUGIN or 4). */
+  /** Overrides config.maxPerPlugin: invocations of one plugin at once. */
   maxConcurrentPerPlugin?: number;
-}
-
-function envInt(name: string): number | undefined {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 export async function openRuntime(config: HostConfig, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -52,7 +47,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
   try {
     const plugins = PluginStore.open(config.dataDir);
     opened.push(() => plugins.close());
-    const masterKey = await loadMasterKey({ env: process.env.ACTIONHOST_MASTER_KEY, dataDir: config.dataDir });
+    const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
     const credentials = new CredentialStore({ store, masterKey });
     const itsm = new ItsmService({ store });
     const applications = new ApplicationService({ store, credentials });
@@ -88,10 +83,10 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       audit: itsm,
       secrets: credentials,
       sealer: credentials,
-      maxConcurrentExecutions: options.maxConcurrentExecutions ?? envInt('ACTIONHOST_MAX_EXECUTIONS') ?? 8,
-      maxConcurrentPerPlugin: options.maxConcurrentPerPlugin ?? envInt('ACTIONHOST_MAX_PER_PLUGIN') ?? 4,
+      maxConcurrentExecutions: options.maxConcurrentExecutions ?? config.maxExecutions,
+      maxConcurrentPerPlugin: options.maxConcurrentPerPlugin ?? config.maxPerPlugin,
       // On SIGTERM: how long running executions may finish before their steps are checkpointed.
-      stopTimeoutMs: envInt('ACTIONHOST_STOP_TIMEOUT_MS') ?? 10_000,
+      stopTimeoutMs: config.stopTimeoutMs,
       ...(options.onEngineError ? { onError: options.onEngineError } : {}),
     });
     return {

@@ -15,6 +15,12 @@ export interface RemotePackument {
   versions: Record<string, { integrity: string; tarball: string }>;
 }
 
+/** What GET / answers: the installed plugins, their versions, and the paths this server answers. */
+export interface RemoteIndex {
+  plugins: { name: string; versions: string[]; packument: string }[];
+  paths: Record<'list' | 'packument' | 'tarball', string>;
+}
+
 export function tarballPath(name: string, version: string): string {
   return `/${encodeURIComponent(name)}/-/${encodeURIComponent(version)}.tgz`;
 }
@@ -42,6 +48,17 @@ async function handle(store: PluginStore, request: IncomingMessage, response: Se
   } catch {
     throw RegistryErrors.pathMalformed();
   }
+  if (url.pathname === '/') {
+    // The index a person (or a script) finds first: every installed plugin with its versions, and where to look.
+    const versions = new Map<string, string[]>();
+    for (const { name, version } of store.list()) versions.set(name, [...(versions.get(name) ?? []), version]);
+    const index: RemoteIndex = {
+      plugins: [...versions].map(([name, list]) => ({ name, versions: list, packument: `/${name}` })),
+      paths: { list: '/-/plugins', packument: '/<name>', tarball: '/<name>/-/<version>.tgz' },
+    };
+    send(response, 200, index);
+    return;
+  }
   if (url.pathname === '/-/plugins') {
     send(
       response,
@@ -53,6 +70,10 @@ async function handle(store: PluginStore, request: IncomingMessage, response: Se
   // /<name> or /@scope/<name>, optionally followed by /-/<version>.tgz
   const dash = segments.indexOf('-');
   const name = (dash < 0 ? segments : segments.slice(0, dash)).join('/');
+  if (name === '' || segments.includes('')) {
+    send(response, 404, { code: 'AH_NOT_FOUND', message: `no such path ${url.pathname}; GET / lists what is here` });
+    return;
+  }
   if (dash < 0) {
     const versions = store.info(name);
     const packument: RemotePackument = {

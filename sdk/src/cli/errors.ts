@@ -1,16 +1,6 @@
-// CLI errors: usage mistakes (exit 2) are kept apart from failures of the work itself (ActionhostError, exit 1),
-// whose codes, statuses and messages are the sdk's table's (contract/error-catalogue.ts).
+// The errors of the actionhost-sdk commands themselves (exit 1), from the sdk's table (contract/error-catalogue.ts).
+// Usage mistakes (exit 2) and the errors every command line shares are in ./kit/errors.ts.
 import { SdkErrors } from '../contract/index.ts';
-
-/** A wrong command line: unknown command or flag, missing or extra argument. Exit code 2. */
-export class UsageError extends Error {
-  readonly command: string | undefined;
-  constructor(message: string, command?: string) {
-    super(message);
-    this.name = 'UsageError';
-    this.command = command;
-  }
-}
 
 export const CliErrors = {
   initTargetNotEmpty: (dir: string) => SdkErrors.AH_INIT_TARGET_NOT_EMPTY({ dir }, { path: dir }),

@@ -96,15 +96,48 @@ const cli = {
   },
 } as const satisfies ErrorTable;
 
+const commandLine = {
+  AH_CONFIG_INVALID: {
+    status: 400,
+    message: '{problems}',
+    description:
+      'A flag or ACTIONHOST_* variable has a value the settings schema refuses; the message names the setting, where the value came from and how to fix it (details.problems lists each).',
+  },
+  AH_DATA_NOT_FOUND: {
+    status: 404,
+    message: '{dataDir} holds no actionhost data (no {file}): {fix}',
+    description:
+      'A command that only reads was pointed (--data or ACTIONHOST_DATA) at a folder without a store, most often a mistyped path; nothing was created there.',
+  },
+  AH_PORT_IN_USE: {
+    status: 409,
+    message: 'cannot listen on {host}:{port}: the port is in use; {fix}',
+    description: 'Another process listens on that address; stop it or choose another --port.',
+  },
+  AH_INTERNAL: {
+    status: 500,
+    message: '{cause}',
+    description:
+      'Something failed that is not one of the errors above (a bug, or the system refusing a write such as a closed terminal); the message says what. Report it with the command line that caused it.',
+  },
+  AH_NODE_TOO_OLD: {
+    status: 400,
+    message: 'actionhost needs Node.js 24 or newer (this is {version}); {fix}',
+    description:
+      'The command was run with an older Node.js (raised by the plain-JavaScript launcher of each bin); run it through npx or npm scripts, which use the Node 24 that npm ci installs, or install Node 24.',
+  },
+} as const satisfies ErrorTable;
+
 /** The sdk's error table, in the sections its ERRORS.md shows. */
 export const sdkErrorSections = [
   { title: 'Plugin contract', errors: contract },
   { title: 'Build (actionhost-sdk build)', errors: build },
   { title: 'Pack (actionhost-sdk pack)', errors: pack },
   { title: 'actionhost-sdk CLI', errors: cli },
+  { title: 'Every command line (actionhost, registry, actionhost-sdk)', errors: commandLine },
 ] as const;
 
-export const SdkErrors = defineErrors({ ...contract, ...build, ...pack, ...cli });
+export const SdkErrors = defineErrors({ ...contract, ...build, ...pack, ...cli, ...commandLine });
 
 /** Contract-level constructors (manifest and ABI), kept for callers of the contract. */
 export const ContractErrors = {
