@@ -1,13 +1,14 @@
 // Build step 2: the guest script the sandbox evaluates — one ES2022 classic script (IIFE), no imports, no
 // require, no Node built-ins. zod becomes an inert stub and @actionhost/sdk its guest-safe entry.
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type * as esbuild from 'esbuild';
 import { bundle, describeMessages, loadEsbuild, toBundlerMessages } from './bundler.ts';
 import { BuildErrors, type BundlerMessage } from './errors.ts';
 import { zodStubCoreSource, zodStubSource } from './zod-stub.ts';
 
-const guestSdkEntry = join(import.meta.dirname, '..', 'guest', 'index.ts');
+// index.ts in a checkout, index.js in the published package: the same extension as this module.
+const guestSdkEntry = join(import.meta.dirname, '..', 'guest', `index${extname(import.meta.filename)}`);
 const nodeBuiltins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
 // Named exports of the real zod entry points, so `import { object } from 'zod'` binds to the stub too.
