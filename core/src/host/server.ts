@@ -39,6 +39,13 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     if (options.seed ?? config.seed) seedExampleWorkflows(runtime.workflows, progress);
     const auth = new ApiTokens(runtime.store);
     const bootstrap = auth.bootstrapAdmin(config.adminToken);
+    if (bootstrap.presetIgnored) {
+      progress(
+        'actionhost: ACTIONHOST_ADMIN_TOKEN is set but is not a token of this data folder, which already has tokens: ' +
+          'it was NOT added as an admin. To make an admin token: actionhost tokens create --role admin --data ' +
+          `${config.dataDir} (or POST /api/tokens with an admin token)`,
+      );
+    }
     const app = buildApi({
       auth,
       workflows: runtime.workflows,
