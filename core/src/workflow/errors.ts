@@ -30,6 +30,8 @@ export const WorkflowErrors = {
   mappingType: fail('AH_MAPPING_TYPE', 400),
   mappingRequired: fail('AH_MAPPING_REQUIRED', 400),
   workflowNotFound: fail('AH_WORKFLOW_NOT_FOUND', 404),
+  /** Only a draft that was never published may be deleted: executions and pins refer to published versions. */
+  workflowPublished: fail('AH_WORKFLOW_PUBLISHED', 409),
   nodeNotFound: fail('AH_NODE_NOT_FOUND', 404),
   nodeNotAction: fail('AH_NODE_NOT_ACTION', 400),
   executionNotFound: fail('AH_EXECUTION_NOT_FOUND', 404),

@@ -39,6 +39,7 @@ export {
   TestConnectionResult,
 } from './records.ts';
 export { WorkflowService, SAMPLE_REQUEST, type WorkflowServiceOptions } from './service.ts';
+export { PublishPreview, PublishProblem } from './preview.ts';
 export { WorkflowEngine, type WorkflowEngineOptions } from './engine.ts';
 export { enqueueRetry } from './retry-execution.ts';
 export {

@@ -99,6 +99,24 @@ export class WorkflowRepository {
     return row ? toWorkflow(row) : null;
   }
 
+  /**
+   * Deletes a workflow that was never published; answers 'published' (and deletes nothing) for one that was,
+   * 'missing' when there is none.
+   */
+  deleteDraft(id: string): 'deleted' | 'published' | 'missing' {
+    return this.store.transaction(() => {
+      const row = this.store.db.prepare('SELECT published_version FROM workflows WHERE id = ?').get(id) as
+        { published_version: number | null } | undefined;
+      if (!row) return 'missing';
+      const versions = this.store.db
+        .prepare('SELECT COUNT(*) AS n FROM workflow_versions WHERE workflow_id = ?')
+        .get(id) as { n: number };
+      if (row.published_version !== null || versions.n > 0) return 'published';
+      this.store.db.prepare('DELETE FROM workflows WHERE id = ?').run(id);
+      return 'deleted';
+    });
+  }
+
   listWorkflows(): WorkflowRecord[] {
     return (this.store.db.prepare('SELECT * FROM workflows ORDER BY created_at, id').all() as Row[]).map(toWorkflow);
   }
@@ -375,7 +393,10 @@ export class WorkflowRepository {
     requestId?: number;
     workflowId?: string;
     status?: ExecutionStatus;
+    since?: string;
+    until?: string;
     limit?: number;
+    offset?: number;
   }): ExecutionSummary[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
@@ -391,8 +412,17 @@ export class WorkflowRepository {
       where.push('workflow_id = ?');
       args.push(filter.workflowId);
     }
-    const sql = `SELECT * FROM workflow_executions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
-    return (this.store.db.prepare(sql).all(...args, filter.limit ?? 100) as Row[]).map(toExecution);
+    // Stored times are ISO strings in UTC, so they compare as text once the bound is in the same form.
+    if (filter.since !== undefined) {
+      where.push('created_at >= ?');
+      args.push(new Date(filter.since).toISOString());
+    }
+    if (filter.until !== undefined) {
+      where.push('created_at < ?');
+      args.push(new Date(filter.until).toISOString());
+    }
+    const sql = `SELECT * FROM workflow_executions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`;
+    return (this.store.db.prepare(sql).all(...args, filter.limit ?? 100, filter.offset ?? 0) as Row[]).map(toExecution);
   }
 }
 

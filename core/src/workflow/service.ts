@@ -20,7 +20,8 @@ import type {
   WorkflowRecord,
   WorkflowView,
 } from './records.ts';
-import { DEFAULT_CUSTOM_FIELDS, readRequestPath } from './request-data.ts';
+import { DEFAULT_CUSTOM_FIELDS, readRequestPath, requestFieldCatalog } from './request-data.ts';
+import { previewPublish, type PublishPreview } from './preview.ts';
 import { dataSourceOf, parseDefinition, validateDefinition, type ValidationContext } from './validate.ts';
 
 export interface WorkflowServiceOptions {
@@ -84,6 +85,29 @@ export class WorkflowService {
 
   list(): WorkflowView[] {
     return this.repository.listWorkflows().map((record) => this.#view(record));
+  }
+
+  /** Deletes a draft that was never published (AH_WORKFLOW_PUBLISHED for one that was). */
+  delete(id: string): void {
+    const outcome = this.repository.deleteDraft(id);
+    if (outcome === 'missing') throw WorkflowErrors.workflowNotFound(`workflow ${id} does not exist`, { id });
+    if (outcome === 'published') {
+      throw WorkflowErrors.workflowPublished(`workflow ${id} has been published: only a draft can be deleted`, { id });
+    }
+  }
+
+  /**
+   * What publishing would do with `input` (default: the stored draft): every problem at once, the versions it
+   * would pin and what changed since the active published version. Stores and pins nothing.
+   */
+  async preview(id: string, input?: unknown): Promise<PublishPreview> {
+    const record = this.#record(id);
+    return previewPublish(input ?? record.definition, this.#context, this.#options, this.repository.getPublished(id));
+  }
+
+  /** The request fields placeholders and conditions may read (the placeholder picker's list). */
+  requestFields(): { fields: string[]; openPrefixes: string[] } {
+    return requestFieldCatalog(this.#context.customFieldNames);
   }
 
   /**
@@ -211,7 +235,7 @@ export class WorkflowService {
     return execution;
   }
 
-  listExecutions(filter: { requestId?: number; workflowId?: string; limit?: number } = {}): ExecutionSummary[] {
+  listExecutions(filter: Parameters<WorkflowRepository['listExecutions']>[0] = {}): ExecutionSummary[] {
     return this.repository.listExecutions(filter);
   }
 
