@@ -1,6 +1,6 @@
 // The workflow designer: palette, canvas and the selected node's settings over one definition value, with
 // undo/redo, save, a check that shows every problem on its node at once, and Publish with its preview.
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import type { PublishPreview, PublishProblem, WorkflowView } from '@actionhost/core';
 import { api, ApiError, segment } from '../api.ts';
@@ -173,9 +173,11 @@ function Editor({ initial, catalog }: { initial: WorkflowView; catalog: Catalog 
     commit((current) => setExit(current, source, handle, target));
   };
 
+  // On the window, not the designer's element: after a node is deleted the focus is on <body>, and Ctrl+Z must
+  // still bring it back.
   const onKeyDown = (event: KeyboardEvent) => {
     const target = event.target as HTMLElement;
-    if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.closest('dialog')) return;
     const mod = event.ctrlKey || event.metaKey;
     if (mod && event.key.toLowerCase() === 'z' && !event.shiftKey) {
       event.preventDefault();
@@ -189,6 +191,14 @@ function Editor({ initial, catalog }: { initial: WorkflowView; catalog: Catalog 
     }
   };
 
+  const shortcuts = useRef(onKeyDown);
+  shortcuts.current = onKeyDown;
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => shortcuts.current(event);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
+
   useEffect(() => {
     const warn = (event: BeforeUnloadEvent) => {
       if (dirty) event.preventDefault();
@@ -200,7 +210,7 @@ function Editor({ initial, catalog }: { initial: WorkflowView; catalog: Catalog 
   const plugins: PluginSummary[] = catalog.plugins;
 
   return (
-    <div className="designer" onKeyDown={onKeyDown}>
+    <div className="designer">
       <PageHeader title={`Designer: ${definition.name}`}>
         <button type="button" onClick={undo} disabled={history.past.length === 0} aria-keyshortcuts="Control+Z">
           Undo
