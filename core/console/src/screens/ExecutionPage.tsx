@@ -1,7 +1,7 @@
 // One execution: its steps as a timeline (node, plugin@version, attempt, path, duration, error code and message,
 // redacted input, output, logs), refreshed while it runs; Retry and Cancel.
 import { useEffect } from 'react';
-import type { Execution } from '@actionhost/core';
+import type { Execution, WorkflowView } from '@actionhost/core';
 import { api } from '../api.ts';
 import { Link, navigate } from '../router.tsx';
 import { can, useSession } from '../session.tsx';
@@ -17,6 +17,16 @@ import {
   useResource,
 } from '../ui.tsx';
 
+/** The step's error, or the `{ error: { code, message } }` a plugin answered on its failure path. */
+function failureOf(step: Execution['steps'][number]): { code: string; message: string } | null {
+  if (step.error) return step.error;
+  const output = step.output as { error?: { code?: unknown; message?: unknown } } | null;
+  const error = output && typeof output === 'object' && !Array.isArray(output) ? output.error : undefined;
+  return error && typeof error.code === 'string'
+    ? { code: error.code, message: typeof error.message === 'string' ? error.message : '' }
+    : null;
+}
+
 export function ExecutionPage({ id }: { id: string }) {
   const { session } = useSession();
   const execution = useResource(
@@ -24,6 +34,14 @@ export function ExecutionPage({ id }: { id: string }) {
     id,
   );
   const action = useAction();
+  const workflowId = execution.data?.workflowId;
+  const workflow = useResource(
+    (signal) =>
+      workflowId
+        ? api<WorkflowView>('GET', `/api/workflows/${encodeURIComponent(workflowId)}`, undefined, { signal })
+        : Promise.resolve(undefined),
+    workflowId ?? '',
+  );
   const live = execution.data?.status === 'running' || execution.data?.status === 'queued';
   useEffect(() => {
     if (!live) return;
@@ -84,8 +102,8 @@ export function ExecutionPage({ id }: { id: string }) {
         </dd>
         <dt>Workflow</dt>
         <dd>
-          <Link to={`/workflows/${encodeURIComponent(data.workflowId)}`}>{data.workflowId}</Link> version{' '}
-          {data.workflowVersion}
+          <Link to={`/workflows/${encodeURIComponent(data.workflowId)}`}>{workflow.data?.name ?? data.workflowId}</Link>{' '}
+          version {data.workflowVersion}
         </dd>
         <dt>Request</dt>
         <dd>
@@ -99,7 +117,11 @@ export function ExecutionPage({ id }: { id: string }) {
         </dd>
         <dt>Trigger</dt>
         <dd>
-          {data.trigger.type}
+          {data.trigger.type === 'request.created'
+            ? 'Request created'
+            : data.trigger.type === 'request.updated'
+              ? 'Request changed'
+              : data.trigger.type}
           {data.trigger.changes.length > 0
             ? `: ${data.trigger.changes.map((change) => `${change.field} ${JSON.stringify(change.from)} → ${JSON.stringify(change.to)}`).join(', ')}`
             : ''}
@@ -132,6 +154,12 @@ export function ExecutionPage({ id }: { id: string }) {
           <li key={step.seq} className={`step step-${step.status}`}>
             <h3>
               {step.title ?? step.nodeId} <StatusBadge status={step.status} />
+              {step.path === 'failure' ? (
+                <>
+                  {' '}
+                  <StatusBadge status="failure path" />
+                </>
+              ) : null}
             </h3>
             <dl className="facts compact">
               <dt>Node</dt>
@@ -152,11 +180,11 @@ export function ExecutionPage({ id }: { id: string }) {
               <dd>{step.path ?? '—'}</dd>
               <dt>Duration</dt>
               <dd>{formatDuration(step.durationMs)}</dd>
-              {step.error ? (
+              {failureOf(step) ? (
                 <>
                   <dt>Error</dt>
                   <dd>
-                    <code>{step.error.code}</code> {step.error.message}
+                    <code>{failureOf(step)!.code}</code> {failureOf(step)!.message}
                   </dd>
                 </>
               ) : null}
