@@ -120,7 +120,7 @@ describe('Employee On-boarding in the console against the Samba AD DC', { timeou
     await dialog.getByRole('button', { name: 'Create workflow' }).click();
     await page.getByRole('heading', { name: 'Designer: Employee On-boarding' }).waitFor();
 
-    await page.getByRole('button', { name: /^If Else/ }).click();
+    await page.getByRole('button', { name: /^Add If Else/ }).click();
     const condition = page.getByRole('complementary', { name: 'If Else' });
     await condition.getByLabel('Rule 1 field').fill('subject');
     await condition.getByLabel('Rule 1 operator').selectOption('contains');
@@ -130,7 +130,7 @@ describe('Employee On-boarding in the console against the Samba AD DC', { timeou
     await condition.getByLabel('Rule 2 operator').selectOption('equals');
     await condition.getByLabel('Rule 2 value').fill('IT');
 
-    await page.getByRole('button', { name: 'Add App Integration AD App (Create New User)' }).click();
+    await page.getByRole('button', { name: /^Add App Integration AD App/ }).click();
     const action = page.getByRole('complementary', { name: 'Execute App Integration' });
     await action.getByLabel('Description').fill('Create a new user for User Onboard');
     expect(await action.getByLabel('App Integration').inputValue()).toBe('AD App');

@@ -159,7 +159,7 @@ describe('Incident-CI Linking built in the console', { timeout: 240_000 }, () =>
     await dialog.getByRole('button', { name: 'Create workflow' }).click();
     await page.getByRole('heading', { name: 'Designer: Editing checks' }).waitFor();
 
-    await page.getByRole('button', { name: /^If Else/ }).click();
+    await page.getByRole('button', { name: /^Add If Else/ }).click();
     await canvasNode('If Else: If Else').waitFor();
     await page.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => canvasNode('If Else: If Else').count()).toBe(0);

@@ -50,7 +50,9 @@ const StepNode = memo(function StepNode({ data, selected }: NodeProps<FlowNode>)
         data.problems.length > 0 ? 'has-problems' : '',
       ].join(' ')}
     >
-      {data.input ? <Handle type="target" position={Side.Top} id="in" aria-label={`${data.title}: input`} /> : null}
+      {data.input ? (
+        <Handle type="target" position={Side.Top} id="in" role="img" aria-label={`${data.title}: input`} />
+      ) : null}
       <div className="flow-node-kind">{data.kind}</div>
       <div className="flow-node-title">{data.title}</div>
       {data.detail ? <div className="flow-node-detail">{data.detail}</div> : null}
@@ -76,6 +78,7 @@ const StepNode = memo(function StepNode({ data, selected }: NodeProps<FlowNode>)
           id={exit}
           className={`exit exit-${exit}`}
           style={{ left: `${((index + 0.5) / exits.length) * 100}%` }}
+          role="img"
           aria-label={`${data.title}: ${exit === 'out' ? 'next' : exit} exit`}
         />
       ))}

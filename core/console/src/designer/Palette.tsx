@@ -62,7 +62,9 @@ export function Palette({
               })
             }
           >
-            <span className="palette-title">If Else</span>
+            <span className="palette-title">
+              <span className="visually-hidden">Add </span>If Else
+            </span>
             <span className="palette-meta">true / false</span>
           </button>
         </li>
@@ -73,13 +75,11 @@ export function Palette({
           <ul className="plain">
             {list.map((plugin) => (
               <li key={plugin.name}>
-                <button
-                  type="button"
-                  className="palette-item"
-                  onClick={() => addPlugin(plugin)}
-                  aria-label={`Add ${plugin.manifest.title} (${category}, version ${plugin.version})`}
-                >
-                  <span className="palette-title">{plugin.manifest.title}</span>
+                <button type="button" className="palette-item" onClick={() => addPlugin(plugin)}>
+                  <span className="palette-title">
+                    <span className="visually-hidden">Add </span>
+                    {plugin.manifest.title}
+                  </span>
                   <span className="palette-meta">
                     {category} · {plugin.version}
                   </span>
@@ -99,7 +99,6 @@ export function Palette({
               <button
                 type="button"
                 className="palette-item"
-                aria-label={`Add App Integration ${integration.name} (${integration.action})`}
                 onClick={() =>
                   onAdd({
                     id: newNodeId(definition, 'app-integration'),
@@ -112,7 +111,10 @@ export function Palette({
                   })
                 }
               >
-                <span className="palette-title">{integration.name}</span>
+                <span className="palette-title">
+                  <span className="visually-hidden">Add App Integration </span>
+                  {integration.name}
+                </span>
                 <span className="palette-meta">
                   {integration.application} · {integration.action}
                 </span>

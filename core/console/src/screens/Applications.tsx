@@ -44,6 +44,7 @@ export function Applications() {
   const [editing, setEditing] = useState<Application | 'new' | null>(null);
   const [editingIntegration, setEditingIntegration] = useState<AppIntegration | 'new' | null>(null);
   const [tests, setTests] = useState<Record<string, ConnectionTestResult>>({});
+  const [deleting, setDeleting] = useState<{ kind: 'application' | 'App Integration'; name: string } | null>(null);
   const action = useAction();
   const reloadAll = () => {
     applications.reload();
@@ -135,12 +136,7 @@ export function Applications() {
                         type="button"
                         className="button-danger"
                         aria-label={`Delete ${application.name}`}
-                        onClick={() =>
-                          action.run(async () => {
-                            await api('DELETE', `/api/applications/${segment(application.name)}`);
-                            reloadAll();
-                          })
-                        }
+                        onClick={() => setDeleting({ kind: 'application', name: application.name })}
                       >
                         Delete
                       </button>
@@ -203,12 +199,7 @@ export function Applications() {
                       type="button"
                       className="button-danger"
                       aria-label={`Delete ${integration.name}`}
-                      onClick={() =>
-                        action.run(async () => {
-                          await api('DELETE', `/api/app-integrations/${segment(integration.name)}`);
-                          integrations.reload();
-                        })
-                      }
+                      onClick={() => setDeleting({ kind: 'App Integration', name: integration.name })}
                     >
                       Delete
                     </button>
@@ -219,6 +210,34 @@ export function Applications() {
           </table>
         ) : null}
       </section>
+      <Modal title={`Delete ${deleting?.kind ?? ''}`} open={deleting !== null} onClose={() => setDeleting(null)}>
+        <p>
+          Delete the {deleting?.kind} <strong>{deleting?.name}</strong>? Workflows that use it fail at their next
+          publish.
+        </p>
+        <div className="form-actions">
+          <button
+            type="button"
+            className="button-danger"
+            onClick={() =>
+              action.run(async () => {
+                const target = deleting!;
+                setDeleting(null);
+                await api(
+                  'DELETE',
+                  `/api/${target.kind === 'application' ? 'applications' : 'app-integrations'}/${segment(target.name)}`,
+                );
+                reloadAll();
+              })
+            }
+          >
+            Delete {deleting?.kind}
+          </button>
+          <button type="button" onClick={() => setDeleting(null)}>
+            Cancel
+          </button>
+        </div>
+      </Modal>
       {editing !== null ? (
         <ApplicationForm
           application={editing === 'new' ? null : editing}
