@@ -145,6 +145,10 @@ describe('Employee On-boarding in the console against the Samba AD DC', { timeou
       .waitFor({ state: 'attached' });
     await page.getByRole('button', { name: 'Save draft' }).click();
     await page.getByRole('status').filter({ hasText: 'Ready to publish' }).waitFor();
+    // Test Connection of the node: the application binds and reads its base DN.
+    await action.getByLabel('Sample initialPassword').fill(strongPassword());
+    await action.getByRole('button', { name: 'Test Connection' }).click();
+    await action.getByText(/^Result: success/).waitFor({ timeout: 60_000 });
     await screenshot(page, 'designer-employee-onboarding');
     await page.getByRole('button', { name: 'Publish…' }).click();
     const publish = page.getByRole('dialog', { name: 'Publish Employee On-boarding' });

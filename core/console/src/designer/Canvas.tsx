@@ -7,6 +7,7 @@ import {
   Handle,
   Position as Side,
   ReactFlow,
+  useReactFlow,
   type Connection,
   type Edge,
   type EdgeChange,
@@ -14,7 +15,7 @@ import {
   type NodeChange,
   type NodeProps,
 } from '@xyflow/react';
-import { memo, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { PublishProblem } from '@actionhost/core';
 import {
   exitsOf,
@@ -99,6 +100,7 @@ export function Canvas({
   onMoveEnd,
   onDeleteNodes,
   onDeleteEdge,
+  fitKey,
 }: {
   definition: Definition;
   plugins: readonly PluginSummary[];
@@ -110,7 +112,16 @@ export function Canvas({
   onMoveEnd: () => void;
   onDeleteNodes: (ids: string[]) => void;
   onDeleteEdge: (source: string, handle: string, target: string) => void;
+  /** Changes when the view should fit every node again (a node was added below the visible area). */
+  fitKey: number;
 }) {
+  const flow = useReactFlow();
+  useEffect(() => {
+    if (fitKey === 0) return;
+    // After React Flow measured the new node: the next frame.
+    const frame = requestAnimationFrame(() => void flow.fitView({ maxZoom: 1, padding: 0.2 }));
+    return () => cancelAnimationFrame(frame);
+  }, [fitKey, flow]);
   // Controlled nodes must carry their measured size back, or React Flow measures them again on every change.
   const measured = useRef(new Map<string, { width: number; height: number }>());
   const [sizes, setSizes] = useState(0);

@@ -88,6 +88,7 @@ function Editor({ initial, catalog }: { initial: WorkflowView; catalog: Catalog 
   const [dirty, setDirty] = useState(false);
   const [status, setStatus] = useState('');
   const [publishing, setPublishing] = useState(false);
+  const [fitKey, setFitKey] = useState(0);
   const dragOrigin = useRef<Definition | null>(null);
   const save = useAction();
   const definition = history.present;
@@ -160,6 +161,7 @@ function Editor({ initial, catalog }: { initial: WorkflowView; catalog: Catalog 
   const addNode = (node: WorkflowNode) => {
     commit((current) => withNode(current, node, nextFreePosition(current)));
     setSelected(node.id);
+    setFitKey((n) => n + 1);
     setStatus(
       `Added ${node.title ?? node.id}. Connect it by dragging from an exit, or choose its place in the settings.`,
     );
@@ -312,6 +314,7 @@ function Editor({ initial, catalog }: { initial: WorkflowView; catalog: Catalog 
             setSelected(null);
           }}
           onDeleteEdge={(source, handle, target) => commit((current) => removeEdge(current, source, handle, target))}
+          fitKey={fitKey}
         />
         <NodeSettings
           key={selected ?? 'workflow'}

@@ -8,6 +8,7 @@ import { ErrorNotice, formatDuration, JsonBlock, SelectField, TextArea, TextFiel
 import type { Catalog } from './catalog.ts';
 import { MappingsEditor } from './MappingsEditor.tsx';
 import {
+  placeholdersIn,
   exitsOf,
   handlesOf,
   nodeKind,
@@ -426,7 +427,7 @@ function ActionSettings(props: Props & { node: ActionNode }) {
           definition={definition}
           plugin={plugin}
           catalog={catalog}
-          defaults={integration?.mappings ?? {}}
+          defaults={integration ? { ...integration.mappings, Action: integration.action } : {}}
           problems={problems.filter((problem) => problem.node === node.id && problem.path?.includes('/inputs/'))}
           onInputs={(inputs) => update({ inputs })}
         />
@@ -438,30 +439,61 @@ function ActionSettings(props: Props & { node: ActionNode }) {
         onConnectExit={props.onConnectExit}
       />
       {plugin?.manifest.testConnection ? (
-        <TestConnection workflowId={props.workflowId} node={node} saveDraft={props.saveDraft} />
+        <TestConnection
+          workflowId={props.workflowId}
+          node={node}
+          defaults={integration?.mappings ?? {}}
+          saveDraft={props.saveDraft}
+        />
       ) : null}
       <DeleteNode node={node} onDelete={props.onDelete} />
     </>
   );
 }
 
+/** The custom fields a node's mappings read (`#customFields.initialPassword#`): Test Connection asks for samples. */
+function sampleFieldsOf(values: readonly unknown[]): string[] {
+  const found = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') {
+      for (const name of placeholdersIn(value) ?? []) if (name.startsWith('customFields.')) found.add(name.slice(13));
+    } else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  values.forEach(walk);
+  return [...found];
+}
+
 function TestConnection({
   workflowId,
   node,
+  defaults,
   saveDraft,
 }: {
   workflowId: string;
   node: ActionNode;
+  defaults: Record<string, unknown>;
   saveDraft: () => Promise<boolean>;
 }) {
   const action = useAction();
   const [result, setResult] = useState<TestConnectionResult | null>(null);
+  const [samples, setSamples] = useState<Record<string, string>>({});
+  const fields = sampleFieldsOf([node.inputs, defaults]);
   return (
     <section className="test-connection" aria-labelledby={`test-${node.id}`}>
       <h3 id={`test-${node.id}`}>Test Connection</h3>
       <p className="hint">
         Saves the draft, then runs the plugin&apos;s connection test with these mappings against a sample request.
       </p>
+      {fields.map((field) => (
+        <TextField
+          key={field}
+          label={`Sample ${field}`}
+          type={/pass|secret|token/i.test(field) ? 'password' : 'text'}
+          autoComplete="off"
+          value={samples[field] ?? ''}
+          onChange={(event) => setSamples((current) => ({ ...current, [field]: event.target.value }))}
+        />
+      ))}
       <button
         type="button"
         disabled={action.busy}
@@ -469,11 +501,12 @@ function TestConnection({
           action.run(async () => {
             setResult(null);
             if (!(await saveDraft())) return;
+            const customFields = Object.fromEntries(Object.entries(samples).filter(([, value]) => value !== ''));
             setResult(
               await api<TestConnectionResult>(
                 'POST',
                 `/api/workflows/${segment(workflowId)}/nodes/${segment(node.id)}/test-connection`,
-                {},
+                Object.keys(customFields).length > 0 ? { request: { customFields } } : {},
               ),
             );
           })
