@@ -10,32 +10,75 @@ const ROOT = import.meta.dirname;
 const CORE_SRC = join(ROOT, 'core', 'src');
 
 /**
- * Which concern of core/src may import which (DESIGN.md: `api, cli -> workflow -> sandbox, capabilities -> store`).
+ * Which concern of core/src may import which (DESIGN.md: `api, cli -> workflow -> sandbox, capabilities -> store`;
+ * workflow reaches the sandbox only through its PluginRunner port, which host/ wires as SandboxPluginRunner).
  * A concern not listed here may import nothing of core/src; index.ts (the package's front door) may import all.
+ * A key with a slash is a sub-concern: a folder inside a concern with its own front door (index.ts). From outside
+ * its parent it is reached only through the parent's front door; inside the parent, sub-concerns and the
+ * parent's own files import each other through their front doors, in the direction this table gives. Workflow is
+ * two halves: execution (queue, engine, runs) builds on definition (schema, validation, publishing), never the
+ * reverse; the workflow folder's own files (its front door, WorkflowService) sit on top of both.
  */
 export const CORE_LAYERS = {
-  config: [],
-  store: [],
-  credentials: ['store'],
-  itsm: ['store'],
-  capabilities: ['itsm', 'credentials', 'store'],
-  sandbox: ['capabilities'],
-  workflow: ['capabilities', 'itsm', 'sandbox', 'store'],
-  applications: ['capabilities', 'credentials', 'store', 'workflow'],
-  api: ['applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
-  testing: ['capabilities', 'credentials', 'itsm', 'sandbox', 'store'],
-  host: ['api', 'applications', 'capabilities', 'config', 'credentials', 'itsm', 'sandbox', 'store', 'workflow'],
-  cli: ['api', 'config', 'host', 'store', 'workflow'],
+  // errors/ is the package's error table (core/ERRORS.md): the bottom layer, so that every concern, the worker
+  // process included, raises catalogued codes without depending on another concern.
+  errors: [],
+  config: ['errors'],
+  store: ['errors'],
+  credentials: ['errors', 'store'],
+  itsm: ['errors', 'store'],
+  capabilities: ['errors', 'itsm', 'credentials', 'store'],
+  sandbox: ['errors', 'capabilities'],
+  'workflow/definition': ['errors', 'itsm', 'store'],
+  'workflow/execution': ['errors', 'workflow/definition', 'capabilities', 'itsm', 'store'],
+  workflow: ['errors', 'workflow/definition', 'workflow/execution', 'store'],
+  applications: ['errors', 'capabilities', 'credentials', 'store', 'workflow'],
+  api: ['errors', 'applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
+  testing: ['errors', 'capabilities', 'credentials', 'itsm', 'sandbox', 'store'],
+  host: [
+    'errors',
+    'api',
+    'applications',
+    'capabilities',
+    'config',
+    'credentials',
+    'itsm',
+    'sandbox',
+    'store',
+    'workflow',
+  ],
+  cli: ['errors', 'api', 'config', 'host', 'store', 'workflow'],
 };
 
 const isTestFile = (file) => /\.(test|fixtures)\.ts$/.test(file);
 
-/** core/src/<concern>/... → concern; core/src/index.ts → '' (the front door); elsewhere → null. */
+/**
+ * core/src/<concern>/... → concern, or the deepest sub-concern ('workflow/execution') that holds the file;
+ * core/src/index.ts → '' (the front door); elsewhere → null.
+ */
 function concernOf(file) {
   const path = relative(CORE_SRC, file);
   if (path.startsWith('..')) return null;
-  const parts = path.split(sep);
-  return parts.length === 1 ? '' : parts[0];
+  const folders = path.split(sep).slice(0, -1);
+  if (folders.length === 0) return '';
+  let concern = folders[0];
+  for (const folder of folders.slice(1)) {
+    if (!Object.hasOwn(CORE_LAYERS, `${concern}/${folder}`)) break;
+    concern = `${concern}/${folder}`;
+  }
+  return concern;
+}
+
+/**
+ * The unit `from` sees when it imports something of `to`: `to` itself when they share a parent (or `from` is
+ * that parent), otherwise `to`'s ancestor just below what they share — from api, workflow/execution is `workflow`.
+ */
+function visibleUnit(from, to) {
+  const fromParts = from.split('/');
+  const toParts = to.split('/');
+  let shared = 0;
+  while (shared < fromParts.length && shared < toParts.length && fromParts[shared] === toParts[shared]) shared++;
+  return toParts.slice(0, shared + 1).join('/');
 }
 
 const coreBoundaries = {
@@ -57,14 +100,15 @@ const coreBoundaries = {
       const spec = node.source?.value;
       if (typeof spec !== 'string' || !spec.startsWith('.')) return;
       const target = join(dirname(file), spec);
-      const to = concernOf(target);
-      if (to === null || to === from) return;
-      if (to === '') return; // tests may use the package's front door
+      const concern = concernOf(target);
+      if (concern === null || concern === from) return;
+      if (concern === '') return; // tests may use the package's front door
+      const to = visibleUnit(from, concern);
       if (!(CORE_LAYERS[from] ?? []).includes(to) && !isTestFile(file)) {
         context.report({ node: node.source, messageId: 'direction', data: { from, to } });
         return;
       }
-      const inside = relative(join(CORE_SRC, to), target);
+      const inside = relative(join(CORE_SRC, ...to.split('/')), target);
       const fixtureForTest = isTestFile(file) && target.endsWith('.fixtures.ts');
       if (inside !== 'index.ts' && !fixtureForTest) {
         context.report({ node: node.source, messageId: 'frontDoor', data: { to, target: relative(CORE_SRC, target) } });

@@ -1,109 +1,201 @@
-// Every error the registry can raise: a stable code, the HTTP status it maps to, structured details.
-// Tests assert on `code`; the CLI prints `error CODE: message`; the API serialises `toJSON()`.
-import { ActionhostError } from '@actionhost/sdk';
+// Every error the registry can raise: its table (code → HTTP status, message template, cause and fix), from which
+// registry/ERRORS.md is generated, and the constructors its code calls. Tests assert on `code`; the CLI prints
+// `error CODE: message`; the API and `registry serve` answer with `toJSON()`.
+import { defineErrors, type ErrorCatalogue, type ErrorTable } from '@actionhost/sdk';
 
-export const RegistryErrorCodes = [
-  'AH_TARBALL_INVALID',
-  'AH_TARBALL_UNSAFE_ENTRY',
-  'AH_TARBALL_TOO_LARGE',
-  'AH_TARBALL_TOO_MANY_ENTRIES',
-  'AH_INTEGRITY_MISMATCH',
-  'AH_MANIFEST_INVALID',
-  'AH_HOST_RANGE_UNSUPPORTED',
-  'AH_ENTRY_MISSING',
-  'AH_MAPPING_INVALID',
-  'AH_VERSION_IMMUTABLE',
-  'AH_VERSION_PINNED',
-  'AH_PLUGIN_NOT_FOUND',
-  'AH_VERSION_NOT_FOUND',
-  'AH_VERSION_RANGE_INVALID',
-  'AH_INSTALL_SOURCE_NOT_FOUND',
-  'AH_REMOTE_UNAVAILABLE',
-  'AH_PACKAGE_MISMATCH',
-] as const;
-export type RegistryErrorCode = (typeof RegistryErrorCodes)[number];
+const install = {
+  AH_INSTALL_SOURCE_NOT_FOUND: {
+    status: 404,
+    message: '{spec} is neither a .tgz file nor a plugin folder',
+    description: 'install takes a .tgz path, a plugin folder (built and packed on the fly) or name@range with --from.',
+  },
+  AH_INTEGRITY_MISMATCH: {
+    status: 400,
+    message: 'integrity mismatch: {problem}',
+    description:
+      "The package's sha512 is not the one asked for (--integrity, the remote's advertised value), or (status 500) a stored file no longer has the hash recorded at install: reinstall that version.",
+  },
+  AH_PACKAGE_MISMATCH: {
+    status: 400,
+    message: '{source} delivered {actual}, not the {expected} it was asked for',
+    description: 'A remote registry answered with another name@version than requested; check the remote.',
+  },
+  AH_VERSION_IMMUTABLE: {
+    status: 409,
+    message: '{plugin} is already installed with different content; versions are immutable, publish a new version',
+    description: 'An installed name@version never changes; bump the version in package.json and build again.',
+  },
+} as const satisfies ErrorTable;
 
-const error = (code: RegistryErrorCode, message: string, status: number, details: Record<string, unknown> = {}) =>
-  new ActionhostError(code, message, status, details);
+const tarball = {
+  AH_TARBALL_INVALID: {
+    status: 400,
+    message: 'not a valid plugin tarball (.tgz): {reason}',
+    description:
+      'The bytes are not a gzip-compressed tar archive the reader accepts; pack the plugin with `actionhost-sdk pack`.',
+  },
+  AH_TARBALL_UNSAFE_ENTRY: {
+    status: 400,
+    message: 'refused tarball entry "{path}": {reason}',
+    description:
+      'An entry is a link, device or FIFO, leaves package/ (absolute, `..`, backslash), has control characters, or collides with another after normalisation; such a package is never installed.',
+  },
+  AH_TARBALL_TOO_LARGE: {
+    status: 400,
+    message: '{what} is larger than the limit of {limit} bytes',
+    description:
+      'A file (5 MiB), the whole package (20 MiB decompressed) or a download is over the cap; make the plugin smaller.',
+  },
+  AH_TARBALL_TOO_MANY_ENTRIES: {
+    status: 400,
+    message: 'the tarball holds more than {limit} entries',
+    description: 'A package holds at most 500 files and folders; bundle the plugin (`actionhost-sdk build`).',
+  },
+} as const satisfies ErrorTable;
+
+const packageChecks = {
+  AH_MANIFEST_INVALID: {
+    status: 400,
+    message: 'invalid plugin.json: {problem}',
+    description:
+      "plugin.json is missing, not JSON or breaks the SDK's manifest schema; details.path points at the field (plugin.json#/version), details.issues lists all.",
+  },
+  AH_HOST_RANGE_UNSUPPORTED: {
+    status: 400,
+    message: "{plugin} needs host {range}, this host's plugin ABI is {hostVersion}",
+    description: "The manifest's host range excludes this host's plugin ABI; install a version built for this host.",
+  },
+  AH_ENTRY_MISSING: {
+    status: 400,
+    message: '{plugin}: entry {entry} {reason}',
+    description:
+      "plugin.json's entry is not a file inside the package; build the plugin so that dist/plugin.js exists.",
+  },
+  AH_MAPPING_INVALID: {
+    status: 400,
+    message: '{plugin}: mapping preset "{preset}" ({file}) {reason}',
+    description: 'A mapping preset named in plugin.json is missing or not a JSON object; fix the file under mappings/.',
+  },
+} as const satisfies ErrorTable;
+
+const lookup = {
+  AH_PLUGIN_NOT_FOUND: {
+    status: 404,
+    message: 'no version of {name} is installed',
+    description: 'Install the plugin first (`registry install`), or check the spelling of its name.',
+  },
+  AH_VERSION_NOT_FOUND: {
+    status: 404,
+    message: 'no installed version of {name} matches {range} (installed: {installed})',
+    description:
+      'The plugin is installed, but no version satisfies the range; install one that does or widen the range.',
+  },
+  AH_VERSION_RANGE_INVALID: {
+    status: 400,
+    message: '"{range}" is not a semver version or range (for {name})',
+    description: 'Write a version (1.2.0) or a semver range (^1.2, ~1.2.3, >=1 <2).',
+  },
+  AH_VERSION_PINNED: {
+    status: 409,
+    message: '{plugin} is pinned by {owners}; use --force to remove it anyway',
+    description:
+      'A published workflow runs this exact version; publish the workflow against another version first, or force.',
+  },
+} as const satisfies ErrorTable;
+
+const remote = {
+  AH_REMOTE_UNAVAILABLE: {
+    status: 502,
+    message: 'the remote registry at {url} failed: {reason}',
+    description:
+      'The --from registry did not answer, answered with an HTTP error, or pointed to another origin; check the URL.',
+  },
+  AH_METHOD_NOT_ALLOWED: {
+    status: 405,
+    message: 'this registry is read-only',
+    description: '`registry serve` answers GET and HEAD only; install with `registry install` on the host itself.',
+  },
+  AH_BAD_REQUEST: {
+    status: 400,
+    message: 'malformed percent-encoding in the path',
+    description: 'The request path of `registry serve` is not valid percent-encoded UTF-8.',
+  },
+  AH_NOT_FOUND: {
+    status: 404,
+    message: 'no such path {path}',
+    description: '`registry serve` answers /-/plugins, /<name> and /<name>/-/<version>.tgz only.',
+  },
+  AH_INTERNAL: {
+    status: 500,
+    message: 'internal error',
+    description: '`registry serve` failed in a way it does not expect (a bug): the cause is not sent, see its stderr.',
+  },
+} as const satisfies ErrorTable;
+
+const table = { ...install, ...tarball, ...packageChecks, ...lookup, ...remote };
+
+export const errorCatalogue: ErrorCatalogue = {
+  package: '@actionhost/registry',
+  intro:
+    'What `registry install`, `list`, `info`, `remove`, `verify` and `serve` (and `PluginStore` called from code) fail ' +
+    'with. The CLI prints `error CODE: message` and exits 1; `registry serve` and the host API answer with the status ' +
+    'below and `{ "code", "message", "details" }`. An install that fails leaves the data folder as it was.',
+  sections: [
+    { title: 'Install', errors: install },
+    { title: 'Tarball', errors: tarball },
+    { title: 'Package checks', errors: packageChecks },
+    { title: 'Lookup and remove', errors: lookup },
+    { title: 'Remote registry (install --from, serve)', errors: remote },
+  ],
+};
+
+const E = defineErrors(table);
+
+export type RegistryErrorCode = keyof typeof table;
+export const RegistryErrorCodes = Object.keys(table) as RegistryErrorCode[];
 
 export const RegistryErrors = {
-  sourceNotFound: (spec: string) =>
-    error('AH_INSTALL_SOURCE_NOT_FOUND', `${spec} is neither a .tgz file nor a plugin folder`, 404, { spec }),
-  tarballInvalid: (reason: string) =>
-    error('AH_TARBALL_INVALID', `not a valid plugin tarball (.tgz): ${reason}`, 400, { reason }),
-  unsafeEntry: (path: string, reason: string) =>
-    error('AH_TARBALL_UNSAFE_ENTRY', `refused tarball entry "${path}": ${reason}`, 400, { path, reason }),
+  sourceNotFound: (spec: string) => E.AH_INSTALL_SOURCE_NOT_FOUND({ spec }, { spec }),
+  tarballInvalid: (reason: string) => E.AH_TARBALL_INVALID({ reason }, { reason }),
+  unsafeEntry: (path: string, reason: string) => E.AH_TARBALL_UNSAFE_ENTRY({ path, reason }, { path, reason }),
   tooLarge: (what: string, bytes: number, limit: number, path?: string) =>
-    error('AH_TARBALL_TOO_LARGE', `${what} is larger than the limit of ${limit} bytes`, 400, {
-      ...(path === undefined ? {} : { path }),
-      bytes,
-      limit,
-    }),
-  tooManyEntries: (limit: number) =>
-    error('AH_TARBALL_TOO_MANY_ENTRIES', `the tarball holds more than ${limit} entries`, 400, { limit }),
+    E.AH_TARBALL_TOO_LARGE({ what, limit }, { ...(path === undefined ? {} : { path }), bytes, limit }),
+  tooManyEntries: (limit: number) => E.AH_TARBALL_TOO_MANY_ENTRIES({ limit }, { limit }),
   integrityMismatch: (expected: string, actual: string, details: Record<string, unknown> = {}) =>
-    error('AH_INTEGRITY_MISMATCH', `integrity mismatch: expected ${expected}, got ${actual}`, 400, {
-      expected,
-      actual,
-      ...details,
-    }),
+    E.AH_INTEGRITY_MISMATCH({ problem: `expected ${expected}, got ${actual}` }, { expected, actual, ...details }),
   /** A stored file no longer has the hash recorded at install: the store was changed behind the registry's back. */
   storedFileTampered: (plugin: string, path: string, reason: string) =>
-    error('AH_INTEGRITY_MISMATCH', `${plugin}: stored file ${path} ${reason}; reinstall the version`, 500, {
-      plugin,
-      path,
-      reason,
-    }),
-  /** `path` is a JSON path into the manifest, e.g. "plugin.json#/version". */
-  manifestInvalid: (path: string, message: string, issues: unknown[] = []) =>
-    error('AH_MANIFEST_INVALID', message, 400, { path, issues }),
-  hostRangeUnsupported: (plugin: string, range: string, hostVersion: string) =>
-    error('AH_HOST_RANGE_UNSUPPORTED', `${plugin} needs host ${range}, this host's plugin ABI is ${hostVersion}`, 400, {
-      plugin,
-      range,
-      hostVersion,
-    }),
-  entryMissing: (plugin: string, entry: string, reason: string) =>
-    error('AH_ENTRY_MISSING', `${plugin}: entry ${entry} ${reason}`, 400, { plugin, path: `package/${entry}`, reason }),
-  mappingInvalid: (plugin: string, preset: string, file: string, reason: string) =>
-    error('AH_MAPPING_INVALID', `${plugin}: mapping preset "${preset}" (${file}) ${reason}`, 400, {
-      plugin,
-      preset,
-      path: `package/${file}`,
-      reason,
-    }),
-  versionImmutable: (plugin: string, installed: string, offered: string) =>
-    error(
-      'AH_VERSION_IMMUTABLE',
-      `${plugin} is already installed with different content; versions are immutable, publish a new version`,
-      409,
-      { plugin, installed, offered },
+    E.AH_INTEGRITY_MISMATCH(
+      { problem: `${plugin}: stored file ${path} ${reason}; reinstall the version` },
+      { plugin, path, reason },
+      { status: 500 },
     ),
+  /** `path` is a JSON path into the manifest, e.g. "plugin.json#/version". */
+  manifestInvalid: (path: string, problem: string, issues: unknown[] = []) =>
+    E.AH_MANIFEST_INVALID({ problem }, { path, issues }),
+  hostRangeUnsupported: (plugin: string, range: string, hostVersion: string) =>
+    E.AH_HOST_RANGE_UNSUPPORTED({ plugin, range, hostVersion }, { plugin, range, hostVersion }),
+  entryMissing: (plugin: string, entry: string, reason: string) =>
+    E.AH_ENTRY_MISSING({ plugin, entry, reason }, { plugin, path: `package/${entry}`, reason }),
+  mappingInvalid: (plugin: string, preset: string, file: string, reason: string) =>
+    E.AH_MAPPING_INVALID({ plugin, preset, file, reason }, { plugin, preset, path: `package/${file}`, reason }),
+  versionImmutable: (plugin: string, installed: string, offered: string) =>
+    E.AH_VERSION_IMMUTABLE({ plugin }, { plugin, installed, offered }),
   versionPinned: (plugin: string, owners: string[]) =>
-    error('AH_VERSION_PINNED', `${plugin} is pinned by ${owners.join(', ')}; use --force to remove it anyway`, 409, {
-      plugin,
-      owners,
-    }),
-  pluginNotFound: (name: string) =>
-    error('AH_PLUGIN_NOT_FOUND', `no version of ${name} is installed`, 404, { plugin: name, name, installed: [] }),
+    E.AH_VERSION_PINNED({ plugin, owners: owners.join(', ') }, { plugin, owners }),
+  pluginNotFound: (name: string) => E.AH_PLUGIN_NOT_FOUND({ name }, { plugin: name, name, installed: [] }),
   versionNotFound: (name: string, range: string, installed: string[]) =>
-    error(
-      'AH_VERSION_NOT_FOUND',
-      `no installed version of ${name} matches ${range} (installed: ${installed.join(', ') || 'none'})`,
-      404,
+    E.AH_VERSION_NOT_FOUND(
+      { name, range, installed: installed.join(', ') || 'none' },
       { plugin: name, name, range, installed },
     ),
-  rangeInvalid: (name: string, range: string) =>
-    error('AH_VERSION_RANGE_INVALID', `"${range}" is not a semver version or range (for ${name})`, 400, {
-      name,
-      range,
-    }),
+  rangeInvalid: (name: string, range: string) => E.AH_VERSION_RANGE_INVALID({ name, range }, { name, range }),
   packageMismatch: (expected: string, actual: string, source: string) =>
-    error('AH_PACKAGE_MISMATCH', `${source} delivered ${actual}, not the ${expected} it was asked for`, 400, {
-      expected,
-      actual,
-      source,
-    }),
-  remoteUnavailable: (url: string, reason: string) =>
-    error('AH_REMOTE_UNAVAILABLE', `the remote registry at ${url} failed: ${reason}`, 502, { url, reason }),
+    E.AH_PACKAGE_MISMATCH({ expected, actual, source }, { expected, actual, source }),
+  remoteUnavailable: (url: string, reason: string) => E.AH_REMOTE_UNAVAILABLE({ url, reason }, { url, reason }),
+  /** `registry serve`'s own refusals. */
+  methodNotAllowed: () => E.AH_METHOD_NOT_ALLOWED(),
+  pathMalformed: () => E.AH_BAD_REQUEST(),
+  pathNotFound: (path: string) => E.AH_NOT_FOUND({ path }, { path }),
+  internal: () => E.AH_INTERNAL(),
 } as const;

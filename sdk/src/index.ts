@@ -2,6 +2,6 @@
 export * from './contract/index.ts';
 export * from './define/index.ts';
 export * from './guest/helpers.ts';
-export * from './build/index.ts';
+export * from './plugin-build/index.ts';
 export * from './pack/index.ts';
 export * from './ldap/index.ts';

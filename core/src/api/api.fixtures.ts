@@ -67,7 +67,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     },
     get: (name, version) => {
       const found = catalog.installed.find((p) => p.name === name && p.version === version);
-      if (!found) throw ApiErrors.routeNotFound(`${name}@${version} is not installed`);
+      if (!found) throw ApiErrors.routeNotFound({ method: 'GET', url: `/api/plugins/${name}/${version}` });
       return { ...found, installedAt: '2026-01-01T00:00:00.000Z' };
     },
     mappings: (name, version) =>

@@ -65,7 +65,7 @@ export function registerConsole(app: FastifyInstance, dir: string): boolean {
     if (!asset) {
       return securityHeaders(reply)
         .code(404)
-        .send(errorBody(ApiErrors.routeNotFound(`no console asset ${request.url.split('?')[0]}`)));
+        .send(errorBody(ApiErrors.routeNotFound({ method: 'GET', url: request.url.split('?')[0] })));
     }
     securityHeaders(reply).type(asset.type).header('cache-control', 'public, max-age=31536000, immutable');
     return send(request, reply, asset);
@@ -74,7 +74,7 @@ export function registerConsole(app: FastifyInstance, dir: string): boolean {
   app.get('/*', (request, reply) => {
     const path = request.url.split('?')[0];
     if (path === '/api' || path.startsWith('/api/')) {
-      return reply.code(404).send(errorBody(ApiErrors.routeNotFound(`no route GET ${path}`)));
+      return reply.code(404).send(errorBody(ApiErrors.routeNotFound({ method: 'GET', url: path })));
     }
     securityHeaders(reply).type('text/html; charset=utf-8').header('cache-control', 'no-cache');
     return send(request, reply, index);

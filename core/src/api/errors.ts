@@ -1,23 +1,25 @@
-// Every error the HTTP API itself raises, and the one JSON error body all routes answer with:
-// `{ "error": { "code", "message", "details" } }`.
-import { ActionhostError, isActionhostError, type ErrorDetails, errorFactory } from '@actionhost/sdk';
+// Every error the HTTP API itself raises (codes from core's error table), and the one JSON error body all routes
+// answer with: `{ "error": { "code", "message", "details" } }`.
+import { isActionhostError, type ActionhostError, type ErrorDetails } from '@actionhost/sdk';
 import type { ZodError } from 'zod';
+import { CoreErrors, validationFailed } from '../errors/index.ts';
 import { storeFaultOf } from '../store/index.ts';
 
-const fail = errorFactory;
-
 export const ApiErrors = {
-  unauthenticated: fail('AH_UNAUTHENTICATED', 401),
-  forbidden: fail('AH_FORBIDDEN', 403),
-  validation: fail('AH_VALIDATION_FAILED', 400),
-  bodyMalformed: fail('AH_BODY_MALFORMED', 400),
-  bodyTooLarge: fail('AH_BODY_TOO_LARGE', 413),
-  unsupportedMediaType: fail('AH_UNSUPPORTED_MEDIA_TYPE', 415),
-  routeNotFound: fail('AH_ROUTE_NOT_FOUND', 404),
-  badRequest: fail('AH_BAD_REQUEST', 400),
-  engineUnavailable: fail('AH_ENGINE_UNAVAILABLE', 503),
-  internal: fail('AH_INTERNAL', 500),
+  unauthenticated: CoreErrors.AH_UNAUTHENTICATED,
+  forbidden: CoreErrors.AH_FORBIDDEN,
+  validation: CoreErrors.AH_VALIDATION_FAILED,
+  bodyMalformed: CoreErrors.AH_BODY_MALFORMED,
+  bodyTooLarge: CoreErrors.AH_BODY_TOO_LARGE,
+  unsupportedMediaType: CoreErrors.AH_UNSUPPORTED_MEDIA_TYPE,
+  routeNotFound: CoreErrors.AH_ROUTE_NOT_FOUND,
+  badRequest: CoreErrors.AH_BAD_REQUEST,
+  engineUnavailable: CoreErrors.AH_ENGINE_UNAVAILABLE,
+  internal: CoreErrors.AH_INTERNAL,
 } as const;
+
+/** The only message a 5xx AH_INTERNAL leaves the process with. */
+const PUBLIC_INTERNAL = 'internal error';
 
 export interface ErrorBody {
   error: { code: string; message: string; details: ErrorDetails };
@@ -25,12 +27,7 @@ export interface ErrorBody {
 
 /** A zod failure as AH_VALIDATION_FAILED, pointing (RFC 6901) at the first offending value under `where`. */
 export function validationError(error: ZodError, where: 'body' | 'query' | 'params'): ActionhostError {
-  const issues = error.issues.map((issue) => ({
-    path: '/' + issue.path.map((key) => String(key).replace(/~/g, '~0').replace(/\//g, '~1')).join('/'),
-    message: issue.message,
-  }));
-  const first = issues[0] ?? { path: '/', message: 'is invalid' };
-  return ApiErrors.validation(`${where} ${first.path}: ${first.message}`, { path: first.path, in: where, issues });
+  return validationFailed(where, error, { in: where });
 }
 
 function isZodError(error: unknown): error is ZodError {
@@ -55,31 +52,29 @@ export function toActionhostError(error: unknown): ActionhostError {
   };
   switch (e.code ?? '') {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return ApiErrors.bodyTooLarge('the request body is too large');
+      return ApiErrors.bodyTooLarge();
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return ApiErrors.unsupportedMediaType('this route does not take that Content-Type');
+      return ApiErrors.unsupportedMediaType({ hint: 'send application/json' });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return ApiErrors.bodyMalformed('the request body is not valid JSON');
+      return ApiErrors.bodyMalformed();
   }
   if (error instanceof SyntaxError || (e.statusCode === 400 && /JSON/i.test(e.message ?? ''))) {
-    return ApiErrors.bodyMalformed('the request body is not valid JSON');
+    return ApiErrors.bodyMalformed();
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new ActionhostError(
-      'AH_BAD_REQUEST',
-      e.message ?? 'bad request',
-      e.statusCode,
-      e.code ? { reason: e.code } : {},
-    );
+    // fastify's own 4xx (its status kept): the one code whose status is not always the table's
+    return ApiErrors.badRequest({ reason: e.message ?? 'refused' }, e.code ? { reason: e.code } : {}, {
+      status: e.statusCode,
+    });
   }
-  return ApiErrors.internal('internal error');
+  return ApiErrors.internal({ cause: PUBLIC_INTERNAL });
 }
 
 /** What leaves the process for a 5xx: the code and a fixed message, never a cause's text or stack. */
 export function publicError(error: ActionhostError): ActionhostError {
-  return error.code === 'AH_INTERNAL' && error.message !== 'internal error'
-    ? ApiErrors.internal('internal error')
+  return error.code === ApiErrors.internal.code && error.message !== PUBLIC_INTERNAL
+    ? ApiErrors.internal({ cause: PUBLIC_INTERNAL })
     : error;
 }
 

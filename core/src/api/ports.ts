@@ -1,22 +1,45 @@
-// What the HTTP API calls, declared as small interfaces: ItsmService, CredentialStore and the registry's
-// PluginStore fit them as they are; tests may pass fakes.
+// What the HTTP API calls, declared as small interfaces typed from the concerns' zod schemas: ItsmService,
+// CredentialStore, ApplicationService and the registry's PluginStore fit them as they are; tests may pass fakes.
+import type { Application, AppIntegration, ApplicationCreate, AppIntegrationCreate } from '../applications/index.ts';
+import type { CredentialCreate, CredentialSummary } from '../credentials/index.ts';
+import type {
+  AuditEntry,
+  ConfigurationItem,
+  ConfigurationItemCreate,
+  ConfigurationItemFilter,
+  FieldChange,
+  Relation,
+  Request,
+  RequestCreate,
+  RequestFilter,
+  RequestPatch,
+} from '../itsm/index.ts';
+
 type MaybePromise<T> = T | Promise<T>;
 
 export interface ItsmPort {
-  createRequest(input: never, actor: string): MaybePromise<{ request: object }>;
-  getRequest(internalId: number): MaybePromise<object>;
-  listRequests(filter: never): MaybePromise<unknown[]>;
-  updateRequest(internalId: number, patch: never, actor: string): MaybePromise<{ request: object; changes: unknown[] }>;
-  listRelations(internalId: number): MaybePromise<unknown[]>;
-  listAudit(internalId: number): MaybePromise<unknown[]>;
-  createConfigurationItem(input: never, actor: string): MaybePromise<object>;
-  listConfigurationItems(filter: never): MaybePromise<unknown[]>;
-  getConfigurationItem(id: number): MaybePromise<object>;
+  createRequest(input: RequestCreate, actor: string): MaybePromise<{ request: Request }>;
+  getRequest(internalId: number): MaybePromise<Request>;
+  listRequests(filter: RequestFilter): MaybePromise<Request[]>;
+  updateRequest(
+    internalId: number,
+    patch: RequestPatch,
+    actor: string,
+  ): MaybePromise<{ request: Request; changes: FieldChange[] }>;
+  listRelations(internalId: number): MaybePromise<Relation[]>;
+  listAudit(internalId: number): MaybePromise<AuditEntry[]>;
+  createConfigurationItem(input: ConfigurationItemCreate, actor: string): MaybePromise<ConfigurationItem>;
+  listConfigurationItems(filter: ConfigurationItemFilter): MaybePromise<ConfigurationItem[]>;
+  getConfigurationItem(id: number): MaybePromise<ConfigurationItem>;
 }
 
 export interface CredentialsPort {
-  create(name: string, type: never, secret: never): MaybePromise<object>;
-  list(): MaybePromise<unknown[]>;
+  create(
+    name: string,
+    type: CredentialCreate['type'],
+    secret: CredentialCreate['secret'],
+  ): MaybePromise<CredentialSummary>;
+  list(): MaybePromise<CredentialSummary[]>;
   delete(name: string): MaybePromise<unknown>;
 }
 
@@ -42,15 +65,15 @@ export interface EnginePort {
 
 /** Applications (e.g. Microsoft Active Directory connections) and App Integrations (ApplicationService fits). */
 export interface ApplicationsPort {
-  createApplication(input: unknown, actor?: string): MaybePromise<object>;
-  listApplications(): MaybePromise<unknown[]>;
-  getApplication(nameOrId: string): MaybePromise<object>;
+  createApplication(input: ApplicationCreate, actor?: string): MaybePromise<Application>;
+  listApplications(): MaybePromise<Application[]>;
+  getApplication(nameOrId: string): MaybePromise<Application>;
   deleteApplication(nameOrId: string): MaybePromise<unknown>;
   updateApplication(nameOrId: string, input: unknown, actor?: string): MaybePromise<object>;
   updateAppIntegration(nameOrId: string, input: unknown): MaybePromise<object>;
   testConnection(nameOrId: string, signal?: AbortSignal): Promise<unknown>;
-  createAppIntegration(input: unknown, actor?: string): MaybePromise<object>;
-  listAppIntegrations(): MaybePromise<unknown[]>;
-  getAppIntegration(nameOrId: string): MaybePromise<object>;
+  createAppIntegration(input: AppIntegrationCreate, actor?: string): MaybePromise<AppIntegration>;
+  listAppIntegrations(): MaybePromise<AppIntegration[]>;
+  getAppIntegration(nameOrId: string): MaybePromise<AppIntegration>;
   deleteAppIntegration(nameOrId: string): MaybePromise<unknown>;
 }

@@ -67,10 +67,8 @@ export class RouteTable {
         const token = authenticate(tokens, request.headers.authorization);
         const needed: readonly Role[] = typeof spec.role === 'string' ? [spec.role] : spec.role;
         if (!needed.some((role) => roleAllows(token.role, role))) {
-          throw ApiErrors.forbidden(`this route needs the ${needed.join(' or ')} role`, {
-            role: token.role,
-            needed: needed.join(','),
-          });
+          const names = needed.join(' or ');
+          throw ApiErrors.forbidden({ role: names }, { role: token.role, needed: needed.join(',') });
         }
         (request as FastifyRequest & { token?: TokenInfo }).token = token;
       },
@@ -91,9 +89,12 @@ export class RouteTable {
         if (this.#checkResponses && spec.response) {
           const checked = spec.response.safeParse(result);
           if (!checked.success) {
-            throw ApiErrors.internal(`${spec.method} ${spec.url} answered outside its response schema`, {
-              issues: checked.error.issues.map((issue) => ({ path: issue.path.join('/'), message: issue.message })),
-            });
+            throw ApiErrors.internal(
+              { cause: `${spec.method} ${spec.url} answered outside its response schema` },
+              {
+                issues: checked.error.issues.map((issue) => ({ path: issue.path.join('/'), message: issue.message })),
+              },
+            );
           }
         }
         reply.code(spec.status ?? 200);
@@ -105,9 +106,9 @@ export class RouteTable {
 
 function authenticate(tokens: ApiTokens, header: string | undefined): TokenInfo {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!match) throw ApiErrors.unauthenticated('send "Authorization: Bearer <token>"');
+  if (!match) throw ApiErrors.unauthenticated({ reason: 'send "Authorization: Bearer <token>"' });
   const token = tokens.verify(match[1]);
-  if (!token) throw ApiErrors.unauthenticated('the bearer token is not valid');
+  if (!token) throw ApiErrors.unauthenticated({ reason: 'the bearer token is not valid' });
   return token;
 }
 
@@ -132,7 +133,10 @@ function parse<S extends z.ZodType | undefined>(
 ): unknown {
   if (!schema) return value;
   if (depthExceeds(value, MAX_DEPTH))
-    throw ApiErrors.validation(`${where} is nested deeper than ${MAX_DEPTH} levels`, { path: '/', in: where });
+    throw ApiErrors.validation(
+      { what: where, path: '/', problem: `is nested deeper than ${MAX_DEPTH} levels` },
+      { path: '/', in: where },
+    );
   const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
   if (!result.success) throw validationError(result.error, where);
   return result.data;

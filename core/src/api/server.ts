@@ -9,7 +9,7 @@ import type { ApplicationsPort, CredentialsPort, EnginePort, ItsmPort, PluginsPo
 import { registerApplicationRoutes } from './routes/applications.ts';
 import { RouteTable } from './route.ts';
 import { registerAdminRoutes, TARBALL_MEDIA_TYPES, PLUGIN_UPLOAD_LIMIT } from './routes/admin.ts';
-import { registerRecordRoutes } from './routes/records.ts';
+import { registerItsmRoutes } from './routes/itsm.ts';
 import { registerWorkflowRoutes } from './routes/workflows.ts';
 import { Health } from './schemas.ts';
 import { registerConsole } from './console.ts';
@@ -74,7 +74,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     void reply
       .code(404)
-      .send(errorBody(ApiErrors.routeNotFound(`no route ${request.method} ${request.url.split('?')[0]}`)));
+      .send(errorBody(ApiErrors.routeNotFound({ method: request.method, url: request.url.split('?')[0] })));
   });
 
   const table = new RouteTable(app, deps.auth, { checkResponses: deps.checkResponses ?? false });
@@ -87,7 +87,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     response: Health,
     handler: () => ({ status: 'ok' as const, version, uptimeSeconds: Math.round((Date.now() - started) / 1000) }),
   });
-  registerRecordRoutes(table, deps.itsm, () => deps.engine?.wake());
+  registerItsmRoutes(table, deps.itsm, () => deps.engine?.wake());
   registerAdminRoutes(table, deps.credentials, deps.plugins);
   if (deps.applications) registerApplicationRoutes(table, deps.applications);
   registerWorkflowRoutes(table, deps.workflows, deps.engine);

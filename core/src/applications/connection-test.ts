@@ -1,12 +1,13 @@
 // Test Connection for an Application: bind with its credential and read its base DN, through the ldap
 // capability itself (a throwaway instance), so the test exercises exactly the code a workflow's calls use.
-import type { Json, LogLevel, PluginManifest } from '@actionhost/sdk';
+import type { PluginManifest } from '@actionhost/sdk';
 import { isActionhostError } from '@actionhost/sdk';
 import { createLdapCapability, type LdapApplication } from '../capabilities/index.ts';
+import { CoreErrors, errorSummary } from '../errors/index.ts';
 import type { InvocationScope } from '../capabilities/index.ts';
 import type { ConnectionTestResult } from './schemas.ts';
 
-export type Log = (level: LogLevel, message: string, data?: Json) => void;
+export type Log = InvocationScope['log'];
 
 /** The capability checks only `capabilities.ldap`; the rest makes the scope a well-formed one. */
 const TEST_CONNECTION_MANIFEST = {
@@ -28,7 +29,7 @@ const TEST_CONNECTION_MANIFEST = {
 
 export function failure(error: unknown): { code: string; message: string } {
   if (isActionhostError(error)) return { code: error.code, message: error.message };
-  return { code: 'AH_LDAP_ERROR', message: 'the connection test failed unexpectedly' };
+  return errorSummary(CoreErrors.AH_LDAP_ERROR({ operation: 'connection test', diagnostic: 'it failed unexpectedly' }));
 }
 
 /** Binds and reads the base DN. Never throws for a directory failure: the result says what went wrong. */
@@ -66,7 +67,7 @@ export async function testDirectoryConnection(
       return {
         ok: false,
         baseDn: application.baseDn,
-        error: { code: 'AH_LDAP_NO_SUCH_OBJECT', message: `the base DN ${application.baseDn} was not found` },
+        error: errorSummary(CoreErrors.AH_LDAP_NO_SUCH_OBJECT({ dn: application.baseDn })),
       };
     }
     return { ok: true, baseDn: application.baseDn };

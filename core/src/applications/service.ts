@@ -30,7 +30,7 @@ export interface ApplicationServiceOptions {
   log?: Log;
 }
 
-const TLS_VERIFY_DISABLED = 'AH_TLS_VERIFY_DISABLED';
+const TLS_VERIFY_DISABLED = ApplicationErrors.tlsVerifyDisabled.code;
 
 function consoleLog(level: LogLevel, message: string, data?: Json): void {
   if (level === 'warn' || level === 'error') console.warn(`[applications] ${message}`, data ?? '');
@@ -42,7 +42,7 @@ function warningsOf(row: ApplicationRow): ApplicationWarning[] {
     : [
         {
           code: TLS_VERIFY_DISABLED,
-          message: `TLS certificate verification is off (set by ${row.created_by}): the directory server's identity is not checked`,
+          message: ApplicationErrors.tlsVerifyDisabled({ actor: row.created_by }).message,
         },
       ];
 }

@@ -1,6 +1,6 @@
 // Parses the "name@range" plugin references used on the command line and in workflows.
 import semver from 'semver';
-import { UsageError } from './output.ts';
+import { UsageError } from '@actionhost/sdk/cli';
 
 export function parsePluginRef(ref: string): { name: string; range: string } {
   const at = ref.lastIndexOf('@');

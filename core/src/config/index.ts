@@ -1,1 +1,2 @@
-export { HostConfig, loadConfig, type ConfigFlags } from './config.ts';
+export { HOST_SETTINGS, HostConfig, loadConfig, type HostSettingTexts } from './settings.ts';
+export { renderSettingsTable, replaceSettingsSection, SETTINGS_MARKERS } from './docs.ts';

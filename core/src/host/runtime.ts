@@ -2,23 +2,18 @@
 // registry, credentials, service-desk records, capabilities, sandbox, workflows. The CLI and end-to-end tests
 // use it; nothing else constructs these services.
 import { accessSync, constants, mkdirSync } from 'node:fs';
-import { ActionhostError } from '@actionhost/sdk';
 import { join } from 'node:path';
 import { PluginStore } from '@actionhost/registry';
 import type { HostConfig } from '../config/index.ts';
+import { CoreErrors } from '../errors/index.ts';
 import { Store } from '../store/index.ts';
 import { CredentialStore, loadMasterKey } from '../credentials/index.ts';
 import { ItsmService } from '../itsm/index.ts';
 import { ApplicationService } from '../applications/index.ts';
 import { createHttpCapability, createItsmCapability, createLdapCapability } from '../capabilities/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
-import {
-  WorkflowEngine,
-  WorkflowRepository,
-  WorkflowService,
-  createSandboxRunner,
-  type PluginRunner,
-} from '../workflow/index.ts';
+import { WorkflowEngine, WorkflowRepository, WorkflowService, type PluginRunner } from '../workflow/index.ts';
+import { SandboxPluginRunner } from './sandbox-runner.ts';
 
 export interface Runtime {
   config: HostConfig;
@@ -38,15 +33,10 @@ export interface RuntimeOptions {
   /** Overrides config.workers (e.g. 1 for a one-off `actionhost invoke`). */
   workers?: number;
   onEngineError?: (error: unknown, context: { eventId?: number; executionId?: string }) => void;
-  /** Executions running at once (default env ACTIONHOST_MAX_EXECUTIONS or 8); more wait queued in SQLite. */
+  /** Overrides config.maxExecutions: executions running at once; more wait queued in SQLite. */
   maxConcurrentExecutions?: number;
-  /** Invocations of one plugin at once (default env ACTIONHOST_MAX_PER_PLUGIN or 4). */
+  /** Overrides config.maxPerPlugin: invocations of one plugin at once. */
   maxConcurrentPerPlugin?: number;
-}
-
-function envInt(name: string): number | undefined {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 export async function openRuntime(config: HostConfig, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -57,7 +47,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
   try {
     const plugins = PluginStore.open(config.dataDir);
     opened.push(() => plugins.close());
-    const masterKey = await loadMasterKey({ env: process.env.ACTIONHOST_MASTER_KEY, dataDir: config.dataDir });
+    const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
     const credentials = new CredentialStore({ store, masterKey });
     const itsm = new ItsmService({ store });
     const applications = new ApplicationService({ store, credentials });
@@ -70,7 +60,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       ],
     });
     opened.push(() => sandbox.close());
-    const runner = createSandboxRunner({ sandbox, plugins });
+    const runner = new SandboxPluginRunner({ sandbox, plugins });
     const catalog = {
       resolve: (name: string, range: string) => plugins.resolve(name, range),
       pin: (name: string, version: string, owner: string) => plugins.pin(name, version, owner),
@@ -93,10 +83,10 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       audit: itsm,
       secrets: credentials,
       sealer: credentials,
-      maxConcurrentExecutions: options.maxConcurrentExecutions ?? envInt('ACTIONHOST_MAX_EXECUTIONS') ?? 8,
-      maxConcurrentPerPlugin: options.maxConcurrentPerPlugin ?? envInt('ACTIONHOST_MAX_PER_PLUGIN') ?? 4,
+      maxConcurrentExecutions: options.maxConcurrentExecutions ?? config.maxExecutions,
+      maxConcurrentPerPlugin: options.maxConcurrentPerPlugin ?? config.maxPerPlugin,
       // On SIGTERM: how long running executions may finish before their steps are checkpointed.
-      stopTimeoutMs: envInt('ACTIONHOST_STOP_TIMEOUT_MS') ?? 10_000,
+      stopTimeoutMs: config.stopTimeoutMs,
       ...(options.onEngineError ? { onError: options.onEngineError } : {}),
     });
     return {
@@ -131,11 +121,6 @@ function assertWritable(dataDir: string): void {
     accessSync(dataDir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EACCES';
-    throw new ActionhostError(
-      'AH_DATA_DIR_READ_ONLY',
-      `the data folder ${dataDir} is not writable (${code}): the host keeps its database there; make it writable or choose another --data`,
-      503,
-      { dataDir, errno: code },
-    );
+    throw CoreErrors.AH_DATA_DIR_READ_ONLY({ dataDir, errno: code }, { dataDir, errno: code });
   }
 }

@@ -2,6 +2,7 @@
 // (stop taking requests, let the engine finish the event in hand, close the sandbox, close the store).
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { portInUseError } from '@actionhost/sdk/cli';
 import { ApiTokens, buildApi } from '../api/index.ts';
 import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
@@ -21,11 +22,12 @@ export interface RunningHost {
 }
 
 export interface StartHostOptions {
+  /** Overrides config.seed: load the seed's example workflows as drafts. */
   seed?: boolean;
   progress?: (message: string) => void;
   /**
-   * Back-pressure: when unprocessed events plus queued executions pass this many, request writes (which raise
-   * events) are refused with 503 AH_HOST_BUSY and Retry-After (default env ACTIONHOST_MAX_BACKLOG or 10 000).
+   * Overrides config.maxBacklog. Back-pressure: when unprocessed events plus queued executions pass this many,
+   * request writes (which raise events) are refused with 503 AH_HOST_BUSY and Retry-After.
    */
   maxBacklog?: number;
 }
@@ -38,7 +40,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
   });
   try {
     await installFirstPartyPlugins(runtime.plugins, progress);
-    if (options.seed !== false) seedExampleWorkflows(runtime.workflows, progress);
+    if (options.seed ?? config.seed) seedExampleWorkflows(runtime.workflows, progress);
     const auth = new ApiTokens(runtime.store);
     const bootstrap = auth.bootstrapAdmin(config.adminToken);
     const app = buildApi({
@@ -58,8 +60,15 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
       consoleDir: CONSOLE_DIR,
     });
-    guardBacklog(app, runtime, options.maxBacklog ?? (Number(process.env.ACTIONHOST_MAX_BACKLOG) || 10_000));
-    const url = await app.listen({ host: config.host, port: config.port });
+    guardBacklog(app, runtime, options.maxBacklog ?? config.maxBacklog);
+    const url = await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
+      throw portInUseError(
+        error,
+        config.host,
+        config.port,
+        'stop what listens there, or choose another port with --port or ACTIONHOST_PORT (0 picks a free one)',
+      );
+    });
     runtime.engine.start();
     let stopping: Promise<void> | null = null;
     return {
@@ -96,10 +105,7 @@ function guardBacklog(app: FastifyInstance, runtime: Runtime, limit: number): vo
     if (!raisesEvents) return;
     const current = backlog();
     if (current <= limit) return;
-    const error = WorkflowErrors.hostBusy(
-      `the host has ${current} events and executions waiting (limit ${limit}); try again later`,
-      { backlog: current, limit },
-    );
+    const error = WorkflowErrors.hostBusy({ backlog: current, limit }, { backlog: current, limit });
     await reply
       .code(503)
       .header('retry-after', '5')

@@ -3,7 +3,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Json } from '@actionhost/sdk';
 import type { AuditEntry, AuditKind } from './schemas.ts';
-import { parseJsonColumn } from './json.ts';
+import { parseJsonColumn } from '../store/index.ts';
 
 export const REDACTED = '[REDACTED]';
 /** Longest output summary / error message kept on the trail; longer text is cut with a marker. */

@@ -1,5 +1,4 @@
-// JSON column helpers for the itsm tables: stable comparison (for change tracking) and row decoding.
-import type { Json } from '@actionhost/sdk';
+// JSON values of the itsm tables compared stably, for change tracking (a PATCH that repeats a value changes nothing).
 
 /** JSON text with object keys sorted, so two equal values always compare equal as strings. */
 export function canonicalJson(value: unknown): string {
@@ -13,9 +12,4 @@ export function canonicalJson(value: unknown): string {
 
 export function sameJson(a: unknown, b: unknown): boolean {
   return canonicalJson(a ?? null) === canonicalJson(b ?? null);
-}
-
-export function parseJsonColumn<T = Json>(text: unknown, fallback: T): T {
-  if (typeof text !== 'string') return fallback;
-  return JSON.parse(text) as T;
 }

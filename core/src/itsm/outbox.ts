@@ -2,11 +2,9 @@
 // engine claims and completes them. A claim is a lease, so events of a crashed engine are picked up again.
 import type { DatabaseSync } from 'node:sqlite';
 import type { FieldChange, OutboxEvent, OutboxEventType } from './schemas.ts';
-import { parseJsonColumn } from './json.ts';
+import { parseJsonColumn, type Row } from '../store/index.ts';
 
-type EventRow = Record<string, unknown>;
-
-export function eventFromRow(row: EventRow): OutboxEvent {
+export function eventFromRow(row: Row): OutboxEvent {
   return {
     id: Number(row.id),
     type: row.type as OutboxEventType,
@@ -31,7 +29,7 @@ export function insertEvent(
     .prepare(
       `INSERT INTO itsm_events (type, request_id, changes, actor, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *`,
     )
-    .get(type, requestId, JSON.stringify(changes), actor, now) as EventRow;
+    .get(type, requestId, JSON.stringify(changes), actor, now) as Row;
   return eventFromRow(row);
 }
 
@@ -43,7 +41,7 @@ export function selectPending(db: DatabaseSync, limit: number, leaseCutoff: stri
         `SELECT * FROM itsm_events WHERE processed_at IS NULL AND (claimed_at IS NULL OR claimed_at < ?)
     ORDER BY id LIMIT ?`,
       )
-      .all(leaseCutoff, limit) as EventRow[]
+      .all(leaseCutoff, limit) as Row[]
   ).map(eventFromRow);
 }
 
@@ -54,12 +52,12 @@ export function claim(db: DatabaseSync, id: number, now: string, leaseCutoff: st
       `UPDATE itsm_events SET claimed_at = ? WHERE id = ? AND processed_at IS NULL
     AND (claimed_at IS NULL OR claimed_at < ?) RETURNING *`,
     )
-    .get(now, id, leaseCutoff) as EventRow | undefined;
+    .get(now, id, leaseCutoff);
   return row ? eventFromRow(row) : null;
 }
 
 export function selectEvent(db: DatabaseSync, id: number): OutboxEvent | null {
-  const row = db.prepare('SELECT * FROM itsm_events WHERE id = ?').get(id) as EventRow | undefined;
+  const row = db.prepare('SELECT * FROM itsm_events WHERE id = ?').get(id);
   return row ? eventFromRow(row) : null;
 }
 

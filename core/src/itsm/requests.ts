@@ -11,7 +11,8 @@ import type {
   CustomFields,
   Requester,
 } from './schemas.ts';
-import { parseJsonColumn, sameJson } from './json.ts';
+import { parseJsonColumn } from '../store/index.ts';
+import { sameJson } from './json.ts';
 
 const DISPLAY_PREFIX: Record<RequestKind, string> = { incident: 'INC', 'service-request': 'SR' };
 

@@ -3,6 +3,7 @@
 // one in the background (isolated-vm does it on the isolate's own thread) and the next invocation only runs
 // the prelude and the plugin script in it. Every invocation still gets a context no code has run in.
 import ivm from 'isolated-vm';
+import { CoreErrors } from '../errors/index.ts';
 
 export interface ScriptSlot {
   isolate: ivm.Isolate;
@@ -22,7 +23,7 @@ export interface FreshContext {
 
 const NOT_READY = JSON.stringify({
   ok: false,
-  error: { code: 'AH_INVOCATION_ENDED', message: 'no invocation is running' },
+  error: CoreErrors.AH_INVOCATION_ENDED({ reason: 'no invocation is running' }).toJSON(),
 });
 
 function bridgeFor(route: FreshContext['route']): ivm.Reference {

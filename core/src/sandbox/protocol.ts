@@ -1,18 +1,13 @@
 // Messages between the host process and a sandbox worker process (Node IPC, JSON only).
 // Guest data travels as JSON strings so the host never deserialises guest objects it did not ask for.
-import type { ErrorDetails, LogLevel } from '@actionhost/sdk';
+import type { ErrorDetails } from '@actionhost/sdk';
+import type { InvocationLog } from '../capabilities/index.ts';
 import type { InvocationLimits } from './limits.ts';
 
 export interface WireError {
   code: string;
   message: string;
   details?: ErrorDetails;
-}
-export interface WireLog {
-  level: LogLevel;
-  message: string;
-  data?: unknown;
-  at: string;
 }
 
 export type HostToWorker =
@@ -38,6 +33,6 @@ export type HostToWorker =
 export type WorkerToHost =
   | { type: 'ready'; pid: number }
   | { type: 'call'; id: string; callId: number; capability: string; method: string; argsJson: string }
-  | { type: 'done'; id: string; ok: true; resultJson: string; logs: WireLog[]; hostCalls: number; cpuMs: number }
-  | { type: 'done'; id: string; ok: false; error: WireError; logs: WireLog[]; hostCalls: number; cpuMs: number }
+  | { type: 'done'; id: string; ok: true; resultJson: string; logs: InvocationLog[]; hostCalls: number; cpuMs: number }
+  | { type: 'done'; id: string; ok: false; error: WireError; logs: InvocationLog[]; hostCalls: number; cpuMs: number }
   | { type: 'need-code'; id: string; key: string };

@@ -3,19 +3,19 @@
 // here, on the host, against the manifest's JSON Schemas.
 import { randomUUID } from 'node:crypto';
 import {
-  ActionhostError,
+  type ActionhostError,
   CAPABILITY_METHODS,
   isActionhostError,
   pluginId,
   type CapabilityName,
   type Json,
-  type LogLevel,
   type PluginManifest,
 } from '@actionhost/sdk';
-import type { Capability, InvocationBindings, InvocationScope } from '../capabilities/index.ts';
+import type { Capability, InvocationBindings, InvocationLog, InvocationScope } from '../capabilities/index.ts';
+import { errorSummary } from '../errors/index.ts';
 import { SandboxErrors, errorFromWire } from './errors.ts';
 import { DEFAULT_HOST_LIMITS, limitsFor, type HostLimits } from './limits.ts';
-import type { WireLog, WorkerToHost } from './protocol.ts';
+import type { WorkerToHost } from './protocol.ts';
 import { validateAgainst } from './validation.ts';
 import { WorkerHandle } from './worker-handle.ts';
 import { InvocationSlots } from './slots.ts';
@@ -33,13 +33,6 @@ export interface InvokeRequest {
   bindings?: InvocationBindings;
   idempotencyKey?: string;
   signal?: AbortSignal;
-}
-
-export interface InvocationLog {
-  level: LogLevel;
-  message: string;
-  data?: Json;
-  at: string;
 }
 
 export interface InvokeOutcome {
@@ -74,7 +67,8 @@ interface Pending {
   backstop: NodeJS.Timeout;
   settle(
     result:
-      { ok: true; resultJson: string; logs: WireLog[]; hostCalls: number } | { ok: false; error: ActionhostError },
+      | { ok: true; resultJson: string; logs: InvocationLog[]; hostCalls: number }
+      | { ok: false; error: ActionhostError },
   ): void;
 }
 
@@ -108,18 +102,18 @@ export class Sandbox {
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeOutcome> {
-    if (this.#closed) throw SandboxErrors.closed('the sandbox is closed');
+    if (this.#closed) throw SandboxErrors.closed({ state: 'closed' });
     const { manifest, integrity } = request.plugin;
     const id = randomUUID();
     const plugin = pluginId(manifest.name, manifest.version);
     const key = `${plugin}#${integrity}`;
     const entry = request.entry ?? 'run';
     if (entry === 'testConnection' && !manifest.testConnection) {
-      throw SandboxErrors.entryMissing(`${plugin} does not offer Test Connection`, { plugin });
+      throw SandboxErrors.entryMissing({ plugin }, { plugin });
     }
     const input = structuredCopy(request.input, plugin);
-    validateAgainst(key, manifest, 'input', input, (message, details) =>
-      SandboxErrors.inputInvalid(message, { ...details, plugin }),
+    validateAgainst(key, manifest, 'input', input, (problem, details) =>
+      SandboxErrors.inputInvalid({ problem }, { ...details, plugin }),
     );
     await this.#slots.acquire(request.signal, plugin);
     try {
@@ -164,10 +158,10 @@ export class Sandbox {
         capabilities[name] = CAPABILITY_METHODS[name];
     }
 
-    const settled = new Promise<{ resultJson: string; logs: WireLog[]; hostCalls: number }>((resolve, reject) => {
+    const settled = new Promise<{ resultJson: string; logs: InvocationLog[]; hostCalls: number }>((resolve, reject) => {
       const onAbort = () => {
         worker.send({ type: 'cancel', id });
-        pending.settle({ ok: false, error: SandboxErrors.cancelled('the invocation was cancelled', { plugin }) });
+        pending.settle({ ok: false, error: SandboxErrors.cancelled({ when: 'while it ran' }, { plugin }) });
       };
       const pending: Pending = {
         id,
@@ -181,7 +175,7 @@ export class Sandbox {
         backstop: setTimeout(() => {
           pending.settle({
             ok: false,
-            error: SandboxErrors.timeout(`the plugin did not finish within ${limits.timeoutMs} ms`, { plugin }),
+            error: SandboxErrors.timeout({ timeoutMs: limits.timeoutMs }, { plugin }),
           });
           worker.kill();
         }, limits.timeoutMs + 2_000),
@@ -214,10 +208,13 @@ export class Sandbox {
       });
       if (withCode) worker.loaded.add(key);
       if (!sent)
-        pending.settle({ ok: false, error: SandboxErrors.crashed('the sandbox worker is not running', { plugin }) });
+        pending.settle({
+          ok: false,
+          error: SandboxErrors.crashed({ reason: 'its sandbox worker is not running' }, { plugin }),
+        });
     });
 
-    let done: { resultJson: string; logs: WireLog[]; hostCalls: number };
+    let done: { resultJson: string; logs: InvocationLog[]; hostCalls: number };
     try {
       done = await settled;
     } catch (error) {
@@ -226,14 +223,11 @@ export class Sandbox {
     }
     const result = JSON.parse(done.resultJson) as { path: string; output: Json };
     if (!manifest.paths.includes(result.path)) {
-      throw SandboxErrors.pathUndeclared(
-        `the plugin returned path "${result.path}", which its manifest does not declare`,
-        { plugin, path: '/path' },
-      );
+      throw SandboxErrors.pathUndeclared({ path: result.path }, { plugin, path: '/path' });
     }
     if (entry === 'run') {
-      validateAgainst(key, manifest, 'output', result.output, (message, details) =>
-        SandboxErrors.outputInvalid(message, { ...details, plugin }),
+      validateAgainst(key, manifest, 'output', result.output, (problem, details) =>
+        SandboxErrors.outputInvalid({ problem }, { ...details, plugin }),
       );
     }
     return {
@@ -241,7 +235,7 @@ export class Sandbox {
       plugin,
       path: result.path,
       output: result.output,
-      logs: [...hostLogs, ...(done.logs as InvocationLog[])].sort((a, b) => a.at.localeCompare(b.at)),
+      logs: [...hostLogs, ...done.logs].sort((a, b) => a.at.localeCompare(b.at)),
       durationMs: Date.now() - started,
       hostCalls: done.hostCalls,
     };
@@ -251,7 +245,7 @@ export class Sandbox {
     if (this.#closed) return;
     this.#closed = true;
     for (const pending of [...this.#pending.values()])
-      pending.settle({ ok: false, error: SandboxErrors.closed('the sandbox is closing') });
+      pending.settle({ ok: false, error: SandboxErrors.closed({ state: 'closing' }) });
     this.#slots.close();
     await Promise.all(this.#workers.map((worker) => worker.stop()));
     this.#workers = [];
@@ -281,12 +275,12 @@ export class Sandbox {
       const pending = this.#pending.get(id);
       if (!pending) continue;
       const plugin = pluginId(pending.scope.plugin.name, pending.scope.plugin.version);
-      const why = `the sandbox worker exited (${reason.signal ?? `code ${reason.code}`})`;
+      const why = `its sandbox worker exited (${reason.signal ?? `code ${reason.code}`})`;
       pending.settle({
         ok: false,
         error: outOfMemory
-          ? SandboxErrors.outOfMemory(`${why}: out of memory`, { plugin })
-          : SandboxErrors.crashed(why, { plugin }),
+          ? SandboxErrors.outOfMemory({ reason: why }, { plugin })
+          : SandboxErrors.crashed({ reason: why }, { plugin }),
       });
     }
   }
@@ -302,7 +296,10 @@ export class Sandbox {
     } else if (message.type === 'need-code') {
       // The worker lost the code (it restarted under the same handle is impossible, but stay correct).
       handle.loaded.delete(message.key);
-      pending.settle({ ok: false, error: SandboxErrors.crashed('the sandbox worker lost the plugin code; try again') });
+      pending.settle({
+        ok: false,
+        error: SandboxErrors.crashed({ reason: 'its sandbox worker lost the plugin code; try again' }),
+      });
     } else if (message.type === 'call') {
       void this.#serveCall(handle, pending, message);
     }
@@ -321,16 +318,14 @@ export class Sandbox {
         !declares(manifest, message.capability) ||
         !(CAPABILITY_METHODS as Record<string, readonly string[]>)[message.capability]?.includes(message.method)
       ) {
-        throw SandboxErrors.capabilityDenied(
-          `capability ${message.capability}.${message.method} is not declared by this plugin`,
-        );
+        throw SandboxErrors.capabilityDenied({
+          capability: message.capability,
+          method: message.method,
+          reason: 'the plugin does not declare it',
+        });
       }
       if (!capability) {
-        throw new ActionhostError(
-          'AH_CAPABILITY_UNAVAILABLE',
-          `this host does not offer the ${message.capability} capability`,
-          503,
-        );
+        throw SandboxErrors.capabilityUnavailable({ capability: message.capability });
       }
       const args = JSON.parse(message.argsJson) as Json[];
       const value = await capability.call(message.method, Array.isArray(args) ? args : [], pending.scope);
@@ -338,7 +333,7 @@ export class Sandbox {
     } catch (error) {
       const wire = isActionhostError(error)
         ? { code: error.code, message: error.message, details: error.details }
-        : { code: 'AH_CAPABILITY_FAILED', message: `the ${message.capability} capability failed` };
+        : errorSummary(SandboxErrors.capabilityFailed({ capability: message.capability }));
       replyJson = JSON.stringify({ ok: false, error: wire });
     }
     handle.send({ type: 'reply', id: message.id, callId: message.callId, replyJson });
@@ -351,10 +346,10 @@ function structuredCopy(value: unknown, plugin: string): unknown {
     const text = JSON.stringify(value ?? null);
     return JSON.parse(text);
   } catch (error) {
-    throw SandboxErrors.inputInvalid(`the input is not JSON data: ${(error as Error).message}`, {
-      plugin,
-      path: '/input',
-    });
+    throw SandboxErrors.inputInvalid(
+      { problem: `is not JSON data: ${(error as Error).message}` },
+      { plugin, path: '/input' },
+    );
   }
 }
 

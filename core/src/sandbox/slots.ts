@@ -1,6 +1,5 @@
 // Invocation slots: at most `capacity` invocations run at once, the rest wait in a bounded FIFO queue.
 // The plugin's timeout starts only when its invocation gets a slot, so waiting never eats into it.
-import { ActionhostError } from '@actionhost/sdk';
 import { SandboxErrors } from './errors.ts';
 
 export class InvocationSlots {
@@ -16,16 +15,14 @@ export class InvocationSlots {
   }
 
   async acquire(signal: AbortSignal | undefined, plugin: string): Promise<void> {
-    if (signal?.aborted) throw SandboxErrors.cancelled('the invocation was cancelled before it started', { plugin });
-    if (this.#closed) throw SandboxErrors.closed('the sandbox is closed', { plugin });
+    if (signal?.aborted) throw SandboxErrors.cancelled({ when: 'before it started' }, { plugin });
+    if (this.#closed) throw SandboxErrors.closed({ state: 'closed' }, { plugin });
     if (this.#active < this.#capacity) {
       this.#active++;
       return;
     }
     if (this.#waiting.length >= this.#maxQueued) {
-      throw new ActionhostError('AH_SANDBOX_BUSY', 'too many plugin invocations are waiting; try again later', 503, {
-        plugin,
-      });
+      throw SandboxErrors.busy({ limit: this.#maxQueued }, { plugin });
     }
     await new Promise<void>((resolve, reject) => {
       const wake = () => {
@@ -35,14 +32,14 @@ export class InvocationSlots {
       const onAbort = () => {
         const index = this.#waiting.indexOf(wake);
         if (index >= 0) this.#waiting.splice(index, 1);
-        reject(SandboxErrors.cancelled('the invocation was cancelled while queued', { plugin }));
+        reject(SandboxErrors.cancelled({ when: 'while queued' }, { plugin }));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiting.push(wake);
     });
     if (this.#closed) {
       this.release();
-      throw SandboxErrors.closed('the sandbox is closed', { plugin });
+      throw SandboxErrors.closed({ state: 'closed' }, { plugin });
     }
   }
 

@@ -56,19 +56,19 @@ function pathOf(error: ErrorObject): string {
   return error.instancePath || '/';
 }
 
-/** Throws `make(message, details)` when `value` does not match. Input validation fills in defaults, so pass
- * a copy you own. */
+/** Throws `make(problem, details)` when `value` does not match (problem: "/URL must be string"). Input validation
+ * fills in defaults, so pass a copy you own. */
 export function validateAgainst(
   key: string,
   schemas: SchemaPair,
   which: 'input' | 'output',
   value: unknown,
-  make: (message: string, details: Record<string, unknown>) => ActionhostError,
+  make: (problem: string, details: Record<string, unknown>) => ActionhostError,
 ): void {
   const validate = compiled(key, schemas)[which];
   if (validate(value)) return;
   const first = mostRelevant(validate.errors!);
-  throw make(`${which} ${describe(first)}`, {
+  throw make(describe(first), {
     path: `/${which}${pathOf(first) === '/' ? '' : pathOf(first)}`,
     keyword: first.keyword,
   });

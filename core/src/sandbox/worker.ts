@@ -2,9 +2,12 @@
 // healthy) and runs every invocation in a fresh context. It is a separate process because V8 cannot recover
 // from out-of-memory: if this process dies, the host replaces it and only its in-flight invocations fail.
 import ivm from 'isolated-vm';
+import type { ActionhostError } from '@actionhost/sdk/errors';
+import { CoreErrors } from '../errors/index.ts';
 import { PRELUDE_SOURCE } from './prelude.ts';
 import { createContextAhead, prepareSync, releaseContext, type FreshContext } from './fresh-context.ts';
-import type { HostToWorker, WireError, WireLog, WorkerToHost } from './protocol.ts';
+import type { InvocationLog } from '../capabilities/index.ts';
+import type { HostToWorker, WireError, WorkerToHost } from './protocol.ts';
 
 type InvokeMessage = Extract<HostToWorker, { type: 'invoke' }>;
 
@@ -127,12 +130,12 @@ function classify(error: unknown, state: Running, timedOut: boolean, timeoutMs: 
   if (state.failure) return state.failure;
   const message = error instanceof Error ? error.message : String(error);
   if (timedOut || /timed out/i.test(message)) {
-    return { code: 'AH_PLUGIN_TIMEOUT', message: `the plugin did not finish within ${timeoutMs} ms` };
+    return CoreErrors.AH_PLUGIN_TIMEOUT({ timeoutMs }).toJSON();
   }
   if (/memory limit/i.test(message) || state.slot?.isolate.isDisposed) {
-    return { code: 'AH_PLUGIN_OUT_OF_MEMORY', message: 'the plugin exceeded its memory limit' };
+    return CoreErrors.AH_PLUGIN_OUT_OF_MEMORY({ reason: 'its isolate passed its memory limit' }).toJSON();
   }
-  return { code: 'AH_PLUGIN_THREW', message: message.slice(0, 2000) };
+  return CoreErrors.AH_PLUGIN_THREW({ message: message.slice(0, 2000) }).toJSON();
 }
 
 async function invoke(message: InvokeMessage): Promise<void> {
@@ -159,7 +162,8 @@ async function invoke(message: InvokeMessage): Promise<void> {
   disposed.catch(() => undefined);
   let cpuBefore = 0n;
   const finish = (
-    result: { ok: true; resultJson: string; logs: WireLog[] } | { ok: false; error: WireError; logs: WireLog[] },
+    result:
+      { ok: true; resultJson: string; logs: InvocationLog[] } | { ok: false; error: WireError; logs: InvocationLog[] },
   ) => {
     const cpuMs =
       state.slot && !state.slot.isolate.isDisposed ? Number(state.slot.isolate.cpuTime - cpuBefore) / 1e6 : 0;
@@ -171,10 +175,7 @@ async function invoke(message: InvokeMessage): Promise<void> {
     } catch (error) {
       finish({
         ok: false,
-        error: {
-          code: 'AH_PLUGIN_INVALID',
-          message: `the plugin script does not compile: ${(error as Error).message}`,
-        },
+        error: CoreErrors.AH_PLUGIN_INVALID({ reason: `it does not compile: ${(error as Error).message}` }).toJSON(),
         logs: [],
       });
       return;
@@ -210,18 +211,18 @@ async function invoke(message: InvokeMessage): Promise<void> {
     if (envelope.length > limits.maxOutputBytes + limits.maxLogEntries * 12_000) {
       finish({
         ok: false,
-        error: { code: 'AH_OUTPUT_TOO_LARGE', message: 'the plugin output is over the size limit' },
+        error: CoreErrors.AH_OUTPUT_TOO_LARGE({ bytes: envelope.length, limit: limits.maxOutputBytes }).toJSON(),
         logs: [],
       });
       return;
     }
     // The envelope is guest-made JSON; parse only its frame here, the host validates the rest.
-    const parsed = JSON.parse(envelope) as { ok: boolean; result?: unknown; error?: WireError; logs: WireLog[] };
+    const parsed = JSON.parse(envelope) as { ok: boolean; result?: unknown; error?: WireError; logs: InvocationLog[] };
     if (parsed.ok) finish({ ok: true, resultJson: JSON.stringify(parsed.result), logs: parsed.logs });
     else
       finish({
         ok: false,
-        error: parsed.error ?? { code: 'AH_PLUGIN_THREW', message: 'unknown failure' },
+        error: parsed.error ?? CoreErrors.AH_PLUGIN_THREW({ message: 'unknown failure' }).toJSON(),
         logs: parsed.logs,
       });
   } catch (error) {
@@ -251,25 +252,28 @@ function hostCall(
   method: string,
   argsJson: string,
 ): Promise<string> | string {
-  const deny = (code: string, text: string) => JSON.stringify({ ok: false, error: { code, message: text } });
-  if (state.ended) return deny('AH_INVOCATION_ENDED', 'the invocation has ended');
+  const deny = (error: ActionhostError) => JSON.stringify({ ok: false, error: error.toJSON() });
+  if (state.ended) return deny(CoreErrors.AH_INVOCATION_ENDED({ reason: 'the invocation has ended' }));
   const methods = message.capabilities[capability];
   if (typeof capability !== 'string' || typeof method !== 'string' || !methods || !methods.includes(method)) {
     return deny(
-      'AH_CAPABILITY_DENIED',
-      `capability ${String(capability)}.${String(method)} is not declared by this plugin`,
+      CoreErrors.AH_CAPABILITY_DENIED({
+        capability: String(capability),
+        method: String(method),
+        reason: 'the plugin does not declare it',
+      }),
     );
   }
-  if (typeof argsJson !== 'string') return deny('AH_CAPABILITY_DENIED', 'arguments must be JSON');
+  if (typeof argsJson !== 'string') {
+    return deny(CoreErrors.AH_CAPABILITY_DENIED({ capability, method, reason: 'its arguments are not JSON' }));
+  }
   state.hostCalls++;
   if (state.hostCalls > message.limits.maxHostCalls) {
-    state.failure = {
-      code: 'AH_HOST_CALL_LIMIT',
-      message: `the plugin made more than ${message.limits.maxHostCalls} host calls`,
-    };
+    const failure = CoreErrors.AH_HOST_CALL_LIMIT({ limit: message.limits.maxHostCalls });
+    state.failure = failure.toJSON();
     if (state.slot && !state.slot.isolate.isDisposed) state.slot.isolate.dispose();
     state.onDispose?.();
-    return deny(state.failure.code, state.failure.message);
+    return deny(failure);
   }
   const callId = ++callSequence;
   return new Promise<string>((resolve) => {
@@ -295,7 +299,7 @@ process.on('message', (message: HostToWorker) => {
     case 'cancel': {
       const state = running.get(message.id);
       if (state?.slot && !state.slot.isolate.isDisposed) {
-        state.failure = { code: 'AH_INVOCATION_CANCELLED', message: 'the invocation was cancelled' };
+        state.failure = CoreErrors.AH_INVOCATION_CANCELLED({ when: 'while it ran' }).toJSON();
         state.slot.isolate.dispose();
         state.onDispose?.();
       }

@@ -1,11 +1,12 @@
 // The embedded store: one SQLite file (node:sqlite) per data folder, WAL mode, migrations per module.
 // Each concern (itsm, credentials, workflow, ...) owns its tables and registers its own migrations.
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreErrors } from './errors.ts';
 
-export type Row = Record<string, SQLInputValue>;
+/** A row as a statement reads it: column name → value. */
+export type Row = Record<string, SQLOutputValue>;
 
 export class Store {
   readonly db: DatabaseSync;

@@ -1,5 +1,6 @@
-// Workflows: the definition schema, the placeholder language, publishing with pinned plugin versions, the
-// engine that runs published workflows on ITSM events, and executions. Neighbours are reached through ports.ts.
+// Workflows, in two halves: definition/ (what a workflow is: schema, placeholders, conditions, validation,
+// publishing with pinned plugin versions) and execution/ (how a published one runs on ITSM events: queue, engine,
+// retries, executions). WorkflowService is the editors' door to both. Neighbours are reached through ports.
 export {
   WorkflowDefinition,
   Trigger,
@@ -12,61 +13,71 @@ export {
   PluginSpec,
   JsonValue,
   TRIGGER_NODE_ID,
-  type WorkflowDefinitionInput,
-} from './definition.ts';
-export { WorkflowErrors, asActionhostError } from './errors.ts';
-export { parseTemplate, renderValue, collectReferences, type Reference } from './placeholders.ts';
-export { evaluateCondition, evaluateRule } from './conditions.ts';
-export { parseDefinition, validateDefinition, zodToError } from './validate.ts';
-export { triggerMatches } from './trigger.ts';
-export { parsePluginSpec, checkMappings } from './publish.ts';
-export { redactInputs, redactValues, REDACTED } from './redact.ts';
-export { WorkflowRepository } from './repository.ts';
-export {
+  RetryPolicy,
+  DEFAULT_RETRY_POLICY,
+  WorkflowErrors,
+  asActionhostError,
+  parseTemplate,
+  renderValue,
+  collectReferences,
+  evaluateCondition,
+  evaluateRule,
+  parseDefinition,
+  validateDefinition,
+  zodToError,
+  parsePluginSpec,
+  checkMappings,
+  sealInputs,
+  openInputs,
+  isSealed,
   WorkflowRecord,
   WorkflowView,
   PublishedWorkflow,
   PublishedSummary,
   PinnedAction,
+  EXAMPLE_WORKFLOWS,
+  INCIDENT_CI_LINKING,
+  EMPLOYEE_ONBOARDING,
+  PublishPreview,
+  PublishProblem,
+  type WorkflowDefinitionInput,
+  type Reference,
+  type SecretSealer,
+  type SealedInput,
+  type PluginCatalog,
+  type ResolvedPlugin,
+  type AppIntegrationResolver,
+  type ResolvedAppIntegration,
+} from './definition/index.ts';
+export {
+  WorkflowEngine,
+  WorkflowRepository,
+  STEP_INTERRUPTED,
   Execution,
   ExecutionSummary,
   Step,
-  StepLog,
   ExecutionStatus,
   ExecutionTrigger,
   ErrorSummary,
   TestConnectionSample,
   TestConnectionResult,
-} from './records.ts';
-export { WorkflowService, SAMPLE_REQUEST, type WorkflowServiceOptions } from './service.ts';
-export { PublishPreview, PublishProblem } from './preview.ts';
-export { WorkflowEngine, type WorkflowEngineOptions } from './engine.ts';
-export { enqueueRetry } from './retry-execution.ts';
-export {
-  RetryPolicy,
-  DEFAULT_RETRY_POLICY,
+  SAMPLE_REQUEST,
+  enqueueRetry,
   RETRYABLE_CODES,
   judgeAttempt,
   retryDelayMs,
   readRetryAfter,
+  triggerMatches,
+  redactInputs,
+  redactValues,
+  type WorkflowEngineOptions,
   type RetryVerdict,
-} from './retry-policy.ts';
-export { STEP_INTERRUPTED } from './repository.ts';
-export type {
-  PluginCatalog,
-  PluginRunner,
-  PluginRef,
-  PluginOutcome,
-  ResolvedPlugin,
-  RequestSource,
-  RequestEvent,
-  FieldChange,
-  AuditSink,
-  PluginExecutionAudit,
-  AppIntegrationResolver,
-  ResolvedAppIntegration,
-  SecretValues,
-} from './ports.ts';
-export { createSandboxRunner, type InstalledPlugins, type PluginSandbox } from './sandbox-runner.ts';
-export { EXAMPLE_WORKFLOWS, INCIDENT_CI_LINKING, EMPLOYEE_ONBOARDING } from './examples.ts';
-export { sealInputs, openInputs, isSealed, type SecretSealer, type SealedInput } from './secret-inputs.ts';
+  type PluginRunner,
+  type PluginRef,
+  type PluginOutcome,
+  type RequestSource,
+  type RequestEvent,
+  type AuditSink,
+  type SecretValues,
+} from './execution/index.ts';
+export { WorkflowService, type WorkflowServiceOptions } from './service.ts';

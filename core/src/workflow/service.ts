@@ -1,28 +1,36 @@
-// WorkflowService: drafts (validated on every save), publishing (resolve, check mappings, pin), Test Connection,
-// and reading executions back. The engine (engine.ts) runs what this publishes.
-import { randomUUID } from 'node:crypto';
-import type { Json } from '@actionhost/sdk';
+// WorkflowService: the editors' door to the workflow concern. It saves drafts (validated, secrets sealed) and
+// publishes them (definition/), runs Test Connection and reads executions back (execution/). The engine runs
+// what it publishes.
 import type { Store } from '../store/index.ts';
-import { TRIGGER_NODE_ID, isAction, type WorkflowDefinition } from './definition.ts';
-import { WorkflowErrors } from './errors.ts';
-import { readPath, renderValue } from './placeholders.ts';
-import { openInputs, sealInputs, type SecretSealer } from './secret-inputs.ts';
-import type { AppIntegrationResolver, PluginCatalog, PluginRunner, SecretValues } from './ports.ts';
-import { resolveAction, resolveActions } from './publish.ts';
-import { redactInputs, redactValues } from './redact.ts';
-import { WorkflowRepository } from './repository.ts';
-import type {
-  Execution,
-  ExecutionSummary,
-  PinnedAction,
-  TestConnectionResult,
-  TestConnectionSample,
-  WorkflowRecord,
-  WorkflowView,
-} from './records.ts';
-import { DEFAULT_CUSTOM_FIELDS, readRequestPath, requestFieldCatalog } from './request-data.ts';
-import { previewPublish, type PublishPreview } from './preview.ts';
-import { dataSourceOf, parseDefinition, validateDefinition, type ValidationContext } from './validate.ts';
+import {
+  DEFAULT_CUSTOM_FIELDS,
+  WorkflowErrors,
+  isAction,
+  parseDefinition,
+  previewPublish,
+  publishWorkflow,
+  requestFieldCatalog,
+  sealInputs,
+  validateDefinition,
+  type AppIntegrationResolver,
+  type PluginCatalog,
+  type PublishPreview,
+  type SecretSealer,
+  type ValidationContext,
+  type WorkflowDefinition,
+  type WorkflowRecord,
+  type WorkflowView,
+} from './definition/index.ts';
+import {
+  WorkflowRepository,
+  testNodeConnection,
+  type Execution,
+  type ExecutionSummary,
+  type PluginRunner,
+  type SecretValues,
+  type TestConnectionResult,
+  type TestConnectionSample,
+} from './execution/index.ts';
 
 export interface WorkflowServiceOptions {
   store: Store;
@@ -36,24 +44,6 @@ export interface WorkflowServiceOptions {
   customFieldNames?: readonly string[];
   clock?: () => Date;
 }
-
-/** What Test Connection reads when the caller gives no sample request. */
-export const SAMPLE_REQUEST: Record<string, Json> = {
-  internalId: 0,
-  displayId: 'INC-0',
-  kind: 'incident',
-  subject: 'Sample request',
-  description: 'Test Connection sample',
-  category: 'Hardware',
-  department: 'IT',
-  status: 'Open',
-  priority: 'Low',
-  requester: { name: 'Sample Requester', email: 'requester@example.com', username: 'requester' },
-  template: null,
-  customFields: { ipAddress: '127.0.0.1' },
-  createdAt: '1970-01-01T00:00:00.000Z',
-  updatedAt: '1970-01-01T00:00:00.000Z',
-};
 
 export class WorkflowService {
   readonly repository: WorkflowRepository;
@@ -90,10 +80,8 @@ export class WorkflowService {
   /** Deletes a draft that was never published (AH_WORKFLOW_PUBLISHED for one that was). */
   delete(id: string): void {
     const outcome = this.repository.deleteDraft(id);
-    if (outcome === 'missing') throw WorkflowErrors.workflowNotFound(`workflow ${id} does not exist`, { id });
-    if (outcome === 'published') {
-      throw WorkflowErrors.workflowPublished(`workflow ${id} has been published: only a draft can be deleted`, { id });
-    }
+    if (outcome === 'missing') throw WorkflowErrors.workflowNotFound({ id }, { id });
+    if (outcome === 'published') throw WorkflowErrors.workflowPublished({ id }, { id });
   }
 
   /**
@@ -116,45 +104,14 @@ export class WorkflowService {
    * Nothing is stored or pinned when any check fails.
    */
   async publish(id: string): Promise<WorkflowView> {
-    const record = this.#record(id);
-    const definition = parseDefinition(record.definition);
-    const graph = validateDefinition(definition, this.#context);
-    const resolved = await resolveActions(graph, this.#options);
-    const outputSchemas = new Map([...resolved].map(([nodeId, action]) => [nodeId, action.plugin.manifest.output]));
-    // Checked again with what will actually run: App Integration defaults merged in, upstream output schemas known.
-    const effective = {
-      ...definition,
-      nodes: definition.nodes.map((node) =>
-        resolved.has(node.id) ? { ...node, inputs: resolved.get(node.id)!.inputs } : node,
-      ),
-    };
-    validateDefinition(effective, { ...this.#context, outputSchemas });
-    const actions: Record<string, PinnedAction> = {};
-    for (const [nodeId, { plugin: _plugin, ...pinned }] of resolved) actions[nodeId] = pinned;
-    const previous = this.repository.getPublished(id);
-    const owner = `workflow:${id}`;
-    const { catalog } = this.#options;
-    try {
-      await catalog.unpin(owner);
-      for (const action of new Set(Object.values(actions).map((a) => `${a.name}\u0000${a.version}`))) {
-        const [name, version] = action.split('\u0000');
-        await catalog.pin(name, version, owner);
-      }
-      this.repository.publish(id, definition, actions);
-    } catch (error) {
-      await this.#restorePins(owner, previous?.actions ?? {});
-      throw error;
-    }
+    const { catalog, appIntegrations } = this.#options;
+    await publishWorkflow(this.#record(id), {
+      repository: this.repository,
+      context: this.#context,
+      catalog,
+      appIntegrations,
+    });
     return this.get(id);
-  }
-
-  async #restorePins(owner: string, actions: Record<string, PinnedAction>): Promise<void> {
-    try {
-      await this.#options.catalog.unpin(owner);
-      for (const action of Object.values(actions)) await this.#options.catalog.pin(action.name, action.version, owner);
-    } catch {
-      /* best effort: the original error is the one to report */
-    }
   }
 
   /**
@@ -167,71 +124,13 @@ export class WorkflowService {
     sample: TestConnectionSample = {},
     signal?: AbortSignal,
   ): Promise<TestConnectionResult> {
-    const record = this.#record(id);
-    const graph = validateDefinition(parseDefinition(record.definition), this.#context);
-    const entry = graph.byId.get(nodeId);
-    if (!entry) throw WorkflowErrors.nodeNotFound(`workflow ${id} has no node "${nodeId}"`, { node: nodeId });
-    if (!isAction(entry.node))
-      throw WorkflowErrors.nodeNotAction(`node "${nodeId}" is a condition: only action nodes connect to anything`, {
-        node: nodeId,
-      });
-    const node = entry.node;
-    const action = await resolveAction(node, entry.index, this.#options);
-    const plugin = `${action.name}@${action.version}`;
-    if (!action.plugin.manifest.testConnection) {
-      throw WorkflowErrors.testConnectionUnsupported(`${plugin} has no Test Connection`, { node: nodeId, plugin });
-    }
-    const request = { ...SAMPLE_REQUEST, ...(sample.request ?? {}) };
-    const nodes = sample.nodes ?? {};
-    const inputs = renderValue(
-      action.inputs,
-      (ref) => {
-        if (ref.kind === 'node')
-          return ref.part === 'path'
-            ? (nodes[ref.node]?.path ?? null)
-            : (readPath(nodes[ref.node]?.output ?? null, ref.path) ?? null);
-        const from = dataSourceOf(graph, node.source);
-        return from === TRIGGER_NODE_ID
-          ? readRequestPath(request, ref.path)
-          : (readPath(nodes[from]?.output ?? null, ref.path) ?? null);
-      },
-      `/nodes/${entry.index}/inputs`,
-    );
-    const secrets = [...((await this.#options.secrets?.secretValues()) ?? [])];
-    const opened = openInputs(inputs, this.#options.sealer, secrets);
-    const outcome = await this.#options.runner.run(
-      { name: action.name, version: action.version, integrity: action.integrity },
-      opened,
-      {
-        entry: 'testConnection',
-        idempotencyKey: `test:${id}:${nodeId}:${randomUUID()}`,
-        bindings: {
-          workflowId: id,
-          nodeId,
-          testConnection: true,
-          ...(action.applicationId !== undefined ? { applicationId: action.applicationId } : {}),
-        },
-        signal,
-      },
-    );
-    return {
-      plugin,
-      integrity: action.integrity,
-      inputs: redactInputs(inputs, action.inputSchema, secrets),
-      path: outcome.path,
-      output: redactValues(outcome.output, secrets),
-      logs: (outcome.logs ?? []).map((log) => ({
-        level: log.level,
-        message: redactValues(log.message, secrets),
-        at: log.at,
-      })),
-      durationMs: outcome.durationMs ?? null,
-    };
+    const graph = validateDefinition(parseDefinition(this.#record(id).definition), this.#context);
+    return testNodeConnection(this.#options, id, graph, nodeId, sample, signal);
   }
 
   getExecution(id: string): Execution {
     const execution = this.repository.getExecution(id);
-    if (!execution) throw WorkflowErrors.executionNotFound(`execution ${id} does not exist`, { id });
+    if (!execution) throw WorkflowErrors.executionNotFound({ id, problem: 'does not exist' }, { id });
     return execution;
   }
 
@@ -254,7 +153,7 @@ export class WorkflowService {
 
   #record(id: string): WorkflowRecord {
     const record = this.repository.getWorkflow(id);
-    if (!record) throw WorkflowErrors.workflowNotFound(`workflow ${id} does not exist`, { id });
+    if (!record) throw WorkflowErrors.workflowNotFound({ id }, { id });
     return record;
   }
 

@@ -7,8 +7,14 @@ import semver from 'semver';
 import { PluginManifest, type Json } from '@actionhost/sdk';
 import { Store } from '../store/index.ts';
 import { ItsmService } from '../itsm/index.ts';
-import type { PluginCatalog, PluginOutcome, PluginRef, PluginRunner, ResolvedPlugin } from './ports.ts';
-import type { WorkflowDefinitionInput } from './definition.ts';
+import type {
+  PluginCatalog,
+  PluginOutcome,
+  PluginRef,
+  PluginRunner,
+  ResolvedPlugin,
+  WorkflowDefinitionInput,
+} from './index.ts';
 
 export function manifest(partial: Partial<PluginManifest> & { name: string; version: string }): PluginManifest {
   return PluginManifest.parse({

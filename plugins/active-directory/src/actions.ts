@@ -8,6 +8,7 @@ import {
   first,
   identity,
   readEntry,
+  refuse,
   requireInputs,
   searchBase,
   values,
@@ -47,11 +48,7 @@ export async function createUser(ctx: DirectoryContext, input: DirectoryInput): 
     sizeLimit: 1,
   });
   if (existing.length > 0) {
-    throw new DirectoryFailure(
-      'AH_LDAP_ALREADY_EXISTS',
-      `a user with sAMAccountName "${input.Username}" already exists`,
-      { dn: existing[0].dn },
-    );
+    throw refuse('AH_LDAP_ALREADY_EXISTS', { username: input.Username }, { dn: existing[0].dn });
   }
   const uac = input.userAccountControl === undefined ? NORMAL_ACCOUNT : Number(input.userAccountControl);
   const dn = childDn('CN', input.Username, container);
@@ -102,13 +99,13 @@ export async function updateAttribute(ctx: DirectoryContext, input: DirectoryInp
   requireInputs(input, ['Username', 'Attribute']);
   const attribute = input.Attribute.trim();
   if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(attribute)) {
-    throw new DirectoryFailure('AH_AD_INPUT_INVALID', `"Attribute" is not an LDAP attribute name: ${attribute}`);
+    throw refuse('AH_AD_INPUT_INVALID', { key: 'Attribute', problem: `is not an LDAP attribute name: ${attribute}` });
   }
   if (PROTECTED.has(attribute.toLowerCase())) {
-    throw new DirectoryFailure(
-      'AH_AD_INPUT_INVALID',
-      `Update User Attribute cannot change ${attribute}; use the action made for it`,
-    );
+    throw refuse('AH_AD_INPUT_INVALID', {
+      key: 'Attribute',
+      problem: `names ${attribute}, which Update User Attribute cannot change; use the action made for it`,
+    });
   }
   const wanted =
     input.Value === undefined
@@ -144,7 +141,7 @@ async function groupMembership(
     filter: '(objectClass=group)',
     attributes: ['objectClass'],
   });
-  if (!group) throw new DirectoryFailure('AH_AD_NOT_A_GROUP', `${groupDn} is not a group`, { groupDn });
+  if (!group) throw refuse('AH_AD_NOT_A_GROUP', { dn: groupDn }, { groupDn });
   const member = await ctx.ldap.search({
     base: groupDn,
     scope: 'base',

@@ -1,7 +1,18 @@
 // What every Active Directory action shares, plain ECMAScript for the sandbox: finding the user by
 // sAMAccountName (escaped filter), reading an entry, checking DN inputs, and turning a refusal into the
 // failure path. The directory connection itself (bind identity, TLS, base DN fence) is the host's.
-import { filterAnd, filterEquals, formatDn, parseDn, type LdapApi, type LdapEntry, type LogApi } from '@actionhost/sdk';
+import {
+  filterAnd,
+  filterEquals,
+  formatDn,
+  formatErrorMessage,
+  parseDn,
+  type LdapApi,
+  type LdapEntry,
+  type LogApi,
+  type MessageParams,
+} from '@actionhost/sdk';
+import { directoryErrors, type DirectoryErrorCode } from './errors.ts';
 import type { ActionName, DirectoryInput, DirectoryOutput } from './schema.ts';
 
 export interface DirectoryContext {
@@ -22,16 +33,25 @@ export class DirectoryFailure extends Error {
   }
 }
 
+/** A refusal of ours, its message made from the template in errors.ts. */
+export function refuse<Code extends DirectoryErrorCode>(
+  code: Code,
+  params: MessageParams<(typeof directoryErrors)[Code]['message']>,
+  partial: Partial<DirectoryOutput> = {},
+): DirectoryFailure {
+  return new DirectoryFailure(code, formatErrorMessage(directoryErrors[code].message, params), partial);
+}
+
 export function requireInputs<K extends keyof DirectoryInput>(
   input: DirectoryInput,
   keys: readonly K[],
 ): asserts input is DirectoryInput & Required<Pick<DirectoryInput, K>> {
   const missing = keys.filter((key) => input[key] === undefined || input[key] === '');
   if (missing.length > 0) {
-    throw new DirectoryFailure(
-      'AH_AD_INPUT_REQUIRED',
-      `${input.Action} needs ${missing.map((k) => `"${String(k)}"`).join(', ')}`,
-    );
+    throw refuse('AH_AD_INPUT_REQUIRED', {
+      action: input.Action,
+      keys: missing.map((k) => `"${String(k)}"`).join(', '),
+    });
   }
 }
 
@@ -43,12 +63,9 @@ export function dnInput(input: DirectoryInput, key: 'Base DN' | 'Group DN' | 'Ta
   try {
     rdns = parseDn(value);
   } catch (error) {
-    throw new DirectoryFailure(
-      'AH_AD_INPUT_INVALID',
-      `"${key}" is not a distinguished name: ${(error as Error).message}`,
-    );
+    throw refuse('AH_AD_INPUT_INVALID', { key, problem: `is not a distinguished name: ${(error as Error).message}` });
   }
-  if (rdns.length === 0) throw new DirectoryFailure('AH_AD_INPUT_INVALID', `"${key}" is empty`);
+  if (rdns.length === 0) throw refuse('AH_AD_INPUT_INVALID', { key, problem: 'is empty' });
   return formatDn(rdns);
 }
 
@@ -82,10 +99,10 @@ export async function findUser(
     sizeLimit: 2,
   });
   if (entries.length === 0) {
-    throw new DirectoryFailure('AH_LDAP_NO_SUCH_OBJECT', `no user with sAMAccountName "${username}" under ${base}`);
+    throw refuse('AH_LDAP_NO_SUCH_OBJECT', { what: `user with sAMAccountName "${username}"`, dn: base });
   }
   if (entries.length > 1) {
-    throw new DirectoryFailure('AH_AD_AMBIGUOUS', `more than one user with sAMAccountName "${username}" under ${base}`);
+    throw refuse('AH_AD_AMBIGUOUS', { username, base });
   }
   return entries[0];
 }
@@ -98,7 +115,7 @@ export async function readEntry(ctx: DirectoryContext, dn: string, attributes: s
     filter: '(objectClass=*)',
     attributes: [...USER_ATTRIBUTES, ...attributes],
   });
-  if (!entry) throw new DirectoryFailure('AH_LDAP_NO_SUCH_OBJECT', `no entry at ${dn}`);
+  if (!entry) throw refuse('AH_LDAP_NO_SUCH_OBJECT', { what: 'entry', dn });
   return entry;
 }
 

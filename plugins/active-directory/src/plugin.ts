@@ -2,7 +2,7 @@
 // directory through the host's ldap capability; AD's refusals take the failure path as { error: { code, message } }.
 import { definePlugin } from '@actionhost/sdk';
 import * as actions from './actions.ts';
-import { settle, type DirectoryContext, type DirectoryResult } from './directory.ts';
+import { refuse, settle, type DirectoryContext, type DirectoryResult } from './directory.ts';
 import { DirectoryInput, DirectoryOutput, type ActionName } from './schema.ts';
 
 const HANDLERS: Record<
@@ -44,8 +44,7 @@ export default definePlugin({
         filter: '(objectClass=*)',
         attributes: ['distinguishedName'],
       });
-      if (!base)
-        throw Object.assign(new Error(`the base DN ${info.baseDn} cannot be read`), { code: 'AH_LDAP_NO_SUCH_OBJECT' });
+      if (!base) throw refuse('AH_LDAP_NO_SUCH_OBJECT', { what: 'readable entry', dn: info.baseDn });
       return { dn: base.dn, changes: [], message: `connected to ${info.url}; base DN ${base.dn} is readable` };
     }),
 });

@@ -2,7 +2,10 @@
 // exit codes 0 / 1 / 2, and the data folder chosen by --data or ACTIONHOST_DATA.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PluginStore } from '../index.ts';
 import { runCli } from './index.ts';
@@ -136,6 +139,7 @@ describe('registry CLI', () => {
   });
 
   it('reports a missing plugin with exit code 1', async () => {
+    await registry(['--data', data, 'install', echo1]);
     const info = await registry(['--data', data, 'info', '@acme/nothing']);
     expect(info.code).toBe(1);
     expect(info.stderr).toMatch(/^error AH_PLUGIN_NOT_FOUND: /m);
@@ -147,13 +151,13 @@ describe('registry CLI', () => {
     expect(wrong.stderr).toContain('unknown command');
     const help = await registry(['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('usage: registry');
+    expect(help.stdout).toMatch(/usage: registry/i);
   });
 
   it('treats every malformed command line as usage error 2, and answers --help on every command', async () => {
     const run = async (args: string[]) => {
       const io = { stdout: [] as string[], stderr: [] as string[] };
-      const code = await runCli(args, { out: (t) => io.stdout.push(t), err: (t) => io.stderr.push(t) }, {});
+      const code = await runCli(args, { stdout: (t) => io.stdout.push(t), stderr: (t) => io.stderr.push(t) }, {});
       return { code, stdout: io.stdout.join('\n'), stderr: io.stderr.join('\n') };
     };
     for (const args of [
@@ -172,7 +176,7 @@ describe('registry CLI', () => {
     for (const command of ['install', 'list', 'info', 'remove', 'verify', 'serve']) {
       const help = await run([command, '--help']);
       expect(help.code).toBe(0);
-      expect(help.stdout).toContain(`usage: registry ${command}`);
+      expect(help.stdout).toMatch(new RegExp(`usage: registry ${command}`, 'i'));
     }
   });
 
@@ -211,6 +215,78 @@ describe('registry CLI', () => {
       expect(store.readEntry('@acme/hello', '0.4.0')).toContain('hello');
     } finally {
       store.close();
+    }
+  });
+});
+
+describe('registry CLI behaviour shared by every actionhost command line', () => {
+  it('prints its version with --version', async () => {
+    const version = (
+      JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }
+    ).version;
+    expect(await registry(['--version'])).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it('answers a mistyped command or flag with one line and a did-you-mean, exit 2', async () => {
+    const command = await registry(['--data', data, 'lst']);
+    expect(command.code).toBe(2);
+    expect(command.stderr.trim().split('\n')).toHaveLength(1);
+    expect(command.stderr).toMatch(/\blist\b/);
+    const flag = await registry(['--data', data, 'list', '--jsn']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr.trim().split('\n')).toHaveLength(1);
+    expect(flag.stderr).toContain('--json');
+  });
+
+  it('refuses, in commands that only read, a data folder that holds no store, and creates nothing', async () => {
+    const mistyped = join(work.path, 'dtaa');
+    for (const args of [['list'], ['info', '@acme/echo'], ['verify'], ['remove', '@acme/echo@1.0.0'], ['serve']]) {
+      const result = await registry(['--data', mistyped, ...args]);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(/^error AH_DATA_NOT_FOUND: /m);
+      expect(existsSync(mistyped)).toBe(false);
+    }
+  });
+
+  it('says that --from is needed to install name@range', async () => {
+    const result = await registry(['--data', data, 'install', '@acme/echo@^1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--from');
+    expect(existsSync(data)).toBe(false);
+  });
+
+  it('names the address when the port of serve is in use (AH_PORT_IN_USE)', async () => {
+    await registry(['--data', data, 'install', echo1]);
+    const busy = createServer();
+    busy.listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    try {
+      const port = (busy.address() as { port: number }).port;
+      const result = await registry(['--data', data, 'serve', '--port', String(port)]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^error AH_PORT_IN_USE: /m);
+      expect(result.stderr).toContain(`127.0.0.1:${port}`);
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('serves an index of the installed plugins at /', async () => {
+    await registry(['--data', data, 'install', echo1, echo2]);
+    const child = spawn(process.execPath, [main, 'serve', '--port', '0', '--data', data], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const [line] = (await once(child.stdout, 'data')) as [Buffer];
+      const url = /at (http:\/\/\S+)/.exec(line.toString())![1];
+      const response = await fetch(`${url}/`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({
+        plugins: [{ name: '@acme/echo', versions: ['1.0.0', '1.2.0'] }],
+      });
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
     }
   });
 });

@@ -1,3 +1,4 @@
-// Front door of the registry CLI, for embedding (tests, the host's own CLI).
-export { runCli, programHelp, commandHelp } from './run.ts';
-export { commands, UsageError, type CliIo, type Command } from './commands.ts';
+// Front door of the registry CLI, for embedding (tests) and for the host, which shares its data folder setting.
+export { runCli } from './program.ts';
+export { splitSpec } from './commands.ts';
+export { DATA_DIR_SETTING, REGISTRY_SETTINGS } from './settings.ts';

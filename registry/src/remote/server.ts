@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isActionhostError } from '@actionhost/sdk';
+import { RegistryErrors } from '../errors.ts';
 import type { PluginStore } from '../store/index.ts';
 import { RESERVED_FILE } from '../tarball/index.ts';
 
@@ -12,6 +13,12 @@ import { RESERVED_FILE } from '../tarball/index.ts';
 export interface RemotePackument {
   name: string;
   versions: Record<string, { integrity: string; tarball: string }>;
+}
+
+/** What GET / answers: the installed plugins, their versions, and the paths this server answers. */
+export interface RemoteIndex {
+  plugins: { name: string; versions: string[]; packument: string }[];
+  paths: Record<'list' | 'packument' | 'tarball', string>;
 }
 
 export function tarballPath(name: string, version: string): string {
@@ -29,8 +36,7 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 
 async function handle(store: PluginStore, request: IncomingMessage, response: ServerResponse): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    send(response, 405, { code: 'AH_METHOD_NOT_ALLOWED', message: 'this registry is read-only' });
-    return;
+    throw RegistryErrors.methodNotAllowed();
   }
   const url = new URL(request.url ?? '/', 'http://registry.invalid');
   let segments: string[];
@@ -40,7 +46,17 @@ async function handle(store: PluginStore, request: IncomingMessage, response: Se
       .slice(1)
       .map((segment) => decodeURIComponent(segment));
   } catch {
-    send(response, 400, { code: 'AH_BAD_REQUEST', message: 'malformed percent-encoding in the path' });
+    throw RegistryErrors.pathMalformed();
+  }
+  if (url.pathname === '/') {
+    // The index a person (or a script) finds first: every installed plugin with its versions, and where to look.
+    const versions = new Map<string, string[]>();
+    for (const { name, version } of store.list()) versions.set(name, [...(versions.get(name) ?? []), version]);
+    const index: RemoteIndex = {
+      plugins: [...versions].map(([name, list]) => ({ name, versions: list, packument: `/${name}` })),
+      paths: { list: '/-/plugins', packument: '/<name>', tarball: '/<name>/-/<version>.tgz' },
+    };
+    send(response, 200, index);
     return;
   }
   if (url.pathname === '/-/plugins') {
@@ -54,6 +70,10 @@ async function handle(store: PluginStore, request: IncomingMessage, response: Se
   // /<name> or /@scope/<name>, optionally followed by /-/<version>.tgz
   const dash = segments.indexOf('-');
   const name = (dash < 0 ? segments : segments.slice(0, dash)).join('/');
+  if (name === '' || segments.includes('')) {
+    send(response, 404, { code: 'AH_NOT_FOUND', message: `no such path ${url.pathname}; GET / lists what is here` });
+    return;
+  }
   if (dash < 0) {
     const versions = store.info(name);
     const packument: RemotePackument = {
@@ -70,8 +90,7 @@ async function handle(store: PluginStore, request: IncomingMessage, response: Se
   }
   const file = segments.slice(dash + 1).join('/');
   if (!file.endsWith('.tgz')) {
-    send(response, 404, { code: 'AH_NOT_FOUND', message: `no such path ${url.pathname}` });
-    return;
+    throw RegistryErrors.pathNotFound(url.pathname);
   }
   const installed = store.get(name, file.slice(0, -'.tgz'.length));
   const bytes = await readFile(join(installed.dir, RESERVED_FILE));
@@ -95,7 +114,7 @@ export class RegistryServer {
     const server = createServer((request, response) => {
       handle(store, request, response).catch((error: unknown) => {
         if (isActionhostError(error)) send(response, error.status, error.toJSON());
-        else send(response, 500, { code: 'AH_INTERNAL', message: 'internal error' });
+        else send(response, 500, RegistryErrors.internal().toJSON());
       });
     });
     await new Promise<void>((resolve, reject) => {

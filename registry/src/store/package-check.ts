@@ -28,7 +28,7 @@ export function parseManifest(text: string): PluginManifest {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw RegistryErrors.manifestInvalid('plugin.json', `plugin.json is not valid JSON: ${(error as Error).message}`);
+    throw RegistryErrors.manifestInvalid('plugin.json', `not valid JSON: ${(error as Error).message}`);
   }
   const parsed = PluginManifest.safeParse(json);
   if (!parsed.success) {
@@ -39,7 +39,7 @@ export function parseManifest(text: string): PluginManifest {
     const first = issues[0];
     throw RegistryErrors.manifestInvalid(
       first.path,
-      `invalid plugin.json: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+      issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '),
       issues,
     );
   }

@@ -41,7 +41,7 @@ describe('actionhost-sdk help and usage', () => {
     for (const name of commandNames) {
       const result = await cli([name, '--help']);
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(new RegExp(`^usage: actionhost-sdk ${name}\\b`));
+      expect(result.stdout).toMatch(new RegExp(`^usage: actionhost-sdk ${name}\\b`, 'i'));
       expect(result.stdout).toContain('--help');
     }
   });
@@ -53,6 +53,15 @@ describe('actionhost-sdk help and usage', () => {
       expect(result.stderr).not.toBe('');
       expect(result.stdout).toBe('');
     }
+  });
+
+  it('prints its version with --version and suggests the command meant by a typo, on one line', async () => {
+    const { version } = JSON.parse(await readFile(join(import.meta.dirname, '../../package.json'), 'utf8'));
+    expect(await cli(['--version'])).toMatchObject({ code: 0, stdout: version });
+    const typo = await cli(['pakc']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.split('\n')).toHaveLength(1);
+    expect(typo.stderr).toMatch(/\bpack\b/);
   });
 
   it('runs as an executable with a node shebang', async () => {

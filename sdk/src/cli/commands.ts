@@ -1,182 +1,163 @@
-// The actionhost-sdk commands: each declares its flags (for parseArgs and --help) and what it does.
+// The actionhost-sdk commands (init, build, build-all, pack, test) on the shared command-line plumbing: each
+// declares its arguments and flags (for parsing and --help) and what it does.
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { buildPlugin } from '../build/index.ts';
+import { buildPlugin } from '../plugin-build/index.ts';
 import { packPlugin } from '../pack/index.ts';
 import { isActionhostError } from '../contract/index.ts';
+import { Command, passTrailingArguments, text, valueOption, type ProgramContext } from './kit/index.ts';
 import { CliErrors } from './errors.ts';
 import { initPlugin } from './init.ts';
-import type { CliIo } from './output.ts';
 import { runPluginTests } from './test-runner.ts';
 
-export interface OptionSpec {
-  type: 'string' | 'boolean';
-  short?: string;
-  value?: string;
-  description: string;
-}
+/** Output of a child process (vitest): absent, the child inherits this process's stdio. */
+export type ChildOutput = (stream: 'stdout' | 'stderr', text: string) => void;
 
-export interface Parsed {
-  positionals: string[];
-  /** Arguments after "--" (only for commands with passThrough). */
-  rest: string[];
-  values: Record<string, string | boolean | undefined>;
-}
-
-export interface Command {
-  name: string;
-  usage: string;
-  summary: string;
-  details?: string;
-  options: Record<string, OptionSpec>;
-  /** [required, max] positional arguments */
-  positionals: [number, number];
-  /** Everything after "--" goes to the command untouched (test → vitest). */
-  passThrough?: boolean;
-  run(parsed: Parsed, io: CliIo): Promise<number>;
-}
-
-const json: OptionSpec = { type: 'boolean', description: 'print the result as one JSON object on stdout' };
-
-function at(io: CliIo, path: string | undefined): string {
-  return resolve(io.cwd, path ?? '.');
-}
-
-function shown(io: CliIo, path: string): string {
-  const rel = relative(io.cwd, path);
-  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
-}
+const JSON_HELP = 'print the result as one JSON object on stdout';
 
 async function pluginFolders(root: string): Promise<string[]> {
   const entries = await readdir(root, { withFileTypes: true });
   const folders: string[] = [];
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = join(root, entry.name);
-    if (
-      await stat(join(dir, 'src', 'plugin.ts')).then(
-        (s) => s.isFile(),
-        () => false,
-      )
-    )
-      folders.push(dir);
+    const isPlugin = await stat(join(dir, 'src', 'plugin.ts')).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+    if (isPlugin) folders.push(dir);
   }
   return folders;
 }
 
-export const commands: Command[] = [
-  {
-    name: 'init',
-    usage: 'init <dir> [--name @scope/name]',
-    summary: 'scaffold a working plugin (definePlugin source, sandbox test, README)',
-    details: 'The folder must be new or empty. Then: npm install, actionhost-sdk build, actionhost-sdk test.',
-    options: {
-      name: { type: 'string', value: '@scope/name', description: 'package name (default: the folder name)' },
-      json,
-    },
-    positionals: [1, 1],
-    async run({ positionals, values }, io) {
-      const dir = at(io, positionals[0]);
-      io.stderr(`scaffolding ${shown(io, dir)}`);
-      const result = await initPlugin(dir, { name: values.name as string | undefined });
-      if (values.json) io.stdout(JSON.stringify(result));
-      else {
-        io.stdout(`created ${result.name} in ${shown(io, result.dir)}`);
-        for (const file of result.files) io.stdout(`  ${file}`);
-      }
-      return 0;
-    },
-  },
-  {
-    name: 'build',
-    usage: 'build [dir]',
-    summary: 'write plugin.json, mappings/*.json and dist/plugin.js (default dir: .)',
-    options: { json },
-    positionals: [0, 1],
-    async run({ positionals, values }, io) {
-      const dir = at(io, positionals[0]);
-      io.stderr(`building ${shown(io, dir)}`);
-      const result = await buildPlugin(dir);
-      const summary = {
-        name: result.manifest.name,
-        version: result.manifest.version,
-        manifestFile: result.manifestFile,
-        entryFile: result.entryFile,
-        mappings: Object.values(result.manifest.mappings).map((file) => join(dir, file)),
-      };
-      if (values.json) io.stdout(JSON.stringify(summary));
-      else
-        io.stdout(
-          `built ${summary.name}@${summary.version} → ${shown(io, result.manifestFile)}, ${shown(io, result.entryFile)}`,
-        );
-      return 0;
-    },
-  },
-  {
-    name: 'build-all',
-    usage: 'build-all <dir>',
-    summary: 'build every plugin folder (one with src/plugin.ts) directly under <dir>',
-    details: 'Keeps going after a failure, reports each one, and exits 1 if any plugin failed.',
-    options: { json },
-    positionals: [1, 1],
-    async run({ positionals, values }, io) {
-      const root = at(io, positionals[0]);
-      const folders = await pluginFolders(root);
-      if (folders.length === 0) throw CliErrors.noPlugins(root);
-      const results: { dir: string; name?: string; version?: string; error?: { code: string; message: string } }[] = [];
-      for (const dir of folders) {
-        io.stderr(`building ${shown(io, dir)}`);
-        try {
-          const { manifest } = await buildPlugin(dir);
-          results.push({ dir, name: manifest.name, version: manifest.version });
-          if (!values.json) io.stdout(`built ${manifest.name}@${manifest.version}`);
-        } catch (error) {
-          if (!isActionhostError(error)) throw error;
-          results.push({ dir, error: { code: error.code, message: error.message } });
-          io.stderr(`error ${error.code}: ${shown(io, dir)}: ${error.message}`);
+export function sdkCommands(context: ProgramContext, childOutput?: ChildOutput): Command[] {
+  const { io } = context;
+  const at = (path: string | undefined) => resolve(io.cwd, path ?? '.');
+  const shown = (path: string) => {
+    const rel = relative(io.cwd, path);
+    return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+  };
+
+  const init = new Command('init')
+    .summary('scaffold a working plugin (definePlugin source, sandbox test, README)')
+    .description('Scaffolds a working plugin (definePlugin source, sandbox test, README) in a new or empty folder.')
+    .argument('<dir>', 'the new plugin folder')
+    .addOption(valueOption('--name <@scope/name>', 'package name (default: the folder name)', text()))
+    .option('--json', JSON_HELP)
+    .addHelpText('after', '\nThen: npm install, actionhost-sdk build, actionhost-sdk test.')
+    .action(
+      context.action(async (dir: string, options: { name?: string; json?: boolean }) => {
+        const target = at(dir);
+        io.stderr(`scaffolding ${shown(target)}`);
+        const result = await initPlugin(target, { name: options.name });
+        if (options.json) io.stdout(JSON.stringify(result));
+        else {
+          io.stdout(`created ${result.name} in ${shown(result.dir)}`);
+          for (const file of result.files) io.stdout(`  ${file}`);
         }
-      }
-      const failed = results.filter((r) => r.error).map((r) => shown(io, r.dir));
-      if (values.json) io.stdout(JSON.stringify({ plugins: results, failed: failed.length }));
-      if (failed.length > 0) throw CliErrors.buildAllFailed(failed);
-      return 0;
-    },
-  },
-  {
-    name: 'pack',
-    usage: 'pack [dir] [--out DIR] [--json]',
-    summary: 'write a deterministic <name>-<version>.tgz and print name@version, file and sha512 integrity',
-    details: 'Builds first when plugin.json or dist/plugin.js is missing or older than the sources.',
-    options: {
-      out: { type: 'string', value: 'DIR', description: 'where the tarball goes (default: <dir>/dist)' },
-      json,
-    },
-    positionals: [0, 1],
-    async run({ positionals, values }, io) {
-      const dir = at(io, positionals[0]);
-      io.stderr(`packing ${shown(io, dir)}`);
-      const outDir = typeof values.out === 'string' ? at(io, values.out) : undefined;
-      const result = await packPlugin(dir, { outDir });
-      if (values.json) io.stdout(JSON.stringify(result));
-      else {
-        io.stdout(`${result.name}@${result.version}`);
-        io.stdout(result.file);
-        io.stdout(result.integrity);
-      }
-      return 0;
-    },
-  },
-  {
-    name: 'test',
-    usage: 'test [dir] [-- vitest arguments]',
-    summary: "run the plugin's tests (src/**/*.test.ts) with vitest, in the real sandbox",
-    details: "Exits with vitest's exit code. Tests use createTestHost() from @actionhost/core/testing.",
-    options: {},
-    positionals: [0, 1],
-    passThrough: true,
-    async run({ positionals, rest }, io) {
-      const root = at(io, positionals[0]);
-      io.stderr(`testing ${shown(io, root)}`);
-      return runPluginTests(root, { extraArgs: rest, ...(io.childOutput ? { onOutput: io.childOutput } : {}) });
-    },
-  },
-];
+      }),
+    );
+
+  const build = new Command('build')
+    .summary('write plugin.json, mappings/*.json and dist/plugin.js')
+    .description('Writes plugin.json, mappings/*.json and dist/plugin.js of the plugin in [dir] (default: .).')
+    .argument('[dir]', 'the plugin folder (default: .)')
+    .option('--json', JSON_HELP)
+    .action(
+      context.action(async (dir: string | undefined, options: { json?: boolean }) => {
+        const root = at(dir);
+        io.stderr(`building ${shown(root)}`);
+        const result = await buildPlugin(root);
+        const summary = {
+          name: result.manifest.name,
+          version: result.manifest.version,
+          manifestFile: result.manifestFile,
+          entryFile: result.entryFile,
+          mappings: Object.values(result.manifest.mappings).map((file) => join(root, file)),
+        };
+        if (options.json) io.stdout(JSON.stringify(summary));
+        else
+          io.stdout(
+            `built ${summary.name}@${summary.version} → ${shown(result.manifestFile)}, ${shown(result.entryFile)}`,
+          );
+      }),
+    );
+
+  const buildAll = new Command('build-all')
+    .summary('build every plugin folder (one with src/plugin.ts) directly under <dir>')
+    .description(
+      'Builds every plugin folder (one with src/plugin.ts) directly under <dir>. Keeps going after a failure, ' +
+        'reports each one, and exits 1 if any plugin failed.',
+    )
+    .argument('<dir>', 'the folder holding plugin folders')
+    .option('--json', JSON_HELP)
+    .action(
+      context.action(async (dir: string, options: { json?: boolean }) => {
+        const root = at(dir);
+        const folders = await pluginFolders(root);
+        if (folders.length === 0) throw CliErrors.noPlugins(root);
+        const results: { dir: string; name?: string; version?: string; error?: { code: string; message: string } }[] =
+          [];
+        for (const folder of folders) {
+          io.stderr(`building ${shown(folder)}`);
+          try {
+            const { manifest } = await buildPlugin(folder);
+            results.push({ dir: folder, name: manifest.name, version: manifest.version });
+            if (!options.json) io.stdout(`built ${manifest.name}@${manifest.version}`);
+          } catch (error) {
+            if (!isActionhostError(error)) throw error;
+            results.push({ dir: folder, error: { code: error.code, message: error.message } });
+            io.stderr(`error ${error.code}: ${shown(folder)}: ${error.message}`);
+          }
+        }
+        const failed = results.filter((r) => r.error).map((r) => shown(r.dir));
+        if (options.json) io.stdout(JSON.stringify({ plugins: results, failed: failed.length }));
+        if (failed.length > 0) throw CliErrors.buildAllFailed(failed);
+      }),
+    );
+
+  const pack = new Command('pack')
+    .summary('write a deterministic <name>-<version>.tgz and print name@version, file and sha512 integrity')
+    .description(
+      'Writes a deterministic <name>-<version>.tgz and prints name@version, the file and its sha512 integrity. ' +
+        'Builds first when plugin.json or dist/plugin.js is missing or older than the sources.',
+    )
+    .argument('[dir]', 'the plugin folder (default: .)')
+    .addOption(valueOption('--out <dir>', 'where the tarball goes (default: <dir>/dist)', text()))
+    .option('--json', JSON_HELP)
+    .action(
+      context.action(async (dir: string | undefined, options: { out?: string; json?: boolean }) => {
+        const root = at(dir);
+        io.stderr(`packing ${shown(root)}`);
+        const result = await packPlugin(root, { outDir: options.out === undefined ? undefined : at(options.out) });
+        if (options.json) io.stdout(JSON.stringify(result));
+        else {
+          io.stdout(`${result.name}@${result.version}`);
+          io.stdout(result.file);
+          io.stdout(result.integrity);
+        }
+      }),
+    );
+
+  const test = passTrailingArguments(
+    new Command('test')
+      .summary("run the plugin's tests (src/**/*.test.ts) with vitest, in the real sandbox")
+      .description(
+        "Runs the plugin's tests (src/**/*.test.ts) with vitest, in the real sandbox, and exits with vitest's exit " +
+          'code. Arguments after "--" go to vitest. Tests use createTestHost() from @actionhost/core/testing.',
+      )
+      .usage('[dir] [-- vitest arguments]')
+      .argument('[dir]', 'the plugin folder (default: .)')
+      .action(
+        context.action(async (dir: string | undefined) => {
+          const root = at(dir);
+          io.stderr(`testing ${shown(root)}`);
+          return runPluginTests(root, {
+            extraArgs: [...context.trailing],
+            ...(childOutput ? { onOutput: childOutput } : {}),
+          });
+        }),
+      ),
+  );
+
+  return [init, build, buildAll, pack, test];
+}

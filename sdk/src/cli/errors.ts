@@ -1,41 +1,16 @@
-// CLI errors: usage mistakes (exit 2) are kept apart from failures of the work itself (ActionhostError, exit 1).
-import { ActionhostError } from '../contract/index.ts';
-
-/** A wrong command line: unknown command or flag, missing or extra argument. Exit code 2. */
-export class UsageError extends Error {
-  readonly command: string | undefined;
-  constructor(message: string, command?: string) {
-    super(message);
-    this.name = 'UsageError';
-    this.command = command;
-  }
-}
+// The errors of the actionhost-sdk commands themselves (exit 1), from the sdk's table (contract/error-catalogue.ts).
+// Usage mistakes (exit 2) and the errors every command line shares are in ./kit/errors.ts.
+import { SdkErrors } from '../contract/index.ts';
 
 export const CliErrors = {
-  initTargetNotEmpty: (dir: string) =>
-    new ActionhostError('AH_INIT_TARGET_NOT_EMPTY', `${dir} exists and is not empty; pick a new folder`, 400, {
-      path: dir,
-    }),
-  initNameInvalid: (name: string) =>
-    new ActionhostError(
-      'AH_INIT_NAME_INVALID',
-      `"${name}" is not an npm-style package name (e.g. @acme/greeter)`,
-      400,
-      { name },
-    ),
-  noPlugins: (dir: string) =>
-    new ActionhostError('AH_NO_PLUGINS', `no plugin folders (with src/plugin.ts) under ${dir}`, 400, { path: dir }),
+  initTargetNotEmpty: (dir: string) => SdkErrors.AH_INIT_TARGET_NOT_EMPTY({ dir }, { path: dir }),
+  initNameInvalid: (name: string) => SdkErrors.AH_INIT_NAME_INVALID({ name }, { name }),
+  noPlugins: (dir: string) => SdkErrors.AH_NO_PLUGINS({ dir }, { path: dir }),
   buildAllFailed: (failed: string[]) =>
-    new ActionhostError('AH_BUILD_FAILED', `${failed.length} plugin(s) failed to build: ${failed.join(', ')}`, 400, {
-      failed,
-    }),
-  vitestMissing: (dir: string) =>
-    new ActionhostError(
-      'AH_VITEST_MISSING',
-      `cannot find node_modules/.bin/vitest above ${dir}; install vitest as a devDependency`,
-      400,
-      { path: dir },
+    SdkErrors.AH_BUILD_FAILED(
+      { step: 'build-all', reason: `${failed.length} plugin(s) did not build: ${failed.join(', ')}` },
+      { failed },
     ),
-  testsMissing: (dir: string) =>
-    new ActionhostError('AH_TESTS_MISSING', `no test folder at ${dir}`, 400, { path: dir }),
+  vitestMissing: (dir: string) => SdkErrors.AH_VITEST_MISSING({ dir }, { path: dir }),
+  testsMissing: (dir: string) => SdkErrors.AH_TESTS_MISSING({ dir }, { path: dir }),
 } as const;

@@ -1,16 +1,10 @@
-// Every error packPlugin can raise, with a stable code.
-import { ActionhostError } from '../contract/index.ts';
+// packPlugin's errors, as its code calls them; codes, statuses and messages are the sdk's table's
+// (contract/error-catalogue.ts).
+import { SdkErrors } from '../contract/index.ts';
 
 export const PackErrors = {
-  pathTooLong: (path: string) =>
-    new ActionhostError('AH_PACK_PATH_TOO_LONG', `cannot store "${path}" in a tarball: path too long`, 400, { path }),
-  fileMissing: (dir: string, file: string) =>
-    new ActionhostError(
-      'AH_PACK_FILE_MISSING',
-      `${file} is listed in plugin.json but missing from ${dir} (rebuild the plugin)`,
-      400,
-      { path: file, dir },
-    ),
-  manifestInvalid: (file: string, message: string, issues: unknown[] = []) =>
-    new ActionhostError('AH_MANIFEST_INVALID', `${file}: ${message}`, 400, { path: file, issues }),
+  pathTooLong: (path: string) => SdkErrors.AH_PACK_PATH_TOO_LONG({ path }, { path }),
+  fileMissing: (dir: string, file: string) => SdkErrors.AH_PACK_FILE_MISSING({ file, dir }, { path: file, dir }),
+  manifestInvalid: (file: string, problem: string, issues: unknown[] = []) =>
+    SdkErrors.AH_MANIFEST_INVALID({ file, problem }, { path: file, issues }),
 } as const;

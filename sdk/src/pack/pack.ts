@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PluginManifest } from '../contract/index.ts';
-import { buildPlugin } from '../build/index.ts';
-import { writeFileAtomic } from '../build/output.ts';
+import { buildPlugin } from '../plugin-build/index.ts';
+import { writeFileAtomic } from '../plugin-build/output.ts';
 import { PackErrors } from './errors.ts';
 import { createTgz, type TarEntry } from './tar.ts';
 

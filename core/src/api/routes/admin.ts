@@ -9,16 +9,6 @@ import type { RouteTable } from '../route.ts';
 export const PLUGIN_UPLOAD_LIMIT = 25 * 1024 * 1024;
 export const TARBALL_MEDIA_TYPES = ['application/gzip', 'application/x-gzip', 'application/octet-stream'];
 
-/** Only these fields of a credential ever leave the API, whatever the store hands back. */
-function summary(credential: unknown) {
-  const c = credential as Record<string, unknown>;
-  return Object.fromEntries(
-    ['name', 'type', 'header', 'createdAt', 'updatedAt']
-      .filter((key) => c[key] !== undefined)
-      .map((key) => [key, c[key]]),
-  );
-}
-
 export function registerAdminRoutes(table: RouteTable, credentials: CredentialsPort, plugins: PluginsPort): void {
   table.add({
     method: 'POST',
@@ -29,7 +19,8 @@ export function registerAdminRoutes(table: RouteTable, credentials: CredentialsP
     body: CredentialCreate,
     status: 201,
     response: CredentialSummary,
-    handler: async ({ body }) => summary(await credentials.create(body.name, body.type as never, body.secret as never)),
+    // Re-shaped through the summary schema: only its fields ever leave the API, whatever the store hands back.
+    handler: async ({ body }) => CredentialSummary.parse(await credentials.create(body.name, body.type, body.secret)),
   });
   table.add({
     method: 'GET',
@@ -38,7 +29,7 @@ export function registerAdminRoutes(table: RouteTable, credentials: CredentialsP
     tag: 'credentials',
     summary: 'List credentials (names and types only)',
     response: z.array(CredentialSummary),
-    handler: async () => (await credentials.list()).map(summary),
+    handler: async () => z.array(CredentialSummary).parse(await credentials.list()),
   });
   table.add({
     method: 'DELETE',
@@ -73,8 +64,9 @@ export function registerAdminRoutes(table: RouteTable, credentials: CredentialsP
     handler: ({ body }) => {
       // JSON (or any other parsed body) is not a package: only the raw media types arrive as a Buffer.
       if (!Buffer.isBuffer(body))
-        throw ApiErrors.unsupportedMediaType(`upload the .tgz as ${TARBALL_MEDIA_TYPES.join(' or ')}`);
-      if (body.length === 0) throw ApiErrors.validation('the uploaded package is empty', { path: '/' });
+        throw ApiErrors.unsupportedMediaType({ hint: `upload the .tgz as ${TARBALL_MEDIA_TYPES.join(' or ')}` });
+      if (body.length === 0)
+        throw ApiErrors.validation({ what: 'upload', path: '/', problem: 'is empty' }, { path: '/' });
       return plugins.install({ tarball: body });
     },
   });

@@ -16,7 +16,7 @@ export function registerSessionRoutes(table: RouteTable): void {
     summary: "The calling token's name and role",
     response: SessionView,
     handler: ({ token }) => {
-      if (!token) throw ApiErrors.unauthenticated('send "Authorization: Bearer <token>"');
+      if (!token) throw ApiErrors.unauthenticated({ reason: 'send "Authorization: Bearer <token>"' });
       return { name: token.name, role: token.role, createdAt: token.createdAt };
     },
   });

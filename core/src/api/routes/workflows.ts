@@ -15,7 +15,7 @@ import { ApiErrors } from '../errors.ts';
 
 export function registerWorkflowRoutes(table: RouteTable, workflows: WorkflowService, engine?: EnginePort): void {
   const running = (): EnginePort => {
-    if (!engine) throw ApiErrors.engineUnavailable('no workflow engine runs in this process');
+    if (!engine) throw ApiErrors.engineUnavailable();
     return engine;
   };
   table.add({

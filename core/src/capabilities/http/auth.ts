@@ -33,9 +33,7 @@ async function resolveCredential(
   signal: AbortSignal,
 ): Promise<CredentialSecret> {
   if (!resolver) {
-    throw HttpErrors.credentialNotFound(`credential "${name}" cannot be used: this host has no credential store`, {
-      credential: name,
-    });
+    throw HttpErrors.credentialNotFound({ name }, { credential: name, reason: 'this host has no credential store' });
   }
   let secret: CredentialSecret | undefined;
   try {
@@ -43,16 +41,14 @@ async function resolveCredential(
   } catch (error) {
     // An abort is the request's timeout or cancellation: the caller reports it as such.
     if (isActionhostError(error) || signal.aborted) throw error;
-    throw HttpErrors.credentialUnavailable(`credential "${name}" could not be read from the credential store`, {
-      credential: name,
-    });
+    throw HttpErrors.credentialUnavailable({ name }, { credential: name });
   }
-  if (!secret) throw HttpErrors.credentialNotFound(`credential "${name}" does not exist`, { credential: name });
+  if (!secret) throw HttpErrors.credentialNotFound({ name }, { credential: name });
   return secret;
 }
 
 function fromSecret(name: string, secret: CredentialSecret): AttachedAuth {
-  const unusable = (why: string) => HttpErrors.credentialInvalid(`credential "${name}" ${why}`, { credential: name });
+  const unusable = (why: string) => HttpErrors.credentialInvalid({ name, problem: why }, { credential: name });
   switch (secret.type) {
     case 'basic': {
       if (secret.username.includes(':') || hasLineBreak(secret.username))

@@ -45,7 +45,7 @@ export function createHttpCapability(options: HttpCapabilityOptions = {}): Capab
     name: 'http',
     declaredBy: (manifest) => manifest.capabilities?.http !== undefined,
     async call(method, args, scope) {
-      if (method !== 'request') throw HttpErrors.methodUnknown(`http has no method "${method}"`, { method });
+      if (method !== 'request') throw HttpErrors.methodUnknown({ method }, { method });
       const response = await performRequest(parseHttpRequest(args), scope, environment);
       return response as unknown as Json;
     },
@@ -59,7 +59,7 @@ async function performRequest(request: HttpRequest, scope: InvocationScope, env:
   const plugin = `${scope.plugin.name}@${scope.plugin.version}`;
   const patterns = scope.plugin.manifest.capabilities?.http?.hosts;
   if (!hostAllowed(patterns, url)) {
-    throw HttpErrors.hostDenied(`${url.host} is not in the http hosts ${plugin} declares`, { host: url.host, plugin });
+    throw HttpErrors.hostDenied({ target: url.host, plugin }, { host: url.host, plugin });
   }
   const proxy = request.proxy !== undefined ? parseProxyUrl(request.proxy) : undefined;
   const timer = startTimer(request.timeoutMs, env.defaultTimeoutMs, scope);
@@ -85,15 +85,14 @@ async function performRequest(request: HttpRequest, scope: InvocationScope, env:
       ) {
         await response.body.dump().catch(() => undefined);
         if (redirects >= env.maxRedirects) {
-          throw HttpErrors.tooManyRedirects(`more than ${env.maxRedirects} redirects`, { limit: env.maxRedirects });
+          throw HttpErrors.tooManyRedirects({ limit: env.maxRedirects }, { limit: env.maxRedirects });
         }
         const next = redirectTarget(location, hop.url);
         if (!hostAllowed(patterns, next)) {
-          throw HttpErrors.hostDenied(`redirect to ${next.host} leaves the http hosts ${plugin} declares`, {
-            host: next.host,
-            plugin,
-            redirect: true,
-          });
+          throw HttpErrors.hostDenied(
+            { target: `the redirect to ${next.host}`, plugin },
+            { host: next.host, plugin, redirect: true },
+          );
         }
         hop = redirectHop(hop, response.statusCode, next, url.origin, Object.keys(auth.headers));
         redirects += 1;
@@ -139,13 +138,13 @@ function redirectTarget(location: string, base: URL): URL {
   try {
     next = new URL(location, base);
   } catch {
-    throw HttpErrors.redirectInvalid('redirect Location is not a valid URL', { from: base.host });
+    throw HttpErrors.redirectInvalid({ reason: 'its Location is not a valid URL' }, { from: base.host });
   }
   if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-    throw HttpErrors.redirectInvalid(`redirect to a ${next.protocol} URL is not followed`, { from: base.host });
+    throw HttpErrors.redirectInvalid({ reason: `it leads to a ${next.protocol} URL` }, { from: base.host });
   }
   if (next.username || next.password) {
-    throw HttpErrors.redirectInvalid('redirect to a URL with userinfo is not followed', { from: base.host });
+    throw HttpErrors.redirectInvalid({ reason: 'its URL carries userinfo' }, { from: base.host });
   }
   next.hash = '';
   return next;
@@ -199,19 +198,20 @@ function toHttpError(error: unknown, timer: RequestTimer, target: URL, proxy: UR
     const reason = timer.reason ?? 'timeout';
     const what =
       reason === 'cancelled' ? 'the invocation was cancelled' : `no complete answer within ${timer.budgetMs} ms`;
-    return HttpErrors.timeout(`request to ${target.host} stopped: ${what}`, {
-      host: target.host,
-      reason,
-      timeoutMs: timer.budgetMs,
-      ...via,
-    });
+    return HttpErrors.timeout(
+      { host: target.host, reason: what },
+      { host: target.host, reason, timeoutMs: timer.budgetMs, ...via },
+    );
   }
   const through = proxy ? ` through proxy ${proxyForLog(proxy)}` : '';
-  return HttpErrors.connectFailed(`request to ${target.host}${through} failed (${code})`, {
-    host: target.host,
-    cause: code,
-    ...via,
-  });
+  return HttpErrors.connectFailed(
+    { target: `${target.host}${through}`, cause: code },
+    {
+      host: target.host,
+      cause: code,
+      ...via,
+    },
+  );
 }
 
 function causeCode(error: unknown): string {

@@ -119,10 +119,7 @@ export function createEgressPolicy(allowPrivate: readonly string[] = []): Egress
 // internal DNS by probing names. The reason says enough to fix the policy.
 function denied(host: string, verdict: EgressVerdict) {
   const reason = verdict.allowed ? 'reserved' : verdict.reason;
-  return HttpErrors.egressDenied(`egress to ${host} is denied by the host's network policy (${reason} address)`, {
-    host,
-    reason,
-  });
+  return HttpErrors.egressDenied({ host, reason }, { host, reason });
 }
 
 function resolveAll(host: string, signal: AbortSignal): Promise<LookupAddress[]> {

@@ -29,7 +29,7 @@ export function flattenHeaders(headers: Dispatcher.ResponseData['headers']): Rec
 /** Reads the whole body as text, refusing (and aborting the download) past `limit` bytes. */
 export async function readCapped(response: Dispatcher.ResponseData, limit: number, method: string): Promise<string> {
   const { body } = response;
-  const tooLarge = () => HttpErrors.responseTooLarge(`response body is larger than ${limit} bytes`, { limit });
+  const tooLarge = () => HttpErrors.responseTooLarge({ limit }, { limit });
   // HEAD and 304 answers describe a body they do not carry: their Content-Length says nothing about size here.
   const hasBody = method !== 'HEAD' && response.statusCode !== 304;
   const declared = Number(response.headers['content-length']);

@@ -42,10 +42,13 @@ export function firstHop(
     if (!headers.has('content-type')) headers.set('content-type', ['content-type', 'text/plain; charset=utf-8']);
   }
   if (body !== undefined && Buffer.byteLength(body, 'utf8') > maxRequestBytes) {
-    throw HttpErrors.requestTooLarge(`request body is larger than ${maxRequestBytes} bytes`, {
-      path: request.json !== undefined ? '/json' : '/body',
-      limit: maxRequestBytes,
-    });
+    throw HttpErrors.requestTooLarge(
+      { limit: maxRequestBytes },
+      {
+        path: request.json !== undefined ? '/json' : '/body',
+        limit: maxRequestBytes,
+      },
+    );
   }
   if (!headers.has('idempotency-key') && idempotencyKey)
     headers.set('idempotency-key', ['Idempotency-Key', idempotencyKey]);

@@ -58,13 +58,14 @@ function hasControl(value: string): boolean {
 /** Parses `args` (the guest's arguments) into one HttpRequest, or throws AH_HTTP_ARGS_INVALID / AH_HTTP_HEADER_INVALID. */
 export function parseHttpRequest(args: unknown[]): HttpRequest {
   if (args.length !== 1)
-    throw HttpErrors.argsInvalid(`http.request takes one request object, got ${args.length} arguments`);
+    throw HttpErrors.argsInvalid({ problem: `it takes one request object, got ${args.length} arguments` });
   const parsed = HttpRequestArgs.safeParse(args[0]);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = '/' + issue.path.map(String).join('/');
-    const code = issue.path[0] === 'headers' ? HttpErrors.headerInvalid : HttpErrors.argsInvalid;
-    throw code(`invalid http request at ${path}: ${issue.message}`, { path });
+    throw issue.path[0] === 'headers'
+      ? HttpErrors.headerInvalid({ name: String(issue.path[1] ?? '(all)'), problem: issue.message }, { path })
+      : HttpErrors.argsInvalid({ problem: `${path} ${issue.message}` }, { path });
   }
   const request = parsed.data;
   assertHeaders(request.headers ?? {});
@@ -72,9 +73,12 @@ export function parseHttpRequest(args: unknown[]): HttpRequest {
     (request.method === 'GET' || request.method === 'HEAD') &&
     (request.json !== undefined || request.body !== undefined)
   ) {
-    throw HttpErrors.argsInvalid(`a ${request.method} request cannot carry a body`, {
-      path: request.json !== undefined ? '/json' : '/body',
-    });
+    throw HttpErrors.argsInvalid(
+      { problem: `a ${request.method} request cannot carry a body` },
+      {
+        path: request.json !== undefined ? '/json' : '/body',
+      },
+    );
   }
   return request;
 }
@@ -84,16 +88,18 @@ export function assertHeaders(headers: Record<string, string>): void {
   for (const [name, value] of Object.entries(headers)) {
     const path = `/headers/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
     const lower = name.toLowerCase();
-    if (!TOKEN.test(name)) throw HttpErrors.headerInvalid('header name is not a valid HTTP token', { path });
+    if (!TOKEN.test(name))
+      throw HttpErrors.headerInvalid({ name: JSON.stringify(name), problem: 'is not a valid HTTP token' }, { path });
     if (hasControl(value)) {
-      throw HttpErrors.headerInvalid(`header ${name} has a value with CR, LF, NUL or another control character`, {
-        path,
-      });
+      throw HttpErrors.headerInvalid(
+        { name, problem: 'has a value with CR, LF, NUL or another control character' },
+        { path },
+      );
     }
     if (MANAGED_HEADERS.has(lower))
-      throw HttpErrors.headerInvalid(`header ${name} is set by the host, not by a plugin`, { path });
+      throw HttpErrors.headerInvalid({ name, problem: 'is set by the host, not by a plugin' }, { path });
     if (seen.has(lower))
-      throw HttpErrors.headerInvalid(`header ${name} is given twice (names are case-insensitive)`, { path });
+      throw HttpErrors.headerInvalid({ name, problem: 'is given twice (names are case-insensitive)' }, { path });
     seen.add(lower);
   }
 }
@@ -104,15 +110,15 @@ export function parseTargetUrl(raw: string, path = '/url'): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw HttpErrors.argsInvalid('url is not an absolute URL', { path });
+    throw HttpErrors.argsInvalid({ problem: 'url is not an absolute URL' }, { path });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw HttpErrors.argsInvalid(`url scheme ${url.protocol} is not allowed; use http or https`, { path });
+    throw HttpErrors.argsInvalid({ problem: `url scheme ${url.protocol} is not allowed; use http or https` }, { path });
   }
   if (url.username || url.password) {
-    throw HttpErrors.argsInvalid('url must not carry a username or password; use auth', { path });
+    throw HttpErrors.argsInvalid({ problem: 'url must not carry a username or password; use auth' }, { path });
   }
-  if (!url.hostname) throw HttpErrors.argsInvalid('url has no host', { path });
+  if (!url.hostname) throw HttpErrors.argsInvalid({ problem: 'url has no host' }, { path });
   url.hash = '';
   return url;
 }
@@ -123,15 +129,21 @@ export function parseProxyUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw HttpErrors.argsInvalid('proxy is not an absolute URL', { path: '/proxy' });
+    throw HttpErrors.argsInvalid({ problem: 'proxy is not an absolute URL' }, { path: '/proxy' });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw HttpErrors.argsInvalid(`proxy scheme ${url.protocol} is not supported; use http or https`, {
-      path: '/proxy',
-    });
+    throw HttpErrors.argsInvalid(
+      { problem: `proxy scheme ${url.protocol} is not supported; use http or https` },
+      {
+        path: '/proxy',
+      },
+    );
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    throw HttpErrors.argsInvalid('proxy must be an origin such as http://proxy.example.com:3128', { path: '/proxy' });
+    throw HttpErrors.argsInvalid(
+      { problem: 'proxy must be an origin such as http://proxy.example.com:3128' },
+      { path: '/proxy' },
+    );
   }
   return url;
 }

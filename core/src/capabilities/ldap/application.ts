@@ -50,26 +50,28 @@ export function connectionSettings(application: LdapApplication): ConnectionSett
   try {
     url = new URL(application.url);
   } catch {
-    throw LdapErrors.applicationInvalid(`application ${application.id}: the LDAP URL is not a URL`, {
-      application: application.id,
-    });
+    throw LdapErrors.applicationInvalid(
+      { application: application.id, problem: 'the LDAP URL is not a URL' },
+      { application: application.id },
+    );
   }
   if (url.protocol !== 'ldaps:' && url.protocol !== 'ldap:') {
     throw LdapErrors.applicationInvalid(
-      `application ${application.id}: the LDAP URL must start with ldaps:// or ldap://`,
+      { application: application.id, problem: 'the LDAP URL must start with ldaps:// or ldap://' },
       { application: application.id },
     );
   }
   if (url.username || url.password || (url.pathname !== '' && url.pathname !== '/') || url.search) {
     throw LdapErrors.applicationInvalid(
-      `application ${application.id}: the LDAP URL must hold only scheme, host and port`,
+      { application: application.id, problem: 'the LDAP URL must hold only scheme, host and port' },
       { application: application.id },
     );
   }
   if (!application.bindDn || !application.bindPassword) {
-    throw LdapErrors.applicationInvalid(`application ${application.id}: a bind DN and a bind password are required`, {
-      application: application.id,
-    });
+    throw LdapErrors.applicationInvalid(
+      { application: application.id, problem: 'a bind DN and a bind password are required' },
+      { application: application.id },
+    );
   }
   let baseRdns: Rdn[];
   try {
@@ -79,15 +81,17 @@ export function connectionSettings(application: LdapApplication): ConnectionSett
     baseRdns = [];
   }
   if (baseRdns.length === 0) {
-    throw LdapErrors.applicationInvalid(`application ${application.id}: the base DN is not a DN`, {
-      application: application.id,
-    });
+    throw LdapErrors.applicationInvalid(
+      { application: application.id, problem: 'the base DN is not a DN' },
+      { application: application.id },
+    );
   }
   const timeoutMs = application.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-    throw LdapErrors.applicationInvalid(`application ${application.id}: timeoutMs must be a positive integer`, {
-      application: application.id,
-    });
+    throw LdapErrors.applicationInvalid(
+      { application: application.id, problem: 'timeoutMs must be a positive integer' },
+      { application: application.id },
+    );
   }
   const transport = url.protocol === 'ldaps:' ? 'ldaps' : application.startTls === false ? 'plain' : 'starttls';
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');

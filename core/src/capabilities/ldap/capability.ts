@@ -28,9 +28,9 @@ export function createLdapCapability(options: LdapCapabilityOptions): Capability
   async function resolve(scope: InvocationScope): Promise<LdapApplication> {
     const applicationId = scope.bindings.applicationId;
     if (typeof applicationId !== 'string' || applicationId === '') {
-      throw LdapErrors.applicationMissing(
-        "this invocation is not bound to an Application: ldap calls need bindings.applicationId (the node's Application)",
-      );
+      throw LdapErrors.applicationMissing({
+        reason: "the invocation is not bound to one (bindings.applicationId: the node's Application)",
+      });
     }
     let application: LdapApplication;
     try {
@@ -38,9 +38,10 @@ export function createLdapCapability(options: LdapCapabilityOptions): Capability
     } catch (error) {
       if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('AH_'))
         throw error;
-      throw LdapErrors.applicationMissing(`application ${applicationId} could not be resolved`, {
-        application: applicationId,
-      });
+      throw LdapErrors.applicationMissing(
+        { reason: `application ${applicationId} could not be resolved` },
+        { application: applicationId },
+      );
     }
     return application;
   }
@@ -61,7 +62,7 @@ export function createLdapCapability(options: LdapCapabilityOptions): Capability
     declaredBy: (manifest: PluginManifest) => manifest.capabilities.ldap === true,
     async call(method: string, args: Json[], scope: InvocationScope): Promise<Json | undefined> {
       const run = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-      if (!run) throw LdapErrors.methodUnknown(`the ldap capability has no method ${method}`, { method });
+      if (!run) throw LdapErrors.methodUnknown({ method }, { method });
       const application = await resolve(scope);
       const connection = connectionFor(application);
       return await run({ connection, signal: scope.signal, log: scope.log }, args);

@@ -4,12 +4,12 @@
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Client } from 'ldapts';
-import type { Json, LogLevel } from '@actionhost/sdk';
+import type { InvocationScope } from '../capability.ts';
 import type { ConnectionSettings } from './application.ts';
 import { isConnectionFailure, LdapErrors, toLdapError, type FailureContext } from './errors.ts';
 
 type Operation = FailureContext['operation'];
-export type Log = (level: LogLevel, message: string, data?: Json) => void;
+export type Log = InvocationScope['log'];
 
 /** Settles with `work`, or rejects when `ms` pass or `signal` aborts — ldapts's StartTLS handshake has no timeout. */
 async function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined, what: string): Promise<T> {
@@ -25,7 +25,7 @@ async function bounded<T>(work: Promise<T>, ms: number, signal: AbortSignal | un
     );
     onAbort = () =>
       reject(
-        LdapErrors.unreachable(`the invocation ended before the directory answered (${what})`, { reason: 'aborted' }),
+        LdapErrors.unreachable({ reason: `the invocation ended before it answered (${what})` }, { reason: 'aborted' }),
       );
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
@@ -111,7 +111,10 @@ export class DirectoryConnection {
   /** The bound client; connects (single flight) when there is none or its connection is gone. */
   async #bound(signal: AbortSignal | undefined, log: Log): Promise<Client> {
     if (this.#closed)
-      throw LdapErrors.unreachable('the ldap capability is closed', { application: this.settings.application.id });
+      throw LdapErrors.unreachable(
+        { reason: 'the ldap capability is closed' },
+        { application: this.settings.application.id },
+      );
     const current = this.#client;
     if (current?.isBound) return current;
     if (current) this.#drop(current);
@@ -161,7 +164,7 @@ export class DirectoryConnection {
     }
     if (this.#closed) {
       await discard(client);
-      throw LdapErrors.unreachable('the ldap capability is closed', { application: application.id });
+      throw LdapErrors.unreachable({ reason: 'the ldap capability is closed' }, { application: application.id });
     }
     this.#client = client;
     return client;

@@ -1,35 +1,33 @@
-// Every way an ldap call made for a plugin can fail, each with a stable code. AD's answers are classified by
-// the diagnostic text both Windows and Samba put in front of their messages (`0000052D`, `00002071`...), so a
+// Every way an ldap call made for a plugin can fail, with a stable code from core's error table. AD's answers are
+// classified by the diagnostic text both Windows and Samba put in front of their messages (`0000052D`...), so a
 // workflow sees the same code whichever DC it talks to. Messages never carry passwords or bind credentials.
-import { ActionhostError, type ErrorDetails, errorFactory } from '@actionhost/sdk';
-
-const fail = errorFactory;
+import { ActionhostError, type ErrorDetails } from '@actionhost/sdk';
+import { CoreErrors } from '../../errors/index.ts';
 
 export const LdapErrors = {
   /** The invocation has no `bindings.applicationId`, or the resolver does not know it. */
-  applicationMissing: fail('AH_LDAP_APPLICATION_MISSING', 400),
+  applicationMissing: CoreErrors.AH_LDAP_APPLICATION_MISSING,
   /** The Application's settings cannot describe a connection (bad URL scheme, empty bind DN...). */
-  applicationInvalid: fail('AH_LDAP_APPLICATION_INVALID', 500),
+  applicationInvalid: CoreErrors.AH_LDAP_APPLICATION_INVALID,
   /** The call's arguments are malformed (details.path points at the value). */
-  argsInvalid: fail('AH_LDAP_ARGS_INVALID', 400),
-  /** The capability has no method of that name. */
-  methodUnknown: fail('AH_LDAP_METHOD_UNKNOWN', 400),
+  argsInvalid: CoreErrors.AH_LDAP_ARGS_INVALID,
+  methodUnknown: CoreErrors.AH_LDAP_METHOD_UNKNOWN,
   /** A DN the call touches is outside the Application's base DN. */
-  outOfScope: fail('AH_LDAP_OUT_OF_SCOPE', 403),
+  outOfScope: CoreErrors.AH_LDAP_OUT_OF_SCOPE,
   /** A password would travel over a connection without TLS. */
-  tlsRequired: fail('AH_LDAP_TLS_REQUIRED', 403),
+  tlsRequired: CoreErrors.AH_LDAP_TLS_REQUIRED,
   /** entryAlreadyExists, or AD's "sAMAccountName already in use". */
-  alreadyExists: fail('AH_LDAP_ALREADY_EXISTS', 409),
+  alreadyExists: CoreErrors.AH_LDAP_ALREADY_EXISTS,
   /** The password does not meet the domain's policy (length, complexity, history). */
-  passwordPolicy: fail('AH_LDAP_PASSWORD_POLICY', 422),
-  noSuchObject: fail('AH_LDAP_NO_SUCH_OBJECT', 404),
-  insufficientRights: fail('AH_LDAP_INSUFFICIENT_RIGHTS', 403),
+  passwordPolicy: CoreErrors.AH_LDAP_PASSWORD_POLICY,
+  noSuchObject: CoreErrors.AH_LDAP_NO_SUCH_OBJECT,
+  insufficientRights: CoreErrors.AH_LDAP_INSUFFICIENT_RIGHTS,
   /** TCP connect, TLS handshake or certificate failure, timeout, dropped connection. */
-  unreachable: fail('AH_LDAP_UNREACHABLE', 502),
+  unreachable: CoreErrors.AH_LDAP_UNREACHABLE,
   /** The Application's bind identity was refused. */
-  invalidCredentials: fail('AH_LDAP_INVALID_CREDENTIALS', 502),
+  invalidCredentials: CoreErrors.AH_LDAP_INVALID_CREDENTIALS,
   /** Any other LDAP result (details.resultCode, details.diagnostic). */
-  error: fail('AH_LDAP_ERROR', 502),
+  error: CoreErrors.AH_LDAP_ERROR,
 } as const;
 
 /** What was being done when an LDAP failure happened; decides e.g. that a constraint violation is a password one. */
@@ -96,13 +94,13 @@ export function toLdapError(error: unknown, context: FailureContext): Actionhost
     if (isConnectionFailure(error)) {
       const cause = typeof raw?.code === 'string' ? raw.code : undefined;
       return LdapErrors.unreachable(
-        `the directory server could not be reached (${context.operation}): ${cause ?? message.split('\n')[0].slice(0, 200)}`,
+        { reason: `it could not be reached (${context.operation}): ${cause ?? message.split('\n')[0].slice(0, 200)}` },
         { ...base, ...(cause ? { cause } : {}) },
       );
     }
     // ldapts validates filters and DNs client-side and throws plain Errors for them
     return LdapErrors.argsInvalid(
-      `the ${context.operation} request was refused before it was sent: ${message.slice(0, 200)}`,
+      { what: `${context.operation} request`, problem: `refused before it was sent: ${message.slice(0, 200)}` },
       base,
     );
   }
@@ -111,32 +109,29 @@ export function toLdapError(error: unknown, context: FailureContext): Actionhost
   const diagnostic = diagnosticOf(message);
   const details: ErrorDetails = { ...base, resultCode, diagnostic };
   if (DIAGNOSTIC.passwordPolicy.test(diagnostic) || (resultCode === 19 && context.operation === 'setPassword')) {
-    return LdapErrors.passwordPolicy(
-      'the password does not meet the domain password policy (length, complexity or history)',
-      details,
-    );
+    return LdapErrors.passwordPolicy(details);
   }
   if (resultCode === 68 || DIAGNOSTIC.alreadyExists.test(diagnostic)) {
-    return LdapErrors.alreadyExists(`the entry already exists${context.dn ? `: ${context.dn}` : ''}`, details);
+    return LdapErrors.alreadyExists({ dn: context.dn ?? '(unnamed)' }, details);
   }
   if (resultCode === 32 || DIAGNOSTIC.noSuchObject.test(diagnostic)) {
-    return LdapErrors.noSuchObject(`no such object${context.dn ? `: ${context.dn}` : ''}`, details);
+    return LdapErrors.noSuchObject({ dn: context.dn ?? '(unnamed)' }, details);
   }
   if (resultCode === 50 || DIAGNOSTIC.insufficientRights.test(diagnostic)) {
-    return LdapErrors.insufficientRights(
-      `the application's bind identity has insufficient rights for ${context.operation}`,
-      details,
-    );
+    return LdapErrors.insufficientRights({ operation: context.operation }, details);
   }
   if (resultCode === 49 || DIAGNOSTIC.invalidCredentials.test(diagnostic)) {
     // never the attempted password; the diagnostic of a failed bind names only the AD sub-code
-    return LdapErrors.invalidCredentials("the directory refused the application's bind credentials", details);
+    return LdapErrors.invalidCredentials(details);
   }
   if (resultCode === 51 || resultCode === 52 || resultCode === 3) {
-    return LdapErrors.unreachable(`the directory server is busy or unavailable (result ${resultCode})`, details);
+    return LdapErrors.unreachable({ reason: `it is busy or unavailable (result ${resultCode})` }, details);
   }
   return LdapErrors.error(
-    `the directory refused the ${context.operation} (result ${resultCode}): ${diagnostic.slice(0, 200)}`,
+    {
+      operation: context.operation,
+      diagnostic: `the directory answered with result ${resultCode}: ${diagnostic.slice(0, 200)}`,
+    },
     details,
   );
 }

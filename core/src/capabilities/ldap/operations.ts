@@ -49,7 +49,7 @@ function parseArgs<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = [path, ...(issue?.path ?? []).map(String)].join('/');
-  throw LdapErrors.argsInvalid(`invalid argument ${where}: ${issue?.message ?? 'invalid'}`, { path: where });
+  throw LdapErrors.argsInvalid({ what: `argument ${where}`, problem: issue?.message ?? 'invalid' }, { path: where });
 }
 
 export interface OperationContext {
@@ -67,12 +67,13 @@ function scoped(context: OperationContext, dn: string, path: string, strict: boo
     formatted = formatDn(parseDn(dn));
     inside = isDnWithin(dn, baseDn, { strict });
   } catch (error) {
-    if (error instanceof DnSyntaxError) throw LdapErrors.argsInvalid(`${path}: ${error.message}`, { path });
+    if (error instanceof DnSyntaxError)
+      throw LdapErrors.argsInvalid({ what: `argument ${path}`, problem: error.message }, { path });
     throw error;
   }
   if (!inside || formatted === '') {
     throw LdapErrors.outOfScope(
-      `${path}: ${dn} is outside the application's base DN ${baseDn}${strict ? ' (or is the base itself)' : ''}`,
+      { path, dn, where: strict ? 'strictly inside' : 'inside', baseDn },
       { path, dn, baseDn },
     );
   }
@@ -87,9 +88,10 @@ function checkAttributeValues(
 ): void {
   const name = attribute.toLowerCase().split(';')[0];
   if (PASSWORD_ATTRIBUTES.has(name)) {
-    throw LdapErrors.argsInvalid(`${path}: set passwords with setPassword, not as the ${attribute} attribute`, {
-      path,
-    });
+    throw LdapErrors.argsInvalid(
+      { what: `argument ${path}`, problem: `set passwords with setPassword, not as the ${attribute} attribute` },
+      { path },
+    );
   }
   if (DN_ATTRIBUTES.has(name)) attributeValues.forEach((value, i) => scoped(context, value, `${path}/${i}`, false));
 }
@@ -105,7 +107,10 @@ export async function search(context: OperationContext, args: Json[]): Promise<J
   try {
     assertValidFilter(query.filter);
   } catch (error) {
-    throw LdapErrors.argsInvalid(`/0/filter: ${(error as Error).message}`, { path: '/0/filter' });
+    throw LdapErrors.argsInvalid(
+      { what: 'argument /0/filter', problem: (error as Error).message },
+      { path: '/0/filter' },
+    );
   }
   const result = await context.connection.run(
     { operation: 'search', dn: base },
@@ -165,12 +170,13 @@ export async function setPassword(context: OperationContext, args: Json[]): Prom
   // the password is checked for shape only; its value never appears in an error, a log or details
   const password = z.string().min(1).max(1024).safeParse(args[1]);
   if (!password.success)
-    throw LdapErrors.argsInvalid('invalid argument /1: the password must be a non-empty string', { path: '/1' });
-  if (!context.connection.encrypted) {
-    throw LdapErrors.tlsRequired(
-      `application ${context.connection.settings.application.id} connects without TLS; AD accepts passwords only over TLS`,
-      { application: context.connection.settings.application.id },
+    throw LdapErrors.argsInvalid(
+      { what: 'argument /1', problem: 'the password must be a non-empty string' },
+      { path: '/1' },
     );
+  if (!context.connection.encrypted) {
+    const application = context.connection.settings.application.id;
+    throw LdapErrors.tlsRequired({ application }, { application });
   }
   const change = new Change({
     operation: 'replace',
@@ -208,11 +214,15 @@ export async function rename(context: OperationContext, args: Json[]): Promise<J
   try {
     newRdn = parseDn(newRdnText);
   } catch (error) {
-    if (error instanceof DnSyntaxError) throw LdapErrors.argsInvalid(`/1: ${error.message}`, { path: '/1' });
+    if (error instanceof DnSyntaxError)
+      throw LdapErrors.argsInvalid({ what: 'argument /1', problem: error.message }, { path: '/1' });
     throw error;
   }
   if (newRdn.length !== 1)
-    throw LdapErrors.argsInvalid('/1: the new RDN must be exactly one RDN, e.g. "CN=name"', { path: '/1' });
+    throw LdapErrors.argsInvalid(
+      { what: 'argument /1', problem: 'the new RDN must be exactly one RDN, e.g. "CN=name"' },
+      { path: '/1' },
+    );
   const newParent =
     args[2] === undefined || args[2] === null
       ? parentDn(dn)

@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The `actionhost` executable: plain JavaScript, so that an older Node says which Node is needed instead of
+// failing on TypeScript. The command line itself is main.ts.
+/* global URL */
+import { launch } from '@actionhost/sdk/cli/launch';
+
+await launch('actionhost', new URL('./main.ts', import.meta.url));

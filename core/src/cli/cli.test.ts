@@ -1,0 +1,207 @@
+// The `actionhost` command line: in-process through runCli (stdout and stderr captured) and as real processes
+// where the behaviour is about the process (a closed stdout pipe, a busy port, the executable's --version).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Setting } from '@actionhost/sdk/cli';
+import { HOST_SETTINGS } from '../config/index.ts';
+import { Store } from '../store/index.ts';
+import { WorkflowRepository } from '../workflow/index.ts';
+import { runCli } from './program.ts';
+
+const MAIN = join(import.meta.dirname, 'main.ts');
+const VERSION = (
+  JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }
+).version;
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { stdout: (line) => out.push(line), stderr: (line) => err.push(line), env });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+function run(args: string[], options: { stdout?: 'pipe' | 'ignore' } = {}) {
+  return spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'] });
+}
+
+let work: string;
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'ah-cli-'));
+});
+afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+/** A data folder whose database holds `count` executions; the newest has two finished steps. */
+function dataWithExecutions(count: number): { dataDir: string; newest: string } {
+  const dataDir = join(work, 'data');
+  const store = Store.open(join(dataDir, 'actionhost.db'));
+  try {
+    const repository = new WorkflowRepository(store);
+    let newest = '';
+    for (let i = 0; i < count; i++) {
+      newest = repository.createExecution({
+        workflowId: 'wf_onboarding',
+        workflowVersion: 1,
+        requestId: i + 1,
+        eventId: `event-${i}`,
+        trigger: { type: 'request.created', changes: [] },
+      })!;
+    }
+    repository.claimExecution(newest);
+    const check = repository.startStep(newest, {
+      nodeId: 'is-hardware',
+      kind: 'condition',
+      title: null,
+      plugin: null,
+      integrity: null,
+      inputs: null,
+    });
+    repository.finishStep(newest, check, {
+      status: 'succeeded',
+      path: 'true',
+      output: null,
+      error: null,
+      durationMs: 1,
+    });
+    const hook = repository.startStep(newest, {
+      nodeId: 'notify',
+      kind: 'action',
+      title: 'Notify',
+      plugin: '@actionhost/run-webhook@1.0.0',
+      integrity: 'sha512-x',
+      inputs: {},
+    });
+    repository.finishStep(newest, hook, {
+      status: 'failed',
+      path: 'failure',
+      output: null,
+      error: { code: 'AH_PLUGIN_TIMEOUT', message: 'timed out' },
+      durationMs: 10_000,
+    });
+    repository.finishExecution(newest, 'failed', { code: 'AH_PLUGIN_TIMEOUT', message: 'timed out' });
+    return { dataDir, newest };
+  } finally {
+    store.close();
+  }
+}
+
+describe('actionhost command line', () => {
+  it('prints its version with --version, in-process and as the executable', async () => {
+    expect(await cli(['--version'])).toMatchObject({ code: 0, stdout: VERSION });
+    const child = run(['--version']);
+    let stdout = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const [code] = await once(child, 'exit');
+    expect([code, stdout.trim()]).toEqual([0, VERSION]);
+  });
+
+  it('lists every setting in the help of start: its flag, or its variable when it has none', async () => {
+    const help = await cli(['start', '--help']);
+    expect(help.code).toBe(0);
+    for (const setting of Object.values<Setting>(HOST_SETTINGS.settings)) {
+      expect(help.stdout).toContain(setting.flag?.split(' ')[0] ?? setting.env);
+      expect(help.stdout).toContain(setting.env);
+    }
+  });
+
+  it('answers a mistyped command or flag with one line and a did-you-mean, exit 2', async () => {
+    const command = await cli(['executoins', 'list']);
+    expect(command.code).toBe(2);
+    expect(command.stderr.split('\n')).toHaveLength(1);
+    expect(command.stderr).toContain('executions');
+    const flag = await cli(['executions', 'list', '--limt', '5', '--data', work]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr.split('\n')).toHaveLength(1);
+    expect(flag.stderr).toContain('--limit');
+  });
+
+  it('refuses a flag value of the wrong kind as a usage error naming the flag', async () => {
+    const { dataDir } = dataWithExecutions(1);
+    for (const args of [
+      ['executions', 'list', '--limit', 'abc'],
+      ['executions', 'list', '--request', 'twelve'],
+      ['executions', 'list', '--status', 'done'],
+      ['start', '--port', 'http'],
+      ['start', '--workers', '0'],
+    ]) {
+      const flag = args[args.length - 2];
+      const result = await cli([...args, '--data', dataDir]);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toContain(flag);
+      expect(result.stderr).not.toContain('AH_INTERNAL');
+    }
+  });
+
+  it('refuses a data folder that holds no database instead of creating an empty one', async () => {
+    const mistyped = join(work, 'dtaa');
+    for (const args of [
+      ['executions', 'list'],
+      ['executions', 'show', 'ex_1'],
+      ['executions', 'retry', 'ex_1'],
+      ['executions', 'cancel', 'ex_1'],
+      ['invoke', '@actionhost/run-webhook', '--input', '-'],
+    ]) {
+      const result = await cli([...args, '--data', mistyped, '--json']);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(JSON.parse(result.stdout).error.code).toBe('AH_DATA_NOT_FOUND');
+      expect(existsSync(mistyped)).toBe(false);
+    }
+  });
+
+  it('shows an execution as a step table, and as JSON with --json', async () => {
+    const { dataDir, newest } = dataWithExecutions(1);
+    const table = await cli(['executions', 'show', newest, '--data', dataDir]);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.split('\n');
+    const header = lines.findIndex((line) => line.startsWith('NODE'));
+    expect(lines[header].split(/\s{2,}/)).toEqual(['NODE', 'PLUGIN', 'ATTEMPT', 'STATUS', 'PATH', 'DURATION', 'ERROR']);
+    expect(lines[header + 1].split(/\s{2,}/)).toEqual(['is-hardware', '(condition)', '1', 'succeeded', 'true', '1 ms']);
+    expect(lines[header + 2].split(/\s{2,}/)).toEqual([
+      'notify',
+      '@actionhost/run-webhook@1.0.0',
+      '1',
+      'failed',
+      'failure',
+      '10.0 s',
+      'AH_PLUGIN_TIMEOUT',
+    ]);
+    const json = await cli(['executions', 'show', newest, '--data', dataDir, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ id: newest, status: 'failed', steps: [{}, {}] });
+  });
+
+  it('ends quietly when the reader closes stdout early (executions list | head -1)', async () => {
+    const { dataDir } = dataWithExecutions(2_000);
+    // More than a pipe buffer (64 KiB) of lines, so writes continue after the reader is gone.
+    const child = run(['executions', 'list', '--limit', '2000', '--data', dataDir]);
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const [first] = (await once(child.stdout!, 'data')) as [Buffer];
+    child.stdout!.destroy();
+    const [code] = await once(child, 'exit');
+    expect(first.toString()).toMatch(/^ex_/);
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+  });
+
+  it('names the address when the port is in use (AH_PORT_IN_USE), exit 1', async () => {
+    const busy = createServer();
+    busy.listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    try {
+      const port = (busy.address() as { port: number }).port;
+      const child = run(['start', '--data', join(work, 'data'), '--port', String(port), '--workers', '1', '--no-seed']);
+      let stderr = '';
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^error AH_PORT_IN_USE: /m);
+      expect(stderr).toContain(`127.0.0.1:${port}`);
+    } finally {
+      busy.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,78 @@
+// The codes of the HTTP API, the host process and its command line, and the two every concern shares
+// (AH_VALIDATION_FAILED for a body that breaks its schema, AH_INTERNAL for what should not happen).
+import type { ErrorTable } from '@actionhost/sdk/errors';
+
+export const sharedErrors = {
+  AH_VALIDATION_FAILED: {
+    status: 400,
+    message: 'invalid {what}: {path} {problem}',
+    description:
+      'A body, query, workflow definition, record or credential breaks its schema; details.path is the JSON pointer of the first offending value, details.issues lists all.',
+  },
+  AH_INTERNAL: {
+    status: 500,
+    message: '{cause}',
+    description:
+      'Something failed that should not (a bug, or a port misbehaving). The API answers with the message "internal error" and no details; the host log, execution records and the CLI show the cause.',
+  },
+} as const satisfies ErrorTable;
+
+export const apiErrors = {
+  AH_UNAUTHENTICATED: {
+    status: 401,
+    message: 'not authenticated: {reason}',
+    description:
+      'Send `Authorization: Bearer <token>` with a valid API token (npm start prints the first admin token).',
+  },
+  AH_FORBIDDEN: {
+    status: 403,
+    message: 'this route needs the {role} role',
+    description: "The token's role (agent, editor, admin) may not use this route; use a token with the role named.",
+  },
+  AH_BODY_MALFORMED: {
+    status: 400,
+    message: 'the request body is not valid JSON',
+    description: 'Send a JSON body with content-type: application/json.',
+  },
+  AH_BODY_TOO_LARGE: {
+    status: 413,
+    message: 'the request body is too large',
+    description: "The body is over the API's body limit; send less.",
+  },
+  AH_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'this route does not take that Content-Type: {hint}',
+    description: 'JSON routes take application/json; POST /api/plugins takes the .tgz as application/gzip.',
+  },
+  AH_ROUTE_NOT_FOUND: {
+    status: 404,
+    message: 'no route {method} {url}',
+    description: 'No API route has that method and path; see /api/openapi.json.',
+  },
+  AH_BAD_REQUEST: {
+    status: 400,
+    message: 'bad request: {reason}',
+    description:
+      'fastify refused the request before a route saw it (the status is the one it chose, 4xx); fix the request.',
+  },
+  AH_ENGINE_UNAVAILABLE: {
+    status: 503,
+    message: 'no workflow engine runs in this process',
+    description: 'The API was started without a workflow engine (an embedding without one); run the full host.',
+  },
+} as const satisfies ErrorTable;
+
+export const processErrors = {
+  AH_DATA_DIR_READ_ONLY: {
+    status: 503,
+    message:
+      'the data folder {dataDir} is not writable ({errno}): the host keeps its database there; make it writable or choose another --data',
+    description:
+      'The host refuses to start on a data folder it cannot write; fix its permissions or pass another --data.',
+  },
+  AH_INPUT_UNREADABLE: {
+    status: 400,
+    message: 'cannot read {file}: {reason}',
+    description: '`actionhost invoke --input` names a file that cannot be read; check the path (or pass - for stdin).',
+  },
+} as const satisfies ErrorTable;

@@ -1,0 +1,175 @@
+// The workflow concern's codes: definition problems (found on save or publish, each with the JSON path of the
+// offending value), plugin resolution, input mappings, placeholders, and executions.
+import type { ErrorTable } from '@actionhost/sdk/errors';
+
+export const definitionErrors = {
+  AH_NODE_ID_DUPLICATE: {
+    status: 400,
+    message: 'node id "{node}" is used twice',
+    description: 'Every node of a workflow needs its own id; rename one.',
+  },
+  AH_NODE_ID_RESERVED: {
+    status: 400,
+    message: '"{node}" is the trigger\'s id',
+    description: 'A node may not use the id the trigger has; rename the node.',
+  },
+  AH_EDGE_TARGET_UNKNOWN: {
+    status: 400,
+    message: '{from} leads to node "{node}", which does not exist',
+    description: 'An edge (or the start) names a node id that is not in the workflow; fix the id or add the node.',
+  },
+  AH_WORKFLOW_CYCLE: {
+    status: 400,
+    message: 'the nodes {cycle} form a cycle',
+    description: 'A workflow is a graph without loops; remove one of the edges named.',
+  },
+  AH_SOURCE_NODE_UNKNOWN: {
+    status: 400,
+    message: 'source node "{source}" of "{node}" does not exist',
+    description: "A node's Select Source Node names no node; pick the trigger or an earlier node.",
+  },
+  AH_SOURCE_NODE_NOT_UPSTREAM: {
+    status: 400,
+    message: 'source node "{source}" is not upstream of "{node}"',
+    description: 'A node can read only the trigger or a node that runs before it; pick one of those as its source.',
+  },
+  AH_CONDITION_VALUE_REQUIRED: {
+    status: 400,
+    message: '"{operator}" needs a value',
+    description: "This If Else operator compares with a value; fill in the rule's value.",
+  },
+  AH_PLACEHOLDER_SYNTAX: {
+    status: 400,
+    message: '"{value}" has a "#" at {offset} that opens no placeholder: write "##" for a literal "#"',
+    description: 'Placeholders are #field# or #nodes.<id>.output.<path>#; a lone # is written ##.',
+  },
+  AH_PLACEHOLDER_UNKNOWN: {
+    status: 400,
+    message: '{placeholder} {problem}',
+    description:
+      'A placeholder (or a trigger field, or a "changed" rule) reads something its source does not have; use a request field or an earlier node\'s output.',
+  },
+  AH_PLACEHOLDER_UNRESOLVED: {
+    status: 422,
+    message: '#{placeholder}# reads node "{node}", which did not run in this execution',
+    description:
+      'At run time a placeholder read a node that took another path; map it only on paths where that node has run.',
+  },
+  AH_PLUGIN_SPEC_INVALID: {
+    status: 400,
+    message: '"{spec}" is not "name@range" with a semver range',
+    description: 'An action node `uses` name@range, e.g. @actionhost/run-webhook@^1.',
+  },
+  AH_PLUGIN_NOT_FOUND: {
+    status: 404,
+    message: '{plugin} is not installed',
+    description:
+      'Publishing (or running) needs the plugin installed: `registry install` it. A removed pinned version needs the workflow published again.',
+  },
+  AH_PLUGIN_VERSION_NO_MATCH: {
+    status: 404,
+    message: 'no installed version of "{name}" satisfies "{range}"',
+    description: 'Install a version in the range, or widen the range in `uses`.',
+  },
+  AH_PLUGIN_INTEGRITY_MISMATCH: {
+    status: 409,
+    message: '{plugin} installed now is not the package the workflow pinned: publish the workflow again',
+    description:
+      'The installed bytes of the pinned version differ from those pinned at publish (reinstalled or tampered); publish again to pin what is installed.',
+  },
+  AH_APP_INTEGRATION_UNKNOWN: {
+    status: 404,
+    message: 'App Integration "{name}" does not exist',
+    description:
+      'The node names an App Integration that is not configured; create it (POST /api/app-integrations) or fix the name.',
+  },
+  AH_OUTPUT_PATH_UNKNOWN: {
+    status: 400,
+    message: '{plugin} has no output path "{path}" (it has {paths})',
+    description: "An edge leaves a node by a path its plugin does not declare; use one of the plugin's paths.",
+  },
+  AH_MAPPING_KEY_UNKNOWN: {
+    status: 400,
+    message: 'node "{node}" maps "{key}", which {plugin} does not take (it takes {keys})',
+    description:
+      "An Input Mapping key is not in the plugin's input schema; check the spelling against the keys listed.",
+  },
+  AH_MAPPING_TYPE: {
+    status: 400,
+    message: 'node "{node}" maps "{key}" to a value {plugin} does not accept: {problem}',
+    description: "An Input Mapping's value does not match the plugin's input schema for that key.",
+  },
+  AH_MAPPING_REQUIRED: {
+    status: 400,
+    message: 'node "{node}" must map "{key}", which {plugin} requires',
+    description: "The plugin's input schema requires this key; add an Input Mapping for it.",
+  },
+} as const satisfies ErrorTable;
+
+export const executionErrors = {
+  AH_WORKFLOW_NOT_FOUND: {
+    status: 404,
+    message: 'workflow {id} does not exist',
+    description: 'No workflow has that id; list them with GET /api/workflows.',
+  },
+  AH_WORKFLOW_PUBLISHED: {
+    status: 409,
+    message: 'workflow {id} has been published: only a draft can be deleted',
+    description:
+      'Only a workflow that was never published can be deleted: executions and plugin pins refer to its published versions.',
+  },
+  AH_NODE_NOT_FOUND: {
+    status: 404,
+    message: 'workflow {id} has no node "{node}"',
+    description: 'The workflow has no node with that id.',
+  },
+  AH_NODE_NOT_ACTION: {
+    status: 400,
+    message: 'node "{node}" is a condition: only action nodes connect to anything',
+    description: 'Test Connection applies to action nodes only.',
+  },
+  AH_TEST_CONNECTION_UNSUPPORTED: {
+    status: 400,
+    message: '{plugin} has no Test Connection',
+    description: "The node's plugin does not offer Test Connection.",
+  },
+  AH_EXECUTION_NOT_FOUND: {
+    status: 404,
+    message: 'execution {id} {problem}',
+    description:
+      'No execution has that id, or it has nothing left to run or retry (its published workflow or request is gone).',
+  },
+  AH_EXECUTION_NOT_FINISHED: {
+    status: 409,
+    message: 'execution {id} is still {status}',
+    description: 'Only a finished execution can be retried; wait for it or cancel it first.',
+  },
+  AH_EXECUTION_NOT_RUNNING: {
+    status: 409,
+    message: 'execution {id} is not running: {reason}',
+    description: 'Only a queued or running execution can be cancelled (on the host that runs it).',
+  },
+  AH_EXECUTION_CANCELLED: {
+    status: 409,
+    message: 'the execution was cancelled {when}',
+    description: 'Someone cancelled the execution (API, CLI) before it finished; retry it to run it again.',
+  },
+  AH_STEP_INTERRUPTED: {
+    status: 503,
+    message: 'the host stopped while this step was running; it is attempted again',
+    description:
+      'Recorded on a step a crash or a stop cut short (never an HTTP answer); the step runs again with the same idempotency key.',
+  },
+  AH_STEP_INTERRUPTED_TOO_OFTEN: {
+    status: 500,
+    message: 'the step was interrupted {times} times; it is not attempted again',
+    description:
+      'Recorded on a step that kept dying with its host (never an HTTP answer); find out why (the plugin may kill its worker), then retry the execution.',
+  },
+  AH_HOST_BUSY: {
+    status: 503,
+    message: 'the host has {backlog} events and executions waiting (limit {limit}); try again later',
+    description:
+      'More work is waiting than ACTIONHOST_MAX_BACKLOG; request writes are refused with Retry-After until the backlog drains.',
+  },
+} as const satisfies ErrorTable;

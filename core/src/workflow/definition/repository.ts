@@ -1,0 +1,160 @@
+// SQLite persistence of workflow definitions: drafts and their published (pinned) versions. The engine reads the
+// published versions back through the execution half's WorkflowRepository, which adds executions and steps.
+import { randomUUID } from 'node:crypto';
+import { parseJsonColumn, type Row, type Store } from '../../store/index.ts';
+import type { WorkflowDefinition } from './schema.ts';
+import type { PinnedAction, PublishedWorkflow, WorkflowRecord } from './stored-workflow.ts';
+
+/**
+ * The tables of the whole workflow concern, executions included: data folders have applied these as one module
+ * ("workflow") since the first release, so they stay one list. The execution half's WorkflowRepository extends
+ * this class and adds no migrations of its own.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE workflows (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, definition TEXT NOT NULL, revision INTEGER NOT NULL,
+     published_version INTEGER, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+   CREATE TABLE workflow_versions (
+     workflow_id TEXT NOT NULL REFERENCES workflows(id), version INTEGER NOT NULL, definition TEXT NOT NULL,
+     actions TEXT NOT NULL, trigger_event TEXT NOT NULL, published_at TEXT NOT NULL, PRIMARY KEY (workflow_id, version));
+   CREATE TABLE workflow_executions (
+     id TEXT PRIMARY KEY, workflow_id TEXT NOT NULL, workflow_version INTEGER NOT NULL, request_id INTEGER,
+     event_id TEXT, trigger TEXT NOT NULL, retry_of TEXT, status TEXT NOT NULL, error TEXT, created_at TEXT NOT NULL,
+     started_at TEXT, finished_at TEXT, UNIQUE (workflow_id, event_id));
+   CREATE INDEX workflow_executions_request ON workflow_executions(request_id);
+   CREATE TABLE workflow_steps (
+     execution_id TEXT NOT NULL REFERENCES workflow_executions(id), seq INTEGER NOT NULL, node_id TEXT NOT NULL,
+     kind TEXT NOT NULL, title TEXT, plugin TEXT, integrity TEXT, inputs TEXT, path TEXT, output TEXT, error TEXT, logs TEXT,
+     status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, duration_ms INTEGER,
+     PRIMARY KEY (execution_id, seq));`,
+  // Durable executions (issue 5): a queue in SQLite (queued + next_attempt_at), the request as the trigger saw
+  // it (so a resumed run reads the same data), and logical attempts per step.
+  `ALTER TABLE workflow_executions ADD COLUMN next_attempt_at TEXT;
+   ALTER TABLE workflow_executions ADD COLUMN request_snapshot TEXT;
+   ALTER TABLE workflow_steps ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE workflow_steps ADD COLUMN retry_at TEXT;
+   CREATE INDEX workflow_executions_queue ON workflow_executions(status, next_attempt_at);`,
+];
+
+/** Each workflow's active published version. */
+const ACTIVE_VERSIONS =
+  'SELECT v.* FROM workflow_versions v JOIN workflows w ON w.id = v.workflow_id AND w.published_version = v.version';
+
+export class DefinitionRepository {
+  readonly store: Store;
+  readonly now: () => Date;
+
+  constructor(store: Store, now: () => Date = () => new Date()) {
+    this.store = store;
+    this.now = now;
+    store.migrate('workflow', MIGRATIONS);
+  }
+
+  protected at(): string {
+    return this.now().toISOString();
+  }
+
+  createWorkflow(definition: WorkflowDefinition): WorkflowRecord {
+    const id = `wf_${randomUUID()}`;
+    const at = this.at();
+    this.store.db
+      .prepare(
+        'INSERT INTO workflows (id, name, definition, revision, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)',
+      )
+      .run(id, definition.name, JSON.stringify(definition), at, at);
+    return this.getWorkflow(id)!;
+  }
+
+  updateWorkflow(id: string, definition: WorkflowDefinition): WorkflowRecord | null {
+    const result = this.store.db
+      .prepare('UPDATE workflows SET name = ?, definition = ?, revision = revision + 1, updated_at = ? WHERE id = ?')
+      .run(definition.name, JSON.stringify(definition), this.at(), id);
+    return result.changes === 0 ? null : this.getWorkflow(id);
+  }
+
+  getWorkflow(id: string): WorkflowRecord | null {
+    const row = this.store.db.prepare('SELECT * FROM workflows WHERE id = ?').get(id);
+    return row ? toWorkflow(row) : null;
+  }
+
+  /**
+   * Deletes a workflow that was never published; answers 'published' (and deletes nothing) for one that was,
+   * 'missing' when there is none.
+   */
+  deleteDraft(id: string): 'deleted' | 'published' | 'missing' {
+    return this.store.transaction(() => {
+      const row = this.store.db.prepare('SELECT published_version FROM workflows WHERE id = ?').get(id) as
+        { published_version: number | null } | undefined;
+      if (!row) return 'missing';
+      const versions = this.store.db
+        .prepare('SELECT COUNT(*) AS n FROM workflow_versions WHERE workflow_id = ?')
+        .get(id) as { n: number };
+      if (row.published_version !== null || versions.n > 0) return 'published';
+      this.store.db.prepare('DELETE FROM workflows WHERE id = ?').run(id);
+      return 'deleted';
+    });
+  }
+
+  listWorkflows(): WorkflowRecord[] {
+    return (this.store.db.prepare('SELECT * FROM workflows ORDER BY created_at, id').all() as Row[]).map(toWorkflow);
+  }
+
+  /** Stores a new published version and makes it the active one; returns its number. */
+  publish(id: string, definition: WorkflowDefinition, actions: Record<string, PinnedAction>): PublishedWorkflow {
+    return this.store.transaction(() => {
+      const current = this.store.db
+        .prepare('SELECT MAX(version) AS v FROM workflow_versions WHERE workflow_id = ?')
+        .get(id) as { v: number | null };
+      const version = (current.v ?? 0) + 1;
+      const at = this.at();
+      this.store.db
+        .prepare(
+          'INSERT INTO workflow_versions (workflow_id, version, definition, actions, trigger_event, published_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(id, version, JSON.stringify(definition), JSON.stringify(actions), definition.trigger.event, at);
+      this.store.db.prepare('UPDATE workflows SET published_version = ? WHERE id = ?').run(version, id);
+      return { workflowId: id, version, definition, actions, publishedAt: at };
+    });
+  }
+
+  getPublished(id: string, version?: number): PublishedWorkflow | null {
+    const row =
+      version === undefined
+        ? this.store.db.prepare(`${ACTIVE_VERSIONS} WHERE w.id = ?`).get(id)
+        : this.store.db
+            .prepare('SELECT * FROM workflow_versions WHERE workflow_id = ? AND version = ?')
+            .get(id, version);
+    return row ? toPublished(row) : null;
+  }
+
+  /** The active published version of every workflow whose trigger listens to `event`. */
+  listActive(event: string): PublishedWorkflow[] {
+    return (
+      this.store.db
+        .prepare(`${ACTIVE_VERSIONS} WHERE v.trigger_event = ? ORDER BY w.created_at, w.id`)
+        .all(event) as Row[]
+    ).map(toPublished);
+  }
+}
+
+function toWorkflow(row: Row): WorkflowRecord {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    definition: parseJsonColumn(row.definition),
+    revision: Number(row.revision),
+    publishedVersion: row.published_version === null ? null : Number(row.published_version),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+  };
+}
+
+function toPublished(row: Row): PublishedWorkflow {
+  return {
+    workflowId: String(row.workflow_id),
+    version: Number(row.version),
+    definition: parseJsonColumn(row.definition),
+    actions: parseJsonColumn(row.actions),
+    publishedAt: String(row.published_at),
+  };
+}

@@ -1,0 +1,476 @@
+// The engine against the real ITSM store: trigger matching, executions persisted step by step, failure edges,
+// audit trail entries, redaction of secrets, and the outbox loop.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ActionhostError } from '@actionhost/sdk';
+import { WorkflowEngine } from './engine.ts';
+import { WorkflowService } from '../index.ts';
+import type { AuditSink, RequestSource } from './ports.ts';
+import type { WorkflowDefinitionInput } from '../definition/index.ts';
+import {
+  FakeCatalog,
+  FakeRunner,
+  ciLinking,
+  incidentCiLinking,
+  openWorld,
+  runWebhook,
+  type TestWorld,
+} from '../workflow.fixtures.ts';
+
+const SECRET = 's3cr3t-token-value';
+let world: TestWorld;
+let catalog: FakeCatalog;
+let runner: FakeRunner;
+let service: WorkflowService;
+let engine: WorkflowEngine;
+
+beforeEach(() => {
+  world = openWorld();
+  catalog = new FakeCatalog([ciLinking('1.0.0'), runWebhook('1.0.0')]);
+  runner = new FakeRunner();
+  service = new WorkflowService({ store: world.store, catalog, runner });
+  // The real ItsmService must fit the ports as it is.
+  const requests: RequestSource = world.itsm;
+  const audit: AuditSink = world.itsm;
+  engine = new WorkflowEngine({
+    repository: service.repository,
+    requests,
+    audit,
+    runner,
+    secrets: { secretValues: () => [SECRET] },
+    pollIntervalMs: 20,
+  });
+});
+afterEach(async () => {
+  await engine.stop();
+  world.close();
+});
+
+async function published(definition: WorkflowDefinitionInput): Promise<string> {
+  return (await service.publish(service.create(definition).id)).id;
+}
+
+function incident(extra: Record<string, unknown> = {}) {
+  return world.itsm.createRequest(
+    {
+      kind: 'incident',
+      subject: 'Server down',
+      category: 'Hardware',
+      customFields: { ipAddress: '10.0.0.5' },
+      ...extra,
+    },
+    'user:agent',
+  ).request;
+}
+
+const hook = (id: string, inputs: Record<string, unknown>, next: Record<string, string> = {}) => ({
+  id,
+  kind: 'action' as const,
+  title: id,
+  uses: '@actionhost/run-webhook@^1',
+  inputs: { 'Request Type': 'POST', ...inputs } as never,
+  next,
+});
+
+describe('workflow engine', () => {
+  it('runs Incident-CI Linking when a category changes and records the execution and the audit trail', async () => {
+    runner.on('@actionhost/ci-linking', (input) => ({
+      path: 'success',
+      output: { linked: [input['Request.Id']] },
+    }));
+    const workflowId = await published(incidentCiLinking());
+    const request = incident();
+    await engine.drain();
+    expect(service.listExecutions({ workflowId })).toEqual([]);
+
+    world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+    expect(await engine.drain()).toBe(1);
+    const [summary] = service.listExecutions({ requestId: request.internalId });
+    const execution = service.getExecution(summary.id);
+    expect(execution).toMatchObject({
+      workflowId,
+      workflowVersion: 1,
+      requestId: request.internalId,
+      status: 'succeeded',
+      error: null,
+    });
+    expect(execution.finishedAt).not.toBeNull();
+    expect(execution.steps).toEqual([
+      expect.objectContaining({
+        nodeId: 'link',
+        plugin: '@actionhost/ci-linking@1.0.0',
+        integrity: 'sha512-ci-linking-1.0.0',
+        status: 'succeeded',
+        inputs: { 'Request.Id': request.internalId, 'Unique Identifier Type': 'ip address' },
+        path: 'success',
+        output: { linked: [request.internalId] },
+      }),
+    ]);
+    expect(runner.calls[0].options).toMatchObject({
+      entry: 'run',
+      idempotencyKey: `${execution.id}:link:1`,
+      bindings: { requestId: request.internalId, executionId: execution.id },
+    });
+    const audit = world.itsm.listAudit(request.internalId).filter((entry) => entry.kind === 'plugin.execution');
+    expect(audit).toHaveLength(1);
+    expect(audit[0].data).toMatchObject({
+      plugin: '@actionhost/ci-linking@1.0.0',
+      integrity: 'sha512-ci-linking-1.0.0',
+      path: 'success',
+      executionId: execution.id,
+    });
+  });
+
+  it('matches request.updated triggers on field, from and to, and request.created on kind', async () => {
+    const toNetwork = await published(
+      incidentCiLinking({
+        name: 'to network',
+        trigger: { event: 'request.updated', field: 'category', to: 'network' },
+      }),
+    );
+    const fromEmpty = await published(
+      incidentCiLinking({ name: 'from empty', trigger: { event: 'request.updated', field: 'category', from: null } }),
+    );
+    const ipChanged = await published(
+      incidentCiLinking({ name: 'ip', trigger: { event: 'request.updated', field: 'ipAddress' } }),
+    );
+    const serviceRequests = await published(
+      incidentCiLinking({ name: 'sr', trigger: { event: 'request.created', kind: 'service-request' } }),
+    );
+    const anyCreated = await published(incidentCiLinking({ name: 'any', trigger: { event: 'request.created' } }));
+    const request = incident({ category: null });
+    world.itsm.updateRequest(request.internalId, { category: 'Hardware' }, 'user:agent');
+    world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+    world.itsm.updateRequest(request.internalId, { customFields: { ipAddress: '10.0.0.6' } }, 'user:agent');
+    await engine.drain();
+    const count = (workflowId: string) => service.listExecutions({ workflowId }).length;
+    expect({
+      toNetwork: count(toNetwork),
+      fromEmpty: count(fromEmpty),
+      ipChanged: count(ipChanged),
+      serviceRequests: count(serviceRequests),
+      anyCreated: count(anyCreated),
+    }).toEqual({ toNetwork: 1, fromEmpty: 1, ipChanged: 1, serviceRequests: 0, anyCreated: 1 });
+  });
+
+  it("follows the If Else node's true and false paths", async () => {
+    runner.on('@actionhost/run-webhook', (input) => ({
+      path: 'success',
+      output: { status: 200, body: String(input.URL) },
+    }));
+    const workflowId = await published({
+      name: 'On-boarding',
+      module: 'request',
+      trigger: { event: 'request.created', kind: 'service-request' },
+      start: 'check',
+      nodes: [
+        {
+          id: 'check',
+          kind: 'condition',
+          match: 'all',
+          next: { true: 'yes', false: 'no' },
+          rules: [
+            { field: 'subject', operator: 'contains', value: 'employee on-boarding' },
+            { field: 'department', operator: 'equals', value: 'it' },
+          ],
+        },
+        hook('yes', { URL: 'http://127.0.0.1/yes/#requester.username#' }),
+        hook('no', { URL: 'http://127.0.0.1/no' }),
+      ],
+    });
+    const requester = { name: 'Lizi', email: 'lizi@flotomate.local', username: 'lizi' };
+    world.itsm.createRequest(
+      { kind: 'service-request', subject: 'Employee On-boarding: Lizi', department: 'IT', requester },
+      'user:agent',
+    );
+    world.itsm.createRequest(
+      { kind: 'service-request', subject: 'Employee On-boarding: Bob', department: 'HR', requester },
+      'user:agent',
+    );
+    await engine.drain();
+    const runs = service
+      .listExecutions({ workflowId })
+      .map((e) => service.getExecution(e.id))
+      .reverse();
+    expect(runs.map((run) => run.steps.map((step) => `${step.nodeId}:${step.path}`))).toEqual([
+      ['check:true', 'yes:success'],
+      ['check:false', 'no:success'],
+    ]);
+    expect(runner.calls.map((call) => call.input.URL)).toEqual(['http://127.0.0.1/yes/lizi', 'http://127.0.0.1/no']);
+  });
+
+  it('fails the step and the execution when a plugin throws, follows the failure edge, and still runs other workflows', async () => {
+    runner.on('@actionhost/ci-linking', () => {
+      throw new ActionhostError('AH_PLUGIN_TIMEOUT', 'took too long', 504);
+    });
+    runner.on('@actionhost/run-webhook', (input) => ({
+      path: 'success',
+      output: { status: 200, body: String(input.URL) },
+    }));
+    const failing = await published(
+      incidentCiLinking({
+        start: 'link',
+        nodes: [
+          {
+            id: 'link',
+            kind: 'action',
+            title: 'Link',
+            uses: '@actionhost/ci-linking@^1',
+            inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' },
+            next: { failure: 'alert' },
+            retry: { maxAttempts: 1 },
+          },
+          hook('alert', { URL: 'http://127.0.0.1/alert/#nodes.link.output.error.code#' }),
+        ],
+      }),
+    );
+    const healthy = await published({
+      ...incidentCiLinking(),
+      name: 'healthy',
+      start: 'ping',
+      nodes: [hook('ping', { URL: 'http://127.0.0.1/ping' })],
+    });
+    const request = incident();
+    world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+    await engine.drain();
+    const failed = service.getExecution(service.listExecutions({ workflowId: failing })[0].id);
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'AH_PLUGIN_TIMEOUT' } });
+    expect(failed.steps.map((s) => [s.nodeId, s.status, s.path, s.error?.code ?? null])).toEqual([
+      ['link', 'failed', 'failure', 'AH_PLUGIN_TIMEOUT'],
+      ['alert', 'succeeded', 'success', null],
+    ]);
+    expect(failed.steps[0].output).toEqual({ error: { code: 'AH_PLUGIN_TIMEOUT', message: 'took too long' } });
+    expect(
+      runner.calls.find((c) => c.plugin.name === '@actionhost/run-webhook' && String(c.input.URL).includes('alert'))
+        ?.input.URL,
+    ).toBe('http://127.0.0.1/alert/AH_PLUGIN_TIMEOUT');
+    expect(service.listExecutions({ workflowId: healthy })[0].status).toBe('succeeded');
+    const audit = world.itsm.listAudit(request.internalId).filter((e) => e.kind === 'plugin.execution');
+    expect(audit.map((e) => e.data.errorCode)).toContain('AH_PLUGIN_TIMEOUT');
+  });
+
+  it('redacts secrets from step inputs, outputs, errors and the audit trail, and never stores them', async () => {
+    runner.on('@actionhost/run-webhook', () => ({
+      path: 'success',
+      output: { status: 200, body: `echo: Authorization Bearer ${SECRET}` },
+      logs: [{ level: 'info', message: `sent with ${SECRET}`, at: new Date().toISOString() }],
+    }));
+    const workflowId = await published({
+      ...incidentCiLinking(),
+      start: 'send',
+      nodes: [
+        hook('send', {
+          URL: 'http://127.0.0.1/hook',
+          'Credential Type': 'Basic Auth',
+          Username: 'svc',
+          Password: 'hunter2-password',
+          Headers: { 'X-Api-Token': 'literal-token-1', 'X-Trace': '#customFields.trace#' },
+          'Request JSON': { subject: '#subject#' },
+        }),
+      ],
+    });
+    const request = incident({ subject: 'Server down', customFields: { trace: 'abc' } });
+    world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+    await engine.drain();
+    const execution = service.getExecution(service.listExecutions({ workflowId })[0].id);
+    const step = execution.steps[0];
+    expect(step.inputs).toMatchObject({
+      Password: '[REDACTED]',
+      Username: 'svc',
+      Headers: { 'X-Api-Token': '[REDACTED]', 'X-Trace': 'abc' },
+      'Request JSON': { subject: 'Server down' },
+    });
+    expect(step.output).toEqual({ status: 200, body: 'echo: Authorization Bearer [REDACTED]' });
+    expect(step.logs).toEqual([expect.objectContaining({ message: 'sent with [REDACTED]' })]);
+    expect(runner.calls[0].input.Password).toBe('hunter2-password');
+    const everything = JSON.stringify([execution, world.itsm.listAudit(request.internalId)]);
+    for (const secret of [SECRET, 'hunter2-password', 'literal-token-1']) expect(everything).not.toContain(secret);
+    // The credential secret only ever came back from the plugin: no file of the data folder may hold it.
+    // (A Basic Auth password typed into the mappings is part of the definition; "By Credentials" avoids that.)
+    world.store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    for (const file of readdirSync(world.dir))
+      expect(readFileSync(join(world.dir, file)).toString('latin1')).not.toContain(SECRET);
+  });
+
+  it('starts at every node no edge leads to when the definition names no start', async () => {
+    const workflowId = await published({
+      ...incidentCiLinking(),
+      start: undefined,
+      nodes: [
+        hook('a', { URL: 'http://127.0.0.1/a' }, { success: 'b' }),
+        hook('b', { URL: 'http://127.0.0.1/b' }),
+        hook('c', { URL: 'http://127.0.0.1/c' }),
+      ],
+    });
+    world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
+    await engine.drain();
+    const execution = service.getExecution(service.listExecutions({ workflowId })[0].id);
+    expect(execution.steps.map((step) => step.nodeId)).toEqual(['a', 'c', 'b']);
+  });
+
+  it('fails a step whose placeholder reads a node that did not run, and takes its failure edge', async () => {
+    runner.on('@actionhost/run-webhook', (input) => ({
+      path: 'success',
+      output: { status: 200, body: String(input.URL) },
+    }));
+    const workflowId = await published({
+      ...incidentCiLinking(),
+      start: 'gate',
+      nodes: [
+        {
+          id: 'gate',
+          kind: 'condition',
+          match: 'all',
+          rules: [{ field: 'subject', operator: 'equals', value: 'never' }],
+          next: { true: 'a', false: 'b' },
+        },
+        hook('a', { URL: 'http://127.0.0.1/a' }, { success: 'b' }),
+        hook('b', { URL: 'http://127.0.0.1/b/#nodes.a.output.status#' }, { failure: 'c' }),
+        hook('c', { URL: 'http://127.0.0.1/c' }),
+      ],
+    });
+    world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
+    await engine.drain();
+    const execution = service.getExecution(service.listExecutions({ workflowId })[0].id);
+    expect(execution.status).toBe('failed');
+    expect(execution.steps.map((s) => [s.nodeId, s.status, s.error?.code ?? null])).toEqual([
+      ['gate', 'succeeded', null],
+      ['b', 'failed', 'AH_PLACEHOLDER_UNRESOLVED'],
+      ['c', 'succeeded', null],
+    ]);
+    expect(runner.calls.map((c) => c.input.URL)).toEqual(['http://127.0.0.1/c']);
+  });
+
+  it('runs a workflow once per event even when the event is processed again', async () => {
+    const workflowId = await published(incidentCiLinking());
+    const request = incident();
+    const { event } = world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+    await engine.processEvent(event!);
+    await engine.processEvent(event!);
+    expect(service.listExecutions({ workflowId })).toHaveLength(1);
+  });
+
+  it('retries a failed execution as a new one on the same pinned version and trigger', async () => {
+    let fail = true;
+    runner.on('@actionhost/ci-linking', () => {
+      if (fail) throw new ActionhostError('AH_PLUGIN_CRASHED', 'worker died', 502);
+      return { path: 'success', output: { linked: [] } };
+    });
+    const workflowId = await published(
+      incidentCiLinking({
+        start: 'gate',
+        nodes: [
+          {
+            id: 'gate',
+            kind: 'condition',
+            match: 'all',
+            rules: [{ field: 'category', operator: 'changed' }],
+            next: { true: 'link' },
+          },
+          {
+            id: 'link',
+            kind: 'action',
+            title: 'Link',
+            uses: '@actionhost/ci-linking@^1',
+            inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' },
+            retry: { maxAttempts: 1 },
+          },
+        ],
+      }),
+    );
+    world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
+    await engine.drain();
+    const [first] = service.listExecutions({ workflowId });
+    expect(first.status).toBe('failed');
+    await expect(engine.retry('ex_missing')).rejects.toMatchObject({ code: 'AH_EXECUTION_NOT_FOUND' });
+    fail = false;
+    const retryId = await engine.retry(first.id);
+    expect(service.getExecution(retryId)).toMatchObject({
+      status: 'succeeded',
+      retryOf: first.id,
+      workflowVersion: 1,
+      trigger: { type: 'request.updated', changes: [{ field: 'category' }] },
+      steps: [
+        { nodeId: 'gate', path: 'true' },
+        { nodeId: 'link', path: 'success' },
+      ],
+    });
+    expect(runner.calls.at(-1)!.options.idempotencyKey).toBe(`${retryId}:link:1`);
+  });
+
+  it('cancels a running execution', async () => {
+    runner.on(
+      '@actionhost/ci-linking',
+      (_input, options) =>
+        new Promise((_resolve, reject) => {
+          options.signal!.addEventListener(
+            'abort',
+            () => reject(new ActionhostError('AH_INVOCATION_CANCELLED', 'cancelled', 499)),
+            { once: true },
+          );
+        }),
+    );
+    const workflowId = await published(incidentCiLinking());
+    world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
+    const draining = engine.drain();
+    while (runner.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const [running] = service.listExecutions({ workflowId });
+    expect(running.status).toBe('running');
+    engine.cancel(running.id);
+    await draining;
+    expect(service.getExecution(running.id)).toMatchObject({
+      status: 'failed',
+      error: { code: 'AH_INVOCATION_CANCELLED' },
+    });
+    expect(() => engine.cancel(running.id)).toThrow(expect.objectContaining({ code: 'AH_EXECUTION_NOT_RUNNING' }));
+  });
+
+  it('resumes an execution a previous process left running: the in-flight step again with the same idempotency key', async () => {
+    const workflowId = await published(incidentCiLinking());
+    const request = incident();
+    const executionId = service.repository.createExecution({
+      workflowId,
+      workflowVersion: 1,
+      requestId: request.internalId,
+      eventId: 'lost',
+      trigger: { type: 'request.updated', changes: [] },
+      request: request,
+    })!;
+    service.repository.markRunning(executionId);
+    service.repository.startStep(executionId, {
+      nodeId: 'link',
+      kind: 'action',
+      title: 'x',
+      plugin: 'p@1.0.0',
+      integrity: 'i',
+      inputs: {},
+    });
+    engine.start();
+    for (let i = 0; i < 200 && service.getExecution(executionId).status !== 'succeeded'; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    await engine.stop();
+    const execution = service.getExecution(executionId);
+    expect(execution).toMatchObject({
+      status: 'succeeded',
+      steps: [
+        { nodeId: 'link', status: 'failed', attempt: 1, error: { code: 'AH_STEP_INTERRUPTED' } },
+        { nodeId: 'link', status: 'succeeded', attempt: 1, retryAt: null },
+      ],
+    });
+    expect(runner.calls.map((call) => call.options.idempotencyKey)).toEqual([`${executionId}:link:1`]);
+  });
+
+  it('polls the outbox in the background once started', async () => {
+    const workflowId = await published(incidentCiLinking());
+    engine.start();
+    const request = incident();
+    world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+    engine.wake();
+    for (let i = 0; i < 200 && service.listExecutions({ workflowId }).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    await engine.stop();
+    expect(service.listExecutions({ workflowId })).toHaveLength(1);
+    expect(world.itsm.pendingEvents(10)).toEqual([]);
+  });
+});

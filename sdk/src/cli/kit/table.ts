@@ -1,0 +1,14 @@
+// Aligned text columns for humans; scripts read --json.
+
+/** Rows as aligned columns; the first row is the header. */
+export function textTable(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}

@@ -1,0 +1,22 @@
+// The sdk's error table stays in step with its sources and sdk/ERRORS.md (fastify's "all errors are documented").
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkErrorCatalogue } from '../error-catalogue/index.ts';
+import { errorCatalogue } from './error-catalogue.ts';
+
+const report = checkErrorCatalogue(errorCatalogue, join(import.meta.dirname, '../..'));
+
+describe('the error catalogue of @actionhost/sdk', () => {
+  it('holds every AH_ code written in the package sources', () => {
+    expect(report.codesMissingFromTable).toEqual([]);
+  });
+
+  it('gives every code an HTTP status, a message template and a description', () => {
+    expect(report.tableProblems).toEqual([]);
+  });
+
+  it('is what ERRORS.md lists, as the table generates it now (npm run docs:errors)', () => {
+    expect(report.codesMissingFromDocs).toEqual([]);
+    expect(report.docsStale, 'ERRORS.md is stale: run npm run docs:errors').toBe(false);
+  });
+});
