@@ -187,6 +187,12 @@ describe('Employee On-boarding in the console against the Samba AD DC', { timeou
     expect(text).toMatch(/Error\s*AH_[A-Z_]+/);
     await screenshot(page, 'execution-weak-password');
     expect(await canBind(ad, `${username}@${ad.domain}`, 'weak')).toBe(false);
+    // Retry runs it again (same pinned version, current request data): a new execution that says what it retries.
+    const first = new URL(page.url()).pathname.split('/').pop()!;
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.waitForURL((url) => !url.pathname.endsWith(first));
+    await page.getByRole('link', { name: first }).waitFor();
+    expect(await page.getByText('Retry of').count()).toBe(1);
     expect(session.cspViolations).toEqual([]);
   });
 });

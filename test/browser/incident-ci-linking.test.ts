@@ -174,7 +174,14 @@ describe('Incident-CI Linking built in the console', { timeout: 240_000 }, () =>
 
     // Two broken action nodes: both problems show, each on its own node.
     await page.getByRole('button', { name: /^Add ITSM Plugin/ }).click();
-    await page.getByRole('complementary', { name: 'Execute Plugin' }).getByLabel('Title').fill('First');
+    const first = page.getByRole('complementary', { name: 'Execute Plugin' });
+    await first.getByLabel(/^Title/).fill('First');
+    // The plugin's mapping preset fills its Input Mappings; then one is emptied again to make a problem.
+    await first.getByLabel('Mapping preset').selectOption('default');
+    await first.getByRole('button', { name: 'Apply preset' }).click();
+    expect(await first.getByRole('textbox', { name: /^Request\.Id/ }).inputValue()).toBe('#internalId#');
+    expect(await first.getByRole('textbox', { name: /^Unique Identifier Type/ }).inputValue()).toBe('ip address');
+    await first.getByRole('textbox', { name: /^Request\.Id/ }).fill('');
     await page.getByRole('button', { name: /^Add Run Webhook/ }).click();
     await page.getByRole('button', { name: 'Check' }).click();
     await page.getByRole('heading', { name: /^Problems \(\d+\)$/ }).waitFor();
@@ -184,5 +191,21 @@ describe('Incident-CI Linking built in the console', { timeout: 240_000 }, () =>
     await page.getByRole('button', { name: 'Zoom In' }).click();
     await page.getByRole('button', { name: 'Fit View' }).click();
     expect(session.cspViolations).toEqual([]);
+  });
+
+  it('duplicates a workflow and deletes the draft copy; a published workflow offers no Delete', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Workflows' }).click();
+    await page.getByRole('button', { name: 'Duplicate Incident-CI Linking' }).click();
+    await page.getByRole('heading', { name: 'Designer: Incident-CI Linking (copy)' }).waitFor();
+    await canvasNode('Execute Plugin: Execute Plugin').waitFor();
+    await page.goBack();
+    await page.getByRole('link', { name: 'Incident-CI Linking (copy)' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Delete Incident-CI Linking', exact: true }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Delete Incident-CI Linking (copy)' }).click();
+    await page.getByRole('dialog', { name: 'Delete draft' }).getByRole('button', { name: 'Delete draft' }).click();
+    await expect.poll(() => page.getByRole('link', { name: 'Incident-CI Linking (copy)' }).count()).toBe(0);
+    const names = (await host.api<{ name: string }[]>('GET', '/api/workflows')).body.map((workflow) => workflow.name);
+    expect(names).not.toContain('Incident-CI Linking (copy)');
+    expect(names).toContain('Incident-CI Linking');
   });
 });
