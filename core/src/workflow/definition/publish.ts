@@ -1,7 +1,7 @@
 // Publishing: every action node's plugin (`uses` range or App Integration) is resolved to the highest installed
 // version, its Input Mappings are checked against that version's input schema, and the result is pinned.
 import semver from 'semver';
-import type { Json } from '@actionhost/sdk';
+import type { ActionhostError, Json } from '@actionhost/sdk';
 import { WorkflowErrors, withDetails } from './errors.ts';
 import { checkMappings } from './mappings.ts';
 import { pointerEscape } from './placeholders.ts';
@@ -101,29 +101,48 @@ async function resolvePlugin(
   throw WorkflowErrors.pluginVersionNoMatch({ name, range, installed: installed.join(', ') }, conflict);
 }
 
-/** Resolves and checks every action node of a validated graph. */
-export async function resolveActions(graph: WorkflowGraph, deps: ResolveDeps): Promise<Map<string, ResolvedAction>> {
+/**
+ * Resolves and checks every action node of a validated graph. With `problems`, a node that fails is left out of
+ * the answer and its problem added there, so every node's problem can be shown at once.
+ */
+export async function resolveActions(
+  graph: WorkflowGraph,
+  deps: ResolveDeps,
+  problems?: ActionhostError[],
+): Promise<Map<string, ResolvedAction>> {
   const resolved = new Map<string, ResolvedAction>();
   for (const { node, index } of graph.byId.values()) {
     if (!isAction(node)) continue;
-    const action = await resolveAction(node, index, deps);
-    checkMappings(node.id, index, action.inputs, action.plugin.manifest.input, `${action.name}@${action.version}`);
-    for (const path of Object.keys(node.next)) {
-      // `failure` is always wireable: it is where a thrown invocation goes.
-      if (path !== 'failure' && !action.paths.includes(path)) {
-        throw WorkflowErrors.outputPathUnknown(
-          { plugin: `${action.name}@${action.version}`, path, paths: action.paths.join(', ') },
-          {
-            path: `/nodes/${index}/next/${pointerEscape(path)}`,
-            node: node.id,
-            plugin: `${action.name}@${action.version}`,
-          },
-        );
-      }
+    if (!problems) {
+      resolved.set(node.id, await resolveChecked(node, index, deps));
+      continue;
     }
-    resolved.set(node.id, action);
+    try {
+      resolved.set(node.id, await resolveChecked(node, index, deps));
+    } catch (error) {
+      problems.push(withDetails(error, { node: node.id }));
+    }
   }
   return resolved;
+}
+
+async function resolveChecked(node: ActionNode, index: number, deps: ResolveDeps): Promise<ResolvedAction> {
+  const action = await resolveAction(node, index, deps);
+  checkMappings(node.id, index, action.inputs, action.plugin.manifest.input, `${action.name}@${action.version}`);
+  for (const path of Object.keys(node.next)) {
+    // `failure` is always wireable: it is where a thrown invocation goes.
+    if (path !== 'failure' && !action.paths.includes(path)) {
+      throw WorkflowErrors.outputPathUnknown(
+        { plugin: `${action.name}@${action.version}`, path, paths: action.paths.join(', ') },
+        {
+          path: `/nodes/${index}/next/${pointerEscape(path)}`,
+          node: node.id,
+          plugin: `${action.name}@${action.version}`,
+        },
+      );
+    }
+  }
+  return action;
 }
 
 export interface PublishDeps extends ResolveDeps {
