@@ -1,5 +1,6 @@
 // The HTTP API (fastify): bearer-token auth by role, zod-validated bodies, one JSON error shape, OpenAPI.
 export { buildApi, type ApiDeps } from './server.ts';
+export type { MetricsPort, ReadinessCheck } from './routes/host.ts';
 export { ApiTokens, Role, roleAllows, TokenInfo, TokenCreate, TokenCreated, type AdminBootstrap } from './auth.ts';
 export { ApiErrors, toActionhostError, errorBody, type ErrorBody } from './errors.ts';
 export { buildOpenApi } from './openapi.ts';

@@ -29,6 +29,12 @@ export const apiErrors = {
     message: 'this route needs the {role} role',
     description: "The token's role (agent, editor, admin) may not use this route; use a token with the role named.",
   },
+  AH_HOST_NOT_READY: {
+    status: 503,
+    message: 'the host is not ready: {waiting} not up yet',
+    description:
+      'GET /api/ready answers 503 while the store, the plugin registry or the sandbox is not up (starting, stopping, or broken); details.checks says which. Wait, or look at the host log.',
+  },
   AH_TOKEN_NOT_FOUND: {
     status: 404,
     message: 'no API token {id} (or it was revoked)',

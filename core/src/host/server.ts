@@ -7,6 +7,7 @@ import { ApiTokens, buildApi } from '../api/index.ts';
 import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { WorkflowErrors } from '../workflow/index.ts';
+import { HostObservability } from './observability.ts';
 import { installFirstPartyPlugins, seedExampleWorkflows } from './seed.ts';
 
 /** The web console's build (`node core/console/build.ts`, run by `npm ci`), served at /. */
@@ -50,6 +51,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
           `${config.dataDir} (or POST /api/tokens with an admin token)`,
       );
     }
+    const observability = new HostObservability(runtime);
     const app = buildApi({
       auth,
       workflows: runtime.workflows,
@@ -66,6 +68,8 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       engine: runtime.engine,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
       consoleDir: CONSOLE_DIR,
+      readiness: observability.readiness,
+      metrics: observability.api,
     });
     guardBacklog(app, runtime, options.maxBacklog ?? config.maxBacklog);
     const url = await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
@@ -77,6 +81,10 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       );
     });
     runtime.engine.start();
+    // Ready once a sandbox worker has answered; a sandbox that cannot start keeps /api/ready at 503 and says why.
+    observability.probeSandbox().catch((error: unknown) => {
+      progress(`actionhost: the sandbox did not start: ${(error as Error).message ?? String(error)}`);
+    });
     let stopping: Promise<void> | null = null;
     return {
       runtime,
@@ -85,6 +93,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       adminToken: bootstrap.token,
       stop: () =>
         (stopping ??= (async () => {
+          observability.stopping();
           await app.close();
           await runtime.close();
         })()),
