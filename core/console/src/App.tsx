@@ -9,13 +9,17 @@ import { RequestPage } from './screens/RequestPage.tsx';
 import { ConfigurationItems } from './screens/ConfigurationItems.tsx';
 import { Executions } from './screens/Executions.tsx';
 import { ExecutionPage } from './screens/ExecutionPage.tsx';
-import { Plugins } from './screens/Plugins.tsx';
-import { Credentials } from './screens/Credentials.tsx';
-import { Applications } from './screens/Applications.tsx';
 import { Loading, PageHeader } from './ui.tsx';
 
 // The designer (and React Flow with it) is its own chunk: agents and the list screens never load it.
 const Designer = lazy(() => import('./designer/Designer.tsx').then((module) => ({ default: module.Designer })));
+// The admin screens are loaded when an admin opens them: the first load stays what every role needs.
+const Plugins = lazy(() => import('./screens/Plugins.tsx').then((module) => ({ default: module.Plugins })));
+const Credentials = lazy(() => import('./screens/Credentials.tsx').then((module) => ({ default: module.Credentials })));
+const Applications = lazy(() =>
+  import('./screens/Applications.tsx').then((module) => ({ default: module.Applications })),
+);
+const Tokens = lazy(() => import('./screens/Tokens.tsx').then((module) => ({ default: module.Tokens })));
 
 interface Screen {
   pattern: string;
@@ -34,6 +38,7 @@ const SCREENS: Screen[] = [
   { pattern: '/plugins', role: 'admin', render: () => <Plugins /> },
   { pattern: '/credentials', role: 'admin', render: () => <Credentials /> },
   { pattern: '/applications', role: 'admin', render: () => <Applications /> },
+  { pattern: '/tokens', role: 'admin', render: () => <Tokens /> },
 ];
 
 const NAVIGATION: { to: string; label: string; role: Role }[] = [
@@ -44,6 +49,7 @@ const NAVIGATION: { to: string; label: string; role: Role }[] = [
   { to: '/plugins', label: 'Plugins', role: 'admin' },
   { to: '/credentials', label: 'API Credentials', role: 'admin' },
   { to: '/applications', label: 'Applications', role: 'admin' },
+  { to: '/tokens', label: 'API Tokens', role: 'admin' },
 ];
 
 function home(role: Role): string {

@@ -1,10 +1,12 @@
 // Plugins: every installed version with title, category, declared capabilities, limits, integrity and the
-// published workflows that pin it; upload a .tgz (the checks of `registry install` run on the host).
+// published workflows that pin it; upload a .tgz (the checks of `registry install` run on the host); compare two
+// versions of one plugin.
 import { useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { pluginDetail, type PluginDetail } from '../designer/catalog.ts';
 import type { PluginSummary } from '../designer/model.ts';
 import { Link } from '../router.tsx';
+import { PluginCompare } from './PluginCompare.tsx';
 import { ErrorNotice, Loading, PageHeader, useAction, useResource } from '../ui.tsx';
 
 function capabilityText(capabilities: Record<string, unknown> | undefined): string[] {
@@ -79,6 +81,7 @@ export function Plugins() {
           </tbody>
         </table>
       ) : null}
+      {plugins.data ? <PluginCompare plugins={plugins.data} /> : null}
     </>
   );
 }
