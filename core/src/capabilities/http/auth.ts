@@ -1,6 +1,7 @@
 // Authentication the host attaches to an outgoing request. A named credential is resolved here, on the host;
 // its secret goes into a header and into the redaction list, and never back across the sandbox boundary.
 import { isActionhostError, type HttpAuth } from '@actionhost/sdk';
+import { REDACTED, basicAuthForms, expandSecrets, scrubText } from '../../secrets/index.ts';
 import { HttpErrors } from './errors.ts';
 import type { CredentialResolver, CredentialSecret } from './options.ts';
 
@@ -54,7 +55,7 @@ function fromSecret(name: string, secret: CredentialSecret): AttachedAuth {
       if (secret.username.includes(':') || hasLineBreak(secret.username))
         throw unusable('has a username that cannot be sent');
       const header = basicAuthorization(secret.username, secret.password);
-      return { headers: { authorization: header }, secrets: [secret.password, header.slice('Basic '.length)] };
+      return { headers: { authorization: header }, secrets: [...basicAuthForms(secret.username, secret.password)] };
     }
     case 'bearer':
       if (hasLineBreak(secret.token)) throw unusable('has a token that cannot be sent in a header');
@@ -77,17 +78,9 @@ function hasLineBreak(value: string): boolean {
   return /[\r\n\u0000]/.test(value);
 }
 
-// Very short secrets are left alone: replacing every "abc" in a response would corrupt it for no real gain.
-const MIN_REDACTED_LENGTH = 4;
-const MASK = '[REDACTED]';
-
-/** Replaces every occurrence of a secret in `text`. */
+/** Replaces every form of a secret in `text` (secrets/'s rule: as typed, percent-encoded, base64, ...). */
 export function redactText(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= MIN_REDACTED_LENGTH && out.includes(secret)) out = out.split(secret).join(MASK);
-  }
-  return out;
+  return secrets.length === 0 ? text : scrubText(text, expandSecrets(secrets), REDACTED);
 }
 
 /** The same over a parsed JSON value (keys and string values). */

@@ -17,7 +17,7 @@ import {
   type ConditionNode,
 } from '../definition/index.ts';
 import type { ExecutionContext, RunData, StepResult } from './run-context.ts';
-import { redactInputs, redactText, redactValues } from './redact.ts';
+import { redactInputs, redactText, redactValues, secretInputValues } from './redact.ts';
 import { judgeAttempt, retryDelayMs, type RetryVerdict } from './retry-policy.ts';
 import type { ErrorSummary } from './stored-execution.ts';
 import { changeFieldName } from './trigger.ts';
@@ -92,6 +92,7 @@ export async function runAction(
       context.sealer,
       secrets,
     );
+    secrets.push(...secretInputValues(inputs, pinned.inputSchema));
     stored = redactInputs(inputs, pinned.inputSchema, secrets);
   } catch (caught) {
     buildError = asActionhostError(caught);

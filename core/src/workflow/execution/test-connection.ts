@@ -21,7 +21,7 @@ import {
 } from '../definition/index.ts';
 import { InvocationLog } from '../../capabilities/index.ts';
 import type { PluginRunner, SecretValues } from './ports.ts';
-import { redactInputs, redactValues } from './redact.ts';
+import { redactInputs, redactValues, secretInputValues } from './redact.ts';
 
 /** Sample data for Test Connection: a request for the trigger, outputs for upstream nodes. */
 export const TestConnectionSample = z
@@ -109,6 +109,7 @@ export async function testNodeConnection(
   );
   const secrets = [...((await deps.secrets?.secretValues()) ?? [])];
   const opened = openInputs(inputs, deps.sealer, secrets);
+  secrets.push(...secretInputValues(opened, action.inputSchema));
   const outcome = await deps.runner.run(
     { name: action.name, version: action.version, integrity: action.integrity },
     opened,
