@@ -21,7 +21,7 @@ export {
 export { WorkflowErrors, asActionhostError } from './errors.ts';
 export { parseTemplate, renderValue, collectReferences, readPath, defineKey, type Reference } from './placeholders.ts';
 export { evaluateCondition, evaluateRule } from './conditions.ts';
-export { REQUEST_FIELDS, DEFAULT_CUSTOM_FIELDS, readRequestPath } from './request-data.ts';
+export { REQUEST_FIELDS, DEFAULT_CUSTOM_FIELDS, readRequestPath, isRequestField } from './request-data.ts';
 export {
   parseDefinition,
   validateDefinition,

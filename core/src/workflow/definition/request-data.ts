@@ -26,10 +26,23 @@ export const REQUEST_FIELDS: Record<string, FieldShape> = {
 /** Custom fields a workflow may name without the `customFields.` prefix unless the host says otherwise. */
 export const DEFAULT_CUSTOM_FIELDS = ['ipAddress', 'hostname', 'macAddress', 'serialNumber'];
 
+/**
+ * The shape of request field `name`, or undefined. Only the table's own keys count: `constructor`, `__proto__` or
+ * `toString` are names of Object.prototype, never fields of a request.
+ */
+export function requestFieldShape(name: string): FieldShape | undefined {
+  return Object.hasOwn(REQUEST_FIELDS, name) ? REQUEST_FIELDS[name] : undefined;
+}
+
+/** Whether `name` is a request field (not a custom field). */
+export function isRequestField(name: string): boolean {
+  return requestFieldShape(name) !== undefined;
+}
+
 /** Whether `path` names something a request has (or may have: custom fields are open-ended under the prefix). */
 export function isKnownRequestPath(path: readonly string[], customFieldNames: ReadonlySet<string>): boolean {
   const [head, ...rest] = path;
-  const shape = REQUEST_FIELDS[head];
+  const shape = requestFieldShape(head);
   if (shape === undefined) return customFieldNames.has(head);
   if (shape === 'any') return rest.length >= 1;
   if (shape === 'scalar') return rest.length === 0;
@@ -38,7 +51,7 @@ export function isKnownRequestPath(path: readonly string[], customFieldNames: Re
 
 /** Reads a request field; a name that is no request field is read from customFields. Missing → null. */
 export function readRequestPath(request: Json, path: readonly string[]): Json {
-  const direct = REQUEST_FIELDS[path[0]] !== undefined;
+  const direct = isRequestField(path[0]);
   const value = direct ? readPath(request, path) : readPath(readPath(request, ['customFields']), path);
   return value === undefined ? null : value;
 }
