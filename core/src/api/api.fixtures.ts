@@ -47,6 +47,7 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
     catalog,
     runner,
     secrets: credentials,
+    sealer: credentials,
     appIntegrations: applications,
   });
   const engine = new WorkflowEngine({
@@ -55,6 +56,7 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
     audit: world.itsm,
     runner,
     secrets: credentials,
+    sealer: credentials,
   });
   const tokens = new ApiTokens(world.store);
   const uploads: Buffer[] = [];

@@ -19,7 +19,9 @@ export {
   type WorkflowDefinitionInput,
 } from './schema.ts';
 export { WorkflowErrors, asActionhostError } from './errors.ts';
-export { parseTemplate, renderValue, collectReferences, readPath, defineKey, type Reference } from './placeholders.ts';
+export { parseTemplate, collectReferences, readPath, defineKey, type Reference } from './placeholders.ts';
+export { renderInputs, renderValue, type RenderOptions } from './render.ts';
+export { valueFormOf, isSealed, type ValueForm, type SealedInput } from './value-forms.ts';
 export { evaluateCondition, evaluateRule } from './conditions.ts';
 export { REQUEST_FIELDS, DEFAULT_CUSTOM_FIELDS, readRequestPath, isRequestField } from './request-data.ts';
 export {
@@ -34,7 +36,7 @@ export {
 export { propertySchemas } from './json-schema.ts';
 export { checkMappings } from './mappings.ts';
 export { parsePluginSpec, resolveAction, publishWorkflow } from './publish.ts';
-export { sealInputs, openInputs, isSealed, type SecretSealer, type SealedInput } from './secret-inputs.ts';
+export { sealInputs, type SecretSealer } from './secret-inputs.ts';
 export { DefinitionRepository } from './repository.ts';
 export { WorkflowRecord, WorkflowView, PublishedWorkflow, PublishedSummary, PinnedAction } from './stored-workflow.ts';
 export type { PluginCatalog, ResolvedPlugin, AppIntegrationResolver, ResolvedAppIntegration } from './ports.ts';

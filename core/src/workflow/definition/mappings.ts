@@ -4,8 +4,8 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import type { ActionhostError, Json } from '@actionhost/sdk';
 import { WorkflowErrors } from './errors.ts';
 import { objectBranches, standalone, type ObjectBranch } from './json-schema.ts';
-import { hasPlaceholder, pointerEscape } from './placeholders.ts';
-import { sealedAsText } from './secret-inputs.ts';
+import { parseTemplate, pointerEscape } from './placeholders.ts';
+import { valueFormOf } from './value-forms.ts';
 
 const ajv = new Ajv2020({ allErrors: false, strict: false, validateFormats: false });
 const validators = new Map<string, ValidateFunction>();
@@ -72,9 +72,10 @@ function branchProblems(
       );
       continue;
     }
-    if (property === undefined || hasPlaceholder(value)) continue;
+    const fixed = staticValue(value);
+    if (property === undefined || fixed === PLACEHOLDER) continue;
     const validate = validatorFor(standalone(root, property));
-    if (!validate(sealedAsText(value))) {
+    if (!validate(fixed)) {
       const first = (validate.errors ?? [])[0] as ErrorObject | undefined;
       problems.push(
         WorkflowErrors.mappingType(
@@ -101,4 +102,36 @@ function branchProblems(
     }
   }
   return problems;
+}
+
+const PLACEHOLDER = Symbol('has a placeholder');
+
+/**
+ * The value a mapping gives when it holds no placeholder (templates unescaped, literal values as typed, a sealed
+ * value as a stand-in string), or PLACEHOLDER: such values are type-checked against what the placeholder reads.
+ */
+function staticValue(value: Json): Json | typeof PLACEHOLDER {
+  const form = valueFormOf(value);
+  if (form?.kind === 'literal') return form.text;
+  if (form?.kind === 'sealed') return '********';
+  const template = form?.kind === 'public' ? form.template : value;
+  if (typeof template === 'string') {
+    const segments = parseTemplate(template);
+    if (segments.some((segment) => segment.kind === 'ref')) return PLACEHOLDER;
+    return segments.map((segment) => (segment.kind === 'text' ? segment.text : '')).join('');
+  }
+  if (Array.isArray(template)) {
+    const items = template.map(staticValue);
+    return items.includes(PLACEHOLDER) ? PLACEHOLDER : (items as Json[]);
+  }
+  if (template !== null && typeof template === 'object') {
+    const built: Record<string, Json> = {};
+    for (const [key, item] of Object.entries(template)) {
+      const fixed = staticValue(item);
+      if (fixed === PLACEHOLDER) return PLACEHOLDER;
+      Object.defineProperty(built, key, { value: fixed, enumerable: true, writable: true, configurable: true });
+    }
+    return built;
+  }
+  return template;
 }

@@ -1,10 +1,12 @@
 // Structural checks of a workflow definition, run on every save and again on publish: unique ids, edges to
 // existing nodes, no cycles, sources upstream, condition rules complete, placeholders that name something real.
 import type { ZodError } from 'zod';
+import type { Json } from '@actionhost/sdk';
 import { WorkflowDefinition, TRIGGER_NODE_ID, edgesOf, isAction, startNodes, type WorkflowNode } from './schema.ts';
 import { WorkflowErrors } from './errors.ts';
 import { collectReferences, pointerEscape, type Reference } from './placeholders.ts';
 import { isKnownRequestPath } from './request-data.ts';
+import { formProblem, valueFormOf } from './value-forms.ts';
 
 export interface ValidationContext {
   customFieldNames: ReadonlySet<string>;
@@ -110,6 +112,7 @@ export function validateDefinition(definition: WorkflowDefinition, context: Vali
       });
     } else {
       for (const [key, value] of Object.entries(node.inputs)) {
+        checkValueForms(value, `/nodes/${index}/inputs/${pointerEscape(key)}`);
         for (const found of collectReferences(value, `/nodes/${index}/inputs/${pointerEscape(key)}`)) {
           checkReference(graph, context, node.id, source, found.ref, found.path);
         }
@@ -117,6 +120,21 @@ export function validateDefinition(definition: WorkflowDefinition, context: Vali
     }
   }
   return graph;
+}
+
+/** `{ "$literal": 5 }` and the like: a value form whose inner value is no string. */
+function checkValueForms(value: Json, path: string): void {
+  const problem = formProblem(value);
+  if (problem) {
+    throw WorkflowErrors.definitionInvalid(
+      { what: 'workflow definition', path, problem },
+      { path, issues: [{ path, message: problem, code: 'invalid_value_form' }] },
+    );
+  }
+  if (Array.isArray(value)) value.forEach((item, i) => checkValueForms(item, `${path}/${i}`));
+  else if (value !== null && typeof value === 'object' && !valueFormOf(value)) {
+    for (const [key, item] of Object.entries(value)) checkValueForms(item, `${path}/${pointerEscape(key)}`);
+  }
 }
 
 /** A condition's field is written without the `#` marks; it reads the same things a placeholder does. */

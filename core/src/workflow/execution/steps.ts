@@ -10,9 +10,8 @@ import {
   WorkflowErrors,
   asActionhostError,
   evaluateCondition,
-  openInputs,
   parseFieldReference,
-  renderValue,
+  renderInputs,
   type ActionNode,
   type ConditionNode,
 } from '../definition/index.ts';
@@ -87,10 +86,15 @@ export async function runAction(
   let stored: Json = null;
   let buildError: ActionhostError | null = null;
   try {
-    inputs = openInputs(
-      renderValue(pinned.inputs, (ref, path) => data.resolve(ref, node.source, path), `/nodes/${node.id}/inputs`),
-      context.sealer,
-      secrets,
+    inputs = renderInputs(
+      pinned.inputs,
+      {
+        resolve: (ref, path) => data.resolve(ref, node.source, path),
+        schema: pinned.inputSchema,
+        sealer: context.sealer,
+        opened: secrets,
+      },
+      `/nodes/${node.id}/inputs`,
     );
     secrets.push(...secretInputValues(inputs, pinned.inputSchema));
     stored = redactInputs(inputs, pinned.inputSchema, secrets);
