@@ -13,11 +13,12 @@ const STORED: Record<string, CredentialSecret> = {
   'crm-key': { type: 'api-key', header: 'X-Api-Key', value: 'key-1234567890abcdef' },
 };
 const credentials = {
-  async resolve(name: string) {
+  async resolve(name: string): Promise<CredentialSecret> {
     const secret = STORED[name];
     if (name === 'broken') throw new Error('database is locked');
     if (!secret) throw new ActionhostError('AH_CREDENTIAL_NOT_FOUND', `no credential named "${name}"`, 404, { name });
-    return secret;
+    // As an admin bound them: the test target, and the closed port the failure case calls.
+    return { ...secret, binding: { urls: [`${target.origin}/`, 'http://127.0.0.1:1/'], plugins: [] } };
   },
 };
 

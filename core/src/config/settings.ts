@@ -46,6 +46,14 @@ export const HOST_SETTINGS = defineSettings({
     default: '',
     description: 'hosts or CIDRs plugins may reach although private or loopback',
   },
+  approvedProxies: {
+    env: 'ACTIONHOST_APPROVED_PROXIES',
+    flag: '--approved-proxies <list>',
+    value: commaList('http://proxy.example.com:3128'),
+    default: '',
+    description:
+      "forward proxies plugins may use whatever their host list says; the only proxies a stored credential is sent through (any other proxy must be in the plugin's host list)",
+  },
   logLevel: {
     env: 'ACTIONHOST_LOG_LEVEL',
     flag: '--log-level <level>',

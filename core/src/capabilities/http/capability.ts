@@ -10,6 +10,7 @@ import {
 } from '@actionhost/sdk';
 import type { Capability, InvocationScope } from '../capability.ts';
 import { attachAuth, redactText } from './auth.ts';
+import { bindingAllows } from './credential-binding.ts';
 import { createEgressPolicy, type EgressPolicy } from './egress.ts';
 import { HttpErrors } from './errors.ts';
 import { flattenHeaders, readCapped, send, toHttpResponse } from './exchange.ts';
@@ -22,6 +23,8 @@ import { Transport } from './transport.ts';
 
 interface Environment {
   policy: EgressPolicy;
+  /** Proxies the operator approved (origins): usable whatever a manifest says, and the only ones a credential goes through. */
+  approvedProxies: ReadonlySet<string>;
   transport: Transport;
   credentials: CredentialResolver | undefined;
   maxResponseBytes: number;
@@ -34,6 +37,7 @@ export function createHttpCapability(options: HttpCapabilityOptions = {}): Capab
   const policy = createEgressPolicy(options.egress?.allowPrivate);
   const environment: Environment = {
     policy,
+    approvedProxies: new Set((options.approvedProxies ?? []).map(proxyOrigin)),
     transport: new Transport(policy),
     credentials: options.credentials,
     maxResponseBytes: options.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes,
@@ -62,6 +66,11 @@ async function performRequest(request: HttpRequest, scope: InvocationScope, env:
     throw HttpErrors.hostDenied({ target: url.host, plugin }, { host: url.host, plugin });
   }
   const proxy = request.proxy !== undefined ? parseProxyUrl(request.proxy) : undefined;
+  // A proxy is a destination: one the operator approved, or one the manifest's host list names.
+  const approvedProxy = proxy !== undefined && env.approvedProxies.has(proxyOrigin(proxy.href));
+  if (proxy && !approvedProxy && !hostAllowed(patterns, proxy)) {
+    throw HttpErrors.proxyDenied({ proxy: proxyForLog(proxy), plugin }, { proxy: proxyForLog(proxy), plugin });
+  }
   const timer = startTimer(request.timeoutMs, env.defaultTimeoutMs, scope);
   let hop: Hop | undefined;
   let redirects = 0;
@@ -69,7 +78,12 @@ async function performRequest(request: HttpRequest, scope: InvocationScope, env:
   const elapsed = () => Math.round(performance.now() - started);
   const logLine = (target: URL) => `${request.method} ${redactText(urlForLog(target), secrets)}`;
   try {
-    const auth = await attachAuth(request.auth, env.credentials, timer.signal);
+    const auth = await attachAuth(
+      request.auth,
+      env.credentials,
+      { plugin: scope.plugin.name, url, ...(proxy ? { proxy: { url: proxy, approved: approvedProxy } } : {}) },
+      timer.signal,
+    );
     secrets = auth.secrets;
     hop = firstHop(request, url, auth, scope.idempotencyKey, env.maxRequestBytes);
     const dispatcher = proxy ? env.transport.viaProxy(proxy) : env.transport.direct();
@@ -94,7 +108,10 @@ async function performRequest(request: HttpRequest, scope: InvocationScope, env:
             { host: next.host, plugin, redirect: true },
           );
         }
-        hop = redirectHop(hop, response.statusCode, next, url.origin, Object.keys(auth.headers));
+        // Leaving the origin, or the URLs the credential is bound to, leaves the credential behind.
+        const leavesBinding =
+          auth.binding !== undefined && !bindingAllows(auth.binding, next, scope.plugin.name).allowed;
+        hop = redirectHop(hop, response.statusCode, next, url.origin, Object.keys(auth.headers), leavesBinding);
         redirects += 1;
         continue;
       }
@@ -130,6 +147,16 @@ async function performRequest(request: HttpRequest, scope: InvocationScope, env:
     throw failure;
   } finally {
     timer.dispose();
+  }
+}
+
+/** A proxy named by the operator or a plugin, compared by scheme, host and port (its login aside). */
+function proxyOrigin(raw: string): string {
+  try {
+    const url = new URL(raw.includes('://') ? raw : `http://${raw}`);
+    return `${url.protocol}//${url.hostname.replace(/\.$/, '').toLowerCase()}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    return raw;
   }
 }
 
