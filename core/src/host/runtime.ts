@@ -57,6 +57,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
         createHttpCapability({
           egress: { allowPrivate: config.allowPrivate },
           approvedProxies: config.approvedProxies,
+          dns: { servers: config.resolverServers },
           credentials,
         }),
         createItsmCapability({ itsm }),

@@ -1,6 +1,7 @@
-// The `http` capability: `ctx.http.request(...)` in a plugin lands here. Order of checks per hop: arguments,
-// manifest host list, egress policy on the address connected to (or resolved, when a proxy connects), then
-// auth is attached; redirects are followed by hand so each hop is checked again and credentials stay home.
+// The `http` capability: `ctx.http.request(...)` in a plugin lands here. Order of checks: arguments, manifest host
+// list (target and proxy), the credential's binding; then per hop the name is resolved within the invocation's
+// bounds and the egress policy picks the checked address connected to (every address, when a proxy connects);
+// redirects are followed by hand so each hop is checked again and credentials stay home.
 import {
   isActionhostError,
   type ActionhostError,
@@ -18,11 +19,13 @@ import { hostAllowed } from './host-policy.ts';
 import { HTTP_DEFAULTS, type CredentialResolver, type HttpCapabilityOptions } from './options.ts';
 import { firstHop, redirectHop, REDIRECT_STATUSES, type Hop } from './outgoing.ts';
 import { proxyForLog, urlForLog } from './request-log.ts';
+import { NameResolver } from './resolver.ts';
 import { parseHttpRequest, parseProxyUrl, parseTargetUrl } from './request-schema.ts';
 import { Transport } from './transport.ts';
 
 interface Environment {
   policy: EgressPolicy;
+  resolver: NameResolver;
   /** Proxies the operator approved (origins): usable whatever a manifest says, and the only ones a credential goes through. */
   approvedProxies: ReadonlySet<string>;
   transport: Transport;
@@ -35,8 +38,10 @@ interface Environment {
 
 export function createHttpCapability(options: HttpCapabilityOptions = {}): Capability {
   const policy = createEgressPolicy(options.egress?.allowPrivate);
+  const resolver = new NameResolver(options.dns);
   const environment: Environment = {
     policy,
+    resolver,
     approvedProxies: new Set((options.approvedProxies ?? []).map(proxyOrigin)),
     transport: new Transport(policy),
     credentials: options.credentials,
@@ -53,7 +58,10 @@ export function createHttpCapability(options: HttpCapabilityOptions = {}): Capab
       const response = await performRequest(parseHttpRequest(args), scope, environment);
       return response as unknown as Json;
     },
-    close: () => environment.transport.close(),
+    close: async () => {
+      resolver.close();
+      await environment.transport.close();
+    },
   };
 }
 
@@ -86,11 +94,17 @@ async function performRequest(request: HttpRequest, scope: InvocationScope, env:
     );
     secrets = auth.secrets;
     hop = firstHop(request, url, auth, scope.idempotencyKey, env.maxRequestBytes);
-    const dispatcher = proxy ? env.transport.viaProxy(proxy) : env.transport.direct();
+    // Names are resolved here, within the invocation's bounds (resolver.ts), and checked before any connection.
+    const resolve = (host: string) => env.resolver.resolve(host, scope, timer.signal);
+    const dispatcher = proxy
+      ? env.transport.viaProxy(proxy, env.policy.pick(proxy.hostname, await resolve(proxy.hostname), approvedProxy))
+      : env.transport.direct();
     for (;;) {
+      let address: string | undefined;
       // Through a proxy the proxy connects, not us: every address the target resolves to must be allowed.
-      if (proxy) await env.policy.assertAllResolved(hop.url.hostname, timer.signal);
-      const response = await send(dispatcher, hop, timer.signal);
+      if (proxy) env.policy.assertAll(hop.url.hostname, await resolve(hop.url.hostname));
+      else address = env.policy.pick(hop.url.hostname, await resolve(hop.url.hostname));
+      const response = await send(dispatcher, hop, timer.signal, address);
       const location = response.headers.location;
       if (
         REDIRECT_STATUSES.has(response.statusCode) &&

@@ -1,5 +1,6 @@
 // Configuration of the http capability and the credential-resolver seam the credential store implements.
 // A CredentialSecret stays on the host: it is attached to the outgoing request and never returned to a guest.
+import type { ResolverOptions } from './resolver.ts';
 
 export interface HttpCapabilityOptions {
   egress?: {
@@ -11,6 +12,8 @@ export interface HttpCapabilityOptions {
     allowPrivate?: string[];
   };
   credentials?: CredentialResolver;
+  /** Name resolution: DNS servers (default: /etc/resolv.conf's), lookups per invocation at once, timeouts. */
+  dns?: ResolverOptions;
   /**
    * Forward proxies the operator approved ('http://proxy.example.com:3128'): a plugin may use them whatever its host
    * list says, and only through them does a stored credential travel. Any other proxy must be in the manifest's
