@@ -52,9 +52,14 @@ const groups: Record<string, { calls: Call[]; allowed: ('admin' | 'editor' | 'ag
   },
   plugins: {
     allowed: ['admin'],
+    calls: [{ method: 'POST', url: '/api/plugins', payload: {} }],
+  },
+  // The designer's palette and settings read installed plugins; installing stays admin-only.
+  'plugin catalogue': {
+    allowed: ['admin', 'editor'],
     calls: [
       { method: 'GET', url: '/api/plugins' },
-      { method: 'POST', url: '/api/plugins', payload: {} },
+      { method: 'GET', url: '/api/plugins/x/1.0.0' },
     ],
   },
   applications: {
@@ -69,6 +74,8 @@ const groups: Record<string, { calls: Call[]; allowed: ('admin' | 'editor' | 'ag
       { method: 'GET', url: '/api/app-integrations' },
       { method: 'GET', url: '/api/app-integrations/x' },
       { method: 'DELETE', url: '/api/app-integrations/x' },
+      { method: 'PUT', url: '/api/applications/ad', payload: {} },
+      { method: 'PUT', url: '/api/app-integrations/x', payload: {} },
     ],
   },
   workflows: {
@@ -80,6 +87,16 @@ const groups: Record<string, { calls: Call[]; allowed: ('admin' | 'editor' | 'ag
       { method: 'PUT', url: '/api/workflows/wf_x', payload: {} },
       { method: 'POST', url: '/api/workflows/wf_x/publish' },
       { method: 'POST', url: '/api/workflows/wf_x/nodes/n/test-connection', payload: {} },
+      { method: 'DELETE', url: '/api/workflows/wf_x' },
+      { method: 'POST', url: '/api/workflows/wf_x/preview', payload: {} },
+    ],
+  },
+  lookups: {
+    allowed: ['admin', 'editor'],
+    calls: [
+      { method: 'GET', url: '/api/lookups/request-fields' },
+      { method: 'GET', url: '/api/lookups/credentials' },
+      { method: 'GET', url: '/api/lookups/app-integrations' },
     ],
   },
   executions: {

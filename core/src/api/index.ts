@@ -5,3 +5,4 @@ export { ApiErrors, toActionhostError, errorBody, type ErrorBody } from './error
 export { buildOpenApi } from './openapi.ts';
 export type { ItsmPort, CredentialsPort, PluginsPort, EnginePort, ApplicationsPort } from './ports.ts';
 export { PLUGIN_UPLOAD_LIMIT, TARBALL_MEDIA_TYPES } from './routes/admin.ts';
+export { registerConsole, CONSOLE_CSP } from './console.ts';

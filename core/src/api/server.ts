@@ -12,6 +12,10 @@ import { registerAdminRoutes, TARBALL_MEDIA_TYPES, PLUGIN_UPLOAD_LIMIT } from '.
 import { registerItsmRoutes } from './routes/itsm.ts';
 import { registerWorkflowRoutes } from './routes/workflows.ts';
 import { Health } from './schemas.ts';
+import { registerConsole } from './console.ts';
+import { registerSessionRoutes } from './routes/session.ts';
+import { registerWorkflowEditingRoutes } from './routes/workflow-editing.ts';
+import { registerPluginDetailRoutes } from './routes/plugin-details.ts';
 
 export interface ApiDeps {
   auth: ApiTokens;
@@ -30,6 +34,8 @@ export interface ApiDeps {
   checkResponses?: boolean;
   /** JSON body limit in bytes (default 1 MiB); plugin uploads have their own 25 MiB limit. */
   bodyLimit?: number;
+  /** The built web console (core/console/dist), served at / when the folder holds a build. */
+  consoleDir?: string;
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -85,6 +91,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerAdminRoutes(table, deps.credentials, deps.plugins);
   if (deps.applications) registerApplicationRoutes(table, deps.applications);
   registerWorkflowRoutes(table, deps.workflows, deps.engine);
+  registerSessionRoutes(table);
+  registerWorkflowEditingRoutes(table, deps.workflows, deps.credentials, deps.applications);
+  registerPluginDetailRoutes(table, deps.plugins, deps.workflows);
+  if (deps.consoleDir) registerConsole(app, deps.consoleDir);
 
   let document: Record<string, unknown> | null = null;
   table.add({

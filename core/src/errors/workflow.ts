@@ -126,6 +126,12 @@ export const executionErrors = {
     message: 'workflow {id} does not exist',
     description: 'No workflow has that id; list them with GET /api/workflows.',
   },
+  AH_WORKFLOW_PUBLISHED: {
+    status: 409,
+    message: 'workflow {id} has been published: only a draft can be deleted',
+    description:
+      'Only a workflow that was never published can be deleted: executions and plugin pins refer to its published versions.',
+  },
   AH_NODE_NOT_FOUND: {
     status: 404,
     message: 'workflow {id} has no node "{node}"',

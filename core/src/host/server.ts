@@ -1,5 +1,6 @@
 // A running host: the runtime plus the HTTP API and the workflow engine's loop, with a graceful stop
 // (stop taking requests, let the engine finish the event in hand, close the sandbox, close the store).
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { portInUseError } from '@actionhost/sdk/cli';
 import { ApiTokens, buildApi } from '../api/index.ts';
@@ -7,6 +8,9 @@ import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { WorkflowErrors } from '../workflow/index.ts';
 import { installFirstPartyPlugins, seedExampleWorkflows } from './seed.ts';
+
+/** The web console's build (`node core/console/build.ts`, run by `npm ci`), served at /. */
+const CONSOLE_DIR = fileURLToPath(new URL('../../console/dist/', import.meta.url));
 
 export interface RunningHost {
   runtime: Runtime;
@@ -47,10 +51,14 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       plugins: {
         list: () => runtime.plugins.list(),
         install: ({ tarball }) => runtime.plugins.install({ tarball, source: 'api upload' }),
+        get: (name, version) => runtime.plugins.get(name, version),
+        mappings: (name, version) => runtime.plugins.mappings(name, version),
+        pins: (name, version) => runtime.plugins.pins(name, version),
       },
       applications: runtime.applications,
       engine: runtime.engine,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+      consoleDir: CONSOLE_DIR,
     });
     guardBacklog(app, runtime, options.maxBacklog ?? config.maxBacklog);
     const url = await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {

@@ -23,7 +23,13 @@ export { parseTemplate, collectReferences, readPath, defineKey, type Reference }
 export { renderInputs, renderValue, type RenderOptions } from './render.ts';
 export { valueFormOf, isSealed, type ValueForm, type SealedInput } from './value-forms.ts';
 export { evaluateCondition, evaluateRule } from './conditions.ts';
-export { REQUEST_FIELDS, DEFAULT_CUSTOM_FIELDS, readRequestPath, isRequestField } from './request-data.ts';
+export {
+  REQUEST_FIELDS,
+  DEFAULT_CUSTOM_FIELDS,
+  readRequestPath,
+  isRequestField,
+  requestFieldCatalog,
+} from './request-data.ts';
 export {
   parseDefinition,
   validateDefinition,
@@ -36,6 +42,7 @@ export {
 export { propertySchemas } from './json-schema.ts';
 export { checkMappings } from './mappings.ts';
 export { parsePluginSpec, resolveAction, publishWorkflow } from './publish.ts';
+export { previewPublish, PublishPreview, PublishProblem } from './preview.ts';
 export { sealInputs, type SecretSealer } from './secret-inputs.ts';
 export { DefinitionRepository } from './repository.ts';
 export { WorkflowRecord, WorkflowView, PublishedWorkflow, PublishedSummary, PinnedAction } from './stored-workflow.ts';

@@ -66,3 +66,12 @@ function entriesOf(error: ActionhostError): ProblemEntry[] {
   const { issues: _issues, ...details } = error.details as ErrorDetails & { issues?: unknown };
   return [{ code: error.code, message: error.message, ...details }];
 }
+
+/** The problems an error stands for: those of `details.problems` when it aggregates several, else itself. */
+export function expandProblems(error: ActionhostError): ActionhostError[] {
+  const nested = (error.details as { problems?: unknown }).problems;
+  if (!Array.isArray(nested)) return [error];
+  return (nested as ProblemEntry[]).map(
+    ({ code, message, ...details }) => new ActionhostError(code, message, error.status, details),
+  );
+}

@@ -1,7 +1,7 @@
 // Publishing: every action node's plugin (`uses` range or App Integration) is resolved to the highest installed
 // version, its Input Mappings are checked against that version's input schema, and the result is pinned.
 import semver from 'semver';
-import type { Json } from '@actionhost/sdk';
+import type { ActionhostError, Json } from '@actionhost/sdk';
 import { WorkflowErrors, withDetails } from './errors.ts';
 import { schemaTypesAt } from './json-schema.ts';
 import { mappingProblems } from './mappings.ts';
@@ -107,16 +107,19 @@ async function resolvePlugin(
 
 /**
  * Resolves every action node of a validated graph and checks its output edges and Input Mappings (types of
- * placeholders against the upstream output schemas included). Every problem is reported at once.
+ * placeholders against the upstream output schemas included, with `context`). Every problem is reported at once.
  */
 export async function resolveActions(
   graph: WorkflowGraph,
   deps: ResolveDeps,
+  found?: ActionhostError[],
   context?: ValidationContext,
 ): Promise<Map<string, ResolvedAction>> {
   const problems = new Problems();
   const resolved = await resolveAll(graph, deps, context, problems);
-  problems.throwIfAny();
+  // With `found`, every problem is handed back one by one (nodes that failed are left out of the answer).
+  if (found) found.push(...problems.list);
+  else problems.throwIfAny();
   return resolved;
 }
 

@@ -72,16 +72,9 @@ export function requestPathTypes(path: readonly string[]): readonly ValueType[] 
   return kind.children && Object.hasOwn(kind.children, rest[0]) ? kind.children[rest[0]] : undefined;
 }
 
-/** Every placeholder a request offers, as written between the `#` marks (for "did you mean" and the README). */
+/** Every placeholder a request offers, as written between the `#` marks (for "did you mean" lists). */
 export function requestFieldPaths(customFieldNames: Iterable<string>): string[] {
-  const paths: string[] = [];
-  for (const [name, kind] of Object.entries(REQUEST_FIELDS)) {
-    if (kind.open) continue;
-    paths.push(name);
-    for (const child of Object.keys(kind.children ?? {})) paths.push(`${name}.${child}`);
-  }
-  for (const custom of customFieldNames) paths.push(custom, `customFields.${custom}`);
-  return paths;
+  return requestFieldCatalog(customFieldNames).fields;
 }
 
 /** Reads a request field; a name that is no request field is read from customFields. Missing → null. */
@@ -89,4 +82,23 @@ export function readRequestPath(request: Json, path: readonly string[]): Json {
   const direct = isRequestField(path[0]);
   const value = direct ? readPath(request, path) : readPath(readPath(request, ['customFields']), path);
   return value === undefined ? null : value;
+}
+
+/**
+ * Every request field a placeholder or a condition may name, as the placeholder picker lists them: the same table
+ * `isKnownRequestPath` checks against, so the picker cannot offer what publishing would refuse. Fields under an
+ * open prefix (`customFields.`) are valid at any name and are listed through `openPrefixes`.
+ */
+export function requestFieldCatalog(customFieldNames: Iterable<string>): { fields: string[]; openPrefixes: string[] } {
+  const fields: string[] = [];
+  const openPrefixes: string[] = [];
+  for (const [name, kind] of Object.entries(REQUEST_FIELDS)) {
+    if (kind.open) openPrefixes.push(`${name}.`);
+    else fields.push(name, ...Object.keys(kind.children ?? {}).map((inner) => `${name}.${inner}`));
+  }
+  for (const name of customFieldNames) {
+    fields.push(name);
+    for (const prefix of openPrefixes) fields.push(`${prefix}${name}`);
+  }
+  return { fields, openPrefixes };
 }

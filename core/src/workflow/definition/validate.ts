@@ -16,6 +16,11 @@ export interface ValidationContext {
   customFieldNames: ReadonlySet<string>;
   /** Output JSON Schema per action node id; known only at publish, when plugins are resolved. */
   outputSchemas?: ReadonlyMap<string, Record<string, unknown>>;
+  /**
+   * When given, the problems of nodes (a source, a rule, a placeholder) are added here one by one instead of thrown
+   * (the publish preview lists them per node); problems of the graph itself (ids, edges, cycles) still throw.
+   */
+  problems?: ActionhostError[];
 }
 
 export interface WorkflowGraph {
@@ -138,7 +143,8 @@ export function validateDefinition(definition: WorkflowDefinition, context: Vali
       }
     }
   }
-  problems.throwIfAny();
+  if (context.problems) context.problems.push(...problems.list);
+  else problems.throwIfAny();
   return graph;
 }
 
