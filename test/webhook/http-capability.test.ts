@@ -11,6 +11,7 @@ const STORED: Record<string, CredentialSecret> = {
   'crm-basic': { type: 'basic', username: 'svc-crm', password: 'Str0ng-basic-Secret' },
   'crm-token': { type: 'bearer', token: 'tok-9f8e7d6c5b4a' },
   'crm-key': { type: 'api-key', header: 'X-Api-Key', value: 'key-1234567890abcdef' },
+  'crm-markup': { type: 'bearer', token: `tok/9f8e<7d>&"6c'` },
 };
 const credentials = {
   async resolve(name: string): Promise<CredentialSecret> {
@@ -155,6 +156,20 @@ describe('http capability: authentication', () => {
       expect(returned).toContain('[REDACTED]');
       expect(JSON.stringify(scope.logs)).not.toContain(secret);
       expect(scope.logs).toHaveLength(1);
+    },
+  );
+
+  it.each(['/echo-php', '/echo-html'])(
+    "masks a stored secret that %s echoes in its own escaping (other JSON encoders', HTML's)",
+    async (path) => {
+      const response = await request({
+        method: 'GET',
+        url: `${target.origin}${path}`,
+        auth: { type: 'credential', credential: 'crm-markup' },
+      });
+      expect(target.requestsTo(path).at(-1)!.headers.authorization).toBe(`Bearer tok/9f8e<7d>&"6c'`);
+      expect(response.body).toContain('[REDACTED]');
+      expect(JSON.stringify(response)).not.toContain('9f8e');
     },
   );
 

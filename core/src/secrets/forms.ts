@@ -1,5 +1,6 @@
-// The forms a secret takes on its way out: as typed, percent-encoded (a query value), JSON-escaped (a body echoed as
-// text), base64 on its own, and base64 inside a longer value such as the Basic header's `base64(user:password)`.
+// The forms a secret takes on its way out: as typed, percent-encoded (a query value), JSON-escaped the ways common
+// encoders do it (a body echoed as text), HTML-escaped (an echoing page), base64 on its own, and base64 inside a
+// longer value such as the Basic header's `base64(user:password)`.
 // Redaction scrubs every form, so an echoing server cannot hand a secret back in another spelling.
 import { MIN_SECRET_LENGTH } from './rules.ts';
 
@@ -18,7 +19,19 @@ export function secretForms(secret: string): readonly string[] {
   forms.add(component);
   forms.add(component.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
   forms.add(component.replaceAll('%20', '+')); // application/x-www-form-urlencoded
-  forms.add(JSON.stringify(secret).slice(1, -1));
+  const json = JSON.stringify(secret).slice(1, -1);
+  forms.add(json);
+  // Other servers' JSON encoders escape more than JSON.stringify: PHP's json_encode writes "/" as "\/", and it and
+  // Python's json.dumps write every non-ASCII character as \uXXXX (lower-case hex; upper-case from some others).
+  for (const spelling of [json, json.replaceAll('/', '\\/')]) {
+    const ascii = asciiEscaped(spelling);
+    forms
+      .add(spelling)
+      .add(ascii)
+      .add(ascii.replace(/\\u[0-9a-f]{4}/g, (escape) => '\\u' + escape.slice(2).toUpperCase()));
+  }
+  // HTML and XML pages echo a value with its markup characters escaped.
+  forms.add(htmlEscaped(secret, '&#39;')).add(htmlEscaped(secret, '&#x27;')).add(htmlEscaped(secret, '&apos;'));
   const bytes = Buffer.from(secret, 'utf8');
   for (const encoding of ['base64', 'base64url'] as const) {
     forms.add(bytes.toString(encoding).replace(/=+$/, ''));
@@ -44,6 +57,20 @@ function base64Core(bytes: Buffer, offset: number, encoding: 'base64' | 'base64u
   const first = Math.ceil((offset * 8) / 6);
   const end = Math.floor(((offset + bytes.length) * 8) / 6);
   return encoded.slice(first, end);
+}
+
+/** JSON text with every non-ASCII UTF-16 unit written as \uXXXX (lower-case hex). */
+function asciiEscaped(json: string): string {
+  return json.replace(/[\u0080-\uffff]/g, (unit) => '\\u' + unit.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+function htmlEscaped(text: string, apostrophe: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", apostrophe);
 }
 
 /** The value of a Basic Authorization header for these credentials, and its forms. */

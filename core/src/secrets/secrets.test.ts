@@ -33,6 +33,33 @@ describe('secret forms', () => {
     expect(scrub(JSON.stringify({ echoed: quoted }), [quoted])).toBe(JSON.stringify({ echoed: REDACTED }));
   });
 
+  it("finds the spellings of other servers' JSON encoders and of an HTML page", () => {
+    const tricky = `pw/<it's>&"é"€`;
+    const php = JSON.stringify(tricky)
+      .slice(1, -1)
+      .replaceAll('/', '\\/')
+      .replace(/[\u0080-\uffff]/g, (unit) => {
+        return '\\u' + unit.charCodeAt(0).toString(16).padStart(4, '0');
+      });
+    expect(php).toContain('\\/');
+    expect(php).toContain('\\u00e9');
+    const html = tricky
+      .replaceAll('&', '&amp;')
+      .replaceAll('<', '&lt;')
+      .replaceAll('>', '&gt;')
+      .replaceAll('"', '&quot;');
+    for (const spelling of [
+      php,
+      php.replace(/\\u[0-9a-f]{4}/g, (escape) => '\\u' + escape.slice(2).toUpperCase()),
+      JSON.stringify(tricky).slice(1, -1).replaceAll('/', '\\/'),
+      html.replaceAll("'", '&#39;'),
+      html.replaceAll("'", '&#x27;'),
+      html.replaceAll("'", '&apos;'),
+    ]) {
+      expect(scrub(`{"echo":"${spelling}"}`, [tricky]), spelling).toBe(`{"echo":"${REDACTED}"}`);
+    }
+  });
+
   it('gives the whole Basic header value for a known user and password', () => {
     const header = `Basic ${base64(`svc:${password}`)}`;
     expect(scrubText(`got ${header}!`, basicAuthForms('svc', password), REDACTED)).toBe(`got ${REDACTED}!`);
