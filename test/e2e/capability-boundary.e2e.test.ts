@@ -121,7 +121,7 @@ afterAll(async () => {
 
 describe('a stored credential goes only where its binding says', () => {
   it('lets an editor see credential names and bindings, never a secret, and not create one', async () => {
-    const listed = await asEditor<Array<{ name: string; binding: unknown }>>('GET', '/api/credentials');
+    const listed = await asEditor<Array<{ name: string; binding: unknown }>>('GET', '/api/lookups/credentials');
     expect(listed.body).toEqual([
       expect.objectContaining({
         name: 'crm-token',

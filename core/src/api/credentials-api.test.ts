@@ -1,5 +1,5 @@
-// The API Credential page: a credential is created with its binding, editors see names and bindings (never a
-// secret), and an admin rotates a secret in place (PUT) without losing the binding.
+// The API Credential page: a credential is created with its binding, editors see names and bindings in their
+// lookup (never a secret), and an admin rotates a secret in place (PUT) without losing the binding.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bearer, openApi, type TestApi } from './api.fixtures.ts';
 
@@ -34,12 +34,14 @@ describe('credential bindings over the API', () => {
       binding,
     });
     expect(created).toMatchObject({ status: 201, body: { name: 'crm-token', type: 'bearer', binding } });
-    const listed = await call('editor', 'GET', '/api/credentials');
-    expect(listed.body).toEqual([expect.objectContaining({ name: 'crm-token', binding })]);
-    const one = await call('editor', 'GET', '/api/credentials/crm-token');
+    const listed = await call('editor', 'GET', '/api/lookups/credentials');
+    expect(listed.body).toEqual([{ name: 'crm-token', type: 'bearer', binding }]);
+    const one = await call('admin', 'GET', '/api/credentials/crm-token');
     expect(one.body).toMatchObject({ name: 'crm-token', type: 'bearer', binding });
     for (const response of [created, listed, one]) expect(response.raw).not.toContain(SECRET);
-    expect((await call('editor', 'GET', '/api/credentials/nope')).body.error.code).toBe('AH_CREDENTIAL_NOT_FOUND');
+    expect((await call('admin', 'GET', '/api/credentials/nope')).body.error.code).toBe('AH_CREDENTIAL_NOT_FOUND');
+    // The API Credential page itself stays the admin's.
+    expect((await call('editor', 'GET', '/api/credentials')).status).toBe(403);
   });
 
   it('binds a credential created without a binding to no URL', async () => {

@@ -1,5 +1,5 @@
-// Admin routes: credentials (the secret is write-only: no response ever carries it; editors may read names and
-// bindings) and plugin packages.
+// Admin routes: credentials (the secret is write-only: no response ever carries it) and plugin packages. Editors
+// read credential names, types and bindings through GET /api/lookups/credentials (workflow-editing.ts).
 import { z } from 'zod';
 import { CredentialCreate, CredentialSummary, CredentialUpdate } from '../../credentials/index.ts';
 import { ApiErrors } from '../errors.ts';
@@ -37,12 +37,11 @@ export function registerAdminRoutes(table: RouteTable, credentials: CredentialsP
     handler: async ({ params, body }) =>
       CredentialSummary.parse(await credentials.update(params.name, body.type, body.secret, body.binding)),
   });
-  // Editors read names, types and bindings (never a secret): the node editor offers credentials in a dropdown,
-  // and the binding, not secrecy of the name, keeps a credential where the admin said it may go.
+  // The API Credential page is the admin's; the node editor's dropdown reads /api/lookups/credentials.
   table.add({
     method: 'GET',
     url: '/api/credentials',
-    role: 'editor',
+    role: 'admin',
     tag: 'credentials',
     summary: 'List credentials: names, types, api-key header names and bindings (never a secret)',
     response: z.array(CredentialSummary),
@@ -51,7 +50,7 @@ export function registerAdminRoutes(table: RouteTable, credentials: CredentialsP
   table.add({
     method: 'GET',
     url: '/api/credentials/:name',
-    role: 'editor',
+    role: 'admin',
     tag: 'credentials',
     summary: 'Read one credential: name, type, api-key header name and binding (never the secret)',
     params: CredentialNameParams,
