@@ -48,6 +48,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     catalog,
     runner,
     secrets: credentials,
+    sealer: credentials,
     appIntegrations: applications,
   });
   const engine = new WorkflowEngine({
@@ -56,6 +57,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     audit: world.itsm,
     runner,
     secrets: credentials,
+    sealer: credentials,
   });
   const tokens = new ApiTokens(world.store);
   const uploads: Buffer[] = [];
