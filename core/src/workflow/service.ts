@@ -13,6 +13,8 @@ import {
   type AppIntegrationResolver,
   type PluginCatalog,
   type SecretSealer,
+  type PublishedVersion,
+  type PublishedWorkflow,
   type ValidationContext,
   type WorkflowDefinition,
   type WorkflowRecord,
@@ -79,15 +81,60 @@ export class WorkflowService {
    * checks placeholders against upstream output schemas, pins the versions and stores a new published version.
    * Nothing is stored or pinned when any check fails.
    */
-  async publish(id: string): Promise<WorkflowView> {
+  async publish(id: string, actor?: string): Promise<WorkflowView> {
     const { catalog, appIntegrations } = this.#options;
     await publishWorkflow(this.#record(id), {
       repository: this.repository,
       context: this.#context,
       catalog,
       appIntegrations,
+      ...(actor !== undefined ? { actor } : {}),
     });
     return this.get(id);
+  }
+
+  /** Every published version, newest first, with who published it and when. */
+  versions(id: string): PublishedVersion[] {
+    const record = this.#record(id);
+    return this.repository.listPublished(id).map((published) => ({
+      ...summaryOf(published),
+      current: published.version === record.publishedVersion,
+      name: published.definition.name,
+      trigger: published.definition.trigger,
+    }));
+  }
+
+  /**
+   * Switches the workflow on: its current published version (or `version`, to go back to an earlier one) runs on
+   * the next matching event.
+   */
+  activate(id: string, version?: number): WorkflowView {
+    const record = this.#record(id);
+    if (record.publishedVersion === null) throw WorkflowErrors.workflowNotPublished({ id }, { id });
+    if (version !== undefined && !this.repository.getPublished(id, version))
+      throw WorkflowErrors.versionNotFound({ id, version }, { id, version, path: '/version' });
+    this.repository.setActive(id, true, version);
+    return this.get(id);
+  }
+
+  /** Switches the workflow off: no new executions; those already queued or running finish. */
+  deactivate(id: string): WorkflowView {
+    this.#record(id);
+    this.repository.setActive(id, false);
+    return this.get(id);
+  }
+
+  /**
+   * Deletes a draft or an inactive workflow: editors and the engine no longer see it, and its plugin pins are
+   * released. Its executions, their steps and the requests' Audit Trail entries stay.
+   */
+  async delete(id: string): Promise<void> {
+    const record = this.#record(id);
+    if (record.active) throw WorkflowErrors.workflowActive({ id }, { id });
+    const count = this.repository.unfinishedExecutions(id);
+    if (count > 0) throw WorkflowErrors.workflowRunning({ id, count }, { id, count });
+    this.repository.markDeleted(id);
+    await this.#options.catalog.unpin(`workflow:${id}`);
   }
 
   /**
@@ -135,23 +182,25 @@ export class WorkflowService {
 
   #view(record: WorkflowRecord): WorkflowView {
     const published = this.repository.getPublished(record.id);
-    return {
-      ...record,
-      published: published && {
-        version: published.version,
-        publishedAt: published.publishedAt,
-        plugins: Object.fromEntries(
-          Object.entries(published.actions).map(([nodeId, a]) => [
-            nodeId,
-            {
-              name: a.name,
-              version: a.version,
-              integrity: a.integrity,
-              ...(a.applicationId !== undefined ? { applicationId: a.applicationId } : {}),
-            },
-          ]),
-        ),
-      },
-    };
+    return { ...record, published: published && summaryOf(published) };
   }
+}
+
+function summaryOf(published: PublishedWorkflow): WorkflowView['published'] & object {
+  return {
+    version: published.version,
+    publishedAt: published.publishedAt,
+    publishedBy: published.publishedBy,
+    plugins: Object.fromEntries(
+      Object.entries(published.actions).map(([nodeId, a]) => [
+        nodeId,
+        {
+          name: a.name,
+          version: a.version,
+          integrity: a.integrity,
+          ...(a.applicationId !== undefined ? { applicationId: a.applicationId } : {}),
+        },
+      ]),
+    ),
+  };
 }

@@ -36,6 +36,13 @@ export { checkMappings } from './mappings.ts';
 export { parsePluginSpec, resolveAction, publishWorkflow } from './publish.ts';
 export { sealInputs, openInputs, isSealed, type SecretSealer, type SealedInput } from './secret-inputs.ts';
 export { DefinitionRepository } from './repository.ts';
-export { WorkflowRecord, WorkflowView, PublishedWorkflow, PublishedSummary, PinnedAction } from './stored-workflow.ts';
+export {
+  WorkflowRecord,
+  WorkflowView,
+  PublishedWorkflow,
+  PublishedSummary,
+  PublishedVersion,
+  PinnedAction,
+} from './stored-workflow.ts';
 export type { PluginCatalog, ResolvedPlugin, AppIntegrationResolver, ResolvedAppIntegration } from './ports.ts';
 export { EXAMPLE_WORKFLOWS, INCIDENT_CI_LINKING, EMPLOYEE_ONBOARDING } from './examples.ts';
