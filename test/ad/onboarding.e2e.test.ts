@@ -105,7 +105,7 @@ describe('Employee On-boarding creates the user in Active Directory', () => {
       (response) => response.body.some((entry) => entry.kind === 'plugin.execution'),
     );
     const execution = audit.body.find((entry) => entry.kind === 'plugin.execution')!;
-    expect(execution.data).toMatchObject({ plugin: '@actionhost/active-directory@1.0.0', path: 'success' });
+    expect(execution.data).toMatchObject({ plugin: '@actionhost/active-directory@1.1.0', path: 'success' });
 
     const users = await searchAsAdmin(ad, `(sAMAccountName=${username})`, [
       'mail',

@@ -25,6 +25,7 @@ export interface TestApi {
   engine: WorkflowEngine;
   workflows: WorkflowService;
   credentials: CredentialStore;
+  applications: ApplicationService;
   tokens: ApiTokens;
   uploads: Buffer[];
   token: { admin: string; editor: string; agent: string };
@@ -47,6 +48,7 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
     catalog,
     runner,
     secrets: credentials,
+    sealer: credentials,
     appIntegrations: applications,
   });
   const engine = new WorkflowEngine({
@@ -55,6 +57,7 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
     audit: world.itsm,
     runner,
     secrets: credentials,
+    sealer: credentials,
   });
   const tokens = new ApiTokens(world.store);
   const uploads: Buffer[] = [];
@@ -91,6 +94,7 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
     engine,
     workflows,
     credentials,
+    applications,
     tokens,
     uploads,
     token,

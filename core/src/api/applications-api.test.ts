@@ -201,7 +201,7 @@ describe('app integrations over HTTP', () => {
   it('answers bad bodies with 400, an unknown application with 404, a duplicate with 409, storing nothing extra', async () => {
     for (const [body, path] of [
       [appIntegrationBody({ action: 'Launch Rockets' }), '/action'],
-      [appIntegrationBody({ mappings: { Password: 'Welcome1!' } }), '/mappings/Password'],
+      [appIntegrationBody({ mappings: { Action: 'Delete User', Password: 'Welcome1!' } }), '/mappings/Action'],
       [appIntegrationBody({ plugin: 'x@?' }), '/plugin'],
     ] as [unknown, string][]) {
       const response = await call('POST', '/api/app-integrations', body);

@@ -1,6 +1,13 @@
 // What the HTTP API calls, declared as small interfaces typed from the concerns' zod schemas: ItsmService,
 // CredentialStore, ApplicationService and the registry's PluginStore fit them as they are; tests may pass fakes.
-import type { Application, AppIntegration, ApplicationCreate, AppIntegrationCreate } from '../applications/index.ts';
+import type {
+  Application,
+  AppIntegration,
+  ApplicationCreate,
+  AppIntegrationCreate,
+  InitialPassword,
+  RetrievedInitialPassword,
+} from '../applications/index.ts';
 import type { CredentialCreate, CredentialSummary } from '../credentials/index.ts';
 import type {
   AuditEntry,
@@ -68,4 +75,9 @@ export interface ApplicationsPort {
   listAppIntegrations(): MaybePromise<AppIntegration[]>;
   getAppIntegration(nameOrId: string): MaybePromise<AppIntegration>;
   deleteAppIntegration(nameOrId: string): MaybePromise<unknown>;
+  /** Generated initial passwords: listed without the password, retrieved (and deleted) once. */
+  readonly initialPasswords: {
+    list(filter: { requestId?: number }): MaybePromise<InitialPassword[]>;
+    retrieve(id: string, actor: string): MaybePromise<RetrievedInitialPassword>;
+  };
 }

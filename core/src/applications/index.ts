@@ -13,8 +13,10 @@ export {
   ACTIVE_DIRECTORY_ACTIONS,
   APPLICATION_TYPES,
   DEFAULT_AD_PLUGIN,
+  ConnectorName,
   splitPluginSpec,
   type ApplicationCreateInput,
   type AppIntegrationCreateInput,
 } from './schemas.ts';
 export { ApplicationErrors } from './errors.ts';
+export { InitialPasswords, InitialPassword, RetrievedInitialPassword } from './initial-passwords.ts';

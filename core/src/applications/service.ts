@@ -5,9 +5,15 @@ import type { z } from 'zod';
 import { ActionhostError, isActionhostError, type Json, type LogLevel } from '@actionhost/sdk';
 import type { Store } from '../store/index.ts';
 import { CredentialErrors, type CredentialStore } from '../credentials/index.ts';
-import type { ApplicationResolver, LdapApplication } from '../capabilities/index.ts';
-import type { AppIntegrationResolver, ResolvedAppIntegration } from '../workflow/index.ts';
+import type { ApplicationResolver, LdapApplication, LdapRelay } from '../capabilities/index.ts';
+import {
+  sealInputs,
+  type AppIntegrationResolver,
+  type ResolvedAppIntegration,
+  type SecretSealer,
+} from '../workflow/index.ts';
 import { ApplicationErrors } from './errors.ts';
+import { InitialPasswords } from './initial-passwords.ts';
 import { failure, testDirectoryConnection, type Log } from './connection-test.ts';
 import { MIGRATIONS, type AppIntegrationRow, type ApplicationRow } from './migrations.ts';
 import {
@@ -23,11 +29,16 @@ import {
 
 export interface ApplicationServiceOptions {
   store: Store;
-  /** Where `credential` names are checked and the bind password is resolved (CredentialStore fits). */
-  credentials: Pick<CredentialStore, 'has' | 'get' | 'resolve'>;
+  /**
+   * Where `credential` names are checked and the bind password is resolved, and what seals literal secrets (a
+   * default `Password`) in App Integration mappings as a workflow's Input Mappings are sealed (CredentialStore fits).
+   */
+  credentials: Pick<CredentialStore, 'has' | 'get' | 'resolve'> & SecretSealer;
   clock?: () => Date;
   /** Where explicit risky choices (TLS verification off) and connection warnings are logged. Default: console. */
   log?: Log;
+  /** Carries Test Connection of an Application "via connector" to that connector (the connectors hub). */
+  relay?: LdapRelay;
 }
 
 const TLS_VERIFY_DISABLED = ApplicationErrors.tlsVerifyDisabled.code;
@@ -60,6 +71,7 @@ function applicationOf(row: ApplicationRow): Application {
     ...(row.ca_certificate !== null ? { caCertificate: row.ca_certificate } : {}),
     tlsVerify: row.tls_verify === 1,
     timeoutMs: row.timeout_ms,
+    ...(row.connector !== null ? { connector: row.connector } : {}),
     warnings: warningsOf(row),
     createdBy: row.created_by,
     createdAt: row.created_at,
@@ -85,17 +97,26 @@ function appIntegrationOf(row: AppIntegrationRow): AppIntegration {
 const SELECT_INTEGRATIONS = `SELECT i.*, a.name AS application_name FROM app_integrations i JOIN applications a ON a.id = i.application_id`;
 
 export class ApplicationService implements ApplicationResolver, AppIntegrationResolver {
+  /** Generated initial passwords waiting for an admin (the ldap capability keeps them here). */
+  readonly initialPasswords: InitialPasswords;
   readonly #store: Store;
   readonly #credentials: ApplicationServiceOptions['credentials'];
   readonly #clock: () => Date;
   readonly #log: Log;
+  readonly #relay: LdapRelay | undefined;
 
   constructor(options: ApplicationServiceOptions) {
     this.#store = options.store;
     this.#credentials = options.credentials;
     this.#clock = options.clock ?? (() => new Date());
+    this.#relay = options.relay;
     this.#log = options.log ?? consoleLog;
     this.#store.migrate('applications', MIGRATIONS);
+    this.initialPasswords = new InitialPasswords({
+      store: this.#store,
+      sealer: this.#credentials,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
   }
 
   createApplication(input: unknown, actor = 'system'): Application {
@@ -117,6 +138,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
       ca_certificate: body.caCertificate ?? null,
       tls_verify: body.tlsVerify ? 1 : 0,
       timeout_ms: body.timeoutMs,
+      connector: body.connector ?? null,
       created_by: actor,
       created_at: now,
       updated_at: now,
@@ -125,7 +147,8 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
       const inserted = this.#store.db
         .prepare(
           `INSERT OR IGNORE INTO applications (id, name, type, url, bind_dn, credential, base_dn,
-        domain, ca_certificate, tls_verify, timeout_ms, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        domain, ca_certificate, tls_verify, timeout_ms, connector, created_by, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           row.id,
@@ -139,6 +162,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
           row.ca_certificate,
           row.tls_verify,
           row.timeout_ms,
+          row.connector,
           row.created_by,
           row.created_at,
           row.updated_at,
@@ -184,6 +208,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
 
   createAppIntegration(input: unknown, actor = 'system'): AppIntegration {
     const body = parse(AppIntegrationCreate, input, 'App Integration');
+    body.mappings = sealInputs(body.mappings, this.#credentials);
     const now = this.#clock().toISOString();
     const id = `ai_${randomUUID()}`;
     return this.#store.transaction(() => {
@@ -263,6 +288,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
       tlsVerify: application.tlsVerify,
       timeoutMs: application.timeoutMs,
       ...(application.domain !== undefined ? { domain: application.domain } : {}),
+      ...(application.connector !== undefined ? { connector: application.connector } : {}),
     };
   }
 
@@ -280,6 +306,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
     }
     const result = await testDirectoryConnection(resolved, {
       ...(signal ? { signal } : {}),
+      ...(this.#relay ? { relay: this.#relay } : {}),
       log: (level, message, data) => this.#log(level, `test connection of "${application.name}": ${message}`, data),
     });
     return { ...result, durationMs: durationMs() };

@@ -88,6 +88,12 @@ export const applicationErrors = {
       'credential "{credential}" is a {type} credential; an application binds with the password of a basic credential',
     description: "An Application binds with a basic credential's username and password; give it one.",
   },
+  AH_INITIAL_PASSWORD_NOT_FOUND: {
+    status: 404,
+    message: 'no initial password {id} is waiting: it was retrieved already, or never kept',
+    description:
+      'A generated initial password can be retrieved once; the retrieval deletes it. Set a new one with Reset Password.',
+  },
   AH_TLS_VERIFY_DISABLED: {
     status: 200,
     message: "TLS certificate verification is off (set by {actor}): the directory server's identity is not checked",

@@ -56,7 +56,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       capabilities: [
         createHttpCapability({ egress: { allowPrivate: config.allowPrivate }, credentials }),
         createItsmCapability({ itsm }),
-        createLdapCapability({ applications }),
+        createLdapCapability({ applications, passwords: applications.initialPasswords }),
       ],
     });
     opened.push(() => sandbox.close());

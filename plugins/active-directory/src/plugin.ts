@@ -2,6 +2,7 @@
 // directory through the host's ldap capability; AD's refusals take the failure path as { error: { code, message } }.
 import { definePlugin } from '@actionhost/sdk';
 import * as actions from './actions.ts';
+import { getUser, searchUsers } from './read.ts';
 import { refuse, settle, type DirectoryContext, type DirectoryResult } from './directory.ts';
 import { DirectoryInput, DirectoryOutput, type ActionName } from './schema.ts';
 
@@ -18,12 +19,14 @@ const HANDLERS: Record<
   'Reset Password': actions.resetPassword,
   'Move User': actions.moveUser,
   'Delete User': actions.deleteUser,
+  'Get User': getUser,
+  'Search Users': searchUsers,
 };
 
 export default definePlugin({
   title: 'Microsoft Active Directory',
   description:
-    "Creates users (sAMAccountName, userPrincipalName, mail, names, password, userAccountControl), updates attributes, adds to and removes from groups, enables, disables, resets passwords, moves and deletes users in the Application's Active Directory.",
+    "Creates users (sAMAccountName, userPrincipalName, mail, names, password or a generated one, userAccountControl; disabled without a password), updates attributes, adds to and removes from groups, enables, disables, resets passwords, moves and deletes users, and reads them (Get User, Search Users) in the Application's Active Directory.",
   category: 'app-integration',
   input: DirectoryInput,
   output: DirectoryOutput,
