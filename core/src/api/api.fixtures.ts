@@ -50,6 +50,7 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
     secrets: credentials,
     sealer: credentials,
     appIntegrations: applications,
+    templateFieldNames: () => world.itsm.templateFieldNames(),
   });
   const engine = new WorkflowEngine({
     repository: workflows.repository,

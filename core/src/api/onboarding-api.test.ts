@@ -2,6 +2,7 @@
 // runs the App Integration's plugin bound to its application, with the integration's default mappings merged in.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EMPLOYEE_ONBOARDING } from '../workflow/index.ts';
+import { EMPLOYEE_ONBOARDING_TEMPLATE } from '../itsm/index.ts';
 import { bearer, openApi, type TestApi } from './api.fixtures.ts';
 
 let api: TestApi;
@@ -23,6 +24,29 @@ async function call(role: 'admin' | 'editor' | 'agent', method: 'GET' | 'POST', 
 }
 
 const bindPassword = 'Bind-Passw0rd-xyz';
+const requester = { name: 'Dana Agent', email: 'dana@flotomate.local', username: 'dana' };
+
+/** Raises an "Employee On-boarding" request for a new hire the way an agent fills in the template's form. */
+async function onboard(newHire: string, department: string) {
+  const raised = await call('agent', 'POST', '/api/requests', {
+    template: 'Employee On-boarding',
+    subject: `Employee On-boarding: ${newHire}`,
+    requester,
+    fields: {
+      newHireName: newHire,
+      username: newHire.toLowerCase(),
+      email: `${newHire.toLowerCase()}@flotomate.local`,
+      department,
+      startDate: '2030-09-01',
+    },
+  });
+  expect(raised.status, raised.raw).toBe(201);
+  return raised.body as { internalId: number };
+}
+
+beforeEach(async () => {
+  expect((await call('admin', 'POST', '/api/request-templates', EMPLOYEE_ONBOARDING_TEMPLATE)).status).toBe(201);
+});
 
 describe('Employee On-boarding through an App Integration', () => {
   it('creates the AD user only for IT on-boarding requests, bound to the application, without exposing the bind password', async () => {
@@ -66,20 +90,8 @@ describe('Employee On-boarding through an App Integration', () => {
       applicationId: application.body.id,
     });
 
-    const requester = { name: 'Lizi', email: 'lizi@flotomate.local', username: 'lizi' };
-    await call('agent', 'POST', '/api/requests', {
-      kind: 'service-request',
-      subject: 'Employee On-boarding: Lizi',
-      department: 'IT',
-      requester,
-      template: 'Employee On-boarding',
-    });
-    await call('agent', 'POST', '/api/requests', {
-      kind: 'service-request',
-      subject: 'Employee On-boarding: Bob',
-      department: 'Sales',
-      requester,
-    });
+    await onboard('Lizi', 'IT');
+    await onboard('Bob', 'Sales');
     await api.engine.drain();
 
     expect(api.runner.calls).toHaveLength(1);
@@ -127,12 +139,7 @@ describe('Employee On-boarding through an App Integration', () => {
 
     const { body: workflow } = await call('editor', 'POST', '/api/workflows', EMPLOYEE_ONBOARDING);
     expect((await call('editor', 'POST', `/api/workflows/${workflow.id}/publish`)).status).toBe(200);
-    const created = await call('agent', 'POST', '/api/requests', {
-      kind: 'service-request',
-      subject: 'Employee On-boarding: Lizi',
-      department: 'IT',
-      requester: { name: 'Lizi', email: 'lizi@flotomate.local', username: 'lizi' },
-    });
+    const created = { body: await onboard('Lizi', 'IT') };
     await api.engine.drain();
 
     expect(api.runner.calls).toHaveLength(1);

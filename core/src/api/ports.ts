@@ -20,6 +20,8 @@ import type {
   RequestCreate,
   RequestFilter,
   RequestPatch,
+  RequestTemplate,
+  RequestTemplateCreate,
 } from '../itsm/index.ts';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -38,6 +40,10 @@ export interface ItsmPort {
   createConfigurationItem(input: ConfigurationItemCreate, actor: string): MaybePromise<ConfigurationItem>;
   listConfigurationItems(filter: ConfigurationItemFilter): MaybePromise<ConfigurationItem[]>;
   getConfigurationItem(id: number): MaybePromise<ConfigurationItem>;
+  createTemplate(input: RequestTemplateCreate, actor: string): MaybePromise<RequestTemplate>;
+  listTemplates(): MaybePromise<RequestTemplate[]>;
+  getTemplate(name: string): MaybePromise<RequestTemplate>;
+  deleteTemplate(name: string): MaybePromise<unknown>;
 }
 
 export interface CredentialsPort {

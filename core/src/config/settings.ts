@@ -58,7 +58,8 @@ export const HOST_SETTINGS = defineSettings({
     flag: '--no-seed',
     value: onOff(),
     default: 'true',
-    description: "load the seed's two example workflows as drafts on start (once: an existing name is kept)",
+    description:
+      "load the seed's two example workflows as drafts and its Employee On-boarding request template on start (once: an existing name is kept)",
   },
   maxExecutions: {
     env: 'ACTIONHOST_MAX_EXECUTIONS',

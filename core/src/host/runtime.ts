@@ -73,6 +73,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       appIntegrations: applications,
       secrets: credentials,
       sealer: credentials,
+      templateFieldNames: () => itsm.templateFieldNames(),
     });
     // The engine is the only one on this store: on start it takes back the claims a killed process held on
     // outbox events (ItsmService.releaseClaims), which would otherwise wait out their lease.

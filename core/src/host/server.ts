@@ -6,7 +6,7 @@ import { ApiTokens, buildApi } from '../api/index.ts';
 import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { WorkflowErrors } from '../workflow/index.ts';
-import { installFirstPartyPlugins, seedExampleWorkflows } from './seed.ts';
+import { installFirstPartyPlugins, seedExampleWorkflows, seedRequestTemplates } from './seed.ts';
 
 export interface RunningHost {
   runtime: Runtime;
@@ -36,7 +36,10 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
   });
   try {
     await installFirstPartyPlugins(runtime.plugins, progress);
-    if (options.seed ?? config.seed) seedExampleWorkflows(runtime.workflows, progress);
+    if (options.seed ?? config.seed) {
+      seedRequestTemplates(runtime.itsm, progress);
+      seedExampleWorkflows(runtime.workflows, progress);
+    }
     const auth = new ApiTokens(runtime.store);
     const bootstrap = auth.bootstrapAdmin(config.adminToken);
     const app = buildApi({

@@ -41,18 +41,24 @@ export interface WorkflowServiceOptions {
   sealer?: SecretSealer;
   /** Custom fields placeholders may name without the `customFields.` prefix (default: the CI identifier fields). */
   customFieldNames?: readonly string[];
+  /** The fields of the request templates (ItsmService.templateFieldNames): named like custom fields too. */
+  templateFieldNames?: () => readonly string[];
   clock?: () => Date;
 }
 
 export class WorkflowService {
   readonly repository: WorkflowRepository;
   readonly #options: WorkflowServiceOptions;
-  readonly #context: ValidationContext;
 
   constructor(options: WorkflowServiceOptions) {
     this.#options = options;
     this.repository = new WorkflowRepository(options.store, options.clock);
-    this.#context = { customFieldNames: new Set(options.customFieldNames ?? DEFAULT_CUSTOM_FIELDS) };
+  }
+
+  /** Read when a workflow is checked: a template created since adds the custom fields placeholders may name. */
+  get #context(): ValidationContext {
+    const { customFieldNames = DEFAULT_CUSTOM_FIELDS, templateFieldNames } = this.#options;
+    return { customFieldNames: new Set([...customFieldNames, ...(templateFieldNames?.() ?? [])]) };
   }
 
   /** Validates and stores a new draft. */

@@ -34,7 +34,8 @@ export default definePlugin({
   capabilities: { ldap: true },
   limits: { timeoutMs: 30_000, memoryMb: 64 },
   mappings: {
-    default: { Action: 'Create New User', Username: '#requester.username#', mail: '#requester.email#' },
+    // the fields of the seeded "Employee On-boarding" request template
+    default: { Action: 'Create New User', Username: '#customFields.username#', mail: '#customFields.email#' },
   },
   run: (input, ctx): Promise<DirectoryResult> => settle(input.Action, ctx, () => HANDLERS[input.Action](ctx, input)),
   // Binds with the Application's identity (the host does, on first use) and reads the base DN.
