@@ -30,14 +30,18 @@ export interface ApiDeps {
   checkResponses?: boolean;
   /** JSON body limit in bytes (default 1 MiB); plugin uploads have their own 25 MiB limit. */
   bodyLimit?: number;
+  /** Serve HTTPS with this PEM certificate (chain) and key instead of plain HTTP. */
+  https?: { cert: string; key: string };
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
+  // Typed as the plain-HTTP instance: routes and hooks are the same over HTTPS.
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,
-  });
+    ...(deps.https ? { https: { cert: deps.https.cert, key: deps.https.key, minVersion: 'TLSv1.2' as const } } : {}),
+  }) as unknown as FastifyInstance;
   const started = Date.now();
   const version = deps.version ?? '1.0.0';
 
