@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CredentialStore, generateMasterKey } from '../credentials/index.ts';
 import { ApplicationService } from '../applications/index.ts';
+import { ConnectorService } from '../connectors/index.ts';
 import { WorkflowEngine, WorkflowService } from '../workflow/index.ts';
 import {
   FakeCatalog,
@@ -26,6 +27,8 @@ export interface TestApi {
   workflows: WorkflowService;
   credentials: CredentialStore;
   applications: ApplicationService;
+  /** Integration Connectors, with short timings: an operation nobody takes fails after 300 ms. */
+  connectors: ConnectorService;
   tokens: ApiTokens;
   uploads: Buffer[];
   token: { admin: string; editor: string; agent: string };
@@ -42,7 +45,14 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
   ]);
   const runner = new FakeRunner();
   const credentials = new CredentialStore({ store: world.store, masterKey: generateMasterKey() });
-  const applications = new ApplicationService({ store: world.store, credentials, log: () => undefined });
+  const connectors = new ConnectorService({ store: world.store, pickupTimeoutMs: 300, offlineAfterMs: 1_000 });
+  const applications = new ApplicationService({
+    store: world.store,
+    credentials,
+    log: () => undefined,
+    relay: connectors.hub,
+    connectors,
+  });
   const workflows = new WorkflowService({
     store: world.store,
     catalog,
@@ -79,6 +89,7 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
     plugins,
     engine,
     applications,
+    connectors,
     checkResponses: true,
   });
   await app.ready();
@@ -96,6 +107,7 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
     workflows,
     credentials,
     applications,
+    connectors,
     tokens,
     uploads,
     token,

@@ -3,5 +3,5 @@ export { buildApi, type ApiDeps } from './server.ts';
 export { ApiTokens, Role, roleAllows, type TokenInfo } from './auth.ts';
 export { ApiErrors, toActionhostError, errorBody, type ErrorBody } from './errors.ts';
 export { buildOpenApi } from './openapi.ts';
-export type { ItsmPort, CredentialsPort, PluginsPort, EnginePort, ApplicationsPort } from './ports.ts';
+export type { ItsmPort, CredentialsPort, PluginsPort, EnginePort, ApplicationsPort, ConnectorsPort } from './ports.ts';
 export { PLUGIN_UPLOAD_LIMIT, TARBALL_MEDIA_TYPES } from './routes/admin.ts';

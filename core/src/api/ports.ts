@@ -10,6 +10,14 @@ import type {
 } from '../applications/index.ts';
 import type { CredentialCreate, CredentialSummary } from '../credentials/index.ts';
 import type {
+  Connector,
+  ConnectorCreate,
+  IssuedConnector,
+  PollAnswer,
+  PollRequest,
+  ResultsRequest,
+} from '../connectors/index.ts';
+import type {
   AuditEntry,
   ConfigurationItem,
   ConfigurationItemCreate,
@@ -86,4 +94,25 @@ export interface ApplicationsPort {
     list(filter: { requestId?: number }): MaybePromise<InitialPassword[]>;
     retrieve(id: string, actor: string): MaybePromise<RetrievedInitialPassword>;
   };
+}
+
+/** Integration Connectors: tokens for admins, the protocol for connectors (ConnectorService fits). */
+export interface ConnectorsPort {
+  create(input: ConnectorCreate, actor: string): MaybePromise<IssuedConnector>;
+  list(): MaybePromise<Connector[]>;
+  get(name: string): MaybePromise<Connector>;
+  revoke(name: string): MaybePromise<Connector>;
+  issueToken(name: string): MaybePromise<IssuedConnector>;
+  delete(name: string): MaybePromise<unknown>;
+  /** The connector a bearer token belongs to; throws AH_CONNECTOR_UNAUTHENTICATED. */
+  authenticate(authorization: string | undefined): string;
+  poll(
+    connector: string,
+    body: PollRequest,
+    context: { signal: AbortSignal; address: string | null },
+  ): Promise<PollAnswer>;
+  results(connector: string, body: ResultsRequest): MaybePromise<unknown>;
+  leave(connector: string): MaybePromise<unknown>;
+  /** Answers the polls held open, so the server can close. */
+  close(): MaybePromise<unknown>;
 }

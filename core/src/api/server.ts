@@ -5,7 +5,8 @@ import type { WorkflowService } from '../workflow/index.ts';
 import type { ApiTokens } from './auth.ts';
 import { errorBody, ApiErrors, publicError, toActionhostError } from './errors.ts';
 import { buildOpenApi } from './openapi.ts';
-import type { ApplicationsPort, CredentialsPort, EnginePort, ItsmPort, PluginsPort } from './ports.ts';
+import type { ApplicationsPort, ConnectorsPort, CredentialsPort, EnginePort, ItsmPort, PluginsPort } from './ports.ts';
+import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerApplicationRoutes } from './routes/applications.ts';
 import { RouteTable } from './route.ts';
 import { registerAdminRoutes, TARBALL_MEDIA_TYPES, PLUGIN_UPLOAD_LIMIT } from './routes/admin.ts';
@@ -21,6 +22,8 @@ export interface ApiDeps {
   plugins: PluginsPort;
   /** Applications and App Integrations; their routes exist only when given. */
   applications?: ApplicationsPort;
+  /** Integration Connectors; their routes exist only when given. */
+  connectors?: ConnectorsPort;
   /** Woken when a request changed (so the outbox event is picked up at once); retries and cancels executions. */
   engine?: EnginePort;
   /** fastify's logger option (default off). Request bodies are never logged. */
@@ -88,6 +91,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerItsmRoutes(table, deps.itsm, () => deps.engine?.wake());
   registerAdminRoutes(table, deps.credentials, deps.plugins);
   if (deps.applications) registerApplicationRoutes(table, deps.applications);
+  if (deps.connectors) {
+    const connectors = deps.connectors;
+    registerConnectorRoutes(table, connectors);
+    // Connectors hold polls open for up to 30 s: answer them before the server waits for open requests to end.
+    app.addHook('preClose', async () => {
+      await connectors.close();
+    });
+  }
   registerWorkflowRoutes(table, deps.workflows, deps.engine);
 
   let document: Record<string, unknown> | null = null;

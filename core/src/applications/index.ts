@@ -13,7 +13,6 @@ export {
   ACTIVE_DIRECTORY_ACTIONS,
   APPLICATION_TYPES,
   DEFAULT_AD_PLUGIN,
-  ConnectorName,
   splitPluginSpec,
   type ApplicationCreateInput,
   type AppIntegrationCreateInput,

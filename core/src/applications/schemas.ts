@@ -5,6 +5,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import { DnSyntaxError, parseDn, type Json } from '@actionhost/sdk';
 import { CredentialName } from '../credentials/index.ts';
+import { ConnectorName } from '../connectors/index.ts';
 
 /** One line of printable text: names end up in URLs, logs and the workflow editor's dropdowns. */
 const Name = z
@@ -13,11 +14,6 @@ const Name = z
   .max(100)
   .regex(/^[^\x00-\x1f\x7f/]+$/, 'must not contain "/" or control characters')
   .regex(/^\S(?:.*\S)?$/, 'must not start or end with white space');
-
-/** An Integration Connector's name, as connectors are created with it (POST /api/connectors). */
-export const ConnectorName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a connector name: letters, digits, ".", "_" or "-"');
 
 /** No CR/LF/NUL in anything that goes into an LDAP bind. */
 const lineSafe = (max: number) =>

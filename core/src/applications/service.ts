@@ -13,6 +13,7 @@ import {
   type SecretSealer,
 } from '../workflow/index.ts';
 import { ApplicationErrors } from './errors.ts';
+import { ConnectorErrors } from '../connectors/index.ts';
 import { InitialPasswords } from './initial-passwords.ts';
 import { failure, testDirectoryConnection, type Log } from './connection-test.ts';
 import { MIGRATIONS, type AppIntegrationRow, type ApplicationRow } from './migrations.ts';
@@ -39,6 +40,8 @@ export interface ApplicationServiceOptions {
   log?: Log;
   /** Carries Test Connection of an Application "via connector" to that connector (the connectors hub). */
   relay?: LdapRelay;
+  /** Which Integration Connectors exist, so an Application cannot name one that does not (ConnectorService fits). */
+  connectors?: { has(name: string): boolean };
 }
 
 const TLS_VERIFY_DISABLED = ApplicationErrors.tlsVerifyDisabled.code;
@@ -104,12 +107,14 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
   readonly #clock: () => Date;
   readonly #log: Log;
   readonly #relay: LdapRelay | undefined;
+  readonly #connectors: ApplicationServiceOptions['connectors'];
 
   constructor(options: ApplicationServiceOptions) {
     this.#store = options.store;
     this.#credentials = options.credentials;
     this.#clock = options.clock ?? (() => new Date());
     this.#relay = options.relay;
+    this.#connectors = options.connectors;
     this.#log = options.log ?? consoleLog;
     this.#store.migrate('applications', MIGRATIONS);
     this.initialPasswords = new InitialPasswords({
@@ -125,6 +130,8 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
       throw atPath(CredentialErrors.notFound(body.credential), '/credential');
     const credentialType = this.#credentials.get(body.credential).type;
     if (credentialType !== 'basic') throw ApplicationErrors.credentialUnsuitable(body.credential, credentialType);
+    if (body.connector !== undefined && this.#connectors && !this.#connectors.has(body.connector))
+      throw atPath(ConnectorErrors.notFound({ name: body.connector }, { connector: body.connector }), '/connector');
     const now = this.#clock().toISOString();
     const row: ApplicationRow = {
       id: `app_${randomUUID()}`,

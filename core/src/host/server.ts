@@ -57,6 +57,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
         install: ({ tarball }) => runtime.plugins.install({ tarball, source: 'api upload' }),
       },
       applications: runtime.applications,
+      connectors: runtime.connectors,
       engine: runtime.engine,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
       ...(https ? { https } : {}),
