@@ -25,8 +25,8 @@ export interface RouteSpec<
 > {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
-  /** The role the route needs (admin passes everywhere); 'public' needs no API token. */
-  role: Role | 'public';
+  /** The role the route needs (admin passes everywhere), or any of several; 'public' needs no API token. */
+  role: Role | readonly Role[] | 'public';
   /**
    * A public route's own authentication, run before the body is read (e.g. connector tokens, which are no API
    * tokens): returns who calls, or throws. `kind` prefixes the actor (`connector:<name>`).
@@ -79,8 +79,10 @@ export class RouteTable {
           return;
         }
         const token = authenticate(tokens, request.headers.authorization);
-        if (!roleAllows(token.role, spec.role)) {
-          throw ApiErrors.forbidden({ role: spec.role }, { role: token.role, needed: spec.role });
+        const needed: readonly Role[] = typeof spec.role === 'string' ? [spec.role] : spec.role;
+        if (!needed.some((role) => roleAllows(token.role, role))) {
+          const names = needed.join(' or ');
+          throw ApiErrors.forbidden({ role: names }, { role: token.role, needed: needed.join(',') });
         }
         (request as FastifyRequest & { token?: TokenInfo }).token = token;
       },

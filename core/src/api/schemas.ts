@@ -1,7 +1,7 @@
 // zod schemas of the API's own inputs (path parameters, queries, small bodies). Record bodies reuse the schemas
 // of their concern (itsm, credentials, workflow), so each shape is declared exactly once.
 import { z } from 'zod';
-import { NodeId, TestConnectionSample } from '../workflow/index.ts';
+import { ExecutionStatus, NodeId, TestConnectionSample } from '../workflow/index.ts';
 
 export const NumericId = z.object({ id: z.coerce.number().int().positive() }).strict();
 export const WorkflowIdParams = z.object({ id: z.string().min(1).max(100) }).strict();
@@ -13,7 +13,13 @@ export const ExecutionsQuery = z
   .object({
     requestId: z.coerce.number().int().positive().optional(),
     workflowId: z.string().min(1).max(100).optional(),
+    status: ExecutionStatus.optional(),
+    /** Created at or after / before this time (ISO 8601). */
+    since: z.iso.datetime({ offset: true }).optional(),
+    until: z.iso.datetime({ offset: true }).optional(),
     limit: z.coerce.number().int().min(1).max(500).optional(),
+    /** Skips this many of the newest first (paging). */
+    offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
   })
   .strict();
 
@@ -24,3 +30,4 @@ export const ActivateBody = z.object({ version: z.number().int().positive().opti
 export const TestConnectionBody = TestConnectionSample.default({});
 
 export const Health = z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() });
+export const Readiness = z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.boolean()) });

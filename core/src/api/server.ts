@@ -10,9 +10,14 @@ import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerApplicationRoutes } from './routes/applications.ts';
 import { RouteTable } from './route.ts';
 import { registerAdminRoutes, TARBALL_MEDIA_TYPES, PLUGIN_UPLOAD_LIMIT } from './routes/admin.ts';
+import { registerHostRoutes, type MetricsPort, type ReadinessCheck } from './routes/host.ts';
 import { registerItsmRoutes } from './routes/itsm.ts';
+import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerWorkflowRoutes } from './routes/workflows.ts';
-import { Health } from './schemas.ts';
+import { registerConsole } from './console.ts';
+import { registerSessionRoutes } from './routes/session.ts';
+import { registerWorkflowEditingRoutes } from './routes/workflow-editing.ts';
+import { registerPluginDetailRoutes } from './routes/plugin-details.ts';
 
 export interface ApiDeps {
   auth: ApiTokens;
@@ -35,6 +40,12 @@ export interface ApiDeps {
   bodyLimit?: number;
   /** Serve HTTPS with this PEM certificate (chain) and key instead of plain HTTP. */
   https?: { cert: string; key: string };
+  /** The built web console (core/console/dist), served at / when the folder holds a build. */
+  consoleDir?: string;
+  /** /api/ready answers 200 only when every check is true (absent: no readiness route). */
+  readiness?: ReadinessCheck;
+  /** /metrics (Prometheus); `instrument` times every request by route. */
+  metrics?: MetricsPort & { instrument(app: FastifyInstance): void };
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -45,6 +56,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return503OnClosing: true,
     ...(deps.https ? { https: { cert: deps.https.cert, key: deps.https.key, minVersion: 'TLSv1.2' as const } } : {}),
   }) as unknown as FastifyInstance;
+  deps.metrics?.instrument(app);
   const started = Date.now();
   const version = deps.version ?? '1.0.0';
 
@@ -79,17 +91,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   const table = new RouteTable(app, deps.auth, { checkResponses: deps.checkResponses ?? false });
-  table.add({
-    method: 'GET',
-    url: '/api/health',
-    role: 'public',
-    tag: 'host',
-    summary: 'Liveness',
-    response: Health,
-    handler: () => ({ status: 'ok' as const, version, uptimeSeconds: Math.round((Date.now() - started) / 1000) }),
-  });
+  registerHostRoutes(table, { version, started, readiness: deps.readiness, metrics: deps.metrics });
   registerItsmRoutes(table, deps.itsm, () => deps.engine?.wake());
   registerAdminRoutes(table, deps.credentials, deps.plugins);
+  registerTokenRoutes(table, deps.auth);
   if (deps.applications) registerApplicationRoutes(table, deps.applications);
   if (deps.connectors) {
     const connectors = deps.connectors;
@@ -100,6 +105,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     });
   }
   registerWorkflowRoutes(table, deps.workflows, deps.engine);
+  registerSessionRoutes(table);
+  registerWorkflowEditingRoutes(table, deps.workflows, deps.credentials, deps.applications);
+  registerPluginDetailRoutes(table, deps.plugins, deps.workflows);
+  if (deps.consoleDir) registerConsole(app, deps.consoleDir);
 
   let document: Record<string, unknown> | null = null;
   table.add({

@@ -5,6 +5,7 @@ import { connectorCommand } from './connector.ts';
 import { executionsCommand } from './executions.ts';
 import { invokeCommand } from './invoke.ts';
 import { startCommand } from './start.ts';
+import { tokensCommand } from './tokens.ts';
 
 /** Runs the CLI and returns its exit code; never exits the process, so tests run it in-process. */
 export function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -20,6 +21,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): Promise<
         .addCommand(startCommand(context))
         .addCommand(invokeCommand(context))
         .addCommand(executionsCommand(context))
+        .addCommand(tokensCommand(context))
         .addCommand(connectorCommand(context)),
     argv,
     io,

@@ -7,11 +7,14 @@ import {
   WorkflowErrors,
   isAction,
   parseDefinition,
+  previewPublish,
   publishWorkflow,
+  requestFieldCatalog,
   sealInputs,
   validateDefinition,
   type AppIntegrationResolver,
   type PluginCatalog,
+  type PublishPreview,
   type SecretSealer,
   type PublishedVersion,
   type PublishedWorkflow,
@@ -83,6 +86,20 @@ export class WorkflowService {
   }
 
   /**
+   * What publishing would do with `input` (default: the stored draft): every problem at once, the versions it
+   * would pin and what changed since the active published version. Stores and pins nothing.
+   */
+  async preview(id: string, input?: unknown): Promise<PublishPreview> {
+    const record = this.#record(id);
+    return previewPublish(input ?? record.definition, this.#context, this.#options, this.repository.getPublished(id));
+  }
+
+  /** The request fields placeholders and conditions may read (the placeholder picker's list). */
+  requestFields(): { fields: string[]; openPrefixes: string[] } {
+    return requestFieldCatalog(this.#context.customFieldNames);
+  }
+
+  /**
    * Resolves every plugin to the highest installed version, checks Input Mappings against its input schema,
    * checks placeholders against upstream output schemas, pins the versions and stores a new published version.
    * Nothing is stored or pinned when any check fails.
@@ -131,11 +148,13 @@ export class WorkflowService {
   }
 
   /**
-   * Deletes a draft or an inactive workflow: editors and the engine no longer see it, and its plugin pins are
-   * released. Its executions, their steps and the requests' Audit Trail entries stay.
+   * Deletes a draft or an inactive workflow. A draft that was never published goes for good; one that was is
+   * hidden from editors and the engine and its plugin pins are released, while its versions, executions, their
+   * steps and the requests' Audit Trail entries stay.
    */
   async delete(id: string): Promise<void> {
     const record = this.#record(id);
+    if (this.repository.deleteDraft(id) === 'deleted') return;
     if (record.active) throw WorkflowErrors.workflowActive({ id }, { id });
     const count = this.repository.unfinishedExecutions(id);
     if (count > 0) throw WorkflowErrors.workflowRunning({ id, count }, { id, count });
@@ -163,7 +182,7 @@ export class WorkflowService {
     return execution;
   }
 
-  listExecutions(filter: { requestId?: number; workflowId?: string; limit?: number } = {}): ExecutionSummary[] {
+  listExecutions(filter: Parameters<WorkflowRepository['listExecutions']>[0] = {}): ExecutionSummary[] {
     return this.repository.listExecutions(filter);
   }
 

@@ -30,6 +30,7 @@ export const WorkflowErrors = {
   workflowNotFound: CoreErrors.AH_WORKFLOW_NOT_FOUND,
   workflowNotPublished: CoreErrors.AH_WORKFLOW_NOT_PUBLISHED,
   versionNotFound: CoreErrors.AH_WORKFLOW_VERSION_NOT_FOUND,
+  /** Delete: an active workflow is deactivated first (a draft that was never published is deleted outright). */
   workflowActive: CoreErrors.AH_WORKFLOW_ACTIVE,
   workflowRunning: CoreErrors.AH_WORKFLOW_RUNNING,
   nodeNotFound: CoreErrors.AH_NODE_NOT_FOUND,
