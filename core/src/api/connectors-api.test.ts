@@ -13,7 +13,7 @@ afterEach(async () => {
   await api.close();
 });
 
-async function admin(method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) {
+async function admin(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) {
   const response = await api.app.inject({
     method,
     url,
@@ -213,5 +213,14 @@ describe('relaying ldap operations', () => {
     // Test Connection goes through the connector too: offline, so it says so instead of dialling the directory
     const tested = await admin('POST', '/api/applications/Corp%20AD/test-connection');
     expect(tested.body).toMatchObject({ ok: false, error: { code: 'AH_CONNECTOR_OFFLINE' } });
+
+    // editing an Application: the same check, and the connector can be set or taken away
+    const direct = await admin('PUT', '/api/applications/Corp%20AD', { ...body, connector: undefined });
+    expect(direct.status).toBe(200);
+    expect(direct.body.connector).toBeUndefined();
+    const unknown = await admin('PUT', '/api/applications/Corp%20AD', { ...body, connector: 'nowhere' });
+    expect(unknown.body.error).toMatchObject({ code: 'AH_CONNECTOR_NOT_FOUND', details: { path: '/connector' } });
+    const via = await admin('PUT', '/api/applications/Corp%20AD', body);
+    expect(via.body).toMatchObject({ connector: 'head-office' });
   });
 });

@@ -196,6 +196,8 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
       throw atPath(CredentialErrors.notFound(body.credential), '/credential');
     const credentialType = this.#credentials.get(body.credential).type;
     if (credentialType !== 'basic') throw ApplicationErrors.credentialUnsuitable(body.credential, credentialType);
+    if (body.connector !== undefined && this.#connectors && !this.#connectors.has(body.connector))
+      throw atPath(ConnectorErrors.notFound({ name: body.connector }, { connector: body.connector }), '/connector');
     const row = this.#store.transaction(() => {
       const current = this.#applicationRow(nameOrId);
       const clash = this.#store.db
@@ -205,7 +207,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
       this.#store.db
         .prepare(
           `UPDATE applications SET name = ?, type = ?, url = ?, bind_dn = ?, credential = ?, base_dn = ?, domain = ?,
-           ca_certificate = ?, tls_verify = ?, timeout_ms = ?, updated_at = ? WHERE id = ?`,
+           ca_certificate = ?, tls_verify = ?, timeout_ms = ?, connector = ?, updated_at = ? WHERE id = ?`,
         )
         .run(
           body.name,
@@ -218,6 +220,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
           body.caCertificate ?? null,
           body.tlsVerify ? 1 : 0,
           body.timeoutMs,
+          body.connector ?? null,
           this.#clock().toISOString(),
           current.id,
         );
@@ -300,6 +303,8 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
   /** Replaces an App Integration (the same body as create); workflows name it, and pick changes up when published. */
   updateAppIntegration(nameOrId: string, input: unknown): AppIntegration {
     const body = parse(AppIntegrationCreate, input, 'App Integration');
+    // a literal default Password is sealed here as on create: never stored in the clear
+    body.mappings = sealInputs(body.mappings, this.#credentials);
     return this.#store.transaction(() => {
       const current = this.#appIntegrationRow(nameOrId);
       if (!current) throw ApplicationErrors.appIntegrationNotFound(nameOrId);
