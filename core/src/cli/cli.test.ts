@@ -111,6 +111,26 @@ describe('actionhost command line', () => {
     }
   });
 
+  it('`actionhost connector` needs an https host URL and a token, and takes the token only from the environment', async () => {
+    const token = 'ahc_' + 'x'.repeat(40);
+    const help = await cli(['connector', '--help']);
+    expect(help.code).toBe(0);
+    for (const key of CONNECTOR_SETTING_KEYS) expect(help.stdout).toContain(HOST_SETTINGS.settings[key].env);
+    const noUrl = await cli(['connector'], { ACTIONHOST_CONNECTOR_TOKEN: token });
+    const plain = await cli(['connector', '--host-url', 'http://127.0.0.1:1'], {
+      ACTIONHOST_CONNECTOR_TOKEN: token,
+    });
+    const noToken = await cli(['connector', '--host-url', 'https://127.0.0.1:1']);
+    for (const result of [noUrl, noToken]) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^error AH_CONFIG_INVALID:/);
+    }
+    // a flag value of the wrong kind is a wrong command line
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain('--host-url');
+    expect((await cli(['connector', '--token', token])).code).toBe(2);
+  });
+
   it('answers a mistyped command or flag with one line and a did-you-mean, exit 2', async () => {
     const command = await cli(['executoins', 'list']);
     expect(command.code).toBe(2);
