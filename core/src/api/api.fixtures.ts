@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CredentialStore, generateMasterKey } from '../credentials/index.ts';
 import { ApplicationService } from '../applications/index.ts';
+import { ConnectorService } from '../connectors/index.ts';
 import { WorkflowEngine, WorkflowService } from '../workflow/index.ts';
 import {
   FakeCatalog,
@@ -26,6 +27,9 @@ export interface TestApi {
   engine: WorkflowEngine;
   workflows: WorkflowService;
   credentials: CredentialStore;
+  applications: ApplicationService;
+  /** Integration Connectors, with short timings: an operation nobody takes fails after 300 ms. */
+  connectors: ConnectorService;
   tokens: ApiTokens;
   uploads: Buffer[];
   token: { admin: string; editor: string; agent: string };
@@ -42,7 +46,14 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
   ]);
   const runner = new FakeRunner();
   const credentials = new CredentialStore({ store: world.store, masterKey: generateMasterKey() });
-  const applications = new ApplicationService({ store: world.store, credentials, log: () => undefined });
+  const connectors = new ConnectorService({ store: world.store, pickupTimeoutMs: 300, offlineAfterMs: 1_000 });
+  const applications = new ApplicationService({
+    store: world.store,
+    credentials,
+    log: () => undefined,
+    relay: connectors.hub,
+    connectors,
+  });
   const workflows = new WorkflowService({
     store: world.store,
     catalog,
@@ -50,6 +61,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     secrets: credentials,
     sealer: credentials,
     appIntegrations: applications,
+    templateFieldNames: () => world.itsm.templateFieldNames(),
   });
   const engine = new WorkflowEngine({
     repository: workflows.repository,
@@ -87,6 +99,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     plugins,
     engine,
     applications,
+    connectors,
     checkResponses: true,
     ...(overrides.consoleDir ? { consoleDir: overrides.consoleDir } : {}),
   });
@@ -104,6 +117,8 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     engine,
     workflows,
     credentials,
+    applications,
+    connectors,
     tokens,
     uploads,
     token,

@@ -23,6 +23,9 @@ export const ExecutionsQuery = z
   })
   .strict();
 
+/** POST /api/workflows/:id/activate: the body is optional; `version` goes back to an earlier published version. */
+export const ActivateBody = z.object({ version: z.number().int().positive().optional() }).strict().default({});
+
 /** Test Connection's body is optional: no body means the built-in sample request. */
 export const TestConnectionBody = TestConnectionSample.default({});
 

@@ -125,13 +125,29 @@ export const executionErrors = {
   AH_WORKFLOW_NOT_FOUND: {
     status: 404,
     message: 'workflow {id} does not exist',
-    description: 'No workflow has that id; list them with GET /api/workflows.',
+    description: 'No workflow has that id (or it was deleted); list them with GET /api/workflows.',
   },
-  AH_WORKFLOW_PUBLISHED: {
+  AH_WORKFLOW_NOT_PUBLISHED: {
     status: 409,
-    message: 'workflow {id} has been published: only a draft can be deleted',
+    message: 'workflow {id} has no published version to activate',
+    description: 'Activating runs a published version: publish the draft first (publishing also activates it).',
+  },
+  AH_WORKFLOW_VERSION_NOT_FOUND: {
+    status: 404,
+    message: 'workflow {id} has no published version {version}',
+    description: 'Pick a version from GET /api/workflows/:id/versions.',
+  },
+  AH_WORKFLOW_ACTIVE: {
+    status: 409,
+    message: 'workflow {id} is active: deactivate it before deleting it',
     description:
-      'Only a workflow that was never published can be deleted: executions and plugin pins refer to its published versions.',
+      'Only drafts and inactive workflows can be deleted; POST /api/workflows/:id/deactivate first (executions in flight finish).',
+  },
+  AH_WORKFLOW_RUNNING: {
+    status: 409,
+    message: 'workflow {id} still has {count} queued or running execution(s)',
+    description:
+      'A deactivated workflow lets its executions in flight finish; delete it once they have (or cancel them).',
   },
   AH_NODE_NOT_FOUND: {
     status: 404,

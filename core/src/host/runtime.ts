@@ -10,6 +10,7 @@ import { Store } from '../store/index.ts';
 import { CredentialStore, loadMasterKey } from '../credentials/index.ts';
 import { ItsmService } from '../itsm/index.ts';
 import { ApplicationService } from '../applications/index.ts';
+import { ConnectorService } from '../connectors/index.ts';
 import { createHttpCapability, createItsmCapability, createLdapCapability } from '../capabilities/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
 import { WorkflowEngine, WorkflowRepository, WorkflowService, type PluginRunner } from '../workflow/index.ts';
@@ -22,6 +23,7 @@ export interface Runtime {
   credentials: CredentialStore;
   itsm: ItsmService;
   applications: ApplicationService;
+  connectors: ConnectorService;
   sandbox: Sandbox;
   runner: PluginRunner;
   workflows: WorkflowService;
@@ -50,7 +52,10 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
     const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
     const credentials = new CredentialStore({ store, masterKey });
     const itsm = new ItsmService({ store });
-    const applications = new ApplicationService({ store, credentials });
+    // Directories the host cannot reach are reached through Integration Connectors: the hub relays to them.
+    const connectors = new ConnectorService({ store });
+    opened.push(() => connectors.close());
+    const applications = new ApplicationService({ store, credentials, relay: connectors.hub, connectors });
     const sandbox = new Sandbox({
       workers: options.workers ?? config.workers,
       capabilities: [
@@ -61,7 +66,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
           credentials,
         }),
         createItsmCapability({ itsm }),
-        createLdapCapability({ applications }),
+        createLdapCapability({ applications, passwords: applications.initialPasswords, relay: connectors.hub }),
       ],
     });
     opened.push(() => sandbox.close());
@@ -78,6 +83,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       appIntegrations: applications,
       secrets: credentials,
       sealer: credentials,
+      templateFieldNames: () => itsm.templateFieldNames(),
     });
     // The engine is the only one on this store: on start it takes back the claims a killed process held on
     // outbox events (ItsmService.releaseClaims), which would otherwise wait out their lease.
@@ -101,6 +107,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       credentials,
       itsm,
       applications,
+      connectors,
       sandbox,
       runner,
       workflows,

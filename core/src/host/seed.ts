@@ -1,11 +1,12 @@
-// What a fresh host starts with: the first-party plugins installed through the registry, and the seed's two
-// example workflows ("Incident-CI Linking", "Employee On-boarding") loaded as drafts for a workflow author
-// to review and publish.
+// What a fresh host starts with: the first-party plugins installed through the registry, the seed's "Employee
+// On-boarding" request template, and the seed's two example workflows ("Incident-CI Linking", "Employee
+// On-boarding") loaded as drafts for a workflow author to review and publish.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PluginStore } from '@actionhost/registry';
 import { EXAMPLE_WORKFLOWS, type WorkflowService } from '../workflow/index.ts';
+import { EMPLOYEE_ONBOARDING_TEMPLATE, type ItsmService } from '../itsm/index.ts';
 
 export const FIRST_PARTY_PLUGINS_DIR = fileURLToPath(new URL('../../../plugins/', import.meta.url));
 
@@ -41,4 +42,13 @@ export function seedExampleWorkflows(workflows: WorkflowService, progress: (mess
     created.push(definition.name);
   }
   return created;
+}
+
+/** Creates the seed's request templates, once (a template of the same name is left alone, edited or not). */
+export function seedRequestTemplates(itsm: ItsmService, progress: (message: string) => void): string[] {
+  const existing = new Set(itsm.listTemplates().map((template) => template.name));
+  if (existing.has(EMPLOYEE_ONBOARDING_TEMPLATE.name)) return [];
+  itsm.createTemplate(EMPLOYEE_ONBOARDING_TEMPLATE, 'system');
+  progress(`created the request template "${EMPLOYEE_ONBOARDING_TEMPLATE.name}"`);
+  return [EMPLOYEE_ONBOARDING_TEMPLATE.name];
 }

@@ -32,8 +32,11 @@ export const WorkflowErrors = {
   mappingType: CoreErrors.AH_MAPPING_TYPE,
   mappingRequired: CoreErrors.AH_MAPPING_REQUIRED,
   workflowNotFound: CoreErrors.AH_WORKFLOW_NOT_FOUND,
-  /** Only a draft that was never published may be deleted. */
-  workflowPublished: CoreErrors.AH_WORKFLOW_PUBLISHED,
+  workflowNotPublished: CoreErrors.AH_WORKFLOW_NOT_PUBLISHED,
+  versionNotFound: CoreErrors.AH_WORKFLOW_VERSION_NOT_FOUND,
+  /** Delete: an active workflow is deactivated first (a draft that was never published is deleted outright). */
+  workflowActive: CoreErrors.AH_WORKFLOW_ACTIVE,
+  workflowRunning: CoreErrors.AH_WORKFLOW_RUNNING,
   nodeNotFound: CoreErrors.AH_NODE_NOT_FOUND,
   nodeNotAction: CoreErrors.AH_NODE_NOT_ACTION,
   executionNotFound: CoreErrors.AH_EXECUTION_NOT_FOUND,

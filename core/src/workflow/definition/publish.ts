@@ -198,6 +198,8 @@ function placeholderTypes(
 export interface PublishDeps extends ResolveDeps {
   repository: DefinitionRepository;
   context: ValidationContext;
+  /** Who publishes (`token:<name>`), kept with the version. */
+  actor?: string;
 }
 
 /**
@@ -233,7 +235,7 @@ export async function publishWorkflow(record: WorkflowRecord, deps: PublishDeps)
       const [name, version] = action.split('\u0000');
       await catalog.pin(name, version, owner);
     }
-    return deps.repository.publish(id, definition, actions);
+    return deps.repository.publish(id, definition, actions, deps.actor ?? null);
   } catch (error) {
     await restorePins(catalog, owner, previous?.actions ?? {});
     throw error;
