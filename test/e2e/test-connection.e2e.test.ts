@@ -38,7 +38,8 @@ beforeAll(async () => {
         inputs: {
           'Request Type': 'POST',
           URL: `${target.origin}/session`,
-          Headers: { 'X-Trace': 'seed-item-4' },
+          // A header value is sealed (secret) unless marked $public: this one is meant to be read back.
+          Headers: { 'X-Trace': { $public: 'seed-item-4' } },
           'Request JSON': { incident: '#displayId#', subject: '#subject#' },
           'Credential Type': 'Basic Auth',
           Username: 'svc-crm',
