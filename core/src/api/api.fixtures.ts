@@ -59,10 +59,24 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
   const tokens = new ApiTokens(world.store);
   const uploads: Buffer[] = [];
   const plugins: PluginsPort = {
-    list: () => catalog.installed.map((p) => ({ name: p.name, version: p.version, integrity: p.integrity })),
+    list: () =>
+      catalog.installed.map((p) => ({
+        name: p.name,
+        version: p.version,
+        integrity: p.integrity,
+        installedAt: '2024-01-01T00:00:00.000Z',
+        manifest: p.manifest,
+        dir: `/srv/actionhost/data/plugins/${p.name}/${p.version}`,
+      })),
     install: ({ tarball }) => {
       uploads.push(tarball);
-      return { name: '@acme/uploaded', version: '1.0.0' };
+      return {
+        name: '@acme/uploaded',
+        version: '1.0.0',
+        integrity: 'sha512-uploaded',
+        alreadyInstalled: false,
+        dir: '/srv/actionhost/data/plugins/@acme/uploaded/1.0.0',
+      };
     },
   };
   const itsm: ItsmPort = overrides.itsm ?? world.itsm;

@@ -21,3 +21,20 @@ export const ExecutionsQuery = z
 export const TestConnectionBody = TestConnectionSample.default({});
 
 export const Health = z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() });
+
+/** An installed plugin version as the API shows it: what an admin needs to judge it, never the server's folder. */
+export const PluginVersionSummary = z.object({
+  name: z.string(),
+  version: z.string(),
+  integrity: z.string(),
+  installedAt: z.string(),
+  manifest: z.record(z.string(), z.unknown()),
+});
+
+/** What an upload answers: the version it installed (or found installed with the same content). */
+export const PluginInstallSummary = z.object({
+  name: z.string(),
+  version: z.string(),
+  integrity: z.string(),
+  alreadyInstalled: z.boolean(),
+});

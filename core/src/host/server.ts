@@ -7,6 +7,7 @@ import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { WorkflowErrors } from '../workflow/index.ts';
 import { installFirstPartyPlugins, seedExampleWorkflows } from './seed.ts';
+import { registryPluginsPort } from './plugin-ports.ts';
 
 export interface RunningHost {
   runtime: Runtime;
@@ -44,10 +45,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       workflows: runtime.workflows,
       itsm: runtime.itsm,
       credentials: runtime.credentials,
-      plugins: {
-        list: () => runtime.plugins.list(),
-        install: ({ tarball }) => runtime.plugins.install({ tarball, source: 'api upload' }),
-      },
+      plugins: registryPluginsPort(runtime.plugins),
       applications: runtime.applications,
       engine: runtime.engine,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },

@@ -1,6 +1,7 @@
 // The SQLite index of installed plugin versions and their pins (<data>/registry.db).
 // Synchronous node:sqlite on purpose: an install's check-rename-insert runs under one write lock.
 import { DatabaseSync } from 'node:sqlite';
+import { privateDatabaseFile } from '@actionhost/sdk/cli';
 import type { PluginManifest } from '@actionhost/sdk';
 import type { FileRecord } from '../tarball/index.ts';
 
@@ -62,6 +63,7 @@ export class Catalog {
   readonly db: DatabaseSync;
 
   constructor(file: string) {
+    privateDatabaseFile(file);
     this.db = new DatabaseSync(file);
     try {
       this.db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');

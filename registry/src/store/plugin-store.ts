@@ -6,6 +6,7 @@ import { chmod, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import semver from 'semver';
 import { integrityOf, type PluginManifest } from '@actionhost/sdk';
+import { makeDataFolder } from '@actionhost/sdk/cli';
 import { RegistryErrors } from '../errors.ts';
 import {
   RESERVED_FILE,
@@ -78,7 +79,9 @@ export class PluginStore {
   /** Opens the store of a data folder, creating the folder, plugins/ and registry.db if missing. */
   static open(dataDir: string, options: PluginStoreOptions = {}): PluginStore {
     const root = resolve(dataDir);
-    // plugins/ exists from the start so a failed install never leaves a new folder behind.
+    // plugins/ exists from the start so a failed install never leaves a new folder behind. A new data folder is
+    // owner-only (it holds registry.db, actionhost.db and master.key); the packages inside it are not secret.
+    makeDataFolder(root);
     mkdirSync(join(root, 'plugins'), { recursive: true, mode: 0o755 });
     const store = new PluginStore(root, new Catalog(join(root, 'registry.db')), resolveLimits(options.limits));
     store.#sweepLeftovers();

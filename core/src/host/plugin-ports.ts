@@ -1,0 +1,20 @@
+// The registry's PluginStore seen through the ports the host's concerns declare: the workflow's PluginCatalog
+// (resolve, pin) and the API's PluginsPort (list, upload). Wired once here so the host and its tests agree.
+import type { PluginStore } from '@actionhost/registry';
+import type { PluginsPort } from '../api/index.ts';
+import type { PluginCatalog } from '../workflow/index.ts';
+
+export function registryCatalog(plugins: PluginStore): PluginCatalog {
+  return {
+    resolve: (name, range) => plugins.resolve(name, range),
+    pin: (name, version, owner) => plugins.pin(name, version, owner),
+    unpin: (owner) => plugins.unpin(owner),
+  };
+}
+
+export function registryPluginsPort(plugins: PluginStore): PluginsPort {
+  return {
+    list: () => plugins.list(),
+    install: ({ tarball }) => plugins.install({ tarball, source: 'api upload' }),
+  };
+}
