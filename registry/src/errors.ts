@@ -110,6 +110,12 @@ const remote = {
     description:
       'The --from registry did not answer, answered with an HTTP error, or pointed to another origin; check the URL.',
   },
+  AH_REMOTE_RESPONSE_TOO_LARGE: {
+    status: 502,
+    message: 'the {what} at {url} is larger than the limit of {limit} bytes',
+    description:
+      'A --from registry answered with more than this client reads (the version list is capped at 8 MiB, counted as it arrives, before any parsing); the remote is broken or hostile.',
+  },
   AH_METHOD_NOT_ALLOWED: {
     status: 405,
     message: 'this registry is read-only',
@@ -193,6 +199,8 @@ export const RegistryErrors = {
   packageMismatch: (expected: string, actual: string, source: string) =>
     E.AH_PACKAGE_MISMATCH({ expected, actual, source }, { expected, actual, source }),
   remoteUnavailable: (url: string, reason: string) => E.AH_REMOTE_UNAVAILABLE({ url, reason }, { url, reason }),
+  remoteTooLarge: (url: string, what: string, bytes: number, limit: number) =>
+    E.AH_REMOTE_RESPONSE_TOO_LARGE({ url, what, limit }, { url, bytes, limit }),
   /** `registry serve`'s own refusals. */
   methodNotAllowed: () => E.AH_METHOD_NOT_ALLOWED(),
   pathMalformed: () => E.AH_BAD_REQUEST(),
