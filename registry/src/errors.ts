@@ -27,6 +27,32 @@ const install = {
   },
 } as const satisfies ErrorTable;
 
+const signatures = {
+  AH_SIGNATURE_INVALID: {
+    status: 400,
+    message: '{plugin}: the publisher signature is invalid: {reason}',
+    description:
+      'package/actionhost-signature.json is malformed or does not match the files (they changed after signing, or the signature was copied from another package); such a package is never installed, whatever the setting. Get the package again from its publisher.',
+  },
+  AH_SIGNATURE_MISSING: {
+    status: 403,
+    message: '{plugin} is not signed, and this host installs only packages signed by a trusted publisher',
+    description:
+      'ACTIONHOST_PLUGIN_SIGNATURES is `trusted`: ask the publisher for a signed package (`actionhost-sdk pack --sign`), or install it where the setting is `optional`.',
+  },
+  AH_SIGNATURE_UNTRUSTED: {
+    status: 403,
+    message: '{plugin} is signed by key {keyId}, which is not in the trust store',
+    description:
+      'ACTIONHOST_PLUGIN_SIGNATURES is `trusted` and no trusted publisher key made the signature: check the key id with the publisher, then `registry trust add <their .pub> --name <publisher>` (or POST /api/trusted-keys).',
+  },
+  AH_TRUSTED_KEY_NOT_FOUND: {
+    status: 404,
+    message: 'no trusted key has the id {keyId}',
+    description: '`registry trust list` shows the ids of the trusted publisher keys.',
+  },
+} as const satisfies ErrorTable;
+
 const tarball = {
   AH_TARBALL_INVALID: {
     status: 400,
@@ -138,7 +164,7 @@ const remote = {
   },
 } as const satisfies ErrorTable;
 
-const table = { ...install, ...tarball, ...packageChecks, ...lookup, ...remote };
+const table = { ...install, ...signatures, ...tarball, ...packageChecks, ...lookup, ...remote };
 
 export const errorCatalogue: ErrorCatalogue = {
   package: '@actionhost/registry',
@@ -148,6 +174,7 @@ export const errorCatalogue: ErrorCatalogue = {
     'below and `{ "code", "message", "details" }`. An install that fails leaves the data folder as it was.',
   sections: [
     { title: 'Install', errors: install },
+    { title: 'Publisher signatures and the trust store', errors: signatures },
     { title: 'Tarball', errors: tarball },
     { title: 'Package checks', errors: packageChecks },
     { title: 'Lookup and remove', errors: lookup },
@@ -187,6 +214,12 @@ export const RegistryErrors = {
     E.AH_MAPPING_INVALID({ plugin, preset, file, reason }, { plugin, preset, path: `package/${file}`, reason }),
   versionImmutable: (plugin: string, installed: string, offered: string) =>
     E.AH_VERSION_IMMUTABLE({ plugin }, { plugin, installed, offered }),
+  signatureInvalid: (plugin: string, reason: string, keyId?: string) =>
+    E.AH_SIGNATURE_INVALID({ plugin, reason }, { plugin, reason, ...(keyId === undefined ? {} : { keyId }) }),
+  signatureMissing: (plugin: string) => E.AH_SIGNATURE_MISSING({ plugin }, { plugin, policy: 'trusted' }),
+  signatureUntrusted: (plugin: string, keyId: string, publicKey: string) =>
+    E.AH_SIGNATURE_UNTRUSTED({ plugin, keyId }, { plugin, keyId, publicKey, policy: 'trusted' }),
+  trustedKeyNotFound: (keyId: string) => E.AH_TRUSTED_KEY_NOT_FOUND({ keyId }, { keyId }),
   versionPinned: (plugin: string, owners: string[]) =>
     E.AH_VERSION_PINNED({ plugin, owners: owners.join(', ') }, { plugin, owners }),
   pluginNotFound: (name: string) => E.AH_PLUGIN_NOT_FOUND({ name }, { plugin: name, name, installed: [] }),

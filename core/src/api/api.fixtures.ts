@@ -31,6 +31,8 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+const UNSIGNED = { status: 'unsigned', keyId: null, publisher: null };
+
 export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<TestApi> {
   const world = openWorld();
   const catalog = new FakeCatalog([
@@ -67,6 +69,7 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
         installedAt: '2024-01-01T00:00:00.000Z',
         manifest: p.manifest,
         dir: `/srv/actionhost/data/plugins/${p.name}/${p.version}`,
+        signature: UNSIGNED,
       })),
     install: ({ tarball }) => {
       uploads.push(tarball);
@@ -76,8 +79,14 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
         integrity: 'sha512-uploaded',
         alreadyInstalled: false,
         dir: '/srv/actionhost/data/plugins/@acme/uploaded/1.0.0',
+        signature: UNSIGNED,
       };
     },
+    trustedKeys: () => [],
+    trust: () => {
+      throw new Error('the fake catalog keeps no trust store');
+    },
+    distrust: () => undefined,
   };
   const itsm: ItsmPort = overrides.itsm ?? world.itsm;
   const credentialsPort: CredentialsPort = credentials;

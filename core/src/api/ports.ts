@@ -43,10 +43,14 @@ export interface CredentialsPort {
   delete(name: string): MaybePromise<unknown>;
 }
 
-/** The installed plugins (registry PluginStore): list and install from an uploaded tarball. */
+/** The installed plugins and the publisher keys they are checked against (the registry's PluginStore). */
 export interface PluginsPort {
   list(): MaybePromise<unknown[]>;
   install(input: { tarball: Buffer }): MaybePromise<unknown>;
+  trustedKeys(): MaybePromise<unknown[]>;
+  /** Adds a publisher key (SPKI PEM or "ed25519:<base64>"); `added` is false when it was trusted already. */
+  trust(publicKey: string, publisher: string, addedBy: string): MaybePromise<{ key: unknown; added: boolean }>;
+  distrust(keyId: string): MaybePromise<unknown>;
 }
 
 /** The workflow engine running in this process (WorkflowEngine fits). */

@@ -1,6 +1,7 @@
 // zod schemas of the API's own inputs (path parameters, queries, small bodies). Record bodies reuse the schemas
 // of their concern (itsm, credentials, workflow), so each shape is declared exactly once.
 import { z } from 'zod';
+import { SignatureStatus } from '@actionhost/registry';
 import { NodeId, TestConnectionSample } from '../workflow/index.ts';
 
 export const NumericId = z.object({ id: z.coerce.number().int().positive() }).strict();
@@ -29,6 +30,8 @@ export const PluginVersionSummary = z.object({
   integrity: z.string(),
   installedAt: z.string(),
   manifest: z.record(z.string(), z.unknown()),
+  /** Its publisher signature against the trust store as it is now: trusted, untrusted or unsigned */
+  signature: SignatureStatus,
 });
 
 /** What an upload answers: the version it installed (or found installed with the same content). */
@@ -37,4 +40,12 @@ export const PluginInstallSummary = z.object({
   version: z.string(),
   integrity: z.string(),
   alreadyInstalled: z.boolean(),
+  signature: SignatureStatus,
 });
+
+export const TrustedKeyParams = z.object({ keyId: z.string().regex(/^[0-9a-f]{32}$/) }).strict();
+
+/** A publisher key to trust: the .pub file's text (SPKI PEM) or "ed25519:<base64 of the 32 raw bytes>". */
+export const TrustedKeyCreate = z
+  .object({ publisher: z.string().trim().min(1).max(200), publicKey: z.string().min(1).max(4096) })
+  .strict();

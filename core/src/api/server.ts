@@ -10,6 +10,7 @@ import { registerApplicationRoutes } from './routes/applications.ts';
 import { RouteTable } from './route.ts';
 import { registerAdminRoutes, TARBALL_MEDIA_TYPES, PLUGIN_UPLOAD_LIMIT } from './routes/admin.ts';
 import { registerItsmRoutes } from './routes/itsm.ts';
+import { registerPluginSupplyRoutes } from './routes/plugins.ts';
 import { registerWorkflowRoutes } from './routes/workflows.ts';
 import { Health } from './schemas.ts';
 
@@ -83,6 +84,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   registerItsmRoutes(table, deps.itsm, () => deps.engine?.wake());
   registerAdminRoutes(table, deps.credentials, deps.plugins);
+  registerPluginSupplyRoutes(table, deps.plugins);
   if (deps.applications) registerApplicationRoutes(table, deps.applications);
   registerWorkflowRoutes(table, deps.workflows, deps.engine);
 

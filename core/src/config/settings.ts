@@ -3,7 +3,7 @@
 // of `actionhost start` (and the flags the other commands share), and the README's settings table
 // (`npm run docs:settings`) all come from here; nothing else reads a setting from process.env. Adding a setting
 // is adding an entry. Defaults give the embedded setup: SQLite in ./data, 127.0.0.1:8080, private addresses closed.
-import { DATA_DIR_SETTING } from '@actionhost/registry';
+import { DATA_DIR_SETTING, SIGNATURE_POLICY_SETTING } from '@actionhost/registry';
 import {
   base64Bytes,
   choice,
@@ -60,6 +60,7 @@ export const HOST_SETTINGS = defineSettings({
     default: 'true',
     description: "load the seed's two example workflows as drafts on start (once: an existing name is kept)",
   },
+  pluginSignatures: SIGNATURE_POLICY_SETTING,
   maxExecutions: {
     env: 'ACTIONHOST_MAX_EXECUTIONS',
     flag: '--max-executions <n>',

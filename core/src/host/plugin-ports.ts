@@ -16,5 +16,8 @@ export function registryPluginsPort(plugins: PluginStore): PluginsPort {
   return {
     list: () => plugins.list(),
     install: ({ tarball }) => plugins.install({ tarball, source: 'api upload' }),
+    trustedKeys: () => plugins.trustedKeys(),
+    trust: (publicKey, publisher, addedBy) => plugins.trust(publicKey, publisher, addedBy),
+    distrust: (keyId) => plugins.distrust(keyId),
   };
 }

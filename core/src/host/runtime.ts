@@ -47,7 +47,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
   const store = Store.open(join(config.dataDir, 'actionhost.db'));
   const opened: Array<() => unknown> = [() => store.close()];
   try {
-    const plugins = PluginStore.open(config.dataDir);
+    const plugins = PluginStore.open(config.dataDir, { signatures: config.pluginSignatures });
     opened.push(() => plugins.close());
     const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
     const credentials = new CredentialStore({ store, masterKey });

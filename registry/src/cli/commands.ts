@@ -10,7 +10,6 @@ import {
   httpUrl,
   matching,
   portInUseError,
-  requireDataFile,
   text,
   textTable,
   untilStopped,
@@ -19,8 +18,9 @@ import {
   type ProgramContext,
 } from '@actionhost/sdk/cli';
 import { RegistryServer, fetchRemote } from '../remote/index.ts';
-import { PluginStore, type InstalledPlugin } from '../store/index.ts';
-import { NO_REGISTRY_FIX, REGISTRY_FILE, REGISTRY_SETTINGS } from './settings.ts';
+import type { InstalledPlugin, InstallResult } from '../store/index.ts';
+import { JSON_HELP, storeAccess } from './store-access.ts';
+import { trustCommand } from './trust.ts';
 
 /** "@acme/x@^1.2" → ["@acme/x", "^1.2"]; the scope's leading @ is not a separator. */
 export function splitSpec(spec: string): [name: string, rest: string | undefined] {
@@ -35,6 +35,11 @@ function looksLikePluginName(spec: string, cwd: string): boolean {
   if (existsSync(resolve(cwd, spec)) || spec.endsWith('.tgz')) return false;
   const [name, range] = splitSpec(spec);
   return npmName.test(name) && (range === undefined || semver.validRange(range) !== null);
+}
+
+export function signatureText(signature: { status: string; keyId: string | null; publisher: string | null }): string {
+  if (signature.keyId === null) return signature.status;
+  return `${signature.status} (key ${signature.keyId}${signature.publisher === null ? '' : `, ${signature.publisher}`})`;
 }
 
 function describe(plugin: InstalledPlugin, pins: string[]): string {
@@ -53,31 +58,16 @@ function describe(plugin: InstalledPlugin, pins: string[]): string {
     `  capabilities:  ${capabilities.join('; ') || 'none'}`,
     `  mappings:      ${Object.keys(manifest.mappings).join(', ') || 'none'}`,
     `  integrity:     ${plugin.integrity}`,
+    `  signature:     ${signatureText(plugin.signature)}`,
     `  installed:     ${plugin.installedAt}`,
     `  folder:        ${plugin.dir}`,
     `  pinned by:     ${pins.join(', ') || 'nobody'}`,
   ].join('\n');
 }
 
-const JSON_HELP = 'print JSON instead of text';
-
 export function registryCommands(context: ProgramContext): Command[] {
   const { io } = context;
-  /** Opens the data folder's store; a command that only reads refuses a folder that holds none. */
-  const withStore = async <T>(
-    command: Command,
-    mode: 'create' | 'existing',
-    use: (store: PluginStore) => T | Promise<T>,
-  ): Promise<T> => {
-    const { dataDir } = REGISTRY_SETTINGS.load({ flags: REGISTRY_SETTINGS.given(command), env: io.env });
-    if (mode === 'existing') requireDataFile(dataDir, REGISTRY_FILE, NO_REGISTRY_FIX);
-    const store = PluginStore.open(dataDir);
-    try {
-      return await use(store);
-    } finally {
-      store.close();
-    }
-  };
+  const withStore = storeAccess(context);
 
   const install: Command = new Command('install')
     .summary('install plugin packages: .tgz files, plugin folders (built and packed first), or name@range with --from')
@@ -90,8 +80,9 @@ export function registryCommands(context: ProgramContext): Command[] {
       ),
     )
     .addOption(valueOption('--from <url>', 'install name@range from a remote `registry serve`', httpUrl()))
+    .option('--json', 'print the results as one JSON array')
     .action(
-      context.action(async (specs: string[], options: { integrity?: string; from?: string }) => {
+      context.action(async (specs: string[], options: { integrity?: string; from?: string; json?: boolean }) => {
         const { integrity, from } = options;
         if (integrity !== undefined && specs.length > 1) throw new UsageError('--integrity applies to a single spec');
         if (from === undefined) {
@@ -104,6 +95,7 @@ export function registryCommands(context: ProgramContext): Command[] {
           }
         }
         await withStore(install, 'create', async (store) => {
+          const results: Omit<InstallResult, 'dir'>[] = [];
           for (const spec of specs) {
             const onProgress = (message: string) => io.stderr(message);
             let result;
@@ -121,10 +113,15 @@ export function registryCommands(context: ProgramContext): Command[] {
                 { integrity: integrity ?? remote.integrity, onProgress, expect: { name, version: remote.version } },
               );
             }
+            const { dir: _dir, ...shown } = result;
+            results.push(shown);
+            if (options.json) continue;
             io.stdout(
               `${result.alreadyInstalled ? 'already installed' : 'installed'} ${result.name}@${result.version} ${result.integrity}`,
             );
+            io.stdout(`  signature: ${signatureText(result.signature)}`);
           }
+          if (options.json) io.stdout(JSON.stringify(results, null, 2));
         });
       }),
     );
@@ -141,8 +138,8 @@ export function registryCommands(context: ProgramContext): Command[] {
           else
             io.stdout(
               textTable([
-                ['NAME', 'VERSION', 'CATEGORY', 'INSTALLED'],
-                ...plugins.map((p) => [p.name, p.version, p.manifest.category, p.installedAt]),
+                ['NAME', 'VERSION', 'CATEGORY', 'SIGNATURE', 'INSTALLED'],
+                ...plugins.map((p) => [p.name, p.version, p.manifest.category, p.signature.status, p.installedAt]),
               ]),
             );
         }),
@@ -183,16 +180,20 @@ export function registryCommands(context: ProgramContext): Command[] {
     );
 
   const verify: Command = new Command('verify')
-    .summary('re-hash every stored tarball and extracted file; exit 1 if anything changed')
+    .summary(
+      're-hash every stored tarball and extracted file and re-check its publisher signature; exit 1 on a problem',
+    )
     .option('--json', JSON_HELP)
     .action(
       context.action((options: { json?: boolean }) =>
-        withStore(verify, 'existing', (store) => {
-          const reports = store.verify();
+        withStore(verify, 'existing', async (store) => {
+          const reports = await store.verify();
           if (options.json) io.stdout(JSON.stringify(reports, null, 2));
           else {
             for (const report of reports) {
-              io.stdout(`${report.ok ? 'ok  ' : 'FAIL'} ${report.name}@${report.version}`);
+              io.stdout(
+                `${report.ok ? 'ok  ' : 'FAIL'} ${report.name}@${report.version}  signature: ${signatureText(report.signature)}`,
+              );
               for (const problem of report.problems) io.stdout(`     ${problem}`);
             }
             if (reports.length === 0) io.stderr('no plugins installed');
@@ -228,5 +229,5 @@ export function registryCommands(context: ProgramContext): Command[] {
       ),
     );
 
-  return [install, list, info, remove, verify, serve];
+  return [install, list, info, remove, verify, serve, trustCommand(context)];
 }

@@ -1,4 +1,5 @@
-// The SQLite index of installed plugin versions and their pins (<data>/registry.db).
+// The SQLite index of installed plugin versions, their pins and publisher signatures, and the trust store of
+// publisher keys (<data>/registry.db).
 // Synchronous node:sqlite on purpose: an install's check-rename-insert runs under one write lock.
 import { DatabaseSync } from 'node:sqlite';
 import { privateDatabaseFile } from '@actionhost/sdk/cli';
@@ -14,6 +15,23 @@ export interface VersionRow {
   files: FileRecord[];
   mappings: Record<string, Record<string, unknown>>;
   installedAt: string;
+  /** The publisher key whose valid signature the package carried at install; null when unsigned */
+  signature: SignedBy | null;
+}
+
+export interface SignedBy {
+  keyId: string;
+  /** "ed25519:<base64>" */
+  publicKey: string;
+}
+
+/** A publisher key the host trusts: packages it signed count as trusted. */
+export interface TrustedKeyRow {
+  keyId: string;
+  publicKey: string;
+  publisher: string;
+  addedBy: string;
+  addedAt: string;
 }
 
 interface StoredRow {
@@ -24,6 +42,7 @@ interface StoredRow {
   files: string;
   mappings: string;
   installed_at: string;
+  signature: string | null;
 }
 
 const MIGRATIONS = [
@@ -45,6 +64,15 @@ const MIGRATIONS = [
      PRIMARY KEY (name, version, owner)
    );
    CREATE INDEX plugin_pins_owner ON plugin_pins (owner);`,
+  `ALTER TABLE plugin_versions ADD COLUMN signature TEXT;
+   CREATE TABLE trusted_keys (
+     key_id TEXT PRIMARY KEY,
+     public_key TEXT NOT NULL,
+     publisher TEXT NOT NULL,
+     added_by TEXT NOT NULL,
+     added_at TEXT NOT NULL
+   );
+   CREATE TABLE registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
 
 function fromStored(row: StoredRow): VersionRow {
@@ -56,6 +84,7 @@ function fromStored(row: StoredRow): VersionRow {
     files: JSON.parse(row.files) as VersionRow['files'],
     mappings: JSON.parse(row.mappings) as VersionRow['mappings'],
     installedAt: row.installed_at,
+    signature: row.signature === null ? null : (JSON.parse(row.signature) as SignedBy),
   };
 }
 
@@ -122,8 +151,8 @@ export class Catalog {
   insert(row: VersionRow): void {
     this.db
       .prepare(
-        `INSERT INTO plugin_versions (name, version, integrity, manifest, files, mappings, installed_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO plugin_versions (name, version, integrity, manifest, files, mappings, installed_at, signature)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         row.name,
@@ -133,6 +162,7 @@ export class Catalog {
         JSON.stringify(row.files),
         JSON.stringify(row.mappings),
         row.installedAt,
+        row.signature === null ? null : JSON.stringify(row.signature),
       );
   }
 
@@ -157,6 +187,49 @@ export class Catalog {
         .prepare('SELECT owner FROM plugin_pins WHERE name = ? AND version = ? ORDER BY owner')
         .all(name, version) as { owner: string }[]
     ).map((row) => row.owner);
+  }
+
+  trustedKeys(): TrustedKeyRow[] {
+    return (
+      this.db.prepare('SELECT * FROM trusted_keys ORDER BY added_at, key_id').all() as {
+        key_id: string;
+        public_key: string;
+        publisher: string;
+        added_by: string;
+        added_at: string;
+      }[]
+    ).map((row) => ({
+      keyId: row.key_id,
+      publicKey: row.public_key,
+      publisher: row.publisher,
+      addedBy: row.added_by,
+      addedAt: row.added_at,
+    }));
+  }
+
+  trustedKey(keyId: string): TrustedKeyRow | undefined {
+    return this.trustedKeys().find((key) => key.keyId === keyId);
+  }
+
+  addTrustedKey(key: TrustedKeyRow): void {
+    this.db
+      .prepare('INSERT INTO trusted_keys (key_id, public_key, publisher, added_by, added_at) VALUES (?, ?, ?, ?, ?)')
+      .run(key.keyId, key.publicKey, key.publisher, key.addedBy, key.addedAt);
+  }
+
+  /** True when a key was removed. */
+  removeTrustedKey(keyId: string): boolean {
+    return this.db.prepare('DELETE FROM trusted_keys WHERE key_id = ?').run(keyId).changes > 0;
+  }
+
+  meta(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM registry_meta WHERE key = ?').get(key) as
+      { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO registry_meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
   close(): void {

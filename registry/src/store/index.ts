@@ -8,3 +8,4 @@ export {
   type PluginStoreOptions,
 } from './plugin-store.ts';
 export type { InstallSpec } from './install-source.ts';
+export { SignaturePolicy, SignatureStatus, TrustedKey } from './trust.ts';

@@ -41,6 +41,7 @@ describe('install', () => {
       integrity: integrityOf(tarball),
       alreadyInstalled: false,
       dir,
+      signature: { status: 'unsigned', keyId: null, publisher: null },
     });
     expect(readFileSync(join(dir, 'package.tgz'))).toEqual(tarball);
     expect(readFileSync(join(dir, 'dist', 'plugin.js'), 'utf8')).toBe(PLUGIN_SCRIPT);

@@ -2,24 +2,35 @@
 // <data>/plugins/<name>/<version>/ (with the original package.tgz) and indexes them in <data>/registry.db.
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
-import { chmod, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import semver from 'semver';
-import { integrityOf, type PluginManifest } from '@actionhost/sdk';
+import { SIGNATURE_FILE, integrityOf, type PluginManifest } from '@actionhost/sdk';
 import { makeDataFolder } from '@actionhost/sdk/cli';
 import { RegistryErrors } from '../errors.ts';
 import {
   RESERVED_FILE,
   readPackage,
   resolveLimits,
+  sha256,
   writePackage,
   type ExtractLimits,
+  type FileRecord,
   type ResolvedLimits,
 } from '../tarball/index.ts';
 import { Catalog, type VersionRow } from './catalog.ts';
 import { checkPackage, packagePath } from './package-check.ts';
 import { readInstallSource, type InstallSpec } from './install-source.ts';
 import { readRecordedFile, storedVersionProblems } from './stored-files.ts';
+import {
+  addTrustedKey,
+  admitSignature,
+  removeTrustedKey,
+  signatureStatus,
+  type SignaturePolicy,
+  type SignatureStatus,
+  type TrustedKey,
+} from './trust.ts';
 
 export interface InstalledPlugin {
   name: string;
@@ -29,6 +40,8 @@ export interface InstalledPlugin {
   /** Absolute path of the version folder (plugin.json, the entry script, package.tgz) */
   dir: string;
   installedAt: string;
+  /** Its publisher signature against the trust store as it is now */
+  signature: SignatureStatus;
 }
 
 export interface InstallResult {
@@ -37,6 +50,7 @@ export interface InstallResult {
   integrity: string;
   alreadyInstalled: boolean;
   dir: string;
+  signature: SignatureStatus;
 }
 
 export interface InstallOptions {
@@ -53,10 +67,14 @@ export interface VerifyReport {
   version: string;
   ok: boolean;
   problems: string[];
+  /** The stored package's signature checked again, against the trust store as it is now; `invalid` when broken */
+  signature: Omit<SignatureStatus, 'status'> & { status: SignatureStatus['status'] | 'invalid' };
 }
 
 export interface PluginStoreOptions {
   limits?: ExtractLimits;
+  /** What installs may be signed with (default `optional`): `trusted` refuses unsigned and untrusted packages. */
+  signatures?: SignaturePolicy;
 }
 
 function byVersionDescending(a: VersionRow, b: VersionRow): number {
@@ -66,14 +84,16 @@ function byVersionDescending(a: VersionRow, b: VersionRow): number {
 export class PluginStore {
   readonly dataDir: string;
   readonly pluginsDir: string;
+  readonly signaturePolicy: SignaturePolicy;
   readonly #catalog: Catalog;
   readonly #limits: ResolvedLimits;
 
-  private constructor(dataDir: string, catalog: Catalog, limits: ResolvedLimits) {
+  private constructor(dataDir: string, catalog: Catalog, limits: ResolvedLimits, policy: SignaturePolicy) {
     this.dataDir = dataDir;
     this.pluginsDir = join(dataDir, 'plugins');
     this.#catalog = catalog;
     this.#limits = limits;
+    this.signaturePolicy = policy;
   }
 
   /** Opens the store of a data folder, creating the folder, plugins/ and registry.db if missing. */
@@ -83,7 +103,12 @@ export class PluginStore {
     // owner-only (it holds registry.db, actionhost.db and master.key); the packages inside it are not secret.
     makeDataFolder(root);
     mkdirSync(join(root, 'plugins'), { recursive: true, mode: 0o755 });
-    const store = new PluginStore(root, new Catalog(join(root, 'registry.db')), resolveLimits(options.limits));
+    const store = new PluginStore(
+      root,
+      new Catalog(join(root, 'registry.db')),
+      resolveLimits(options.limits),
+      options.signatures ?? 'optional',
+    );
     store.#sweepLeftovers();
     return store;
   }
@@ -113,6 +138,7 @@ export class PluginStore {
       manifest: row.manifest,
       dir: this.#versionDir(row.name, row.version),
       installedAt: row.installedAt,
+      signature: signatureStatus(row.signature, this.#catalog),
     };
   }
 
@@ -137,9 +163,12 @@ export class PluginStore {
         source.label,
       );
     }
+    const signedBy = admitSignature(contents.files, manifest, this.#catalog, this.signaturePolicy);
+    onProgress?.(`signature: ${signatureStatus(signedBy, this.#catalog).status}`);
     const dir = this.#versionDir(name, version);
+    const offered = [...contents.files].map(([path, data]) => ({ path, sha256: sha256(data), bytes: data.length }));
 
-    const early = this.#sameVersion(name, version, integrity);
+    const early = this.#sameVersion(name, version, integrity, offered);
     if (early) {
       onProgress?.(`${name}@${version} is already installed with the same integrity`);
       return early;
@@ -161,6 +190,7 @@ export class PluginStore {
         files,
         mappings,
         installedAt: new Date().toISOString(),
+        signature: signedBy,
       });
       onProgress?.(
         result.alreadyInstalled ? `${name}@${version} was installed meanwhile` : `installed ${name}@${version}`,
@@ -171,12 +201,21 @@ export class PluginStore {
     }
   }
 
-  #sameVersion(name: string, version: string, integrity: string): InstallResult | undefined {
+  // The same version is installed already when its bytes are the same, or when only the signature differs (the
+  // first-party plugin packed unsigned from its folder, then signed at build): what runs is identical.
+  #sameVersion(name: string, version: string, integrity: string, files: FileRecord[]): InstallResult | undefined {
     const existing = this.#catalog.get(name, version);
     if (!existing) return undefined;
-    if (existing.integrity !== integrity)
+    if (existing.integrity !== integrity && !sameContent(existing.files, files))
       throw RegistryErrors.versionImmutable(`${name}@${version}`, existing.integrity, integrity);
-    return { name, version, integrity, alreadyInstalled: true, dir: this.#versionDir(name, version) };
+    return {
+      name,
+      version,
+      integrity: existing.integrity,
+      alreadyInstalled: true,
+      dir: this.#versionDir(name, version),
+      signature: signatureStatus(existing.signature, this.#catalog),
+    };
   }
 
   // Under the write lock: re-check, move the extracted folder into place, insert the row. A failure puts
@@ -187,7 +226,7 @@ export class PluginStore {
     const trash: string[] = [];
     try {
       const result = this.#catalog.immediate(() => {
-        const again = this.#sameVersion(row.name, row.version, row.integrity);
+        const again = this.#sameVersion(row.name, row.version, row.integrity, row.files);
         if (again) return again;
         createdParent = mkdirSync(dirname(dir), { recursive: true, mode: 0o755 });
         if (existsSync(dir)) {
@@ -199,7 +238,14 @@ export class PluginStore {
         renameSync(extracted, dir);
         moved = true;
         this.#catalog.insert(row);
-        return { name: row.name, version: row.version, integrity: row.integrity, alreadyInstalled: false, dir };
+        return {
+          name: row.name,
+          version: row.version,
+          integrity: row.integrity,
+          alreadyInstalled: false,
+          dir,
+          signature: signatureStatus(row.signature, this.#catalog),
+        };
       });
       for (const folder of trash) rmSync(folder, { recursive: true, force: true });
       return result;
@@ -333,18 +379,90 @@ export class PluginStore {
     this.#removeEmptyParents(dir);
   }
 
-  /** Re-hashes every stored tarball and extracted file against what was recorded at install. */
-  verify(): VerifyReport[] {
-    return this.#catalog
+  /**
+   * Re-hashes every stored tarball and extracted file against what was recorded at install, and checks each stored
+   * package's signature again against the trust store as it is now (under the `trusted` policy, a version no trusted
+   * publisher signed is a problem too).
+   */
+  async verify(options: { signal?: AbortSignal } = {}): Promise<VerifyReport[]> {
+    const rows = this.#catalog
       .all()
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : semver.compare(a.version, b.version)))
-      .map((row) => {
-        const problems = storedVersionProblems(this.#versionDir(row.name, row.version), row.integrity, row.files);
-        return { name: row.name, version: row.version, ok: problems.length === 0, problems };
-      });
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : semver.compare(a.version, b.version)));
+    const reports: VerifyReport[] = [];
+    for (const row of rows) {
+      const dir = this.#versionDir(row.name, row.version);
+      const problems = storedVersionProblems(dir, row.integrity, row.files);
+      const signature = await this.#storedSignature(row, dir, problems, options.signal);
+      if (this.signaturePolicy === 'trusted' && (signature.status === 'unsigned' || signature.status === 'untrusted')) {
+        problems.push(`${signature.status}: this host's policy installs only packages signed by a trusted publisher`);
+      }
+      reports.push({ name: row.name, version: row.version, ok: problems.length === 0, problems, signature });
+    }
+    return reports;
+  }
+
+  // The signature of the stored package.tgz, verified again from its bytes; a broken one adds a problem.
+  async #storedSignature(
+    row: VersionRow,
+    dir: string,
+    problems: string[],
+    signal: AbortSignal | undefined,
+  ): Promise<VerifyReport['signature']> {
+    const recorded = signatureStatus(row.signature, this.#catalog);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(dir, RESERVED_FILE), { signal });
+    } catch {
+      return recorded; // already reported as missing
+    }
+    try {
+      const contents = await readPackage(bytes, { limits: this.#limits, signal });
+      const checked = admitSignature(contents.files, row.manifest, this.#catalog, 'optional');
+      const now = signatureStatus(checked, this.#catalog);
+      if (now.keyId !== recorded.keyId) problems.push(`the signature is no longer the one recorded at install`);
+      return now;
+    } catch (error) {
+      problems.push(`${RESERVED_FILE}: ${(error as Error).message}`);
+      return { status: 'invalid', keyId: row.signature?.keyId ?? null, publisher: null };
+    }
+  }
+
+  /** The publisher keys this store trusts. */
+  trustedKeys(): TrustedKey[] {
+    return this.#catalog.trustedKeys();
+  }
+
+  /** Trusts a publisher key (SPKI PEM or "ed25519:<base64>"); `added` is false when it was trusted already. */
+  trust(publicKey: string, publisher: string, addedBy: string): { key: TrustedKey; added: boolean } {
+    return addTrustedKey(this.#catalog, publicKey, publisher, addedBy);
+  }
+
+  /** Stops trusting a key; the versions it signed become `untrusted` (installed ones stay installed). */
+  distrust(keyId: string): void {
+    removeTrustedKey(this.#catalog, keyId);
+  }
+
+  /** A value this store keeps for its host (e.g. that the first-party key was offered once). */
+  note(key: string): string | undefined {
+    return this.#catalog.meta(key);
+  }
+
+  setNote(key: string, value: string): void {
+    this.#catalog.setMeta(key, value);
   }
 
   close(): void {
     this.#catalog.close();
   }
+}
+
+/** Same files with the same hashes, the signature aside. */
+function sameContent(installed: readonly FileRecord[], offered: readonly FileRecord[]): boolean {
+  const key = (files: readonly FileRecord[]) =>
+    files
+      .filter((file) => file.path !== SIGNATURE_FILE)
+      .map((file) => `${file.path}\u0000${file.sha256}`)
+      .sort()
+      .join('\n');
+  return key(installed) === key(offered);
 }
