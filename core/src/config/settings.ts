@@ -4,6 +4,7 @@
 // (`npm run docs:settings`) all come from here; nothing else reads a setting from process.env. Adding a setting
 // is adding an entry. Defaults give the embedded setup: SQLite in ./data, 127.0.0.1:8080, private addresses closed.
 import { DATA_DIR_SETTING, SIGNATURE_POLICY_SETTING } from '@actionhost/registry';
+import { SIGNING_KEY_SETTING } from '@actionhost/sdk';
 import {
   base64Bytes,
   choice,
@@ -97,6 +98,7 @@ export const HOST_SETTINGS = defineSettings({
     secret: true,
     description: "the first admin's API token; without it one is created on first start and printed once",
   },
+  signingKey: SIGNING_KEY_SETTING,
   masterKey: {
     env: 'ACTIONHOST_MASTER_KEY',
     value: base64Bytes(32),

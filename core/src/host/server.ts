@@ -6,7 +6,8 @@ import { ApiTokens, buildApi } from '../api/index.ts';
 import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { WorkflowErrors } from '../workflow/index.ts';
-import { installFirstPartyPlugins, seedExampleWorkflows } from './seed.ts';
+import { seedExampleWorkflows } from './seed.ts';
+import { installFirstPartyPlugins } from './first-party.ts';
 import { registryPluginsPort } from './plugin-ports.ts';
 
 export interface RunningHost {

@@ -73,7 +73,7 @@ const signing = {
     status: 400,
     message: 'cannot sign with {file}: {reason}',
     description:
-      'The --sign key file is missing, not an ed25519 private key in PKCS#8 PEM (what `actionhost-sdk keygen` and `openssl genpkey -algorithm ed25519` write), or readable by other users (chmod 600 it).',
+      'The --sign key file (or ACTIONHOST_SIGNING_KEY, for the first-party plugins) is missing, not an ed25519 private key in PKCS#8 PEM (what `actionhost-sdk keygen` and `openssl genpkey -algorithm ed25519` write), or readable by other users (chmod 600 it).',
   },
   AH_PUBLIC_KEY_INVALID: {
     status: 400,

@@ -21,3 +21,12 @@ export {
   type PublicKeyInfo,
   type KeyPairFiles,
 } from './keys.ts';
+export {
+  SIGNING_KEY_SETTING,
+  FIRST_PARTY_KEY,
+  signFirstPartyPlugins,
+  signingDirOf,
+  firstPartyPluginFolders,
+  type FirstPartyLayout,
+  type SignedFirstParty,
+} from './first-party.ts';
