@@ -338,3 +338,60 @@ describe('publisher signatures on the command line', () => {
     expect([badPolicy.code, badPolicy.stderr]).toEqual([1, expect.stringContaining('AH_CONFIG_INVALID')]);
   }, 120_000);
 });
+
+describe('capability approvals on the command line', () => {
+  it('shows what an upgrade widens, leaves it unapproved, and records who approves it', async () => {
+    const narrow = join(work.path, 'narrow.tgz');
+    const wide = join(work.path, 'wide.tgz');
+    writeFileSync(narrow, validTarball({ version: '1.0.0', capabilities: { http: { hosts: ['127.0.0.1:8080'] } } }));
+    writeFileSync(
+      wide,
+      validTarball({
+        version: '1.0.1',
+        capabilities: { http: { hosts: ['*'] }, ldap: true, itsm: ['requests:read', 'relations:write'] },
+        limits: { timeoutMs: 30_000 },
+        input: { type: 'object', properties: { Target: { type: 'string' } }, required: ['Target'] },
+      }),
+    );
+    expect((await registry(['--data', data, 'install', narrow])).stdout).toContain(
+      'capabilities: approved (first-version',
+    );
+    const upgraded = await registry(['--data', data, 'install', wide, '--json']);
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    const [result] = JSON.parse(upgraded.stdout) as [
+      { capabilities: { approved: boolean; difference: { widened: string[] } } },
+    ];
+    expect(result.capabilities.approved).toBe(false);
+    expect(result.capabilities.difference.widened).toEqual([
+      'http: *',
+      'ldap',
+      'itsm: requests:read',
+      'itsm: relations:write',
+    ]);
+    expect((await registry(['--data', data, 'install', wide])).stdout).toContain('NOT APPROVED');
+
+    const text = await registry(['--data', data, 'info', '--diff', '@acme/echo@1.0.0', '@acme/echo@1.0.1']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('widens:        http: *; ldap; itsm: requests:read; itsm: relations:write');
+    expect(text.stdout).toContain('limit timeoutMs: default → 30000');
+    expect(text.stdout).toContain('input schema: added /properties/Target');
+    const json = await registry(['--data', data, 'info', '@acme/echo', '--diff', '1.0.0', '1.0.1', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      from: '1.0.0',
+      to: '1.0.1',
+      capabilities: { ldap: { from: false, to: true }, itsm: { added: ['requests:read', 'relations:write'] } },
+      input: expect.arrayContaining([{ path: '/required/Target', change: 'added' }]),
+    });
+    expect((await registry(['--data', data, 'info', '--diff', '@acme/echo@^1', '1.0.1'])).code).toBe(2);
+
+    const accepted = await registry(['--data', data, 'install', wide, '--accept-capabilities', '--json']);
+    expect(JSON.parse(accepted.stdout)).toMatchObject([
+      {
+        alreadyInstalled: true,
+        capabilities: { approved: true, approval: { via: 'install', approvedBy: expect.stringMatching(/^cli:/) } },
+      },
+    ]);
+    const approved = await registry(['--data', data, 'approve', '@acme/echo@1.0.1']);
+    expect([approved.code, approved.stdout]).toEqual([0, expect.stringContaining('already approved @acme/echo@1.0.1')]);
+  }, 120_000);
+});

@@ -25,6 +25,21 @@ export interface SignedBy {
   publicKey: string;
 }
 
+/** An admin's approval of what one version may reach (or the rule that approved it on their behalf). */
+export interface ApprovalRow {
+  name: string;
+  version: string;
+  approvedBy: string;
+  approvedAt: string;
+  via: string;
+  /** The version's capabilities as approved */
+  capabilities: Record<string, unknown>;
+  /** The approved version it was compared with, when there was one */
+  against: string | null;
+  /** What it widened beyond `against` when approved */
+  widened: string[];
+}
+
 /** A publisher key the host trusts: packages it signed count as trusted. */
 export interface TrustedKeyRow {
   keyId: string;
@@ -73,6 +88,25 @@ const MIGRATIONS = [
      added_at TEXT NOT NULL
    );
    CREATE TABLE registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Approvals of what a version may reach. Versions installed before approvals existed: those a workflow pins and
+  // the first installed of each plugin count as approved; any other waits for an admin like a new one.
+  `CREATE TABLE plugin_approvals (
+     name TEXT NOT NULL,
+     version TEXT NOT NULL,
+     approved_by TEXT NOT NULL,
+     approved_at TEXT NOT NULL,
+     via TEXT NOT NULL,
+     capabilities TEXT NOT NULL,
+     against TEXT,
+     widened TEXT NOT NULL,
+     PRIMARY KEY (name, version)
+   );
+   INSERT OR IGNORE INTO plugin_approvals
+     SELECT v.name, v.version, 'registry upgrade', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'existing',
+            json_extract(v.manifest, '$.capabilities'), NULL, '[]'
+       FROM plugin_versions v
+      WHERE EXISTS (SELECT 1 FROM plugin_pins p WHERE p.name = v.name AND p.version = v.version)
+         OR v.installed_at = (SELECT MIN(installed_at) FROM plugin_versions w WHERE w.name = v.name);`,
 ];
 
 function fromStored(row: StoredRow): VersionRow {
@@ -85,6 +119,30 @@ function fromStored(row: StoredRow): VersionRow {
     mappings: JSON.parse(row.mappings) as VersionRow['mappings'],
     installedAt: row.installed_at,
     signature: row.signature === null ? null : (JSON.parse(row.signature) as SignedBy),
+  };
+}
+
+interface StoredApproval {
+  name: string;
+  version: string;
+  approved_by: string;
+  approved_at: string;
+  via: string;
+  capabilities: string;
+  against: string | null;
+  widened: string;
+}
+
+function approvalFrom(row: StoredApproval): ApprovalRow {
+  return {
+    name: row.name,
+    version: row.version,
+    approvedBy: row.approved_by,
+    approvedAt: row.approved_at,
+    via: row.via,
+    capabilities: JSON.parse(row.capabilities ?? '{}') as Record<string, unknown>,
+    against: row.against,
+    widened: JSON.parse(row.widened) as string[],
   };
 }
 
@@ -168,6 +226,7 @@ export class Catalog {
 
   delete(name: string, version: string): void {
     this.db.prepare('DELETE FROM plugin_pins WHERE name = ? AND version = ?').run(name, version);
+    this.db.prepare('DELETE FROM plugin_approvals WHERE name = ? AND version = ?').run(name, version);
     this.db.prepare('DELETE FROM plugin_versions WHERE name = ? AND version = ?').run(name, version);
   }
 
@@ -220,6 +279,36 @@ export class Catalog {
   /** True when a key was removed. */
   removeTrustedKey(keyId: string): boolean {
     return this.db.prepare('DELETE FROM trusted_keys WHERE key_id = ?').run(keyId).changes > 0;
+  }
+
+  approval(name: string, version: string): ApprovalRow | undefined {
+    const row = this.db.prepare('SELECT * FROM plugin_approvals WHERE name = ? AND version = ?').get(name, version);
+    return row ? approvalFrom(row as unknown as StoredApproval) : undefined;
+  }
+
+  approvalsOf(name: string): ApprovalRow[] {
+    return (
+      this.db.prepare('SELECT * FROM plugin_approvals WHERE name = ?').all(name) as unknown as StoredApproval[]
+    ).map(approvalFrom);
+  }
+
+  /** Records an approval; an existing one for the version is kept (the first approval is the one that counted). */
+  addApproval(approval: ApprovalRow): void {
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO plugin_approvals (name, version, approved_by, approved_at, via, capabilities, against, widened)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        approval.name,
+        approval.version,
+        approval.approvedBy,
+        approval.approvedAt,
+        approval.via,
+        JSON.stringify(approval.capabilities),
+        approval.against,
+        JSON.stringify(approval.widened),
+      );
   }
 
   meta(key: string): string | undefined {

@@ -9,3 +9,5 @@ export {
 } from './plugin-store.ts';
 export type { InstallSpec } from './install-source.ts';
 export { SignaturePolicy, SignatureStatus, TrustedKey } from './trust.ts';
+export { ApprovalVia, CapabilityApproval, CapabilityReview, describeUnapproved } from './approvals.ts';
+export { PluginDifference, SchemaChange, pluginDifference, describeDifference } from './difference.ts';

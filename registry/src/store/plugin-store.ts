@@ -23,6 +23,15 @@ import { checkPackage, packagePath } from './package-check.ts';
 import { readInstallSource, type InstallSpec } from './install-source.ts';
 import { readRecordedFile, storedVersionProblems } from './stored-files.ts';
 import {
+  approveVersion,
+  approveWhenCovered,
+  capabilityReview,
+  type ApprovalVia,
+  type CapabilityApproval,
+  type CapabilityReview,
+} from './approvals.ts';
+import { pluginDifference, type PluginDifference } from './difference.ts';
+import {
   addTrustedKey,
   admitSignature,
   removeTrustedKey,
@@ -42,6 +51,8 @@ export interface InstalledPlugin {
   installedAt: string;
   /** Its publisher signature against the trust store as it is now */
   signature: SignatureStatus;
+  /** The approval of what it may reach that stands (its own, or that of an approved version reaching as much) */
+  approval: CapabilityApproval | null;
 }
 
 export interface InstallResult {
@@ -51,7 +62,12 @@ export interface InstallResult {
   alreadyInstalled: boolean;
   dir: string;
   signature: SignatureStatus;
+  /** Whether what it may reach is approved, and how it differs from the approved, previous and pinned versions */
+  capabilities: CapabilityReview;
 }
+
+/** What #sameVersion and #commitInstall settle; the capability review is added last. */
+type Placed = Omit<InstallResult, 'capabilities'>;
 
 export interface InstallOptions {
   /** Expected "sha512-..." of the tarball; install fails with AH_INTEGRITY_MISMATCH otherwise. */
@@ -60,6 +76,12 @@ export interface InstallOptions {
   onProgress?: (message: string) => void;
   /** The package must be this name and version (e.g. what a remote registry was asked for), else AH_PACKAGE_MISMATCH. */
   expect?: { name: string; version: string };
+  /** Who installs (`cli:<user>`, `token:<name>`): recorded with the approvals the install makes. */
+  actor?: string;
+  /** The installer approves what the version may reach (also when it is installed already). */
+  acceptCapabilities?: boolean;
+  /** How an approval by this install is recorded (default `install`). */
+  channel?: Extract<ApprovalVia, 'install' | 'upload' | 'first-party'>;
 }
 
 export interface VerifyReport {
@@ -139,6 +161,7 @@ export class PluginStore {
       dir: this.#versionDir(row.name, row.version),
       installedAt: row.installedAt,
       signature: signatureStatus(row.signature, this.#catalog),
+      approval: capabilityReview(this.#catalog, row).approval,
     };
   }
 
@@ -171,7 +194,7 @@ export class PluginStore {
     const early = this.#sameVersion(name, version, integrity, offered);
     if (early) {
       onProgress?.(`${name}@${version} is already installed with the same integrity`);
-      return early;
+      return this.#reviewCapabilities(early, options);
     }
 
     const temp = join(this.pluginsDir, `.tmp-${randomUUID()}`);
@@ -195,7 +218,7 @@ export class PluginStore {
       onProgress?.(
         result.alreadyInstalled ? `${name}@${version} was installed meanwhile` : `installed ${name}@${version}`,
       );
-      return result;
+      return this.#reviewCapabilities(result, options);
     } finally {
       await rm(temp, { recursive: true, force: true });
     }
@@ -203,7 +226,7 @@ export class PluginStore {
 
   // The same version is installed already when its bytes are the same, or when only the signature differs (the
   // first-party plugin packed unsigned from its folder, then signed at build): what runs is identical.
-  #sameVersion(name: string, version: string, integrity: string, files: FileRecord[]): InstallResult | undefined {
+  #sameVersion(name: string, version: string, integrity: string, files: FileRecord[]): Placed | undefined {
     const existing = this.#catalog.get(name, version);
     if (!existing) return undefined;
     if (existing.integrity !== integrity && !sameContent(existing.files, files))
@@ -220,7 +243,7 @@ export class PluginStore {
 
   // Under the write lock: re-check, move the extracted folder into place, insert the row. A failure puts
   // everything back, so the data folder is left as it was.
-  #commitInstall(extracted: string, dir: string, row: VersionRow): InstallResult {
+  #commitInstall(extracted: string, dir: string, row: VersionRow): Placed {
     let createdParent: string | undefined;
     let moved = false;
     const trash: string[] = [];
@@ -256,6 +279,22 @@ export class PluginStore {
       else if (createdParent !== undefined) this.#removeEmptyParents(dir, createdParent);
       throw error;
     }
+  }
+
+  // An install approves what the version may reach when the installer said so, when it is the plugin's first
+  // version, or when an approved version reaches as much; otherwise a publish pinning it waits for an admin.
+  #reviewCapabilities(placed: Placed, options: InstallOptions): InstallResult {
+    const row = this.#row(placed.name, placed.version);
+    const actor = options.actor ?? 'unknown';
+    if (options.acceptCapabilities) approveVersion(this.#catalog, row, actor, options.channel ?? 'install');
+    else approveWhenCovered(this.#catalog, row, actor);
+    const capabilities = capabilityReview(this.#catalog, row);
+    options.onProgress?.(
+      capabilities.approved
+        ? `capabilities approved (${capabilities.approval!.via}, by ${capabilities.approval!.approvedBy})`
+        : `capabilities NOT approved: ${capabilities.difference.widened.join('; ')}`,
+    );
+    return { ...placed, capabilities };
   }
 
   /** Removes empty folders from dirname(dir) up to and including `top` (or up to plugins/). */
@@ -425,6 +464,22 @@ export class PluginStore {
       problems.push(`${RESERVED_FILE}: ${(error as Error).message}`);
       return { status: 'invalid', keyId: row.signature?.keyId ?? null, publisher: null };
     }
+  }
+
+  /** Whether a version's capabilities are approved, and how it differs from the approved, previous and pinned ones. */
+  review(name: string, version: string): CapabilityReview {
+    return capabilityReview(this.#catalog, this.#row(name, version));
+  }
+
+  /** Records that `actor` approves what the version may reach; an approval it has already stands. */
+  approve(name: string, version: string, actor: string, via: ApprovalVia = 'approve'): CapabilityApproval {
+    return approveVersion(this.#catalog, this.#row(name, version), actor, via);
+  }
+
+  /** The difference between two installed versions; without `from`, against the highest other approved version. */
+  difference(name: string, from: string | undefined, to: string): PluginDifference {
+    if (from === undefined) return this.review(name, to).difference;
+    return pluginDifference(name, this.#row(name, from), this.#row(name, to));
   }
 
   /** The publisher keys this store trusts. */
