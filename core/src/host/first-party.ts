@@ -69,8 +69,10 @@ export async function installFirstPartyPlugins(
   progress: (message: string) => void,
   layout: FirstPartyLayout = { pluginsDir: FIRST_PARTY_PLUGINS_DIR },
 ): Promise<string[]> {
-  trustFirstPartyKey(plugins, layout, progress);
   const installed: string[] = [];
+  // An installed @actionhost/core (no checkout around it) has no plugins/ folder: there `registry install` adds them.
+  if (!existsSync(layout.pluginsDir)) return installed;
+  trustFirstPartyKey(plugins, layout, progress);
   const present = new Set(plugins.list().map((plugin) => `${plugin.name}@${plugin.version}`));
   for (const folder of readdirSync(layout.pluginsDir).sort()) {
     const dir = join(layout.pluginsDir, folder);
@@ -83,7 +85,12 @@ export async function installFirstPartyPlugins(
         ? `installing first-party plugin ${pkg.name}@${pkg.version} (signed at build)`
         : `installing first-party plugin ${pkg.name}@${pkg.version} from its folder, unsigned: run \`npm run build\` to sign it`,
     );
-    const result = await plugins.install(tarball ?? dir);
+    // The host's own plugins are approved by shipping them: what they may reach is reviewed with the code.
+    const result = await plugins.install(tarball ?? dir, {
+      actor: FIRST_PARTY_ACTOR,
+      acceptCapabilities: true,
+      channel: 'first-party',
+    });
     installed.push(`${result.name}@${result.version}`);
   }
   return installed;

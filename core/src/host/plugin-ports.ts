@@ -16,6 +16,9 @@ export function registryPluginsPort(plugins: PluginStore): PluginsPort {
   return {
     list: () => plugins.list(),
     install: ({ tarball }) => plugins.install({ tarball, source: 'api upload' }),
+    get: (name, version) => plugins.get(name, version),
+    mappings: (name, version) => plugins.mappings(name, version),
+    pins: (name, version) => plugins.pins(name, version),
     trustedKeys: () => plugins.trustedKeys(),
     trust: (publicKey, publisher, addedBy) => plugins.trust(publicKey, publisher, addedBy),
     distrust: (keyId) => plugins.distrust(keyId),

@@ -248,7 +248,10 @@ export class WorkflowRepository extends DefinitionRepository {
     requestId?: number;
     workflowId?: string;
     status?: ExecutionStatus;
+    since?: string;
+    until?: string;
     limit?: number;
+    offset?: number;
   }): ExecutionSummary[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
@@ -264,7 +267,16 @@ export class WorkflowRepository extends DefinitionRepository {
       where.push('workflow_id = ?');
       args.push(filter.workflowId);
     }
-    const sql = `SELECT * FROM workflow_executions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`;
-    return (this.store.db.prepare(sql).all(...args, filter.limit ?? 100) as Row[]).map(toExecution);
+    // Stored times are ISO strings in UTC, so they compare as text once the bound is in the same form.
+    if (filter.since !== undefined) {
+      where.push('created_at >= ?');
+      args.push(new Date(filter.since).toISOString());
+    }
+    if (filter.until !== undefined) {
+      where.push('created_at < ?');
+      args.push(new Date(filter.until).toISOString());
+    }
+    const sql = `SELECT * FROM workflow_executions ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`;
+    return (this.store.db.prepare(sql).all(...args, filter.limit ?? 100, filter.offset ?? 0) as Row[]).map(toExecution);
   }
 }
