@@ -49,7 +49,14 @@ export interface CredentialsPort {
  */
 export interface PluginsPort {
   list(): MaybePromise<unknown[]>;
-  install(input: { tarball: Buffer }): MaybePromise<unknown>;
+  /** Installs an upload; with `acceptCapabilities`, `actor` approves what the version may reach. */
+  install(input: { tarball: Buffer; actor?: string; acceptCapabilities?: boolean }): MaybePromise<unknown>;
+  /** Whether what name@version may reach is approved, and its differences (the registry's CapabilityReview). */
+  review(name: string, version: string): MaybePromise<unknown>;
+  /** Records that `actor` approves what name@version may reach; an approval it has already stands. */
+  approve(name: string, version: string, actor: string): MaybePromise<unknown>;
+  /** The difference between two installed versions; without `from`, against the highest other approved one. */
+  difference(name: string, from: string | undefined, to: string): MaybePromise<unknown>;
   /** One installed version (throws the registry's not-found error otherwise). */
   get(name: string, version: string): MaybePromise<object>;
   /** Its mapping presets, by preset name. */

@@ -167,3 +167,109 @@ describe('trusted publisher keys over the API', () => {
     expect((await lenient.call('admin', 'GET', '/api/plugins')).body).toEqual([]);
   });
 });
+
+describe('capability approvals over the API', () => {
+  const echoWorkflow = {
+    name: 'Echo',
+    module: 'request',
+    trigger: { event: 'request.created' },
+    start: 'echo',
+    nodes: [{ id: 'echo', kind: 'action', title: 'Echo', uses: '@acme/echo@^1', inputs: {} }],
+  };
+  const narrow = { http: { hosts: ['127.0.0.1:8080'] } };
+  const wide = { http: { hosts: ['*'] }, ldap: true, itsm: ['requests:read', 'relations:write'] };
+  const widened = ['http: *', 'ldap', 'itsm: requests:read', 'itsm: relations:write'];
+
+  it('refuses to republish with an upgrade that widens capabilities until an admin approves, then pins it', async () => {
+    const host = await openHost();
+    const first = await host.upload(pluginTarball({ version: '1.0.0', capabilities: narrow }));
+    expect(first).toMatchObject({
+      status: 201,
+      body: { capabilities: { approved: true, approval: { via: 'first-version', approvedBy: 'token:admin' } } },
+    });
+    const created = await host.call('editor', 'POST', '/api/workflows', echoWorkflow);
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const publish = (role: 'admin' | 'editor', body?: unknown) =>
+      host.call(role, 'POST', `/api/workflows/${id}/publish`, body);
+    expect((await publish('editor')).body.published.plugins.echo.version).toBe('1.0.0');
+
+    const upgrade = await host.upload(pluginTarball({ version: '1.0.1', capabilities: wide }));
+    expect(upgrade).toMatchObject({
+      status: 201,
+      body: {
+        capabilities: {
+          approved: false,
+          approval: null,
+          difference: { from: '1.0.0', to: '1.0.1', widened },
+          differences: [{ from: '1.0.0', widened, pinnedBy: [`workflow:${id}`] }],
+        },
+      },
+    });
+
+    const refused = await publish('editor');
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'AH_CAPABILITIES_NOT_APPROVED']);
+    expect(refused.body.error.details.plugins).toEqual([
+      { name: '@acme/echo', version: '1.0.1', against: '1.0.0', widened },
+    ]);
+    const preview = await host.call('editor', 'POST', `/api/workflows/${id}/preview`);
+    expect(preview.body).toMatchObject({ ready: false, problems: [{ code: 'AH_CAPABILITIES_NOT_APPROVED' }] });
+    // Only an admin approves at publish time; the refused publishes pinned nothing new.
+    const editorApproves = await publish('editor', { acceptCapabilities: true });
+    expect([editorApproves.status, editorApproves.body.error.code]).toEqual([403, 'AH_FORBIDDEN']);
+    expect((await host.call('editor', 'GET', `/api/workflows/${id}`)).body.published.plugins.echo.version).toBe(
+      '1.0.0',
+    );
+    expect(host.runtime.plugins.pins('@acme/echo', '1.0.1')).toEqual([]);
+
+    const difference = await host.call('editor', 'GET', '/api/plugins/%40acme%2Fecho/1.0.1/difference?against=1.0.0');
+    expect(difference).toMatchObject({
+      status: 200,
+      body: { from: '1.0.0', to: '1.0.1', widened, capabilities: { ldap: { from: false, to: true } } },
+    });
+
+    const approved = await publish('admin', { acceptCapabilities: true });
+    expect(approved.status).toBe(200);
+    expect(approved.body.published.plugins.echo.version).toBe('1.0.1');
+    expect(host.runtime.plugins.pins('@acme/echo', '1.0.1')).toEqual([`workflow:${id}`]);
+    const review = await host.call('editor', 'GET', '/api/plugins/%40acme%2Fecho/1.0.1/capabilities');
+    expect(review.body).toMatchObject({
+      approved: true,
+      approval: { via: 'publish', approvedBy: 'token:admin', against: '1.0.0', widened, capabilities: wide },
+    });
+    // Approved once, an editor republishes with it.
+    expect((await publish('editor')).status).toBe(200);
+  });
+
+  it("records the uploading admin's approval with acceptCapabilities, and an approval over the API", async () => {
+    const host = await openHost();
+    await host.upload(pluginTarball({ version: '1.0.0', capabilities: narrow }));
+    const accepted = await host.upload(
+      pluginTarball({ version: '1.0.1', capabilities: wide }),
+      '?acceptCapabilities=true',
+    );
+    expect(accepted.body.capabilities).toMatchObject({
+      approved: true,
+      approval: { via: 'upload', approvedBy: 'token:admin', against: '1.0.0', widened },
+    });
+    const wider = { ...wide, itsm: [...wide.itsm, 'requests:write'] };
+    expect(
+      (await host.upload(pluginTarball({ version: '1.0.2', capabilities: wider }))).body.capabilities,
+    ).toMatchObject({
+      approved: false,
+      difference: { from: '1.0.1', widened: ['itsm: requests:write'] },
+    });
+    const url = '/api/plugins/%40acme%2Fecho/1.0.2/capabilities/approval';
+    expect((await host.call('editor', 'POST', url)).status).toBe(403);
+    expect(await host.call('admin', 'POST', url)).toMatchObject({
+      status: 200,
+      body: { via: 'approve', approvedBy: 'token:admin', widened: ['itsm: requests:write'] },
+    });
+    const listed = (await host.call('editor', 'GET', '/api/plugins')).body as { version: string; approval: unknown }[];
+    expect(listed.map((plugin) => [plugin.version, (plugin.approval as { via: string }).via])).toEqual([
+      ['1.0.0', 'first-version'],
+      ['1.0.1', 'upload'],
+      ['1.0.2', 'approve'],
+    ]);
+  });
+});

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { CredentialCreate, CredentialSummary } from '../../credentials/index.ts';
 import { ApiErrors } from '../errors.ts';
-import { CredentialNameParams, PluginInstallSummary, PluginVersionSummary } from '../schemas.ts';
+import { CredentialNameParams, PluginInstallSummary, PluginUploadQuery, PluginVersionSummary } from '../schemas.ts';
 import type { CredentialsPort, PluginsPort } from '../ports.ts';
 import type { RouteTable } from '../route.ts';
 
@@ -59,18 +59,23 @@ export function registerAdminRoutes(table: RouteTable, credentials: CredentialsP
     url: '/api/plugins',
     role: 'admin',
     tag: 'plugins',
-    summary: 'Install a plugin package (.tgz), with the checks of `registry install`',
+    summary:
+      'Install a plugin package (.tgz), with the checks of `registry install`; answers its capability review ' +
+      '(?acceptCapabilities=true approves what it may reach in your name)',
     rawBody: { contentTypes: TARBALL_MEDIA_TYPES, description: "the plugin package, as produced by the SDK's pack" },
     bodyLimit: PLUGIN_UPLOAD_LIMIT,
+    query: PluginUploadQuery,
     status: 201,
     response: PluginInstallSummary,
-    handler: async ({ body }) => {
+    handler: async ({ body, query, actor }) => {
       // JSON (or any other parsed body) is not a package: only the raw media types arrive as a Buffer.
       if (!Buffer.isBuffer(body))
         throw ApiErrors.unsupportedMediaType({ hint: `upload the .tgz as ${TARBALL_MEDIA_TYPES.join(' or ')}` });
       if (body.length === 0)
         throw ApiErrors.validation({ what: 'upload', path: '/', problem: 'is empty' }, { path: '/' });
-      return PluginInstallSummary.parse(await plugins.install({ tarball: body }));
+      return PluginInstallSummary.parse(
+        await plugins.install({ tarball: body, actor, acceptCapabilities: query.acceptCapabilities === true }),
+      );
     },
   });
 }
