@@ -23,14 +23,18 @@ export const CORE_LAYERS = {
   // errors/ is the package's error table (core/ERRORS.md): the bottom layer, so that every concern, the worker
   // process included, raises catalogued codes without depending on another concern.
   errors: [],
+  // secrets/ holds the redaction rules (which keys name a secret, every form a secret value takes): beside errors/
+  // at the bottom, so sealing (workflow definition), redaction (executions, capabilities) and the Audit Trail
+  // (itsm) all apply the same rule instead of three regexes that drift apart.
+  secrets: [],
   config: ['errors'],
   store: ['errors'],
-  credentials: ['errors', 'store'],
-  itsm: ['errors', 'store'],
-  capabilities: ['errors', 'itsm', 'credentials', 'store'],
+  credentials: ['errors', 'secrets', 'store'],
+  itsm: ['errors', 'secrets', 'store'],
+  capabilities: ['errors', 'secrets', 'itsm', 'credentials', 'store'],
   sandbox: ['errors', 'capabilities'],
-  'workflow/definition': ['errors', 'itsm', 'store'],
-  'workflow/execution': ['errors', 'workflow/definition', 'capabilities', 'itsm', 'store'],
+  'workflow/definition': ['errors', 'secrets', 'itsm', 'store'],
+  'workflow/execution': ['errors', 'secrets', 'workflow/definition', 'capabilities', 'itsm', 'store'],
   workflow: ['errors', 'workflow/definition', 'workflow/execution', 'store'],
   applications: ['errors', 'capabilities', 'credentials', 'store', 'workflow'],
   api: ['errors', 'applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],

@@ -84,6 +84,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     catalog,
     runner,
     secrets: credentials,
+    sealer: credentials,
     appIntegrations: applications,
   });
   const engine = new WorkflowEngine({
@@ -92,6 +93,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     audit: world.itsm,
     runner,
     secrets: credentials,
+    sealer: credentials,
   });
   const tokens = new ApiTokens(world.store);
   const uploads: Buffer[] = [];
