@@ -73,16 +73,30 @@ export interface CredentialsPort {
   delete(name: string): MaybePromise<unknown>;
 }
 
-/** The installed plugins (registry PluginStore): list, read one version, install from an uploaded tarball. */
+/**
+ * The installed plugins (registry PluginStore): list, read one version, install from an uploaded tarball, and the
+ * publisher keys they are checked against.
+ */
 export interface PluginsPort {
   list(): MaybePromise<unknown[]>;
-  install(input: { tarball: Buffer }): MaybePromise<unknown>;
+  /** Installs an upload; with `acceptCapabilities`, `actor` approves what the version may reach. */
+  install(input: { tarball: Buffer; actor?: string; acceptCapabilities?: boolean }): MaybePromise<unknown>;
+  /** Whether what name@version may reach is approved, and its differences (the registry's CapabilityReview). */
+  review(name: string, version: string): MaybePromise<unknown>;
+  /** Records that `actor` approves what name@version may reach; an approval it has already stands. */
+  approve(name: string, version: string, actor: string): MaybePromise<unknown>;
+  /** The difference between two installed versions; without `from`, against the highest other approved one. */
+  difference(name: string, from: string | undefined, to: string): MaybePromise<unknown>;
   /** One installed version (throws the registry's not-found error otherwise). */
   get(name: string, version: string): MaybePromise<object>;
   /** Its mapping presets, by preset name. */
   mappings(name: string, version: string): MaybePromise<Record<string, unknown>>;
   /** Who pins it (`workflow:<id>`). */
   pins(name: string, version: string): MaybePromise<string[]>;
+  trustedKeys(): MaybePromise<unknown[]>;
+  /** Adds a publisher key (SPKI PEM or "ed25519:<base64>"); `added` is false when it was trusted already. */
+  trust(publicKey: string, publisher: string, addedBy: string): MaybePromise<{ key: unknown; added: boolean }>;
+  distrust(keyId: string): MaybePromise<unknown>;
 }
 
 /** The workflow engine running in this process (WorkflowEngine fits). */

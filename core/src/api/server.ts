@@ -12,6 +12,7 @@ import { RouteTable } from './route.ts';
 import { registerAdminRoutes, TARBALL_MEDIA_TYPES, PLUGIN_UPLOAD_LIMIT } from './routes/admin.ts';
 import { registerHostRoutes, type MetricsPort, type ReadinessCheck } from './routes/host.ts';
 import { registerItsmRoutes } from './routes/itsm.ts';
+import { registerPluginSupplyRoutes } from './routes/plugins.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerWorkflowRoutes } from './routes/workflows.ts';
 import { registerConsole } from './console.ts';
@@ -94,6 +95,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerHostRoutes(table, { version, started, readiness: deps.readiness, metrics: deps.metrics });
   registerItsmRoutes(table, deps.itsm, () => deps.engine?.wake());
   registerAdminRoutes(table, deps.credentials, deps.plugins);
+  registerPluginSupplyRoutes(table, deps.plugins);
   registerTokenRoutes(table, deps.auth);
   if (deps.applications) registerApplicationRoutes(table, deps.applications);
   if (deps.connectors) {

@@ -3,7 +3,8 @@
 // of `actionhost start` (and the flags the other commands share), and the README's settings table
 // (`npm run docs:settings`) all come from here; nothing else reads a setting from process.env. Adding a setting
 // is adding an entry. Defaults give the embedded setup: SQLite in ./data, 127.0.0.1:8080, private addresses closed.
-import { DATA_DIR_SETTING } from '@actionhost/registry';
+import { DATA_DIR_SETTING, SIGNATURE_POLICY_SETTING } from '@actionhost/registry';
+import { SIGNING_KEY_SETTING } from '@actionhost/sdk';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import {
@@ -115,6 +116,7 @@ export const HOST_SETTINGS = defineSettings({
     description:
       "load the seed's two example workflows as drafts and its Employee On-boarding request template on start (once: an existing name is kept)",
   },
+  pluginSignatures: SIGNATURE_POLICY_SETTING,
   maxExecutions: {
     env: 'ACTIONHOST_MAX_EXECUTIONS',
     flag: '--max-executions <n>',
@@ -154,6 +156,7 @@ export const HOST_SETTINGS = defineSettings({
       'ignored with a warning, never added: recover with `actionhost tokens create --role admin`); without it one is ' +
       'created on first start and printed once',
   },
+  signingKey: SIGNING_KEY_SETTING,
   masterKey: {
     env: 'ACTIONHOST_MASTER_KEY',
     value: base64Bytes(32),

@@ -86,6 +86,12 @@ export const definitionErrors = {
     description:
       'Publishing pins the highest installed version in the range; details.installed lists the versions there are. Install one in the range, or change the range in `uses`.',
   },
+  AH_CAPABILITIES_NOT_APPROVED: {
+    status: 409,
+    message: 'publishing would pin plugin versions that may reach more than any approved version: {plugins}',
+    description:
+      'Upgrades never widen what a plugin may reach silently. details.plugins lists each version (name, version, against: the approved version it was compared with, widened: e.g. "http: *", "ldap", "itsm: requests:write"). An admin approves with `registry approve name@version`, `registry install --accept-capabilities`, the upload\'s acceptCapabilities, or by publishing with {"acceptCapabilities": true}.',
+  },
   AH_PLUGIN_INTEGRITY_MISMATCH: {
     status: 409,
     message: '{plugin} installed now is not the package the workflow pinned: publish the workflow again',

@@ -1,9 +1,10 @@
 // The composition root: opens the data folder and wires the real pieces together — SQLite store, plugin
 // registry, credentials, service-desk records, capabilities, sandbox, workflows. The CLI and end-to-end tests
 // use it; nothing else constructs these services.
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { PluginStore } from '@actionhost/registry';
+import { makeDataFolder } from '@actionhost/sdk/cli';
 import type { HostConfig } from '../config/index.ts';
 import { CoreErrors } from '../errors/index.ts';
 import { Store } from '../store/index.ts';
@@ -15,6 +16,7 @@ import { createHttpCapability, createItsmCapability, createLdapCapability } from
 import { Sandbox } from '../sandbox/index.ts';
 import { WorkflowEngine, WorkflowRepository, WorkflowService, type PluginRunner } from '../workflow/index.ts';
 import { SandboxPluginRunner } from './sandbox-runner.ts';
+import { registryCatalog } from './plugin-ports.ts';
 
 export interface Runtime {
   config: HostConfig;
@@ -42,12 +44,12 @@ export interface RuntimeOptions {
 }
 
 export async function openRuntime(config: HostConfig, options: RuntimeOptions = {}): Promise<Runtime> {
-  mkdirSync(config.dataDir, { recursive: true });
+  makeDataFolder(config.dataDir);
   assertWritable(config.dataDir);
   const store = Store.open(join(config.dataDir, 'actionhost.db'));
   const opened: Array<() => unknown> = [() => store.close()];
   try {
-    const plugins = PluginStore.open(config.dataDir);
+    const plugins = PluginStore.open(config.dataDir, { signatures: config.pluginSignatures });
     opened.push(() => plugins.close());
     const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
     const credentials = new CredentialStore({ store, masterKey });
@@ -71,11 +73,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
     });
     opened.push(() => sandbox.close());
     const runner = new SandboxPluginRunner({ sandbox, plugins });
-    const catalog = {
-      resolve: (name: string, range: string) => plugins.resolve(name, range),
-      pin: (name: string, version: string, owner: string) => plugins.pin(name, version, owner),
-      unpin: (owner: string) => plugins.unpin(owner),
-    };
+    const catalog = registryCatalog(plugins);
     const workflows = new WorkflowService({
       store,
       catalog,

@@ -11,7 +11,9 @@ import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { WorkflowErrors } from '../workflow/index.ts';
 import { HostObservability } from './observability.ts';
-import { installFirstPartyPlugins, seedExampleWorkflows, seedRequestTemplates } from './seed.ts';
+import { seedExampleWorkflows, seedRequestTemplates } from './seed.ts';
+import { installFirstPartyPlugins } from './first-party.ts';
+import { registryPluginsPort } from './plugin-ports.ts';
 
 /** The web console's build (`node core/console/build.ts`, run by `npm ci`), served at /. */
 const CONSOLE_DIR = fileURLToPath(new URL('../../console/dist/', import.meta.url));
@@ -65,13 +67,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       workflows: runtime.workflows,
       itsm: runtime.itsm,
       credentials: runtime.credentials,
-      plugins: {
-        list: () => runtime.plugins.list(),
-        install: ({ tarball }) => runtime.plugins.install({ tarball, source: 'api upload' }),
-        get: (name, version) => runtime.plugins.get(name, version),
-        mappings: (name, version) => runtime.plugins.mappings(name, version),
-        pins: (name, version) => runtime.plugins.pins(name, version),
-      },
+      plugins: registryPluginsPort(runtime.plugins),
       applications: runtime.applications,
       connectors: runtime.connectors,
       engine: runtime.engine,

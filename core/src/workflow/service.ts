@@ -102,16 +102,19 @@ export class WorkflowService {
   /**
    * Resolves every plugin to the highest installed version, checks Input Mappings against its input schema,
    * checks placeholders against upstream output schemas, pins the versions and stores a new published version.
-   * Nothing is stored or pinned when any check fails.
+   * Nothing is stored or pinned when any check fails. A version whose capabilities nobody approved is refused
+   * (AH_CAPABILITIES_NOT_APPROVED) unless `approveCapabilitiesAs` names the admin approving it (the caller checks
+   * the role).
    */
-  async publish(id: string, actor?: string): Promise<WorkflowView> {
+  async publish(id: string, options: { actor?: string; approveCapabilitiesAs?: string } = {}): Promise<WorkflowView> {
     const { catalog, appIntegrations } = this.#options;
     await publishWorkflow(this.#record(id), {
       repository: this.repository,
       context: this.#context,
       catalog,
       appIntegrations,
-      ...(actor !== undefined ? { actor } : {}),
+      ...(options.actor !== undefined ? { actor: options.actor } : {}),
+      approveAs: options.approveCapabilitiesAs,
     });
     return this.get(id);
   }

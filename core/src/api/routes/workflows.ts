@@ -14,9 +14,11 @@ import {
   ExecutionIdParams,
   ExecutionsQuery,
   NodeParams,
+  PublishBody,
   TestConnectionBody,
   WorkflowIdParams,
 } from '../schemas.ts';
+import { roleAllows } from '../auth.ts';
 import type { RouteTable } from '../route.ts';
 import type { EnginePort } from '../ports.ts';
 import { ApiErrors } from '../errors.ts';
@@ -72,10 +74,26 @@ export function registerWorkflowRoutes(table: RouteTable, workflows: WorkflowSer
     url: '/api/workflows/:id/publish',
     role: 'editor',
     tag: 'workflows',
-    summary: 'Publish the draft: resolve and pin plugin versions, check Input Mappings; the workflow becomes active',
+    summary:
+      'Publish the draft: resolve and pin plugin versions, check Input Mappings; the workflow becomes active. A version ' +
+      'whose capabilities are not approved is refused (409 AH_CAPABILITIES_NOT_APPROVED) unless an admin sends ' +
+      '{"acceptCapabilities": true}',
     params: WorkflowIdParams,
+    body: PublishBody,
     response: WorkflowView,
-    handler: ({ params, actor }) => workflows.publish(params.id, actor),
+    handler: ({ params, body, token, actor }) => {
+      // Editors publish; approving what a plugin may reach is an admin's decision.
+      if (body.acceptCapabilities && !(token && roleAllows(token.role, 'admin'))) {
+        throw ApiErrors.forbidden(
+          { role: 'admin' },
+          { role: token?.role ?? 'none', needed: 'admin', path: '/acceptCapabilities' },
+        );
+      }
+      return workflows.publish(params.id, {
+        actor,
+        ...(body.acceptCapabilities ? { approveCapabilitiesAs: actor } : {}),
+      });
+    },
   });
   table.add({
     method: 'GET',

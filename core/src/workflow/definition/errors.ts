@@ -24,6 +24,8 @@ export const WorkflowErrors = {
   pluginSpecInvalid: CoreErrors.AH_PLUGIN_SPEC_INVALID,
   pluginNotFound: CoreErrors.AH_PLUGIN_NOT_FOUND,
   pluginVersionNoMatch: CoreErrors.AH_PLUGIN_VERSION_NO_MATCH,
+  /** A version to pin reaches beyond every approved version of its plugin, and nobody with the right approved it. */
+  capabilitiesNotApproved: CoreErrors.AH_CAPABILITIES_NOT_APPROVED,
   /** The pinned version is installed with other bytes than were pinned. */
   pluginIntegrityMismatch: CoreErrors.AH_PLUGIN_INTEGRITY_MISMATCH,
   appIntegrationUnknown: CoreErrors.AH_APP_INTEGRATION_UNKNOWN,
