@@ -36,8 +36,11 @@ export const CORE_LAYERS = {
   'workflow/definition': ['errors', 'secrets', 'itsm', 'store'],
   'workflow/execution': ['errors', 'secrets', 'workflow/definition', 'capabilities', 'itsm', 'store'],
   workflow: ['errors', 'workflow/definition', 'workflow/execution', 'store'],
-  applications: ['errors', 'capabilities', 'credentials', 'store', 'workflow'],
-  api: ['errors', 'applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
+  // connectors/: Integration Connectors — the host's hub that relays ldap operations to them, and the
+  // `actionhost connector` process's client, which runs them with the ldap capability's executor.
+  connectors: ['errors', 'capabilities', 'store'],
+  applications: ['errors', 'capabilities', 'connectors', 'credentials', 'store', 'workflow'],
+  api: ['errors', 'applications', 'connectors', 'credentials', 'itsm', 'store', 'workflow', 'config'],
   testing: ['errors', 'capabilities', 'credentials', 'itsm', 'sandbox', 'store'],
   host: [
     'errors',
@@ -45,13 +48,14 @@ export const CORE_LAYERS = {
     'applications',
     'capabilities',
     'config',
+    'connectors',
     'credentials',
     'itsm',
     'sandbox',
     'store',
     'workflow',
   ],
-  cli: ['errors', 'api', 'config', 'host', 'store', 'workflow'],
+  cli: ['errors', 'api', 'config', 'connectors', 'host', 'store', 'workflow'],
 };
 
 const isTestFile = (file) => /\.(test|fixtures)\.ts$/.test(file);

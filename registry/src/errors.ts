@@ -27,6 +27,32 @@ const install = {
   },
 } as const satisfies ErrorTable;
 
+const signatures = {
+  AH_SIGNATURE_INVALID: {
+    status: 400,
+    message: '{plugin}: the publisher signature is invalid: {reason}',
+    description:
+      'package/actionhost-signature.json is malformed or does not match the files (they changed after signing, or the signature was copied from another package); such a package is never installed, whatever the setting. Get the package again from its publisher.',
+  },
+  AH_SIGNATURE_MISSING: {
+    status: 403,
+    message: '{plugin} is not signed, and this host installs only packages signed by a trusted publisher',
+    description:
+      'ACTIONHOST_PLUGIN_SIGNATURES is `trusted`: ask the publisher for a signed package (`actionhost-sdk pack --sign`), or install it where the setting is `optional`.',
+  },
+  AH_SIGNATURE_UNTRUSTED: {
+    status: 403,
+    message: '{plugin} is signed by key {keyId}, which is not in the trust store',
+    description:
+      'ACTIONHOST_PLUGIN_SIGNATURES is `trusted` and no trusted publisher key made the signature: check the key id with the publisher, then `registry trust add <their .pub> --name <publisher>` (or POST /api/trusted-keys).',
+  },
+  AH_TRUSTED_KEY_NOT_FOUND: {
+    status: 404,
+    message: 'no trusted key has the id {keyId}',
+    description: '`registry trust list` shows the ids of the trusted publisher keys.',
+  },
+} as const satisfies ErrorTable;
+
 const tarball = {
   AH_TARBALL_INVALID: {
     status: 400,
@@ -110,6 +136,12 @@ const remote = {
     description:
       'The --from registry did not answer, answered with an HTTP error, or pointed to another origin; check the URL.',
   },
+  AH_REMOTE_RESPONSE_TOO_LARGE: {
+    status: 502,
+    message: 'the {what} at {url} is larger than the limit of {limit} bytes',
+    description:
+      'A --from registry answered with more than this client reads (the version list is capped at 8 MiB, counted as it arrives, before any parsing); the remote is broken or hostile.',
+  },
   AH_METHOD_NOT_ALLOWED: {
     status: 405,
     message: 'this registry is read-only',
@@ -132,7 +164,7 @@ const remote = {
   },
 } as const satisfies ErrorTable;
 
-const table = { ...install, ...tarball, ...packageChecks, ...lookup, ...remote };
+const table = { ...install, ...signatures, ...tarball, ...packageChecks, ...lookup, ...remote };
 
 export const errorCatalogue: ErrorCatalogue = {
   package: '@actionhost/registry',
@@ -142,6 +174,7 @@ export const errorCatalogue: ErrorCatalogue = {
     'below and `{ "code", "message", "details" }`. An install that fails leaves the data folder as it was.',
   sections: [
     { title: 'Install', errors: install },
+    { title: 'Publisher signatures and the trust store', errors: signatures },
     { title: 'Tarball', errors: tarball },
     { title: 'Package checks', errors: packageChecks },
     { title: 'Lookup and remove', errors: lookup },
@@ -181,6 +214,12 @@ export const RegistryErrors = {
     E.AH_MAPPING_INVALID({ plugin, preset, file, reason }, { plugin, preset, path: `package/${file}`, reason }),
   versionImmutable: (plugin: string, installed: string, offered: string) =>
     E.AH_VERSION_IMMUTABLE({ plugin }, { plugin, installed, offered }),
+  signatureInvalid: (plugin: string, reason: string, keyId?: string) =>
+    E.AH_SIGNATURE_INVALID({ plugin, reason }, { plugin, reason, ...(keyId === undefined ? {} : { keyId }) }),
+  signatureMissing: (plugin: string) => E.AH_SIGNATURE_MISSING({ plugin }, { plugin, policy: 'trusted' }),
+  signatureUntrusted: (plugin: string, keyId: string, publicKey: string) =>
+    E.AH_SIGNATURE_UNTRUSTED({ plugin, keyId }, { plugin, keyId, publicKey, policy: 'trusted' }),
+  trustedKeyNotFound: (keyId: string) => E.AH_TRUSTED_KEY_NOT_FOUND({ keyId }, { keyId }),
   versionPinned: (plugin: string, owners: string[]) =>
     E.AH_VERSION_PINNED({ plugin, owners: owners.join(', ') }, { plugin, owners }),
   pluginNotFound: (name: string) => E.AH_PLUGIN_NOT_FOUND({ name }, { plugin: name, name, installed: [] }),
@@ -193,6 +232,8 @@ export const RegistryErrors = {
   packageMismatch: (expected: string, actual: string, source: string) =>
     E.AH_PACKAGE_MISMATCH({ expected, actual, source }, { expected, actual, source }),
   remoteUnavailable: (url: string, reason: string) => E.AH_REMOTE_UNAVAILABLE({ url, reason }, { url, reason }),
+  remoteTooLarge: (url: string, what: string, bytes: number, limit: number) =>
+    E.AH_REMOTE_RESPONSE_TOO_LARGE({ url, what, limit }, { url, bytes, limit }),
   /** `registry serve`'s own refusals. */
   methodNotAllowed: () => E.AH_METHOD_NOT_ALLOWED(),
   pathMalformed: () => E.AH_BAD_REQUEST(),

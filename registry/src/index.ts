@@ -4,5 +4,5 @@ export * from './store/index.ts';
 export * from './remote/index.ts';
 export { DEFAULT_LIMITS, type ExtractLimits, type FileRecord } from './tarball/index.ts';
 export { RegistryErrors, RegistryErrorCodes, type RegistryErrorCode } from './errors.ts';
-// The data folder setting: the host's settings table uses this same declaration.
-export { DATA_DIR_SETTING } from './cli/index.ts';
+// The data folder and signature settings: the host's settings table uses these same declarations.
+export { DATA_DIR_SETTING, SIGNATURE_POLICY_SETTING } from './cli/index.ts';

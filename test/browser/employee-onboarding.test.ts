@@ -164,7 +164,7 @@ describe('Employee On-boarding in the console against the Samba AD DC', { timeou
     const timeline = page.getByRole('list', { name: 'Step timeline' });
     await page.getByText('succeeded', { exact: true }).first().waitFor();
     const step = timeline.getByRole('listitem').filter({ hasText: 'Execute App Integration' });
-    expect(await step.textContent()).toContain('@actionhost/active-directory@1.0.0');
+    expect(await step.textContent()).toContain('@actionhost/active-directory@1.1.0');
     expect(await step.textContent()).toMatch(/Path\s*success/);
     expect(await page.content()).not.toContain(password);
     await screenshot(page, 'execution-succeeded');

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Agent, fetch as undiciFetch } from 'undici';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const ACTIONHOST_CLI = join(ROOT, 'core/src/cli/main.ts');
@@ -51,15 +52,29 @@ export function runCli(
   });
 }
 
-export async function startHostProcess(
-  options: { dataDir?: string; allowPrivate?: string; env?: NodeJS.ProcessEnv; seed?: boolean } = {},
-): Promise<HostProcess> {
+export interface HostProcessOptions {
+  dataDir?: string;
+  allowPrivate?: string;
+  env?: NodeJS.ProcessEnv;
+  seed?: boolean;
+  /** The address to listen on (default 127.0.0.1). */
+  listen?: string;
+  /** Serve HTTPS with this certificate and key; `api()` verifies it against `ca`. */
+  tls?: { certFile: string; keyFile: string; ca: string };
+  /** A command the host is started under, e.g. ['ip', 'netns', 'exec', '<name>'] (it must exec the host). */
+  prefix?: string[];
+}
+
+export async function startHostProcess(options: HostProcessOptions = {}): Promise<HostProcess> {
   const dataDir = options.dataDir ?? makeDataDir();
   const token = adminTokenFor(dataDir);
   const args = [ACTIONHOST_CLI, 'start', '--data', dataDir, '--port', '0', '--workers', '1', '--log-level', 'info'];
   if (options.allowPrivate) args.push('--allow-private', options.allowPrivate);
   if (options.seed === false) args.push('--no-seed');
-  const child = spawn(process.execPath, args, {
+  if (options.listen) args.push('--host', options.listen);
+  if (options.tls) args.push('--tls-cert', options.tls.certFile, '--tls-key', options.tls.keyFile);
+  const [command, ...commandArgs] = [...(options.prefix ?? []), process.execPath, ...args];
+  const child = spawn(command, commandArgs, {
     env: { ...process.env, ACTIONHOST_ADMIN_TOKEN: token, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -73,7 +88,7 @@ export async function startHostProcess(
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the host did not start within 60 s:\n${output}`)), 60_000);
     const check = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /listening on (https?:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);
@@ -85,8 +100,10 @@ export async function startHostProcess(
       reject(new Error(`the host exited with ${code}:\n${output}`));
     });
   });
+  const dispatcher = options.tls ? new Agent({ connect: { ca: options.tls.ca } }) : undefined;
   const api = async <T>(method: string, path: string, body?: unknown, asToken = token) => {
-    const response = await fetch(`${url}${path}`, {
+    const response = await undiciFetch(`${url}${path}`, {
+      ...(dispatcher ? { dispatcher } : {}),
       method,
       headers: {
         ...(asToken ? { authorization: `Bearer ${asToken}` } : {}),
@@ -112,6 +129,7 @@ export async function startHostProcess(
         await exited;
         clearTimeout(timer);
       }
+      await dispatcher?.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -35,6 +35,8 @@ export interface HttpTarget {
  * - `/big/:bytes`         that many bytes, streamed without Content-Length (`?declared=1` sends one)
  * - `/post-only`          405 with `Allow: POST` unless the method is POST
  * - `/no-head`            405 to HEAD, 200 otherwise
+ * - `/session`            POST only (405 otherwise): 200 with a `set-cookie` session and `{ sessionToken, echo }`,
+ *                         where echo is what arrived (method, headers, body)
  * - anything else         200 `{ ok: true }`
  */
 export async function startHttpTarget(): Promise<HttpTarget> {
@@ -87,6 +89,16 @@ function route(request: RecordedRequest, response: ServerResponse, timers: Set<N
     case 'text':
       response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
       return void response.end('hello from target');
+    case 'session':
+      if (request.method !== 'POST') return json(405, { error: 'POST only' }, { allow: 'POST' });
+      return json(
+        200,
+        {
+          sessionToken: `st-${Math.random().toString(36).slice(2)}`,
+          echo: { method: request.method, headers: request.headers, body: request.body },
+        },
+        { 'set-cookie': `sid=${Math.random().toString(36).slice(2)}; HttpOnly` },
+      );
     case 'echo':
       return json(200, { method: request.method, path: request.path, headers: request.headers, body: request.body });
     case 'echo-php': {

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CredentialStore, generateMasterKey } from '../credentials/index.ts';
 import { ApplicationService } from '../applications/index.ts';
+import { ConnectorService } from '../connectors/index.ts';
 import { WorkflowEngine, WorkflowService } from '../workflow/index.ts';
 import {
   FakeCatalog,
@@ -26,11 +27,50 @@ export interface TestApi {
   engine: WorkflowEngine;
   workflows: WorkflowService;
   credentials: CredentialStore;
+  applications: ApplicationService;
+  /** Integration Connectors, with short timings: an operation nobody takes fails after 300 ms. */
+  connectors: ConnectorService;
   tokens: ApiTokens;
   uploads: Buffer[];
   token: { admin: string; editor: string; agent: string };
   close(): Promise<void>;
 }
+
+const UNSIGNED = { status: 'unsigned', keyId: null, publisher: null };
+
+// The fake catalog keeps no approvals: every version counts as the first of its plugin, approved by installing it.
+const FIRST_VERSION = {
+  approvedBy: 'cli:fixture',
+  approvedAt: '2024-01-01T00:00:00.000Z',
+  via: 'first-version',
+  capabilities: {},
+  against: null,
+  widened: [],
+};
+const noDifference = (name: string, version: string) => ({
+  name,
+  from: null,
+  to: version,
+  widened: [],
+  capabilities: {
+    http: { from: null, to: null, added: [], removed: [] },
+    ldap: { from: false, to: false },
+    itsm: { from: [], to: [], added: [], removed: [] },
+    other: [],
+  },
+  limits: [],
+  paths: { added: [], removed: [] },
+  input: [],
+  output: [],
+});
+const firstVersionReview = (name: string, version: string) => ({
+  name,
+  version,
+  approved: true,
+  approval: FIRST_VERSION,
+  difference: noDifference(name, version),
+  differences: [],
+});
 
 export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string } = {}): Promise<TestApi> {
   const world = openWorld();
@@ -42,7 +82,14 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
   ]);
   const runner = new FakeRunner();
   const credentials = new CredentialStore({ store: world.store, masterKey: generateMasterKey() });
-  const applications = new ApplicationService({ store: world.store, credentials, log: () => undefined });
+  const connectors = new ConnectorService({ store: world.store, pickupTimeoutMs: 300, offlineAfterMs: 1_000 });
+  const applications = new ApplicationService({
+    store: world.store,
+    credentials,
+    log: () => undefined,
+    relay: connectors.hub,
+    connectors,
+  });
   const workflows = new WorkflowService({
     store: world.store,
     catalog,
@@ -50,6 +97,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     secrets: credentials,
     sealer: credentials,
     appIntegrations: applications,
+    templateFieldNames: () => world.itsm.templateFieldNames(),
   });
   const engine = new WorkflowEngine({
     repository: workflows.repository,
@@ -62,11 +110,37 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
   const tokens = new ApiTokens(world.store);
   const uploads: Buffer[] = [];
   const plugins: PluginsPort = {
-    list: () => catalog.installed.map((p) => ({ name: p.name, version: p.version, integrity: p.integrity })),
+    list: () =>
+      catalog.installed.map((p) => ({
+        name: p.name,
+        version: p.version,
+        integrity: p.integrity,
+        installedAt: '2024-01-01T00:00:00.000Z',
+        manifest: p.manifest,
+        dir: `/srv/actionhost/data/plugins/${p.name}/${p.version}`,
+        signature: UNSIGNED,
+        approval: FIRST_VERSION,
+      })),
     install: ({ tarball }) => {
       uploads.push(tarball);
-      return { name: '@acme/uploaded', version: '1.0.0' };
+      return {
+        name: '@acme/uploaded',
+        version: '1.0.0',
+        integrity: 'sha512-uploaded',
+        alreadyInstalled: false,
+        dir: '/srv/actionhost/data/plugins/@acme/uploaded/1.0.0',
+        signature: UNSIGNED,
+        capabilities: firstVersionReview('@acme/uploaded', '1.0.0'),
+      };
     },
+    review: (name, version) => firstVersionReview(name, version),
+    approve: () => FIRST_VERSION,
+    difference: (name, _from, to) => noDifference(name, to),
+    trustedKeys: () => [],
+    trust: () => {
+      throw new Error('the fake catalog keeps no trust store');
+    },
+    distrust: () => undefined,
     get: (name, version) => {
       const found = catalog.installed.find((p) => p.name === name && p.version === version);
       if (!found) throw ApiErrors.routeNotFound({ method: 'GET', url: `/api/plugins/${name}/${version}` });
@@ -87,6 +161,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     plugins,
     engine,
     applications,
+    connectors,
     checkResponses: true,
     ...(overrides.consoleDir ? { consoleDir: overrides.consoleDir } : {}),
   });
@@ -104,6 +179,8 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     engine,
     workflows,
     credentials,
+    applications,
+    connectors,
     tokens,
     uploads,
     token,

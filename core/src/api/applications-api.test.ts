@@ -203,7 +203,7 @@ describe('app integrations over HTTP', () => {
   it('answers bad bodies with 400, an unknown application with 404, a duplicate with 409, storing nothing extra', async () => {
     for (const [body, path] of [
       [appIntegrationBody({ action: 'Launch Rockets' }), '/action'],
-      [appIntegrationBody({ mappings: { Password: 'Welcome1!' } }), '/mappings/Password'],
+      [appIntegrationBody({ mappings: { Action: 'Delete User', Password: 'Welcome1!' } }), '/mappings/Action'],
       [appIntegrationBody({ plugin: 'x@?' }), '/plugin'],
     ] as [unknown, string][]) {
       const response = await call('POST', '/api/app-integrations', body);
@@ -291,7 +291,16 @@ describe('editing Applications and App Integrations', () => {
       '/api/app-integrations/AD%20App',
       appIntegrationBody({ mappings: { Password: 'Secret123!' } }),
     );
-    expect([literalPassword.status, literalPassword.body.error.code]).toEqual([400, 'AH_VALIDATION_FAILED']);
-    expect((await call('GET', '/api/app-integrations/AD%20App')).body.action).toBe('Disable User');
+    // a literal default Password is sealed on edit as on create: no answer shows it
+    expect(literalPassword.status, literalPassword.raw).toBe(200);
+    expect(literalPassword.body.mappings.Password).toEqual({ $sealed: expect.any(String) });
+    expect(literalPassword.raw).not.toContain('Secret123!');
+    expect((await call('GET', '/api/app-integrations/AD%20App')).raw).not.toContain('Secret123!');
+    const unknownApplication = await call(
+      'PUT',
+      '/api/app-integrations/AD%20App',
+      appIntegrationBody({ application: 'Nowhere' }),
+    );
+    expect([unknownApplication.status, unknownApplication.body.error.code]).toEqual([404, 'AH_APPLICATION_NOT_FOUND']);
   });
 });

@@ -46,12 +46,12 @@ describe('DELETE /api/workflows/:id', () => {
     );
   });
 
-  it('refuses a published workflow with 409 AH_WORKFLOW_PUBLISHED and keeps it', async () => {
+  it('refuses a published, active workflow with 409 AH_WORKFLOW_ACTIVE and keeps it', async () => {
     const created = await call('editor', 'POST', '/api/workflows', incidentCiLinking());
     expect((await call('editor', 'POST', `/api/workflows/${created.body.id}/publish`)).status).toBe(200);
     const refused = await call('editor', 'DELETE', `/api/workflows/${created.body.id}`);
     expect(refused.status).toBe(409);
-    expect(refused.body.error.code).toBe('AH_WORKFLOW_PUBLISHED');
+    expect(refused.body.error.code).toBe('AH_WORKFLOW_ACTIVE');
     expect((await call('editor', 'GET', `/api/workflows/${created.body.id}`)).status).toBe(200);
   });
 

@@ -40,7 +40,11 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { title: string
     const operation: Record<string, unknown> = {
       summary: route.summary,
       tags: [route.tag],
-      ...(route.role === 'public' ? { security: [] } : { security: [{ bearer: [] }], 'x-role': route.role }),
+      ...(route.role !== 'public'
+        ? { security: [{ bearer: [] }], 'x-role': route.role }
+        : route.authenticate
+          ? { security: [{ bearer: [] }], 'x-authenticated-as': route.authenticate.kind }
+          : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
       responses: {
         [String(route.status ?? 200)]: {

@@ -10,8 +10,10 @@ export interface RouteContext<B, Q, P> {
   query: Q;
   params: P;
   token: TokenInfo | null;
-  /** Who acts, for the audit trail: `token:<name>`. */
+  /** Who acts, for the audit trail: `token:<name>` (or `<kind>:<name>` for a route's own authentication). */
   actor: string;
+  /** What the route's own `authenticate` returned (e.g. the connector a connector token belongs to). */
+  subject: string | null;
   request: FastifyRequest;
   reply: FastifyReply;
 }
@@ -23,8 +25,13 @@ export interface RouteSpec<
 > {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
-  /** The role the route needs (admin passes everywhere), or any of several; 'public' needs no token. */
+  /** The role the route needs (admin passes everywhere), or any of several; 'public' needs no API token. */
   role: Role | readonly Role[] | 'public';
+  /**
+   * A public route's own authentication, run before the body is read (e.g. connector tokens, which are no API
+   * tokens): returns who calls, or throws. `kind` prefixes the actor (`connector:<name>`).
+   */
+  authenticate?: { kind: string; verify(authorization: string | undefined): string };
   summary: string;
   tag: string;
   params?: P;
@@ -63,7 +70,14 @@ export class RouteTable {
       ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
       // Authentication runs before the body is read, so an anonymous caller cannot even make us parse it.
       onRequest: async (request) => {
-        if (spec.role === 'public') return;
+        if (spec.role === 'public') {
+          if (spec.authenticate) {
+            (request as FastifyRequest & { subject?: string }).subject = spec.authenticate.verify(
+              request.headers.authorization,
+            );
+          }
+          return;
+        }
         const token = authenticate(tokens, request.headers.authorization);
         const needed: readonly Role[] = typeof spec.role === 'string' ? [spec.role] : spec.role;
         if (!needed.some((role) => roleAllows(token.role, role))) {
@@ -77,12 +91,18 @@ export class RouteTable {
         const query = parse(spec.query, request.query, 'query');
         const body = spec.rawBody ? request.body : parse(spec.body, request.body, 'body');
         const token = (request as FastifyRequest & { token?: TokenInfo }).token ?? null;
+        const subject = (request as FastifyRequest & { subject?: string }).subject ?? null;
         const result = await spec.handler({
           body,
           query,
           params,
           token,
-          actor: token ? `token:${token.name}` : 'anonymous',
+          subject,
+          actor: token
+            ? `token:${token.name}`
+            : subject !== null && spec.authenticate
+              ? `${spec.authenticate.kind}:${subject}`
+              : 'anonymous',
           request,
           reply,
         } as RouteContext<z.output<B>, z.output<Q>, z.output<P>>);

@@ -5,12 +5,14 @@ import type { WorkflowService } from '../workflow/index.ts';
 import type { ApiTokens } from './auth.ts';
 import { errorBody, ApiErrors, publicError, toActionhostError } from './errors.ts';
 import { buildOpenApi } from './openapi.ts';
-import type { ApplicationsPort, CredentialsPort, EnginePort, ItsmPort, PluginsPort } from './ports.ts';
+import type { ApplicationsPort, ConnectorsPort, CredentialsPort, EnginePort, ItsmPort, PluginsPort } from './ports.ts';
+import { registerConnectorRoutes } from './routes/connectors.ts';
 import { registerApplicationRoutes } from './routes/applications.ts';
 import { RouteTable } from './route.ts';
 import { registerAdminRoutes, TARBALL_MEDIA_TYPES, PLUGIN_UPLOAD_LIMIT } from './routes/admin.ts';
 import { registerHostRoutes, type MetricsPort, type ReadinessCheck } from './routes/host.ts';
 import { registerItsmRoutes } from './routes/itsm.ts';
+import { registerPluginSupplyRoutes } from './routes/plugins.ts';
 import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerWorkflowRoutes } from './routes/workflows.ts';
 import { registerConsole } from './console.ts';
@@ -26,6 +28,8 @@ export interface ApiDeps {
   plugins: PluginsPort;
   /** Applications and App Integrations; their routes exist only when given. */
   applications?: ApplicationsPort;
+  /** Integration Connectors; their routes exist only when given. */
+  connectors?: ConnectorsPort;
   /** Woken when a request changed (so the outbox event is picked up at once); retries and cancels executions. */
   engine?: EnginePort;
   /** fastify's logger option (default off). Request bodies are never logged. */
@@ -35,6 +39,8 @@ export interface ApiDeps {
   checkResponses?: boolean;
   /** JSON body limit in bytes (default 1 MiB); plugin uploads have their own 25 MiB limit. */
   bodyLimit?: number;
+  /** Serve HTTPS with this PEM certificate (chain) and key instead of plain HTTP. */
+  https?: { cert: string; key: string };
   /** The built web console (core/console/dist), served at / when the folder holds a build. */
   consoleDir?: string;
   /** /api/ready answers 200 only when every check is true (absent: no readiness route). */
@@ -44,11 +50,13 @@ export interface ApiDeps {
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
+  // Typed as the plain-HTTP instance: routes and hooks are the same over HTTPS.
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,
-  });
+    ...(deps.https ? { https: { cert: deps.https.cert, key: deps.https.key, minVersion: 'TLSv1.2' as const } } : {}),
+  }) as unknown as FastifyInstance;
   deps.metrics?.instrument(app);
   const started = Date.now();
   const version = deps.version ?? '1.0.0';
@@ -87,8 +95,17 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerHostRoutes(table, { version, started, readiness: deps.readiness, metrics: deps.metrics });
   registerItsmRoutes(table, deps.itsm, () => deps.engine?.wake());
   registerAdminRoutes(table, deps.credentials, deps.plugins);
+  registerPluginSupplyRoutes(table, deps.plugins);
   registerTokenRoutes(table, deps.auth);
   if (deps.applications) registerApplicationRoutes(table, deps.applications);
+  if (deps.connectors) {
+    const connectors = deps.connectors;
+    registerConnectorRoutes(table, connectors);
+    // Connectors hold polls open for up to 30 s: answer them before the server waits for open requests to end.
+    app.addHook('preClose', async () => {
+      await connectors.close();
+    });
+  }
   registerWorkflowRoutes(table, deps.workflows, deps.engine);
   registerSessionRoutes(table);
   registerWorkflowEditingRoutes(table, deps.workflows, deps.credentials, deps.applications);

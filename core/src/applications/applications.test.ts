@@ -231,7 +231,6 @@ describe('app integrations', () => {
       [{ plugin: 'active-directory' }, '/plugin'],
       [{ plugin: '@actionhost/active-directory@not-a-range' }, '/plugin'],
       [{ mappings: { Action: 'Delete User' } }, '/mappings/Action'],
-      [{ mappings: { Password: 'Welcome1!' } }, '/mappings/Password'],
       [{ mappings: [] }, '/mappings'],
       [{ name: '' }, '/name'],
       [{ extra: true }, '/'],
@@ -244,11 +243,22 @@ describe('app integrations', () => {
     expect(count('app_integrations')).toBe(0);
   });
 
-  it('accepts a password mapping only as a placeholder read from the workflow data', () => {
+  it('accepts a password mapping as a placeholder read from the workflow data', () => {
     const created = world.applications.createAppIntegration(
       appIntegrationBody({ mappings: { Password: '#customFields.password#' } }),
     );
     expect(created.mappings).toEqual({ Password: '#customFields.password#' });
+  });
+
+  it('holds a literal default Password sealed under the master key: never in the database or in an answer', () => {
+    const typed = 'Welcome-Default-Pa55!';
+    const created = world.applications.createAppIntegration(appIntegrationBody({ mappings: { Password: typed } }));
+    expect(created.mappings.Password).toEqual({ $sealed: expect.any(String) });
+    expect(JSON.stringify(world.applications.listAppIntegrations())).not.toContain(typed);
+    expect(world.databaseBytes().includes(Buffer.from(typed))).toBe(false);
+    const sealed = (world.applications.resolveAppIntegration('AD App')!.mappings.Password as { $sealed: string })
+      .$sealed;
+    expect(world.credentials.openValue('workflow-input', sealed)).toBe(typed);
   });
 
   it('refuses an unknown application and a duplicate name', async () => {

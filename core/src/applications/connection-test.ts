@@ -2,7 +2,7 @@
 // capability itself (a throwaway instance), so the test exercises exactly the code a workflow's calls use.
 import type { PluginManifest } from '@actionhost/sdk';
 import { isActionhostError } from '@actionhost/sdk';
-import { createLdapCapability, type LdapApplication } from '../capabilities/index.ts';
+import { createLdapCapability, type LdapApplication, type LdapRelay } from '../capabilities/index.ts';
 import { CoreErrors, errorSummary } from '../errors/index.ts';
 import type { InvocationScope } from '../capabilities/index.ts';
 import type { ConnectionTestResult } from './schemas.ts';
@@ -35,7 +35,7 @@ export function failure(error: unknown): { code: string; message: string } {
 /** Binds and reads the base DN. Never throws for a directory failure: the result says what went wrong. */
 export async function testDirectoryConnection(
   application: LdapApplication,
-  options: { signal?: AbortSignal; log: Log },
+  options: { signal?: AbortSignal; log: Log; relay?: LdapRelay },
 ): Promise<Omit<ConnectionTestResult, 'durationMs'>> {
   const timeoutMs = application.timeoutMs ?? 10_000;
   // connect (TLS + bind) and the read each have their own timeouts inside the capability; this is the backstop
@@ -43,7 +43,10 @@ export async function testDirectoryConnection(
   const signal = options.signal
     ? AbortSignal.any([options.signal, AbortSignal.timeout(budget)])
     : AbortSignal.timeout(budget);
-  const ldap = createLdapCapability({ applications: { resolve: async () => application } });
+  const ldap = createLdapCapability({
+    applications: { resolve: async () => application },
+    ...(options.relay ? { relay: options.relay } : {}),
+  });
   const scope: InvocationScope = {
     invocationId: `test-connection-${application.id}-${Date.now()}`,
     idempotencyKey: `test-connection-${application.id}`,

@@ -19,6 +19,8 @@ export const ApplicationErrors = {
     CoreErrors.AH_APPLICATION_CREDENTIAL_UNSUITABLE({ credential, type }, { credential, type, path: '/credential' }),
   /** zod issue messages name the rule broken, never the value. details.path is the first offending JSON pointer. */
   invalid: (error: z.ZodError, what: string) => validationFailed(what, error),
+  /** The one-time retrieval of a generated initial password found none (retrieved already). */
+  initialPasswordNotFound: CoreErrors.AH_INITIAL_PASSWORD_NOT_FOUND,
   /** Not an error: the warning an Application carries while TLS certificate verification is off. */
   tlsVerifyDisabled: CoreErrors.AH_TLS_VERIFY_DISABLED,
 } as const;

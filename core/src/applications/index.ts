@@ -18,3 +18,4 @@ export {
   type AppIntegrationCreateInput,
 } from './schemas.ts';
 export { ApplicationErrors } from './errors.ts';
+export { InitialPasswords, InitialPassword, RetrievedInitialPassword } from './initial-passwords.ts';

@@ -28,6 +28,24 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   CREATE INDEX app_integrations_application ON app_integrations (application_id);`,
+  // Issue 10: Applications reached through an Integration Connector, and generated initial passwords kept sealed
+  // until an admin retrieves them once.
+  `ALTER TABLE applications ADD COLUMN connector TEXT;
+  CREATE TABLE initial_passwords (
+    id TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL,
+    dn TEXT NOT NULL,
+    dn_key TEXT NOT NULL,
+    sealed TEXT NOT NULL,
+    plugin TEXT NOT NULL,
+    request_id INTEGER,
+    execution_id TEXT,
+    workflow_id TEXT,
+    node_id TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX initial_passwords_entry ON initial_passwords (application_id, dn_key);
+  CREATE INDEX initial_passwords_request ON initial_passwords (request_id);`,
 ];
 
 export interface ApplicationRow {
@@ -42,6 +60,7 @@ export interface ApplicationRow {
   ca_certificate: string | null;
   tls_verify: number;
   timeout_ms: number;
+  connector: string | null;
   created_by: string;
   created_at: string;
   updated_at: string;

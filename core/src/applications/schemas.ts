@@ -5,6 +5,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import { DnSyntaxError, parseDn, type Json } from '@actionhost/sdk';
 import { CredentialName } from '../credentials/index.ts';
+import { ConnectorName } from '../connectors/index.ts';
 
 /** One line of printable text: names end up in URLs, logs and the workflow editor's dropdowns. */
 const Name = z
@@ -98,6 +99,11 @@ export const ApplicationCreate = z
     /** Turning verification off is an explicit choice: the service logs it and the Application carries a warning. */
     tlsVerify: z.boolean().default(true),
     timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+    /**
+     * "via connector <name>": the Integration Connector that reaches this directory. The host then never connects
+     * to `url` itself; the connector does, from next to the directory (`url` is as the connector sees it).
+     */
+    connector: ConnectorName.optional(),
   })
   .strict();
 export type ApplicationCreate = z.infer<typeof ApplicationCreate>;
@@ -119,6 +125,8 @@ export const Application = z.object({
   caCertificate: z.string().optional(),
   tlsVerify: z.boolean(),
   timeoutMs: z.number(),
+  /** The Integration Connector the directory is reached through, when it is. */
+  connector: z.string().optional(),
   /** E.g. AH_TLS_VERIFY_DISABLED: what an admin should know about this connection. */
   warnings: z.array(ApplicationWarning),
   createdBy: z.string(),
@@ -138,6 +146,8 @@ export const ACTIVE_DIRECTORY_ACTIONS = [
   'Reset Password',
   'Move User',
   'Delete User',
+  'Get User',
+  'Search Users',
 ] as const;
 export const ActiveDirectoryAction = z.enum(ACTIVE_DIRECTORY_ACTIONS);
 export type ActiveDirectoryAction = z.infer<typeof ActiveDirectoryAction>;
@@ -159,9 +169,6 @@ const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
 );
 
-/** A literal password in a saved mapping would sit in plain text in the table and in every API answer. */
-const isPlaceholder = (value: Json) => typeof value === 'string' && /^#[^#]+#$/.test(value.trim());
-
 /** POST /api/app-integrations. */
 export const AppIntegrationCreate = z
   .object({
@@ -174,7 +181,10 @@ export const AppIntegrationCreate = z
       .refine((spec) => splitPluginSpec(spec) !== undefined, 'must be "name@range" with a semver range')
       .default(DEFAULT_AD_PLUGIN),
     action: ActiveDirectoryAction,
-    /** Default Input Mappings; a workflow node's own mappings override or complete them. */
+    /**
+     * Default Input Mappings; a workflow node's own mappings override or complete them. A literal `Password` (or any
+     * secret-looking key) is sealed under the master key when saved, as in a workflow's Input Mappings.
+     */
     mappings: z.record(z.string().min(1).max(200), JsonValue).default({}),
   })
   .strict()
@@ -185,14 +195,6 @@ export const AppIntegrationCreate = z
           code: 'custom',
           path: ['mappings', key],
           message: 'must equal `action` (or be left out): the action is set by `action`',
-        });
-      }
-      if (key.toLowerCase() === 'password' && !isPlaceholder(mapped)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['mappings', key],
-          message:
-            'must be a placeholder such as "#customFields.password#": passwords are not stored in App Integrations',
         });
       }
     }

@@ -5,9 +5,16 @@ import type { z } from 'zod';
 import { ActionhostError, isActionhostError, type Json, type LogLevel } from '@actionhost/sdk';
 import type { Store } from '../store/index.ts';
 import { CredentialErrors, type CredentialStore } from '../credentials/index.ts';
-import type { ApplicationResolver, LdapApplication } from '../capabilities/index.ts';
-import type { AppIntegrationResolver, ResolvedAppIntegration } from '../workflow/index.ts';
+import type { ApplicationResolver, LdapApplication, LdapRelay } from '../capabilities/index.ts';
+import {
+  sealInputs,
+  type AppIntegrationResolver,
+  type ResolvedAppIntegration,
+  type SecretSealer,
+} from '../workflow/index.ts';
 import { ApplicationErrors } from './errors.ts';
+import { ConnectorErrors } from '../connectors/index.ts';
+import { InitialPasswords } from './initial-passwords.ts';
 import { failure, testDirectoryConnection, type Log } from './connection-test.ts';
 import { MIGRATIONS, type AppIntegrationRow, type ApplicationRow } from './migrations.ts';
 import {
@@ -23,11 +30,18 @@ import {
 
 export interface ApplicationServiceOptions {
   store: Store;
-  /** Where `credential` names are checked and the bind password is resolved (CredentialStore fits). */
-  credentials: Pick<CredentialStore, 'has' | 'get' | 'resolve'>;
+  /**
+   * Where `credential` names are checked and the bind password is resolved, and what seals literal secrets (a
+   * default `Password`) in App Integration mappings as a workflow's Input Mappings are sealed (CredentialStore fits).
+   */
+  credentials: Pick<CredentialStore, 'has' | 'get' | 'resolve'> & SecretSealer;
   clock?: () => Date;
   /** Where explicit risky choices (TLS verification off) and connection warnings are logged. Default: console. */
   log?: Log;
+  /** Carries Test Connection of an Application "via connector" to that connector (the connectors hub). */
+  relay?: LdapRelay;
+  /** Which Integration Connectors exist, so an Application cannot name one that does not (ConnectorService fits). */
+  connectors?: { has(name: string): boolean };
 }
 
 const TLS_VERIFY_DISABLED = ApplicationErrors.tlsVerifyDisabled.code;
@@ -60,6 +74,7 @@ function applicationOf(row: ApplicationRow): Application {
     ...(row.ca_certificate !== null ? { caCertificate: row.ca_certificate } : {}),
     tlsVerify: row.tls_verify === 1,
     timeoutMs: row.timeout_ms,
+    ...(row.connector !== null ? { connector: row.connector } : {}),
     warnings: warningsOf(row),
     createdBy: row.created_by,
     createdAt: row.created_at,
@@ -85,17 +100,28 @@ function appIntegrationOf(row: AppIntegrationRow): AppIntegration {
 const SELECT_INTEGRATIONS = `SELECT i.*, a.name AS application_name FROM app_integrations i JOIN applications a ON a.id = i.application_id`;
 
 export class ApplicationService implements ApplicationResolver, AppIntegrationResolver {
+  /** Generated initial passwords waiting for an admin (the ldap capability keeps them here). */
+  readonly initialPasswords: InitialPasswords;
   readonly #store: Store;
   readonly #credentials: ApplicationServiceOptions['credentials'];
   readonly #clock: () => Date;
   readonly #log: Log;
+  readonly #relay: LdapRelay | undefined;
+  readonly #connectors: ApplicationServiceOptions['connectors'];
 
   constructor(options: ApplicationServiceOptions) {
     this.#store = options.store;
     this.#credentials = options.credentials;
     this.#clock = options.clock ?? (() => new Date());
+    this.#relay = options.relay;
+    this.#connectors = options.connectors;
     this.#log = options.log ?? consoleLog;
     this.#store.migrate('applications', MIGRATIONS);
+    this.initialPasswords = new InitialPasswords({
+      store: this.#store,
+      sealer: this.#credentials,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
   }
 
   createApplication(input: unknown, actor = 'system'): Application {
@@ -104,6 +130,8 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
       throw atPath(CredentialErrors.notFound(body.credential), '/credential');
     const credentialType = this.#credentials.get(body.credential).type;
     if (credentialType !== 'basic') throw ApplicationErrors.credentialUnsuitable(body.credential, credentialType);
+    if (body.connector !== undefined && this.#connectors && !this.#connectors.has(body.connector))
+      throw atPath(ConnectorErrors.notFound({ name: body.connector }, { connector: body.connector }), '/connector');
     const now = this.#clock().toISOString();
     const row: ApplicationRow = {
       id: `app_${randomUUID()}`,
@@ -117,6 +145,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
       ca_certificate: body.caCertificate ?? null,
       tls_verify: body.tlsVerify ? 1 : 0,
       timeout_ms: body.timeoutMs,
+      connector: body.connector ?? null,
       created_by: actor,
       created_at: now,
       updated_at: now,
@@ -125,7 +154,8 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
       const inserted = this.#store.db
         .prepare(
           `INSERT OR IGNORE INTO applications (id, name, type, url, bind_dn, credential, base_dn,
-        domain, ca_certificate, tls_verify, timeout_ms, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        domain, ca_certificate, tls_verify, timeout_ms, connector, created_by, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           row.id,
@@ -139,6 +169,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
           row.ca_certificate,
           row.tls_verify,
           row.timeout_ms,
+          row.connector,
           row.created_by,
           row.created_at,
           row.updated_at,
@@ -165,6 +196,8 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
       throw atPath(CredentialErrors.notFound(body.credential), '/credential');
     const credentialType = this.#credentials.get(body.credential).type;
     if (credentialType !== 'basic') throw ApplicationErrors.credentialUnsuitable(body.credential, credentialType);
+    if (body.connector !== undefined && this.#connectors && !this.#connectors.has(body.connector))
+      throw atPath(ConnectorErrors.notFound({ name: body.connector }, { connector: body.connector }), '/connector');
     const row = this.#store.transaction(() => {
       const current = this.#applicationRow(nameOrId);
       const clash = this.#store.db
@@ -174,7 +207,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
       this.#store.db
         .prepare(
           `UPDATE applications SET name = ?, type = ?, url = ?, bind_dn = ?, credential = ?, base_dn = ?, domain = ?,
-           ca_certificate = ?, tls_verify = ?, timeout_ms = ?, updated_at = ? WHERE id = ?`,
+           ca_certificate = ?, tls_verify = ?, timeout_ms = ?, connector = ?, updated_at = ? WHERE id = ?`,
         )
         .run(
           body.name,
@@ -187,6 +220,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
           body.caCertificate ?? null,
           body.tlsVerify ? 1 : 0,
           body.timeoutMs,
+          body.connector ?? null,
           this.#clock().toISOString(),
           current.id,
         );
@@ -236,6 +270,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
 
   createAppIntegration(input: unknown, actor = 'system'): AppIntegration {
     const body = parse(AppIntegrationCreate, input, 'App Integration');
+    body.mappings = sealInputs(body.mappings, this.#credentials);
     const now = this.#clock().toISOString();
     const id = `ai_${randomUUID()}`;
     return this.#store.transaction(() => {
@@ -268,6 +303,8 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
   /** Replaces an App Integration (the same body as create); workflows name it, and pick changes up when published. */
   updateAppIntegration(nameOrId: string, input: unknown): AppIntegration {
     const body = parse(AppIntegrationCreate, input, 'App Integration');
+    // a literal default Password is sealed here as on create: never stored in the clear
+    body.mappings = sealInputs(body.mappings, this.#credentials);
     return this.#store.transaction(() => {
       const current = this.#appIntegrationRow(nameOrId);
       if (!current) throw ApplicationErrors.appIntegrationNotFound(nameOrId);
@@ -345,6 +382,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
       tlsVerify: application.tlsVerify,
       timeoutMs: application.timeoutMs,
       ...(application.domain !== undefined ? { domain: application.domain } : {}),
+      ...(application.connector !== undefined ? { connector: application.connector } : {}),
     };
   }
 
@@ -362,6 +400,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
     }
     const result = await testDirectoryConnection(resolved, {
       ...(signal ? { signal } : {}),
+      ...(this.#relay ? { relay: this.#relay } : {}),
       log: (level, message, data) => this.#log(level, `test connection of "${application.name}": ${message}`, data),
     });
     return { ...result, durationMs: durationMs() };

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Setting } from '@actionhost/sdk/cli';
-import { HOST_SETTINGS } from '../config/index.ts';
+import { CONNECTOR_SETTING_KEYS, HOST_SETTINGS } from '../config/index.ts';
 import { Store } from '../store/index.ts';
 import { WorkflowRepository } from '../workflow/index.ts';
 import { runCli } from './program.ts';
@@ -99,13 +99,36 @@ describe('actionhost command line', () => {
     expect([code, stdout.trim()]).toEqual([0, VERSION]);
   });
 
-  it('lists every setting in the help of start: its flag, or its variable when it has none', async () => {
+  it('lists every setting in the help of start (but those of connector): its flag, or its variable when it has none', async () => {
     const help = await cli(['start', '--help']);
     expect(help.code).toBe(0);
-    for (const setting of Object.values<Setting>(HOST_SETTINGS.settings)) {
+    const settings = Object.entries<Setting>(HOST_SETTINGS.settings).filter(
+      ([key]) => !(CONNECTOR_SETTING_KEYS as readonly string[]).includes(key),
+    );
+    for (const [, setting] of settings) {
       expect(help.stdout).toContain(setting.flag?.split(' ')[0] ?? setting.env);
       expect(help.stdout).toContain(setting.env);
     }
+  });
+
+  it('`actionhost connector` needs an https host URL and a token, and takes the token only from the environment', async () => {
+    const token = 'ahc_' + 'x'.repeat(40);
+    const help = await cli(['connector', '--help']);
+    expect(help.code).toBe(0);
+    for (const key of CONNECTOR_SETTING_KEYS) expect(help.stdout).toContain(HOST_SETTINGS.settings[key].env);
+    const noUrl = await cli(['connector'], { ACTIONHOST_CONNECTOR_TOKEN: token });
+    const plain = await cli(['connector', '--host-url', 'http://127.0.0.1:1'], {
+      ACTIONHOST_CONNECTOR_TOKEN: token,
+    });
+    const noToken = await cli(['connector', '--host-url', 'https://127.0.0.1:1']);
+    for (const result of [noUrl, noToken]) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^error AH_CONFIG_INVALID:/);
+    }
+    // a flag value of the wrong kind is a wrong command line
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain('--host-url');
+    expect((await cli(['connector', '--token', token])).code).toBe(2);
   });
 
   it('answers a mistyped command or flag with one line and a did-you-mean, exit 2', async () => {

@@ -1,6 +1,7 @@
 // `actionhost`: the host's command line — start the server, invoke a plugin once, inspect executions — on the
 // shared plumbing of @actionhost/sdk/cli (--help, --version, did-you-mean, one error style, exit codes 0 / 1 / 2).
 import { createProgram, packageVersion, processIo, runProgram, type CliIo } from '@actionhost/sdk/cli';
+import { connectorCommand } from './connector.ts';
 import { executionsCommand } from './executions.ts';
 import { invokeCommand } from './invoke.ts';
 import { startCommand } from './start.ts';
@@ -20,7 +21,8 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): Promise<
         .addCommand(startCommand(context))
         .addCommand(invokeCommand(context))
         .addCommand(executionsCommand(context))
-        .addCommand(tokensCommand(context)),
+        .addCommand(tokensCommand(context))
+        .addCommand(connectorCommand(context)),
     argv,
     io,
   );

@@ -1,10 +1,13 @@
 // `actionhost start`: the README's first command (after install) runs this through `npm start`. Its flags, and the
 // environment-only settings in its --help, come from the settings table (core/src/config).
 import { Command, untilStopped, type ProgramContext } from '@actionhost/sdk/cli';
-import { HOST_SETTINGS, loadConfig } from '../config/index.ts';
+import { CONNECTOR_SETTING_KEYS, HOST_SETTINGS, loadConfig } from '../config/index.ts';
 import { startHost } from '../host/index.ts';
 
-const ALL_SETTINGS = Object.keys(HOST_SETTINGS.settings) as (keyof typeof HOST_SETTINGS.settings)[];
+type SettingKey = keyof typeof HOST_SETTINGS.settings;
+const HOST_ONLY = (Object.keys(HOST_SETTINGS.settings) as SettingKey[]).filter(
+  (key) => !(CONNECTOR_SETTING_KEYS as readonly string[]).includes(key),
+);
 
 const AFTER_HELP = `
 SIGTERM/SIGINT: stops taking requests and events, lets running executions finish for the stop timeout,
@@ -21,10 +24,10 @@ export function startCommand(context: ProgramContext): Command {
         'the data folder. On first start it installs the first-party plugins through the registry, loads the ' +
         "seed's two example workflows as drafts, and prints the first admin's API token once.",
     );
-  for (const option of HOST_SETTINGS.options(ALL_SETTINGS)) command.addOption(option);
+  for (const option of HOST_SETTINGS.options(HOST_ONLY)) command.addOption(option);
   command
     .option('--json', 'print a failure to start as JSON on stdout')
-    .addHelpText('after', `\n${HOST_SETTINGS.environmentHelp(ALL_SETTINGS)}\n${AFTER_HELP}`)
+    .addHelpText('after', `\n${HOST_SETTINGS.environmentHelp(HOST_ONLY)}\n${AFTER_HELP}`)
     .action(
       context.action(async () => {
         const config = loadConfig(HOST_SETTINGS.given(command), io.env);

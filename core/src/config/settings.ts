@@ -3,7 +3,10 @@
 // of `actionhost start` (and the flags the other commands share), and the README's settings table
 // (`npm run docs:settings`) all come from here; nothing else reads a setting from process.env. Adding a setting
 // is adding an entry. Defaults give the embedded setup: SQLite in ./data, 127.0.0.1:8080, private addresses closed.
-import { DATA_DIR_SETTING } from '@actionhost/registry';
+import { DATA_DIR_SETTING, SIGNATURE_POLICY_SETTING } from '@actionhost/registry';
+import { SIGNING_KEY_SETTING } from '@actionhost/sdk';
+import { resolve } from 'node:path';
+import { z } from 'zod';
 import {
   base64Bytes,
   choice,
@@ -13,9 +16,31 @@ import {
   text,
   wholeNumber,
   type SettingTexts,
+  type Value,
 } from '@actionhost/sdk/cli';
 import { isIP } from 'node:net';
-import { z } from 'zod';
+
+/** A file, resolved against the current folder (whether it can be read is checked where it is used). */
+function file(): Value<string> {
+  return {
+    schema: z
+      .string()
+      .trim()
+      .min(1, 'empty')
+      .transform((path) => resolve(path)),
+    expects: 'a file path',
+  };
+}
+
+/** The host's URL as an Integration Connector reaches it: HTTPS only, the connector verifies its certificate. */
+function httpsUrl(): Value<string> {
+  return {
+    schema: z
+      .string()
+      .refine((value) => URL.canParse(value) && new URL(value).protocol === 'https:', 'not an https URL'),
+    expects: 'an https URL, e.g. https://actionhost.example.com:8443',
+  };
+}
 
 export const HOST_SETTINGS = defineSettings({
   dataDir: DATA_DIR_SETTING,
@@ -63,6 +88,19 @@ export const HOST_SETTINGS = defineSettings({
     description:
       "DNS servers the http capability asks for names that are not in /etc/hosts (lookups bounded per invocation, off libuv's shared threads); empty: those of /etc/resolv.conf",
   },
+  tlsCert: {
+    env: 'ACTIONHOST_TLS_CERT',
+    flag: '--tls-cert <file>',
+    value: file(),
+    description:
+      'PEM certificate (chain) the HTTP API is served with over HTTPS, together with tlsKey; without both it speaks plain HTTP',
+  },
+  tlsKey: {
+    env: 'ACTIONHOST_TLS_KEY',
+    flag: '--tls-key <file>',
+    value: file(),
+    description: 'PEM private key of tlsCert',
+  },
   logLevel: {
     env: 'ACTIONHOST_LOG_LEVEL',
     flag: '--log-level <level>',
@@ -75,8 +113,10 @@ export const HOST_SETTINGS = defineSettings({
     flag: '--no-seed',
     value: onOff(),
     default: 'true',
-    description: "load the seed's two example workflows as drafts on start (once: an existing name is kept)",
+    description:
+      "load the seed's two example workflows as drafts and its Employee On-boarding request template on start (once: an existing name is kept)",
   },
+  pluginSignatures: SIGNATURE_POLICY_SETTING,
   maxExecutions: {
     env: 'ACTIONHOST_MAX_EXECUTIONS',
     flag: '--max-executions <n>',
@@ -116,13 +156,36 @@ export const HOST_SETTINGS = defineSettings({
       'ignored with a warning, never added: recover with `actionhost tokens create --role admin`); without it one is ' +
       'created on first start and printed once',
   },
+  signingKey: SIGNING_KEY_SETTING,
   masterKey: {
     env: 'ACTIONHOST_MASTER_KEY',
     value: base64Bytes(32),
     secret: true,
     description: 'key that encrypts credentials and sealed inputs; without it <data>/master.key (mode 0600) is used',
   },
+  connectorHostUrl: {
+    env: 'ACTIONHOST_CONNECTOR_HOST_URL',
+    flag: '--host-url <url>',
+    value: httpsUrl(),
+    description: '`actionhost connector`: the host it connects out to (HTTPS, certificate verified)',
+  },
+  connectorCa: {
+    env: 'ACTIONHOST_CONNECTOR_CA',
+    flag: '--ca <file>',
+    value: file(),
+    description:
+      "`actionhost connector`: PEM of the CA the host's certificate is verified against; without it the system's CAs",
+  },
+  connectorToken: {
+    env: 'ACTIONHOST_CONNECTOR_TOKEN',
+    value: text(16),
+    secret: true,
+    description: '`actionhost connector`: the connector token an admin issued (POST /api/connectors)',
+  },
 });
+
+/** The settings of `actionhost connector`, which `actionhost start` does not take. */
+export const CONNECTOR_SETTING_KEYS = ['connectorHostUrl', 'connectorCa', 'connectorToken'] as const;
 
 /** The host's configuration: what HOST_SETTINGS parses to (z.infer of its one schema). */
 export const HostConfig = HOST_SETTINGS.schema;

@@ -112,7 +112,13 @@ export const ldapErrors = {
   AH_LDAP_METHOD_UNKNOWN: {
     status: 400,
     message: 'the ldap capability has no method {method}',
-    description: 'Use one of ctx.ldap.search, add, modify, setPassword, rename, delete, info.',
+    description: 'Use one of ctx.ldap.search, add, modify, setPassword, setGeneratedPassword, rename, delete, info.',
+  },
+  AH_LDAP_PASSWORDS_UNAVAILABLE: {
+    status: 501,
+    message: 'this host keeps no generated initial passwords, so it cannot generate one',
+    description:
+      'ctx.ldap.setGeneratedPassword needs the host store for initial passwords (a running host has it; a test harness must pass one).',
   },
   AH_LDAP_OUT_OF_SCOPE: {
     status: 403,

@@ -93,4 +93,10 @@ export const processErrors = {
     message: 'cannot read {file}: {reason}',
     description: '`actionhost invoke --input` names a file that cannot be read; check the path (or pass - for stdin).',
   },
+  AH_TLS_INVALID: {
+    status: 500,
+    message: 'cannot serve HTTPS: {problem}',
+    description:
+      'tlsCert / tlsKey (--tls-cert, --tls-key) name files that cannot be read, are not PEM, or do not belong together; fix the files or the paths.',
+  },
 } as const satisfies ErrorTable;

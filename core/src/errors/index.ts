@@ -8,6 +8,7 @@ import { httpErrors, itsmCapabilityErrors, ldapErrors } from './capabilities.ts'
 import { definitionErrors, executionErrors } from './workflow.ts';
 import { apiErrors, processErrors, sharedErrors } from './host.ts';
 import { sandboxErrors } from './sandbox.ts';
+import { connectorErrors } from './connectors.ts';
 
 export const errorCatalogue: ErrorCatalogue = {
   package: '@actionhost/core',
@@ -28,6 +29,7 @@ export const errorCatalogue: ErrorCatalogue = {
     { title: 'Requests, Configuration Items, Relations', errors: itsmErrors },
     { title: 'Credentials and the master key', errors: credentialErrors },
     { title: 'Applications and App Integrations', errors: applicationErrors },
+    { title: 'Integration Connectors', errors: connectorErrors },
     { title: 'Store (the data folder)', errors: storeErrors },
     { title: 'HTTP API', errors: apiErrors },
     { title: 'Host process and CLI', errors: processErrors },
@@ -46,6 +48,7 @@ export const CoreErrors = defineErrors({
   ...itsmErrors,
   ...credentialErrors,
   ...applicationErrors,
+  ...connectorErrors,
   ...storeErrors,
   ...apiErrors,
   ...processErrors,

@@ -12,6 +12,17 @@ export const itsmErrors = {
     message: 'configuration item {id} does not exist',
     description: 'No Configuration Item has that id; list them with GET /api/cis.',
   },
+  AH_TEMPLATE_NOT_FOUND: {
+    status: 404,
+    message: 'no request template "{name}"',
+    description:
+      'A request names a template that does not exist; list them with GET /api/request-templates (an admin creates them).',
+  },
+  AH_TEMPLATE_EXISTS: {
+    status: 409,
+    message: 'a request template named "{name}" already exists',
+    description: 'Template names are unique; pick another name or delete the existing template.',
+  },
   AH_EVENT_NOT_FOUND: {
     status: 404,
     message: 'outbox event {id} does not exist',
@@ -87,6 +98,12 @@ export const applicationErrors = {
     message:
       'credential "{credential}" is a {type} credential; an application binds with the password of a basic credential',
     description: "An Application binds with a basic credential's username and password; give it one.",
+  },
+  AH_INITIAL_PASSWORD_NOT_FOUND: {
+    status: 404,
+    message: 'no initial password {id} is waiting: it was retrieved already, or never kept',
+    description:
+      'A generated initial password can be retrieved once; the retrieval deletes it. Set a new one with Reset Password.',
   },
   AH_TLS_VERIFY_DISABLED: {
     status: 200,

@@ -86,6 +86,12 @@ export const definitionErrors = {
     description:
       'Publishing pins the highest installed version in the range; details.installed lists the versions there are. Install one in the range, or change the range in `uses`.',
   },
+  AH_CAPABILITIES_NOT_APPROVED: {
+    status: 409,
+    message: 'publishing would pin plugin versions that may reach more than any approved version: {plugins}',
+    description:
+      'Upgrades never widen what a plugin may reach silently. details.plugins lists each version (name, version, against: the approved version it was compared with, widened: e.g. "http: *", "ldap", "itsm: requests:write"). An admin approves with `registry approve name@version`, `registry install --accept-capabilities`, the upload\'s acceptCapabilities, or by publishing with {"acceptCapabilities": true}.',
+  },
   AH_PLUGIN_INTEGRITY_MISMATCH: {
     status: 409,
     message: '{plugin} installed now is not the package the workflow pinned: publish the workflow again',
@@ -125,13 +131,29 @@ export const executionErrors = {
   AH_WORKFLOW_NOT_FOUND: {
     status: 404,
     message: 'workflow {id} does not exist',
-    description: 'No workflow has that id; list them with GET /api/workflows.',
+    description: 'No workflow has that id (or it was deleted); list them with GET /api/workflows.',
   },
-  AH_WORKFLOW_PUBLISHED: {
+  AH_WORKFLOW_NOT_PUBLISHED: {
     status: 409,
-    message: 'workflow {id} has been published: only a draft can be deleted',
+    message: 'workflow {id} has no published version to activate',
+    description: 'Activating runs a published version: publish the draft first (publishing also activates it).',
+  },
+  AH_WORKFLOW_VERSION_NOT_FOUND: {
+    status: 404,
+    message: 'workflow {id} has no published version {version}',
+    description: 'Pick a version from GET /api/workflows/:id/versions.',
+  },
+  AH_WORKFLOW_ACTIVE: {
+    status: 409,
+    message: 'workflow {id} is active: deactivate it before deleting it',
     description:
-      'Only a workflow that was never published can be deleted: executions and plugin pins refer to its published versions.',
+      'Only drafts and inactive workflows can be deleted; POST /api/workflows/:id/deactivate first (executions in flight finish).',
+  },
+  AH_WORKFLOW_RUNNING: {
+    status: 409,
+    message: 'workflow {id} still has {count} queued or running execution(s)',
+    description:
+      'A deactivated workflow lets its executions in flight finish; delete it once they have (or cancel them).',
   },
   AH_NODE_NOT_FOUND: {
     status: 404,

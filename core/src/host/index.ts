@@ -1,5 +1,12 @@
 // The composition root: everything a running host is made of, wired once.
 export { openRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
-export { installFirstPartyPlugins, seedExampleWorkflows, FIRST_PARTY_PLUGINS_DIR } from './seed.ts';
+export { seedExampleWorkflows, seedRequestTemplates } from './seed.ts';
+export {
+  installFirstPartyPlugins,
+  FIRST_PARTY_PLUGINS_DIR,
+  FIRST_PARTY_ACTOR,
+  FIRST_PARTY_PUBLISHER,
+} from './first-party.ts';
 export { startHost, type RunningHost } from './server.ts';
 export { SandboxPluginRunner, type SandboxPluginRunnerOptions, type InstalledPlugins } from './sandbox-runner.ts';
+export { registryCatalog, registryPluginsPort } from './plugin-ports.ts';

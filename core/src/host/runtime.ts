@@ -1,19 +1,22 @@
 // The composition root: opens the data folder and wires the real pieces together — SQLite store, plugin
 // registry, credentials, service-desk records, capabilities, sandbox, workflows. The CLI and end-to-end tests
 // use it; nothing else constructs these services.
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { PluginStore } from '@actionhost/registry';
+import { makeDataFolder } from '@actionhost/sdk/cli';
 import type { HostConfig } from '../config/index.ts';
 import { CoreErrors } from '../errors/index.ts';
 import { Store } from '../store/index.ts';
 import { CredentialStore, loadMasterKey } from '../credentials/index.ts';
 import { ItsmService } from '../itsm/index.ts';
 import { ApplicationService } from '../applications/index.ts';
+import { ConnectorService } from '../connectors/index.ts';
 import { createHttpCapability, createItsmCapability, createLdapCapability } from '../capabilities/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
 import { WorkflowEngine, WorkflowRepository, WorkflowService, type PluginRunner } from '../workflow/index.ts';
 import { SandboxPluginRunner } from './sandbox-runner.ts';
+import { registryCatalog } from './plugin-ports.ts';
 
 export interface Runtime {
   config: HostConfig;
@@ -22,6 +25,7 @@ export interface Runtime {
   credentials: CredentialStore;
   itsm: ItsmService;
   applications: ApplicationService;
+  connectors: ConnectorService;
   sandbox: Sandbox;
   runner: PluginRunner;
   workflows: WorkflowService;
@@ -40,17 +44,20 @@ export interface RuntimeOptions {
 }
 
 export async function openRuntime(config: HostConfig, options: RuntimeOptions = {}): Promise<Runtime> {
-  mkdirSync(config.dataDir, { recursive: true });
+  makeDataFolder(config.dataDir);
   assertWritable(config.dataDir);
   const store = Store.open(join(config.dataDir, 'actionhost.db'));
   const opened: Array<() => unknown> = [() => store.close()];
   try {
-    const plugins = PluginStore.open(config.dataDir);
+    const plugins = PluginStore.open(config.dataDir, { signatures: config.pluginSignatures });
     opened.push(() => plugins.close());
     const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
     const credentials = new CredentialStore({ store, masterKey });
     const itsm = new ItsmService({ store });
-    const applications = new ApplicationService({ store, credentials });
+    // Directories the host cannot reach are reached through Integration Connectors: the hub relays to them.
+    const connectors = new ConnectorService({ store });
+    opened.push(() => connectors.close());
+    const applications = new ApplicationService({ store, credentials, relay: connectors.hub, connectors });
     const sandbox = new Sandbox({
       workers: options.workers ?? config.workers,
       capabilities: [
@@ -61,16 +68,12 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
           credentials,
         }),
         createItsmCapability({ itsm }),
-        createLdapCapability({ applications }),
+        createLdapCapability({ applications, passwords: applications.initialPasswords, relay: connectors.hub }),
       ],
     });
     opened.push(() => sandbox.close());
     const runner = new SandboxPluginRunner({ sandbox, plugins });
-    const catalog = {
-      resolve: (name: string, range: string) => plugins.resolve(name, range),
-      pin: (name: string, version: string, owner: string) => plugins.pin(name, version, owner),
-      unpin: (owner: string) => plugins.unpin(owner),
-    };
+    const catalog = registryCatalog(plugins);
     const workflows = new WorkflowService({
       store,
       catalog,
@@ -78,6 +81,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       appIntegrations: applications,
       secrets: credentials,
       sealer: credentials,
+      templateFieldNames: () => itsm.templateFieldNames(),
     });
     // The engine is the only one on this store: on start it takes back the claims a killed process held on
     // outbox events (ItsmService.releaseClaims), which would otherwise wait out their lease.
@@ -101,6 +105,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       credentials,
       itsm,
       applications,
+      connectors,
       sandbox,
       runner,
       workflows,

@@ -1,34 +1,8 @@
-// What a fresh host starts with: the first-party plugins installed through the registry, and the seed's two
-// example workflows ("Incident-CI Linking", "Employee On-boarding") loaded as drafts for a workflow author
-// to review and publish.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { PluginStore } from '@actionhost/registry';
+// What a fresh host starts with besides its first-party plugins (first-party.ts): the seed's "Employee On-boarding"
+// request template, and the seed's two example workflows ("Incident-CI Linking", "Employee On-boarding") loaded as
+// drafts for a workflow author to review and publish.
 import { EXAMPLE_WORKFLOWS, type WorkflowService } from '../workflow/index.ts';
-
-export const FIRST_PARTY_PLUGINS_DIR = fileURLToPath(new URL('../../../plugins/', import.meta.url));
-
-/** Installs every first-party plugin whose current version is not installed yet; returns name@version of each. */
-export async function installFirstPartyPlugins(
-  plugins: PluginStore,
-  progress: (message: string) => void,
-): Promise<string[]> {
-  const installed: string[] = [];
-  // An installed @actionhost/core (no checkout around it) has no plugins/ folder: there `registry install` adds them.
-  if (!existsSync(FIRST_PARTY_PLUGINS_DIR)) return installed;
-  const present = new Set(plugins.list().map((plugin) => `${plugin.name}@${plugin.version}`));
-  for (const folder of readdirSync(FIRST_PARTY_PLUGINS_DIR).sort()) {
-    const dir = join(FIRST_PARTY_PLUGINS_DIR, folder);
-    if (!existsSync(join(dir, 'src', 'plugin.ts'))) continue;
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; version: string };
-    if (present.has(`${pkg.name}@${pkg.version}`)) continue;
-    progress(`installing first-party plugin ${pkg.name}@${pkg.version}`);
-    const result = await plugins.install(dir);
-    installed.push(`${result.name}@${result.version}`);
-  }
-  return installed;
-}
+import { EMPLOYEE_ONBOARDING_TEMPLATE, type ItsmService } from '../itsm/index.ts';
 
 /** Loads the seed workflows as drafts, once (a workflow of the same name is left alone). */
 export function seedExampleWorkflows(workflows: WorkflowService, progress: (message: string) => void): string[] {
@@ -41,4 +15,13 @@ export function seedExampleWorkflows(workflows: WorkflowService, progress: (mess
     created.push(definition.name);
   }
   return created;
+}
+
+/** Creates the seed's request templates, once (a template of the same name is left alone, edited or not). */
+export function seedRequestTemplates(itsm: ItsmService, progress: (message: string) => void): string[] {
+  const existing = new Set(itsm.listTemplates().map((template) => template.name));
+  if (existing.has(EMPLOYEE_ONBOARDING_TEMPLATE.name)) return [];
+  itsm.createTemplate(EMPLOYEE_ONBOARDING_TEMPLATE, 'system');
+  progress(`created the request template "${EMPLOYEE_ONBOARDING_TEMPLATE.name}"`);
+  return [EMPLOYEE_ONBOARDING_TEMPLATE.name];
 }

@@ -1,14 +1,19 @@
 // A running host: the runtime plus the HTTP API and the workflow engine's loop, with a graceful stop
 // (stop taking requests, let the engine finish the event in hand, close the sandbox, close the store).
+import { readFileSync } from 'node:fs';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { portInUseError } from '@actionhost/sdk/cli';
+import { CommandLineErrors, portInUseError } from '@actionhost/sdk/cli';
+import { CoreErrors } from '../errors/index.ts';
 import { ApiTokens, buildApi } from '../api/index.ts';
 import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { WorkflowErrors } from '../workflow/index.ts';
 import { HostObservability } from './observability.ts';
-import { installFirstPartyPlugins, seedExampleWorkflows } from './seed.ts';
+import { seedExampleWorkflows, seedRequestTemplates } from './seed.ts';
+import { installFirstPartyPlugins } from './first-party.ts';
+import { registryPluginsPort } from './plugin-ports.ts';
 
 /** The web console's build (`node core/console/build.ts`, run by `npm ci`), served at /. */
 const CONSOLE_DIR = fileURLToPath(new URL('../../console/dist/', import.meta.url));
@@ -35,13 +40,18 @@ export interface StartHostOptions {
 
 export async function startHost(config: HostConfig, options: StartHostOptions = {}): Promise<RunningHost> {
   const progress = options.progress ?? (() => undefined);
+  // Checked before anything is opened: a host that was asked for HTTPS never comes up speaking plain HTTP.
+  const https = tlsFiles(config);
   const runtime = await openRuntime(config, {
     onEngineError: (error, context) =>
       progress(`engine: ${(error as Error).message ?? String(error)} ${JSON.stringify(context)}`),
   });
   try {
     await installFirstPartyPlugins(runtime.plugins, progress);
-    if (options.seed ?? config.seed) seedExampleWorkflows(runtime.workflows, progress);
+    if (options.seed ?? config.seed) {
+      seedRequestTemplates(runtime.itsm, progress);
+      seedExampleWorkflows(runtime.workflows, progress);
+    }
     const auth = new ApiTokens(runtime.store);
     const bootstrap = auth.bootstrapAdmin(config.adminToken);
     if (bootstrap.presetIgnored) {
@@ -57,16 +67,12 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       workflows: runtime.workflows,
       itsm: runtime.itsm,
       credentials: runtime.credentials,
-      plugins: {
-        list: () => runtime.plugins.list(),
-        install: ({ tarball }) => runtime.plugins.install({ tarball, source: 'api upload' }),
-        get: (name, version) => runtime.plugins.get(name, version),
-        mappings: (name, version) => runtime.plugins.mappings(name, version),
-        pins: (name, version) => runtime.plugins.pins(name, version),
-      },
+      plugins: registryPluginsPort(runtime.plugins),
       applications: runtime.applications,
+      connectors: runtime.connectors,
       engine: runtime.engine,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+      ...(https ? { https } : {}),
       consoleDir: CONSOLE_DIR,
       readiness: observability.readiness,
       metrics: observability.api,
@@ -102,6 +108,55 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     await runtime.close();
     throw error;
   }
+}
+
+/**
+ * The certificate and key to serve HTTPS with, read and checked (PEM, and the key belongs to the certificate); null
+ * when neither is set. One without the other is a configuration mistake, refused like any bad setting.
+ */
+function tlsFiles(config: HostConfig): { cert: string; key: string } | null {
+  const { tlsCert, tlsKey } = config;
+  if (tlsCert === undefined && tlsKey === undefined) return null;
+  if (tlsCert === undefined || tlsKey === undefined) {
+    const [given, missing] = tlsCert === undefined ? ['tlsKey', 'tlsCert'] : ['tlsCert', 'tlsKey'];
+    const flag = missing === 'tlsCert' ? '--tls-cert' : '--tls-key';
+    throw CommandLineErrors.configInvalid([
+      {
+        setting: missing,
+        source: 'default',
+        problem: `is not set, but ${given} is: HTTPS needs both`,
+        fix: `give ${flag} <file> (or unset ${given} to serve plain HTTP)`,
+      },
+    ]);
+  }
+  const read = (path: string, what: string): string => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw CoreErrors.AH_TLS_INVALID({ problem: `the ${what} ${path} cannot be read (${reason})` }, { path });
+    }
+  };
+  const cert = read(tlsCert, 'certificate');
+  const key = read(tlsKey, 'key');
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(cert);
+  } catch {
+    throw CoreErrors.AH_TLS_INVALID({ problem: `${tlsCert} holds no PEM certificate` }, { path: tlsCert });
+  }
+  let matches: boolean;
+  try {
+    matches = certificate.checkPrivateKey(createPrivateKey(key));
+  } catch {
+    throw CoreErrors.AH_TLS_INVALID({ problem: `${tlsKey} holds no PEM private key` }, { path: tlsKey });
+  }
+  if (!matches)
+    throw CoreErrors.AH_TLS_INVALID(
+      { problem: `the key in ${tlsKey} does not belong to the certificate in ${tlsCert}` },
+      { path: tlsKey },
+    );
+  return { cert, key };
 }
 
 /** Refuses writes that raise outbox events while the backlog is over `limit` (cheap counts, cached briefly). */

@@ -9,6 +9,9 @@ export const ItsmErrors = {
   requestNotFound: (internalId: number) =>
     CoreErrors.AH_REQUEST_NOT_FOUND({ id: internalId }, { requestId: internalId }),
   ciNotFound: (ciId: number) => CoreErrors.AH_CI_NOT_FOUND({ id: ciId }, { ciId }),
+  templateNotFound: (name: string, path?: string) =>
+    CoreErrors.AH_TEMPLATE_NOT_FOUND({ name }, { template: name, ...(path ? { path } : {}) }),
+  templateExists: (name: string) => CoreErrors.AH_TEMPLATE_EXISTS({ name }, { template: name, path: '/name' }),
   eventNotFound: (eventId: number) => CoreErrors.AH_EVENT_NOT_FOUND({ id: eventId }, { eventId }),
   /** The first zod issue names the path; all issues travel in details.issues. */
   validationFailed: (what: string, error: z.ZodError) => validationFailed(what, error),

@@ -32,4 +32,12 @@ export {
   hostnameKey,
 } from './schemas.ts';
 export { ItsmErrors, parseOrThrow, jsonPointer } from './errors.ts';
+export {
+  RequestTemplateCreate,
+  RequestTemplate,
+  TemplateField,
+  TemplateFieldType,
+  REQUEST_FIELD_KEYS,
+  EMPLOYEE_ONBOARDING_TEMPLATE,
+} from './templates.ts';
 export { redactSecretKeys, redactSecrets, truncate, REDACTED, OUTPUT_SUMMARY_MAX } from './audit.ts';

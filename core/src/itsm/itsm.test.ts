@@ -50,12 +50,13 @@ afterEach(() => {
 describe('requests', () => {
   it('numbers display ids per kind', () => {
     const { itsm } = openService();
+    itsm.createTemplate({ name: 'New Laptop' }, 'user:admin');
     const a = itsm.createRequest(incident(), 'user:agent').request;
     const b = itsm.createRequest(
       {
         kind: 'service-request',
-        subject: 'Employee On-boarding: Lizi',
-        template: 'Employee On-boarding',
+        subject: 'New Laptop for Lizi',
+        template: 'New Laptop',
         department: 'IT',
       },
       'user:agent',
@@ -64,7 +65,7 @@ describe('requests', () => {
     expect([a.displayId, b.displayId, c.displayId]).toEqual(['INC-1', 'SR-1', 'INC-2']);
     expect(b).toMatchObject({
       kind: 'service-request',
-      template: 'Employee On-boarding',
+      template: 'New Laptop',
       department: 'IT',
       status: 'Open',
       customFields: {},

@@ -65,4 +65,18 @@ export const ITSM_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX itsm_events_pending ON itsm_events (processed_at, id);
   `,
+  // Request templates (issue 10): named kinds of request with typed fields and defaults.
+  `
+  CREATE TABLE itsm_templates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('incident', 'service-request')),
+    subject TEXT NOT NULL,
+    description TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];

@@ -29,7 +29,11 @@ const PLAIN_FIELDS = [
 ] as const;
 
 type RequestRow = Record<string, unknown>;
-type ParsedCreate = z.output<typeof RequestCreate>;
+/** A request body with its kind and subject settled (from the body, or from its template). */
+export type NewRequest = Omit<z.output<typeof RequestCreate>, 'kind' | 'subject' | 'fields'> & {
+  kind: RequestKind;
+  subject: string;
+};
 
 export function requestFromRow(row: RequestRow): Request {
   return {
@@ -57,7 +61,7 @@ export function selectRequest(db: DatabaseSync, internalId: number): Request | n
 }
 
 /** Inserts a request; must run inside a transaction so the per-kind number cannot be taken twice. */
-export function insertRequest(db: DatabaseSync, input: ParsedCreate, actor: string, now: string): Request {
+export function insertRequest(db: DatabaseSync, input: NewRequest, actor: string, now: string): Request {
   const { next } = db
     .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM itsm_requests WHERE kind = ?')
     .get(input.kind) as { next: number };

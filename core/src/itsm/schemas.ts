@@ -27,19 +27,35 @@ export type CustomFields = z.infer<typeof CustomFields>;
 
 export const RequestCreate = z
   .object({
-    kind: RequestKind,
-    subject: text(500),
+    /** Required, unless the request is raised from a template (which has one). */
+    kind: RequestKind.optional(),
+    /** Required, unless the request is raised from a template (whose subject it then gets). */
+    subject: text(500).optional(),
     description: z.string().max(20_000).default(''),
     category: text(200).nullable().default(null),
     department: text(200).nullable().default(null),
     status: text(100).default('Open'),
     priority: text(100).default('Low'),
     requester: Requester.nullable().default(null),
-    /** Service request template, e.g. "Employee On-boarding". */
+    /** The request template it is raised from, e.g. "Employee On-boarding" (GET /api/request-templates). */
     template: text(200).nullable().default(null),
+    /** With `template`: the values of its fields, by key (checked against their types; defaults fill the rest). */
+    fields: z.record(z.string().min(1).max(100), z.json()).optional(),
     customFields: CustomFields.default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((body, context) => {
+    if (body.template !== null) return;
+    const without = 'is required (or raise the request from a template)';
+    if (body.kind === undefined) context.addIssue({ code: 'custom', path: ['kind'], message: without });
+    if (body.subject === undefined) context.addIssue({ code: 'custom', path: ['subject'], message: without });
+    if (body.fields !== undefined)
+      context.addIssue({
+        code: 'custom',
+        path: ['fields'],
+        message: 'are the fields of a template: name it in `template`',
+      });
+  });
 export type RequestCreate = z.input<typeof RequestCreate>;
 
 /**

@@ -22,7 +22,17 @@ import {
   type Relation,
   type Request,
 } from './schemas.ts';
-import { applyPatch, insertRequest, selectRequest, selectRequests, writeRequest } from './requests.ts';
+import { applyPatch, insertRequest, selectRequest, selectRequests, writeRequest, type NewRequest } from './requests.ts';
+import {
+  RequestTemplateCreate,
+  applyTemplate,
+  insertTemplate,
+  removeTemplate,
+  selectTemplate,
+  selectTemplates,
+  REQUEST_FIELD_KEYS,
+  type RequestTemplate,
+} from './templates.ts';
 import { findCis, insertCi, selectCi, selectCis, ciFromRow } from './configuration-items.ts';
 import { insertAudit, redactSecretKeys, redactSecrets, selectAudit, truncate } from './audit.ts';
 import {
@@ -74,16 +84,18 @@ export class ItsmService {
 
   // --- Requests ---------------------------------------------------------------------------------------
 
+  /** Creates a request; raised from a template, it gets the template's kind, subject, field values and defaults. */
   createRequest(input: RequestCreate, actor: string): { request: Request; event: OutboxEvent } {
     const parsed = parseOrThrow(RequestCreate, input, 'request');
     const who = parseOrThrow(Actor, actor, 'actor');
     const now = this.#now();
     const result = this.#store.transaction(() => {
-      const request = insertRequest(this.#db, parsed, who, now);
+      const request = insertRequest(this.#db, this.#settled(parsed), who, now);
       insertAudit(this.#db, request.internalId, 'request.created', who, now, {
         displayId: request.displayId,
         kind: request.kind,
         subject: request.subject,
+        ...(request.template !== null ? { template: request.template } : {}),
       });
       const event = insertEvent(this.#db, 'request.created', request.internalId, [], who, now);
       return { request, event };
@@ -104,6 +116,8 @@ export class ItsmService {
     const result = this.#store.transaction(() => {
       const current = selectRequest(this.#db, internalId);
       if (current === null) throw ItsmErrors.requestNotFound(internalId);
+      if (typeof parsed.template === 'string' && selectTemplate(this.#db, parsed.template) === null)
+        throw ItsmErrors.templateNotFound(parsed.template, '/template');
       const { next, changes } = applyPatch(current, parsed);
       if (changes.length === 0) return { request: current, changes, event: null };
       const request = writeRequest(this.#db, next, now);
@@ -123,6 +137,57 @@ export class ItsmService {
 
   listRequests(filter: RequestFilter = {}): Request[] {
     return selectRequests(this.#db, parseOrThrow(RequestFilter, filter, 'request filter'));
+  }
+
+  /** The body with its kind and subject settled: from the template it names (its fields applied), or its own. */
+  #settled(parsed: ReturnType<typeof RequestCreate.parse>): NewRequest {
+    const { fields, kind, subject, ...rest } = parsed;
+    if (parsed.template === null) return { ...rest, kind: kind!, subject: subject! };
+    const template = selectTemplate(this.#db, parsed.template);
+    if (template === null) throw ItsmErrors.templateNotFound(parsed.template, '/template');
+    const filled = applyTemplate(template, { ...parsed, fields });
+    return {
+      ...rest,
+      ...filled.requestFields,
+      kind: filled.kind,
+      subject: filled.subject,
+      customFields: filled.customFields,
+    };
+  }
+
+  // --- Request templates ------------------------------------------------------------------------------
+
+  createTemplate(input: RequestTemplateCreate, actor: string): RequestTemplate {
+    const parsed = parseOrThrow(RequestTemplateCreate, input, 'request template');
+    const who = parseOrThrow(Actor, actor, 'actor');
+    return this.#store.transaction(() => {
+      const template = insertTemplate(this.#db, parsed, who, this.#now());
+      if (template === null) throw ItsmErrors.templateExists(parsed.name);
+      return template;
+    });
+  }
+
+  getTemplate(name: string): RequestTemplate {
+    const template = selectTemplate(this.#db, name);
+    if (template === null) throw ItsmErrors.templateNotFound(name);
+    return template;
+  }
+
+  listTemplates(): RequestTemplate[] {
+    return selectTemplates(this.#db);
+  }
+
+  /** Requests raised from it keep its name and their values. */
+  deleteTemplate(name: string): void {
+    if (!removeTemplate(this.#db, name)) throw ItsmErrors.templateNotFound(name);
+  }
+
+  /** The keys of template fields that become custom fields: workflows may name them without `customFields.`. */
+  templateFieldNames(): string[] {
+    const names = new Set<string>();
+    for (const template of selectTemplates(this.#db))
+      for (const field of template.fields) if (!REQUEST_FIELD_KEYS.includes(field.key as never)) names.add(field.key);
+    return [...names];
   }
 
   // --- Configuration Items ----------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 // The embedded store: one SQLite file (node:sqlite) per data folder, WAL mode, migrations per module.
 // Each concern (itsm, credentials, workflow, ...) owns its tables and registers its own migrations.
 import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDataFolder, privateDatabaseFile } from '@actionhost/sdk/cli';
 import { StoreErrors } from './errors.ts';
 
 /** A row as a statement reads it: column name → value. */
@@ -18,11 +18,14 @@ export class Store {
     this.db = db;
   }
 
-  /** Opens (creating if needed) the database file; ":memory:" for a throwaway store. */
+  /** Opens (creating if needed, mode 0600) the database file; ":memory:" for a throwaway store. */
   static open(file: string): Store {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     let db: DatabaseSync;
     try {
+      if (file !== ':memory:') {
+        makeDataFolder(dirname(file));
+        privateDatabaseFile(file);
+      }
       db = new DatabaseSync(file);
       db.exec(
         'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',

@@ -11,6 +11,7 @@ import {
   type ApplicationResolver,
   type Capability,
   type CredentialSecret,
+  type InitialPasswordVault,
   type InvocationBindings,
 } from '../capabilities/index.ts';
 import { CredentialErrors } from '../credentials/index.ts';
@@ -18,7 +19,14 @@ import { ItsmService } from '../itsm/index.ts';
 import { Sandbox, type InvokeOutcome, type LoadedPlugin, type SandboxOptions } from '../sandbox/index.ts';
 import { Store } from '../store/index.ts';
 
-export type { ApplicationResolver, CredentialSecret, InvokeOutcome, LoadedPlugin, LdapApplication } from '../index.ts';
+export type {
+  ApplicationResolver,
+  CredentialSecret,
+  InitialPasswordVault,
+  InvokeOutcome,
+  LoadedPlugin,
+  LdapApplication,
+} from '../index.ts';
 
 export interface TestHostOptions extends SandboxOptions {
   /**
@@ -30,8 +38,11 @@ export interface TestHostOptions extends SandboxOptions {
   http?: { allowPrivate?: string[]; credentials?: Record<string, CredentialSecret> };
   /** The itsm capability over a throwaway in-memory store; `host.itsm` creates the records a test needs. */
   itsm?: boolean;
-  /** The ldap capability, bound to these Applications (by id, as `bindings.applicationId` names them). */
-  ldap?: { applications: ApplicationResolver };
+  /**
+   * The ldap capability, bound to these Applications (by id, as `bindings.applicationId` names them); `passwords`
+   * keeps what ctx.ldap.setGeneratedPassword generates (the host's initial-password store in production).
+   */
+  ldap?: { applications: ApplicationResolver; passwords?: InitialPasswordVault };
   /** Further capabilities, built by the caller. */
   capabilities?: Capability[];
 }
@@ -84,7 +95,7 @@ export async function createTestHost(options: TestHostOptions = {}): Promise<Tes
     );
   }
   if (itsm) all.push(createItsmCapability({ itsm }));
-  if (ldap) all.push(createLdapCapability({ applications: ldap.applications }));
+  if (ldap) all.push(createLdapCapability(ldap));
   const sandbox = new Sandbox({ workers: 1, ...sandboxOptions, capabilities: all });
   const builds = new Map<string, Promise<LoadedPlugin>>();
   const load = (dir: string) => {

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PluginManifest } from '@actionhost/sdk';
-import { checkMappings, redactInputs } from './index.ts';
+import { DEFAULT_CUSTOM_FIELDS, checkMappings, parseDefinition, validateDefinition } from './definition/index.ts';
+import { redactInputs } from './index.ts';
 
 const pluginDir = (name: string) => new URL(`../../../plugins/${name}/`, import.meta.url);
 const realManifest = (name: string) =>
@@ -84,5 +85,48 @@ describe('first-party manifests', () => {
     expect(() =>
       checkMappings('link', 0, { 'Request.Id': 'abc', 'Unique Identifier Type': 'ip address' }, ci.input, 'ci-linking'),
     ).toThrow(expect.objectContaining({ code: 'AH_MAPPING_TYPE' }));
+  });
+
+  it("lets later nodes read the attributes active-directory's read actions name, and no others", () => {
+    const ad = realManifest('active-directory');
+    const definition = (placeholder: string) =>
+      parseDefinition({
+        name: 'Look the requester up',
+        module: 'request',
+        trigger: { event: 'request.created' },
+        start: 'lookup',
+        nodes: [
+          {
+            id: 'lookup',
+            kind: 'action',
+            title: 'Get User',
+            uses: '@actionhost/active-directory@^1.1.0',
+            inputs: { Action: 'Get User', mail: '#requester.email#' },
+            next: { success: 'notify' },
+          },
+          {
+            id: 'notify',
+            kind: 'action',
+            title: 'Run Webhook',
+            uses: '@actionhost/run-webhook@^1.0.0',
+            inputs: { URL: 'https://127.0.0.1/hook', 'Request Type': 'POST', 'Request JSON': { value: placeholder } },
+          },
+        ],
+      });
+    const context = {
+      customFieldNames: new Set(DEFAULT_CUSTOM_FIELDS),
+      outputSchemas: new Map([['lookup', ad.output]]),
+    };
+    for (const readable of [
+      '#nodes.lookup.output.user.mail#',
+      '#nodes.lookup.output.user.department#',
+      '#nodes.lookup.output.user.memberOf.0#',
+      '#nodes.lookup.output.users.0.manager#',
+      '#nodes.lookup.output.count#',
+    ])
+      expect(() => validateDefinition(definition(readable), context), readable).not.toThrow();
+    expect(() => validateDefinition(definition('#nodes.lookup.output.user.favouriteColour#'), context)).toThrow(
+      expect.objectContaining({ code: 'AH_PLACEHOLDER_UNKNOWN' }),
+    );
   });
 });

@@ -34,6 +34,7 @@ export {
   WorkflowView,
   PublishedWorkflow,
   PublishedSummary,
+  PublishedVersion,
   PinnedAction,
   EXAMPLE_WORKFLOWS,
   INCIDENT_CI_LINKING,

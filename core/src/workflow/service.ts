@@ -16,6 +16,8 @@ import {
   type PluginCatalog,
   type PublishPreview,
   type SecretSealer,
+  type PublishedVersion,
+  type PublishedWorkflow,
   type ValidationContext,
   type WorkflowDefinition,
   type WorkflowRecord,
@@ -42,18 +44,24 @@ export interface WorkflowServiceOptions {
   sealer?: SecretSealer;
   /** Custom fields placeholders may name without the `customFields.` prefix (default: the CI identifier fields). */
   customFieldNames?: readonly string[];
+  /** The fields of the request templates (ItsmService.templateFieldNames): named like custom fields too. */
+  templateFieldNames?: () => readonly string[];
   clock?: () => Date;
 }
 
 export class WorkflowService {
   readonly repository: WorkflowRepository;
   readonly #options: WorkflowServiceOptions;
-  readonly #context: ValidationContext;
 
   constructor(options: WorkflowServiceOptions) {
     this.#options = options;
     this.repository = new WorkflowRepository(options.store, options.clock);
-    this.#context = { customFieldNames: new Set(options.customFieldNames ?? DEFAULT_CUSTOM_FIELDS) };
+  }
+
+  /** Read when a workflow is checked: a template created since adds the custom fields placeholders may name. */
+  get #context(): ValidationContext {
+    const { customFieldNames = DEFAULT_CUSTOM_FIELDS, templateFieldNames } = this.#options;
+    return { customFieldNames: new Set([...customFieldNames, ...(templateFieldNames?.() ?? [])]) };
   }
 
   /** Validates and stores a new draft. */
@@ -77,13 +85,6 @@ export class WorkflowService {
     return this.repository.listWorkflows().map((record) => this.#view(record));
   }
 
-  /** Deletes a draft that was never published (AH_WORKFLOW_PUBLISHED for one that was). */
-  delete(id: string): void {
-    const outcome = this.repository.deleteDraft(id);
-    if (outcome === 'missing') throw WorkflowErrors.workflowNotFound({ id }, { id });
-    if (outcome === 'published') throw WorkflowErrors.workflowPublished({ id }, { id });
-  }
-
   /**
    * What publishing would do with `input` (default: the stored draft): every problem at once, the versions it
    * would pin and what changed since the active published version. Stores and pins nothing.
@@ -101,17 +102,67 @@ export class WorkflowService {
   /**
    * Resolves every plugin to the highest installed version, checks Input Mappings against its input schema,
    * checks placeholders against upstream output schemas, pins the versions and stores a new published version.
-   * Nothing is stored or pinned when any check fails.
+   * Nothing is stored or pinned when any check fails. A version whose capabilities nobody approved is refused
+   * (AH_CAPABILITIES_NOT_APPROVED) unless `approveCapabilitiesAs` names the admin approving it (the caller checks
+   * the role).
    */
-  async publish(id: string): Promise<WorkflowView> {
+  async publish(id: string, options: { actor?: string; approveCapabilitiesAs?: string } = {}): Promise<WorkflowView> {
     const { catalog, appIntegrations } = this.#options;
     await publishWorkflow(this.#record(id), {
       repository: this.repository,
       context: this.#context,
       catalog,
       appIntegrations,
+      ...(options.actor !== undefined ? { actor: options.actor } : {}),
+      approveAs: options.approveCapabilitiesAs,
     });
     return this.get(id);
+  }
+
+  /** Every published version, newest first, with who published it and when. */
+  versions(id: string): PublishedVersion[] {
+    const record = this.#record(id);
+    return this.repository.listPublished(id).map((published) => ({
+      ...summaryOf(published),
+      current: published.version === record.publishedVersion,
+      name: published.definition.name,
+      trigger: published.definition.trigger,
+    }));
+  }
+
+  /**
+   * Switches the workflow on: its current published version (or `version`, to go back to an earlier one) runs on
+   * the next matching event.
+   */
+  activate(id: string, version?: number): WorkflowView {
+    const record = this.#record(id);
+    if (record.publishedVersion === null) throw WorkflowErrors.workflowNotPublished({ id }, { id });
+    if (version !== undefined && !this.repository.getPublished(id, version))
+      throw WorkflowErrors.versionNotFound({ id, version }, { id, version, path: '/version' });
+    this.repository.setActive(id, true, version);
+    return this.get(id);
+  }
+
+  /** Switches the workflow off: no new executions; those already queued or running finish. */
+  deactivate(id: string): WorkflowView {
+    this.#record(id);
+    this.repository.setActive(id, false);
+    return this.get(id);
+  }
+
+  /**
+   * Deletes a draft or an inactive workflow. A draft that was never published goes for good; one that was is
+   * hidden from editors and the engine and its plugin pins are released, while its versions, executions, their
+   * steps and the requests' Audit Trail entries stay.
+   */
+  async delete(id: string): Promise<void> {
+    const record = this.#record(id);
+    if (this.repository.deleteDraft(id) === 'deleted') return;
+    if (record.active) throw WorkflowErrors.workflowActive({ id }, { id });
+    const count = this.repository.unfinishedExecutions(id);
+    if (count > 0) throw WorkflowErrors.workflowRunning({ id, count }, { id, count });
+    this.repository.markDeleted(id);
+    await this.#options.catalog.unpin(`workflow:${id}`);
   }
 
   /**
@@ -159,23 +210,25 @@ export class WorkflowService {
 
   #view(record: WorkflowRecord): WorkflowView {
     const published = this.repository.getPublished(record.id);
-    return {
-      ...record,
-      published: published && {
-        version: published.version,
-        publishedAt: published.publishedAt,
-        plugins: Object.fromEntries(
-          Object.entries(published.actions).map(([nodeId, a]) => [
-            nodeId,
-            {
-              name: a.name,
-              version: a.version,
-              integrity: a.integrity,
-              ...(a.applicationId !== undefined ? { applicationId: a.applicationId } : {}),
-            },
-          ]),
-        ),
-      },
-    };
+    return { ...record, published: published && summaryOf(published) };
   }
+}
+
+function summaryOf(published: PublishedWorkflow): WorkflowView['published'] & object {
+  return {
+    version: published.version,
+    publishedAt: published.publishedAt,
+    publishedBy: published.publishedBy,
+    plugins: Object.fromEntries(
+      Object.entries(published.actions).map(([nodeId, a]) => [
+        nodeId,
+        {
+          name: a.name,
+          version: a.version,
+          integrity: a.integrity,
+          ...(a.applicationId !== undefined ? { applicationId: a.applicationId } : {}),
+        },
+      ]),
+    ),
+  };
 }

@@ -37,8 +37,15 @@ const PROTECTED = new Set([
   'ntsecuritydescriptor',
 ]);
 
+/**
+ * Creates the user. With a Password it is set and the account enabled (userAccountControl 512 unless mapped);
+ * with Generate Password the host sets a generated one an admin retrieves once; with neither, the account is
+ * created disabled — what AD itself does — and the output says so.
+ */
 export async function createUser(ctx: DirectoryContext, input: DirectoryInput): Promise<Outcome> {
-  requireInputs(input, ['Username', 'Password']);
+  requireInputs(input, ['Username']);
+  const password = input.Password !== undefined && input.Password !== '' ? input.Password : undefined;
+  const generate = password === undefined && input['Generate Password'] === true;
   const info = await ctx.ldap.info();
   const container = dnInput(input, 'Base DN') ?? `CN=Users,${info.baseDn}`;
   const existing = await ctx.ldap.search({
@@ -50,7 +57,9 @@ export async function createUser(ctx: DirectoryContext, input: DirectoryInput): 
   if (existing.length > 0) {
     throw refuse('AH_LDAP_ALREADY_EXISTS', { username: input.Username }, { dn: existing[0].dn });
   }
-  const uac = input.userAccountControl === undefined ? NORMAL_ACCOUNT : Number(input.userAccountControl);
+  const mapped = input.userAccountControl === undefined ? NORMAL_ACCOUNT : Number(input.userAccountControl);
+  // Without a password the account cannot be used: it stays disabled (and keeps "password required"), >>> 0 unsigned.
+  const uac = password === undefined && !generate ? (mapped | ACCOUNT_DISABLE) >>> 0 : mapped;
   const dn = childDn('CN', input.Username, container);
   const attributes: Record<string, string> = {
     sAMAccountName: input.Username,
@@ -65,9 +74,11 @@ export async function createUser(ctx: DirectoryContext, input: DirectoryInput): 
     dn,
     attributes: { objectClass: ['top', 'person', 'organizationalPerson', 'user'], ...attributes },
   });
+  let initialPasswordId: string | undefined;
   try {
     // AD creates the account disabled without a password; the password (TLS only) comes first, then the flags.
-    await ctx.ldap.setPassword(dn, input.Password);
+    if (password !== undefined) await ctx.ldap.setPassword(dn, password);
+    else if (generate) initialPasswordId = (await ctx.ldap.setGeneratedPassword(dn)).passwordId;
     await ctx.ldap.modify(dn, [{ operation: 'replace', attribute: 'userAccountControl', values: [String(uac)] }]);
   } catch (error) {
     // leave no half-made, passwordless account behind, so the workflow can simply run again
@@ -89,10 +100,23 @@ export async function createUser(ctx: DirectoryContext, input: DirectoryInput): 
       operation: 'add',
       values: [value],
     })),
-    { attribute: 'unicodePwd', operation: 'replace' },
+    ...(password !== undefined || generate ? [{ attribute: 'unicodePwd', operation: 'replace' } satisfies Change] : []),
     { attribute: 'userAccountControl', operation: 'replace', values: [String(uac)] },
   ];
-  return { ...identity(created), changes };
+  const enabled = (uac & ACCOUNT_DISABLE) === 0;
+  const message =
+    password === undefined && !generate
+      ? 'created disabled: no Password was mapped (map one, or set Generate Password); set one with Reset Password, then Enable User'
+      : generate
+        ? `created with a generated initial password: an admin retrieves it once with POST /api/initial-passwords/${initialPasswordId}/retrieve`
+        : undefined;
+  return {
+    ...identity(created),
+    enabled,
+    ...(initialPasswordId !== undefined ? { initialPasswordId } : {}),
+    ...(message !== undefined ? { message } : {}),
+    changes,
+  };
 }
 
 export async function updateAttribute(ctx: DirectoryContext, input: DirectoryInput): Promise<Outcome> {

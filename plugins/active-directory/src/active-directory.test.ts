@@ -2,7 +2,7 @@
 // through the real ldap capability. Each Action is checked with an independent admin LDAP connection.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { createTestHost, type TestHost } from '@actionhost/core/testing';
+import { createTestHost, type InitialPasswordVault, type TestHost } from '@actionhost/core/testing';
 import {
   adApplication,
   applicationsOf,
@@ -31,13 +31,35 @@ type Output = {
   changes: { attribute: string; operation: string; values?: string[]; previousValues?: string[] }[];
   deleted?: boolean;
   rolledBack?: boolean;
+  enabled?: boolean;
+  initialPasswordId?: string;
+  user?: Record<string, unknown> & { dn: string };
+  users?: (Record<string, unknown> & { dn: string })[];
+  count?: number;
+  truncated?: boolean;
   message?: string;
   error?: { code: string; message: string };
 };
 
+/** The host's initial-password store, as the test sees it: what was kept, and what was discarded again. */
+const kept = new Map<string, { dn: string; password: string }>();
+const passwords: InitialPasswordVault = {
+  keep: ({ dn, password }) => {
+    const id = `ip_${kept.size + 1}`;
+    kept.set(id, { dn, password });
+    return id;
+  },
+  discard: (id) => {
+    kept.delete(id);
+  },
+  forget: (_application, dn) => {
+    for (const [id, entry] of kept) if (entry.dn.toLowerCase() === dn.toLowerCase()) kept.delete(id);
+  },
+};
+
 beforeAll(async () => {
   host = await createTestHost({
-    ldap: { applications: applicationsOf(adApplication(ad)) },
+    ldap: { applications: applicationsOf(adApplication(ad)), passwords },
   });
 });
 afterAll(async () => {
@@ -153,9 +175,150 @@ describe('Create New User', () => {
   });
 
   it('asks for the inputs the action needs', async () => {
-    const outcome = await run({ Action: 'Create New User', Username: uniqueUsername('nopw') });
+    const outcome = await run({ Action: 'Create New User', mail: 'nobody@flotomate.local' });
     expect(outcome.path).toBe('failure');
     expect(outcome.output.error?.code).toBe('AH_AD_INPUT_REQUIRED');
+  });
+});
+
+describe('Create New User as the seed maps it: mail, Action and Username only', () => {
+  it('creates the account disabled, as AD does without a password, and says so in its output', async () => {
+    const username = uniqueUsername('lizi');
+    const outcome = await run({ Action: 'Create New User', Username: username, mail: `${username}@flotomate.local` });
+    expect(outcome.path).toBe('success');
+    expect(outcome.output).toMatchObject({
+      action: 'Create New User',
+      dn: `CN=${username},${ad.usersDn}`,
+      sAMAccountName: username,
+      enabled: false,
+    });
+    expect(outcome.output.message).toMatch(/disabled/);
+    expect(outcome.output.changes).toContainEqual({
+      attribute: 'userAccountControl',
+      operation: 'replace',
+      values: ['514'],
+    });
+    // 514: normal account, disabled, and a password is required (AD's own 546 would let it have none)
+    expect(await readAsAdmin(ad, `CN=${username},${ad.usersDn}`, ['mail', 'userAccountControl'])).toMatchObject({
+      mail: `${username}@flotomate.local`,
+      userAccountControl: '514',
+    });
+  });
+
+  it('with Generate Password, sets a strong password the plugin never sees and an admin can retrieve; the account is enabled', async () => {
+    const username = uniqueUsername('gen');
+    const outcome = await run({ Action: 'Create New User', Username: username, 'Generate Password': true });
+    expect(outcome.path).toBe('success');
+    expect(outcome.output.enabled).toBe(true);
+    const id = outcome.output.initialPasswordId!;
+    const secret = kept.get(id)!;
+    expect(secret.dn).toBe(`CN=${username},${ad.usersDn}`);
+    expect(secret.password.length).toBeGreaterThanOrEqual(20);
+    expect(await readAsAdmin(ad, secret.dn, ['userAccountControl'])).toMatchObject({ userAccountControl: '512' });
+    expect(await canBind(ad, `${username}@${ad.domain}`, secret.password)).toBe(true);
+    expect(JSON.stringify(outcome)).not.toContain(secret.password);
+  });
+
+  it('a user rolled back after its password was generated leaves neither an account nor a kept password', async () => {
+    const username = uniqueUsername('roll');
+    const dn = `CN=${username},${ad.usersDn}`;
+    const before = kept.size;
+    // UF_SERVER_TRUST_ACCOUNT on a user: AD refuses the flags after the password was set
+    const outcome = await run({
+      Action: 'Create New User',
+      Username: username,
+      'Generate Password': true,
+      userAccountControl: 8192,
+    });
+    expect(outcome.path).toBe('failure');
+    expect(outcome.output.rolledBack).toBe(true);
+    expect(await readAsAdmin(ad, dn)).toBeUndefined();
+    expect([...kept.values()].some((entry) => entry.dn.toLowerCase() === dn.toLowerCase())).toBe(false);
+    expect(kept.size).toBe(before);
+  });
+});
+
+describe('reading users', () => {
+  it('Get User finds a user by sAMAccountName, mail or userPrincipalName and returns the chosen attributes', async () => {
+    const user = await seedUser(ad);
+    const mail = `${user.name}@flotomate.local`;
+    await run({ Action: 'Update User Attribute', Username: user.name, Attribute: 'mail', Value: mail });
+    await run({ Action: 'Update User Attribute', Username: user.name, Attribute: 'department', Value: 'IT' });
+    for (const by of [{ Username: user.name }, { mail }, { 'User Principal Name': `${user.name}@${ad.domain}` }]) {
+      const outcome = await run({ Action: 'Get User', ...by, Attributes: ['mail', 'department', 'memberOf'] });
+      expect(outcome.path, JSON.stringify(by)).toBe('success');
+      // memberOf is left out: the user is in no group (an empty attribute is absent), enabled always comes along
+      expect(outcome.output.user).toEqual({ dn: user.dn, mail, department: 'IT', enabled: true });
+    }
+    const all = await run({ Action: 'Get User', Username: user.name });
+    expect(all.output.user).toMatchObject({
+      dn: user.dn,
+      sAMAccountName: user.name,
+      userAccountControl: '512',
+      enabled: true,
+      objectGUID: (await readAsAdmin(ad, user.dn))!.objectGUID,
+    });
+    expect(all.output.changes).toEqual([]);
+  });
+
+  it('Get User takes the failure path for nobody found, for two ways of finding at once, and for unknown attributes', async () => {
+    const missing = await run({ Action: 'Get User', Username: uniqueUsername('ghost') });
+    expect(missing.output.error?.code).toBe('AH_LDAP_NO_SUCH_OBJECT');
+    const twice = await run({ Action: 'Get User', Username: 'a', mail: 'a@b.c' });
+    expect(twice.output.error?.code).toBe('AH_AD_INPUT_INVALID');
+    const none = await run({ Action: 'Get User' });
+    expect(none.output.error?.code).toBe('AH_AD_INPUT_REQUIRED');
+    const unknown = await run({ Action: 'Get User', Username: 'a', Attributes: 'mail, unicodePwd' });
+    expect(unknown.output.error?.code).toBe('AH_AD_INPUT_INVALID');
+  });
+
+  it('Search Users matches the mapped values as text: filter syntax in a value matches nobody', async () => {
+    const ou = await seedContainer(ad, 'ou');
+    const tag = uniqueUsername('dep');
+    const names: string[] = [];
+    for (const title of ['Engineer', 'Engineering Lead', 'Accountant']) {
+      const user = await seedUser(ad, { container: ou });
+      names.push(user.name);
+      await run({ Action: 'Update User Attribute', Username: user.name, Attribute: 'department', Value: tag });
+      await run({ Action: 'Update User Attribute', Username: user.name, Attribute: 'title', Value: title });
+    }
+    const byDepartment = await run({
+      Action: 'Search Users',
+      'Base DN': ou,
+      Search: { department: tag },
+      Attributes: 'sAMAccountName,title',
+    });
+    expect(byDepartment.path).toBe('success');
+    expect(byDepartment.output.count).toBe(3);
+    expect(byDepartment.output.users!.map((u) => u.sAMAccountName).sort()).toEqual([...names].sort());
+
+    const engineers = await run({
+      Action: 'Search Users',
+      'Base DN': ou,
+      Search: { department: tag, title: 'Engineer' },
+      'Match Type': 'starts with',
+      Attributes: ['title'],
+    });
+    expect(engineers.output.users!.map((u) => u.title).sort()).toEqual(['Engineer', 'Engineering Lead']);
+
+    const either = await run({
+      Action: 'Search Users',
+      'Base DN': ou,
+      Search: { title: ['Accountant', 'Engineer'] },
+      Attributes: ['title'],
+    });
+    expect(either.output.users!.map((u) => u.title).sort()).toEqual(['Accountant', 'Engineer']);
+
+    const limited = await run({ Action: 'Search Users', 'Base DN': ou, Search: { department: tag }, 'Size Limit': 2 });
+    expect(limited.output).toMatchObject({ count: 2, truncated: true });
+
+    for (const hostile of ['*', '*)(objectClass=*', `${tag})(|(sAMAccountName=*`]) {
+      const injected = await run({ Action: 'Search Users', 'Base DN': ou, Search: { department: hostile } });
+      expect(injected.path, hostile).toBe('success');
+      expect(injected.output.users, hostile).toEqual([]);
+    }
+    const badAttribute = await run({ Action: 'Search Users', Search: { 'department)(x': 'IT' } });
+    expect(badAttribute.output.error?.code).toBe('AH_AD_INPUT_INVALID');
   });
 });
 

@@ -7,13 +7,13 @@ export const directoryErrors = {
     status: 400,
     message: '{action} needs {keys}',
     description:
-      "The Action lacks an input key it needs (e.g. Create New User: Username and Password); map it in the node's Input Mappings.",
+      "The Action lacks an input key it needs (e.g. Create New User: Username; Get User: Username, mail or User Principal Name; Search Users: Search); map it in the node's Input Mappings.",
   },
   AH_AD_INPUT_INVALID: {
     status: 400,
     message: '"{key}" {problem}',
     description:
-      'A DN input (Base DN, Group DN, Target OU) is not a distinguished name, or Attribute is not an attribute name (or one another Action owns).',
+      'A DN input (Base DN, Group DN, Target OU) is not a distinguished name, Attribute is not an attribute name (or one another Action owns), Attributes names one Get User cannot read, Search names an attribute that cannot be searched or has an empty value, or Get User got more than one way to find the user.',
   },
   AH_AD_AMBIGUOUS: {
     status: 409,

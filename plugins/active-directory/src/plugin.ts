@@ -2,6 +2,7 @@
 // directory through the host's ldap capability; AD's refusals take the failure path as { error: { code, message } }.
 import { definePlugin } from '@actionhost/sdk';
 import * as actions from './actions.ts';
+import { getUser, searchUsers } from './read.ts';
 import { refuse, settle, type DirectoryContext, type DirectoryResult } from './directory.ts';
 import { DirectoryInput, DirectoryOutput, type ActionName } from './schema.ts';
 
@@ -18,12 +19,14 @@ const HANDLERS: Record<
   'Reset Password': actions.resetPassword,
   'Move User': actions.moveUser,
   'Delete User': actions.deleteUser,
+  'Get User': getUser,
+  'Search Users': searchUsers,
 };
 
 export default definePlugin({
   title: 'Microsoft Active Directory',
   description:
-    "Creates users (sAMAccountName, userPrincipalName, mail, names, password, userAccountControl), updates attributes, adds to and removes from groups, enables, disables, resets passwords, moves and deletes users in the Application's Active Directory.",
+    "Creates users (sAMAccountName, userPrincipalName, mail, names, password or a generated one, userAccountControl; disabled without a password), updates attributes, adds to and removes from groups, enables, disables, resets passwords, moves and deletes users, and reads them (Get User, Search Users) in the Application's Active Directory.",
   category: 'app-integration',
   input: DirectoryInput,
   output: DirectoryOutput,
@@ -31,7 +34,8 @@ export default definePlugin({
   capabilities: { ldap: true },
   limits: { timeoutMs: 30_000, memoryMb: 64 },
   mappings: {
-    default: { Action: 'Create New User', Username: '#requester.username#', mail: '#requester.email#' },
+    // the fields of the seeded "Employee On-boarding" request template
+    default: { Action: 'Create New User', Username: '#customFields.username#', mail: '#customFields.email#' },
   },
   run: (input, ctx): Promise<DirectoryResult> => settle(input.Action, ctx, () => HANDLERS[input.Action](ctx, input)),
   // Binds with the Application's identity (the host does, on first use) and reads the base DN.

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PluginStore } from '../index.ts';
 import { runCli } from './index.ts';
 import { snapshot, tempDir } from '../testing/data-folder.ts';
-import { rawTarball, validRawEntries, validTarball } from '../testing/tarballs.ts';
+import { publisherKey, rawTarball, signedTarball, validRawEntries, validTarball } from '../testing/tarballs.ts';
 
 const main = join(import.meta.dirname, 'main.ts');
 
@@ -72,7 +72,15 @@ describe('registry CLI', () => {
 
     const verified = await registry(['--data', data, 'verify', '--json']);
     expect(verified.code).toBe(0);
-    expect(JSON.parse(verified.stdout)).toEqual([{ name: '@acme/echo', version: '1.2.0', ok: true, problems: [] }]);
+    expect(JSON.parse(verified.stdout)).toEqual([
+      {
+        name: '@acme/echo',
+        version: '1.2.0',
+        ok: true,
+        problems: [],
+        signature: { status: 'unsigned', keyId: null, publisher: null },
+      },
+    ]);
   });
 
   it('says when a version was already installed', async () => {
@@ -289,4 +297,101 @@ describe('registry CLI behaviour shared by every actionhost command line', () =>
       await once(child, 'exit');
     }
   });
+});
+
+describe('publisher signatures on the command line', () => {
+  it('trusts a key, installs under the trusted policy, shows the signature, and verify fails once it is removed', async () => {
+    const acme = publisherKey();
+    const keyFile = join(work.path, 'acme.pub');
+    writeFileSync(keyFile, acme.pem);
+    const signed = join(work.path, 'signed.tgz');
+    writeFileSync(signed, signedTarball(acme.privateKey, { version: '1.1.0' }));
+
+    expect((await registry(['--data', data, 'trust', 'add', keyFile])).code).toBe(2); // --name is required
+    const added = await registry(['--data', data, 'trust', 'add', keyFile, '--name', 'ACME Corp', '--json']);
+    expect(added.code, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ added: true, key: { keyId: acme.keyId, addedBy: /^cli:/ } });
+    const listed = await registry(['--data', data, 'trust', 'list', '--json']);
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ keyId: acme.keyId, publisher: 'ACME Corp' })]);
+
+    const refused = await registry(['--data', data, '--plugin-signatures', 'trusted', 'install', echo1]);
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringContaining('AH_SIGNATURE_MISSING')]);
+    const installed = await registry(['--data', data, 'install', signed], { ACTIONHOST_PLUGIN_SIGNATURES: 'trusted' });
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(installed.stdout).toContain(`signature: trusted (key ${acme.keyId}, ACME Corp)`);
+
+    expect((await registry(['--data', data, 'verify'], { ACTIONHOST_PLUGIN_SIGNATURES: 'trusted' })).code).toBe(0);
+    const removed = await registry(['--data', data, 'trust', 'remove', acme.keyId]);
+    expect(removed.code, removed.stderr).toBe(0);
+    const verified = await registry(['--data', data, 'verify', '--json'], { ACTIONHOST_PLUGIN_SIGNATURES: 'trusted' });
+    expect(verified.code).toBe(1);
+    expect(JSON.parse(verified.stdout)).toEqual([
+      expect.objectContaining({
+        version: '1.1.0',
+        ok: false,
+        signature: expect.objectContaining({ status: 'untrusted' }),
+      }),
+    ]);
+    const unknown = await registry(['--data', data, 'trust', 'remove', acme.keyId]);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('AH_TRUSTED_KEY_NOT_FOUND')]);
+    const badPolicy = await registry(['--data', data, 'verify'], { ACTIONHOST_PLUGIN_SIGNATURES: 'sometimes' });
+    expect([badPolicy.code, badPolicy.stderr]).toEqual([1, expect.stringContaining('AH_CONFIG_INVALID')]);
+  }, 120_000);
+});
+
+describe('capability approvals on the command line', () => {
+  it('shows what an upgrade widens, leaves it unapproved, and records who approves it', async () => {
+    const narrow = join(work.path, 'narrow.tgz');
+    const wide = join(work.path, 'wide.tgz');
+    writeFileSync(narrow, validTarball({ version: '1.0.0', capabilities: { http: { hosts: ['127.0.0.1:8080'] } } }));
+    writeFileSync(
+      wide,
+      validTarball({
+        version: '1.0.1',
+        capabilities: { http: { hosts: ['*'] }, ldap: true, itsm: ['requests:read', 'relations:write'] },
+        limits: { timeoutMs: 30_000 },
+        input: { type: 'object', properties: { Target: { type: 'string' } }, required: ['Target'] },
+      }),
+    );
+    expect((await registry(['--data', data, 'install', narrow])).stdout).toContain(
+      'capabilities: approved (first-version',
+    );
+    const upgraded = await registry(['--data', data, 'install', wide, '--json']);
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    const [result] = JSON.parse(upgraded.stdout) as [
+      { capabilities: { approved: boolean; difference: { widened: string[] } } },
+    ];
+    expect(result.capabilities.approved).toBe(false);
+    expect(result.capabilities.difference.widened).toEqual([
+      'http: *',
+      'ldap',
+      'itsm: requests:read',
+      'itsm: relations:write',
+    ]);
+    expect((await registry(['--data', data, 'install', wide])).stdout).toContain('NOT APPROVED');
+
+    const text = await registry(['--data', data, 'info', '--diff', '@acme/echo@1.0.0', '@acme/echo@1.0.1']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('widens:        http: *; ldap; itsm: requests:read; itsm: relations:write');
+    expect(text.stdout).toContain('limit timeoutMs: default → 30000');
+    expect(text.stdout).toContain('input schema: added /properties/Target');
+    const json = await registry(['--data', data, 'info', '@acme/echo', '--diff', '1.0.0', '1.0.1', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      from: '1.0.0',
+      to: '1.0.1',
+      capabilities: { ldap: { from: false, to: true }, itsm: { added: ['requests:read', 'relations:write'] } },
+      input: expect.arrayContaining([{ path: '/required/Target', change: 'added' }]),
+    });
+    expect((await registry(['--data', data, 'info', '--diff', '@acme/echo@^1', '1.0.1'])).code).toBe(2);
+
+    const accepted = await registry(['--data', data, 'install', wide, '--accept-capabilities', '--json']);
+    expect(JSON.parse(accepted.stdout)).toMatchObject([
+      {
+        alreadyInstalled: true,
+        capabilities: { approved: true, approval: { via: 'install', approvedBy: expect.stringMatching(/^cli:/) } },
+      },
+    ]);
+    const approved = await registry(['--data', data, 'approve', '@acme/echo@1.0.1']);
+    expect([approved.code, approved.stdout]).toEqual([0, expect.stringContaining('already approved @acme/echo@1.0.1')]);
+  }, 120_000);
 });

@@ -10,7 +10,6 @@ import {
   httpUrl,
   matching,
   portInUseError,
-  requireDataFile,
   text,
   textTable,
   untilStopped,
@@ -19,14 +18,13 @@ import {
   type ProgramContext,
 } from '@actionhost/sdk/cli';
 import { RegistryServer, fetchRemote } from '../remote/index.ts';
-import { PluginStore, type InstalledPlugin } from '../store/index.ts';
-import { NO_REGISTRY_FIX, REGISTRY_FILE, REGISTRY_SETTINGS } from './settings.ts';
+import { describeDifference, type InstalledPlugin, type InstallResult } from '../store/index.ts';
+import { JSON_HELP, cliActor, storeAccess } from './store-access.ts';
+import { trustCommand } from './trust.ts';
+import { approveCommand, differenceOf, reviewLines } from './capabilities.ts';
+import { splitSpec } from './spec.ts';
 
-/** "@acme/x@^1.2" → ["@acme/x", "^1.2"]; the scope's leading @ is not a separator. */
-export function splitSpec(spec: string): [name: string, rest: string | undefined] {
-  const at = spec.lastIndexOf('@');
-  return at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, undefined];
-}
+export { splitSpec };
 
 const npmName = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 
@@ -35,6 +33,11 @@ function looksLikePluginName(spec: string, cwd: string): boolean {
   if (existsSync(resolve(cwd, spec)) || spec.endsWith('.tgz')) return false;
   const [name, range] = splitSpec(spec);
   return npmName.test(name) && (range === undefined || semver.validRange(range) !== null);
+}
+
+export function signatureText(signature: { status: string; keyId: string | null; publisher: string | null }): string {
+  if (signature.keyId === null) return signature.status;
+  return `${signature.status} (key ${signature.keyId}${signature.publisher === null ? '' : `, ${signature.publisher}`})`;
 }
 
 function describe(plugin: InstalledPlugin, pins: string[]): string {
@@ -53,31 +56,17 @@ function describe(plugin: InstalledPlugin, pins: string[]): string {
     `  capabilities:  ${capabilities.join('; ') || 'none'}`,
     `  mappings:      ${Object.keys(manifest.mappings).join(', ') || 'none'}`,
     `  integrity:     ${plugin.integrity}`,
+    `  signature:     ${signatureText(plugin.signature)}`,
+    `  approved:      ${plugin.approval ? `${plugin.approval.via}, by ${plugin.approval.approvedBy}, ${plugin.approval.approvedAt}` : 'NO (registry approve, or publish as an admin with acceptCapabilities)'}`,
     `  installed:     ${plugin.installedAt}`,
     `  folder:        ${plugin.dir}`,
     `  pinned by:     ${pins.join(', ') || 'nobody'}`,
   ].join('\n');
 }
 
-const JSON_HELP = 'print JSON instead of text';
-
 export function registryCommands(context: ProgramContext): Command[] {
   const { io } = context;
-  /** Opens the data folder's store; a command that only reads refuses a folder that holds none. */
-  const withStore = async <T>(
-    command: Command,
-    mode: 'create' | 'existing',
-    use: (store: PluginStore) => T | Promise<T>,
-  ): Promise<T> => {
-    const { dataDir } = REGISTRY_SETTINGS.load({ flags: REGISTRY_SETTINGS.given(command), env: io.env });
-    if (mode === 'existing') requireDataFile(dataDir, REGISTRY_FILE, NO_REGISTRY_FIX);
-    const store = PluginStore.open(dataDir);
-    try {
-      return await use(store);
-    } finally {
-      store.close();
-    }
-  };
+  const withStore = storeAccess(context);
 
   const install: Command = new Command('install')
     .summary('install plugin packages: .tgz files, plugin folders (built and packed first), or name@range with --from')
@@ -90,43 +79,66 @@ export function registryCommands(context: ProgramContext): Command[] {
       ),
     )
     .addOption(valueOption('--from <url>', 'install name@range from a remote `registry serve`', httpUrl()))
+    .option(
+      '--accept-capabilities',
+      'approve what each version may reach (recorded with your user name), so that workflows may publish with it',
+    )
+    .option('--json', 'print the results as one JSON array')
     .action(
-      context.action(async (specs: string[], options: { integrity?: string; from?: string }) => {
-        const { integrity, from } = options;
-        if (integrity !== undefined && specs.length > 1) throw new UsageError('--integrity applies to a single spec');
-        if (from === undefined) {
-          const named = specs.find((spec) => looksLikePluginName(spec, io.cwd));
-          if (named !== undefined) {
-            throw new UsageError(
-              `"${named}" is no file or folder; to install name@range from a remote registry add --from <url> ` +
-                '(the address of a `registry serve`)',
-            );
-          }
-        }
-        await withStore(install, 'create', async (store) => {
-          for (const spec of specs) {
-            const onProgress = (message: string) => io.stderr(message);
-            let result;
-            if (from === undefined) {
-              result = await store.install(resolve(io.cwd, spec), { integrity, onProgress });
-            } else {
-              const [name, range = '*'] = splitSpec(spec);
-              onProgress(`asking ${from} for ${name}@${range}`);
-              const remote = await fetchRemote(from, name, range);
-              if (integrity !== undefined && integrity !== remote.integrity) {
-                onProgress(`${from} advertises ${remote.integrity} for ${name}@${remote.version}`);
-              }
-              result = await store.install(
-                { tarball: remote.tarball, source: remote.source },
-                { integrity: integrity ?? remote.integrity, onProgress, expect: { name, version: remote.version } },
+      context.action(
+        async (
+          specs: string[],
+          options: { integrity?: string; from?: string; json?: boolean; acceptCapabilities?: boolean },
+        ) => {
+          const { integrity, from } = options;
+          if (integrity !== undefined && specs.length > 1) throw new UsageError('--integrity applies to a single spec');
+          if (from === undefined) {
+            const named = specs.find((spec) => looksLikePluginName(spec, io.cwd));
+            if (named !== undefined) {
+              throw new UsageError(
+                `"${named}" is no file or folder; to install name@range from a remote registry add --from <url> ` +
+                  '(the address of a `registry serve`)',
               );
             }
-            io.stdout(
-              `${result.alreadyInstalled ? 'already installed' : 'installed'} ${result.name}@${result.version} ${result.integrity}`,
-            );
           }
-        });
-      }),
+          await withStore(install, 'create', async (store) => {
+            const results: Omit<InstallResult, 'dir'>[] = [];
+            for (const spec of specs) {
+              const onProgress = (message: string) => io.stderr(message);
+              const approval = { actor: cliActor(), acceptCapabilities: options.acceptCapabilities === true };
+              let result;
+              if (from === undefined) {
+                result = await store.install(resolve(io.cwd, spec), { integrity, onProgress, ...approval });
+              } else {
+                const [name, range = '*'] = splitSpec(spec);
+                onProgress(`asking ${from} for ${name}@${range}`);
+                const remote = await fetchRemote(from, name, range);
+                if (integrity !== undefined && integrity !== remote.integrity) {
+                  onProgress(`${from} advertises ${remote.integrity} for ${name}@${remote.version}`);
+                }
+                result = await store.install(
+                  { tarball: remote.tarball, source: remote.source },
+                  {
+                    integrity: integrity ?? remote.integrity,
+                    onProgress,
+                    expect: { name, version: remote.version },
+                    ...approval,
+                  },
+                );
+              }
+              const { dir: _dir, ...shown } = result;
+              results.push(shown);
+              if (options.json) continue;
+              io.stdout(
+                `${result.alreadyInstalled ? 'already installed' : 'installed'} ${result.name}@${result.version} ${result.integrity}`,
+              );
+              io.stdout(`  signature: ${signatureText(result.signature)}`);
+              for (const line of reviewLines(result.capabilities)) io.stdout(line);
+            }
+            if (options.json) io.stdout(JSON.stringify(results, null, 2));
+          });
+        },
+      ),
     );
 
   const list: Command = new Command('list')
@@ -141,8 +153,8 @@ export function registryCommands(context: ProgramContext): Command[] {
           else
             io.stdout(
               textTable([
-                ['NAME', 'VERSION', 'CATEGORY', 'INSTALLED'],
-                ...plugins.map((p) => [p.name, p.version, p.manifest.category, p.installedAt]),
+                ['NAME', 'VERSION', 'CATEGORY', 'SIGNATURE', 'INSTALLED'],
+                ...plugins.map((p) => [p.name, p.version, p.manifest.category, p.signature.status, p.installedAt]),
               ]),
             );
         }),
@@ -150,13 +162,23 @@ export function registryCommands(context: ProgramContext): Command[] {
     );
 
   const info: Command = new Command('info')
-    .summary('show the installed versions of a plugin (newest first), optionally those in a semver range')
-    .argument('<name[@range]>', 'plugin name, optionally with a semver range')
+    .summary(
+      'show the installed versions of a plugin (newest first), optionally those in a semver range; with --diff, ' +
+        'what one version may reach and declares that another does not',
+    )
+    .argument('<spec...>', 'name[@range]; with --diff: name@a name@b, name a b, or name@version (against the approved)')
+    .option('--diff', 'print the capability, limit and schema difference between two versions')
     .option('--json', JSON_HELP)
     .action(
-      context.action((spec: string, options: { json?: boolean }) =>
+      context.action((specs: string[], options: { json?: boolean; diff?: boolean }) =>
         withStore(info, 'existing', (store) => {
-          const [name, range] = splitSpec(spec);
+          if (options.diff) {
+            const difference = differenceOf(store, specs);
+            io.stdout(options.json ? JSON.stringify(difference, null, 2) : describeDifference(difference).join('\n'));
+            return;
+          }
+          if (specs.length > 1) throw new UsageError('info takes one name[@range] (or two versions with --diff)');
+          const [name, range] = splitSpec(specs[0]);
           const plugins = store.info(name, range);
           const detailed = plugins.map((plugin) => ({ ...plugin, pins: store.pins(plugin.name, plugin.version) }));
           if (options.json) io.stdout(JSON.stringify(detailed, null, 2));
@@ -183,16 +205,20 @@ export function registryCommands(context: ProgramContext): Command[] {
     );
 
   const verify: Command = new Command('verify')
-    .summary('re-hash every stored tarball and extracted file; exit 1 if anything changed')
+    .summary(
+      're-hash every stored tarball and extracted file and re-check its publisher signature; exit 1 on a problem',
+    )
     .option('--json', JSON_HELP)
     .action(
       context.action((options: { json?: boolean }) =>
-        withStore(verify, 'existing', (store) => {
-          const reports = store.verify();
+        withStore(verify, 'existing', async (store) => {
+          const reports = await store.verify();
           if (options.json) io.stdout(JSON.stringify(reports, null, 2));
           else {
             for (const report of reports) {
-              io.stdout(`${report.ok ? 'ok  ' : 'FAIL'} ${report.name}@${report.version}`);
+              io.stdout(
+                `${report.ok ? 'ok  ' : 'FAIL'} ${report.name}@${report.version}  signature: ${signatureText(report.signature)}`,
+              );
               for (const problem of report.problems) io.stdout(`     ${problem}`);
             }
             if (reports.length === 0) io.stderr('no plugins installed');
@@ -228,5 +254,5 @@ export function registryCommands(context: ProgramContext): Command[] {
       ),
     );
 
-  return [install, list, info, remove, verify, serve];
+  return [install, list, info, remove, verify, serve, approveCommand(context), trustCommand(context)];
 }

@@ -8,3 +8,6 @@ export {
   type PluginStoreOptions,
 } from './plugin-store.ts';
 export type { InstallSpec } from './install-source.ts';
+export { SignaturePolicy, SignatureStatus, TrustedKey } from './trust.ts';
+export { ApprovalVia, CapabilityApproval, CapabilityReview, describeUnapproved } from './approvals.ts';
+export { PluginDifference, SchemaChange, pluginDifference, describeDifference } from './difference.ts';

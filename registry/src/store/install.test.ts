@@ -41,6 +41,11 @@ describe('install', () => {
       integrity: integrityOf(tarball),
       alreadyInstalled: false,
       dir,
+      signature: { status: 'unsigned', keyId: null, publisher: null },
+      capabilities: expect.objectContaining({
+        approved: true,
+        approval: expect.objectContaining({ via: 'first-version' }),
+      }),
     });
     expect(readFileSync(join(dir, 'package.tgz'))).toEqual(tarball);
     expect(readFileSync(join(dir, 'dist', 'plugin.js'), 'utf8')).toBe(PLUGIN_SCRIPT);

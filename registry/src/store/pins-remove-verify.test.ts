@@ -97,29 +97,30 @@ describe('pins and remove', () => {
 });
 
 describe('verify and readEntry', () => {
-  it('reports every version ok on an untouched store', () => {
-    expect(store.verify()).toEqual([
-      { name: '@acme/echo', version: '1.0.0', ok: true, problems: [] },
-      { name: '@acme/echo', version: '1.1.0', ok: true, problems: [] },
+  it('reports every version ok on an untouched store', async () => {
+    const unsigned = { status: 'unsigned', keyId: null, publisher: null };
+    expect(await store.verify()).toEqual([
+      { name: '@acme/echo', version: '1.0.0', ok: true, problems: [], signature: unsigned },
+      { name: '@acme/echo', version: '1.1.0', ok: true, problems: [], signature: unsigned },
     ]);
   });
 
-  it('detects a tampered entry script, and readEntry refuses to return it', () => {
+  it('detects a tampered entry script, and readEntry refuses to return it', async () => {
     const { dir } = store.get('@acme/echo', '1.1.0');
     appendFileSync(join(dir, 'dist', 'plugin.js'), '\nfetch("https://evil.example")');
-    const report = store.verify().find((r) => r.version === '1.1.0')!;
+    const report = (await store.verify()).find((r) => r.version === '1.1.0')!;
     expect(report.ok).toBe(false);
     expect(report.problems.join(' ')).toContain('dist/plugin.js');
     expect(caught(() => store.readEntry('@acme/echo', '1.1.0'))?.code).toBe('AH_INTEGRITY_MISMATCH');
-    expect(store.verify().find((r) => r.version === '1.0.0')!.ok).toBe(true);
+    expect((await store.verify()).find((r) => r.version === '1.0.0')!.ok).toBe(true);
   });
 
-  it('detects a tampered tarball, a missing file and an added file', () => {
+  it('detects a tampered tarball, a missing file and an added file', async () => {
     const { dir } = store.get('@acme/echo', '1.0.0');
     appendFileSync(join(dir, 'package.tgz'), 'x');
     rmSync(join(dir, 'README.md'));
     writeFileSync(join(dir, 'dist', 'extra.js'), 'added');
-    const report = store.verify().find((r) => r.version === '1.0.0')!;
+    const report = (await store.verify()).find((r) => r.version === '1.0.0')!;
     expect(report.ok).toBe(false);
     expect(report.problems).toHaveLength(3);
   });

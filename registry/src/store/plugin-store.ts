@@ -2,23 +2,44 @@
 // <data>/plugins/<name>/<version>/ (with the original package.tgz) and indexes them in <data>/registry.db.
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
-import { chmod, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import semver from 'semver';
-import { integrityOf, type PluginManifest } from '@actionhost/sdk';
+import { SIGNATURE_FILE, integrityOf, type PluginManifest } from '@actionhost/sdk';
+import { makeDataFolder } from '@actionhost/sdk/cli';
 import { RegistryErrors } from '../errors.ts';
 import {
   RESERVED_FILE,
   readPackage,
   resolveLimits,
+  sha256,
   writePackage,
   type ExtractLimits,
+  type FileRecord,
   type ResolvedLimits,
 } from '../tarball/index.ts';
 import { Catalog, type VersionRow } from './catalog.ts';
 import { checkPackage, packagePath } from './package-check.ts';
 import { readInstallSource, type InstallSpec } from './install-source.ts';
 import { readRecordedFile, storedVersionProblems } from './stored-files.ts';
+import {
+  approveVersion,
+  approveWhenCovered,
+  capabilityReview,
+  type ApprovalVia,
+  type CapabilityApproval,
+  type CapabilityReview,
+} from './approvals.ts';
+import { pluginDifference, type PluginDifference } from './difference.ts';
+import {
+  addTrustedKey,
+  admitSignature,
+  removeTrustedKey,
+  signatureStatus,
+  type SignaturePolicy,
+  type SignatureStatus,
+  type TrustedKey,
+} from './trust.ts';
 
 export interface InstalledPlugin {
   name: string;
@@ -28,6 +49,10 @@ export interface InstalledPlugin {
   /** Absolute path of the version folder (plugin.json, the entry script, package.tgz) */
   dir: string;
   installedAt: string;
+  /** Its publisher signature against the trust store as it is now */
+  signature: SignatureStatus;
+  /** The approval of what it may reach that stands (its own, or that of an approved version reaching as much) */
+  approval: CapabilityApproval | null;
 }
 
 export interface InstallResult {
@@ -36,7 +61,13 @@ export interface InstallResult {
   integrity: string;
   alreadyInstalled: boolean;
   dir: string;
+  signature: SignatureStatus;
+  /** Whether what it may reach is approved, and how it differs from the approved, previous and pinned versions */
+  capabilities: CapabilityReview;
 }
+
+/** What #sameVersion and #commitInstall settle; the capability review is added last. */
+type Placed = Omit<InstallResult, 'capabilities'>;
 
 export interface InstallOptions {
   /** Expected "sha512-..." of the tarball; install fails with AH_INTEGRITY_MISMATCH otherwise. */
@@ -45,6 +76,12 @@ export interface InstallOptions {
   onProgress?: (message: string) => void;
   /** The package must be this name and version (e.g. what a remote registry was asked for), else AH_PACKAGE_MISMATCH. */
   expect?: { name: string; version: string };
+  /** Who installs (`cli:<user>`, `token:<name>`): recorded with the approvals the install makes. */
+  actor?: string;
+  /** The installer approves what the version may reach (also when it is installed already). */
+  acceptCapabilities?: boolean;
+  /** How an approval by this install is recorded (default `install`). */
+  channel?: Extract<ApprovalVia, 'install' | 'upload' | 'first-party'>;
 }
 
 export interface VerifyReport {
@@ -52,10 +89,14 @@ export interface VerifyReport {
   version: string;
   ok: boolean;
   problems: string[];
+  /** The stored package's signature checked again, against the trust store as it is now; `invalid` when broken */
+  signature: Omit<SignatureStatus, 'status'> & { status: SignatureStatus['status'] | 'invalid' };
 }
 
 export interface PluginStoreOptions {
   limits?: ExtractLimits;
+  /** What installs may be signed with (default `optional`): `trusted` refuses unsigned and untrusted packages. */
+  signatures?: SignaturePolicy;
 }
 
 function byVersionDescending(a: VersionRow, b: VersionRow): number {
@@ -65,22 +106,31 @@ function byVersionDescending(a: VersionRow, b: VersionRow): number {
 export class PluginStore {
   readonly dataDir: string;
   readonly pluginsDir: string;
+  readonly signaturePolicy: SignaturePolicy;
   readonly #catalog: Catalog;
   readonly #limits: ResolvedLimits;
 
-  private constructor(dataDir: string, catalog: Catalog, limits: ResolvedLimits) {
+  private constructor(dataDir: string, catalog: Catalog, limits: ResolvedLimits, policy: SignaturePolicy) {
     this.dataDir = dataDir;
     this.pluginsDir = join(dataDir, 'plugins');
     this.#catalog = catalog;
     this.#limits = limits;
+    this.signaturePolicy = policy;
   }
 
   /** Opens the store of a data folder, creating the folder, plugins/ and registry.db if missing. */
   static open(dataDir: string, options: PluginStoreOptions = {}): PluginStore {
     const root = resolve(dataDir);
-    // plugins/ exists from the start so a failed install never leaves a new folder behind.
+    // plugins/ exists from the start so a failed install never leaves a new folder behind. A new data folder is
+    // owner-only (it holds registry.db, actionhost.db and master.key); the packages inside it are not secret.
+    makeDataFolder(root);
     mkdirSync(join(root, 'plugins'), { recursive: true, mode: 0o755 });
-    const store = new PluginStore(root, new Catalog(join(root, 'registry.db')), resolveLimits(options.limits));
+    const store = new PluginStore(
+      root,
+      new Catalog(join(root, 'registry.db')),
+      resolveLimits(options.limits),
+      options.signatures ?? 'optional',
+    );
     store.#sweepLeftovers();
     return store;
   }
@@ -110,6 +160,8 @@ export class PluginStore {
       manifest: row.manifest,
       dir: this.#versionDir(row.name, row.version),
       installedAt: row.installedAt,
+      signature: signatureStatus(row.signature, this.#catalog),
+      approval: capabilityReview(this.#catalog, row).approval,
     };
   }
 
@@ -134,12 +186,15 @@ export class PluginStore {
         source.label,
       );
     }
+    const signedBy = admitSignature(contents.files, manifest, this.#catalog, this.signaturePolicy);
+    onProgress?.(`signature: ${signatureStatus(signedBy, this.#catalog).status}`);
     const dir = this.#versionDir(name, version);
+    const offered = [...contents.files].map(([path, data]) => ({ path, sha256: sha256(data), bytes: data.length }));
 
-    const early = this.#sameVersion(name, version, integrity);
+    const early = this.#sameVersion(name, version, integrity, offered);
     if (early) {
       onProgress?.(`${name}@${version} is already installed with the same integrity`);
-      return early;
+      return this.#reviewCapabilities(early, options);
     }
 
     const temp = join(this.pluginsDir, `.tmp-${randomUUID()}`);
@@ -158,33 +213,43 @@ export class PluginStore {
         files,
         mappings,
         installedAt: new Date().toISOString(),
+        signature: signedBy,
       });
       onProgress?.(
         result.alreadyInstalled ? `${name}@${version} was installed meanwhile` : `installed ${name}@${version}`,
       );
-      return result;
+      return this.#reviewCapabilities(result, options);
     } finally {
       await rm(temp, { recursive: true, force: true });
     }
   }
 
-  #sameVersion(name: string, version: string, integrity: string): InstallResult | undefined {
+  // The same version is installed already when its bytes are the same, or when only the signature differs (the
+  // first-party plugin packed unsigned from its folder, then signed at build): what runs is identical.
+  #sameVersion(name: string, version: string, integrity: string, files: FileRecord[]): Placed | undefined {
     const existing = this.#catalog.get(name, version);
     if (!existing) return undefined;
-    if (existing.integrity !== integrity)
+    if (existing.integrity !== integrity && !sameContent(existing.files, files))
       throw RegistryErrors.versionImmutable(`${name}@${version}`, existing.integrity, integrity);
-    return { name, version, integrity, alreadyInstalled: true, dir: this.#versionDir(name, version) };
+    return {
+      name,
+      version,
+      integrity: existing.integrity,
+      alreadyInstalled: true,
+      dir: this.#versionDir(name, version),
+      signature: signatureStatus(existing.signature, this.#catalog),
+    };
   }
 
   // Under the write lock: re-check, move the extracted folder into place, insert the row. A failure puts
   // everything back, so the data folder is left as it was.
-  #commitInstall(extracted: string, dir: string, row: VersionRow): InstallResult {
+  #commitInstall(extracted: string, dir: string, row: VersionRow): Placed {
     let createdParent: string | undefined;
     let moved = false;
     const trash: string[] = [];
     try {
       const result = this.#catalog.immediate(() => {
-        const again = this.#sameVersion(row.name, row.version, row.integrity);
+        const again = this.#sameVersion(row.name, row.version, row.integrity, row.files);
         if (again) return again;
         createdParent = mkdirSync(dirname(dir), { recursive: true, mode: 0o755 });
         if (existsSync(dir)) {
@@ -196,7 +261,14 @@ export class PluginStore {
         renameSync(extracted, dir);
         moved = true;
         this.#catalog.insert(row);
-        return { name: row.name, version: row.version, integrity: row.integrity, alreadyInstalled: false, dir };
+        return {
+          name: row.name,
+          version: row.version,
+          integrity: row.integrity,
+          alreadyInstalled: false,
+          dir,
+          signature: signatureStatus(row.signature, this.#catalog),
+        };
       });
       for (const folder of trash) rmSync(folder, { recursive: true, force: true });
       return result;
@@ -207,6 +279,22 @@ export class PluginStore {
       else if (createdParent !== undefined) this.#removeEmptyParents(dir, createdParent);
       throw error;
     }
+  }
+
+  // An install approves what the version may reach when the installer said so, when it is the plugin's first
+  // version, or when an approved version reaches as much; otherwise a publish pinning it waits for an admin.
+  #reviewCapabilities(placed: Placed, options: InstallOptions): InstallResult {
+    const row = this.#row(placed.name, placed.version);
+    const actor = options.actor ?? 'unknown';
+    if (options.acceptCapabilities) approveVersion(this.#catalog, row, actor, options.channel ?? 'install');
+    else approveWhenCovered(this.#catalog, row, actor);
+    const capabilities = capabilityReview(this.#catalog, row);
+    options.onProgress?.(
+      capabilities.approved
+        ? `capabilities approved (${capabilities.approval!.via}, by ${capabilities.approval!.approvedBy})`
+        : `capabilities NOT approved: ${capabilities.difference.widened.join('; ')}`,
+    );
+    return { ...placed, capabilities };
   }
 
   /** Removes empty folders from dirname(dir) up to and including `top` (or up to plugins/). */
@@ -330,18 +418,106 @@ export class PluginStore {
     this.#removeEmptyParents(dir);
   }
 
-  /** Re-hashes every stored tarball and extracted file against what was recorded at install. */
-  verify(): VerifyReport[] {
-    return this.#catalog
+  /**
+   * Re-hashes every stored tarball and extracted file against what was recorded at install, and checks each stored
+   * package's signature again against the trust store as it is now (under the `trusted` policy, a version no trusted
+   * publisher signed is a problem too).
+   */
+  async verify(options: { signal?: AbortSignal } = {}): Promise<VerifyReport[]> {
+    const rows = this.#catalog
       .all()
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : semver.compare(a.version, b.version)))
-      .map((row) => {
-        const problems = storedVersionProblems(this.#versionDir(row.name, row.version), row.integrity, row.files);
-        return { name: row.name, version: row.version, ok: problems.length === 0, problems };
-      });
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : semver.compare(a.version, b.version)));
+    const reports: VerifyReport[] = [];
+    for (const row of rows) {
+      const dir = this.#versionDir(row.name, row.version);
+      const problems = storedVersionProblems(dir, row.integrity, row.files);
+      const signature = await this.#storedSignature(row, dir, problems, options.signal);
+      if (this.signaturePolicy === 'trusted' && (signature.status === 'unsigned' || signature.status === 'untrusted')) {
+        problems.push(`${signature.status}: this host's policy installs only packages signed by a trusted publisher`);
+      }
+      reports.push({ name: row.name, version: row.version, ok: problems.length === 0, problems, signature });
+    }
+    return reports;
+  }
+
+  // The signature of the stored package.tgz, verified again from its bytes; a broken one adds a problem.
+  async #storedSignature(
+    row: VersionRow,
+    dir: string,
+    problems: string[],
+    signal: AbortSignal | undefined,
+  ): Promise<VerifyReport['signature']> {
+    const recorded = signatureStatus(row.signature, this.#catalog);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(dir, RESERVED_FILE), { signal });
+    } catch {
+      return recorded; // already reported as missing
+    }
+    try {
+      const contents = await readPackage(bytes, { limits: this.#limits, signal });
+      const checked = admitSignature(contents.files, row.manifest, this.#catalog, 'optional');
+      const now = signatureStatus(checked, this.#catalog);
+      if (now.keyId !== recorded.keyId) problems.push(`the signature is no longer the one recorded at install`);
+      return now;
+    } catch (error) {
+      problems.push(`${RESERVED_FILE}: ${(error as Error).message}`);
+      return { status: 'invalid', keyId: row.signature?.keyId ?? null, publisher: null };
+    }
+  }
+
+  /** Whether a version's capabilities are approved, and how it differs from the approved, previous and pinned ones. */
+  review(name: string, version: string): CapabilityReview {
+    return capabilityReview(this.#catalog, this.#row(name, version));
+  }
+
+  /** Records that `actor` approves what the version may reach; an approval it has already stands. */
+  approve(name: string, version: string, actor: string, via: ApprovalVia = 'approve'): CapabilityApproval {
+    return approveVersion(this.#catalog, this.#row(name, version), actor, via);
+  }
+
+  /** The difference between two installed versions; without `from`, against the highest other approved version. */
+  difference(name: string, from: string | undefined, to: string): PluginDifference {
+    if (from === undefined) return this.review(name, to).difference;
+    return pluginDifference(name, this.#row(name, from), this.#row(name, to));
+  }
+
+  /** The publisher keys this store trusts. */
+  trustedKeys(): TrustedKey[] {
+    return this.#catalog.trustedKeys();
+  }
+
+  /** Trusts a publisher key (SPKI PEM or "ed25519:<base64>"); `added` is false when it was trusted already. */
+  trust(publicKey: string, publisher: string, addedBy: string): { key: TrustedKey; added: boolean } {
+    return addTrustedKey(this.#catalog, publicKey, publisher, addedBy);
+  }
+
+  /** Stops trusting a key; the versions it signed become `untrusted` (installed ones stay installed). */
+  distrust(keyId: string): void {
+    removeTrustedKey(this.#catalog, keyId);
+  }
+
+  /** A value this store keeps for its host (e.g. that the first-party key was offered once). */
+  note(key: string): string | undefined {
+    return this.#catalog.meta(key);
+  }
+
+  setNote(key: string, value: string): void {
+    this.#catalog.setMeta(key, value);
   }
 
   close(): void {
     this.#catalog.close();
   }
+}
+
+/** Same files with the same hashes, the signature aside. */
+function sameContent(installed: readonly FileRecord[], offered: readonly FileRecord[]): boolean {
+  const key = (files: readonly FileRecord[]) =>
+    files
+      .filter((file) => file.path !== SIGNATURE_FILE)
+      .map((file) => `${file.path}\u0000${file.sha256}`)
+      .sort()
+      .join('\n');
+  return key(installed) === key(offered);
 }

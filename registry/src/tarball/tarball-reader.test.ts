@@ -99,7 +99,7 @@ describe('PluginStore under concurrency and cancellation', () => {
     const results = await Promise.all([store.install({ tarball }), store.install({ tarball })]);
     expect(results.map((r) => r.alreadyInstalled).sort()).toEqual([false, true]);
     expect(store.list()).toHaveLength(1);
-    expect(store.verify()[0].ok).toBe(true);
+    expect((await store.verify())[0].ok).toBe(true);
   });
 
   it('lets a second store on the same folder see installs and refuse a different same version', async () => {

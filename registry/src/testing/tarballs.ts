@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tar from 'tar';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { SIGNATURE_FILE, createTgz, describePublicKey, signPackage } from '@actionhost/sdk';
 
 export const PLUGIN_SCRIPT = "globalThis.plugin = { run(input) { return { path: 'success', output: input }; } };\n";
 
@@ -143,4 +145,36 @@ export function paxPath(path: string, entry: RawEntry): RawEntry[] {
     return `${length}${body}`;
   };
   return [{ path: 'PaxHeader/x', type: 'x', data: record('path', path) }, entry];
+}
+
+/** A publisher key pair for signing test packages, with its id and one-line public key. */
+export function publisherKey(): { privateKey: KeyObject; keyId: string; publicKey: string; pem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    privateKey,
+    ...describePublicKey(publicKey),
+    pem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+  };
+}
+
+/**
+ * A package signed as `actionhost-sdk pack --sign` signs it; `tamper` changes files after signing (the signature
+ * then no longer matches them).
+ */
+export function signedTarball(
+  key: KeyObject,
+  manifestOverrides: Record<string, unknown> = {},
+  tamper: Record<string, string | null> = {},
+): Buffer {
+  const files = packageFiles(manifestOverrides);
+  const data = new Map<string, Uint8Array>(
+    Object.entries(files).map(([path, text]) => [path, new TextEncoder().encode(text)]),
+  );
+  const manifest = JSON.parse(files['plugin.json']) as { name: string; version: string };
+  data.set(SIGNATURE_FILE, signPackage(manifest.name, manifest.version, data, key));
+  for (const [path, text] of Object.entries(tamper)) {
+    if (text === null) data.delete(path);
+    else data.set(path, new TextEncoder().encode(text));
+  }
+  return Buffer.from(createTgz([...data].map(([path, bytes]) => ({ path: `package/${path}`, data: bytes }))));
 }

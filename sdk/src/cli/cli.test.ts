@@ -9,7 +9,7 @@ import { integrityOf, PluginManifest } from '../index.ts';
 import { copyFixture, evaluateGuest, recordingContext, tempDir } from '../testing/fixtures.ts';
 
 const mainFile = join(import.meta.dirname, 'main.ts');
-const commandNames = ['init', 'build', 'build-all', 'pack', 'test'];
+const commandNames = ['init', 'build', 'build-all', 'pack', 'keygen', 'test'];
 
 async function cli(args: string[], cwd = process.cwd()): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [],

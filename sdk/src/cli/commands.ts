@@ -1,11 +1,11 @@
-// The actionhost-sdk commands (init, build, build-all, pack, test) on the shared command-line plumbing: each
+// The actionhost-sdk commands (init, build, build-all, pack, keygen, test) on the shared command-line plumbing: each
 // declares its arguments and flags (for parsing and --help) and what it does.
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { buildPlugin } from '../plugin-build/index.ts';
-import { packPlugin } from '../pack/index.ts';
+import { generateKeyPairFiles, packPlugin } from '../pack/index.ts';
 import { isActionhostError } from '../contract/index.ts';
-import { Command, passTrailingArguments, text, valueOption, type ProgramContext } from './kit/index.ts';
+import { Command, matching, passTrailingArguments, text, valueOption, type ProgramContext } from './kit/index.ts';
 import { CliErrors } from './errors.ts';
 import { initPlugin } from './init.ts';
 import { runPluginTests } from './test-runner.ts';
@@ -119,21 +119,58 @@ export function sdkCommands(context: ProgramContext, childOutput?: ChildOutput):
     .summary('write a deterministic <name>-<version>.tgz and print name@version, file and sha512 integrity')
     .description(
       'Writes a deterministic <name>-<version>.tgz and prints name@version, the file and its sha512 integrity. ' +
-        'Builds first when plugin.json or dist/plugin.js is missing or older than the sources.',
+        'Builds first when plugin.json or dist/plugin.js is missing or older than the sources. With --sign, the ' +
+        'package carries an ed25519 publisher signature (package/actionhost-signature.json, see sdk/README.md) ' +
+        'that `registry install` checks against its trust store.',
     )
     .argument('[dir]', 'the plugin folder (default: .)')
     .addOption(valueOption('--out <dir>', 'where the tarball goes (default: <dir>/dist)', text()))
+    .addOption(
+      valueOption('--sign <keyfile>', 'sign with this ed25519 private key (PKCS#8 PEM, mode 0600; see keygen)', text()),
+    )
     .option('--json', JSON_HELP)
     .action(
-      context.action(async (dir: string | undefined, options: { out?: string; json?: boolean }) => {
+      context.action(async (dir: string | undefined, options: { out?: string; sign?: string; json?: boolean }) => {
         const root = at(dir);
-        io.stderr(`packing ${shown(root)}`);
-        const result = await packPlugin(root, { outDir: options.out === undefined ? undefined : at(options.out) });
+        io.stderr(`packing ${shown(root)}${options.sign === undefined ? '' : `, signed with ${options.sign}`}`);
+        const result = await packPlugin(root, {
+          outDir: options.out === undefined ? undefined : at(options.out),
+          ...(options.sign === undefined ? {} : { sign: at(options.sign) }),
+        });
         if (options.json) io.stdout(JSON.stringify(result));
         else {
           io.stdout(`${result.name}@${result.version}`);
           io.stdout(result.file);
           io.stdout(result.integrity);
+          if (result.signedBy) io.stdout(`signed by key ${result.signedBy.keyId} (${result.signedBy.publicKey})`);
+        }
+      }),
+    );
+
+  const keygen = new Command('keygen')
+    .summary('make an ed25519 key pair to sign packages with: <name>.key (private, 0600) and <name>.pub')
+    .description(
+      'Writes <out>/<name>.key (PKCS#8 PEM, mode 0600: keep it secret, never commit it) and <out>/<name>.pub ' +
+        '(SPKI PEM: give it to the hosts that install your plugins, `registry trust add <name>.pub --name ' +
+        '<publisher>`). Never overwrites a key.',
+    )
+    .addOption(valueOption('--out <dir>', 'where the key files go (default: .)', text()))
+    .addOption(
+      valueOption(
+        '--name <name>',
+        'file name of the pair, without extension (default: publisher)',
+        matching(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"'),
+      ),
+    )
+    .option('--json', JSON_HELP)
+    .action(
+      context.action(async (options: { out?: string; name?: string; json?: boolean }) => {
+        const pair = await generateKeyPairFiles(at(options.out), options.name ?? 'publisher');
+        if (options.json) io.stdout(JSON.stringify(pair));
+        else {
+          io.stdout(`private key ${shown(pair.privateKeyFile)} (keep it secret)`);
+          io.stdout(`public key  ${shown(pair.publicKeyFile)}`);
+          io.stdout(`key id      ${pair.keyId}`);
         }
       }),
     );
@@ -159,5 +196,5 @@ export function sdkCommands(context: ProgramContext, childOutput?: ChildOutput):
       ),
   );
 
-  return [init, build, buildAll, pack, test];
+  return [init, build, buildAll, pack, keygen, test];
 }

@@ -79,6 +79,11 @@ export interface LdapApi {
   modify(dn: string, changes: LdapChange[]): Promise<void>;
   /** Sets `unicodePwd` (quoted UTF-16LE, TLS only); the password travels as input, never logged. */
   setPassword(dn: string, password: string): Promise<void>;
+  /**
+   * Sets a strong password the host generates (TLS only). The plugin never sees it: the host keeps it sealed for
+   * an admin to retrieve once (POST /api/initial-passwords/:id/retrieve), and answers with its id.
+   */
+  setGeneratedPassword(dn: string): Promise<{ passwordId: string }>;
   rename(dn: string, newRdn: string, newParent?: string): Promise<void>;
   delete(dn: string): Promise<void>;
 }
@@ -141,7 +146,7 @@ export interface PluginContext {
 /** Capability name → the methods the guest prelude exposes. The host implements exactly these. */
 export const CAPABILITY_METHODS = {
   http: ['request'],
-  ldap: ['info', 'search', 'add', 'modify', 'setPassword', 'rename', 'delete'],
+  ldap: ['info', 'search', 'add', 'modify', 'setPassword', 'setGeneratedPassword', 'rename', 'delete'],
   itsm: ['getRequest', 'findConfigurationItems', 'linkConfigurationItem', 'listRelations'],
   log: ['debug', 'info', 'warn', 'error'],
 } as const satisfies Record<string, readonly string[]>;

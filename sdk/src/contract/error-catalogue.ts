@@ -68,6 +68,26 @@ const pack = {
   },
 } as const satisfies ErrorTable;
 
+const signing = {
+  AH_SIGNING_KEY_INVALID: {
+    status: 400,
+    message: 'cannot sign with {file}: {reason}',
+    description:
+      'The --sign key file (or ACTIONHOST_SIGNING_KEY, for the first-party plugins) is missing, not an ed25519 private key in PKCS#8 PEM (what `actionhost-sdk keygen` and `openssl genpkey -algorithm ed25519` write), or readable by other users (chmod 600 it).',
+  },
+  AH_PUBLIC_KEY_INVALID: {
+    status: 400,
+    message: 'not an ed25519 public key: {reason}',
+    description:
+      'A publisher key must be the .pub file `actionhost-sdk keygen` writes (SPKI PEM) or its one-line form `ed25519:<base64 of the 32-byte key>`.',
+  },
+  AH_KEYGEN_TARGET_EXISTS: {
+    status: 400,
+    message: '{file} exists; keygen never overwrites a key',
+    description: 'Choose another --name or --out folder, or delete the old key pair if it is really no longer needed.',
+  },
+} as const satisfies ErrorTable;
+
 const cli = {
   AH_INIT_TARGET_NOT_EMPTY: {
     status: 400,
@@ -133,11 +153,12 @@ export const sdkErrorSections = [
   { title: 'Plugin contract', errors: contract },
   { title: 'Build (actionhost-sdk build)', errors: build },
   { title: 'Pack (actionhost-sdk pack)', errors: pack },
+  { title: 'Publisher signatures (actionhost-sdk keygen, pack --sign)', errors: signing },
   { title: 'actionhost-sdk CLI', errors: cli },
   { title: 'Every command line (actionhost, registry, actionhost-sdk)', errors: commandLine },
 ] as const;
 
-export const SdkErrors = defineErrors({ ...contract, ...build, ...pack, ...cli, ...commandLine });
+export const SdkErrors = defineErrors({ ...contract, ...build, ...pack, ...signing, ...cli, ...commandLine });
 
 /** Contract-level constructors (manifest and ABI), kept for callers of the contract. */
 export const ContractErrors = {
@@ -150,7 +171,7 @@ export const ContractErrors = {
 export const errorCatalogue: ErrorCatalogue = {
   package: '@actionhost/sdk',
   intro:
-    'What `actionhost-sdk build`, `pack`, `init` and `test` (and the same functions called from code) fail with, as an ' +
+    'What `actionhost-sdk build`, `pack`, `keygen`, `init` and `test` (and the same functions called from code) fail with, as an ' +
     '`ActionhostError` with these codes. The CLI prints `error CODE: message` and exits 1.',
   sections: sdkErrorSections,
 };

@@ -1,6 +1,7 @@
-// packPlugin: a built plugin folder → a deterministic <name>-<version>.tgz with its sha512 integrity.
-// Builds first when plugin.json or the guest script is missing or older than the sources.
-import { createHash } from 'node:crypto';
+// packPlugin: a built plugin folder → a deterministic <name>-<version>.tgz with its sha512 integrity, signed with
+// the publisher's ed25519 key when asked. Builds first when plugin.json or the guest script is missing or older
+// than the sources.
+import { createHash, type KeyObject } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PluginManifest } from '../contract/index.ts';
@@ -8,11 +9,15 @@ import { buildPlugin } from '../plugin-build/index.ts';
 import { writeFileAtomic } from '../plugin-build/output.ts';
 import { PackErrors } from './errors.ts';
 import { createTgz, type TarEntry } from './tar.ts';
+import { readSigningKey } from './keys.ts';
+import { SIGNATURE_FILE, checkPackageSignature, signPackage } from './signature.ts';
 
 export interface PackOptions {
   /** Where the .tgz goes; defaults to `<dir>/dist`. */
   outDir?: string;
   signal?: AbortSignal;
+  /** Sign with this ed25519 private key (a KeyObject, or the path of its PKCS#8 PEM file, mode 0600). */
+  sign?: KeyObject | string;
 }
 
 export interface PackResult {
@@ -23,6 +28,8 @@ export interface PackResult {
   /** "sha512-<base64>" of the tarball bytes */
   integrity: string;
   bytes: number;
+  /** The signing key's id and public key ("ed25519:<base64>") when signed */
+  signedBy?: { keyId: string; publicKey: string };
 }
 
 /** Subresource-integrity string of a tarball, as npm and the registry write it. */
@@ -88,6 +95,8 @@ async function packageFile(dir: string, relative: string): Promise<TarEntry> {
 
 export async function packPlugin(dir: string, options: PackOptions = {}): Promise<PackResult> {
   const root = resolve(dir);
+  // The key is read before anything is built: a bad key fails fast and leaves no half-done output.
+  const key = typeof options.sign === 'string' ? await readSigningKey(options.sign) : options.sign;
   if (await needsBuild(root)) await buildPlugin(root, { signal: options.signal });
   options.signal?.throwIfAborted();
   const manifest = await readManifest(root);
@@ -102,8 +111,26 @@ export async function packPlugin(dir: string, options: PackOptions = {}): Promis
   ) {
     entries.push(await packageFile(root, 'README.md'));
   }
+  let signedBy: PackResult['signedBy'];
+  if (key) {
+    const files = entries.map((entry): [string, Uint8Array] => [entry.path.slice('package/'.length), entry.data]);
+    if (files.some(([path]) => path === SIGNATURE_FILE)) {
+      throw PackErrors.manifestInvalid(join(root, 'plugin.json'), `${SIGNATURE_FILE} is reserved for the signature`);
+    }
+    const signature = signPackage(manifest.name, manifest.version, files, key);
+    entries.push({ path: `package/${SIGNATURE_FILE}`, data: signature });
+    const check = checkPackageSignature(new Map([...files, [SIGNATURE_FILE, signature]]), manifest);
+    if (check.status === 'valid') signedBy = { keyId: check.keyId, publicKey: check.publicKey };
+  }
   const tgz = createTgz(entries);
   const file = join(resolve(options.outDir ?? join(root, 'dist')), tarballName(manifest.name, manifest.version));
   await writeFileAtomic(file, tgz);
-  return { file, name: manifest.name, version: manifest.version, integrity: integrityOf(tgz), bytes: tgz.length };
+  return {
+    file,
+    name: manifest.name,
+    version: manifest.version,
+    integrity: integrityOf(tgz),
+    bytes: tgz.length,
+    ...(signedBy ? { signedBy } : {}),
+  };
 }

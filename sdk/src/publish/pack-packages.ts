@@ -38,8 +38,10 @@ export async function workspaceFolders(root: string): Promise<string[]> {
       continue;
     }
     const parent = join(root, pattern.slice(0, -2));
-    for (const entry of (await readdir(parent, { withFileTypes: true })).filter((e) => e.isDirectory()))
-      folders.push(join(parent, entry.name));
+    // Like npm: a folder without package.json is no workspace (plugins/.signing holds the first-party key).
+    for (const entry of (await readdir(parent, { withFileTypes: true })).filter((e) => e.isDirectory())) {
+      if (await exists(join(parent, entry.name, 'package.json'))) folders.push(join(parent, entry.name));
+    }
   }
   return folders;
 }

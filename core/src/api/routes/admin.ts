@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CredentialCreate, CredentialSummary, CredentialUpdate } from '../../credentials/index.ts';
 import { ApiErrors } from '../errors.ts';
-import { CredentialNameParams } from '../schemas.ts';
+import { CredentialNameParams, PluginInstallSummary, PluginUploadQuery, PluginVersionSummary } from '../schemas.ts';
 import type { CredentialsPort, PluginsPort } from '../ports.ts';
 import type { RouteTable } from '../route.ts';
 
@@ -76,24 +76,32 @@ export function registerAdminRoutes(table: RouteTable, credentials: CredentialsP
     role: 'editor',
     tag: 'plugins',
     summary: 'List installed plugin versions',
-    handler: () => plugins.list(),
+    response: z.array(PluginVersionSummary),
+    // Re-shaped through the schema: the store's rows carry the server's folder, which no answer shows.
+    handler: async () => z.array(PluginVersionSummary).parse(await plugins.list()),
   });
   table.add({
     method: 'POST',
     url: '/api/plugins',
     role: 'admin',
     tag: 'plugins',
-    summary: 'Install a plugin package (.tgz), with the checks of `registry install`',
+    summary:
+      'Install a plugin package (.tgz), with the checks of `registry install`; answers its capability review ' +
+      '(?acceptCapabilities=true approves what it may reach in your name)',
     rawBody: { contentTypes: TARBALL_MEDIA_TYPES, description: "the plugin package, as produced by the SDK's pack" },
     bodyLimit: PLUGIN_UPLOAD_LIMIT,
+    query: PluginUploadQuery,
     status: 201,
-    handler: ({ body }) => {
+    response: PluginInstallSummary,
+    handler: async ({ body, query, actor }) => {
       // JSON (or any other parsed body) is not a package: only the raw media types arrive as a Buffer.
       if (!Buffer.isBuffer(body))
         throw ApiErrors.unsupportedMediaType({ hint: `upload the .tgz as ${TARBALL_MEDIA_TYPES.join(' or ')}` });
       if (body.length === 0)
         throw ApiErrors.validation({ what: 'upload', path: '/', problem: 'is empty' }, { path: '/' });
-      return plugins.install({ tarball: body });
+      return PluginInstallSummary.parse(
+        await plugins.install({ tarball: body, actor, acceptCapabilities: query.acceptCapabilities === true }),
+      );
     },
   });
 }

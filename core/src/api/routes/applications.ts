@@ -8,11 +8,15 @@ import {
   Application,
   ApplicationCreate,
   ConnectionTestResult,
+  InitialPassword,
+  RetrievedInitialPassword,
 } from '../../applications/index.ts';
 import type { ApplicationsPort } from '../ports.ts';
 import type { RouteTable } from '../route.ts';
 
 const NameParams = z.object({ name: z.string().min(1).max(200) }).strict();
+const IdParams = z.object({ id: z.string().min(1).max(100) }).strict();
+const InitialPasswordsQuery = z.object({ requestId: z.coerce.number().int().positive().optional() }).strict();
 
 export function registerApplicationRoutes(table: RouteTable, applications: ApplicationsPort): void {
   table.add({
@@ -144,6 +148,29 @@ export function registerApplicationRoutes(table: RouteTable, applications: Appli
     status: 204,
     handler: async ({ params }) => {
       await applications.deleteAppIntegration(params.name);
+    },
+  });
+  table.add({
+    method: 'GET',
+    url: '/api/initial-passwords',
+    role: 'admin',
+    tag: 'app integrations',
+    summary: 'Generated initial passwords waiting to be retrieved (without the passwords), newest first',
+    query: InitialPasswordsQuery,
+    response: z.array(InitialPassword),
+    handler: async ({ query }) => z.array(InitialPassword).parse(await applications.initialPasswords.list(query)),
+  });
+  table.add({
+    method: 'POST',
+    url: '/api/initial-passwords/:id/retrieve',
+    role: 'admin',
+    tag: 'app integrations',
+    summary: 'Retrieve a generated initial password, once: the answer holds it, and it is deleted',
+    params: IdParams,
+    response: RetrievedInitialPassword,
+    handler: async ({ params, actor, reply }) => {
+      void reply.header('cache-control', 'no-store');
+      return RetrievedInitialPassword.parse(await applications.initialPasswords.retrieve(params.id, actor));
     },
   });
 }

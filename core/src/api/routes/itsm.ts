@@ -1,5 +1,5 @@
 // Service-desk records for agents: requests (a PATCH that changes fields fires update triggers through the
-// outbox), their relations and audit trail, and configuration items.
+// outbox), their relations and audit trail, configuration items, and the request templates requests are raised from.
 import {
   AuditEntry,
   ConfigurationItem,
@@ -11,6 +11,8 @@ import {
   RequestCreate,
   RequestFilter,
   RequestPatch,
+  RequestTemplate,
+  RequestTemplateCreate,
 } from '../../itsm/index.ts';
 import { z } from 'zod';
 import { NumericId } from '../schemas.ts';
@@ -23,7 +25,8 @@ export function registerItsmRoutes(table: RouteTable, itsm: ItsmPort, onChange: 
     url: '/api/requests',
     role: 'agent',
     tag: 'requests',
-    summary: 'Create an incident or a service request',
+    summary:
+      'Create an incident or a service request; with `template` (and its `fields`) it is raised from that request template',
     body: RequestCreate,
     status: 201,
     response: Request,
@@ -121,5 +124,48 @@ export function registerItsmRoutes(table: RouteTable, itsm: ItsmPort, onChange: 
     params: NumericId,
     response: ConfigurationItem,
     handler: ({ params }) => itsm.getConfigurationItem(params.id),
+  });
+  const TemplateParams = z.object({ name: z.string().min(1).max(200) }).strict();
+  table.add({
+    method: 'POST',
+    url: '/api/request-templates',
+    role: 'admin',
+    tag: 'request templates',
+    summary: 'Create a request template: name, kind, subject, fields with types and defaults',
+    body: RequestTemplateCreate,
+    status: 201,
+    response: RequestTemplate,
+    handler: ({ body, actor }) => itsm.createTemplate(body, actor),
+  });
+  table.add({
+    method: 'GET',
+    url: '/api/request-templates',
+    role: 'agent',
+    tag: 'request templates',
+    summary: 'List request templates (what a request may be raised from)',
+    response: z.array(RequestTemplate),
+    handler: () => itsm.listTemplates(),
+  });
+  table.add({
+    method: 'GET',
+    url: '/api/request-templates/:name',
+    role: 'agent',
+    tag: 'request templates',
+    summary: 'Read a request template with its fields',
+    params: TemplateParams,
+    response: RequestTemplate,
+    handler: ({ params }) => itsm.getTemplate(params.name),
+  });
+  table.add({
+    method: 'DELETE',
+    url: '/api/request-templates/:name',
+    role: 'admin',
+    tag: 'request templates',
+    summary: 'Delete a request template (requests raised from it keep its name and values)',
+    params: TemplateParams,
+    status: 204,
+    handler: async ({ params }) => {
+      await itsm.deleteTemplate(params.name);
+    },
   });
 }

@@ -5,10 +5,7 @@ import { z } from 'zod';
 import type { WorkflowService } from '../../workflow/index.ts';
 import type { PluginsPort } from '../ports.ts';
 import type { RouteTable } from '../route.ts';
-
-const PluginVersionParams = z
-  .object({ name: z.string().min(1).max(214), version: z.string().min(1).max(100) })
-  .strict();
+import { PluginVersionParams } from '../schemas.ts';
 
 export const PluginVersionView = z.object({
   name: z.string(),

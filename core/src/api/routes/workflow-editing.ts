@@ -33,18 +33,6 @@ export function registerWorkflowEditingRoutes(
   applications: ApplicationsPort | undefined,
 ): void {
   table.add({
-    method: 'DELETE',
-    url: '/api/workflows/:id',
-    role: 'editor',
-    tag: 'workflows',
-    summary: 'Delete a draft that was never published (409 AH_WORKFLOW_PUBLISHED otherwise)',
-    params: WorkflowIdParams,
-    status: 204,
-    handler: ({ params }) => {
-      workflows.delete(params.id);
-    },
-  });
-  table.add({
     method: 'POST',
     url: '/api/workflows/:id/preview',
     role: 'editor',

@@ -3,12 +3,22 @@ import { z } from 'zod';
 import {
   Execution,
   ExecutionSummary,
+  PublishedVersion,
   TestConnectionResult,
   WorkflowDefinition,
   WorkflowView,
   type WorkflowService,
 } from '../../workflow/index.ts';
-import { ExecutionIdParams, ExecutionsQuery, NodeParams, TestConnectionBody, WorkflowIdParams } from '../schemas.ts';
+import {
+  ActivateBody,
+  ExecutionIdParams,
+  ExecutionsQuery,
+  NodeParams,
+  PublishBody,
+  TestConnectionBody,
+  WorkflowIdParams,
+} from '../schemas.ts';
+import { roleAllows } from '../auth.ts';
 import type { RouteTable } from '../route.ts';
 import type { EnginePort } from '../ports.ts';
 import { ApiErrors } from '../errors.ts';
@@ -64,10 +74,69 @@ export function registerWorkflowRoutes(table: RouteTable, workflows: WorkflowSer
     url: '/api/workflows/:id/publish',
     role: 'editor',
     tag: 'workflows',
-    summary: 'Publish the draft: resolve and pin plugin versions, check Input Mappings',
+    summary:
+      'Publish the draft: resolve and pin plugin versions, check Input Mappings; the workflow becomes active. A version ' +
+      'whose capabilities are not approved is refused (409 AH_CAPABILITIES_NOT_APPROVED) unless an admin sends ' +
+      '{"acceptCapabilities": true}',
+    params: WorkflowIdParams,
+    body: PublishBody,
+    response: WorkflowView,
+    handler: ({ params, body, token, actor }) => {
+      // Editors publish; approving what a plugin may reach is an admin's decision.
+      if (body.acceptCapabilities && !(token && roleAllows(token.role, 'admin'))) {
+        throw ApiErrors.forbidden(
+          { role: 'admin' },
+          { role: token?.role ?? 'none', needed: 'admin', path: '/acceptCapabilities' },
+        );
+      }
+      return workflows.publish(params.id, {
+        actor,
+        ...(body.acceptCapabilities ? { approveCapabilitiesAs: actor } : {}),
+      });
+    },
+  });
+  table.add({
+    method: 'GET',
+    url: '/api/workflows/:id/versions',
+    role: 'editor',
+    tag: 'workflows',
+    summary: 'The published versions, newest first: who published each and when, and which one is current',
+    params: WorkflowIdParams,
+    response: z.array(PublishedVersion),
+    handler: ({ params }) => workflows.versions(params.id),
+  });
+  table.add({
+    method: 'POST',
+    url: '/api/workflows/:id/activate',
+    role: 'editor',
+    tag: 'workflows',
+    summary: 'Switch the workflow on (optionally making an earlier published version current again)',
+    params: WorkflowIdParams,
+    body: ActivateBody,
+    response: WorkflowView,
+    handler: ({ params, body }) => workflows.activate(params.id, body.version),
+  });
+  table.add({
+    method: 'POST',
+    url: '/api/workflows/:id/deactivate',
+    role: 'editor',
+    tag: 'workflows',
+    summary: 'Switch the workflow off: it triggers nothing; executions in flight finish',
     params: WorkflowIdParams,
     response: WorkflowView,
-    handler: ({ params }) => workflows.publish(params.id),
+    handler: ({ params }) => workflows.deactivate(params.id),
+  });
+  table.add({
+    method: 'DELETE',
+    url: '/api/workflows/:id',
+    role: 'editor',
+    tag: 'workflows',
+    summary: 'Delete a draft or an inactive workflow (its executions and Audit Trail entries stay)',
+    params: WorkflowIdParams,
+    status: 204,
+    handler: async ({ params }) => {
+      await workflows.delete(params.id);
+    },
   });
   table.add({
     method: 'POST',

@@ -1,7 +1,7 @@
 // The directory connection an ldap call runs against: an Application (configured elsewhere, resolved per call)
 // and the checks that make its settings safe to connect with.
 import { createHash } from 'node:crypto';
-import { parseDn, DnSyntaxError, type Rdn } from '@actionhost/sdk';
+import { parseDn, DnSyntaxError, type Json, type Rdn } from '@actionhost/sdk';
 import { LdapErrors } from './errors.ts';
 
 export interface LdapApplication {
@@ -26,6 +26,24 @@ export interface LdapApplication {
    * makes setPassword refuse to run. Default true. (Addition to the issue's shape; see the README.)
    */
   startTls?: boolean;
+  /**
+   * The Integration Connector that reaches this directory ("via connector <name>"): the host never connects to
+   * it itself, the connector runs the operations next to the directory.
+   */
+  connector?: string;
+}
+
+/** One ldap operation as it travels to a connector: the Application goes along, bind password included. */
+export interface RelayedOperation {
+  method: string;
+  args: Json[];
+  application: Omit<LdapApplication, 'connector'>;
+}
+
+/** Carries operations to Integration Connectors (the connectors concern's hub). */
+export interface LdapRelay {
+  /** Runs the operation on `connector`; rejects with its AH_LDAP_* error, or AH_CONNECTOR_* when it cannot. */
+  call(connector: string, operation: RelayedOperation, signal: AbortSignal): Promise<Json>;
 }
 
 export interface ApplicationResolver {

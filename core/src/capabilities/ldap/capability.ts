@@ -1,29 +1,23 @@
 // The `ldap` capability: ctx.ldap.* of a plugin runs here, against the Application named by the invocation's
-// bindings. One DirectoryConnection per Application, replaced when the Application's settings change.
-import type { Json, PluginManifest } from '@actionhost/sdk';
+// bindings — on this host's own connection, or, for an Application marked "via connector <name>", on that
+// Integration Connector next to the directory. Generated initial passwords are made and kept here, on the host.
+import { firstRdnValue, type Json, type PluginManifest } from '@actionhost/sdk';
 import type { Capability, InvocationScope } from '../capability.ts';
-import { connectionSettings, fingerprintOf, type ApplicationResolver, type LdapApplication } from './application.ts';
-import { DirectoryConnection } from './connection.ts';
+import type { ApplicationResolver, LdapApplication, LdapRelay } from './application.ts';
 import { LdapErrors } from './errors.ts';
-import * as operations from './operations.ts';
+import { LDAP_OPERATIONS, LdapExecutor } from './executor.ts';
+import { generateInitialPassword, type InitialPasswordVault } from './passwords.ts';
 
 export interface LdapCapabilityOptions {
   applications: ApplicationResolver;
+  /** Keeps generated initial passwords for an admin (ctx.ldap.setGeneratedPassword); absent: that call fails. */
+  passwords?: InitialPasswordVault;
+  /** Carries the operations of Applications marked "via connector" to their connector; absent: they fail. */
+  relay?: LdapRelay;
 }
 
-type Method = (context: operations.OperationContext, args: Json[]) => Promise<Json>;
-const METHODS: Record<string, Method> = {
-  info: operations.info,
-  search: operations.search,
-  add: operations.add,
-  modify: operations.modify,
-  setPassword: operations.setPassword,
-  rename: operations.rename,
-  delete: operations.remove,
-};
-
 export function createLdapCapability(options: LdapCapabilityOptions): Capability {
-  const connections = new Map<string, DirectoryConnection>();
+  const executor = new LdapExecutor();
 
   async function resolve(scope: InvocationScope): Promise<LdapApplication> {
     const applicationId = scope.bindings.applicationId;
@@ -46,31 +40,71 @@ export function createLdapCapability(options: LdapCapabilityOptions): Capability
     return application;
   }
 
-  function connectionFor(application: LdapApplication): DirectoryConnection {
-    const fingerprint = fingerprintOf(application);
-    const existing = connections.get(application.id);
-    if (existing?.fingerprint === fingerprint) return existing;
-    const settings = connectionSettings(application);
-    if (existing) void existing.close();
-    const connection = new DirectoryConnection(settings, fingerprint);
-    connections.set(application.id, connection);
-    return connection;
+  /** One operation where the Application says: through its connector, or on this host's connection. */
+  async function operate(application: LdapApplication, method: string, args: Json[], scope: InvocationScope) {
+    const { connector, ...direct } = application;
+    if (connector === undefined) return await executor.run(direct, method, args, scope);
+    if (!options.relay) {
+      throw LdapErrors.unreachable(
+        {
+          reason: `application ${application.id} is reached through connector "${connector}", and this host relays none`,
+        },
+        { application: application.id, connector },
+      );
+    }
+    return await options.relay.call(connector, { method, args, application: direct }, scope.signal);
+  }
+
+  async function setGeneratedPassword(application: LdapApplication, args: Json[], scope: InvocationScope) {
+    const vault = options.passwords;
+    if (!vault) throw LdapErrors.passwordsUnavailable();
+    const dn = args[0];
+    if (typeof dn !== 'string' || dn === '')
+      throw LdapErrors.argsInvalid({ what: 'argument /0', problem: 'must be the DN of the user' }, { path: '/0' });
+    let avoid = '';
+    try {
+      avoid = firstRdnValue(dn);
+    } catch {
+      // a malformed DN is refused by setPassword below, with its path
+    }
+    const password = generateInitialPassword(avoid);
+    // Kept before it is set, and forgotten if the directory refuses it: no account ends up with a password nobody has.
+    const id = await vault.keep({
+      applicationId: application.id,
+      dn,
+      password,
+      plugin: `${scope.plugin.name}@${scope.plugin.version}`,
+      bindings: scope.bindings,
+    });
+    try {
+      await operate(application, 'setPassword', [dn, password], scope);
+    } catch (error) {
+      await vault.discard(id);
+      throw error;
+    }
+    scope.log('info', `ldap: set a generated initial password on ${dn}; an admin retrieves it once as ${id}`);
+    return { passwordId: id };
   }
 
   return {
     name: 'ldap',
     declaredBy: (manifest: PluginManifest) => manifest.capabilities.ldap === true,
     async call(method: string, args: Json[], scope: InvocationScope): Promise<Json | undefined> {
-      const run = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
-      if (!run) throw LdapErrors.methodUnknown({ method }, { method });
+      if (method !== 'setGeneratedPassword' && !executorKnows(method))
+        throw LdapErrors.methodUnknown({ method }, { method });
       const application = await resolve(scope);
-      const connection = connectionFor(application);
-      return await run({ connection, signal: scope.signal, log: scope.log }, args);
+      if (method === 'setGeneratedPassword') return await setGeneratedPassword(application, args, scope);
+      const result = await operate(application, method, args, scope);
+      // A deleted user's initial password is of no use to anyone: it is not kept for retrieval.
+      if (method === 'delete' && typeof args[0] === 'string') await options.passwords?.forget(application.id, args[0]);
+      return result;
     },
     async close(): Promise<void> {
-      const all = [...connections.values()];
-      connections.clear();
-      await Promise.all(all.map((connection) => connection.close()));
+      await executor.close();
     },
   };
+}
+
+function executorKnows(method: string): boolean {
+  return LDAP_OPERATIONS.includes(method);
 }

@@ -12,6 +12,8 @@ export const LdapErrors = {
   /** The call's arguments are malformed (details.path points at the value). */
   argsInvalid: CoreErrors.AH_LDAP_ARGS_INVALID,
   methodUnknown: CoreErrors.AH_LDAP_METHOD_UNKNOWN,
+  /** setGeneratedPassword on a host (or harness) without an initial-password store. */
+  passwordsUnavailable: CoreErrors.AH_LDAP_PASSWORDS_UNAVAILABLE,
   /** A DN the call touches is outside the Application's base DN. */
   outOfScope: CoreErrors.AH_LDAP_OUT_OF_SCOPE,
   /** A password would travel over a connection without TLS. */

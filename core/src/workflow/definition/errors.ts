@@ -24,6 +24,8 @@ export const WorkflowErrors = {
   pluginSpecInvalid: CoreErrors.AH_PLUGIN_SPEC_INVALID,
   pluginNotFound: CoreErrors.AH_PLUGIN_NOT_FOUND,
   pluginVersionNoMatch: CoreErrors.AH_PLUGIN_VERSION_NO_MATCH,
+  /** A version to pin reaches beyond every approved version of its plugin, and nobody with the right approved it. */
+  capabilitiesNotApproved: CoreErrors.AH_CAPABILITIES_NOT_APPROVED,
   /** The pinned version is installed with other bytes than were pinned. */
   pluginIntegrityMismatch: CoreErrors.AH_PLUGIN_INTEGRITY_MISMATCH,
   appIntegrationUnknown: CoreErrors.AH_APP_INTEGRATION_UNKNOWN,
@@ -32,8 +34,11 @@ export const WorkflowErrors = {
   mappingType: CoreErrors.AH_MAPPING_TYPE,
   mappingRequired: CoreErrors.AH_MAPPING_REQUIRED,
   workflowNotFound: CoreErrors.AH_WORKFLOW_NOT_FOUND,
-  /** Only a draft that was never published may be deleted. */
-  workflowPublished: CoreErrors.AH_WORKFLOW_PUBLISHED,
+  workflowNotPublished: CoreErrors.AH_WORKFLOW_NOT_PUBLISHED,
+  versionNotFound: CoreErrors.AH_WORKFLOW_VERSION_NOT_FOUND,
+  /** Delete: an active workflow is deactivated first (a draft that was never published is deleted outright). */
+  workflowActive: CoreErrors.AH_WORKFLOW_ACTIVE,
+  workflowRunning: CoreErrors.AH_WORKFLOW_RUNNING,
   nodeNotFound: CoreErrors.AH_NODE_NOT_FOUND,
   nodeNotAction: CoreErrors.AH_NODE_NOT_ACTION,
   executionNotFound: CoreErrors.AH_EXECUTION_NOT_FOUND,

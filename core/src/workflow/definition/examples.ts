@@ -1,5 +1,6 @@
 // The seed's two example workflows, as `npm start` loads them (drafts: publishing needs the plugins installed,
-// and the on-boarding one an App Integration named "AD App").
+// and the on-boarding one an App Integration named "AD App"). The on-boarding one reads the new hire from the
+// fields of the "Employee On-boarding" request template (core/src/itsm/templates.ts), which `npm start` seeds too.
 import type { WorkflowDefinitionInput } from './schema.ts';
 
 /** "Usecase: Incident-CI Linking": category changed from any to any → link the CI matching the incident's IP address. */
@@ -23,7 +24,10 @@ export const INCIDENT_CI_LINKING: WorkflowDefinitionInput = {
   ],
 };
 
-/** "Usecase: Automate User Creation in Active Directory for Employee Onboarding". */
+/**
+ * "Usecase: Automate User Creation in Active Directory for Employee Onboarding": the seed's Input Mappings — mail,
+ * Action and Username only — with "dynamic data from the request": the template's email and username fields.
+ */
 export const EMPLOYEE_ONBOARDING: WorkflowDefinitionInput = {
   name: 'Employee On-boarding: create the Active Directory user',
   description:
@@ -50,7 +54,7 @@ export const EMPLOYEE_ONBOARDING: WorkflowDefinitionInput = {
       description: 'Create a new user for User Onboard',
       source: 'trigger',
       appIntegration: 'AD App',
-      inputs: { mail: '#requester.email#', Action: 'Create New User', Username: '#requester.username#' },
+      inputs: { mail: '#customFields.email#', Action: 'Create New User', Username: '#customFields.username#' },
     },
   ],
 };

@@ -45,6 +45,13 @@ export { parsePluginSpec, resolveAction, publishWorkflow } from './publish.ts';
 export { previewPublish, PublishPreview, PublishProblem } from './preview.ts';
 export { sealInputs, type SecretSealer } from './secret-inputs.ts';
 export { DefinitionRepository } from './repository.ts';
-export { WorkflowRecord, WorkflowView, PublishedWorkflow, PublishedSummary, PinnedAction } from './stored-workflow.ts';
+export {
+  WorkflowRecord,
+  WorkflowView,
+  PublishedWorkflow,
+  PublishedSummary,
+  PublishedVersion,
+  PinnedAction,
+} from './stored-workflow.ts';
 export type { PluginCatalog, ResolvedPlugin, AppIntegrationResolver, ResolvedAppIntegration } from './ports.ts';
 export { EXAMPLE_WORKFLOWS, INCIDENT_CI_LINKING, EMPLOYEE_ONBOARDING } from './examples.ts';

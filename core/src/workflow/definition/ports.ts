@@ -23,6 +23,19 @@ export interface PluginCatalog {
   pin(name: string, version: string, owner: string): MaybePromise<void>;
   /** Drops every pin held by `owner`. */
   unpin(owner: string): MaybePromise<void>;
+  /**
+   * Whether what name@version may reach is approved, and what it reaches beyond the approved version `against`
+   * (the registry's capability review). A catalog without it has no approvals: every version counts as approved.
+   */
+  capabilityReview?(name: string, version: string): MaybePromise<CapabilityStanding>;
+  /** Records that `actor` (an admin publishing) approves what name@version may reach. */
+  approveCapabilities?(name: string, version: string, actor: string): MaybePromise<void>;
+}
+
+/** What publishing needs of a version's capability review. */
+export interface CapabilityStanding {
+  approved: boolean;
+  difference: { from: string | null; widened: string[] };
 }
 
 /** An App Integration by name → the application it runs against, the plugin, and its default mappings. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ActionhostError } from '@actionhost/sdk';
 import { WorkflowDefinition, type WorkflowNode } from './schema.ts';
 import { asActionhostError } from './errors.ts';
-import { resolveActions, type ResolveDeps } from './publish.ts';
+import { notApprovedError, resolveActions, unapprovedVersions, type ResolveDeps } from './publish.ts';
 import type { PublishedWorkflow } from './stored-workflow.ts';
 import { pointerEscape } from './placeholders.ts';
 import { expandProblems } from './problems.ts';
@@ -76,6 +76,8 @@ export async function previewPublish(
     } catch (error) {
       found.push(...expandProblems(asActionhostError(error)));
     }
+    const unapproved = await unapprovedVersions(deps.catalog, resolved.values());
+    if (unapproved.length > 0) found.push(notApprovedError(unapproved));
   }
   const pins = [...resolved].map(([nodeId, action]) => {
     const before = published?.actions[nodeId];

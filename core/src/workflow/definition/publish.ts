@@ -198,6 +198,47 @@ function placeholderTypes(
 export interface PublishDeps extends ResolveDeps {
   repository: DefinitionRepository;
   context: ValidationContext;
+  /** Who publishes (`token:<name>`), kept with the version. */
+  actor?: string;
+  /** An admin publishing with acceptCapabilities: unapproved versions are approved in their name, not refused. */
+  approveAs?: string;
+}
+
+/** A version to pin whose capabilities nobody approved, and what it reaches beyond the approved one. */
+export interface UnapprovedVersion {
+  name: string;
+  version: string;
+  against: string | null;
+  widened: string[];
+}
+
+/** The versions among `actions` whose capabilities are not approved (none when the catalog keeps no approvals). */
+export async function unapprovedVersions(
+  catalog: PluginCatalog,
+  actions: Iterable<{ name: string; version: string }>,
+): Promise<UnapprovedVersion[]> {
+  const unapproved: UnapprovedVersion[] = [];
+  if (!catalog.capabilityReview) return unapproved;
+  const seen = new Set<string>();
+  for (const { name, version } of actions) {
+    if (seen.has(`${name}@${version}`)) continue;
+    seen.add(`${name}@${version}`);
+    const review = await catalog.capabilityReview(name, version);
+    if (!review.approved) unapproved.push({ name, version, ...pick(review.difference) });
+  }
+  return unapproved;
+}
+
+const pick = ({ from, widened }: { from: string | null; widened: string[] }) => ({ against: from, widened });
+
+export function notApprovedError(unapproved: UnapprovedVersion[]): ActionhostError {
+  const plugins = unapproved
+    .map(
+      (item) =>
+        `${item.name}@${item.version} widens ${item.widened.join('; ')} beyond ${item.against ?? 'nothing approved'}`,
+    )
+    .join(', ');
+  return WorkflowErrors.capabilitiesNotApproved({ plugins }, { plugins: unapproved });
 }
 
 /**
@@ -227,13 +268,20 @@ export async function publishWorkflow(record: WorkflowRecord, deps: PublishDeps)
   const previous = deps.repository.getPublished(id);
   const owner = `workflow:${id}`;
   const { catalog } = deps;
+  // Upgrades never widen what a plugin may reach silently: a version nobody approved is pinned only when an admin
+  // publishing says so, which records the approval in their name.
+  const unapproved = await unapprovedVersions(catalog, Object.values(actions));
+  if (unapproved.length > 0) {
+    if (deps.approveAs === undefined || !catalog.approveCapabilities) throw notApprovedError(unapproved);
+    for (const { name, version } of unapproved) await catalog.approveCapabilities(name, version, deps.approveAs);
+  }
   try {
     await catalog.unpin(owner);
     for (const action of new Set(Object.values(actions).map((a) => `${a.name}\u0000${a.version}`))) {
       const [name, version] = action.split('\u0000');
       await catalog.pin(name, version, owner);
     }
-    return deps.repository.publish(id, definition, actions);
+    return deps.repository.publish(id, definition, actions, deps.actor ?? null);
   } catch (error) {
     await restorePins(catalog, owner, previous?.actions ?? {});
     throw error;

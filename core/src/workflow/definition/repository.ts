@@ -34,11 +34,18 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE workflow_steps ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
    ALTER TABLE workflow_steps ADD COLUMN retry_at TEXT;
    CREATE INDEX workflow_executions_queue ON workflow_executions(status, next_attempt_at);`,
+  // Switching workflows off (issue 10): a published workflow can be deactivated (it triggers nothing) and an
+  // inactive one deleted (soft: its versions stay for the executions that ran them); versions record who published.
+  `ALTER TABLE workflows ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE workflows ADD COLUMN deleted_at TEXT;
+   ALTER TABLE workflow_versions ADD COLUMN published_by TEXT;`,
 ];
 
-/** Each workflow's active published version. */
-const ACTIVE_VERSIONS =
+/** Each workflow's current published version (the one that runs while the workflow is active). */
+const CURRENT_VERSIONS =
   'SELECT v.* FROM workflow_versions v JOIN workflows w ON w.id = v.workflow_id AND w.published_version = v.version';
+/** A deleted workflow is gone for editors; its versions stay, for the executions that ran them. */
+const LIVE = 'deleted_at IS NULL';
 
 export class DefinitionRepository {
   readonly store: Store;
@@ -73,7 +80,7 @@ export class DefinitionRepository {
   }
 
   getWorkflow(id: string): WorkflowRecord | null {
-    const row = this.store.db.prepare('SELECT * FROM workflows WHERE id = ?').get(id);
+    const row = this.store.db.prepare(`SELECT * FROM workflows WHERE id = ? AND ${LIVE}`).get(id);
     return row ? toWorkflow(row) : null;
   }
 
@@ -96,11 +103,18 @@ export class DefinitionRepository {
   }
 
   listWorkflows(): WorkflowRecord[] {
-    return (this.store.db.prepare('SELECT * FROM workflows ORDER BY created_at, id').all() as Row[]).map(toWorkflow);
+    return (this.store.db.prepare(`SELECT * FROM workflows WHERE ${LIVE} ORDER BY created_at, id`).all() as Row[]).map(
+      toWorkflow,
+    );
   }
 
-  /** Stores a new published version and makes it the active one; returns its number. */
-  publish(id: string, definition: WorkflowDefinition, actions: Record<string, PinnedAction>): PublishedWorkflow {
+  /** Stores a new published version and makes it the current one, and the workflow active; returns it. */
+  publish(
+    id: string,
+    definition: WorkflowDefinition,
+    actions: Record<string, PinnedAction>,
+    publishedBy: string | null = null,
+  ): PublishedWorkflow {
     return this.store.transaction(() => {
       const current = this.store.db
         .prepare('SELECT MAX(version) AS v FROM workflow_versions WHERE workflow_id = ?')
@@ -109,31 +123,77 @@ export class DefinitionRepository {
       const at = this.at();
       this.store.db
         .prepare(
-          'INSERT INTO workflow_versions (workflow_id, version, definition, actions, trigger_event, published_at) VALUES (?, ?, ?, ?, ?, ?)',
+          'INSERT INTO workflow_versions (workflow_id, version, definition, actions, trigger_event, published_at, published_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(id, version, JSON.stringify(definition), JSON.stringify(actions), definition.trigger.event, at);
-      this.store.db.prepare('UPDATE workflows SET published_version = ? WHERE id = ?').run(version, id);
-      return { workflowId: id, version, definition, actions, publishedAt: at };
+        .run(
+          id,
+          version,
+          JSON.stringify(definition),
+          JSON.stringify(actions),
+          definition.trigger.event,
+          at,
+          publishedBy,
+        );
+      this.store.db.prepare('UPDATE workflows SET published_version = ?, active = 1 WHERE id = ?').run(version, id);
+      return { workflowId: id, version, definition, actions, publishedAt: at, publishedBy };
     });
   }
 
+  /** The current published version (active or not), or the given one. */
   getPublished(id: string, version?: number): PublishedWorkflow | null {
     const row =
       version === undefined
-        ? this.store.db.prepare(`${ACTIVE_VERSIONS} WHERE w.id = ?`).get(id)
+        ? this.store.db.prepare(`${CURRENT_VERSIONS} WHERE w.id = ?`).get(id)
         : this.store.db
             .prepare('SELECT * FROM workflow_versions WHERE workflow_id = ? AND version = ?')
             .get(id, version);
     return row ? toPublished(row) : null;
   }
 
-  /** The active published version of every workflow whose trigger listens to `event`. */
+  /** Every published version of a workflow, newest first. */
+  listPublished(id: string): PublishedWorkflow[] {
+    return (
+      this.store.db
+        .prepare('SELECT * FROM workflow_versions WHERE workflow_id = ? ORDER BY version DESC')
+        .all(id) as Row[]
+    ).map(toPublished);
+  }
+
+  /** The current published version of every active workflow whose trigger listens to `event`. */
   listActive(event: string): PublishedWorkflow[] {
     return (
       this.store.db
-        .prepare(`${ACTIVE_VERSIONS} WHERE v.trigger_event = ? ORDER BY w.created_at, w.id`)
+        .prepare(
+          `${CURRENT_VERSIONS} WHERE v.trigger_event = ? AND w.active = 1 AND w.${LIVE} ORDER BY w.created_at, w.id`,
+        )
         .all(event) as Row[]
     ).map(toPublished);
+  }
+
+  /** Switches a workflow on or off; `version` (on) makes that published version the current one. */
+  setActive(id: string, active: boolean, version?: number): void {
+    this.store.db
+      .prepare(
+        `UPDATE workflows SET active = ?, published_version = COALESCE(?, published_version), updated_at = ? WHERE id = ? AND ${LIVE}`,
+      )
+      .run(active ? 1 : 0, version ?? null, this.at(), id);
+  }
+
+  /** Hides a workflow from editors and the engine for good; executions and versions stay. */
+  markDeleted(id: string): void {
+    this.store.db
+      .prepare(`UPDATE workflows SET deleted_at = ?, active = 0 WHERE id = ? AND ${LIVE}`)
+      .run(this.at(), id);
+  }
+
+  /** Executions of the workflow still queued or running (a deleted workflow must leave none behind). */
+  unfinishedExecutions(id: string): number {
+    const row = this.store.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM workflow_executions WHERE workflow_id = ? AND status IN ('queued', 'running')`,
+      )
+      .get(id) as { n: number };
+    return Number(row.n);
   }
 }
 
@@ -144,6 +204,7 @@ function toWorkflow(row: Row): WorkflowRecord {
     definition: parseJsonColumn(row.definition),
     revision: Number(row.revision),
     publishedVersion: row.published_version === null ? null : Number(row.published_version),
+    active: row.published_version !== null && Number(row.active ?? 1) === 1,
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };
@@ -156,5 +217,6 @@ function toPublished(row: Row): PublishedWorkflow {
     definition: parseJsonColumn(row.definition),
     actions: parseJsonColumn(row.actions),
     publishedAt: String(row.published_at),
+    publishedBy: row.published_by === null || row.published_by === undefined ? null : String(row.published_by),
   };
 }

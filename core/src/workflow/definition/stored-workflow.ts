@@ -25,7 +25,10 @@ export const WorkflowRecord = z.object({
   definition: WorkflowDefinition,
   /** Counts saves of the draft. */
   revision: z.number().int(),
+  /** The current published version: the one that runs while the workflow is active. */
   publishedVersion: z.number().int().nullable(),
+  /** Published and switched on: its trigger starts executions. A deactivated workflow triggers nothing. */
+  active: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -37,17 +40,29 @@ export const PublishedWorkflow = z.object({
   definition: WorkflowDefinition,
   actions: z.record(z.string(), PinnedAction),
   publishedAt: z.string(),
+  /** Who published it (`token:<name>`); null for versions published before this was recorded. */
+  publishedBy: z.string().nullable(),
 });
 export type PublishedWorkflow = z.infer<typeof PublishedWorkflow>;
 
 export const PublishedSummary = z.object({
   version: z.number().int(),
   publishedAt: z.string(),
+  publishedBy: z.string().nullable(),
   /** node id → the exact plugin version pinned for it. */
   plugins: z.record(z.string(), PinnedAction.pick({ name: true, version: true, integrity: true, applicationId: true })),
 });
 export type PublishedSummary = z.infer<typeof PublishedSummary>;
 
-/** What the API answers for a workflow: its draft and the active published version. */
+/** One entry of GET /api/workflows/:id/versions: a published version, and whether it is the current one. */
+export const PublishedVersion = PublishedSummary.extend({
+  /** The version the workflow runs while active (activate can make an older one current again). */
+  current: z.boolean(),
+  name: z.string(),
+  trigger: WorkflowDefinition.shape.trigger,
+});
+export type PublishedVersion = z.infer<typeof PublishedVersion>;
+
+/** What the API answers for a workflow: its draft and the current published version. */
 export const WorkflowView = WorkflowRecord.extend({ published: PublishedSummary.nullable() });
 export type WorkflowView = z.infer<typeof WorkflowView>;

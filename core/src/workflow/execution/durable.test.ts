@@ -318,6 +318,12 @@ describe('retry policy', () => {
       ),
     ).toEqual([true, true, true]);
     expect(judgeAttempt(DEFAULT_RETRY_POLICY, error('AH_INPUT_INVALID')).retry).toBe(false);
+    // an offline Integration Connector never got the operation; one that timed out may have run it
+    expect(
+      ['AH_CONNECTOR_OFFLINE', 'AH_CONNECTOR_TIMEOUT'].map(
+        (c) => judgeAttempt(DEFAULT_RETRY_POLICY, output({ error: { code: c, message: '' } })).retry,
+      ),
+    ).toEqual([true, false]);
     expect(
       judgeAttempt(DEFAULT_RETRY_POLICY, output({ status: 0, error: { code: 'AH_HTTP_CONNECT_FAILED', message: '' } }))
         .retry,

@@ -9,7 +9,9 @@ import type { PluginOutcome } from './ports.ts';
  * Failures that say nothing about the request itself, so the same call may well succeed later: the endpoint
  * could not be reached or did not answer in time, the sandbox worker died or was too busy, the plugin ran out
  * of time. They count whether the invocation threw them or a plugin returned them as `output.error.code`
- * (Run Webhook takes its failure path with `{ status: 0, error: { code } }` when no answer arrived).
+ * (Run Webhook takes its failure path with `{ status: 0, error: { code } }` when no answer arrived). An
+ * Integration Connector that is offline never got the ldap operation, so another attempt cannot repeat a write
+ * (AH_CONNECTOR_TIMEOUT can: the connector may have run it, so it is not retried).
  */
 export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
   'AH_HTTP_CONNECT_FAILED',
@@ -17,6 +19,7 @@ export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
   'AH_PLUGIN_CRASHED',
   'AH_PLUGIN_TIMEOUT',
   'AH_SANDBOX_BUSY',
+  'AH_CONNECTOR_OFFLINE',
 ]);
 
 /** Longest wait a Retry-After answer can impose on a step. */

@@ -1,5 +1,6 @@
 // Test Connection: an action node's plugin runs its `testConnection` entry with the node's mappings built against
 // sample data, outside any execution, with what a publish would pin (the draft, the highest installed version).
+// `sendRealRequest` is the explicit, side-effecting alternative: the plugin's `run` entry, once, as configured.
 import { randomUUID } from 'node:crypto';
 import type { Json } from '@actionhost/sdk';
 import { z } from 'zod';
@@ -21,6 +22,7 @@ import {
 import { InvocationLog } from '../../capabilities/index.ts';
 import type { PluginRunner, SecretValues } from './ports.ts';
 import { redactInputs, redactValues, secretInputValues } from './redact.ts';
+import { REDACTED } from '../../itsm/index.ts';
 
 /** Sample data for Test Connection: a request for the trigger, outputs for upstream nodes. */
 export const TestConnectionSample = z
@@ -29,11 +31,18 @@ export const TestConnectionSample = z
     nodes: z
       .record(z.string(), z.object({ path: z.string().optional(), output: JsonValue.optional() }).strict())
       .optional(),
+    /**
+     * Send the real request: run the node's plugin once exactly as a workflow would (Run Webhook: the configured
+     * method, headers, body and credential), with its side effects, instead of the safe probe. Default false.
+     */
+    sendRealRequest: z.boolean().optional(),
   })
   .strict();
 export type TestConnectionSample = z.infer<typeof TestConnectionSample>;
 
 export const TestConnectionResult = z.object({
+  /** `probe`: the plugin's testConnection entry (no side effects); `real-request`: its run entry, sent once. */
+  mode: z.enum(['probe', 'real-request']),
   plugin: z.string(),
   integrity: z.string(),
   /** As built from the mappings, secrets redacted. */
@@ -87,7 +96,8 @@ export async function testNodeConnection(
   const node = entry.node;
   const action = await resolveAction(node, entry.index, deps);
   const plugin = `${action.name}@${action.version}`;
-  if (!action.plugin.manifest.testConnection) {
+  const real = sample.sendRealRequest === true;
+  if (!real && !action.plugin.manifest.testConnection) {
     throw WorkflowErrors.testConnectionUnsupported({ plugin }, { node: nodeId, plugin });
   }
   const request = { ...SAMPLE_REQUEST, ...(sample.request ?? {}) };
@@ -119,28 +129,51 @@ export async function testNodeConnection(
     { name: action.name, version: action.version, integrity: action.integrity },
     inputs,
     {
-      entry: 'testConnection',
+      entry: real ? 'run' : 'testConnection',
       idempotencyKey: `test:${workflowId}:${nodeId}:${randomUUID()}`,
       bindings: {
         workflowId,
         nodeId,
         testConnection: true,
+        ...(real ? { realRequest: true } : {}),
         ...(action.applicationId !== undefined ? { applicationId: action.applicationId } : {}),
       },
       signal,
     },
   );
   return {
+    mode: real ? 'real-request' : 'probe',
     plugin,
     integrity: action.integrity,
     inputs: redactInputs(inputs, action.inputSchema, secrets),
     path: outcome.path,
-    output: redactValues(outcome.output, secrets),
+    // A real answer may carry what a probe never sees: session cookies, tokens in the body, echoed credentials.
+    output: real ? redactResponse(outcome.output, secrets) : redactValues(outcome.output, secrets),
     logs: (outcome.logs ?? []).map((log) => ({
       level: log.level,
       message: redactValues(log.message, secrets),
       at: log.at,
     })),
     durationMs: outcome.durationMs ?? null,
+  };
+}
+
+/** Header names whose values identify a session or carry a credential. */
+const SENSITIVE_HEADER = /cookie|authorization|authenticate|token|secret|api[-_]?key|session/i;
+
+/**
+ * A real response as Test Connection shows it: secret values anywhere, values under secret-looking keys (a
+ * `token` in the body, an echoed `authorization`), and session or credential headers, all [REDACTED].
+ */
+export function redactResponse(output: Json, secrets: readonly string[]): Json {
+  const scrubbed = redactInputs(output, {}, secrets);
+  if (typeof scrubbed !== 'object' || scrubbed === null || Array.isArray(scrubbed)) return scrubbed;
+  const headers = scrubbed.headers;
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return scrubbed;
+  return {
+    ...scrubbed,
+    headers: Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name, SENSITIVE_HEADER.test(name) ? REDACTED : value]),
+    ),
   };
 }

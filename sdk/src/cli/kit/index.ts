@@ -36,6 +36,6 @@ export {
 } from './values.ts';
 export { valueOption } from './options.ts';
 export { untilStopped, portInUseError, type StopOptions } from './lifecycle.ts';
-export { requireDataFile } from './data-folder.ts';
+export { requireDataFile, makeDataFolder, privateDatabaseFile } from './data-folder.ts';
 export { textTable } from './table.ts';
 export { Option, Argument, Command } from 'commander';

@@ -1,0 +1,251 @@
+// The host's side of the Integration Connectors: ldap operations for an Application "via connector <name>" wait
+// here until that connector's long poll takes them, and their results come back through POST /api/connector/results.
+// A connector is online while it holds a poll open (or did a moment ago); an operation for one that is not, or that
+// nobody picks up, fails at once with AH_CONNECTOR_OFFLINE — the plugin's failure path, not a hang.
+import { randomUUID } from 'node:crypto';
+import { ActionhostError, type Json } from '@actionhost/sdk';
+import { LdapErrors, type LdapRelay, type RelayedOperation } from '../capabilities/index.ts';
+import { ConnectorErrors } from './errors.ts';
+import type { ConnectorOperation, OperationResult } from './schemas.ts';
+
+export interface ConnectorHubOptions {
+  /** Which connectors exist and are not revoked; where their last-seen time is kept (ConnectorStore fits). */
+  connectors: {
+    stateOf(name: string): 'active' | 'revoked' | 'missing';
+    touch(name: string, at: Date, address: string | null, version: string | null): void;
+  };
+  /** How long after its last poll a connector still counts as online (it polls again at once). Default 10 s. */
+  offlineAfterMs?: number;
+  /** How long an operation waits for the connector to take it before it fails as offline. Default 5 s. */
+  pickupTimeoutMs?: number;
+  /** The longest a poll is held open. Default 30 s. */
+  maxWaitMs?: number;
+  now?: () => number;
+}
+
+interface Pending {
+  connector: string;
+  operation: ConnectorOperation;
+  picked: boolean;
+  settle(outcome: { value: Json } | { error: ActionhostError }): void;
+}
+
+interface Presence {
+  waiters: Set<(operations: ConnectorOperation[]) => void>;
+  queue: Pending[];
+  lastSeen: number | null;
+  /** It said goodbye (POST /api/connector/disconnect): offline at once. */
+  left: boolean;
+}
+
+export interface ConnectorPresence {
+  online: boolean;
+  lastSeenAt: string | null;
+}
+
+/** What the host waits for an operation's result: connect, bind and the operation itself, each bounded there. */
+function resultTimeoutMs(operation: RelayedOperation): number {
+  return (operation.application.timeoutMs ?? 10_000) * 3 + 5_000;
+}
+
+export class ConnectorHub implements LdapRelay {
+  readonly #options: Required<Omit<ConnectorHubOptions, 'connectors'>> & Pick<ConnectorHubOptions, 'connectors'>;
+  readonly #presence = new Map<string, Presence>();
+  readonly #inFlight = new Map<string, Pending>();
+  #closed = false;
+
+  constructor(options: ConnectorHubOptions) {
+    this.#options = {
+      offlineAfterMs: 10_000,
+      pickupTimeoutMs: 5_000,
+      maxWaitMs: 30_000,
+      now: Date.now,
+      ...options,
+    };
+  }
+
+  /** LdapRelay: runs the operation on the connector, or fails with AH_CONNECTOR_* (or the operation's own code). */
+  call(connector: string, operation: RelayedOperation, signal: AbortSignal): Promise<Json> {
+    if (this.#closed)
+      throw ConnectorErrors.offline({ name: connector, reason: 'this host is stopping' }, { connector });
+    const state = this.#options.connectors.stateOf(connector);
+    if (state === 'missing') throw ConnectorErrors.notFound({ name: connector }, { connector });
+    if (state === 'revoked')
+      throw ConnectorErrors.offline({ name: connector, reason: 'its token was revoked' }, { connector });
+    const presence = this.#presenceOf(connector);
+    if (!this.#online(presence)) {
+      const reason =
+        presence.lastSeen === null
+          ? 'it has not connected since this host started'
+          : `it was last seen ${new Date(presence.lastSeen).toISOString()}`;
+      throw ConnectorErrors.offline({ name: connector, reason }, { connector });
+    }
+    signal.throwIfAborted();
+    const timeoutMs = resultTimeoutMs(operation);
+    const wire: ConnectorOperation = {
+      id: `op_${randomUUID()}`,
+      method: operation.method,
+      args: operation.args,
+      application: operation.application,
+      timeoutMs,
+    };
+    return new Promise<Json>((resolve, reject) => {
+      const timers: NodeJS.Timeout[] = [];
+      const onAbort = () =>
+        pending.settle({
+          error: LdapErrors.unreachable(
+            { reason: `the invocation ended before connector "${connector}" answered` },
+            { connector },
+          ),
+        });
+      const pending: Pending = {
+        connector,
+        operation: wire,
+        picked: false,
+        settle: (outcome) => {
+          if (!this.#inFlight.delete(wire.id)) return; // settled already
+          for (const timer of timers) clearTimeout(timer);
+          signal.removeEventListener('abort', onAbort);
+          presence.queue = presence.queue.filter((queued) => queued !== pending);
+          if ('error' in outcome) reject(outcome.error);
+          else resolve(outcome.value);
+        },
+      };
+      this.#inFlight.set(wire.id, pending);
+      signal.addEventListener('abort', onAbort, { once: true });
+      timers.push(
+        setTimeout(() => {
+          if (pending.picked) return;
+          pending.settle({
+            error: ConnectorErrors.offline(
+              { name: connector, reason: `it did not take the operation within ${this.#options.pickupTimeoutMs} ms` },
+              { connector },
+            ),
+          });
+        }, this.#options.pickupTimeoutMs),
+        setTimeout(
+          () =>
+            pending.settle({
+              error: ConnectorErrors.timeout(
+                { name: connector, method: wire.method, timeoutMs },
+                { connector, method: wire.method },
+              ),
+            }),
+          timeoutMs,
+        ),
+      );
+      const [waiter] = presence.waiters;
+      if (waiter) {
+        presence.waiters.delete(waiter);
+        pending.picked = true;
+        waiter([wire]);
+      } else presence.queue.push(pending);
+    });
+  }
+
+  /**
+   * A connector's long poll: the operations waiting for it, or those that arrive within `waitMs`, or none. Ends
+   * early (with none) when `signal` aborts (the connector hung up) or the host stops.
+   */
+  async poll(
+    connector: string,
+    options: { waitMs: number; signal: AbortSignal; address: string | null; version: string | null },
+  ): Promise<ConnectorOperation[]> {
+    const presence = this.#presenceOf(connector);
+    presence.left = false; // polling again after a goodbye: it is back
+    this.#seen(connector, presence, options.address, options.version);
+    try {
+      const queued = presence.queue.splice(0);
+      if (queued.length > 0 || this.#closed || options.signal.aborted) {
+        for (const pending of queued) pending.picked = true;
+        return queued.map((pending) => pending.operation);
+      }
+      return await new Promise<ConnectorOperation[]>((resolve) => {
+        const done = (operations: ConnectorOperation[]) => {
+          clearTimeout(timer);
+          options.signal.removeEventListener('abort', hangUp);
+          presence.waiters.delete(done);
+          resolve(operations);
+        };
+        const hangUp = () => done([]);
+        const timer = setTimeout(() => done([]), Math.min(options.waitMs, this.#options.maxWaitMs));
+        options.signal.addEventListener('abort', hangUp, { once: true });
+        presence.waiters.add(done);
+      });
+    } finally {
+      this.#seen(connector, presence, null, null);
+    }
+  }
+
+  /** Results the connector posted; one for an operation it does not own, or one settled already, is ignored. */
+  complete(connector: string, results: OperationResult[]): void {
+    this.#seen(connector, this.#presenceOf(connector), null, null);
+    for (const result of results) {
+      const pending = this.#inFlight.get(result.id);
+      if (!pending || pending.connector !== connector) continue;
+      if (result.ok) pending.settle({ value: result.value });
+      else {
+        const { code, message, status, details } = result.error;
+        pending.settle({ error: new ActionhostError(code, message, status ?? 502, { ...details, connector }) });
+      }
+    }
+  }
+
+  /** It said goodbye: offline at once, and what waits for it fails now rather than at the pickup timeout. */
+  leave(connector: string): void {
+    const presence = this.#presenceOf(connector);
+    presence.left = true;
+    this.#drop(connector, presence, 'it disconnected');
+  }
+
+  /** Revoked or deleted: its polls end, and what waits for it fails. */
+  disconnect(connector: string): void {
+    const presence = this.#presence.get(connector);
+    if (!presence) return;
+    this.#drop(connector, presence, 'its token was revoked');
+    this.#presence.delete(connector);
+  }
+
+  presence(connector: string): ConnectorPresence {
+    const presence = this.#presence.get(connector);
+    return {
+      online: presence !== undefined && this.#online(presence),
+      lastSeenAt: presence?.lastSeen ? new Date(presence.lastSeen).toISOString() : null,
+    };
+  }
+
+  /** The host stops: held polls are answered (empty) so the server can close, and waiting operations fail. */
+  close(): void {
+    this.#closed = true;
+    for (const [name, presence] of this.#presence) this.#drop(name, presence, 'this host is stopping');
+  }
+
+  #drop(connector: string, presence: Presence, reason: string): void {
+    for (const waiter of [...presence.waiters]) waiter([]);
+    for (const pending of [...this.#inFlight.values()]) {
+      if (pending.connector === connector)
+        pending.settle({ error: ConnectorErrors.offline({ name: connector, reason }, { connector }) });
+    }
+  }
+
+  #online(presence: Presence): boolean {
+    if (presence.waiters.size > 0) return true;
+    if (presence.left || presence.lastSeen === null) return false;
+    return this.#options.now() - presence.lastSeen <= this.#options.offlineAfterMs;
+  }
+
+  #presenceOf(connector: string): Presence {
+    let presence = this.#presence.get(connector);
+    if (!presence) {
+      presence = { waiters: new Set(), queue: [], lastSeen: null, left: false };
+      this.#presence.set(connector, presence);
+    }
+    return presence;
+  }
+
+  #seen(connector: string, presence: Presence, address: string | null, version: string | null): void {
+    const now = this.#options.now();
+    presence.lastSeen = now;
+    this.#options.connectors.touch(connector, new Date(now), address, version);
+  }
+}
