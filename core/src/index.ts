@@ -10,3 +10,5 @@ export * from './workflow/index.ts';
 // API tokens by role: tests (and tools on the host) make editor and agent tokens in a data folder's store; the
 // console reads the token shapes.
 export { ApiTokens, Role, TokenInfo, TokenCreated } from './api/index.ts';
+// The registry's answers the plugin routes pass on, as the console reads them.
+export type { CapabilityReview, PluginDifference, SignatureStatus, TrustedKey } from '@actionhost/registry';

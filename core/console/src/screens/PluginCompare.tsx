@@ -1,10 +1,12 @@
 // The Plugins screen's comparison of two installed versions of one plugin: pick the plugin and the two versions,
-// see what the later one declares differently (capabilities, limits, input and output schema fields).
+// see what the host's difference says (`registry info --diff`): what the second may reach beyond the first, and
+// every change of capabilities, limits, paths and input/output schema fields.
 import { useEffect, useState } from 'react';
-import { pluginDetail } from '../designer/catalog.ts';
+import type { PluginDifference } from '@actionhost/core';
+import { api, segment } from '../api.ts';
 import type { PluginSummary } from '../designer/model.ts';
 import { ErrorNotice, Loading, SelectField } from '../ui.tsx';
-import { pluginDifference, type Change } from './plugin-difference.ts';
+import { differenceRows } from './plugin-difference.ts';
 
 /** Newest first, by semver precedence (a pre-release sorts before its release). */
 export function byVersionDescending(a: string, b: string): number {
@@ -80,56 +82,69 @@ export function PluginCompare({ plugins }: { plugins: PluginSummary[] }) {
 }
 
 function Difference({ name, from, to }: { name: string; from: string; to: string }) {
-  const [state, setState] = useState<{ key: string; changes?: Change[]; error?: unknown }>({ key: '' });
+  const [state, setState] = useState<{ key: string; difference?: PluginDifference; error?: unknown }>({ key: '' });
   const key = `${name}@${from}..${to}`;
   useEffect(() => {
-    let live = true;
-    Promise.all([pluginDetail(name, from), pluginDetail(name, to)]).then(
-      ([before, after]) => live && setState({ key, changes: pluginDifference(before.manifest, after.manifest) }),
-      (error: unknown) => live && setState({ key, error }),
+    if (from === to) return;
+    const controller = new AbortController();
+    api<PluginDifference>(
+      'GET',
+      `/api/plugins/${segment(name)}/${segment(to)}/difference?against=${encodeURIComponent(from)}`,
+      undefined,
+      { signal: controller.signal },
+    ).then(
+      (difference) => setState({ key, difference }),
+      (error: unknown) => !controller.signal.aborted && setState({ key, error }),
     );
-    return () => {
-      live = false;
-    };
+    return () => controller.abort();
   }, [name, from, to, key]);
   if (from === to) return <p>Choose two different versions.</p>;
-  if (state.key !== key) return <Loading what="the two versions" />;
+  if (state.key !== key) return <Loading what="the difference" />;
   if (state.error !== undefined) return <ErrorNotice error={state.error} />;
-  const changes = state.changes ?? [];
-  if (changes.length === 0) {
-    return (
-      <p role="status">
-        {name} {to} declares the same capabilities, limits and schemas as {from}.
-      </p>
-    );
-  }
+  const difference = state.difference!;
+  const changes = differenceRows(difference);
   return (
-    <table>
-      <caption>
-        Changes in {name} from {from} to {to}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Part</th>
-          <th scope="col">Item</th>
-          <th scope="col">Change</th>
-          <th scope="col">In {from}</th>
-          <th scope="col">In {to}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {changes.map((change) => (
-          <tr key={`${change.section} ${change.item}`} className={`change-${change.kind}`}>
-            <td>{change.section}</td>
-            <th scope="row">
-              <code>{change.item}</code>
-            </th>
-            <td>{change.kind}</td>
-            <td>{change.before || '—'}</td>
-            <td>{change.after || '—'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      <p role="status">
+        {difference.widened.length === 0 ? (
+          `${name} ${to} may reach nothing that ${from} may not.`
+        ) : (
+          <>
+            {name} {to} may reach beyond {from}: <strong>{difference.widened.join('; ')}</strong>
+          </>
+        )}
+      </p>
+      {changes.length === 0 ? (
+        <p>The two versions declare the same capabilities, limits, paths and schemas.</p>
+      ) : (
+        <table>
+          <caption>
+            Changes in {name} from {from} to {to}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Part</th>
+              <th scope="col">Item</th>
+              <th scope="col">Change</th>
+              <th scope="col">In {from}</th>
+              <th scope="col">In {to}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.map((change, index) => (
+              <tr key={`${index} ${change.section} ${change.item}`}>
+                <td>{change.section}</td>
+                <th scope="row">
+                  <code>{change.item}</code>
+                </th>
+                <td>{change.kind}</td>
+                <td>{change.before || '—'}</td>
+                <td>{change.after || '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }
