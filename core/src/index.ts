@@ -12,3 +12,5 @@ export * from './workflow/index.ts';
 export { ApiTokens, Role, TokenInfo, TokenCreated } from './api/index.ts';
 // The registry's answers the plugin routes pass on, as the console reads them.
 export type { CapabilityReview, PluginDifference, SignatureStatus, TrustedKey } from '@actionhost/registry';
+// Integration Connectors as the API answers them, for the console.
+export type { Connector, IssuedConnector } from './connectors/index.ts';

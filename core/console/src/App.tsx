@@ -4,6 +4,7 @@ import { Link, match, navigate, useLocation } from './router.tsx';
 import { can, useSession, type Role } from './session.tsx';
 import { SignIn } from './screens/SignIn.tsx';
 import { Workflows } from './screens/Workflows.tsx';
+import { WorkflowVersions } from './screens/WorkflowVersions.tsx';
 import { Requests } from './screens/Requests.tsx';
 import { RequestPage } from './screens/RequestPage.tsx';
 import { ConfigurationItems } from './screens/ConfigurationItems.tsx';
@@ -19,6 +20,7 @@ const Credentials = lazy(() => import('./screens/Credentials.tsx').then((module)
 const Applications = lazy(() =>
   import('./screens/Applications.tsx').then((module) => ({ default: module.Applications })),
 );
+const Connectors = lazy(() => import('./screens/Connectors.tsx').then((module) => ({ default: module.Connectors })));
 const Tokens = lazy(() => import('./screens/Tokens.tsx').then((module) => ({ default: module.Tokens })));
 
 interface Screen {
@@ -30,6 +32,7 @@ interface Screen {
 const SCREENS: Screen[] = [
   { pattern: '/workflows', role: 'editor', render: () => <Workflows /> },
   { pattern: '/workflows/:id', role: 'editor', render: (p) => <Designer id={p.id} /> },
+  { pattern: '/workflows/:id/versions', role: 'editor', render: (p) => <WorkflowVersions id={p.id} /> },
   { pattern: '/requests', role: 'agent', render: () => <Requests /> },
   { pattern: '/requests/:id', role: 'agent', render: (p) => <RequestPage id={Number(p.id)} /> },
   { pattern: '/cis', role: 'agent', render: () => <ConfigurationItems /> },
@@ -39,6 +42,7 @@ const SCREENS: Screen[] = [
   { pattern: '/credentials', role: 'admin', render: () => <Credentials /> },
   { pattern: '/applications', role: 'admin', render: () => <Applications /> },
   { pattern: '/tokens', role: 'admin', render: () => <Tokens /> },
+  { pattern: '/connectors', role: 'admin', render: () => <Connectors /> },
 ];
 
 const NAVIGATION: { to: string; label: string; role: Role }[] = [
@@ -49,6 +53,7 @@ const NAVIGATION: { to: string; label: string; role: Role }[] = [
   { to: '/plugins', label: 'Plugins', role: 'admin' },
   { to: '/credentials', label: 'API Credentials', role: 'admin' },
   { to: '/applications', label: 'Applications', role: 'admin' },
+  { to: '/connectors', label: 'Connectors', role: 'admin' },
   { to: '/tokens', label: 'API Tokens', role: 'admin' },
 ];
 

@@ -15,6 +15,7 @@ import {
   useAction,
   useResource,
 } from '../ui.tsx';
+import { SecretOnce } from './SecretOnce.tsx';
 
 const ROLES = [
   { value: 'agent', label: 'agent: requests and configuration items' },
@@ -108,7 +109,6 @@ function CreateToken({ onCreated }: { onCreated: () => void }) {
   const [role, setRole] = useState('agent');
   const [expires, setExpires] = useState('');
   const [created, setCreated] = useState<TokenCreated | null>(null);
-  const [copied, setCopied] = useState('');
   const action = useAction();
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -117,17 +117,10 @@ function CreateToken({ onCreated }: { onCreated: () => void }) {
       const expiresAt = expires ? new Date(expires).toISOString() : undefined;
       const token = await api<TokenCreated>('POST', '/api/tokens', { name, role, expiresAt });
       setCreated(token);
-      setCopied('');
       setName('');
       setExpires('');
       onCreated();
     });
-  };
-  const copy = (secret: string) => {
-    navigator.clipboard.writeText(secret).then(
-      () => setCopied('Copied to the clipboard.'),
-      () => setCopied('The browser refused the clipboard: select the token and copy it yourself.'),
-    );
   };
   return (
     <>
@@ -157,24 +150,13 @@ function CreateToken({ onCreated }: { onCreated: () => void }) {
         </button>
       </form>
       {created ? (
-        <section className="card notice-ok" aria-labelledby="created-token">
-          <h2 id="created-token">
-            Token {created.name} ({created.role})
-          </h2>
-          <p>Copy the token now: it is shown only this once and cannot be read back.</p>
-          <div className="secret-row">
-            <TextField label="New token" readOnly value={created.token} onFocus={(event) => event.target.select()} />
-            <button type="button" onClick={() => copy(created.token)}>
-              Copy token
-            </button>
-          </div>
-          <div role="status" aria-live="polite">
-            {copied}
-          </div>
-          <button type="button" onClick={() => setCreated(null)}>
-            Done, hide the token
-          </button>
-        </section>
+        <SecretOnce
+          key={created.id}
+          title={`Token ${created.name} (${created.role})`}
+          label="New token"
+          secret={created.token}
+          onDone={() => setCreated(null)}
+        />
       ) : null}
     </>
   );
