@@ -252,11 +252,9 @@ describe('Publish', { timeout: 120_000 }, () => {
       await signIn(editor.page, host.url, createToken(host.dataDir, 'editor'), `/workflows/${created.body.id}`);
       await editor.page.getByRole('button', { name: 'Publish…' }).click();
       const dialog = editor.page.getByRole('dialog', { name: 'Publish Notify everyone' });
-      const approvals = dialog.getByRole('table', { name: 'Capability approvals of the pinned versions' });
-      await approvals.getByRole('rowheader', { name: '@acme/notify@1.1.0' }).waitFor();
-      const cells = await rowCells(approvals, editor.page, '@acme/notify@1.1.0');
-      expect(cells[1]).toBe('not approved');
-      expect(cells[2]).toContain('http: *');
+      const pin = dialog.getByRole('row', { name: /@acme\/notify/ });
+      await pin.waitFor();
+      expect(await pin.textContent()).toMatch(/1\.1\.0.*not approved.*beyond 1\.0\.0: http: \*/);
       await dialog.getByRole('alert').filter({ hasText: 'AH_CAPABILITIES_NOT_APPROVED' }).waitFor();
       expect(await dialog.getByRole('checkbox', { name: /^I approve/ }).count()).toBe(0);
       expect(await dialog.getByRole('button', { name: 'Publish version 1' }).isDisabled()).toBe(true);

@@ -133,7 +133,7 @@ export function App() {
           </ul>
         </nav>
         <div className="who">
-          <span>
+          <span title={`${session.name} (${session.role})`}>
             {session.name} <span className="muted">({session.role})</span>
           </span>
           <button type="button" onClick={signOut}>

@@ -87,6 +87,7 @@ export function PublishDialog({
                   <th scope="col">Version</th>
                   <th scope="col">Integrity</th>
                   <th scope="col">Published version pins</th>
+                  <th scope="col">What it may reach</th>
                 </tr>
               </thead>
               <tbody>
@@ -107,12 +108,14 @@ export function PublishDialog({
                           : `${pin.previous.version} (changes)`
                         : 'new'}
                     </td>
+                    <td>
+                      <Reach review={reviews.find((r) => r.name === pin.name && r.version === pin.version)} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           )}
-          <Capabilities reviews={reviews} />
           {unapproved.length > 0 && session?.role !== 'admin' ? (
             <p role="alert" className="notice notice-error">
               <code>{NOT_APPROVED}</code> An admin must approve what{' '}
@@ -172,45 +175,23 @@ export function PublishDialog({
   );
 }
 
-/** What each pinned version may reach: approved (by whom) or not, and what it widens beyond the approved one. */
-function Capabilities({ reviews }: { reviews: readonly CapabilityReview[] }) {
-  if (reviews.length === 0) return null;
-  return (
+/** Whether what a pinned version may reach is approved (by whom), and what it widens beyond the approved version. */
+function Reach({ review }: { review: CapabilityReview | undefined }) {
+  if (!review) return <span className="muted">—</span>;
+  const widened = review.difference.widened;
+  const beyond =
+    widened.length === 0
+      ? 'nothing beyond the approved version'
+      : `beyond ${review.difference.from ?? 'nothing approved'}: ${widened.join('; ')}`;
+  return review.approval ? (
     <>
-      <h3>What the pinned versions may reach</h3>
-      <table>
-        <caption className="visually-hidden">Capability approvals of the pinned versions</caption>
-        <thead>
-          <tr>
-            <th scope="col">Plugin version</th>
-            <th scope="col">Approved</th>
-            <th scope="col">Beyond the approved version</th>
-          </tr>
-        </thead>
-        <tbody>
-          {reviews.map((review) => (
-            <tr key={`${review.name}@${review.version}`}>
-              <th scope="row">
-                <code>
-                  {review.name}@{review.version}
-                </code>
-              </th>
-              <td>
-                {review.approval ? (
-                  `by ${review.approval.approvedBy}, ${formatDate(review.approval.approvedAt)}`
-                ) : (
-                  <span className="field-error">not approved</span>
-                )}
-              </td>
-              <td>
-                {review.difference.widened.length === 0
-                  ? 'nothing new'
-                  : `${review.difference.widened.join('; ')} (beyond ${review.difference.from ?? 'nothing approved'})`}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      approved by {review.approval.approvedBy}, {formatDate(review.approval.approvedAt)}
+    </>
+  ) : (
+    <>
+      <span className="field-error">not approved</span>
+      <br />
+      {beyond}
     </>
   );
 }
