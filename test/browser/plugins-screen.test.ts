@@ -3,6 +3,9 @@
 // an admin's approval of what a version may reach, and Publish refusing unapproved capabilities to an editor while
 // an admin approves them as part of publishing.
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { createTgz, describePublicKey, signPackage } from '@actionhost/sdk';
@@ -225,6 +228,34 @@ describe('the Plugins screen', { timeout: 120_000 }, () => {
         .waitFor();
       const review = await host.api<{ approved: boolean }>('GET', '/api/plugins/%40acme%2Fecho/1.1.0/capabilities');
       expect(review.body.approved).toBe(true);
+
+      // Uploads: one reaching further waits for an approval, unless the uploader approves it with the upload.
+      const scratch = mkdtempSync(join(tmpdir(), 'console-approve-'));
+      try {
+        const reaching = (version: string, host: string) => {
+          const file = join(scratch, `echo-${version}.tgz`);
+          const capabilities = { http: { hosts: ['crm.example.com', 'hr.example.com', host] }, ldap: true };
+          writeFileSync(file, pluginPackage('@acme/echo', version, { capabilities }));
+          return file;
+        };
+        const upload = page.getByRole('form', { name: 'Install a plugin package' });
+        await upload.getByLabel('Plugin package (.tgz)').setInputFiles(reaching('1.2.0', 'ops.example.com'));
+        await upload.getByRole('button', { name: 'Upload and install' }).click();
+        await upload
+          .getByRole('status')
+          .filter({ hasText: 'Not approved: it may reach http: ops.example.com beyond 1.1.0' })
+          .waitFor();
+        await upload.getByLabel('Plugin package (.tgz)').setInputFiles(reaching('1.3.0', 'billing.example.com'));
+        await upload.getByRole('checkbox', { name: /^Approve what it may reach/ }).check();
+        await upload.getByRole('button', { name: 'Upload and install' }).click();
+        await upload.getByRole('status').filter({ hasText: 'What it may reach is approved.' }).waitFor();
+        await versionRow(page, '1.2.0').getByText('not approved').waitFor();
+        await versionRow(page, '1.3.0')
+          .getByText(/^by token:/)
+          .waitFor();
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
       expect(cspViolations).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
