@@ -212,7 +212,7 @@ describe('the Plugins screen', { timeout: 120_000 }, () => {
     }
   });
 
-  it('approves what a version may reach after showing what it widens', async () => {
+  it('approves what a version may reach after showing what it widens, on the screen and with an upload', async () => {
     const { page, cspViolations, errors, close } = await openPage(chromium.browser);
     try {
       await signIn(page, host.url, host.token, '/plugins');
