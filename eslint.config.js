@@ -27,16 +27,19 @@ export const CORE_LAYERS = {
   store: ['errors'],
   credentials: ['errors', 'store'],
   itsm: ['errors', 'store'],
+  // The admin action log redacts with the Audit Trail's rule (itsm) before it appends.
+  'admin-log': ['errors', 'store', 'itsm'],
   capabilities: ['errors', 'itsm', 'credentials', 'store'],
   sandbox: ['errors', 'capabilities'],
   'workflow/definition': ['errors', 'itsm', 'store'],
   'workflow/execution': ['errors', 'workflow/definition', 'capabilities', 'itsm', 'store'],
   workflow: ['errors', 'workflow/definition', 'workflow/execution', 'store'],
   applications: ['errors', 'capabilities', 'credentials', 'store', 'workflow'],
-  api: ['errors', 'applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
+  api: ['errors', 'admin-log', 'applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
   testing: ['errors', 'capabilities', 'credentials', 'itsm', 'sandbox', 'store'],
   host: [
     'errors',
+    'admin-log',
     'api',
     'applications',
     'capabilities',
@@ -47,7 +50,7 @@ export const CORE_LAYERS = {
     'store',
     'workflow',
   ],
-  cli: ['errors', 'api', 'config', 'host', 'store', 'workflow'],
+  cli: ['errors', 'admin-log', 'api', 'config', 'host', 'store', 'workflow'],
 };
 
 const isTestFile = (file) => /\.(test|fixtures)\.ts$/.test(file);

@@ -13,6 +13,7 @@ import {
   runWebhook,
   type TestWorld,
 } from '../workflow/workflow.fixtures.ts';
+import { AdminLog } from '../admin-log/index.ts';
 import { ApiTokens } from './auth.ts';
 import { buildApi } from './server.ts';
 import { ApiErrors } from './errors.ts';
@@ -27,6 +28,7 @@ export interface TestApi {
   workflows: WorkflowService;
   credentials: CredentialStore;
   tokens: ApiTokens;
+  adminLog: AdminLog;
   uploads: Buffer[];
   token: { admin: string; editor: string; agent: string };
   close(): Promise<void>;
@@ -48,6 +50,8 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     catalog,
     runner,
     secrets: credentials,
+    // Literal secrets in Input Mappings are sealed on save, as the host does.
+    sealer: credentials,
     appIntegrations: applications,
   });
   const engine = new WorkflowEngine({
@@ -58,6 +62,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     secrets: credentials,
   });
   const tokens = new ApiTokens(world.store);
+  const adminLog = new AdminLog({ store: world.store });
   const uploads: Buffer[] = [];
   const plugins: PluginsPort = {
     list: () => catalog.installed.map((p) => ({ name: p.name, version: p.version, integrity: p.integrity })),
@@ -85,6 +90,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     plugins,
     engine,
     applications,
+    adminLog,
     checkResponses: true,
     ...(overrides.consoleDir ? { consoleDir: overrides.consoleDir } : {}),
   });
@@ -103,6 +109,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     workflows,
     credentials,
     tokens,
+    adminLog,
     uploads,
     token,
     close: async () => {

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ApiErrors, validationError } from './errors.ts';
 import { roleAllows, type ApiTokens, type Role, type TokenInfo } from './auth.ts';
+import type { ChangeRecorder } from './admin-actions.ts';
 
 export interface RouteContext<B, Q, P> {
   body: B;
@@ -46,12 +47,21 @@ export class RouteTable {
   readonly #tokens: ApiTokens;
 
   readonly #checkResponses: boolean;
+  readonly #changes: ChangeRecorder | undefined;
 
-  /** `checkResponses` (tests) parses every answer with the route's response schema, so the OpenAPI document cannot lie. */
-  constructor(app: FastifyInstance, tokens: ApiTokens, options: { checkResponses?: boolean } = {}) {
+  /**
+   * `checkResponses` (tests) parses every answer with the route's response schema, so the OpenAPI document cannot
+   * lie. `changes` writes every change a token makes to the admin action log, for every route, here in one place.
+   */
+  constructor(
+    app: FastifyInstance,
+    tokens: ApiTokens,
+    options: { checkResponses?: boolean; changes?: ChangeRecorder } = {},
+  ) {
     this.#app = app;
     this.#tokens = tokens;
     this.#checkResponses = options.checkResponses ?? false;
+    this.#changes = options.changes;
   }
 
   add<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spec: RouteSpec<B, Q, P>): void {
@@ -77,6 +87,18 @@ export class RouteTable {
         const query = parse(spec.query, request.query, 'query');
         const body = spec.rawBody ? request.body : parse(spec.body, request.body, 'body');
         const token = (request as FastifyRequest & { token?: TokenInfo }).token ?? null;
+        // The before of a change is read before the handler runs; the entry is written once it succeeded.
+        const change =
+          token && this.#changes
+            ? await this.#changes.begin({
+                method: spec.method,
+                url: spec.url,
+                params: (params ?? {}) as Record<string, unknown>,
+                body: spec.rawBody ? undefined : body,
+                token,
+                ip: request.ip,
+              })
+            : null;
         const result = await spec.handler({
           body,
           query,
@@ -97,6 +119,7 @@ export class RouteTable {
             );
           }
         }
+        await change?.commit(result, spec.status ?? 200);
         reply.code(spec.status ?? 200);
         return result === undefined ? reply.send() : result;
       },

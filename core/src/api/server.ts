@@ -16,6 +16,9 @@ import { registerConsole } from './console.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerWorkflowEditingRoutes } from './routes/workflow-editing.ts';
 import { registerPluginDetailRoutes } from './routes/plugin-details.ts';
+import { registerAdminLogRoutes } from './routes/admin-log.ts';
+import { ChangeRecorder } from './admin-actions.ts';
+import type { AdminLog } from '../admin-log/index.ts';
 
 export interface ApiDeps {
   auth: ApiTokens;
@@ -36,6 +39,8 @@ export interface ApiDeps {
   bodyLimit?: number;
   /** The built web console (core/console/dist), served at / when the folder holds a build. */
   consoleDir?: string;
+  /** The admin action log: every change a token makes is recorded there, and admins read it at /api/admin-log. */
+  adminLog?: AdminLog;
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -77,7 +82,19 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       .send(errorBody(ApiErrors.routeNotFound({ method: request.method, url: request.url.split('?')[0] })));
   });
 
-  const table = new RouteTable(app, deps.auth, { checkResponses: deps.checkResponses ?? false });
+  const changes = deps.adminLog
+    ? new ChangeRecorder({
+        log: deps.adminLog,
+        workflows: deps.workflows,
+        credentials: deps.credentials,
+        plugins: deps.plugins,
+        ...(deps.applications ? { applications: deps.applications } : {}),
+      })
+    : undefined;
+  const table = new RouteTable(app, deps.auth, {
+    checkResponses: deps.checkResponses ?? false,
+    ...(changes ? { changes } : {}),
+  });
   table.add({
     method: 'GET',
     url: '/api/health',
@@ -94,6 +111,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerSessionRoutes(table);
   registerWorkflowEditingRoutes(table, deps.workflows, deps.credentials, deps.applications);
   registerPluginDetailRoutes(table, deps.plugins, deps.workflows);
+  if (deps.adminLog) registerAdminLogRoutes(table, deps.adminLog);
   if (deps.consoleDir) registerConsole(app, deps.consoleDir);
 
   let document: Record<string, unknown> | null = null;

@@ -14,6 +14,7 @@ import { createHttpCapability, createItsmCapability, createLdapCapability } from
 import { Sandbox } from '../sandbox/index.ts';
 import { WorkflowEngine, WorkflowRepository, WorkflowService, type PluginRunner } from '../workflow/index.ts';
 import { SandboxPluginRunner } from './sandbox-runner.ts';
+import { AdminLog } from '../admin-log/index.ts';
 
 export interface Runtime {
   config: HostConfig;
@@ -26,6 +27,8 @@ export interface Runtime {
   runner: PluginRunner;
   workflows: WorkflowService;
   engine: WorkflowEngine;
+  /** Who changed what: every change by a token over the API, and by a person at the command line. */
+  adminLog: AdminLog;
   close(): Promise<void>;
 }
 
@@ -50,6 +53,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
     const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
     const credentials = new CredentialStore({ store, masterKey });
     const itsm = new ItsmService({ store });
+    const adminLog = new AdminLog({ store });
     const applications = new ApplicationService({ store, credentials });
     const sandbox = new Sandbox({
       workers: options.workers ?? config.workers,
@@ -100,6 +104,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       runner,
       workflows,
       engine,
+      adminLog,
       async close() {
         await engine.stop();
         for (const close of opened.reverse()) await close();

@@ -57,6 +57,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       },
       applications: runtime.applications,
       engine: runtime.engine,
+      adminLog: runtime.adminLog,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
       consoleDir: CONSOLE_DIR,
     });
