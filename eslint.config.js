@@ -33,7 +33,9 @@ export const CORE_LAYERS = {
   sandbox: ['errors', 'capabilities'],
   'workflow/definition': ['errors', 'itsm', 'store'],
   'workflow/execution': ['errors', 'workflow/definition', 'capabilities', 'itsm', 'store'],
-  workflow: ['errors', 'workflow/definition', 'workflow/execution', 'store'],
+  // Export and import read definitions and publishing's ports; they run nothing.
+  'workflow/transfer': ['errors', 'workflow/definition'],
+  workflow: ['errors', 'workflow/definition', 'workflow/execution', 'workflow/transfer', 'store'],
   applications: ['errors', 'capabilities', 'credentials', 'store', 'workflow'],
   api: ['errors', 'admin-log', 'applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
   testing: ['errors', 'capabilities', 'credentials', 'itsm', 'sandbox', 'store'],

@@ -26,6 +26,8 @@ export interface ChangeSpec {
   id: (subject: ChangeSubject) => string | null;
   /** Reads the thing for its before/after; without it, before is null and after is the answer. */
   read?: (id: string) => MaybePromise<unknown>;
+  /** False when this call changed nothing after all (a dry run); absent = it always changes. */
+  changed?: (subject: ChangeSubject) => boolean;
 }
 
 /** A route that takes a body but changes nothing an admin would audit, and why. */
@@ -144,6 +146,13 @@ export function changeCatalogue(deps: ChangeRecorderDeps): ChangeCatalogue {
       id: byParam('id'),
       read: workflow,
     },
+    'POST /api/workflows/import': {
+      action: 'workflow.import',
+      target: 'workflow',
+      id: byResult('workflowId'),
+      read: workflow,
+      changed: ({ result }) => field(result, 'workflowId') !== null,
+    },
     'POST /api/workflows/:id/preview': probe,
     'POST /api/workflows/:id/nodes/:nodeId/test-connection': probe,
     'POST /api/executions/:id/retry': {
@@ -196,6 +205,7 @@ export class ChangeRecorder {
     const before = beforeId !== null && spec.read ? await readOrNull(spec.read, beforeId) : null;
     return {
       commit: async (result, status) => {
+        if (spec.changed && !spec.changed({ params: request.params, body: request.body, result })) return;
         const id = spec.id({ params: request.params, body: request.body, result }) ?? beforeId;
         const after = spec.read ? (id === null ? null : await readOrNull(spec.read, id)) : (result ?? null);
         const entry: AdminActionCreate = {

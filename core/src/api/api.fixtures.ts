@@ -52,6 +52,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     secrets: credentials,
     // Literal secrets in Input Mappings are sealed on save, as the host does.
     sealer: credentials,
+    credentials,
     appIntegrations: applications,
   });
   const engine = new WorkflowEngine({

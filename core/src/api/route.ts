@@ -34,8 +34,8 @@ export interface RouteSpec<
   /** A raw body (e.g. a .tgz upload) with these media types instead of JSON. */
   rawBody?: { contentTypes: string[]; description: string };
   bodyLimit?: number;
-  /** Status on success (default 200). */
-  status?: number;
+  /** Status on success (default 200), or a function of the answer when it depends on what happened. */
+  status?: number | ((result: unknown) => number);
   /** The response's zod schema, for the OpenAPI document. */
   response?: z.ZodType;
   handler(context: RouteContext<z.output<B>, z.output<Q>, z.output<P>>): unknown;
@@ -119,8 +119,9 @@ export class RouteTable {
             );
           }
         }
-        await change?.commit(result, spec.status ?? 200);
-        reply.code(spec.status ?? 200);
+        const status = typeof spec.status === 'function' ? spec.status(result) : (spec.status ?? 200);
+        await change?.commit(result, status);
+        reply.code(status);
         return result === undefined ? reply.send() : result;
       },
     });

@@ -17,6 +17,7 @@ import { registerSessionRoutes } from './routes/session.ts';
 import { registerWorkflowEditingRoutes } from './routes/workflow-editing.ts';
 import { registerPluginDetailRoutes } from './routes/plugin-details.ts';
 import { registerAdminLogRoutes } from './routes/admin-log.ts';
+import { registerWorkflowTransferRoutes } from './routes/workflow-transfer.ts';
 import { ChangeRecorder } from './admin-actions.ts';
 import type { AdminLog } from '../admin-log/index.ts';
 
@@ -108,6 +109,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerAdminRoutes(table, deps.credentials, deps.plugins);
   if (deps.applications) registerApplicationRoutes(table, deps.applications);
   registerWorkflowRoutes(table, deps.workflows, deps.engine);
+  registerWorkflowTransferRoutes(table, deps.workflows);
   registerSessionRoutes(table);
   registerWorkflowEditingRoutes(table, deps.workflows, deps.credentials, deps.applications);
   registerPluginDetailRoutes(table, deps.plugins, deps.workflows);

@@ -5,6 +5,7 @@ import { executionsCommand } from './executions.ts';
 import { invokeCommand } from './invoke.ts';
 import { startCommand } from './start.ts';
 import { adminLogCommand } from './admin-log.ts';
+import { workflowsCommand } from './workflows.ts';
 
 /** Runs the CLI and returns its exit code; never exits the process, so tests run it in-process. */
 export function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -20,6 +21,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): Promise<
         .addCommand(startCommand(context))
         .addCommand(invokeCommand(context))
         .addCommand(executionsCommand(context))
+        .addCommand(workflowsCommand(context))
         .addCommand(adminLogCommand(context)),
     argv,
     io,

@@ -8,6 +8,7 @@ import { httpErrors, itsmCapabilityErrors, ldapErrors } from './capabilities.ts'
 import { definitionErrors, executionErrors } from './workflow.ts';
 import { apiErrors, processErrors, sharedErrors } from './host.ts';
 import { sandboxErrors } from './sandbox.ts';
+import { transferErrors } from './operations.ts';
 
 export const errorCatalogue: ErrorCatalogue = {
   package: '@actionhost/core',
@@ -25,6 +26,7 @@ export const errorCatalogue: ErrorCatalogue = {
     { title: 'Capability: itsm', errors: itsmCapabilityErrors },
     { title: 'Workflow definitions and publishing', errors: definitionErrors },
     { title: 'Executions', errors: executionErrors },
+    { title: 'Workflows between environments (export and import)', errors: transferErrors },
     { title: 'Requests, Configuration Items, Relations', errors: itsmErrors },
     { title: 'Credentials and the master key', errors: credentialErrors },
     { title: 'Applications and App Integrations', errors: applicationErrors },
@@ -43,6 +45,7 @@ export const CoreErrors = defineErrors({
   ...itsmCapabilityErrors,
   ...definitionErrors,
   ...executionErrors,
+  ...transferErrors,
   ...itsmErrors,
   ...credentialErrors,
   ...applicationErrors,

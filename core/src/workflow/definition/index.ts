@@ -19,7 +19,16 @@ export {
   type WorkflowDefinitionInput,
 } from './schema.ts';
 export { WorkflowErrors, asActionhostError } from './errors.ts';
-export { parseTemplate, renderValue, collectReferences, readPath, defineKey, type Reference } from './placeholders.ts';
+export {
+  parseTemplate,
+  renderValue,
+  collectReferences,
+  readPath,
+  defineKey,
+  hasPlaceholder,
+  pointerEscape,
+  type Reference,
+} from './placeholders.ts';
 export { evaluateCondition, evaluateRule } from './conditions.ts';
 export { REQUEST_FIELDS, DEFAULT_CUSTOM_FIELDS, readRequestPath, requestFieldCatalog } from './request-data.ts';
 export {
@@ -33,7 +42,7 @@ export {
 } from './validate.ts';
 export { propertySchemas } from './json-schema.ts';
 export { checkMappings } from './mappings.ts';
-export { parsePluginSpec, resolveAction, publishWorkflow } from './publish.ts';
+export { parsePluginSpec, resolveAction, resolveActions, publishWorkflow } from './publish.ts';
 export { previewPublish, PublishPreview, PublishProblem } from './preview.ts';
 export { sealInputs, openInputs, isSealed, type SecretSealer, type SealedInput } from './secret-inputs.ts';
 export { DefinitionRepository } from './repository.ts';
