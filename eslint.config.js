@@ -29,6 +29,9 @@ export const CORE_LAYERS = {
   itsm: ['errors', 'store'],
   // The admin action log redacts with the Audit Trail's rule (itsm) before it appends.
   'admin-log': ['errors', 'store', 'itsm'],
+  // Retention deletes rows of the workflow and itsm tables with a few SQL statements of its own (one repository),
+  // so it sits right above the store and depends on no concern's code.
+  retention: ['errors', 'store'],
   capabilities: ['errors', 'itsm', 'credentials', 'store'],
   sandbox: ['errors', 'capabilities'],
   'workflow/definition': ['errors', 'itsm', 'store'],
@@ -37,11 +40,12 @@ export const CORE_LAYERS = {
   'workflow/transfer': ['errors', 'workflow/definition'],
   workflow: ['errors', 'workflow/definition', 'workflow/execution', 'workflow/transfer', 'store'],
   applications: ['errors', 'capabilities', 'credentials', 'store', 'workflow'],
-  api: ['errors', 'admin-log', 'applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
+  api: ['errors', 'admin-log', 'retention', 'applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],
   testing: ['errors', 'capabilities', 'credentials', 'itsm', 'sandbox', 'store'],
   host: [
     'errors',
     'admin-log',
+    'retention',
     'api',
     'applications',
     'capabilities',
@@ -52,7 +56,7 @@ export const CORE_LAYERS = {
     'store',
     'workflow',
   ],
-  cli: ['errors', 'admin-log', 'api', 'config', 'host', 'store', 'workflow'],
+  cli: ['errors', 'admin-log', 'api', 'config', 'host', 'retention', 'store', 'workflow'],
 };
 
 const isTestFile = (file) => /\.(test|fixtures)\.ts$/.test(file);

@@ -18,6 +18,8 @@ import { registerWorkflowEditingRoutes } from './routes/workflow-editing.ts';
 import { registerPluginDetailRoutes } from './routes/plugin-details.ts';
 import { registerAdminLogRoutes } from './routes/admin-log.ts';
 import { registerWorkflowTransferRoutes } from './routes/workflow-transfer.ts';
+import { registerRetentionRoutes } from './routes/retention.ts';
+import type { RetentionPruner } from '../retention/index.ts';
 import { ChangeRecorder } from './admin-actions.ts';
 import type { AdminLog } from '../admin-log/index.ts';
 
@@ -42,6 +44,8 @@ export interface ApiDeps {
   consoleDir?: string;
   /** The admin action log: every change a token makes is recorded there, and admins read it at /api/admin-log. */
   adminLog?: AdminLog;
+  /** The background pruner: its policy and last round at /api/retention. */
+  retention?: RetentionPruner;
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -114,6 +118,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerWorkflowEditingRoutes(table, deps.workflows, deps.credentials, deps.applications);
   registerPluginDetailRoutes(table, deps.plugins, deps.workflows);
   if (deps.adminLog) registerAdminLogRoutes(table, deps.adminLog);
+  if (deps.retention) registerRetentionRoutes(table, deps.retention);
   if (deps.consoleDir) registerConsole(app, deps.consoleDir);
 
   let document: Record<string, unknown> | null = null;

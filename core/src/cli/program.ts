@@ -6,6 +6,7 @@ import { invokeCommand } from './invoke.ts';
 import { startCommand } from './start.ts';
 import { adminLogCommand } from './admin-log.ts';
 import { workflowsCommand } from './workflows.ts';
+import { pruneCommand } from './prune.ts';
 
 /** Runs the CLI and returns its exit code; never exits the process, so tests run it in-process. */
 export function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -22,6 +23,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): Promise<
         .addCommand(invokeCommand(context))
         .addCommand(executionsCommand(context))
         .addCommand(workflowsCommand(context))
+        .addCommand(pruneCommand(context))
         .addCommand(adminLogCommand(context)),
     argv,
     io,

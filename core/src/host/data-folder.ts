@@ -13,6 +13,7 @@ import { ItsmService } from '../itsm/index.ts';
 import { ApplicationService } from '../applications/index.ts';
 import { WorkflowService, type PluginRunner } from '../workflow/index.ts';
 import { AdminLog } from '../admin-log/index.ts';
+import { RetentionPruner, RetentionRepository, type RetentionPolicy } from '../retention/index.ts';
 
 /** @actionhost/core's version: written into workflow exports and backups. */
 export const HOST_VERSION = packageVersion(new URL('../../package.json', import.meta.url));
@@ -27,6 +28,8 @@ export interface DataFolder {
   workflows: WorkflowService;
   /** Who changed what: every change by a token over the API, and by a person at the command line. */
   adminLog: AdminLog;
+  /** Deletes what the retention settings no longer keep; the running host starts it in the background. */
+  retention: RetentionPruner;
   close(): Promise<void>;
 }
 
@@ -79,11 +82,29 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
       credentials,
       hostVersion: HOST_VERSION,
     });
-    return { config, store, plugins, credentials, itsm, applications, workflows, adminLog, close };
+    // After the workflow and itsm tables exist: retention indexes them.
+    const retention = new RetentionPruner({
+      repository: new RetentionRepository(store),
+      policy: retentionPolicyOf(config),
+      batchSize: config.pruneBatch,
+      intervalMs: config.pruneIntervalMs,
+    });
+    opened.push(() => retention.stop());
+    return { config, store, plugins, credentials, itsm, applications, workflows, adminLog, retention, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+export function retentionPolicyOf(config: HostConfig): RetentionPolicy {
+  return {
+    succeededDays: config.retainSucceededDays,
+    failedDays: config.retainFailedDays,
+    maxExecutions: config.retainExecutions,
+    auditDays: config.retainAuditDays,
+    maxAuditEntries: config.retainAuditEntries,
+  };
 }
 
 /**

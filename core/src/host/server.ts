@@ -58,6 +58,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       applications: runtime.applications,
       engine: runtime.engine,
       adminLog: runtime.adminLog,
+      retention: runtime.retention,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
       consoleDir: CONSOLE_DIR,
     });
@@ -71,6 +72,16 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       );
     });
     runtime.engine.start();
+    runtime.retention.start({
+      onError: (error) => progress(`retention: ${(error as Error).message ?? String(error)}`),
+      onReport: (report) =>
+        progress(
+          `retention: deleted ${report.succeededExecutions + report.failedExecutions + report.excessExecutions} executions ` +
+            `(${report.steps} steps), ${report.auditEntries + report.excessAuditEntries} Audit Trail entries, ` +
+            `${report.processedEvents} processed events in ${report.batches} batches (${report.durationMs} ms); ` +
+            `${report.reclaimedPages} pages given back`,
+        ),
+    });
     let stopping: Promise<void> | null = null;
     return {
       runtime,

@@ -24,8 +24,11 @@ export class Store {
     let db: DatabaseSync;
     try {
       db = new DatabaseSync(file);
+      // auto_vacuum takes effect only on a new (empty) database: one made now can give the pages retention frees
+      // back to the disk (incremental vacuum); an older one reuses them. The write-ahead log is cut back to 64 MiB
+      // after each checkpoint instead of keeping its largest size.
       db.exec(
-        'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+        'PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA journal_size_limit = 67108864;',
       );
       db.exec(
         'CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))',
