@@ -32,6 +32,8 @@ export const CORE_LAYERS = {
   // Retention deletes rows of the workflow and itsm tables with a few SQL statements of its own (one repository),
   // so it sits right above the store and depends on no concern's code.
   retention: ['errors', 'store'],
+  // Backup copies the data folder's files (SQLite's own VACUUM INTO, the plugin folders) and reads the copies.
+  backup: ['errors'],
   capabilities: ['errors', 'itsm', 'credentials', 'store'],
   sandbox: ['errors', 'capabilities'],
   'workflow/definition': ['errors', 'itsm', 'store'],
@@ -45,6 +47,7 @@ export const CORE_LAYERS = {
   host: [
     'errors',
     'admin-log',
+    'backup',
     'retention',
     'api',
     'applications',
@@ -56,7 +59,7 @@ export const CORE_LAYERS = {
     'store',
     'workflow',
   ],
-  cli: ['errors', 'admin-log', 'api', 'config', 'host', 'retention', 'store', 'workflow'],
+  cli: ['errors', 'admin-log', 'api', 'backup', 'config', 'credentials', 'host', 'retention', 'store', 'workflow'],
 };
 
 const isTestFile = (file) => /\.(test|fixtures)\.ts$/.test(file);

@@ -8,7 +8,7 @@ import { httpErrors, itsmCapabilityErrors, ldapErrors } from './capabilities.ts'
 import { definitionErrors, executionErrors } from './workflow.ts';
 import { apiErrors, processErrors, sharedErrors } from './host.ts';
 import { sandboxErrors } from './sandbox.ts';
-import { transferErrors } from './operations.ts';
+import { backupErrors, transferErrors } from './operations.ts';
 
 export const errorCatalogue: ErrorCatalogue = {
   package: '@actionhost/core',
@@ -31,6 +31,7 @@ export const errorCatalogue: ErrorCatalogue = {
     { title: 'Credentials and the master key', errors: credentialErrors },
     { title: 'Applications and App Integrations', errors: applicationErrors },
     { title: 'Store (the data folder)', errors: storeErrors },
+    { title: 'Backup and restore', errors: backupErrors },
     { title: 'HTTP API', errors: apiErrors },
     { title: 'Host process and CLI', errors: processErrors },
   ],
@@ -50,6 +51,7 @@ export const CoreErrors = defineErrors({
   ...credentialErrors,
   ...applicationErrors,
   ...storeErrors,
+  ...backupErrors,
   ...apiErrors,
   ...processErrors,
 });

@@ -80,3 +80,48 @@ export const transferErrors = {
       "A warning of an import: this host has a higher version in the node's range. Publish to use it, or narrow the node's range to the exported version.",
   },
 } as const satisfies ErrorTable;
+
+export const backupErrors = {
+  AH_BACKUP_INVALID: {
+    status: 422,
+    message: 'this is not a usable actionhost backup: {problem}',
+    description:
+      'The backup file is damaged, truncated, not a backup made by `actionhost backup`, or holds an entry that would leave the data folder. Nothing was restored; use another copy of the backup.',
+  },
+  AH_BACKUP_NEWER_SCHEMA: {
+    status: 422,
+    message: 'the backup was made by a newer actionhost ({module} at schema version {found}; this one knows {known})',
+    description:
+      'Restoring it here could lose or misread data. Restore it with an actionhost at least as new as the one that made it (the backup names it: hostVersion in backup.json).',
+  },
+  AH_BACKUP_PLUGIN_CHANGED: {
+    status: 409,
+    message: 'plugin {plugin} was removed or changed while the backup was being made',
+    description: 'A plugin version was removed while its files were copied; run the backup again.',
+  },
+  AH_RESTORE_TARGET_NOT_EMPTY: {
+    status: 409,
+    message: 'the data folder {dataDir} is not empty',
+    description:
+      'A backup is restored into an empty (or new) data folder only, so nothing is mixed or overwritten; choose another --data or empty it first.',
+  },
+  AH_RESTORE_VERIFY_FAILED: {
+    status: 422,
+    message: 'the restored data does not match the backup: {problem}',
+    description:
+      'After extracting, the restore compares checksums, counts and plugin files with what the backup recorded; they differ, so the restore was undone. Use another copy of the backup.',
+  },
+  AH_RESTORE_MASTER_KEY_MISMATCH: {
+    status: 422,
+    message: 'the master key given opens none of the backed-up credentials (key {given}; the backup needs {needed})',
+    description:
+      'Credentials are encrypted under the master key, which is not in the backup. Give the key the backed-up host used (its master.key file or ACTIONHOST_MASTER_KEY).',
+  },
+  AH_STORE_SCHEMA_NEWER: {
+    status: 503,
+    message:
+      'the database {file} was written by a newer actionhost ({module} at schema version {found}; this one knows {known})',
+    description:
+      'The data folder was upgraded (or restored from a newer host); this older host refuses to run on it rather than misread it. Run the newer actionhost.',
+  },
+} as const satisfies ErrorTable;

@@ -13,6 +13,7 @@ import { ItsmService } from '../itsm/index.ts';
 import { ApplicationService } from '../applications/index.ts';
 import { WorkflowService, type PluginRunner } from '../workflow/index.ts';
 import { AdminLog } from '../admin-log/index.ts';
+import { ApiTokens } from '../api/index.ts';
 import { RetentionPruner, RetentionRepository, type RetentionPolicy } from '../retention/index.ts';
 
 /** @actionhost/core's version: written into workflow exports and backups. */
@@ -28,6 +29,8 @@ export interface DataFolder {
   workflows: WorkflowService;
   /** Who changed what: every change by a token over the API, and by a person at the command line. */
   adminLog: AdminLog;
+  /** The API tokens (hashes and roles). */
+  tokens: ApiTokens;
   /** Deletes what the retention settings no longer keep; the running host starts it in the background. */
   retention: RetentionPruner;
   close(): Promise<void>;
@@ -61,6 +64,7 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
     const credentials = new CredentialStore({ store, masterKey });
     const itsm = new ItsmService({ store });
     const adminLog = new AdminLog({ store });
+    const tokens = new ApiTokens(store);
     const applications = new ApplicationService({ store, credentials });
     let runner = NO_RUNNER;
     if (options.runner) {
@@ -90,7 +94,19 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
       intervalMs: config.pruneIntervalMs,
     });
     opened.push(() => retention.stop());
-    return { config, store, plugins, credentials, itsm, applications, workflows, adminLog, retention, close };
+    return {
+      config,
+      store,
+      plugins,
+      credentials,
+      itsm,
+      applications,
+      workflows,
+      adminLog,
+      tokens,
+      retention,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -1,6 +1,7 @@
 // The composition root: everything a running host is made of, wired once.
 export { openRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 export { openDataFolder, HOST_VERSION, type DataFolder, type DataFolderOptions } from './data-folder.ts';
+export { knownSchema } from './schema.ts';
 export { installFirstPartyPlugins, seedExampleWorkflows, FIRST_PARTY_PLUGINS_DIR } from './seed.ts';
 export { startHost, type RunningHost } from './server.ts';
 export { SandboxPluginRunner, type SandboxPluginRunnerOptions, type InstalledPlugins } from './sandbox-runner.ts';

@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { portInUseError } from '@actionhost/sdk/cli';
-import { ApiTokens, buildApi } from '../api/index.ts';
+import { buildApi } from '../api/index.ts';
 import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { WorkflowErrors } from '../workflow/index.ts';
@@ -41,7 +41,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
   try {
     await installFirstPartyPlugins(runtime.plugins, progress);
     if (options.seed ?? config.seed) seedExampleWorkflows(runtime.workflows, progress);
-    const auth = new ApiTokens(runtime.store);
+    const auth = runtime.tokens;
     const bootstrap = auth.bootstrapAdmin(config.adminToken);
     const app = buildApi({
       auth,

@@ -3,6 +3,7 @@
 import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { CoreErrors } from '../errors/index.ts';
 import { StoreErrors } from './errors.ts';
 
 /** A row as a statement reads it: column name → value. */
@@ -45,6 +46,13 @@ export class Store {
       v: number | null;
     };
     const from = applied.v ?? 0;
+    // A newer host has been here: its tables are not what this code expects, so it must not run on them.
+    if (from > migrations.length) {
+      throw CoreErrors.AH_STORE_SCHEMA_NEWER(
+        { file: this.file, module, found: from, known: migrations.length },
+        { module, found: from, known: migrations.length },
+      );
+    }
     for (let index = from; index < migrations.length; index++) {
       this.transaction(() => {
         this.db.exec(migrations[index]);
