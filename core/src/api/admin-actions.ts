@@ -4,7 +4,7 @@
 // fails when a route that is not a GET is neither listed nor marked as not a change.
 import type { AdminActionCreate, AdminLog } from '../admin-log/index.ts';
 import { secretsOf } from '../admin-log/index.ts';
-import type { TokenInfo } from './auth.ts';
+import type { ApiTokens, TokenInfo } from './auth.ts';
 import type { ApplicationsPort, CredentialsPort, PluginsPort } from './ports.ts';
 import type { WorkflowService } from '../workflow/index.ts';
 
@@ -44,6 +44,8 @@ export interface ChangeRecorderDeps {
   credentials: CredentialsPort;
   plugins: PluginsPort;
   applications?: ApplicationsPort;
+  /** API tokens, read back by id (never their secrets). */
+  tokens?: Pick<ApiTokens, 'get'>;
   /** Routes added by other registrations (e.g. the admin log's own), merged over the built-in catalogue. */
   extra?: ChangeCatalogue;
 }
@@ -55,7 +57,7 @@ const field = (value: unknown, key: string): string | null =>
 
 /** The routes of main's API. Service-desk records have their own Audit Trail (requests) and created_by (CIs). */
 export function changeCatalogue(deps: ChangeRecorderDeps): ChangeCatalogue {
-  const { workflows, credentials, plugins, applications } = deps;
+  const { workflows, credentials, plugins, applications, tokens } = deps;
   const credential = async (name: string) => (await credentials.list()).find((c) => c.name === name) ?? null;
   const workflow = (id: string) => workflows.get(id);
   const application = (name: string) => applications?.getApplication(name) ?? null;
@@ -69,6 +71,7 @@ export function changeCatalogue(deps: ChangeRecorderDeps): ChangeCatalogue {
       return { name, version, integrity, installedAt };
     });
   };
+  const token = (id: string) => tokens?.get(id) ?? null;
   const execution = (id: string) => {
     const { status, workflowId, workflowVersion, requestId, retryOf } = workflows.getExecution(id);
     return { id, status, workflowId, workflowVersion, requestId, retryOf };
@@ -94,6 +97,8 @@ export function changeCatalogue(deps: ChangeRecorderDeps): ChangeCatalogue {
       id: byParam('name'),
       read: credential,
     },
+    'POST /api/tokens': { action: 'token.create', target: 'token', id: byResult('id'), read: token },
+    'DELETE /api/tokens/:id': { action: 'token.revoke', target: 'token', id: byParam('id'), read: token },
     'POST /api/plugins': {
       action: 'plugin.install',
       target: 'plugin',

@@ -158,6 +158,24 @@ describe('admin action log over HTTP', () => {
     expect(exported.text).toContain('"Password":"[REDACTED]"');
   });
 
+  it('records API tokens created and revoked, never their secret', async () => {
+    const created = await call('admin', 'POST', '/api/tokens', { role: 'agent', name: 'service desk bot' });
+    expect(created.status).toBe(201);
+    const secret = created.body.token as string;
+    expect((await call('admin', 'DELETE', `/api/tokens/${created.body.id}`)).status).toBe(204);
+    const page = await call('admin', 'GET', '/api/admin-log');
+    const [revoked, made] = page.body.entries;
+    expect(made).toMatchObject({
+      action: 'token.create',
+      target: { type: 'token', id: created.body.id },
+      before: null,
+      after: { name: 'service desk bot', role: 'agent' },
+    });
+    expect(revoked).toMatchObject({ action: 'token.revoke', before: { name: 'service desk bot' }, after: null });
+    expect(page.text).not.toContain(secret);
+    expect((await call('admin', 'GET', '/api/admin-log/export')).text).not.toContain(secret);
+  });
+
   it('exports JSON lines oldest first and resumes after the last id read', async () => {
     for (const name of ['one', 'two', 'three'])
       await call('admin', 'POST', '/api/credentials', { name, type: 'bearer', secret: { token: `t-${name}-123456` } });

@@ -34,6 +34,14 @@ const groups: Record<string, { calls: Call[]; allowed: ('admin' | 'editor' | 'ag
       { method: 'GET', url: '/api/cis/1' },
     ],
   },
+  tokens: {
+    allowed: ['admin'],
+    calls: [
+      { method: 'POST', url: '/api/tokens', payload: {} },
+      { method: 'GET', url: '/api/tokens' },
+      { method: 'DELETE', url: '/api/tokens/x' },
+    ],
+  },
   credentials: {
     allowed: ['admin'],
     calls: [
@@ -145,12 +153,12 @@ describe('authentication and roles', () => {
     expect(api.tokens.verify(api.token.editor)).toMatchObject({ role: 'editor' });
   });
 
-  it('registers a preset admin token once and makes a first admin token only when none exists', () => {
-    expect(api.tokens.bootstrapAdmin()).toEqual({ token: null, created: false });
+  it('never adds an ACTIONHOST_ADMIN_TOKEN it does not know to a data folder that already has tokens', () => {
+    expect(api.tokens.bootstrapAdmin()).toEqual({ token: null, created: false, presetIgnored: false });
     const preset = 'preset-admin-token-0123456789';
-    expect(api.tokens.bootstrapAdmin(preset)).toEqual({ token: null, created: true });
-    expect(api.tokens.bootstrapAdmin(preset)).toEqual({ token: null, created: false });
-    expect(api.tokens.verify(preset)?.role).toBe('admin');
+    expect(api.tokens.bootstrapAdmin(preset)).toEqual({ token: null, created: false, presetIgnored: true });
+    expect(api.tokens.verify(preset)).toBeNull();
+    expect(api.tokens.list().filter((token) => token.role === 'admin')).toHaveLength(1);
   });
 });
 

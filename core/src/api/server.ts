@@ -9,9 +9,10 @@ import type { ApplicationsPort, CredentialsPort, EnginePort, ItsmPort, PluginsPo
 import { registerApplicationRoutes } from './routes/applications.ts';
 import { RouteTable } from './route.ts';
 import { registerAdminRoutes, TARBALL_MEDIA_TYPES, PLUGIN_UPLOAD_LIMIT } from './routes/admin.ts';
+import { registerHostRoutes, type MetricsPort, type ReadinessCheck } from './routes/host.ts';
 import { registerItsmRoutes } from './routes/itsm.ts';
+import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerWorkflowRoutes } from './routes/workflows.ts';
-import { Health } from './schemas.ts';
 import { registerConsole } from './console.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerWorkflowEditingRoutes } from './routes/workflow-editing.ts';
@@ -46,6 +47,10 @@ export interface ApiDeps {
   adminLog?: AdminLog;
   /** The background pruner: its policy and last round at /api/retention. */
   retention?: RetentionPruner;
+  /** /api/ready answers 200 only when every check is true (absent: no readiness route). */
+  readiness?: ReadinessCheck;
+  /** /metrics (Prometheus); `instrument` times every request by route. */
+  metrics?: MetricsPort & { instrument(app: FastifyInstance): void };
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -54,6 +59,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,
   });
+  deps.metrics?.instrument(app);
   const started = Date.now();
   const version = deps.version ?? '1.0.0';
 
@@ -93,6 +99,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
         workflows: deps.workflows,
         credentials: deps.credentials,
         plugins: deps.plugins,
+        tokens: deps.auth,
         ...(deps.applications ? { applications: deps.applications } : {}),
       })
     : undefined;
@@ -100,17 +107,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     checkResponses: deps.checkResponses ?? false,
     ...(changes ? { changes } : {}),
   });
-  table.add({
-    method: 'GET',
-    url: '/api/health',
-    role: 'public',
-    tag: 'host',
-    summary: 'Liveness',
-    response: Health,
-    handler: () => ({ status: 'ok' as const, version, uptimeSeconds: Math.round((Date.now() - started) / 1000) }),
-  });
+  registerHostRoutes(table, { version, started, readiness: deps.readiness, metrics: deps.metrics });
   registerItsmRoutes(table, deps.itsm, () => deps.engine?.wake());
   registerAdminRoutes(table, deps.credentials, deps.plugins);
+  registerTokenRoutes(table, deps.auth);
   if (deps.applications) registerApplicationRoutes(table, deps.applications);
   registerWorkflowRoutes(table, deps.workflows, deps.engine);
   registerWorkflowTransferRoutes(table, deps.workflows);

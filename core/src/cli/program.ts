@@ -8,6 +8,7 @@ import { adminLogCommand } from './admin-log.ts';
 import { workflowsCommand } from './workflows.ts';
 import { pruneCommand } from './prune.ts';
 import { backupCommands } from './backup.ts';
+import { tokensCommand } from './tokens.ts';
 
 /** Runs the CLI and returns its exit code; never exits the process, so tests run it in-process. */
 export function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -23,6 +24,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): Promise<
         .addCommand(startCommand(context))
         .addCommand(invokeCommand(context))
         .addCommand(executionsCommand(context))
+        .addCommand(tokensCommand(context))
         .addCommand(workflowsCommand(context))
         .addCommand(pruneCommand(context));
       for (const command of backupCommands(context)) program.addCommand(command);

@@ -7,6 +7,7 @@ import { buildApi } from '../api/index.ts';
 import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { WorkflowErrors } from '../workflow/index.ts';
+import { HostObservability } from './observability.ts';
 import { installFirstPartyPlugins, seedExampleWorkflows } from './seed.ts';
 
 /** The web console's build (`node core/console/build.ts`, run by `npm ci`), served at /. */
@@ -43,6 +44,14 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     if (options.seed ?? config.seed) seedExampleWorkflows(runtime.workflows, progress);
     const auth = runtime.tokens;
     const bootstrap = auth.bootstrapAdmin(config.adminToken);
+    if (bootstrap.presetIgnored) {
+      progress(
+        'actionhost: ACTIONHOST_ADMIN_TOKEN is set but is not a token of this data folder, which already has tokens: ' +
+          'it was NOT added as an admin. To make an admin token: actionhost tokens create --role admin --data ' +
+          `${config.dataDir} (or POST /api/tokens with an admin token)`,
+      );
+    }
+    const observability = new HostObservability(runtime);
     const app = buildApi({
       auth,
       workflows: runtime.workflows,
@@ -61,6 +70,8 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       retention: runtime.retention,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
       consoleDir: CONSOLE_DIR,
+      readiness: observability.readiness,
+      metrics: observability.api,
     });
     guardBacklog(app, runtime, options.maxBacklog ?? config.maxBacklog);
     const url = await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
@@ -82,6 +93,10 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
             `${report.reclaimedPages} pages given back`,
         ),
     });
+    // Ready once a sandbox worker has answered; a sandbox that cannot start keeps /api/ready at 503 and says why.
+    observability.probeSandbox().catch((error: unknown) => {
+      progress(`actionhost: the sandbox did not start: ${(error as Error).message ?? String(error)}`);
+    });
     let stopping: Promise<void> | null = null;
     return {
       runtime,
@@ -90,6 +105,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       adminToken: bootstrap.token,
       stop: () =>
         (stopping ??= (async () => {
+          observability.stopping();
           await app.close();
           await runtime.close();
         })()),

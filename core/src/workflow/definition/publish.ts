@@ -77,23 +77,28 @@ async function resolvePlugin(
   details: { path: string; node: string },
 ): Promise<ResolvedPlugin> {
   let found: ResolvedPlugin | null | undefined;
+  let installed: string[] | undefined;
   try {
     found = await catalog.resolve(name, range);
   } catch (error) {
-    throw withDetails(error, details);
+    // The registry answers a lookup by name with its own 404s (plugin or version not found). For a publish they
+    // mean the workflow cannot be pinned against what is installed, which is no missing route or workflow: 409
+    // with the range and the installed versions, below.
+    if ((error as { status?: unknown }).status !== 404) throw withDetails(error, details);
+    const listed = (error as { details?: { installed?: unknown } }).details?.installed;
+    installed = Array.isArray(listed) ? listed.map(String) : [];
   }
   if (found) return found;
-  // The catalog answers only "no match": ask for any version to tell an unknown plugin from a range that misses.
-  const any = await Promise.resolve(catalog.resolve(name, '*')).catch(() => null);
-  if (!any) throw WorkflowErrors.pluginNotFound({ plugin: `plugin "${name}"` }, { ...details, plugin: name });
-  throw WorkflowErrors.pluginVersionNoMatch(
-    { name, range },
-    {
-      ...details,
-      plugin: name,
-      range,
-    },
-  );
+  if (installed === undefined) {
+    // The catalog answers only "no match": ask for any version to tell an unknown plugin from a range that misses.
+    const any = await Promise.resolve(catalog.resolve(name, '*')).catch(() => null);
+    installed = any ? [any.version] : [];
+  }
+  const conflict = { ...details, plugin: name, range, installed };
+  if (installed.length === 0) {
+    throw WorkflowErrors.pluginNotFound({ plugin: `plugin "${name}" (wanted: ${range})` }, conflict);
+  }
+  throw WorkflowErrors.pluginVersionNoMatch({ name, range, installed: installed.join(', ') }, conflict);
 }
 
 /**
