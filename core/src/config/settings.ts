@@ -23,7 +23,16 @@ export const HOST_SETTINGS = defineSettings({
     flag: '--host <address>',
     value: text(),
     default: '127.0.0.1',
-    description: 'address the HTTP API listens on',
+    description:
+      'address the HTTP API listens on; an address other than loopback needs TLS or allowPlainHttp (AH_PLAIN_HTTP_REFUSED)',
+  },
+  allowPlainHttp: {
+    env: 'ACTIONHOST_ALLOW_PLAIN_HTTP',
+    flag: '--allow-plain-http <on>',
+    value: onOff(),
+    default: 'false',
+    description:
+      'let the HTTP API listen without TLS on an address other than loopback (only behind a TLS-terminating proxy on a trusted network: tokens and secrets travel in its requests)',
   },
   port: {
     env: 'ACTIONHOST_PORT',

@@ -6,6 +6,7 @@ import { portInUseError } from '@actionhost/sdk/cli';
 import { buildApi } from '../api/index.ts';
 import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
+import { checkListenAddress } from './listen-policy.ts';
 import { WorkflowErrors } from '../workflow/index.ts';
 import { HostObservability } from './observability.ts';
 import { installFirstPartyPlugins, seedExampleWorkflows } from './seed.ts';
@@ -35,6 +36,12 @@ export interface StartHostOptions {
 
 export async function startHost(config: HostConfig, options: StartHostOptions = {}): Promise<RunningHost> {
   const progress = options.progress ?? (() => undefined);
+  // Checked before anything is opened. TLS serving comes with the tlsCert setting (HTTPS), read here by name so
+  // that this check holds whether that setting is in this build or not.
+  checkListenAddress(config.host, {
+    tls: 'tlsCert' in config && config.tlsCert !== undefined,
+    allowPlainHttp: config.allowPlainHttp,
+  });
   const runtime = await openRuntime(config, {
     onEngineError: (error, context) =>
       progress(`engine: ${(error as Error).message ?? String(error)} ${JSON.stringify(context)}`),
