@@ -195,5 +195,5 @@ describe('moving a workflow from a test host to production', () => {
       'workflow.save token',
       'workflow.import cli',
     ]);
-  });
+  }, 180_000);
 });
