@@ -23,23 +23,27 @@ export const CORE_LAYERS = {
   // errors/ is the package's error table (core/ERRORS.md): the bottom layer, so that every concern, the worker
   // process included, raises catalogued codes without depending on another concern.
   errors: [],
+  // secrets/ holds the redaction rules (which keys name a secret, every form a secret value takes): beside errors/
+  // at the bottom, so sealing (workflow definition), redaction (executions, capabilities) and the Audit Trail
+  // (itsm) all apply the same rule instead of three regexes that drift apart.
+  secrets: [],
   config: ['errors'],
   store: ['errors'],
-  credentials: ['errors', 'store'],
-  itsm: ['errors', 'store'],
+  credentials: ['errors', 'secrets', 'store'],
+  itsm: ['errors', 'secrets', 'store'],
   // The admin action log redacts with the Audit Trail's rule (itsm) before it appends.
-  'admin-log': ['errors', 'store', 'itsm'],
+  'admin-log': ['errors', 'secrets', 'store', 'itsm'],
   // Retention deletes rows of the workflow and itsm tables with a few SQL statements of its own (one repository),
   // so it sits right above the store and depends on no concern's code.
   retention: ['errors', 'store'],
   // Backup copies the data folder's files (SQLite's own VACUUM INTO, the plugin folders) and reads the copies.
   backup: ['errors'],
-  capabilities: ['errors', 'itsm', 'credentials', 'store'],
+  capabilities: ['errors', 'secrets', 'itsm', 'credentials', 'store'],
   sandbox: ['errors', 'capabilities'],
-  'workflow/definition': ['errors', 'itsm', 'store'],
-  'workflow/execution': ['errors', 'workflow/definition', 'capabilities', 'itsm', 'store'],
+  'workflow/definition': ['errors', 'secrets', 'itsm', 'store'],
+  'workflow/execution': ['errors', 'secrets', 'workflow/definition', 'capabilities', 'itsm', 'store'],
   // Export and import read definitions and publishing's ports; they run nothing.
-  'workflow/transfer': ['errors', 'workflow/definition'],
+  'workflow/transfer': ['errors', 'secrets', 'workflow/definition'],
   workflow: ['errors', 'workflow/definition', 'workflow/execution', 'workflow/transfer', 'store'],
   applications: ['errors', 'capabilities', 'credentials', 'store', 'workflow'],
   api: ['errors', 'admin-log', 'retention', 'applications', 'credentials', 'itsm', 'store', 'workflow', 'config'],

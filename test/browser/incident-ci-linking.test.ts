@@ -3,7 +3,8 @@
 // Plugin node from the palette, its Input Mappings with the placeholder picker, the trigger connected to it by
 // dragging, Publish with its preview; then a CI and an incident carrying its IP address, a category change, and
 // the CI in the Relations tab and the plugin execution in the Audit Trail tab. Also the designer's editing
-// controls: undo/redo, delete, an unknown placeholder flagged in place, problems on their nodes.
+// controls: undo/redo, delete, an unknown placeholder flagged in place, problems on their nodes (on Check and on a
+// refused save alike).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startHostProcess, type HostProcess } from '@actionhost/test/support';
@@ -188,6 +189,19 @@ describe('Incident-CI Linking built in the console', { timeout: 240_000 }, () =>
     await page.getByRole('list', { name: 'Problems of First' }).waitFor();
     await page.getByRole('list', { name: 'Problems of Run Webhook' }).waitFor();
     await screenshot(page, 'designer-problems');
+
+    // Save refuses names that exist nowhere, and every such problem shows on its own node, not only the first.
+    await canvasNode('Execute Plugin: First').click();
+    await page
+      .getByRole('complementary', { name: 'Execute Plugin' })
+      .getByRole('textbox', { name: /^Request\.Id/ })
+      .fill('#subjct#');
+    await canvasNode('If Else: If Else').click();
+    await page.getByRole('complementary', { name: 'If Else' }).getByLabel('Rule 1 field').fill('subjct');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByRole('status').filter({ hasText: 'Not saved: 2 problems' }).waitFor();
+    await page.getByRole('list', { name: 'Problems of First' }).getByText('AH_PLACEHOLDER_UNKNOWN').waitFor();
+    await page.getByRole('list', { name: 'Problems of If Else' }).getByText('AH_PLACEHOLDER_UNKNOWN').waitFor();
     await page.getByRole('button', { name: 'Zoom In' }).click();
     await page.getByRole('button', { name: 'Fit View' }).click();
     expect(session.cspViolations).toEqual([]);

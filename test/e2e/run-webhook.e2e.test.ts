@@ -54,7 +54,12 @@ describe('Run Webhook in a workflow', () => {
   it('takes the success branch on 2xx and the failure branch on 500, attaching the stored credential', async () => {
     expect(
       record(
-        await host.api('POST', '/api/credentials', { name: 'crm-token', type: 'bearer', secret: { token: SECRET } }),
+        await host.api('POST', '/api/credentials', {
+          name: 'crm-token',
+          type: 'bearer',
+          secret: { token: SECRET },
+          binding: { urls: [`${target.origin}/status/`], plugins: ['@actionhost/run-webhook'] },
+        }),
       ).status,
     ).toBe(201);
     const workflow = {

@@ -147,8 +147,16 @@ describe('hostile plugins', () => {
       try { await ctx.log.info('probe'); null.x; } catch (e) { void e.stack; }
       return { path: 'success', output: { frames } };`);
     const outcome = await sandbox.invoke({ plugin, input: {} });
-    const text = JSON.stringify(outcome.output);
-    expect(text).not.toMatch(/node:|\/work\/|node_modules|sandbox\/worker/);
+    const { frames } = outcome.output as { frames: string[] };
+    // The hook did run and saw call sites (an empty list would prove nothing), and they are all the guest's own:
+    // the plugin's script or the prelude, whose frames give out neither a receiver nor a function.
+    expect(frames.length).toBeGreaterThan(0);
+    expect(frames.some((frame) => frame.startsWith('plugin:@test/hostile@'))).toBe(true);
+    for (const frame of frames) {
+      expect(frame).toMatch(/^(plugin:@test\/hostile@[^:]+\/dist\/plugin\.js|actionhost:prelude):/);
+      if (frame.startsWith('actionhost:prelude:')) expect(frame).toBe('actionhost:prelude:undefined:undefined');
+    }
+    expect(JSON.stringify(frames)).not.toMatch(/node:|\/work\/|node_modules|sandbox\/worker/);
   });
 
   it('gives every invocation a fresh context: no state leaks between invocations', async () => {

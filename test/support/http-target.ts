@@ -28,6 +28,8 @@ export interface HttpTarget {
  * - `/json`               200 `{ ok: true, method }` as application/json
  * - `/text`               200 `hello from target` as text/plain
  * - `/echo`               200, JSON of what arrived: `{ method, path, headers, body }`
+ * - `/echo-php`           the headers that arrived as PHP's json_encode writes them ("/" as "\/", non-ASCII as \uXXXX)
+ * - `/echo-html`          the headers that arrived in an HTML page, markup characters escaped
  * - `/slow/:ms`           waits, then 200 (the timer is cleared on close)
  * - `/redirect?to=URL&status=302`   redirects to URL (relative or absolute)
  * - `/big/:bytes`         that many bytes, streamed without Content-Length (`?declared=1` sends one)
@@ -87,6 +89,27 @@ function route(request: RecordedRequest, response: ServerResponse, timers: Set<N
       return void response.end('hello from target');
     case 'echo':
       return json(200, { method: request.method, path: request.path, headers: request.headers, body: request.body });
+    case 'echo-php': {
+      const php = JSON.stringify({ headers: request.headers })
+        .replaceAll('/', '\\/')
+        .replace(/[\u0080-\uffff]/g, (unit) => '\\u' + unit.charCodeAt(0).toString(16).padStart(4, '0'));
+      response.writeHead(200, { 'content-type': 'application/json' });
+      return void response.end(php);
+    }
+    case 'echo-html': {
+      const escape = (text: string) =>
+        text
+          .replaceAll('&', '&amp;')
+          .replaceAll('<', '&lt;')
+          .replaceAll('>', '&gt;')
+          .replaceAll('"', '&quot;')
+          .replaceAll("'", '&#39;');
+      const rows = Object.entries(request.headers).map(
+        ([name, value]) => `<dt>${escape(name)}</dt><dd>${escape(String(value))}</dd>`,
+      );
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return void response.end(`<!doctype html><dl>${rows.join('')}</dl>`);
+    }
     case 'slow': {
       const timer = setTimeout(() => {
         timers.delete(timer);

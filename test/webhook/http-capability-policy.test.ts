@@ -23,7 +23,14 @@ afterAll(async () => {
 
 function capability(options: HttpCapabilityOptions = { egress: { allowPrivate: ['127.0.0.1'] } }): Capability {
   const created = createHttpCapability({
-    credentials: { resolve: async () => ({ type: 'api-key', header: 'X-Api-Key', value: 'stored-key-0123456789' }) },
+    credentials: {
+      resolve: async () => ({
+        type: 'api-key',
+        header: 'X-Api-Key',
+        value: 'stored-key-0123456789',
+        binding: { urls: [target.origin], plugins: [] },
+      }),
+    },
     ...options,
   });
   opened.push(created);

@@ -11,13 +11,15 @@ const STORED: Record<string, CredentialSecret> = {
   'crm-basic': { type: 'basic', username: 'svc-crm', password: 'Str0ng-basic-Secret' },
   'crm-token': { type: 'bearer', token: 'tok-9f8e7d6c5b4a' },
   'crm-key': { type: 'api-key', header: 'X-Api-Key', value: 'key-1234567890abcdef' },
+  'crm-markup': { type: 'bearer', token: `tok/9f8e<7d>&"6c'` },
 };
 const credentials = {
-  async resolve(name: string) {
+  async resolve(name: string): Promise<CredentialSecret> {
     const secret = STORED[name];
     if (name === 'broken') throw new Error('database is locked');
     if (!secret) throw new ActionhostError('AH_CREDENTIAL_NOT_FOUND', `no credential named "${name}"`, 404, { name });
-    return secret;
+    // As an admin bound them: the test target, and the closed port the failure case calls.
+    return { ...secret, binding: { urls: [`${target.origin}/`, 'http://127.0.0.1:1/'], plugins: [] } };
   },
 };
 
@@ -154,6 +156,20 @@ describe('http capability: authentication', () => {
       expect(returned).toContain('[REDACTED]');
       expect(JSON.stringify(scope.logs)).not.toContain(secret);
       expect(scope.logs).toHaveLength(1);
+    },
+  );
+
+  it.each(['/echo-php', '/echo-html'])(
+    "masks a stored secret that %s echoes in its own escaping (other JSON encoders', HTML's)",
+    async (path) => {
+      const response = await request({
+        method: 'GET',
+        url: `${target.origin}${path}`,
+        auth: { type: 'credential', credential: 'crm-markup' },
+      });
+      expect(target.requestsTo(path).at(-1)!.headers.authorization).toBe(`Bearer tok/9f8e<7d>&"6c'`);
+      expect(response.body).toContain('[REDACTED]');
+      expect(JSON.stringify(response)).not.toContain('9f8e');
     },
   );
 

@@ -61,6 +61,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     audit: world.itsm,
     runner,
     secrets: credentials,
+    sealer: credentials,
   });
   const tokens = new ApiTokens(world.store);
   const adminLog = new AdminLog({ store: world.store });

@@ -47,8 +47,15 @@ const groups: Record<string, { calls: Call[]; allowed: ('admin' | 'editor' | 'ag
     calls: [
       { method: 'POST', url: '/api/credentials', payload: {} },
       { method: 'GET', url: '/api/credentials' },
+      { method: 'GET', url: '/api/credentials/x' },
+      { method: 'PUT', url: '/api/credentials/x', payload: {} },
       { method: 'DELETE', url: '/api/credentials/x' },
     ],
+  },
+  // Names, types and bindings, never a secret: the node editor offers them in a dropdown.
+  'credential names': {
+    allowed: ['admin', 'editor'],
+    calls: [{ method: 'GET', url: '/api/lookups/credentials' }],
   },
   plugins: {
     allowed: ['admin'],

@@ -166,7 +166,7 @@ describe('lookups for the designer', () => {
     expect(preview.body.problems).toEqual([]);
   });
 
-  it('gives editors credential names and types, never a secret', async () => {
+  it('gives editors credential names, types and bindings, never a secret', async () => {
     await call('admin', 'POST', '/api/credentials', {
       name: 'crm-token',
       type: 'bearer',
@@ -174,7 +174,7 @@ describe('lookups for the designer', () => {
     });
     const names = await call('editor', 'GET', '/api/lookups/credentials');
     expect(names.status).toBe(200);
-    expect(names.body).toEqual([{ name: 'crm-token', type: 'bearer' }]);
+    expect(names.body).toEqual([{ name: 'crm-token', type: 'bearer', binding: { urls: [], plugins: [] } }]);
     expect(names.raw).not.toContain('very-secret-token-value');
     expect((await call('agent', 'GET', '/api/lookups/credentials')).status).toBe(403);
   });

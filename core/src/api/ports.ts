@@ -1,7 +1,7 @@
 // What the HTTP API calls, declared as small interfaces typed from the concerns' zod schemas: ItsmService,
 // CredentialStore, ApplicationService and the registry's PluginStore fit them as they are; tests may pass fakes.
 import type { Application, AppIntegration, ApplicationCreate, AppIntegrationCreate } from '../applications/index.ts';
-import type { CredentialCreate, CredentialSummary } from '../credentials/index.ts';
+import type { CredentialBinding, CredentialCreate, CredentialSummary } from '../credentials/index.ts';
 import type {
   AuditEntry,
   ConfigurationItem,
@@ -38,7 +38,16 @@ export interface CredentialsPort {
     name: string,
     type: CredentialCreate['type'],
     secret: CredentialCreate['secret'],
+    binding?: CredentialBinding,
   ): MaybePromise<CredentialSummary>;
+  /** Rotates the secret in place; the binding is kept unless one is given. */
+  update(
+    name: string,
+    type: CredentialCreate['type'],
+    secret: CredentialCreate['secret'],
+    binding?: CredentialBinding,
+  ): MaybePromise<CredentialSummary>;
+  get(name: string): MaybePromise<CredentialSummary>;
   list(): MaybePromise<CredentialSummary[]>;
   delete(name: string): MaybePromise<unknown>;
 }

@@ -64,7 +64,8 @@ export function invokeCommand(context: ProgramContext): Command {
     )
     .addOption(valueOption('--application <id>', 'Application the ldap capability binds with', text()))
     .option('--logs', "also print the invocation's log lines on stderr");
-  for (const option of HOST_SETTINGS.options(['dataDir', 'allowPrivate'])) command.addOption(option);
+  for (const option of HOST_SETTINGS.options(['dataDir', 'allowPrivate', 'approvedProxies', 'resolverServers']))
+    command.addOption(option);
   command.option('--json', 'print JSON (always on: the result and errors are JSON)');
   reportErrorsAsJson(command);
   command.action(

@@ -56,6 +56,8 @@ describe('host settings', () => {
       ACTIONHOST_MAX_EXECUTIONS: '1',
       ACTIONHOST_ALLOW_PRIVATE: '127.0.0.1, 10.0.0.0/8',
       ACTIONHOST_SEED: 'false',
+      ACTIONHOST_RESOLVER_SERVERS: '127.0.0.53, 127.0.0.1:5353,[::1]:53',
+      ACTIONHOST_APPROVED_PROXIES: 'http://proxy.example.com:3128',
     };
     expect(loadConfig({ port: '0' }, env)).toMatchObject({
       port: 0,
@@ -63,6 +65,8 @@ describe('host settings', () => {
       maxExecutions: 1,
       allowPrivate: ['127.0.0.1', '10.0.0.0/8'],
       seed: false,
+      resolverServers: ['127.0.0.53', '127.0.0.1:5353', '[::1]:53'],
+      approvedProxies: ['http://proxy.example.com:3128'],
     });
   });
 
@@ -73,6 +77,7 @@ describe('host settings', () => {
       ['ACTIONHOST_LOG_LEVEL', 'loud', 'logLevel'],
       ['ACTIONHOST_MASTER_KEY', 'not-a-key', 'masterKey'],
       ['ACTIONHOST_ADMIN_TOKEN', 'short', 'adminToken'],
+      ['ACTIONHOST_RESOLVER_SERVERS', '127.0.0.53,dns.example.com', 'resolverServers'],
     ]) {
       expect(() => loadConfig({}, { [variable]: value }), variable).toThrow(
         expect.objectContaining({

@@ -14,7 +14,8 @@ import {
   wholeNumber,
   type SettingTexts,
 } from '@actionhost/sdk/cli';
-import type { z } from 'zod';
+import { isIP } from 'node:net';
+import { z } from 'zod';
 
 export const HOST_SETTINGS = defineSettings({
   dataDir: DATA_DIR_SETTING,
@@ -54,6 +55,22 @@ export const HOST_SETTINGS = defineSettings({
     value: commaList('127.0.0.1,10.0.0.0/8'),
     default: '',
     description: 'hosts or CIDRs plugins may reach although private or loopback',
+  },
+  approvedProxies: {
+    env: 'ACTIONHOST_APPROVED_PROXIES',
+    flag: '--approved-proxies <list>',
+    value: commaList('http://proxy.example.com:3128'),
+    default: '',
+    description:
+      "forward proxies plugins may use whatever their host list says; the only proxies a stored credential is sent through (any other proxy must be in the plugin's host list)",
+  },
+  resolverServers: {
+    env: 'ACTIONHOST_RESOLVER_SERVERS',
+    flag: '--resolver-servers <list>',
+    value: dnsServers(),
+    default: '',
+    description:
+      "DNS servers the http capability asks for names that are not in /etc/hosts (lookups bounded per invocation, off libuv's shared threads); empty: those of /etc/resolv.conf",
   },
   logLevel: {
     env: 'ACTIONHOST_LOG_LEVEL',
@@ -175,4 +192,26 @@ export type HostSettingTexts = SettingTexts<typeof HOST_SETTINGS.settings>;
 /** Flags (as text, by setting name) win over the environment, the environment over the defaults. */
 export function loadConfig(flags: HostSettingTexts = {}, env: NodeJS.ProcessEnv = {}): HostConfig {
   return HOST_SETTINGS.load({ flags, env });
+}
+
+/** A comma-separated list of DNS servers: IP addresses, optionally with a port (`192.0.2.53:5353`, `[2001:db8::53]:53`). */
+function dnsServers() {
+  const server = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+))(?::(\d{1,5}))?$|^([0-9a-fA-F:]+)$/;
+  const valid = (entry: string) => {
+    const match = server.exec(entry);
+    const address = match && (match[1] ?? match[2] ?? match[4]);
+    return !!address && isIP(address) !== 0 && (match[3] === undefined || Number(match[3]) <= 65_535);
+  };
+  return {
+    schema: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
+      .refine((entries) => entries.every(valid), 'holds an entry that is no IP address (with an optional port)'),
+    expects: 'a comma-separated list of IP addresses with optional ports, e.g. 192.0.2.53,[2001:db8::53]:53',
+  };
 }

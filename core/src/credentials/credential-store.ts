@@ -5,8 +5,10 @@ import type { Store } from '../store/index.ts';
 import { CredentialErrors } from './errors.ts';
 import { keyIdOf, open, seal, KEY_BYTES } from './crypto.ts';
 import {
+  CredentialBinding,
   CredentialName,
   CredentialType,
+  NO_BINDING,
   SECRET_SCHEMAS,
   secretValues,
   type CredentialSummary,
@@ -26,6 +28,9 @@ const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
   )`,
+  // What an admin approved the credential for (JSON CredentialBinding); NULL on rows made before bindings: those
+  // are attached to no request until an admin gives them one (PUT /api/credentials/:name).
+  `ALTER TABLE credentials ADD COLUMN binding TEXT`,
 ];
 
 export interface CredentialStoreOptions {
@@ -44,9 +49,13 @@ interface CredentialRow {
   iv: Uint8Array;
   tag: Uint8Array;
   ciphertext: Uint8Array;
+  binding: string | null;
   created_at: string;
   updated_at: string;
 }
+
+type SummaryRow = Pick<CredentialRow, 'name' | 'type' | 'header' | 'binding' | 'created_at' | 'updated_at'>;
+const SUMMARY_COLUMNS = 'name, type, header, binding, created_at, updated_at';
 
 function checkKey(key: unknown, what: string): Uint8Array {
   if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) {
@@ -103,10 +112,16 @@ export class CredentialStore {
     }
   }
 
-  create<T extends CredentialType>(name: string, type: T, secret: SecretOf<T>): CredentialSummary {
+  create<T extends CredentialType>(
+    name: string,
+    type: T,
+    secret: SecretOf<T>,
+    binding: CredentialBinding = NO_BINDING,
+  ): CredentialSummary {
     const checkedName = this.#parse(CredentialName, name, 'name');
     const checkedType = this.#parse(CredentialType, type, 'type') as T;
     const checkedSecret = this.#parse(SECRET_SCHEMAS[checkedType], secret, 'secret') as SecretOf<T>;
+    const checkedBinding = JSON.stringify(this.#parse(CredentialBinding, binding, 'binding'));
     const now = this.#clock().toISOString();
     const sealed = seal(this.#key, checkedName, checkedType, JSON.stringify(checkedSecret));
     const header = checkedType === 'api-key' ? (checkedSecret as SecretOf<'api-key'>).header : null;
@@ -114,30 +129,82 @@ export class CredentialStore {
       const inserted = this.#store.db
         .prepare(
           `INSERT OR IGNORE INTO credentials
-        (name, type, header, key_id, iv, tag, ciphertext, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        (name, type, header, key_id, iv, tag, ciphertext, binding, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(checkedName, checkedType, header, this.#keyId, sealed.iv, sealed.tag, sealed.ciphertext, now, now);
+        .run(
+          checkedName,
+          checkedType,
+          header,
+          this.#keyId,
+          sealed.iv,
+          sealed.tag,
+          sealed.ciphertext,
+          checkedBinding,
+          now,
+          now,
+        );
       if (Number(inserted.changes) === 0) throw CredentialErrors.exists(checkedName);
-      return summaryOf({ name: checkedName, type: checkedType, header, created_at: now, updated_at: now });
+      return summaryOf({
+        name: checkedName,
+        type: checkedType,
+        header,
+        binding: checkedBinding,
+        created_at: now,
+        updated_at: now,
+      });
+    });
+  }
+
+  /**
+   * Rotates a credential in place: a new secret (and type), sealed with a fresh IV under the current key; the
+   * binding is kept unless `binding` is given. Workflows that name the credential use the new secret at once.
+   */
+  update<T extends CredentialType>(
+    name: string,
+    type: T,
+    secret: SecretOf<T>,
+    binding?: CredentialBinding,
+  ): CredentialSummary {
+    const checkedType = this.#parse(CredentialType, type, 'type') as T;
+    const checkedSecret = this.#parse(SECRET_SCHEMAS[checkedType], secret, 'secret') as SecretOf<T>;
+    const checkedBinding =
+      binding === undefined ? undefined : JSON.stringify(this.#parse(CredentialBinding, binding, 'binding'));
+    const now = this.#clock().toISOString();
+    const sealed = seal(this.#key, name, checkedType, JSON.stringify(checkedSecret));
+    const header = checkedType === 'api-key' ? (checkedSecret as SecretOf<'api-key'>).header : null;
+    return this.#store.transaction(() => {
+      const updated = this.#store.db
+        .prepare(
+          `UPDATE credentials SET type = ?, header = ?, key_id = ?, iv = ?, tag = ?, ciphertext = ?,
+           binding = COALESCE(?, binding), updated_at = ? WHERE name = ?`,
+        )
+        .run(
+          checkedType,
+          header,
+          this.#keyId,
+          sealed.iv,
+          sealed.tag,
+          sealed.ciphertext,
+          checkedBinding ?? null,
+          now,
+          name,
+        );
+      if (Number(updated.changes) === 0) throw CredentialErrors.notFound(name);
+      return this.get(name);
     });
   }
 
   /** Names, types, dates and (api-key) header names. Never a secret. */
   list(): CredentialSummary[] {
-    const rows = this.#store.db
-      .prepare('SELECT name, type, header, created_at, updated_at FROM credentials ORDER BY name')
-      .all();
-    return (rows as unknown as Pick<CredentialRow, 'name' | 'type' | 'header' | 'created_at' | 'updated_at'>[]).map(
-      summaryOf,
-    );
+    const rows = this.#store.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM credentials ORDER BY name`).all();
+    return (rows as unknown as SummaryRow[]).map(summaryOf);
   }
 
   get(name: string): CredentialSummary {
-    const row = this.#store.db
-      .prepare('SELECT name, type, header, created_at, updated_at FROM credentials WHERE name = ?')
-      .get(name);
+    const row = this.#store.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM credentials WHERE name = ?`).get(name);
     if (row === undefined) throw CredentialErrors.notFound(name);
-    return summaryOf(row as unknown as CredentialRow);
+    return summaryOf(row as unknown as SummaryRow);
   }
 
   has(name: string): boolean {
@@ -157,7 +224,7 @@ export class CredentialStore {
     const row = this.#store.db.prepare('SELECT * FROM credentials WHERE name = ?').get(name) as
       CredentialRow | undefined;
     if (row === undefined) throw CredentialErrors.notFound(name);
-    return { type: row.type, ...this.#open(row) } as ResolvedCredential;
+    return { type: row.type, ...this.#open(row), binding: bindingOf(row.binding) } as ResolvedCredential;
   }
 
   /**
@@ -172,7 +239,7 @@ export class CredentialStore {
     for (const row of rows) {
       let secret: ResolvedCredential;
       try {
-        secret = { type: row.type, ...this.#open(row) } as ResolvedCredential;
+        secret = { type: row.type, ...this.#open(row), binding: NO_BINDING } as ResolvedCredential;
       } catch {
         continue;
       }
@@ -228,14 +295,24 @@ export class CredentialStore {
   }
 }
 
-function summaryOf(
-  row: Pick<CredentialRow, 'name' | 'type' | 'header' | 'created_at' | 'updated_at'>,
-): CredentialSummary {
+function summaryOf(row: SummaryRow): CredentialSummary {
   return {
     name: row.name,
     type: row.type,
     ...(row.type === 'api-key' && row.header !== null ? { header: row.header } : {}),
+    binding: bindingOf(row.binding),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** A stored binding; a row from before bindings (NULL) or one that no longer parses allows nothing. */
+function bindingOf(text: string | null): CredentialBinding {
+  if (text === null) return NO_BINDING;
+  try {
+    const parsed = CredentialBinding.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : NO_BINDING;
+  } catch {
+    return NO_BINDING;
+  }
 }

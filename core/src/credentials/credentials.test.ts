@@ -76,9 +76,17 @@ describe('CredentialStore', () => {
     credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
     credentials.create('crm-token', 'bearer', { token: TOKEN });
     credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
-    expect(await credentials.resolve('crm-basic')).toEqual({ type: 'basic', username: 'svc-crm', password: PASSWORD });
-    expect(await credentials.resolve('crm-token')).toEqual({ type: 'bearer', token: TOKEN });
-    expect(await credentials.resolve('crm-key')).toEqual({ type: 'api-key', header: 'X-Api-Key', value: API_KEY });
+    expect(await credentials.resolve('crm-basic')).toMatchObject({
+      type: 'basic',
+      username: 'svc-crm',
+      password: PASSWORD,
+    });
+    expect(await credentials.resolve('crm-token')).toMatchObject({ type: 'bearer', token: TOKEN });
+    expect(await credentials.resolve('crm-key')).toMatchObject({
+      type: 'api-key',
+      header: 'X-Api-Key',
+      value: API_KEY,
+    });
     expect(await codeOf(() => credentials.resolve('nope'))).toBe('AH_CREDENTIAL_NOT_FOUND');
     expect(await codeOf(() => credentials.resolve('crm-token', AbortSignal.abort()))).not.toBeUndefined();
   });
@@ -168,7 +176,7 @@ describe('CredentialStore', () => {
     const rows = opened[0].db.prepare('SELECT DISTINCT key_id FROM credentials').all();
     expect(rows).toEqual([{ key_id: keyIdOf(newKey) }]);
     const reopened = new CredentialStore({ store: openStore(file), masterKey: newKey });
-    expect(await reopened.resolve('crm-token')).toEqual({ type: 'bearer', token: TOKEN });
+    expect(await reopened.resolve('crm-token')).toMatchObject({ type: 'bearer', token: TOKEN });
     const stale = new CredentialStore({ store: openStore(file), masterKey: oldKey });
     expect(await codeOf(() => stale.resolve('crm-basic'))).toBe('AH_CREDENTIAL_KEY_MISMATCH');
   });
@@ -182,7 +190,7 @@ describe('CredentialStore', () => {
       masterKey: generateMasterKey(),
       previousKeys: [oldKey],
     });
-    expect(await credentials.resolve('crm-token')).toEqual({ type: 'bearer', token: TOKEN });
+    expect(await credentials.resolve('crm-token')).toMatchObject({ type: 'bearer', token: TOKEN });
   });
 
   it('gives every stored secret string for scrubbing, and nothing else', async () => {
@@ -204,6 +212,67 @@ describe('CredentialStore', () => {
       'p',
       Buffer.from('u:p').toString('base64'),
     ]);
+  });
+});
+
+describe('credential bindings and rotation in place', () => {
+  const binding = { urls: ['https://crm.example.com/api/'], plugins: ['@actionhost/run-webhook'] };
+
+  it('keeps the binding an admin gave, shows it in summaries, and hands it out with the secret', async () => {
+    const credentials = new CredentialStore({
+      store: openStore(join(tempDir(), 'a.db')),
+      masterKey: generateMasterKey(),
+    });
+    expect(credentials.create('crm-token', 'bearer', { token: TOKEN }, binding).binding).toEqual(binding);
+    expect(credentials.list()[0].binding).toEqual(binding);
+    expect(credentials.get('crm-token').binding).toEqual(binding);
+    expect((await credentials.resolve('crm-token')).binding).toEqual(binding);
+  });
+
+  it('binds a credential made without a binding to nothing', async () => {
+    const credentials = new CredentialStore({
+      store: openStore(join(tempDir(), 'a.db')),
+      masterKey: generateMasterKey(),
+    });
+    credentials.create('ad-bind', 'basic', { username: 'svc', password: PASSWORD });
+    expect((await credentials.resolve('ad-bind')).binding).toEqual({ urls: [], plugins: [] });
+  });
+
+  it('refuses a binding that is no list of http(s) URL prefixes', async () => {
+    const credentials = new CredentialStore({
+      store: openStore(join(tempDir(), 'a.db')),
+      masterKey: generateMasterKey(),
+    });
+    for (const urls of [
+      ['*'],
+      ['ftp://x.example.com/'],
+      ['https://x.example.com/?q=1'],
+      ['https://u:p@x.example.com/'],
+    ]) {
+      expect(
+        await codeOf(() => credentials.create('c', 'bearer', { token: TOKEN }, { urls, plugins: [] })),
+        urls[0],
+      ).toBe('AH_VALIDATION_FAILED');
+    }
+  });
+
+  it('rotates a secret in place, keeping the binding unless a new one is given', async () => {
+    const file = join(tempDir(), 'a.db');
+    const credentials = new CredentialStore({ store: openStore(file), masterKey: generateMasterKey() });
+    const created = credentials.create('crm-token', 'bearer', { token: TOKEN }, binding);
+    const rotated = credentials.update('crm-token', 'bearer', { token: `${TOKEN}-next` });
+    expect(rotated).toMatchObject({ name: 'crm-token', type: 'bearer', binding, createdAt: created.createdAt });
+    expect(await credentials.resolve('crm-token')).toMatchObject({ token: `${TOKEN}-next`, binding });
+    expect(databaseBytes(file).includes(Buffer.from(`${TOKEN}-next`))).toBe(false);
+    const widened = { urls: ['https://crm.example.com/'], plugins: [] };
+    credentials.update('crm-token', 'api-key', { header: 'X-Key', value: API_KEY }, widened);
+    expect(await credentials.resolve('crm-token')).toEqual({
+      type: 'api-key',
+      header: 'X-Key',
+      value: API_KEY,
+      binding: widened,
+    });
+    expect(await codeOf(() => credentials.update('nope', 'bearer', { token: TOKEN }))).toBe('AH_CREDENTIAL_NOT_FOUND');
   });
 });
 

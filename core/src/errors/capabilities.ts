@@ -33,6 +33,18 @@ export const httpErrors = {
     description:
       'The address is link-local or cloud metadata (always denied), or private/loopback without --allow-private (ACTIONHOST_ALLOW_PRIVATE).',
   },
+  AH_HTTP_PROXY_DENIED: {
+    status: 403,
+    message: 'proxy {proxy} is neither approved by the operator nor in the http hosts {plugin} declares',
+    description:
+      "A proxy is a destination too: it must be one the operator approved (--approved-proxies, ACTIONHOST_APPROVED_PROXIES) or be in the manifest's capabilities.http.hosts (host:port), and it passes the egress policy like any target.",
+  },
+  AH_CREDENTIAL_NOT_ALLOWED: {
+    status: 403,
+    message: 'credential "{name}" may not be sent to {target} by {plugin}: {reason}',
+    description:
+      "A stored credential goes only where an admin approved when creating it: a URL under one of its binding's URL prefixes, by a plugin its binding lists (none listed: any), and never through a proxy the operator has not approved. An admin widens the binding with PUT /api/credentials/:name.",
+  },
   AH_CREDENTIAL_UNAVAILABLE: {
     status: 503,
     message: 'credential "{name}" could not be read from the credential store',

@@ -40,14 +40,28 @@ export const definitionErrors = {
   },
   AH_PLACEHOLDER_SYNTAX: {
     status: 400,
-    message: '"{value}" has a "#" at {offset} that opens no placeholder: write "##" for a literal "#"',
-    description: 'Placeholders are #field# or #nodes.<id>.output.<path>#; a lone # is written ##.',
+    message:
+      'the "#" at offset {offset} opens no placeholder: write "##" for a literal "#", or give the text as a $literal value',
+    description:
+      'In every Input Mapping value, secret or not, placeholders are #field# or #nodes.<id>.output.<path>#, and a literal # is written ##; { "$literal": "p#w" } takes text exactly as typed. The value is not repeated in the message (it may be a password).',
   },
   AH_PLACEHOLDER_UNKNOWN: {
     status: 400,
     message: '{placeholder} {problem}',
     description:
       'A placeholder (or a trigger field, or a "changed" rule) reads something its source does not have; use a request field or an earlier node\'s output.',
+  },
+  AH_PLACEHOLDER_VALUE_INVALID: {
+    status: 422,
+    message: '{placeholder} in {position} {problem}',
+    description:
+      'At run time a placeholder in a URL gave a value that cannot stand where it is: at the start of the URL or in its host the value must keep it an absolute http(s) URL with a host (it is not encoded there); in a path segment it must not make a "." or ".." segment. Values in the path, query and fragment are percent-encoded.',
+  },
+  AH_SEALED_VALUE_INVALID: {
+    status: 400,
+    message: 'the sealed value {problem}',
+    description:
+      'A { "$sealed": ... } value in Input Mappings does not open with this host\'s master key: it was sealed by another host or for another purpose, or altered. Type the secret again (as text or { "$literal": ... }); the host seals it when the workflow is saved.',
   },
   AH_PLACEHOLDER_UNRESOLVED: {
     status: 422,

@@ -32,7 +32,12 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       sandbox = new Sandbox({
         workers: options.workers ?? config.workers,
         capabilities: [
-          createHttpCapability({ egress: { allowPrivate: config.allowPrivate }, credentials }),
+          createHttpCapability({
+            egress: { allowPrivate: config.allowPrivate },
+            approvedProxies: config.approvedProxies,
+            dns: { servers: config.resolverServers },
+            credentials,
+          }),
           createItsmCapability({ itsm }),
           createLdapCapability({ applications }),
         ],

@@ -24,7 +24,8 @@ export interface TestHostOptions extends SandboxOptions {
   /**
    * The http capability. `allowPrivate` lets the plugin reach test servers on loopback or private addresses
    * (e.g. ['127.0.0.1']), which production hosts deny unless the operator allows them; `credentials` are the
-   * stored credentials a plugin may name (`auth: { type: 'credential', name }`), attached by the host.
+   * stored credentials a plugin may name (`auth: { type: 'credential', name }`), attached by the host (without a
+   * `binding` a test credential may go to any URL the manifest allows; a host's credentials always have one).
    */
   http?: { allowPrivate?: string[]; credentials?: Record<string, CredentialSecret> };
   /** The itsm capability over a throwaway in-memory store; `host.itsm` creates the records a test needs. */
@@ -74,7 +75,9 @@ export async function createTestHost(options: TestHostOptions = {}): Promise<Tes
           resolve: (name) => {
             const secret = Object.hasOwn(credentials, name) ? credentials[name] : undefined;
             if (!secret) return Promise.reject(CredentialErrors.notFound(name));
-            return Promise.resolve(secret);
+            // A test credential without a binding may go wherever the manifest and egress policy allow; give one
+            // to test a binding. A host's credentials always carry the binding an admin gave them.
+            return Promise.resolve({ binding: { urls: ['*'], plugins: [] }, ...secret });
           },
         },
       }),

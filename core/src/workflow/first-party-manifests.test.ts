@@ -52,6 +52,16 @@ describe('first-party manifests', () => {
     expect(check({ 'Request Type': 'GET' })).toMatchObject({ code: 'AH_MAPPING_REQUIRED', details: { key: 'URL' } });
   });
 
+  it('lists the allowed values of an enum, across the branches a discriminating key chooses between', () => {
+    expect(check({ URL: 'https://127.0.0.1/x', 'Credential Type': 'Bearer Token' })).toMatchObject({
+      code: 'AH_MAPPING_TYPE',
+      details: { key: 'Credential Type', allowedValues: ['No Auth', 'Basic Auth', 'By Credentials'] },
+    });
+    expect(check({ URL: 'https://127.0.0.1/x', 'Request Type': 'FETCH' })).toMatchObject({
+      details: { key: 'Request Type', allowedValues: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] },
+    });
+  });
+
   it("redacts run-webhook's writeOnly Password found in a branch", () => {
     expect(redactInputs({ URL: 'https://h', Password: 'pw-123456', Username: 'svc' }, webhook.input, [])).toEqual({
       URL: 'https://h',

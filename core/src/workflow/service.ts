@@ -202,8 +202,8 @@ export class WorkflowService {
     if (!sealer) return definition;
     return {
       ...definition,
-      nodes: definition.nodes.map((node) =>
-        isAction(node) ? { ...node, inputs: sealInputs(node.inputs, sealer) } : node,
+      nodes: definition.nodes.map((node, index) =>
+        isAction(node) ? { ...node, inputs: sealInputs(node.inputs, sealer, `/nodes/${index}/inputs`) } : node,
       ),
     };
   }

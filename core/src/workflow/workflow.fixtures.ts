@@ -47,7 +47,7 @@ export const ciLinkingOutput = {
 export const webhookInput = {
   type: 'object',
   properties: {
-    URL: { type: 'string' },
+    URL: { type: 'string', format: 'uri' },
     'Request Type': { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] },
     'Request JSON': {},
     Headers: { type: 'object', additionalProperties: { type: 'string' } },

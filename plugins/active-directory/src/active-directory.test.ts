@@ -140,6 +140,18 @@ describe('Create New User', () => {
     expect(await searchAsAdmin(ad, `(|(cn=*${tail}*)(sAMAccountName=*${tail}*))`)).toEqual([]);
   });
 
+  it('escapes DN syntax AD accepts in a sAMAccountName: a leading "#" stays a character of the CN', async () => {
+    // Unescaped, "CN=#..." would be read as a BER-encoded value and the add refused; escaped, AD takes it as typed.
+    const username = `#${uniqueUsername('hash')}`.slice(0, 20);
+    const outcome = await run({ Action: 'Create New User', Username: username, Password: strongPassword() });
+    expect(outcome.path, JSON.stringify(outcome.output.error)).toBe('success');
+    expect(outcome.output.dn).toMatch(/^CN=\\#/);
+    expect(await readAsAdmin(ad, outcome.output.dn!, ['cn', 'sAMAccountName'])).toMatchObject({
+      cn: username,
+      sAMAccountName: username,
+    });
+  });
+
   it('asks for the inputs the action needs', async () => {
     const outcome = await run({ Action: 'Create New User', Username: uniqueUsername('nopw') });
     expect(outcome.path).toBe('failure');

@@ -14,7 +14,11 @@ const common = {
     .string()
     .max(8192)
     .regex(/^https?:\/\/\S+$/i, 'must be an absolute http:// or https:// URL')
-    .describe('Endpoint URL; placeholders such as #subject# are resolved by the workflow before the call'),
+    // format "uri" tells the workflow to encode placeholder values by where they land in the URL.
+    .meta({ format: 'uri' })
+    .describe(
+      'Endpoint URL; placeholders such as #subject# are resolved by the workflow before the call, percent-encoded in the path and query',
+    ),
   Headers: z
     .record(
       z.string().regex(HEADER_NAME, 'must be an HTTP header name'),

@@ -53,7 +53,10 @@ interface History {
   future: Definition[];
 }
 
-/** Problems from an API error: schema issues (all of them) or one checked problem with its JSON path. */
+/**
+ * Problems from an API error: schema issues (all of them), else every checked problem of `details.problems` (save
+ * and publish report all at once, each with its JSON path), else the one problem the error is.
+ */
 export function problemsFromError(error: unknown, definition: Definition): PublishProblem[] {
   if (!(error instanceof ApiError)) return [];
   const nodeAt = (path: string | null): string | null => {
@@ -70,6 +73,18 @@ export function problemsFromError(error: unknown, definition: Definition): Publi
       path: issue.path ?? null,
       node: nodeAt(issue.path ?? null),
     }));
+  }
+  const listed = error.details.problems as { code?: string; message?: string; path?: string; node?: string }[];
+  if (Array.isArray(listed) && listed.length > 0) {
+    return listed.map((problem) => {
+      const path = typeof problem.path === 'string' ? problem.path : null;
+      return {
+        code: problem.code ?? error.code,
+        message: problem.message ?? error.message,
+        path,
+        node: typeof problem.node === 'string' ? problem.node : nodeAt(path),
+      };
+    });
   }
   const path = typeof error.details.path === 'string' ? error.details.path : null;
   const node = typeof error.details.node === 'string' ? error.details.node : nodeAt(path);

@@ -1,6 +1,7 @@
-// Admin routes: credentials (the secret is write-only: no response ever carries it) and plugin packages.
+// Admin routes: credentials (the secret is write-only: no response ever carries it) and plugin packages. Editors
+// read credential names, types and bindings through GET /api/lookups/credentials (workflow-editing.ts).
 import { z } from 'zod';
-import { CredentialCreate, CredentialSummary } from '../../credentials/index.ts';
+import { CredentialCreate, CredentialSummary, CredentialUpdate } from '../../credentials/index.ts';
 import { ApiErrors } from '../errors.ts';
 import { CredentialNameParams } from '../schemas.ts';
 import type { CredentialsPort, PluginsPort } from '../ports.ts';
@@ -15,21 +16,46 @@ export function registerAdminRoutes(table: RouteTable, credentials: CredentialsP
     url: '/api/credentials',
     role: 'admin',
     tag: 'credentials',
-    summary: 'Store a credential (the secret is write-only)',
+    summary:
+      'Store a credential (the secret is write-only) with its binding: the URL prefixes and plugins it may serve',
     body: CredentialCreate,
     status: 201,
     response: CredentialSummary,
     // Re-shaped through the summary schema: only its fields ever leave the API, whatever the store hands back.
-    handler: async ({ body }) => CredentialSummary.parse(await credentials.create(body.name, body.type, body.secret)),
+    handler: async ({ body }) =>
+      CredentialSummary.parse(await credentials.create(body.name, body.type, body.secret, body.binding)),
   });
+  table.add({
+    method: 'PUT',
+    url: '/api/credentials/:name',
+    role: 'admin',
+    tag: 'credentials',
+    summary: 'Rotate a credential in place: a new secret; the binding is kept unless one is given',
+    params: CredentialNameParams,
+    body: CredentialUpdate,
+    response: CredentialSummary,
+    handler: async ({ params, body }) =>
+      CredentialSummary.parse(await credentials.update(params.name, body.type, body.secret, body.binding)),
+  });
+  // The API Credential page is the admin's; the node editor's dropdown reads /api/lookups/credentials.
   table.add({
     method: 'GET',
     url: '/api/credentials',
     role: 'admin',
     tag: 'credentials',
-    summary: 'List credentials (names and types only)',
+    summary: 'List credentials: names, types, api-key header names and bindings (never a secret)',
     response: z.array(CredentialSummary),
     handler: async () => z.array(CredentialSummary).parse(await credentials.list()),
+  });
+  table.add({
+    method: 'GET',
+    url: '/api/credentials/:name',
+    role: 'admin',
+    tag: 'credentials',
+    summary: 'Read one credential: name, type, api-key header name and binding (never the secret)',
+    params: CredentialNameParams,
+    response: CredentialSummary,
+    handler: async ({ params }) => CredentialSummary.parse(await credentials.get(params.name)),
   });
   table.add({
     method: 'DELETE',

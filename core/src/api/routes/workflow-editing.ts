@@ -16,7 +16,8 @@ export const RequestFields = z.object({
   openPrefixes: z.array(z.string()),
 });
 
-const CredentialName = CredentialSummary.pick({ name: true, type: true });
+// The binding shows where the admin allows the credential to go, so the dropdown can say it; never a secret.
+const CredentialName = CredentialSummary.pick({ name: true, type: true, binding: true });
 const AppIntegrationName = AppIntegration.pick({
   name: true,
   application: true,
@@ -70,7 +71,7 @@ export function registerWorkflowEditingRoutes(
     url: '/api/lookups/credentials',
     role: 'editor',
     tag: 'lookups',
-    summary: 'Credential names and types, for Run Webhook\'s "By Credentials" (never a secret)',
+    summary: 'Credential names, types and bindings, for Run Webhook\'s "By Credentials" (never a secret)',
     response: z.array(CredentialName),
     handler: async () => z.array(CredentialName).parse(await credentials.list()),
   });

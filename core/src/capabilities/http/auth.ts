@@ -1,14 +1,25 @@
 // Authentication the host attaches to an outgoing request. A named credential is resolved here, on the host;
 // its secret goes into a header and into the redaction list, and never back across the sandbox boundary.
 import { isActionhostError, type HttpAuth } from '@actionhost/sdk';
+import { REDACTED, basicAuthForms, expandSecrets, scrubText } from '../../secrets/index.ts';
 import { HttpErrors } from './errors.ts';
-import type { CredentialResolver, CredentialSecret } from './options.ts';
+import { bindingAllows } from './credential-binding.ts';
+import type { CredentialResolver, CredentialSecret, CredentialUse } from './options.ts';
 
 export interface AttachedAuth {
   /** Headers to set (lower-case names), overriding any the plugin gave under the same name. */
   headers: Record<string, string>;
   /** Strings that must never appear in what the guest gets back (only for host-held credentials). */
   secrets: string[];
+  /** A host-held credential's binding: each redirect hop outside it goes on without the credential. */
+  binding?: CredentialUse;
+}
+
+/** Where the request goes: the plugin asking, the first URL, and the proxy (approved by the operator or not). */
+export interface AuthTarget {
+  plugin: string;
+  url: URL;
+  proxy?: { url: URL; approved: boolean };
 }
 
 const NO_AUTH: AttachedAuth = { headers: {}, secrets: [] };
@@ -16,6 +27,7 @@ const NO_AUTH: AttachedAuth = { headers: {}, secrets: [] };
 export async function attachAuth(
   auth: HttpAuth | undefined,
   resolver: CredentialResolver | undefined,
+  target: AuthTarget,
   signal: AbortSignal,
 ): Promise<AttachedAuth> {
   if (!auth || auth.type === 'none') return NO_AUTH;
@@ -23,8 +35,19 @@ export async function attachAuth(
     // The guest already knows this password: no redaction needed, it is the guest's own input.
     return { headers: { authorization: basicAuthorization(auth.username, auth.password) }, secrets: [] };
   }
-  const secret = await resolveCredential(auth.credential, resolver, signal);
-  return fromSecret(auth.credential, secret);
+  const name = auth.credential;
+  const secret = await resolveCredential(name, resolver, signal);
+  const refuse = (reason: string) =>
+    HttpErrors.credentialNotAllowed(
+      { name, target: target.url.host, plugin: target.plugin, reason },
+      { credential: name, host: target.url.host, plugin: target.plugin },
+    );
+  const verdict = bindingAllows(secret.binding, target.url, target.plugin);
+  if (!verdict.allowed) throw refuse(verdict.reason);
+  // A proxy the operator did not name could be anyone's: a host-held credential never goes through it.
+  if (target.proxy && !target.proxy.approved)
+    throw refuse('the request goes through a proxy the operator has not approved');
+  return { ...fromSecret(name, secret), binding: secret.binding };
 }
 
 async function resolveCredential(
@@ -54,7 +77,7 @@ function fromSecret(name: string, secret: CredentialSecret): AttachedAuth {
       if (secret.username.includes(':') || hasLineBreak(secret.username))
         throw unusable('has a username that cannot be sent');
       const header = basicAuthorization(secret.username, secret.password);
-      return { headers: { authorization: header }, secrets: [secret.password, header.slice('Basic '.length)] };
+      return { headers: { authorization: header }, secrets: [...basicAuthForms(secret.username, secret.password)] };
     }
     case 'bearer':
       if (hasLineBreak(secret.token)) throw unusable('has a token that cannot be sent in a header');
@@ -77,17 +100,9 @@ function hasLineBreak(value: string): boolean {
   return /[\r\n\u0000]/.test(value);
 }
 
-// Very short secrets are left alone: replacing every "abc" in a response would corrupt it for no real gain.
-const MIN_REDACTED_LENGTH = 4;
-const MASK = '[REDACTED]';
-
-/** Replaces every occurrence of a secret in `text`. */
+/** Replaces every form of a secret in `text` (secrets/'s rule: as typed, percent-encoded, base64, ...). */
 export function redactText(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= MIN_REDACTED_LENGTH && out.includes(secret)) out = out.split(secret).join(MASK);
-  }
-  return out;
+  return secrets.length === 0 ? text : scrubText(text, expandSecrets(secrets), REDACTED);
 }
 
 /** The same over a parsed JSON value (keys and string values). */

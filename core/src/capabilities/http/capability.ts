@@ -1,6 +1,7 @@
-// The `http` capability: `ctx.http.request(...)` in a plugin lands here. Order of checks per hop: arguments,
-// manifest host list, egress policy on the address connected to (or resolved, when a proxy connects), then
-// auth is attached; redirects are followed by hand so each hop is checked again and credentials stay home.
+// The `http` capability: `ctx.http.request(...)` in a plugin lands here. Order of checks: arguments, manifest host
+// list (target and proxy), the credential's binding; then per hop the name is resolved within the invocation's
+// bounds and the egress policy picks the checked address connected to (every address, when a proxy connects);
+// redirects are followed by hand so each hop is checked again and credentials stay home.
 import {
   isActionhostError,
   type ActionhostError,
@@ -10,6 +11,7 @@ import {
 } from '@actionhost/sdk';
 import type { Capability, InvocationScope } from '../capability.ts';
 import { attachAuth, redactText } from './auth.ts';
+import { bindingAllows } from './credential-binding.ts';
 import { createEgressPolicy, type EgressPolicy } from './egress.ts';
 import { HttpErrors } from './errors.ts';
 import { flattenHeaders, readCapped, send, toHttpResponse } from './exchange.ts';
@@ -17,11 +19,15 @@ import { hostAllowed } from './host-policy.ts';
 import { HTTP_DEFAULTS, type CredentialResolver, type HttpCapabilityOptions } from './options.ts';
 import { firstHop, redirectHop, REDIRECT_STATUSES, type Hop } from './outgoing.ts';
 import { proxyForLog, urlForLog } from './request-log.ts';
+import { NameResolver } from './resolver.ts';
 import { parseHttpRequest, parseProxyUrl, parseTargetUrl } from './request-schema.ts';
 import { Transport } from './transport.ts';
 
 interface Environment {
   policy: EgressPolicy;
+  resolver: NameResolver;
+  /** Proxies the operator approved (origins): usable whatever a manifest says, and the only ones a credential goes through. */
+  approvedProxies: ReadonlySet<string>;
   transport: Transport;
   credentials: CredentialResolver | undefined;
   maxResponseBytes: number;
@@ -32,8 +38,11 @@ interface Environment {
 
 export function createHttpCapability(options: HttpCapabilityOptions = {}): Capability {
   const policy = createEgressPolicy(options.egress?.allowPrivate);
+  const resolver = new NameResolver(options.dns);
   const environment: Environment = {
     policy,
+    resolver,
+    approvedProxies: new Set((options.approvedProxies ?? []).map(proxyOrigin)),
     transport: new Transport(policy),
     credentials: options.credentials,
     maxResponseBytes: options.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes,
@@ -49,7 +58,10 @@ export function createHttpCapability(options: HttpCapabilityOptions = {}): Capab
       const response = await performRequest(parseHttpRequest(args), scope, environment);
       return response as unknown as Json;
     },
-    close: () => environment.transport.close(),
+    close: async () => {
+      resolver.close();
+      await environment.transport.close();
+    },
   };
 }
 
@@ -62,6 +74,11 @@ async function performRequest(request: HttpRequest, scope: InvocationScope, env:
     throw HttpErrors.hostDenied({ target: url.host, plugin }, { host: url.host, plugin });
   }
   const proxy = request.proxy !== undefined ? parseProxyUrl(request.proxy) : undefined;
+  // A proxy is a destination: one the operator approved, or one the manifest's host list names.
+  const approvedProxy = proxy !== undefined && env.approvedProxies.has(proxyOrigin(proxy.href));
+  if (proxy && !approvedProxy && !hostAllowed(patterns, proxy)) {
+    throw HttpErrors.proxyDenied({ proxy: proxyForLog(proxy), plugin }, { proxy: proxyForLog(proxy), plugin });
+  }
   const timer = startTimer(request.timeoutMs, env.defaultTimeoutMs, scope);
   let hop: Hop | undefined;
   let redirects = 0;
@@ -69,14 +86,25 @@ async function performRequest(request: HttpRequest, scope: InvocationScope, env:
   const elapsed = () => Math.round(performance.now() - started);
   const logLine = (target: URL) => `${request.method} ${redactText(urlForLog(target), secrets)}`;
   try {
-    const auth = await attachAuth(request.auth, env.credentials, timer.signal);
+    const auth = await attachAuth(
+      request.auth,
+      env.credentials,
+      { plugin: scope.plugin.name, url, ...(proxy ? { proxy: { url: proxy, approved: approvedProxy } } : {}) },
+      timer.signal,
+    );
     secrets = auth.secrets;
     hop = firstHop(request, url, auth, scope.idempotencyKey, env.maxRequestBytes);
-    const dispatcher = proxy ? env.transport.viaProxy(proxy) : env.transport.direct();
+    // Names are resolved here, within the invocation's bounds (resolver.ts), and checked before any connection.
+    const resolve = (host: string) => env.resolver.resolve(host, scope, timer.signal);
+    const dispatcher = proxy
+      ? env.transport.viaProxy(proxy, env.policy.pick(proxy.hostname, await resolve(proxy.hostname), approvedProxy))
+      : env.transport.direct();
     for (;;) {
+      let address: string | undefined;
       // Through a proxy the proxy connects, not us: every address the target resolves to must be allowed.
-      if (proxy) await env.policy.assertAllResolved(hop.url.hostname, timer.signal);
-      const response = await send(dispatcher, hop, timer.signal);
+      if (proxy) env.policy.assertAll(hop.url.hostname, await resolve(hop.url.hostname));
+      else address = env.policy.pick(hop.url.hostname, await resolve(hop.url.hostname));
+      const response = await send(dispatcher, hop, timer.signal, address);
       const location = response.headers.location;
       if (
         REDIRECT_STATUSES.has(response.statusCode) &&
@@ -94,7 +122,10 @@ async function performRequest(request: HttpRequest, scope: InvocationScope, env:
             { host: next.host, plugin, redirect: true },
           );
         }
-        hop = redirectHop(hop, response.statusCode, next, url.origin, Object.keys(auth.headers));
+        // Leaving the origin, or the URLs the credential is bound to, leaves the credential behind.
+        const leavesBinding =
+          auth.binding !== undefined && !bindingAllows(auth.binding, next, scope.plugin.name).allowed;
+        hop = redirectHop(hop, response.statusCode, next, url.origin, Object.keys(auth.headers), leavesBinding);
         redirects += 1;
         continue;
       }
@@ -130,6 +161,16 @@ async function performRequest(request: HttpRequest, scope: InvocationScope, env:
     throw failure;
   } finally {
     timer.dispose();
+  }
+}
+
+/** A proxy named by the operator or a plugin, compared by scheme, host and port (its login aside). */
+function proxyOrigin(raw: string): string {
+  try {
+    const url = new URL(raw.includes('://') ? raw : `http://${raw}`);
+    return `${url.protocol}//${url.hostname.replace(/\.$/, '').toLowerCase()}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    return raw;
   }
 }
 

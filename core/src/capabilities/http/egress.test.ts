@@ -63,16 +63,28 @@ describe('egress policy', () => {
     expect(policy.check('169.254.169.254', 'intranet.example.com').allowed).toBe(false);
   });
 
-  it('throws AH_EGRESS_DENIED for a denied IP literal and ignores names', () => {
-    expect(() => strict.assertLiteral('[::1]')).toThrow(expect.objectContaining({ code: 'AH_EGRESS_DENIED' }));
-    expect(() => strict.assertLiteral('example.com')).not.toThrow();
+  it('picks the first allowed address of a name, and throws AH_EGRESS_DENIED when none is', () => {
+    const allowing = createEgressPolicy(['127.0.0.1']);
+    const addresses = [{ address: '10.0.0.1' }, { address: '127.0.0.1' }];
+    expect(allowing.pick('svc.test', addresses)).toBe('127.0.0.1');
+    expect(() => strict.pick('[::1]', [{ address: '::1' }])).toThrow(
+      expect.objectContaining({ code: 'AH_EGRESS_DENIED', details: { host: '::1', reason: 'loopback' } }),
+    );
   });
 
-  it('refuses a name when any address it resolves to is denied (proxy path)', async () => {
-    await expect(strict.assertAllResolved('localhost', new AbortController().signal)).rejects.toMatchObject({
-      code: 'AH_EGRESS_DENIED',
-      details: { host: 'localhost', reason: 'loopback' },
-    });
+  it('lets a trusted (operator-approved) proxy be private, never link-local or metadata', () => {
+    expect(strict.pick('proxy.corp', [{ address: '10.1.2.3' }], true)).toBe('10.1.2.3');
+    for (const address of ['169.254.10.1', '169.254.169.254']) {
+      expect(() => strict.pick('proxy.corp', [{ address }], true)).toThrow(
+        expect.objectContaining({ code: 'AH_EGRESS_DENIED' }),
+      );
+    }
+  });
+
+  it('refuses a name when any address it resolves to is denied (proxy path)', () => {
+    expect(() => strict.assertAll('mixed.test', [{ address: '93.184.216.34' }, { address: '127.0.0.1' }])).toThrow(
+      expect.objectContaining({ code: 'AH_EGRESS_DENIED', details: { host: 'mixed.test', reason: 'loopback' } }),
+    );
   });
 
   it('rejects a malformed CIDR in the configuration', () => {

@@ -1,8 +1,8 @@
-// Egress policy: which network addresses a plugin's request may connect to. It is applied to the address
-// actually connected to (inside the socket's DNS lookup), so a name that resolves somewhere private or to
-// cloud metadata is refused however it is spelled, and a later re-resolution cannot slip past a check.
-import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+// Egress policy: which network addresses a plugin's request may connect to. It is applied to the addresses a name
+// resolved to, and the request then connects to the address that was checked (never to the name again), so a name
+// that resolves somewhere private or to cloud metadata is refused however it is spelled, and a later re-resolution
+// cannot slip past a check.
+import { BlockList, isIP } from 'node:net';
 import { HttpErrors } from './errors.ts';
 
 export type EgressVerdict =
@@ -15,12 +15,15 @@ export type EgressVerdict =
 export interface EgressPolicy {
   /** Verdict for one IP address; `hostname` is the name it was resolved from (for name-based allowances). */
   check(address: string, hostname?: string): EgressVerdict;
-  /** A `net.connect` lookup that resolves with the OS resolver and keeps only the allowed addresses. */
-  readonly lookup: LookupFunction;
-  /** Resolves `host` and requires EVERY address to be allowed: used when a proxy, not we, will connect. */
-  assertAllResolved(host: string, signal: AbortSignal): Promise<void>;
-  /** Throws AH_EGRESS_DENIED when `host` is an IP literal the policy refuses; names are checked at lookup. */
-  assertLiteral(host: string): void;
+  /**
+   * The address to connect to for `host`: the first of `addresses` the policy allows, else AH_EGRESS_DENIED.
+   * `trusted` (a proxy the operator approved) lifts the private/loopback denial, never the always-denied ranges.
+   */
+  pick(host: string, addresses: readonly { address: string }[], trusted?: boolean): string;
+  /** Requires EVERY address of `host` to be allowed: used when a proxy, not we, will connect to it. */
+  assertAll(host: string, addresses: readonly { address: string }[]): void;
+  /** Whether an address is in a range denied whatever the operator allows (link-local, metadata, ...). */
+  alwaysDenied(address: string): boolean;
 }
 
 // Denied whatever the operator allows: nothing legitimate for a workflow lives there, and cloud metadata
@@ -82,37 +85,32 @@ export function createEgressPolicy(allowPrivate: readonly string[] = []): Egress
     return { allowed: true };
   }
 
-  const lookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-      if (error) return callback(error, '');
-      const allowed = addresses.filter((entry) => check(entry.address, hostname).allowed);
-      if (allowed.length === 0) {
-        const verdict = check(addresses[0]?.address ?? '', hostname);
-        return callback(denied(hostname, verdict), '');
-      }
-      if (options.all) callback(null, allowed);
-      else callback(null, allowed[0].address, allowed[0].family);
-    });
-  };
-
-  async function assertAllResolved(host: string, signal: AbortSignal): Promise<void> {
+  function pick(host: string, addresses: readonly { address: string }[], trusted = false): string {
     const bare = stripBrackets(host);
-    if (isIP(bare)) return assertLiteral(bare);
-    const addresses = await resolveAll(bare, signal);
+    let first: EgressVerdict | undefined;
+    for (const { address } of addresses) {
+      const verdict = check(address, bare);
+      if (verdict.allowed) return address;
+      if (trusted && (verdict.reason === 'private' || verdict.reason === 'loopback')) return address;
+      first ??= verdict;
+    }
+    throw denied(bare, first ?? { allowed: false, reason: 'reserved' });
+  }
+
+  function assertAll(host: string, addresses: readonly { address: string }[]): void {
+    const bare = stripBrackets(host);
     for (const { address } of addresses) {
       const verdict = check(address, bare);
       if (!verdict.allowed) throw denied(bare, verdict);
     }
   }
 
-  function assertLiteral(host: string): void {
-    const bare = stripBrackets(host);
-    if (!isIP(bare)) return;
-    const verdict = check(bare);
-    if (!verdict.allowed) throw denied(bare, verdict);
+  function alwaysDenied(address: string): boolean {
+    const verdict = check(address);
+    return !verdict.allowed && verdict.reason !== 'private' && verdict.reason !== 'loopback';
   }
 
-  return { check, lookup, assertAllResolved, assertLiteral };
+  return { check, pick, assertAll, alwaysDenied };
 }
 
 // The resolved address stays out of the error (it reaches the guest): a plugin must not be able to map
@@ -120,19 +118,6 @@ export function createEgressPolicy(allowPrivate: readonly string[] = []): Egress
 function denied(host: string, verdict: EgressVerdict) {
   const reason = verdict.allowed ? 'reserved' : verdict.reason;
   return HttpErrors.egressDenied({ host, reason }, { host, reason });
-}
-
-function resolveAll(host: string, signal: AbortSignal): Promise<LookupAddress[]> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    dnsLookup(host, { all: true }, (error, addresses) => {
-      signal.removeEventListener('abort', onAbort);
-      if (error) reject(error);
-      else resolve(addresses);
-    });
-  });
 }
 
 function addAllowance(entry: string, addresses: BlockList, names: Set<string>): void {

@@ -16,6 +16,10 @@ export const HttpErrors = {
   credentialNotFound: CoreErrors.AH_CREDENTIAL_NOT_FOUND,
   /** The credential store failed (not a missing credential: a broken store). */
   credentialUnavailable: CoreErrors.AH_CREDENTIAL_UNAVAILABLE,
+  /** The credential's binding does not allow this plugin, this URL, or this proxy. */
+  credentialNotAllowed: CoreErrors.AH_CREDENTIAL_NOT_ALLOWED,
+  /** The proxy is neither approved by the operator nor in the manifest's host list. */
+  proxyDenied: CoreErrors.AH_HTTP_PROXY_DENIED,
   /** The credential store returned something that cannot be attached to a request. */
   credentialInvalid: CoreErrors.AH_CREDENTIAL_INVALID,
   /** No answer in time: request timeout, invocation deadline or cancellation. */

@@ -1,17 +1,34 @@
 // One request/response exchange over undici, and turning the answer into the HttpResponse a guest receives:
 // body read under a byte cap (the stream is aborted past it), JSON parsed when the server says it is JSON.
+import { isIP } from 'node:net';
 import type { Dispatcher } from 'undici';
 import type { HttpResponse, Json } from '@actionhost/sdk';
 import { HttpErrors } from './errors.ts';
 import { redactJson, redactText } from './auth.ts';
 import { wireHeaders, type Hop } from './outgoing.ts';
 
-export function send(dispatcher: Dispatcher, hop: Hop, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+/**
+ * Sends one hop. With `address`, the connection goes to that (already checked) IP while the Host header, and the
+ * TLS server name undici derives from it, stay the URL's: no second resolution can pick another address.
+ */
+export function send(
+  dispatcher: Dispatcher,
+  hop: Hop,
+  signal: AbortSignal,
+  address?: string,
+): Promise<Dispatcher.ResponseData> {
+  const headers = wireHeaders(hop.headers);
+  let origin = hop.url.origin;
+  if (address !== undefined) {
+    const port = hop.url.port || (hop.url.protocol === 'https:' ? '443' : '80');
+    origin = `${hop.url.protocol}//${isIP(address) === 6 ? `[${address}]` : address}:${port}`;
+    headers.host = hop.url.host;
+  }
   return dispatcher.request({
-    origin: hop.url.origin,
+    origin,
     path: hop.url.pathname + hop.url.search,
     method: hop.method,
-    headers: wireHeaders(hop.headers),
+    headers,
     body: hop.body,
     signal,
   });

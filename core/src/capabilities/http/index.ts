@@ -7,4 +7,5 @@ export {
   type HttpCapabilityOptions,
   type CredentialResolver,
   type CredentialSecret,
+  type CredentialUse,
 } from './options.ts';

@@ -12,7 +12,7 @@ export interface Hop {
   method: HttpMethod;
   headers: HeaderBag;
   body: string | undefined;
-  /** Once a redirect leaves the first origin, credentials stay off for the rest of the chain. */
+  /** Once a redirect leaves the first origin (or the credential's binding), credentials stay off for the rest of the chain. */
   crossedOrigin: boolean;
 }
 
@@ -65,6 +65,7 @@ export function redirectHop(
   location: URL,
   firstOrigin: string,
   credentialHeaders: readonly string[],
+  leavesBinding = false,
 ): Hop {
   const headers: HeaderBag = new Map(previous.headers);
   let { method, body } = previous;
@@ -73,7 +74,7 @@ export function redirectHop(
     body = undefined;
     headers.delete('content-type');
   }
-  const crossedOrigin = previous.crossedOrigin || location.origin !== firstOrigin;
+  const crossedOrigin = previous.crossedOrigin || leavesBinding || location.origin !== firstOrigin;
   if (crossedOrigin) {
     for (const name of credentialHeaders) headers.delete(name);
     for (const name of [...headers.keys()]) {

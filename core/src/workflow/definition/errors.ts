@@ -15,6 +15,10 @@ export const WorkflowErrors = {
   conditionValueRequired: CoreErrors.AH_CONDITION_VALUE_REQUIRED,
   placeholderSyntax: CoreErrors.AH_PLACEHOLDER_SYNTAX,
   placeholderUnknown: CoreErrors.AH_PLACEHOLDER_UNKNOWN,
+  /** A placeholder in a URL resolved to a value that cannot stand where it lands (details.position). */
+  placeholderValueInvalid: CoreErrors.AH_PLACEHOLDER_VALUE_INVALID,
+  /** A `$sealed` mapping value that does not open with this host's master key for node inputs. */
+  sealedValueInvalid: CoreErrors.AH_SEALED_VALUE_INVALID,
   /** A placeholder that was valid at publish time had nothing to read at run time (e.g. its node did not run). */
   placeholderUnresolved: CoreErrors.AH_PLACEHOLDER_UNRESOLVED,
   pluginSpecInvalid: CoreErrors.AH_PLUGIN_SPEC_INVALID,

@@ -21,7 +21,6 @@ export {
 export { WorkflowErrors, asActionhostError } from './errors.ts';
 export {
   parseTemplate,
-  renderValue,
   collectReferences,
   readPath,
   defineKey,
@@ -29,8 +28,16 @@ export {
   pointerEscape,
   type Reference,
 } from './placeholders.ts';
+export { renderInputs, renderValue, type RenderOptions } from './render.ts';
+export { valueFormOf, isSealed, type ValueForm, type SealedInput } from './value-forms.ts';
 export { evaluateCondition, evaluateRule } from './conditions.ts';
-export { REQUEST_FIELDS, DEFAULT_CUSTOM_FIELDS, readRequestPath, requestFieldCatalog } from './request-data.ts';
+export {
+  REQUEST_FIELDS,
+  DEFAULT_CUSTOM_FIELDS,
+  readRequestPath,
+  isRequestField,
+  requestFieldCatalog,
+} from './request-data.ts';
 export {
   parseDefinition,
   validateDefinition,
@@ -44,7 +51,7 @@ export { propertySchemas } from './json-schema.ts';
 export { checkMappings } from './mappings.ts';
 export { parsePluginSpec, resolveAction, resolveActions, publishWorkflow } from './publish.ts';
 export { previewPublish, PublishPreview, PublishProblem } from './preview.ts';
-export { sealInputs, openInputs, isSealed, type SecretSealer, type SealedInput } from './secret-inputs.ts';
+export { sealInputs, type SecretSealer } from './secret-inputs.ts';
 export { DefinitionRepository } from './repository.ts';
 export { WorkflowRecord, WorkflowView, PublishedWorkflow, PublishedSummary, PinnedAction } from './stored-workflow.ts';
 export type { PluginCatalog, ResolvedPlugin, AppIntegrationResolver, ResolvedAppIntegration } from './ports.ts';

@@ -1,7 +1,8 @@
 // The placeholder language: type-preserving single placeholders, stringified interpolation, data-safe JSON bodies.
 import { describe, expect, it } from 'vitest';
 import type { Json } from '@actionhost/sdk';
-import { parseTemplate, renderValue, type Reference } from './placeholders.ts';
+import { parseTemplate, type Reference } from './placeholders.ts';
+import { renderValue } from './render.ts';
 import { readRequestPath } from './request-data.ts';
 
 const request: Record<string, Json> = {
@@ -69,5 +70,35 @@ describe('placeholders', () => {
     expect(() => parseTemplate('#unterminated', '/x')).toThrow(
       expect.objectContaining({ code: 'AH_PLACEHOLDER_SYNTAX' }),
     );
+  });
+});
+
+describe('value forms', () => {
+  it('takes { "$literal": text } exactly as typed, "#" and all', () => {
+    expect(renderValue({ $literal: 'p#w ##x #subject#' }, resolve)).toBe('p#w ##x #subject#');
+    expect(renderValue({ Password: { $literal: 'Rst!Passw0rd#42' } }, resolve)).toEqual({
+      Password: 'Rst!Passw0rd#42',
+    });
+  });
+
+  it('renders { "$public": template } as the template it holds', () => {
+    expect(renderValue({ $public: 't##1 for #internalId#' }, resolve)).toBe('t#1 for 42');
+  });
+
+  it('applies one "#" rule to every string, secret-looking or not', () => {
+    expect(() => renderValue({ Password: 'p#w' }, resolve)).toThrow(
+      expect.objectContaining({ code: 'AH_PLACEHOLDER_SYNTAX' }),
+    );
+    expect(renderValue({ Password: 'p##w', Header: 't##1' }, resolve)).toEqual({ Password: 'p#w', Header: 't#1' });
+  });
+
+  it('keeps the value out of a syntax error, which may be a password', () => {
+    try {
+      renderValue({ Password: 'hunter#2' }, resolve, '/inputs');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'AH_PLACEHOLDER_SYNTAX', details: { path: '/inputs/Password' } });
+      expect(JSON.stringify(error) + (error as Error).message).not.toContain('hunter');
+    }
   });
 });

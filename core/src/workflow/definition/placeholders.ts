@@ -1,8 +1,9 @@
-// The placeholder language of Input Mappings: `#field#` reads the source node's data, `#nodes.<id>.output.<path>#`
-// an earlier node's output, `##` is a literal `#`. Values are built as data (never by pasting text into JSON), so a
-// value with quotes or braces stays inside its string.
+// The placeholder language of Input Mappings: every string is a template in which `#field#` reads the source node's
+// data, `#nodes.<id>.output.<path>#` an earlier node's output, `##` is a literal `#`, and any other `#` is an error —
+// in every field, secret or not. `{ "$literal": text }` is text as typed (value-forms.ts). Rendering is render.ts.
 import type { Json } from '@actionhost/sdk';
 import { WorkflowErrors } from './errors.ts';
+import { valueFormOf } from './value-forms.ts';
 
 export type Reference =
   /** `#subject#`, `#requester.email#`: a path into the source node's data. */
@@ -34,7 +35,8 @@ export function parseTemplate(value: string, path = ''): Segment[] {
     const close = value.indexOf('#', index + 1);
     const name = close === -1 ? '' : value.slice(index + 1, close);
     if (!NAME.test(name)) {
-      throw WorkflowErrors.placeholderSyntax({ value, offset: index }, { path, offset: index });
+      // The value itself stays out of the error: it may be a password typed into a secret field.
+      throw WorkflowErrors.placeholderSyntax({ offset: index }, { path, offset: index });
     }
     if (text) segments.push({ kind: 'text', text });
     text = '';
@@ -71,7 +73,13 @@ export function hasPlaceholder(value: Json): boolean {
   return found;
 }
 
+/** Visits every template string of a mapping value: literal and sealed values hold none, public ones hold one. */
 function walk(value: Json, path: string, visit: (text: string, path: string) => void): void {
+  const form = valueFormOf(value);
+  if (form) {
+    if (form.kind === 'public') visit(form.template, `${path}/$public`);
+    return;
+  }
   if (typeof value === 'string') visit(value, path);
   else if (Array.isArray(value)) value.forEach((item, index) => walk(item, `${path}/${index}`, visit));
   else if (value !== null && typeof value === 'object') {
@@ -83,39 +91,9 @@ export function pointerEscape(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/**
- * Builds the value of a mapping: a string that is exactly one placeholder takes the referenced value with its
- * JSON type; placeholders inside a longer string are stringified; arrays and objects are rebuilt item by item,
- * so whatever a referenced value contains can only ever become the content of one string.
- */
-export function renderValue(value: Json, resolve: (ref: Reference, path: string) => Json | undefined, path = ''): Json {
-  if (typeof value === 'string') {
-    const segments = parseTemplate(value, path);
-    if (segments.length === 1 && segments[0].kind === 'ref') return resolve(segments[0].ref, path) ?? null;
-    return segments
-      .map((segment) => (segment.kind === 'text' ? segment.text : stringify(resolve(segment.ref, path))))
-      .join('');
-  }
-  if (Array.isArray(value)) return value.map((item, index) => renderValue(item, resolve, `${path}/${index}`));
-  if (value !== null && typeof value === 'object') {
-    const built: Record<string, Json> = {};
-    for (const [key, item] of Object.entries(value))
-      defineKey(built, key, renderValue(item, resolve, `${path}/${pointerEscape(key)}`));
-    return built;
-  }
-  return value;
-}
-
 /** Plain assignment of "__proto__" would set the prototype instead of a key: define it as data. */
 export function defineKey(target: Record<string, Json>, key: string, value: Json): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
-function stringify(value: Json | undefined): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
 }
 
 /** Reads a dotted path out of JSON data; numeric segments index arrays. Missing → undefined. */

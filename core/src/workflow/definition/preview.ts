@@ -8,6 +8,7 @@ import { asActionhostError } from './errors.ts';
 import { resolveActions, type ResolveDeps } from './publish.ts';
 import type { PublishedWorkflow } from './stored-workflow.ts';
 import { pointerEscape } from './placeholders.ts';
+import { expandProblems } from './problems.ts';
 import { validateDefinition, type ValidationContext } from './validate.ts';
 
 export const PublishProblem = z.object({
@@ -58,10 +59,10 @@ export async function previewPublish(
   try {
     graph = validateDefinition(definition, { ...context, problems: found });
   } catch (error) {
-    found.push(asActionhostError(error));
+    found.push(...expandProblems(asActionhostError(error)));
     return { ready: false, problems: problems(), ...base };
   }
-  const resolved = await resolveActions(graph, deps, found);
+  const resolved = await resolveActions(graph, deps, found, context);
   if (found.length === 0) {
     const outputSchemas = new Map([...resolved].map(([nodeId, action]) => [nodeId, action.plugin.manifest.output]));
     const effective = {
@@ -73,7 +74,7 @@ export async function previewPublish(
     try {
       validateDefinition(effective, { ...context, outputSchemas, problems: found });
     } catch (error) {
-      found.push(asActionhostError(error));
+      found.push(...expandProblems(asActionhostError(error)));
     }
   }
   const pins = [...resolved].map(([nodeId, action]) => {

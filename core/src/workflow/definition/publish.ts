@@ -3,13 +3,22 @@
 import semver from 'semver';
 import type { ActionhostError, Json } from '@actionhost/sdk';
 import { WorkflowErrors, withDetails } from './errors.ts';
-import { checkMappings } from './mappings.ts';
-import { pointerEscape } from './placeholders.ts';
+import { schemaTypesAt } from './json-schema.ts';
+import { mappingProblems } from './mappings.ts';
+import { pointerEscape, type Reference } from './placeholders.ts';
+import { Problems } from './problems.ts';
+import { isKnownRequestPath, requestPathTypes } from './request-data.ts';
 import type { AppIntegrationResolver, PluginCatalog, ResolvedPlugin } from './ports.ts';
 import type { DefinitionRepository } from './repository.ts';
-import { isAction, type ActionNode } from './schema.ts';
+import { TRIGGER_NODE_ID, isAction, type ActionNode } from './schema.ts';
 import type { PinnedAction, PublishedWorkflow, WorkflowRecord } from './stored-workflow.ts';
-import { parseDefinition, validateDefinition, type ValidationContext, type WorkflowGraph } from './validate.ts';
+import {
+  dataSourceOf,
+  parseDefinition,
+  validateDefinition,
+  type ValidationContext,
+  type WorkflowGraph,
+} from './validate.ts';
 
 export interface ResolvedAction extends PinnedAction {
   plugin: ResolvedPlugin;
@@ -102,47 +111,88 @@ async function resolvePlugin(
 }
 
 /**
- * Resolves and checks every action node of a validated graph. With `problems`, a node that fails is left out of
- * the answer and its problem added there, so every node's problem can be shown at once.
+ * Resolves every action node of a validated graph and checks its output edges and Input Mappings (types of
+ * placeholders against the upstream output schemas included, with `context`). Every problem is reported at once.
  */
 export async function resolveActions(
   graph: WorkflowGraph,
   deps: ResolveDeps,
-  problems?: ActionhostError[],
+  found?: ActionhostError[],
+  context?: ValidationContext,
+): Promise<Map<string, ResolvedAction>> {
+  const problems = new Problems();
+  const resolved = await resolveAll(graph, deps, context, problems);
+  // With `found`, every problem is handed back one by one (nodes that failed are left out of the answer).
+  if (found) found.push(...problems.list);
+  else problems.throwIfAny();
+  return resolved;
+}
+
+/** resolveActions, adding what it finds to `problems` and returning the actions it could resolve. */
+async function resolveAll(
+  graph: WorkflowGraph,
+  deps: ResolveDeps,
+  context: ValidationContext | undefined,
+  problems: Problems,
 ): Promise<Map<string, ResolvedAction>> {
   const resolved = new Map<string, ResolvedAction>();
   for (const { node, index } of graph.byId.values()) {
     if (!isAction(node)) continue;
-    if (!problems) {
-      resolved.set(node.id, await resolveChecked(node, index, deps));
-      continue;
+    const action = await problems.collectAsync(() => resolveAction(node, index, deps));
+    if (!action) continue;
+    const plugin = `${action.name}@${action.version}`;
+    for (const path of Object.keys(node.next)) {
+      // `failure` is always wireable: it is where a thrown invocation goes.
+      if (path !== 'failure' && !action.paths.includes(path)) {
+        problems.add(
+          WorkflowErrors.outputPathUnknown(
+            { plugin, path, paths: action.paths.join(', ') },
+            { path: `/nodes/${index}/next/${pointerEscape(path)}`, node: node.id, plugin },
+          ),
+        );
+      }
     }
-    try {
-      resolved.set(node.id, await resolveChecked(node, index, deps));
-    } catch (error) {
-      problems.push(withDetails(error, { node: node.id }));
+    resolved.set(node.id, action);
+  }
+  const outputSchemas = new Map([...resolved].map(([nodeId, action]) => [nodeId, action.plugin.manifest.output]));
+  for (const [nodeId, action] of resolved) {
+    const { node, index } = graph.byId.get(nodeId)!;
+    const source = node.source ?? TRIGGER_NODE_ID;
+    const types = (ref: Reference) => placeholderTypes(graph, outputSchemas, source, ref, context);
+    for (const problem of mappingProblems(
+      nodeId,
+      index,
+      action.inputs,
+      action.plugin.manifest.input,
+      `${action.name}@${action.version}`,
+      types,
+    )) {
+      problems.add(problem);
     }
   }
   return resolved;
 }
 
-async function resolveChecked(node: ActionNode, index: number, deps: ResolveDeps): Promise<ResolvedAction> {
-  const action = await resolveAction(node, index, deps);
-  checkMappings(node.id, index, action.inputs, action.plugin.manifest.input, `${action.name}@${action.version}`);
-  for (const path of Object.keys(node.next)) {
-    // `failure` is always wireable: it is where a thrown invocation goes.
-    if (path !== 'failure' && !action.paths.includes(path)) {
-      throw WorkflowErrors.outputPathUnknown(
-        { plugin: `${action.name}@${action.version}`, path, paths: action.paths.join(', ') },
-        {
-          path: `/nodes/${index}/next/${pointerEscape(path)}`,
-          node: node.id,
-          plugin: `${action.name}@${action.version}`,
-        },
-      );
-    }
+/** What a placeholder of a node whose source is `source` can hold, from the request's fields or an output schema. */
+function placeholderTypes(
+  graph: WorkflowGraph,
+  outputSchemas: ReadonlyMap<string, Record<string, unknown>>,
+  source: string,
+  ref: Reference,
+  context: ValidationContext | undefined,
+): readonly string[] | undefined {
+  if (!context) return undefined;
+  if (ref.kind === 'node') {
+    if (ref.part === 'path') return ['string'];
+    const schema = outputSchemas.get(ref.node);
+    return schema && ref.path[0] !== 'error' ? schemaTypesAt(schema, ref.path) : undefined;
   }
-  return action;
+  const from = dataSourceOf(graph, source);
+  if (from === TRIGGER_NODE_ID) {
+    return isKnownRequestPath(ref.path, context.customFieldNames) ? requestPathTypes(ref.path) : undefined;
+  }
+  const schema = outputSchemas.get(from);
+  return schema && ref.path[0] !== 'error' ? schemaTypesAt(schema, ref.path) : undefined;
 }
 
 export interface PublishDeps extends ResolveDeps {
@@ -159,7 +209,9 @@ export async function publishWorkflow(record: WorkflowRecord, deps: PublishDeps)
   const { id } = record;
   const definition = parseDefinition(record.definition);
   const graph = validateDefinition(definition, deps.context);
-  const resolved = await resolveActions(graph, deps);
+  // Every problem found from here on (plugins, mappings, output placeholders) is reported together.
+  const problems = new Problems();
+  const resolved = await resolveAll(graph, deps, deps.context, problems);
   const outputSchemas = new Map([...resolved].map(([nodeId, action]) => [nodeId, action.plugin.manifest.output]));
   // Checked again with what will actually run: App Integration defaults merged in, upstream output schemas known.
   const effective = {
@@ -168,7 +220,8 @@ export async function publishWorkflow(record: WorkflowRecord, deps: PublishDeps)
       resolved.has(node.id) ? { ...node, inputs: resolved.get(node.id)!.inputs } : node,
     ),
   };
-  validateDefinition(effective, { ...deps.context, outputSchemas });
+  problems.collect(() => validateDefinition(effective, { ...deps.context, outputSchemas }));
+  problems.throwIfAny();
   const actions: Record<string, PinnedAction> = {};
   for (const [nodeId, { plugin: _plugin, ...pinned }] of resolved) actions[nodeId] = pinned;
   const previous = deps.repository.getPublished(id);

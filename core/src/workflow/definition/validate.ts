@@ -1,19 +1,24 @@
 // Structural checks of a workflow definition, run on every save and again on publish: unique ids, edges to
-// existing nodes, no cycles, sources upstream, condition rules complete, placeholders that name something real.
+// existing nodes, no cycles, sources upstream, condition rules complete, placeholders that name something real
+// (an unknown one lists the valid names and suggests the nearest). Every problem is reported at once.
 import type { ZodError } from 'zod';
-import type { ActionhostError } from '@actionhost/sdk';
+import { ActionhostError, type Json } from '@actionhost/sdk';
 import { WorkflowDefinition, TRIGGER_NODE_ID, edgesOf, isAction, startNodes, type WorkflowNode } from './schema.ts';
-import { WorkflowErrors, asActionhostError } from './errors.ts';
+import { WorkflowErrors } from './errors.ts';
 import { collectReferences, pointerEscape, type Reference } from './placeholders.ts';
-import { isKnownRequestPath } from './request-data.ts';
+import { schemaPaths } from './json-schema.ts';
+import { aggregate, Problems } from './problems.ts';
+import { isKnownRequestPath, requestFieldPaths } from './request-data.ts';
+import { nearest } from './suggest.ts';
+import { formProblem, valueFormOf } from './value-forms.ts';
 
 export interface ValidationContext {
   customFieldNames: ReadonlySet<string>;
   /** Output JSON Schema per action node id; known only at publish, when plugins are resolved. */
   outputSchemas?: ReadonlyMap<string, Record<string, unknown>>;
   /**
-   * When given, a problem of one node (its source, a rule, a placeholder) is added here and checking goes on with
-   * the next, so the editor can show every node's problem at once; problems of the graph itself still throw.
+   * When given, the problems of nodes (a source, a rule, a placeholder) are added here one by one instead of thrown
+   * (the publish preview lists them per node); problems of the graph itself (ids, edges, cycles) still throw.
    */
   problems?: ActionhostError[];
 }
@@ -25,7 +30,7 @@ export interface WorkflowGraph {
   ancestors: Map<string, Set<string>>;
 }
 
-/** Parses the definition with zod and returns AH_VALIDATION_FAILED with the JSON path of the first issue. */
+/** Parses the definition with zod: AH_VALIDATION_FAILED with the JSON path of each issue (details.problems). */
 export function parseDefinition(input: unknown): WorkflowDefinition {
   const parsed = WorkflowDefinition.safeParse(input);
   if (!parsed.success) throw zodToError(parsed.error);
@@ -38,103 +43,124 @@ export function zodToError(error: ZodError) {
     message: issue.message,
     code: issue.code,
   }));
-  const first = issues[0];
-  return WorkflowErrors.definitionInvalid(
-    { what: 'workflow definition', path: first.path, problem: first.message },
-    { path: first.path, issues },
+  const problems = issues.map((issue) =>
+    WorkflowErrors.definitionInvalid(
+      { what: 'workflow definition', path: issue.path, problem: issue.message },
+      { path: issue.path },
+    ),
   );
+  const aggregated = aggregate(problems);
+  return new ActionhostError(aggregated.code, aggregated.message, aggregated.status, {
+    ...aggregated.details,
+    issues,
+  });
 }
 
+/**
+ * Checks a parsed definition and returns its graph; every problem found is reported at once (details.problems).
+ * Ids and edges come first: the checks after them need a graph whose edges lead somewhere and have no cycle.
+ */
 export function validateDefinition(definition: WorkflowDefinition, context: ValidationContext): WorkflowGraph {
+  const problems = new Problems();
   const byId = new Map<string, { node: WorkflowNode; index: number }>();
   definition.nodes.forEach((node, index) => {
-    if (node.id === TRIGGER_NODE_ID)
-      throw WorkflowErrors.nodeIdReserved({ node: TRIGGER_NODE_ID }, { path: `/nodes/${index}/id` });
-    if (byId.has(node.id))
-      throw WorkflowErrors.nodeIdDuplicate(
-        { node: node.id },
-        {
-          path: `/nodes/${index}/id`,
-          node: node.id,
-        },
-      );
-    byId.set(node.id, { node, index });
+    if (node.id === TRIGGER_NODE_ID) {
+      problems.add(WorkflowErrors.nodeIdReserved({ node: TRIGGER_NODE_ID }, { path: `/nodes/${index}/id` }));
+    } else if (byId.has(node.id)) {
+      problems.add(WorkflowErrors.nodeIdDuplicate({ node: node.id }, { path: `/nodes/${index}/id`, node: node.id }));
+    } else {
+      byId.set(node.id, { node, index });
+    }
   });
   startNodes(definition).forEach((id, position) => {
     if (!byId.has(id)) {
       const path = Array.isArray(definition.start) ? `/start/${position}` : '/start';
-      throw WorkflowErrors.edgeUnknown({ from: 'the start', node: id }, { path, node: id });
+      problems.add(WorkflowErrors.edgeUnknown({ from: 'the start', node: id }, { path, node: id }));
     }
   });
   for (const { node, index } of byId.values()) {
     for (const edge of edgesOf(node)) {
       if (!byId.has(edge.to)) {
-        throw WorkflowErrors.edgeUnknown(
-          { from: `node "${node.id}"`, node: edge.to },
-          {
-            path: `/nodes/${index}/next/${pointerEscape(edge.path)}`,
-            node: node.id,
-          },
+        problems.add(
+          WorkflowErrors.edgeUnknown(
+            { from: `node "${node.id}"`, node: edge.to },
+            { path: `/nodes/${index}/next/${pointerEscape(edge.path)}`, node: node.id },
+          ),
         );
       }
     }
   }
-  checkCycles(byId);
+  problems.throwIfAny();
+  problems.collect(() => checkCycles(byId));
+  problems.throwIfAny();
   const ancestors = computeAncestors(byId);
   const graph: WorkflowGraph = { definition, byId, ancestors };
   if (
     definition.trigger.event === 'request.updated' &&
     !isKnownRequestPath(definition.trigger.field.split('.'), context.customFieldNames)
   ) {
-    throw WorkflowErrors.placeholderUnknown(
-      { placeholder: `the trigger field "${definition.trigger.field}"`, problem: 'is no request field' },
-      { path: '/trigger/field' },
+    const field = definition.trigger.field;
+    problems.add(
+      unknownWithSuggestion(
+        `the trigger field "${field}"`,
+        field,
+        'is no request field',
+        requestFieldPaths(context.customFieldNames),
+        { path: '/trigger/field' },
+      ),
     );
   }
-  const attempt = (check: () => void): void => {
-    if (!context.problems) return check();
-    try {
-      check();
-    } catch (error) {
-      context.problems.push(asActionhostError(error));
-    }
-  };
   for (const { node, index } of byId.values()) {
     const source = node.source ?? TRIGGER_NODE_ID;
-    attempt(() => checkSource(graph, node, index, source));
+    problems.collect(() => checkSource(graph, node, index, source));
     if (node.kind === 'condition') {
-      node.rules.forEach((rule, ruleIndex) =>
-        attempt(() => {
-          const at = `/nodes/${index}/rules/${ruleIndex}`;
-          if (!['is empty', 'is not empty', 'changed'].includes(rule.operator) && rule.value === undefined) {
-            throw WorkflowErrors.conditionValueRequired(
-              { operator: rule.operator },
-              {
-                path: `${at}/value`,
-                node: node.id,
-              },
-            );
-          }
-          if (rule.operator === 'changed' && source !== TRIGGER_NODE_ID) {
-            throw WorkflowErrors.placeholderUnknown(
+      node.rules.forEach((rule, ruleIndex) => {
+        const at = `/nodes/${index}/rules/${ruleIndex}`;
+        if (!['is empty', 'is not empty', 'changed'].includes(rule.operator) && rule.value === undefined) {
+          problems.add(
+            WorkflowErrors.conditionValueRequired({ operator: rule.operator }, { path: `${at}/value`, node: node.id }),
+          );
+        }
+        if (rule.operator === 'changed' && source !== TRIGGER_NODE_ID) {
+          problems.add(
+            WorkflowErrors.placeholderUnknown(
               { placeholder: '"changed"', problem: "reads the trigger's event: the rule's source must be the trigger" },
               { path: `${at}/operator`, node: node.id },
-            );
-          }
-          checkReference(graph, context, node.id, source, parseFieldReference(rule.field), `${at}/field`);
-        }),
-      );
+            ),
+          );
+        }
+        problems.collect(() =>
+          checkReference(graph, context, node.id, source, parseFieldReference(rule.field), `${at}/field`),
+        );
+      });
     } else {
       for (const [key, value] of Object.entries(node.inputs)) {
-        attempt(() => {
-          for (const found of collectReferences(value, `/nodes/${index}/inputs/${pointerEscape(key)}`)) {
-            attempt(() => checkReference(graph, context, node.id, source, found.ref, found.path));
-          }
-        });
+        const at = `/nodes/${index}/inputs/${pointerEscape(key)}`;
+        problems.collect(() => checkValueForms(value, at));
+        for (const found of problems.collect(() => collectReferences(value, at)) ?? []) {
+          problems.collect(() => checkReference(graph, context, node.id, source, found.ref, found.path));
+        }
       }
     }
   }
+  if (context.problems) context.problems.push(...problems.list);
+  else problems.throwIfAny();
   return graph;
+}
+
+/** `{ "$literal": 5 }` and the like: a value form whose inner value is no string. */
+function checkValueForms(value: Json, path: string): void {
+  const problem = formProblem(value);
+  if (problem) {
+    throw WorkflowErrors.definitionInvalid(
+      { what: 'workflow definition', path, problem },
+      { path, issues: [{ path, message: problem, code: 'invalid_value_form' }] },
+    );
+  }
+  if (Array.isArray(value)) value.forEach((item, i) => checkValueForms(item, `${path}/${i}`));
+  else if (value !== null && typeof value === 'object' && !valueFormOf(value)) {
+    for (const [key, item] of Object.entries(value)) checkValueForms(item, `${path}/${pointerEscape(key)}`);
+  }
 }
 
 /** A condition's field is written without the `#` marks; it reads the same things a placeholder does. */
@@ -189,42 +215,83 @@ function checkReference(
   ref: Reference,
   path: string,
 ): void {
-  const unknown = (why: string) =>
-    WorkflowErrors.placeholderUnknown(
-      { placeholder: `#${ref.text}#`, problem: why },
-      { path, node: nodeId, placeholder: ref.text },
-    );
+  const details = { path, node: nodeId, placeholder: ref.text };
+  const unknown = (why: string, valid: readonly string[]) =>
+    unknownWithSuggestion(`#${ref.text}#`, ref.text, why, valid, details, '#');
   if (ref.kind === 'source') {
     const from = dataSourceOf(graph, source);
     if (from === TRIGGER_NODE_ID) {
-      if (!isKnownRequestPath(ref.path, context.customFieldNames)) throw unknown('names no field of the request');
+      if (!isKnownRequestPath(ref.path, context.customFieldNames)) {
+        throw unknown('names no field of the request', requestFieldPaths(context.customFieldNames));
+      }
       return;
     }
-    checkOutputPath(context, from, ref.path, unknown);
+    checkOutputPath(context, from, ref.path, (why, valid) => unknown(why, valid));
     return;
   }
+  const upstream = [...(graph.ancestors.get(nodeId) ?? [])].filter(
+    (id) => id !== TRIGGER_NODE_ID && isAction(graph.byId.get(id)!.node),
+  );
+  const upstreamOutputs = upstream.map((id) => `nodes.${id}.output`);
   const target = graph.byId.get(ref.node);
   if (!target || !isAction(target.node))
-    throw unknown(`names node "${ref.node}", which is no action node of this workflow`);
+    throw unknown(`names node "${ref.node}", which is no action node of this workflow`, upstreamOutputs);
   if (!graph.ancestors.get(nodeId)?.has(ref.node))
-    throw unknown(`reads node "${ref.node}", which is not upstream of "${nodeId}"`);
+    throw unknown(`reads node "${ref.node}", which is not upstream of "${nodeId}"`, upstreamOutputs);
   if (ref.part === 'path') {
-    if (ref.path.length > 0) throw unknown("reads below a node's path, which is a plain word");
+    if (ref.path.length > 0)
+      throw unknown("reads below a node's path, which is a plain word", [`nodes.${ref.node}.path`]);
     return;
   }
-  checkOutputPath(context, ref.node, ref.path, unknown);
+  checkOutputPath(context, ref.node, ref.path, (why, valid) =>
+    unknown(
+      why,
+      valid.map((field) => `nodes.${ref.node}.output.${field}`),
+    ),
+  );
 }
 
 function checkOutputPath(
   context: ValidationContext,
   nodeId: string,
   path: string[],
-  unknown: (why: string) => Error,
+  unknown: (why: string, valid: string[]) => Error,
 ): void {
   // A failed invocation's output is `{ error: { code, message } }` whatever the plugin declares.
   if (path[0] === 'error') return;
   const schema = context.outputSchemas?.get(nodeId);
-  if (schema && !schemaAllowsPath(schema, path)) throw unknown(`is not in the output schema of node "${nodeId}"`);
+  if (schema && !schemaAllowsPath(schema, path)) {
+    throw unknown(`is not in the output schema of node "${nodeId}"`, [
+      ...schemaPaths(schema),
+      'error.code',
+      'error.message',
+    ]);
+  }
+}
+
+/**
+ * AH_PLACEHOLDER_UNKNOWN that lists the valid names (details.validFields) and suggests the nearest one
+ * (details.suggestion, and in the message) when it is close enough to be a typo.
+ */
+function unknownWithSuggestion(
+  what: string,
+  name: string,
+  why: string,
+  valid: readonly string[],
+  details: Record<string, unknown>,
+  marks = '',
+) {
+  const suggestion = nearest(name, valid);
+  const shown = valid.slice(0, 20).map((field) => `${marks}${field}${marks}`);
+  const more = valid.length > shown.length ? `, … (${valid.length - shown.length} more)` : '';
+  const problem =
+    valid.length === 0
+      ? why
+      : `${why}${suggestion ? `; did you mean ${marks}${suggestion}${marks}?` : ''} (valid: ${shown.join(', ')}${more})`;
+  return WorkflowErrors.placeholderUnknown(
+    { placeholder: what, problem },
+    { ...details, validFields: [...valid], ...(suggestion ? { suggestion: `${marks}${suggestion}${marks}` } : {}) },
+  );
 }
 
 /** Whether a JSON Schema lets `path` exist. Unknown shapes ($ref, open objects) are given the benefit of the doubt. */

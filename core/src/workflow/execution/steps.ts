@@ -10,14 +10,13 @@ import {
   WorkflowErrors,
   asActionhostError,
   evaluateCondition,
-  openInputs,
   parseFieldReference,
-  renderValue,
+  renderInputs,
   type ActionNode,
   type ConditionNode,
 } from '../definition/index.ts';
 import type { ExecutionContext, RunData, StepResult } from './run-context.ts';
-import { redactInputs, redactText, redactValues } from './redact.ts';
+import { redactInputs, redactText, redactValues, secretInputValues } from './redact.ts';
 import { judgeAttempt, retryDelayMs, type RetryVerdict } from './retry-policy.ts';
 import type { ErrorSummary } from './stored-execution.ts';
 import { changeFieldName } from './trigger.ts';
@@ -87,11 +86,17 @@ export async function runAction(
   let stored: Json = null;
   let buildError: ActionhostError | null = null;
   try {
-    inputs = openInputs(
-      renderValue(pinned.inputs, (ref, path) => data.resolve(ref, node.source, path), `/nodes/${node.id}/inputs`),
-      context.sealer,
-      secrets,
+    inputs = renderInputs(
+      pinned.inputs,
+      {
+        resolve: (ref, path) => data.resolve(ref, node.source, path),
+        schema: pinned.inputSchema,
+        sealer: context.sealer,
+        opened: secrets,
+      },
+      `/nodes/${node.id}/inputs`,
     );
+    secrets.push(...secretInputValues(inputs, pinned.inputSchema));
     stored = redactInputs(inputs, pinned.inputSchema, secrets);
   } catch (caught) {
     buildError = asActionhostError(caught);

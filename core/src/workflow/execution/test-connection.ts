@@ -9,10 +9,9 @@ import {
   WorkflowErrors,
   dataSourceOf,
   isAction,
-  openInputs,
   readPath,
   readRequestPath,
-  renderValue,
+  renderInputs,
   resolveAction,
   type AppIntegrationResolver,
   type PluginCatalog,
@@ -21,7 +20,7 @@ import {
 } from '../definition/index.ts';
 import { InvocationLog } from '../../capabilities/index.ts';
 import type { PluginRunner, SecretValues } from './ports.ts';
-import { redactInputs, redactValues } from './redact.ts';
+import { redactInputs, redactValues, secretInputValues } from './redact.ts';
 
 /** Sample data for Test Connection: a request for the trigger, outputs for upstream nodes. */
 export const TestConnectionSample = z
@@ -92,26 +91,33 @@ export async function testNodeConnection(
     throw WorkflowErrors.testConnectionUnsupported({ plugin }, { node: nodeId, plugin });
   }
   const request = { ...SAMPLE_REQUEST, ...(sample.request ?? {}) };
-  const nodes = sample.nodes ?? {};
-  const inputs = renderValue(
+  const samples = sample.nodes ?? {};
+  // Own entries only: a node id such as "constructor" must not read Object.prototype.
+  const nodes = (id: string) => (Object.hasOwn(samples, id) ? samples[id] : undefined);
+  const secrets = [...((await deps.secrets?.secretValues()) ?? [])];
+  const inputs = renderInputs(
     action.inputs,
-    (ref) => {
-      if (ref.kind === 'node')
-        return ref.part === 'path'
-          ? (nodes[ref.node]?.path ?? null)
-          : (readPath(nodes[ref.node]?.output ?? null, ref.path) ?? null);
-      const from = dataSourceOf(graph, node.source);
-      return from === TRIGGER_NODE_ID
-        ? readRequestPath(request, ref.path)
-        : (readPath(nodes[from]?.output ?? null, ref.path) ?? null);
+    {
+      resolve: (ref) => {
+        if (ref.kind === 'node')
+          return ref.part === 'path'
+            ? (nodes(ref.node)?.path ?? null)
+            : (readPath(nodes(ref.node)?.output ?? null, ref.path) ?? null);
+        const from = dataSourceOf(graph, node.source);
+        return from === TRIGGER_NODE_ID
+          ? readRequestPath(request, ref.path)
+          : (readPath(nodes(from)?.output ?? null, ref.path) ?? null);
+      },
+      schema: action.inputSchema,
+      sealer: deps.sealer,
+      opened: secrets,
     },
     `/nodes/${entry.index}/inputs`,
   );
-  const secrets = [...((await deps.secrets?.secretValues()) ?? [])];
-  const opened = openInputs(inputs, deps.sealer, secrets);
+  secrets.push(...secretInputValues(inputs, action.inputSchema));
   const outcome = await deps.runner.run(
     { name: action.name, version: action.version, integrity: action.integrity },
-    opened,
+    inputs,
     {
       entry: 'testConnection',
       idempotencyKey: `test:${workflowId}:${nodeId}:${randomUUID()}`,

@@ -1,7 +1,7 @@
 // Which published workflows an ITSM event fires: request created (optionally of one kind), or request updated
 // with a change of one field, from any value or a given one, to any value or a given one.
 import type { Json } from '@actionhost/sdk';
-import { REQUEST_FIELDS, type Trigger } from '../definition/index.ts';
+import { isRequestField, type Trigger } from '../definition/index.ts';
 import type { RequestEvent } from './ports.ts';
 
 export function triggerMatches(trigger: Trigger, event: RequestEvent, request: Record<string, Json>): boolean {
@@ -19,7 +19,7 @@ export function triggerMatches(trigger: Trigger, event: RequestEvent, request: R
 /** The outbox names custom fields "customFields.<key>"; a trigger may name them plainly ("ipAddress"). */
 export function changeFieldName(field: string): string {
   const head = field.split('.')[0];
-  return REQUEST_FIELDS[head] === undefined ? `customFields.${field}` : field;
+  return isRequestField(head) ? field : `customFields.${field}`;
 }
 
 /** null in a trigger means "was/became empty"; text compares case-insensitively, as the service desk shows it. */

@@ -1,0 +1,185 @@
+// Secrets typed into a node over the API: header values sealed by default (unless marked public), one "#" rule for
+// every field, and { "$literal": ... } for text taken exactly as typed. What the plugin receives is checked too.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bearer, openApi, type TestApi } from './api.fixtures.ts';
+
+let api: TestApi;
+beforeEach(async () => {
+  api = await openApi();
+});
+afterEach(async () => {
+  await api.close();
+});
+
+async function call(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
+  const response = await api.app.inject({
+    method,
+    url,
+    headers: bearer(api.token.editor),
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
+  return { status: response.statusCode, body: response.body ? response.json() : null, text: response.body };
+}
+
+function webhookWorkflow(inputs: Record<string, unknown>) {
+  return {
+    name: 'Typed secrets',
+    module: 'request',
+    trigger: { event: 'request.created' },
+    nodes: [
+      {
+        id: 'hook',
+        kind: 'action',
+        title: 'Run Webhook',
+        uses: '@actionhost/run-webhook@^1',
+        inputs: { URL: 'http://127.0.0.1:9/hook', 'Request Type': 'POST', ...inputs },
+      },
+    ],
+  };
+}
+
+/** Publishes the workflow, raises a request and returns what the plugin was given. */
+async function inputsReceived(workflowId: string): Promise<Record<string, unknown>> {
+  expect((await call('POST', `/api/workflows/${workflowId}/publish`)).status).toBe(200);
+  api.world.itsm.createRequest({ kind: 'incident', subject: 'x' }, 'user:agent');
+  await api.engine.drain();
+  return api.runner.calls.at(-1)!.input;
+}
+
+const KEY_1 = 'ocp-key-0123456789abcdef';
+const KEY_2 = 'x-auth-key-fedcba9876543210';
+
+describe('header values', () => {
+  it('are sealed by default, whatever the header is called, and still sent', async () => {
+    const created = await call(
+      'POST',
+      '/api/workflows',
+      webhookWorkflow({
+        Headers: { 'Ocp-Apim-Subscription-Key': KEY_1, 'X-Auth-Key': KEY_2, 'X-Trace': 'req-#internalId#' },
+      }),
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.definition.nodes[0].inputs.Headers).toEqual({
+      'Ocp-Apim-Subscription-Key': { $sealed: expect.any(String) },
+      'X-Auth-Key': { $sealed: expect.any(String) },
+      'X-Trace': 'req-#internalId#', // a template: its value is read at run time
+    });
+    const read = await call('GET', `/api/workflows/${created.body.id}`);
+    const stored = api.world.store.db.prepare('SELECT definition FROM workflows').all();
+    for (const text of [created.text, read.text, JSON.stringify(stored)]) {
+      expect(text).not.toContain(KEY_1);
+      expect(text).not.toContain(KEY_2);
+    }
+    const received = await inputsReceived(created.body.id);
+    expect(received.Headers).toEqual({
+      'Ocp-Apim-Subscription-Key': KEY_1,
+      'X-Auth-Key': KEY_2,
+      'X-Trace': expect.stringMatching(/^req-\d+$/),
+    });
+    const [execution] = api.workflows.listExecutions();
+    const steps = JSON.stringify(api.workflows.getExecution(execution.id));
+    expect(steps).not.toContain(KEY_1);
+    expect(steps).not.toContain(KEY_2);
+  });
+
+  it('stay in plain text when marked { "$public": ... }, with the same "#" rule', async () => {
+    const created = await call(
+      'POST',
+      '/api/workflows',
+      webhookWorkflow({ Headers: { Accept: { $public: 'application/json' }, 'X-Tag': { $public: 't##1' } } }),
+    );
+    expect(created.body.definition.nodes[0].inputs.Headers).toEqual({
+      Accept: { $public: 'application/json' },
+      'X-Tag': { $public: 't##1' },
+    });
+    expect((await inputsReceived(created.body.id)).Headers).toEqual({ Accept: 'application/json', 'X-Tag': 't#1' });
+  });
+});
+
+describe('one "#" rule for every field', () => {
+  it('refuses a lone "#" in a secret field as in any other, without echoing the value', async () => {
+    const response = await call(
+      'POST',
+      '/api/workflows',
+      webhookWorkflow({ 'Credential Type': 'Basic Auth', Username: 'svc', Password: 'p#wSecret' }),
+    );
+    expect([response.status, response.body.error.code, response.body.error.details.path]).toEqual([
+      400,
+      'AH_PLACEHOLDER_SYNTAX',
+      '/nodes/0/inputs/Password',
+    ]);
+    expect(response.text).not.toContain('p#wSecret');
+  });
+
+  it('sends "##" as "#" in a saved secret, a header and a plain field alike', async () => {
+    const created = await call(
+      'POST',
+      '/api/workflows',
+      webhookWorkflow({
+        'Credential Type': 'Basic Auth',
+        Username: 'svc##1',
+        Password: 'Rst!Passw0rd##42',
+        Headers: { 'X-Token': 't##1' },
+      }),
+    );
+    expect(created.status).toBe(201);
+    const received = await inputsReceived(created.body.id);
+    expect(received).toMatchObject({ Username: 'svc#1', Password: 'Rst!Passw0rd#42', Headers: { 'X-Token': 't#1' } });
+  });
+
+  it('takes { "$literal": ... } exactly as typed and seals it in a secret field', async () => {
+    const created = await call(
+      'POST',
+      '/api/workflows',
+      webhookWorkflow({
+        'Credential Type': 'Basic Auth',
+        Username: { $literal: 'svc#1' },
+        Password: { $literal: 'p#w ##x #subject#' },
+      }),
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.definition.nodes[0].inputs).toMatchObject({
+      Username: { $literal: 'svc#1' },
+      Password: { $sealed: expect.any(String) },
+    });
+    expect(created.text).not.toContain('p#w ##x');
+    const received = await inputsReceived(created.body.id);
+    expect(received).toMatchObject({ Username: 'svc#1', Password: 'p#w ##x #subject#' });
+  });
+
+  it('keeps a sealed value that is sent back unchanged, and refuses one that does not open here', async () => {
+    const created = await call(
+      'POST',
+      '/api/workflows',
+      webhookWorkflow({ 'Credential Type': 'Basic Auth', Username: 'svc', Password: 'kept-secret-1' }),
+    );
+    const definition = created.body.definition;
+    const again = await call('PUT', `/api/workflows/${created.body.id}`, definition);
+    expect(again.status).toBe(200);
+    expect(again.body.definition.nodes[0].inputs.Password).toEqual(definition.nodes[0].inputs.Password);
+    expect((await inputsReceived(created.body.id)).Password).toBe('kept-secret-1');
+
+    const forged = structuredClone(definition);
+    forged.nodes[0].inputs.Password = { $sealed: 'v1.0000000000000000.AAAA.AAAA.AAAA' };
+    const refused = await call('PUT', `/api/workflows/${created.body.id}`, forged);
+    expect([refused.status, refused.body.error.code, refused.body.error.details.path]).toEqual([
+      400,
+      'AH_SEALED_VALUE_INVALID',
+      '/nodes/0/inputs/Password',
+    ]);
+    const sealedForAnotherPurpose = { $sealed: api.credentials.sealValue('app-integration', 'admin-only-secret') };
+    forged.nodes[0].inputs.Password = sealedForAnotherPurpose;
+    expect((await call('PUT', `/api/workflows/${created.body.id}`, forged)).body.error.code).toBe(
+      'AH_SEALED_VALUE_INVALID',
+    );
+  });
+
+  it('refuses a value form that holds no string', async () => {
+    const response = await call('POST', '/api/workflows', webhookWorkflow({ Password: { $literal: 5 } }));
+    expect([response.status, response.body.error.code, response.body.error.details.path]).toEqual([
+      400,
+      'AH_VALIDATION_FAILED',
+      '/nodes/0/inputs/Password',
+    ]);
+  });
+});
