@@ -91,6 +91,12 @@ export function changeCatalogue(deps: ChangeRecorderDeps): ChangeCatalogue {
       id: byBody('name'),
       read: credential,
     },
+    'PUT /api/credentials/:name': {
+      action: 'credential.update',
+      target: 'credential',
+      id: byParam('name'),
+      read: credential,
+    },
     'DELETE /api/credentials/:name': {
       action: 'credential.delete',
       target: 'credential',
