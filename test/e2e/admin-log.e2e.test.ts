@@ -141,7 +141,7 @@ describe('admin action log of a running host', () => {
       'plugin.install',
       'credential.delete',
     ]);
-    expect(page.body.entries.every((entry) => entry.actor.name === 'admin (preset)')).toBe(true);
+    expect(page.body.entries.every((entry) => entry.actor.name === 'admin (ACTIONHOST_ADMIN_TOKEN)')).toBe(true);
     expect(page.body.entries.find((entry) => entry.action === 'plugin.install')!.target.id).toBe(
       '@actionhost/ci-linking@1.2.0',
     );
