@@ -31,19 +31,42 @@ export const CORE_LAYERS = {
   store: ['errors'],
   credentials: ['errors', 'secrets', 'store'],
   itsm: ['errors', 'secrets', 'store'],
+  // The admin action log redacts with the Audit Trail's rule (itsm) before it appends.
+  'admin-log': ['errors', 'secrets', 'store', 'itsm'],
+  // Retention deletes rows of the workflow and itsm tables with a few SQL statements of its own (one repository),
+  // so it sits right above the store and depends on no concern's code.
+  retention: ['errors', 'store'],
+  // Backup copies the data folder's files (SQLite's own VACUUM INTO, the plugin folders) and reads the copies.
+  backup: ['errors'],
   capabilities: ['errors', 'secrets', 'itsm', 'credentials', 'store'],
   sandbox: ['errors', 'capabilities'],
   'workflow/definition': ['errors', 'secrets', 'itsm', 'store'],
   'workflow/execution': ['errors', 'secrets', 'workflow/definition', 'capabilities', 'itsm', 'store'],
-  workflow: ['errors', 'workflow/definition', 'workflow/execution', 'store'],
+  // Export and import read definitions and publishing's ports; they run nothing.
+  'workflow/transfer': ['errors', 'secrets', 'workflow/definition'],
+  workflow: ['errors', 'workflow/definition', 'workflow/execution', 'workflow/transfer', 'store'],
   // connectors/: Integration Connectors — the host's hub that relays ldap operations to them, and the
   // `actionhost connector` process's client, which runs them with the ldap capability's executor.
   connectors: ['errors', 'capabilities', 'store'],
   applications: ['errors', 'capabilities', 'connectors', 'credentials', 'store', 'workflow'],
-  api: ['errors', 'applications', 'connectors', 'credentials', 'itsm', 'store', 'workflow', 'config'],
+  api: [
+    'errors',
+    'admin-log',
+    'retention',
+    'applications',
+    'connectors',
+    'credentials',
+    'itsm',
+    'store',
+    'workflow',
+    'config',
+  ],
   testing: ['errors', 'capabilities', 'credentials', 'itsm', 'sandbox', 'store'],
   host: [
     'errors',
+    'admin-log',
+    'backup',
+    'retention',
     'api',
     'applications',
     'capabilities',
@@ -55,7 +78,19 @@ export const CORE_LAYERS = {
     'store',
     'workflow',
   ],
-  cli: ['errors', 'api', 'config', 'connectors', 'host', 'store', 'workflow'],
+  cli: [
+    'errors',
+    'admin-log',
+    'api',
+    'backup',
+    'config',
+    'connectors',
+    'credentials',
+    'host',
+    'retention',
+    'store',
+    'workflow',
+  ],
 };
 
 const isTestFile = (file) => /\.(test|fixtures)\.ts$/.test(file);

@@ -14,6 +14,7 @@ import {
   runWebhook,
   type TestWorld,
 } from '../workflow/workflow.fixtures.ts';
+import { AdminLog } from '../admin-log/index.ts';
 import { ApiTokens } from './auth.ts';
 import { buildApi } from './server.ts';
 import { ApiErrors } from './errors.ts';
@@ -31,6 +32,7 @@ export interface TestApi {
   /** Integration Connectors, with short timings: an operation nobody takes fails after 300 ms. */
   connectors: ConnectorService;
   tokens: ApiTokens;
+  adminLog: AdminLog;
   uploads: Buffer[];
   token: { admin: string; editor: string; agent: string };
   close(): Promise<void>;
@@ -95,7 +97,9 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     catalog,
     runner,
     secrets: credentials,
+    // Literal secrets in Input Mappings are sealed on save, as the host does.
     sealer: credentials,
+    credentials,
     appIntegrations: applications,
     templateFieldNames: () => world.itsm.templateFieldNames(),
   });
@@ -108,6 +112,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     sealer: credentials,
   });
   const tokens = new ApiTokens(world.store);
+  const adminLog = new AdminLog({ store: world.store });
   const uploads: Buffer[] = [];
   const plugins: PluginsPort = {
     list: () =>
@@ -162,6 +167,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     engine,
     applications,
     connectors,
+    adminLog,
     checkResponses: true,
     ...(overrides.consoleDir ? { consoleDir: overrides.consoleDir } : {}),
   });
@@ -182,6 +188,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     applications,
     connectors,
     tokens,
+    adminLog,
     uploads,
     token,
     close: async () => {

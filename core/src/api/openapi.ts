@@ -47,7 +47,8 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { title: string
           : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
       responses: {
-        [String(route.status ?? 200)]: {
+        // A status that depends on the answer (201 created / 200 replaced) is documented as 2XX.
+        [typeof route.status === 'function' ? '2XX' : String(route.status ?? 200)]: {
           description: 'success',
           ...(route.response ? { content: { 'application/json': { schema: schemaOf(route.response) } } } : {}),
         },

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ApiErrors, validationError } from './errors.ts';
 import { roleAllows, type ApiTokens, type Role, type TokenInfo } from './auth.ts';
+import type { ChangeRecorder } from './admin-actions.ts';
 
 export interface RouteContext<B, Q, P> {
   body: B;
@@ -40,8 +41,8 @@ export interface RouteSpec<
   /** A raw body (e.g. a .tgz upload) with these media types instead of JSON. */
   rawBody?: { contentTypes: string[]; description: string };
   bodyLimit?: number;
-  /** Status on success (default 200). */
-  status?: number;
+  /** Status on success (default 200), or a function of the answer when it depends on what happened. */
+  status?: number | ((result: unknown) => number);
   /** The response's zod schema, for the OpenAPI document. */
   response?: z.ZodType;
   handler(context: RouteContext<z.output<B>, z.output<Q>, z.output<P>>): unknown;
@@ -53,12 +54,21 @@ export class RouteTable {
   readonly #tokens: ApiTokens;
 
   readonly #checkResponses: boolean;
+  readonly #changes: ChangeRecorder | undefined;
 
-  /** `checkResponses` (tests) parses every answer with the route's response schema, so the OpenAPI document cannot lie. */
-  constructor(app: FastifyInstance, tokens: ApiTokens, options: { checkResponses?: boolean } = {}) {
+  /**
+   * `checkResponses` (tests) parses every answer with the route's response schema, so the OpenAPI document cannot
+   * lie. `changes` writes every change a token makes to the admin action log, for every route, here in one place.
+   */
+  constructor(
+    app: FastifyInstance,
+    tokens: ApiTokens,
+    options: { checkResponses?: boolean; changes?: ChangeRecorder } = {},
+  ) {
     this.#app = app;
     this.#tokens = tokens;
     this.#checkResponses = options.checkResponses ?? false;
+    this.#changes = options.changes;
   }
 
   add<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(spec: RouteSpec<B, Q, P>): void {
@@ -92,6 +102,18 @@ export class RouteTable {
         const body = spec.rawBody ? request.body : parse(spec.body, request.body, 'body');
         const token = (request as FastifyRequest & { token?: TokenInfo }).token ?? null;
         const subject = (request as FastifyRequest & { subject?: string }).subject ?? null;
+        // The before of a change is read before the handler runs; the entry is written once it succeeded.
+        const change =
+          token && this.#changes
+            ? await this.#changes.begin({
+                method: spec.method,
+                url: spec.url,
+                params: (params ?? {}) as Record<string, unknown>,
+                body: spec.rawBody ? undefined : body,
+                token,
+                ip: request.ip,
+              })
+            : null;
         const result = await spec.handler({
           body,
           query,
@@ -117,7 +139,9 @@ export class RouteTable {
             );
           }
         }
-        reply.code(spec.status ?? 200);
+        const status = typeof spec.status === 'function' ? spec.status(result) : (spec.status ?? 200);
+        await change?.commit(result, status);
+        reply.code(status);
         return result === undefined ? reply.send() : result;
       },
     });

@@ -19,6 +19,12 @@ import { registerConsole } from './console.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerWorkflowEditingRoutes } from './routes/workflow-editing.ts';
 import { registerPluginDetailRoutes } from './routes/plugin-details.ts';
+import { registerAdminLogRoutes } from './routes/admin-log.ts';
+import { registerWorkflowTransferRoutes } from './routes/workflow-transfer.ts';
+import { registerRetentionRoutes } from './routes/retention.ts';
+import type { RetentionPruner } from '../retention/index.ts';
+import { ChangeRecorder } from './admin-actions.ts';
+import type { AdminLog } from '../admin-log/index.ts';
 
 export interface ApiDeps {
   auth: ApiTokens;
@@ -43,6 +49,10 @@ export interface ApiDeps {
   https?: { cert: string; key: string };
   /** The built web console (core/console/dist), served at / when the folder holds a build. */
   consoleDir?: string;
+  /** The admin action log: every change a token makes is recorded there, and admins read it at /api/admin-log. */
+  adminLog?: AdminLog;
+  /** The background pruner: its policy and last round at /api/retention. */
+  retention?: RetentionPruner;
   /** /api/ready answers 200 only when every check is true (absent: no readiness route). */
   readiness?: ReadinessCheck;
   /** /metrics (Prometheus); `instrument` times every request by route. */
@@ -91,7 +101,21 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       .send(errorBody(ApiErrors.routeNotFound({ method: request.method, url: request.url.split('?')[0] })));
   });
 
-  const table = new RouteTable(app, deps.auth, { checkResponses: deps.checkResponses ?? false });
+  const changes = deps.adminLog
+    ? new ChangeRecorder({
+        log: deps.adminLog,
+        workflows: deps.workflows,
+        credentials: deps.credentials,
+        plugins: deps.plugins,
+        tokens: deps.auth,
+        ...(deps.applications ? { applications: deps.applications } : {}),
+        ...(deps.connectors ? { connectors: deps.connectors } : {}),
+      })
+    : undefined;
+  const table = new RouteTable(app, deps.auth, {
+    checkResponses: deps.checkResponses ?? false,
+    ...(changes ? { changes } : {}),
+  });
   registerHostRoutes(table, { version, started, readiness: deps.readiness, metrics: deps.metrics });
   registerItsmRoutes(table, deps.itsm, () => deps.engine?.wake());
   registerAdminRoutes(table, deps.credentials, deps.plugins);
@@ -107,9 +131,12 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     });
   }
   registerWorkflowRoutes(table, deps.workflows, deps.engine);
+  registerWorkflowTransferRoutes(table, deps.workflows);
   registerSessionRoutes(table);
   registerWorkflowEditingRoutes(table, deps.workflows, deps.credentials, deps.applications);
   registerPluginDetailRoutes(table, deps.plugins, deps.workflows);
+  if (deps.adminLog) registerAdminLogRoutes(table, deps.adminLog);
+  if (deps.retention) registerRetentionRoutes(table, deps.retention);
   if (deps.consoleDir) registerConsole(app, deps.consoleDir);
 
   let document: Record<string, unknown> | null = null;

@@ -227,4 +227,17 @@ describe('actionhost command line', () => {
       busy.close();
     }
   }, 60_000);
+
+  it('refuses plain HTTP on an address other than loopback (AH_PLAIN_HTTP_REFUSED) before opening anything', async () => {
+    for (const host of ['0.0.0.0', '::', '192.0.2.10']) {
+      const dataDir = join(work, `data-${host.replace(/\W/g, '_')}`);
+      const child = run(['start', '--data', dataDir, '--host', host, '--port', '0', '--workers', '1', '--no-seed']);
+      let stderr = '';
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^error AH_PLAIN_HTTP_REFUSED: /m);
+      expect(existsSync(join(dataDir, 'actionhost.db'))).toBe(false);
+    }
+  }, 60_000);
 });

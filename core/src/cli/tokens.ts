@@ -13,9 +13,11 @@ import {
   type CliIo,
   type ProgramContext,
 } from '@actionhost/sdk/cli';
+import { AdminLog } from '../admin-log/index.ts';
 import { ApiTokens, Role } from '../api/index.ts';
 import { HOST_SETTINGS, loadConfig } from '../config/index.ts';
 import { Store } from '../store/index.ts';
+import { commandLineActor } from './data-store.ts';
 
 const DATABASE = 'actionhost.db';
 const NO_DATABASE_FIX = 'check --data (or ACTIONHOST_DATA); `actionhost start` creates the database in a new folder';
@@ -38,12 +40,12 @@ export function tokensCommand(context: ProgramContext): Command {
     for (const option of HOST_SETTINGS.options(['dataDir'])) command.addOption(option);
     return command.option('--json', 'print JSON');
   };
-  const withTokens = async <T>(command: Command, use: (tokens: ApiTokens) => T | Promise<T>) => {
+  const withTokens = async <T>(command: Command, use: (tokens: ApiTokens, log: AdminLog) => T | Promise<T>) => {
     const { dataDir } = loadConfig(HOST_SETTINGS.given(command), io.env);
     requireDataFile(dataDir, DATABASE, NO_DATABASE_FIX);
     const store = Store.open(join(dataDir, DATABASE));
     try {
-      return await use(new ApiTokens(store));
+      return await use(new ApiTokens(store), new AdminLog({ store }));
     } finally {
       store.close();
     }
@@ -60,7 +62,7 @@ export function tokensCommand(context: ProgramContext): Command {
     .addOption(valueOption('--expires-in-days <n>', 'stop working after this many days', wholeNumber(1, 36_500)))
     .action(
       context.action((options: { role: Role; name?: string; expiresInDays?: number; json?: boolean }) =>
-        withTokens(create, (tokens) => {
+        withTokens(create, (tokens, log) => {
           const expiresAt =
             options.expiresInDays === undefined
               ? undefined
@@ -68,6 +70,18 @@ export function tokensCommand(context: ProgramContext): Command {
           const created = tokens.createToken(options.role, options.name ?? `${options.role} (command line)`, {
             expiresAt,
           });
+          const { token: secret, ...info } = created;
+          log.record(
+            {
+              actor: commandLineActor(),
+              action: 'token.create',
+              target: { type: 'token', id: created.id },
+              before: null,
+              after: info,
+              origin: { command: 'actionhost tokens create' },
+            },
+            [secret],
+          );
           if (options.json) {
             printJson(io, created);
             return;
@@ -104,8 +118,16 @@ export function tokensCommand(context: ProgramContext): Command {
     .argument('<id>', 'the token id (from tokens list)')
     .action(
       context.action((id: string, options: { json?: boolean }) =>
-        withTokens(revoke, (tokens) => {
+        withTokens(revoke, (tokens, log) => {
           const revoked = tokens.revoke(id);
+          log.record({
+            actor: commandLineActor(),
+            action: 'token.revoke',
+            target: { type: 'token', id: revoked.id },
+            before: revoked,
+            after: null,
+            origin: { command: 'actionhost tokens revoke' },
+          });
           if (options.json) printJson(io, revoked);
           else io.stdout(`revoked ${revoked.role} token "${revoked.name}" (${revoked.id})`);
         }),

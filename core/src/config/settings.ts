@@ -49,7 +49,16 @@ export const HOST_SETTINGS = defineSettings({
     flag: '--host <address>',
     value: text(),
     default: '127.0.0.1',
-    description: 'address the HTTP API listens on',
+    description:
+      'address the HTTP API listens on; an address other than loopback needs TLS or allowPlainHttp (AH_PLAIN_HTTP_REFUSED)',
+  },
+  allowPlainHttp: {
+    env: 'ACTIONHOST_ALLOW_PLAIN_HTTP',
+    flag: '--allow-plain-http <on>',
+    value: onOff(),
+    default: 'false',
+    description:
+      'let the HTTP API listen without TLS on an address other than loopback (only behind a TLS-terminating proxy on a trusted network: tokens and secrets travel in its requests)',
   },
   port: {
     env: 'ACTIONHOST_PORT',
@@ -146,6 +155,57 @@ export const HOST_SETTINGS = defineSettings({
     default: '10000',
     description:
       'on SIGTERM, how long running executions may finish before their steps are checkpointed (resumed on next start)',
+  },
+  retainSucceededDays: {
+    env: 'ACTIONHOST_RETAIN_SUCCEEDED_DAYS',
+    flag: '--retain-succeeded-days <days>',
+    value: wholeNumber(0, 36_500),
+    default: '30',
+    description: 'succeeded executions (with their steps) are deleted this many days after they finished; 0 keeps them',
+  },
+  retainFailedDays: {
+    env: 'ACTIONHOST_RETAIN_FAILED_DAYS',
+    flag: '--retain-failed-days <days>',
+    value: wholeNumber(0, 36_500),
+    default: '90',
+    description:
+      'failed and cancelled executions (with their steps) are deleted this many days after they finished; 0 keeps them',
+  },
+  retainExecutions: {
+    env: 'ACTIONHOST_RETAIN_EXECUTIONS',
+    flag: '--retain-executions <n>',
+    value: wholeNumber(0, 1_000_000_000),
+    default: '0',
+    description:
+      'at most this many finished executions are kept, the oldest deleted first whatever their status; 0 = no cap',
+  },
+  retainAuditDays: {
+    env: 'ACTIONHOST_RETAIN_AUDIT_DAYS',
+    flag: '--retain-audit-days <days>',
+    value: wholeNumber(0, 36_500),
+    default: '365',
+    description: "requests' Audit Trail entries are deleted this many days after they were written; 0 keeps them",
+  },
+  retainAuditEntries: {
+    env: 'ACTIONHOST_RETAIN_AUDIT_ENTRIES',
+    flag: '--retain-audit-entries <n>',
+    value: wholeNumber(0, 1_000_000_000),
+    default: '0',
+    description: 'at most this many Audit Trail entries are kept, the oldest deleted first; 0 = no cap',
+  },
+  pruneBatch: {
+    env: 'ACTIONHOST_PRUNE_BATCH',
+    flag: '--prune-batch <n>',
+    value: wholeNumber(1, 100_000),
+    default: '200',
+    description: 'rows the background pruner deletes per transaction (executions with their steps, entries, events)',
+  },
+  pruneIntervalMs: {
+    env: 'ACTIONHOST_PRUNE_INTERVAL_MS',
+    flag: '--prune-interval-ms <ms>',
+    value: wholeNumber(1_000, 86_400_000),
+    default: '600000',
+    description: 'how often the background pruner looks for rows past their retention (it also runs once on start)',
   },
   adminToken: {
     env: 'ACTIONHOST_ADMIN_TOKEN',

@@ -88,6 +88,13 @@ export const processErrors = {
     description:
       'The host refuses to start on a data folder it cannot write; fix its permissions or pass another --data.',
   },
+  AH_PLAIN_HTTP_REFUSED: {
+    status: 500,
+    message:
+      'refusing to serve plain HTTP on {host}, which is not a loopback address: API tokens and credential secrets would cross the network in clear',
+    description:
+      'Serve the API over HTTPS (TLS certificate and key settings), listen on 127.0.0.1 behind a TLS-terminating proxy, or — only on a trusted network behind such a proxy — set allowPlainHttp (ACTIONHOST_ALLOW_PLAIN_HTTP=true).',
+  },
   AH_INPUT_UNREADABLE: {
     status: 400,
     message: 'cannot read {file}: {reason}',

@@ -9,6 +9,7 @@ import { definitionErrors, executionErrors } from './workflow.ts';
 import { apiErrors, processErrors, sharedErrors } from './host.ts';
 import { sandboxErrors } from './sandbox.ts';
 import { connectorErrors } from './connectors.ts';
+import { backupErrors, transferErrors } from './operations.ts';
 
 export const errorCatalogue: ErrorCatalogue = {
   package: '@actionhost/core',
@@ -26,11 +27,13 @@ export const errorCatalogue: ErrorCatalogue = {
     { title: 'Capability: itsm', errors: itsmCapabilityErrors },
     { title: 'Workflow definitions and publishing', errors: definitionErrors },
     { title: 'Executions', errors: executionErrors },
+    { title: 'Workflows between environments (export and import)', errors: transferErrors },
     { title: 'Requests, Configuration Items, Relations', errors: itsmErrors },
     { title: 'Credentials and the master key', errors: credentialErrors },
     { title: 'Applications and App Integrations', errors: applicationErrors },
     { title: 'Integration Connectors', errors: connectorErrors },
     { title: 'Store (the data folder)', errors: storeErrors },
+    { title: 'Backup and restore', errors: backupErrors },
     { title: 'HTTP API', errors: apiErrors },
     { title: 'Host process and CLI', errors: processErrors },
   ],
@@ -45,11 +48,13 @@ export const CoreErrors = defineErrors({
   ...itsmCapabilityErrors,
   ...definitionErrors,
   ...executionErrors,
+  ...transferErrors,
   ...itsmErrors,
   ...credentialErrors,
   ...applicationErrors,
   ...connectorErrors,
   ...storeErrors,
+  ...backupErrors,
   ...apiErrors,
   ...processErrors,
 });

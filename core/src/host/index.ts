@@ -7,6 +7,8 @@ export {
   FIRST_PARTY_ACTOR,
   FIRST_PARTY_PUBLISHER,
 } from './first-party.ts';
+export { openDataFolder, HOST_VERSION, type DataFolder, type DataFolderOptions } from './data-folder.ts';
+export { knownSchema } from './schema.ts';
 export { startHost, type RunningHost } from './server.ts';
 export { SandboxPluginRunner, type SandboxPluginRunnerOptions, type InstalledPlugins } from './sandbox-runner.ts';
 export { registryCatalog, registryPluginsPort } from './plugin-ports.ts';

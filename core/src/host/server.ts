@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { CommandLineErrors, portInUseError } from '@actionhost/sdk/cli';
 import { CoreErrors } from '../errors/index.ts';
-import { ApiTokens, buildApi } from '../api/index.ts';
+import { buildApi } from '../api/index.ts';
 import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
+import { checkListenAddress } from './listen-policy.ts';
 import { WorkflowErrors } from '../workflow/index.ts';
 import { HostObservability } from './observability.ts';
 import { seedExampleWorkflows, seedRequestTemplates } from './seed.ts';
@@ -40,8 +41,10 @@ export interface StartHostOptions {
 
 export async function startHost(config: HostConfig, options: StartHostOptions = {}): Promise<RunningHost> {
   const progress = options.progress ?? (() => undefined);
-  // Checked before anything is opened: a host that was asked for HTTPS never comes up speaking plain HTTP.
+  // Checked before anything is opened: a host that was asked for HTTPS never comes up speaking plain HTTP, and
+  // one listening beyond loopback speaks HTTPS unless allowPlainHttp says a proxy in front does.
   const https = tlsFiles(config);
+  checkListenAddress(config.host, { tls: https !== null, allowPlainHttp: config.allowPlainHttp });
   const runtime = await openRuntime(config, {
     onEngineError: (error, context) =>
       progress(`engine: ${(error as Error).message ?? String(error)} ${JSON.stringify(context)}`),
@@ -52,7 +55,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       seedRequestTemplates(runtime.itsm, progress);
       seedExampleWorkflows(runtime.workflows, progress);
     }
-    const auth = new ApiTokens(runtime.store);
+    const auth = runtime.tokens;
     const bootstrap = auth.bootstrapAdmin(config.adminToken);
     if (bootstrap.presetIgnored) {
       progress(
@@ -71,6 +74,8 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       applications: runtime.applications,
       connectors: runtime.connectors,
       engine: runtime.engine,
+      adminLog: runtime.adminLog,
+      retention: runtime.retention,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
       ...(https ? { https } : {}),
       consoleDir: CONSOLE_DIR,
@@ -87,6 +92,16 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       );
     });
     runtime.engine.start();
+    runtime.retention.start({
+      onError: (error) => progress(`retention: ${(error as Error).message ?? String(error)}`),
+      onReport: (report) =>
+        progress(
+          `retention: deleted ${report.succeededExecutions + report.failedExecutions + report.excessExecutions} executions ` +
+            `(${report.steps} steps), ${report.auditEntries + report.excessAuditEntries} Audit Trail entries, ` +
+            `${report.processedEvents} processed events in ${report.batches} batches (${report.durationMs} ms); ` +
+            `${report.reclaimedPages} pages given back`,
+        ),
+    });
     // Ready once a sandbox worker has answered; a sandbox that cannot start keeps /api/ready at 503 and says why.
     observability.probeSandbox().catch((error: unknown) => {
       progress(`actionhost: the sandbox did not start: ${(error as Error).message ?? String(error)}`);

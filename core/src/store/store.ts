@@ -3,6 +3,7 @@
 import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
 import { dirname } from 'node:path';
 import { makeDataFolder, privateDatabaseFile } from '@actionhost/sdk/cli';
+import { CoreErrors } from '../errors/index.ts';
 import { StoreErrors } from './errors.ts';
 
 /** A row as a statement reads it: column name → value. */
@@ -27,8 +28,11 @@ export class Store {
         privateDatabaseFile(file);
       }
       db = new DatabaseSync(file);
+      // auto_vacuum takes effect only on a new (empty) database: one made now can give the pages retention frees
+      // back to the disk (incremental vacuum); an older one reuses them. The write-ahead log is cut back to 64 MiB
+      // after each checkpoint instead of keeping its largest size.
       db.exec(
-        'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+        'PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA journal_size_limit = 67108864;',
       );
       db.exec(
         'CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))',
@@ -45,6 +49,13 @@ export class Store {
       v: number | null;
     };
     const from = applied.v ?? 0;
+    // A newer host has been here: its tables are not what this code expects, so it must not run on them.
+    if (from > migrations.length) {
+      throw CoreErrors.AH_STORE_SCHEMA_NEWER(
+        { file: this.file, module, found: from, known: migrations.length },
+        { module, found: from, known: migrations.length },
+      );
+    }
     for (let index = from; index < migrations.length; index++) {
       this.transaction(() => {
         this.db.exec(migrations[index]);

@@ -81,4 +81,14 @@ export {
   type AuditSink,
   type SecretValues,
 } from './execution/index.ts';
+export {
+  WorkflowExport,
+  WorkflowImportResult,
+  ExportedPlugin,
+  credentialReferences,
+  type ExportFrom,
+  type ImportOptions,
+  type CredentialDirectory,
+  type CapabilityApprovals,
+} from './transfer/index.ts';
 export { WorkflowService, type WorkflowServiceOptions } from './service.ts';

@@ -33,6 +33,17 @@ import {
   type TestConnectionResult,
   type TestConnectionSample,
 } from './execution/index.ts';
+import {
+  exportWorkflow,
+  planImport,
+  type CapabilityApprovals,
+  type CredentialDirectory,
+  type ExportFrom,
+  type ImportOptions,
+  type TransferDeps,
+  type WorkflowExport,
+  type WorkflowImportResult,
+} from './transfer/index.ts';
 
 export interface WorkflowServiceOptions {
   store: Store;
@@ -46,6 +57,12 @@ export interface WorkflowServiceOptions {
   customFieldNames?: readonly string[];
   /** The fields of the request templates (ItsmService.templateFieldNames): named like custom fields too. */
   templateFieldNames?: () => readonly string[];
+  /** Credential names and types, for export and import (never a secret; the credential store fits). */
+  credentials?: CredentialDirectory;
+  /** Capability approvals, checked by import when the host has them. */
+  approvals?: CapabilityApprovals;
+  /** Written into exports (`source.host`). */
+  hostVersion?: string;
   clock?: () => Date;
 }
 
@@ -179,6 +196,33 @@ export class WorkflowService {
     return testNodeConnection(this.#options, id, graph, nodeId, sample, signal);
   }
 
+  /**
+   * The self-contained export document of a workflow: its published version (default, when there is one) or its
+   * draft with the versions a publish would pin; the App Integrations and credentials it names; no secret.
+   */
+  async export(id: string, from?: ExportFrom): Promise<WorkflowExport> {
+    const record = this.#record(id);
+    return exportWorkflow(record, this.repository.getPublished(id), from, this.#transferDeps());
+  }
+
+  /**
+   * Checks an export document against this host — every problem at once (AH_WORKFLOW_IMPORT_INVALID) — and only
+   * then creates a draft, or replaces the draft of `options.replace` (its published version keeps running).
+   */
+  async import(input: unknown, options: ImportOptions = {}): Promise<WorkflowImportResult> {
+    const plan = await planImport(input, options, this.#transferDeps(), {
+      byName: (name) => this.repository.listWorkflows().filter((record) => record.name === name),
+      exists: (id) => this.repository.getWorkflow(id) !== null,
+    });
+    const result = { pins: plan.pins, warnings: plan.warnings, dryRun: options.dryRun ?? false };
+    if (options.dryRun) return { ...result, workflowId: null, replaced: false };
+    if (options.replace !== undefined) {
+      this.update(options.replace, plan.definition);
+      return { ...result, workflowId: options.replace, replaced: true };
+    }
+    return { ...result, workflowId: this.create(plan.definition).id, replaced: false };
+  }
+
   getExecution(id: string): Execution {
     const execution = this.repository.getExecution(id);
     if (!execution) throw WorkflowErrors.executionNotFound({ id, problem: 'does not exist' }, { id });
@@ -187,6 +231,19 @@ export class WorkflowService {
 
   listExecutions(filter: Parameters<WorkflowRepository['listExecutions']>[0] = {}): ExecutionSummary[] {
     return this.repository.listExecutions(filter);
+  }
+
+  #transferDeps(): TransferDeps {
+    const { catalog, appIntegrations, credentials, approvals } = this.#options;
+    return {
+      catalog,
+      context: this.#context,
+      hostVersion: this.#options.hostVersion ?? 'unknown',
+      clock: this.#options.clock ?? (() => new Date()),
+      ...(appIntegrations ? { appIntegrations } : {}),
+      ...(credentials ? { credentials } : {}),
+      ...(approvals ? { approvals } : {}),
+    };
   }
 
   #validate(input: unknown): WorkflowDefinition {

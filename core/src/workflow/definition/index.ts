@@ -19,7 +19,15 @@ export {
   type WorkflowDefinitionInput,
 } from './schema.ts';
 export { WorkflowErrors, asActionhostError } from './errors.ts';
-export { parseTemplate, collectReferences, readPath, defineKey, type Reference } from './placeholders.ts';
+export {
+  parseTemplate,
+  collectReferences,
+  readPath,
+  defineKey,
+  hasPlaceholder,
+  pointerEscape,
+  type Reference,
+} from './placeholders.ts';
 export { renderInputs, renderValue, type RenderOptions } from './render.ts';
 export { valueFormOf, isSealed, type ValueForm, type SealedInput } from './value-forms.ts';
 export { evaluateCondition, evaluateRule } from './conditions.ts';
@@ -41,7 +49,7 @@ export {
 } from './validate.ts';
 export { propertySchemas } from './json-schema.ts';
 export { checkMappings } from './mappings.ts';
-export { parsePluginSpec, resolveAction, publishWorkflow } from './publish.ts';
+export { parsePluginSpec, resolveAction, resolveActions, publishWorkflow } from './publish.ts';
 export { previewPublish, PublishPreview, PublishProblem } from './preview.ts';
 export { sealInputs, type SecretSealer } from './secret-inputs.ts';
 export { DefinitionRepository } from './repository.ts';

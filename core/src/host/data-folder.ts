@@ -1,0 +1,149 @@
+// A data folder's records, wired without the engine: the store, the plugin store, credentials (opened with the
+// master key), service-desk records, applications, workflows and the admin action log. The running host adds
+// the sandbox and the engine on top (runtime.ts); commands that change records directly use it as it is.
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
+import { PluginStore } from '@actionhost/registry';
+import { makeDataFolder, packageVersion } from '@actionhost/sdk/cli';
+import type { HostConfig } from '../config/index.ts';
+import { CoreErrors } from '../errors/index.ts';
+import { Store } from '../store/index.ts';
+import { CredentialStore, loadMasterKey } from '../credentials/index.ts';
+import { ItsmService } from '../itsm/index.ts';
+import { ApplicationService } from '../applications/index.ts';
+import { ConnectorService } from '../connectors/index.ts';
+import { WorkflowService, type PluginRunner } from '../workflow/index.ts';
+import { AdminLog } from '../admin-log/index.ts';
+import { ApiTokens } from '../api/index.ts';
+import { RetentionPruner, RetentionRepository, type RetentionPolicy } from '../retention/index.ts';
+import { registryCatalog } from './plugin-ports.ts';
+
+/** @actionhost/core's version: written into workflow exports and backups. */
+export const HOST_VERSION = packageVersion(new URL('../../package.json', import.meta.url));
+
+export interface DataFolder {
+  config: HostConfig;
+  store: Store;
+  plugins: PluginStore;
+  credentials: CredentialStore;
+  itsm: ItsmService;
+  applications: ApplicationService;
+  /** Integration Connectors: directories the host cannot reach are reached through them (their hub relays). */
+  connectors: ConnectorService;
+  workflows: WorkflowService;
+  /** Who changed what: every change by a token over the API, and by a person at the command line. */
+  adminLog: AdminLog;
+  /** The API tokens (hashes and roles). */
+  tokens: ApiTokens;
+  /** Deletes what the retention settings no longer keep; the running host starts it in the background. */
+  retention: RetentionPruner;
+  close(): Promise<void>;
+}
+
+/** The records a plugin runner may need (the sandbox's capabilities reach them). */
+export type DataFolderRecords = Pick<DataFolder, 'plugins' | 'credentials' | 'itsm' | 'applications' | 'connectors'>;
+
+export interface DataFolderOptions {
+  /** Makes the runner Test Connection uses (the host's sandbox), with what closes it; without it, none runs. */
+  runner?: (records: DataFolderRecords) => { runner: PluginRunner; close: () => unknown };
+}
+
+/** Without a sandbox, Test Connection is refused rather than run somewhere it should not be. */
+const NO_RUNNER: PluginRunner = {
+  run: () => Promise.reject(CoreErrors.AH_ENGINE_UNAVAILABLE()),
+};
+
+export async function openDataFolder(config: HostConfig, options: DataFolderOptions = {}): Promise<DataFolder> {
+  makeDataFolder(config.dataDir);
+  assertWritable(config.dataDir);
+  const store = Store.open(join(config.dataDir, 'actionhost.db'));
+  const opened: Array<() => unknown> = [() => store.close()];
+  const close = async () => {
+    for (const closer of opened.reverse()) await closer();
+  };
+  try {
+    const plugins = PluginStore.open(config.dataDir, { signatures: config.pluginSignatures });
+    opened.push(() => plugins.close());
+    const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
+    const credentials = new CredentialStore({ store, masterKey });
+    const itsm = new ItsmService({ store });
+    const adminLog = new AdminLog({ store });
+    const tokens = new ApiTokens(store);
+    // Directories the host cannot reach are reached through Integration Connectors: the hub relays to them.
+    const connectors = new ConnectorService({ store });
+    opened.push(() => connectors.close());
+    const applications = new ApplicationService({ store, credentials, relay: connectors.hub, connectors });
+    let runner = NO_RUNNER;
+    if (options.runner) {
+      const made = options.runner({ plugins, credentials, itsm, applications, connectors });
+      opened.push(made.close);
+      runner = made.runner;
+    }
+    const workflows = new WorkflowService({
+      store,
+      catalog: registryCatalog(plugins),
+      runner,
+      appIntegrations: applications,
+      secrets: credentials,
+      sealer: credentials,
+      credentials,
+      approvals: {
+        unapproved: (name, version) => {
+          const review = plugins.review(name, version);
+          return review.approved ? [] : review.difference.widened;
+        },
+      },
+      hostVersion: HOST_VERSION,
+      templateFieldNames: () => itsm.templateFieldNames(),
+    });
+    // After the workflow and itsm tables exist: retention indexes them.
+    const retention = new RetentionPruner({
+      repository: new RetentionRepository(store),
+      policy: retentionPolicyOf(config),
+      batchSize: config.pruneBatch,
+      intervalMs: config.pruneIntervalMs,
+    });
+    opened.push(() => retention.stop());
+    return {
+      config,
+      store,
+      plugins,
+      credentials,
+      itsm,
+      applications,
+      connectors,
+      workflows,
+      adminLog,
+      tokens,
+      retention,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export function retentionPolicyOf(config: HostConfig): RetentionPolicy {
+  return {
+    succeededDays: config.retainSucceededDays,
+    failedDays: config.retainFailedDays,
+    maxExecutions: config.retainExecutions,
+    auditDays: config.retainAuditDays,
+    maxAuditEntries: config.retainAuditEntries,
+  };
+}
+
+/**
+ * Refuses to start on a data folder the host cannot write (a read-only mount, a folder of another user): SQLite
+ * would otherwise open it and fail later, on the first event, far from the cause. access(2) reports a read-only
+ * file system even to root.
+ */
+function assertWritable(dataDir: string): void {
+  try {
+    accessSync(dataDir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EACCES';
+    throw CoreErrors.AH_DATA_DIR_READ_ONLY({ dataDir, errno: code }, { dataDir, errno: code });
+  }
+}

@@ -1,0 +1,254 @@
+// RetentionPruner: deletes what the retention policy no longer keeps, in small batches in the background. Each
+// batch is one short transaction; between batches it yields the event loop (the API and the engine share it) for
+// a multiple of the time the batch took, so pruning a backlog of millions takes a bounded share of the process.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cutoffsOf, type RetentionPolicy } from './policy.ts';
+import type { RetentionRepository } from './repository.ts';
+
+export interface PruneCounts {
+  succeededExecutions: number;
+  failedExecutions: number;
+  /** Finished executions over maxExecutions. */
+  excessExecutions: number;
+  steps: number;
+  auditEntries: number;
+  /** Audit Trail entries over maxAuditEntries. */
+  excessAuditEntries: number;
+  processedEvents: number;
+}
+
+export interface PruneReport extends PruneCounts {
+  batches: number;
+  /** Free pages given back to the file system (incremental vacuum). */
+  reclaimedPages: number;
+  startedAt: string;
+  durationMs: number;
+}
+
+export interface RetentionPrunerOptions {
+  repository: RetentionRepository;
+  policy: RetentionPolicy;
+  /** Rows (executions, Audit Trail entries, events) per transaction. */
+  batchSize?: number;
+  /** Time between rounds when nothing is left to prune. */
+  intervalMs?: number;
+  /**
+   * Between batches the pruner waits this many times as long as the batch took (at least 1 ms): at 9 it takes at
+   * most a tenth of the event loop the API and the engine share, however large the backlog.
+   */
+  yieldFactor?: number;
+  clock?: () => Date;
+}
+
+/** What the background rounds tell their owner (the host logs both). */
+export interface PrunerEvents {
+  onError?: (error: unknown) => void;
+  /** After every round that deleted or reclaimed something. */
+  onReport?: (report: PruneReport) => void;
+}
+
+/** Free pages beyond this are given back after a round, a slice at a time (4 MiB at the default page size). */
+const RECLAIM_SLICE_PAGES = 1024;
+
+export class RetentionPruner {
+  readonly #options: Required<RetentionPrunerOptions>;
+  #events: PrunerEvents = {};
+  #timer: NodeJS.Timeout | null = null;
+  #running: Promise<PruneReport> | null = null;
+  #stop = new AbortController();
+  #last: PruneReport | null = null;
+
+  constructor(options: RetentionPrunerOptions) {
+    this.#options = {
+      batchSize: 200,
+      intervalMs: 600_000,
+      yieldFactor: 9,
+      clock: () => new Date(),
+      ...options,
+    };
+  }
+
+  get policy(): RetentionPolicy {
+    return this.#options.policy;
+  }
+
+  /** The last round's report (null before the first). */
+  get lastReport(): PruneReport | null {
+    return this.#last;
+  }
+
+  /** Starts pruning in the background: a round now, then one every intervalMs. */
+  start(events: PrunerEvents = {}): void {
+    if (this.#timer || this.#stop.signal.aborted) return;
+    this.#events = events;
+    const tick = () => {
+      this.#timer = null;
+      this.runOnce()
+        .then((report) => {
+          if (prunedAnything(report)) this.#events.onReport?.(report);
+        })
+        .catch((error: unknown) => this.#events.onError?.(error))
+        .finally(() => {
+          if (!this.#stop.signal.aborted) this.#timer = setTimeout(tick, this.#options.intervalMs).unref();
+        });
+    };
+    this.#timer = setTimeout(tick, 0).unref();
+  }
+
+  /** Stops between two batches; a round in progress ends after its current transaction. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#running?.catch(() => undefined);
+  }
+
+  /** The database file's pages: how many, how many free, and whether free ones can go back to the disk. */
+  space(): ReturnType<RetentionRepository['space']> {
+    return this.#options.repository.space();
+  }
+
+  /** What a round would delete now (a dry run): nothing is changed. */
+  preview(): PruneCounts {
+    const { repository, policy } = this.#options;
+    const cut = cutoffsOf(policy, this.#options.clock());
+    const succeeded = cut.succeeded ? repository.countExpiredExecutions('succeeded', cut.succeeded) : none;
+    const failed = cut.failed ? repository.countExpiredExecutions('failed', cut.failed) : none;
+    const auditEntries = cut.audit ? repository.countAudit(cut.audit) : 0;
+    return {
+      succeededExecutions: succeeded.executions,
+      failedExecutions: failed.executions,
+      // Over the cap once the aged ones are gone.
+      excessExecutions: excess(
+        repository.countFinished() - succeeded.executions - failed.executions,
+        policy.maxExecutions,
+      ),
+      steps: succeeded.steps + failed.steps,
+      auditEntries,
+      excessAuditEntries: excess(repository.countAudit() - auditEntries, policy.maxAuditEntries),
+      processedEvents: repository.countProcessedEvents(cut.events),
+    };
+  }
+
+  /**
+   * One round: everything due now, batch by batch, then free pages back to the disk. One round at a time. A command
+   * run by hand may wait less between batches (`yieldFactor`): it does not share its event loop with the API.
+   */
+  runOnce(options: { signal?: AbortSignal; yieldFactor?: number } = {}): Promise<PruneReport> {
+    this.#running ??= this.#round(options.signal, options.yieldFactor ?? this.#options.yieldFactor).finally(() => {
+      this.#running = null;
+    });
+    return this.#running;
+  }
+
+  async #round(signal: AbortSignal | undefined, yieldFactor: number): Promise<PruneReport> {
+    const { repository, policy, batchSize } = this.#options;
+    const started = Date.now();
+    const cut = cutoffsOf(policy, this.#options.clock());
+    const report: PruneReport = {
+      succeededExecutions: 0,
+      failedExecutions: 0,
+      excessExecutions: 0,
+      steps: 0,
+      auditEntries: 0,
+      excessAuditEntries: 0,
+      processedEvents: 0,
+      batches: 0,
+      reclaimedPages: 0,
+      startedAt: new Date(started).toISOString(),
+      durationMs: 0,
+    };
+    const stopped = () => this.#stop.signal.aborted || (signal?.aborted ?? false);
+    /** Runs `batch` until it deletes nothing (or `left` is used up), yielding between batches. */
+    const drain = async (batch: (limit: number) => number, left = Infinity): Promise<void> => {
+      while (left > 0 && !stopped()) {
+        const began = performance.now();
+        const deleted = batch(Math.min(batchSize, left));
+        report.batches++;
+        left -= deleted;
+        if (deleted === 0) return;
+        await pause(performance.now() - began, yieldFactor, this.#stop.signal);
+      }
+    };
+    const executions = (status: 'succeeded' | 'failed', before: string) => (limit: number) => {
+      const deleted = repository.deleteExpiredExecutions(status, before, limit);
+      report[status === 'succeeded' ? 'succeededExecutions' : 'failedExecutions'] += deleted.executions;
+      report.steps += deleted.steps;
+      return deleted.executions;
+    };
+    if (cut.succeeded) await drain(executions('succeeded', cut.succeeded));
+    if (cut.failed) await drain(executions('failed', cut.failed));
+    if (policy.maxExecutions > 0) {
+      await drain(
+        (limit) => {
+          const deleted = repository.deleteOldestExecutions(limit);
+          report.excessExecutions += deleted.executions;
+          report.steps += deleted.steps;
+          return deleted.executions;
+        },
+        excess(repository.countFinished(), policy.maxExecutions),
+      );
+    }
+    if (cut.audit) {
+      const before = cut.audit;
+      await drain((limit) => {
+        const deleted = repository.deleteExpiredAudit(before, limit);
+        report.auditEntries += deleted;
+        return deleted;
+      });
+    }
+    if (policy.maxAuditEntries > 0) {
+      await drain(
+        (limit) => {
+          const deleted = repository.deleteOldestAudit(limit);
+          report.excessAuditEntries += deleted;
+          return deleted;
+        },
+        excess(repository.countAudit(), policy.maxAuditEntries),
+      );
+    }
+    await drain((limit) => {
+      const deleted = repository.deleteProcessedEvents(cut.events, limit);
+      report.processedEvents += deleted;
+      return deleted;
+    });
+    // Deleted rows leave free pages inside the file (reused by new rows); with incremental auto-vacuum they are
+    // also given back to the disk, a slice at a time, so a large prune shrinks the file without one long stop.
+    if (repository.space().incremental) {
+      await drain((limit) => {
+        const reclaimed =
+          repository.space().freePages > RECLAIM_SLICE_PAGES ? repository.reclaim(RECLAIM_SLICE_PAGES) : 0;
+        report.reclaimedPages += reclaimed;
+        return reclaimed === 0 ? 0 : limit;
+      });
+    }
+    report.durationMs = Date.now() - started;
+    this.#last = report;
+    return report;
+  }
+}
+
+/** Waits between two batches; stop() cuts the wait short (the loop then sees it is stopped). */
+async function pause(batchMs: number, yieldFactor: number, signal: AbortSignal): Promise<void> {
+  await sleep(Math.max(1, Math.ceil(batchMs * yieldFactor)), undefined, { signal }).catch(() => undefined);
+}
+
+const none = { executions: 0, steps: 0 };
+
+/** Whether a round did anything: its deleted rows and reclaimed pages. */
+export function prunedAnything(report: PruneReport): boolean {
+  return (
+    report.succeededExecutions +
+      report.failedExecutions +
+      report.excessExecutions +
+      report.auditEntries +
+      report.excessAuditEntries +
+      report.processedEvents +
+      report.reclaimedPages >
+    0
+  );
+}
+
+function excess(count: number, cap: number): number {
+  return cap > 0 ? Math.max(0, count - cap) : 0;
+}
