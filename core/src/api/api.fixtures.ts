@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CredentialStore, generateMasterKey } from '../credentials/index.ts';
 import { ApplicationService } from '../applications/index.ts';
-import { WorkflowEngine, WorkflowService } from '../workflow/index.ts';
+import { SqliteExecutionQueue, SqliteExecutionRepository, WorkflowEngine, WorkflowService } from '../workflow/index.ts';
 import {
   FakeCatalog,
   FakeRunner,
@@ -50,9 +50,9 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
     appIntegrations: applications,
   });
   const engine = new WorkflowEngine({
-    repository: workflows.repository,
+    queue: new SqliteExecutionQueue(world.store),
+    executions: new SqliteExecutionRepository(world.store, { audit: world.itsm }),
     requests: world.itsm,
-    audit: world.itsm,
     runner,
     secrets: credentials,
   });

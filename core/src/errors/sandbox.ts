@@ -61,6 +61,12 @@ export const sandboxErrors = {
     message: 'the plugin output is {bytes} bytes, over the limit of {limit}',
     description: "The output (or output plus logs) is over the host's cap; return less, e.g. ids instead of records.",
   },
+  AH_OUTPUT_TOO_DEEP: {
+    status: 502,
+    message: 'the plugin output nests deeper than {limit} levels',
+    description:
+      'The output (or the arguments of a host call) nests arrays and objects deeper than the host accepts; flatten it. The step takes its failure edge.',
+  },
   AH_HOST_CALL_LIMIT: {
     status: 502,
     message: 'the plugin made more than {limit} host calls',

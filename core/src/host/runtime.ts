@@ -12,7 +12,14 @@ import { ItsmService } from '../itsm/index.ts';
 import { ApplicationService } from '../applications/index.ts';
 import { createHttpCapability, createItsmCapability, createLdapCapability } from '../capabilities/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
-import { WorkflowEngine, WorkflowRepository, WorkflowService, type PluginRunner } from '../workflow/index.ts';
+import {
+  SqliteExecutionQueue,
+  SqliteExecutionRepository,
+  WorkflowEngine,
+  WorkflowService,
+  type PluginRunner,
+} from '../workflow/index.ts';
+import { HostObservers } from './observers.ts';
 import { SandboxPluginRunner } from './sandbox-runner.ts';
 
 export interface Runtime {
@@ -26,6 +33,8 @@ export interface Runtime {
   runner: PluginRunner;
   workflows: WorkflowService;
   engine: WorkflowEngine;
+  /** Where metrics and logs hook in: observers of the engine and the sandbox, added and removed at any time. */
+  observers: HostObservers;
   close(): Promise<void>;
 }
 
@@ -51,7 +60,9 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
     const credentials = new CredentialStore({ store, masterKey });
     const itsm = new ItsmService({ store });
     const applications = new ApplicationService({ store, credentials });
+    const observers = new HostObservers();
     const sandbox = new Sandbox({
+      observer: observers.sandbox,
       workers: options.workers ?? config.workers,
       capabilities: [
         createHttpCapability({ egress: { allowPrivate: config.allowPrivate }, credentials }),
@@ -66,8 +77,13 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       pin: (name: string, version: string, owner: string) => plugins.pin(name, version, owner),
       unpin: (owner: string) => plugins.unpin(owner),
     };
+    const executions = new SqliteExecutionRepository(store, {
+      audit: itsm,
+      ...(options.onEngineError ? { onAuditError: (error: unknown) => options.onEngineError!(error, {}) } : {}),
+    });
     const workflows = new WorkflowService({
       store,
+      executions,
       catalog,
       runner,
       appIntegrations: applications,
@@ -77,10 +93,11 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
     // The engine is the only one on this store: on start it takes back the claims a killed process held on
     // outbox events (ItsmService.releaseClaims), which would otherwise wait out their lease.
     const engine = new WorkflowEngine({
-      repository: new WorkflowRepository(store),
+      queue: new SqliteExecutionQueue(store),
+      executions,
       requests: itsm,
       runner,
-      audit: itsm,
+      observer: observers.engine,
       secrets: credentials,
       sealer: credentials,
       maxConcurrentExecutions: options.maxConcurrentExecutions ?? config.maxExecutions,
@@ -100,6 +117,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       runner,
       workflows,
       engine,
+      observers,
       async close() {
         await engine.stop();
         for (const close of opened.reverse()) await close();

@@ -83,9 +83,10 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
 /** Refuses writes that raise outbox events while the backlog is over `limit` (cheap counts, cached briefly). */
 function guardBacklog(app: FastifyInstance, runtime: Runtime, limit: number): void {
   let cached = { at: 0, backlog: 0 };
-  const backlog = (): number => {
+  const backlog = async (): Promise<number> => {
     if (Date.now() - cached.at > 250) {
-      cached = { at: Date.now(), backlog: runtime.itsm.unprocessedEventCount() + runtime.engine.queuedExecutions() };
+      const queued = await runtime.engine.queuedExecutions();
+      cached = { at: Date.now(), backlog: runtime.itsm.unprocessedEventCount() + queued };
     }
     return cached.backlog;
   };
@@ -95,7 +96,7 @@ function guardBacklog(app: FastifyInstance, runtime: Runtime, limit: number): vo
       (request.method === 'POST' && route === '/api/requests') ||
       (request.method === 'PATCH' && route === '/api/requests/:id');
     if (!raisesEvents) return;
-    const current = backlog();
+    const current = await backlog();
     if (current <= limit) return;
     const error = WorkflowErrors.hostBusy({ backlog: current, limit }, { backlog: current, limit });
     await reply

@@ -4,6 +4,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Json } from '@actionhost/sdk';
 import type { AuditEntry, AuditKind } from './schemas.ts';
 import { parseJsonColumn } from '../store/index.ts';
+import { rebuildJson } from './json.ts';
 
 export const REDACTED = '[REDACTED]';
 /** Longest output summary / error message kept on the trail; longer text is cut with a marker. */
@@ -12,29 +13,20 @@ export const OUTPUT_SUMMARY_MAX = 2000;
 /** Input keys whose values are secrets whatever they hold (AD `Password`, `token`, `apiKey`, ...). */
 const SECRET_KEY = /pass(word|wd)?$|^pwd$|secret|token|api[-_ ]?key|authorization|unicodepwd/i;
 
-/** Replaces values under secret-looking keys, at any depth. */
+/** Replaces values under secret-looking keys, at any depth (walked without recursion: see rebuildJson). */
 export function redactSecretKeys(value: Json): Json {
-  if (Array.isArray(value)) return value.map(redactSecretKeys);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [
-      key,
-      SECRET_KEY.test(key) && inner !== null && inner !== '' ? REDACTED : redactSecretKeys(inner),
-    ]),
-  );
+  return rebuildJson(value, null, {
+    replace: (key, inner) =>
+      typeof key === 'string' && SECRET_KEY.test(key) && inner !== null && inner !== '' ? REDACTED : undefined,
+  });
 }
 
 /** Replaces every occurrence of any of the secret strings (e.g. from `secretValues(credential)`), at any depth. */
 export function redactSecrets(value: Json, secrets: readonly string[]): Json {
   const needles = secrets.filter((secret) => secret.length > 0).sort((a, b) => b.length - a.length);
   if (needles.length === 0) return value;
-  const walk = (inner: Json): Json => {
-    if (typeof inner === 'string') return needles.reduce((text, needle) => text.split(needle).join(REDACTED), inner);
-    if (Array.isArray(inner)) return inner.map(walk);
-    if (inner === null || typeof inner !== 'object') return inner;
-    return Object.fromEntries(Object.entries(inner).map(([key, nested]) => [walk(key) as string, walk(nested)]));
-  };
-  return walk(value);
+  const scrub = (text: string) => needles.reduce((inner, needle) => inner.split(needle).join(REDACTED), text);
+  return rebuildJson(value, null, { text: scrub, key: scrub });
 }
 
 export function truncate(text: string, max = OUTPUT_SUMMARY_MAX): string {

@@ -33,3 +33,4 @@ export {
 } from './schemas.ts';
 export { ItsmErrors, parseOrThrow, jsonPointer } from './errors.ts';
 export { redactSecretKeys, redactSecrets, truncate, REDACTED, OUTPUT_SUMMARY_MAX } from './audit.ts';
+export { rebuildJson, jsonDepth, type JsonRebuild } from './json.ts';

@@ -45,6 +45,20 @@ export interface InvokeOutcome {
   hostCalls: number;
 }
 
+/** What the sandbox reports as it works, for metrics (host/ wires it in); must be cheap and must not throw. */
+export interface SandboxObserver {
+  /** Every invocation that got a worker, with its error code (AH_PLUGIN_TIMEOUT, AH_PLUGIN_OUT_OF_MEMORY, ...). */
+  invocationFinished?(event: { plugin: string; durationMs: number; errorCode: string | null }): void;
+  /** A worker process exited; `replaced` unless the sandbox was closing (a new one starts on the next invocation). */
+  workerExited?(event: {
+    pid: number | undefined;
+    code: number | null;
+    signal: string | null;
+    outOfMemory: boolean;
+    replaced: boolean;
+  }): void;
+}
+
 export interface SandboxOptions {
   /** Worker processes (default 2). */
   workers?: number;
@@ -54,6 +68,7 @@ export interface SandboxOptions {
   maxQueued?: number;
   capabilities?: Capability[];
   limits?: HostLimits;
+  observer?: SandboxObserver;
 }
 
 interface Pending {
@@ -80,6 +95,7 @@ export class Sandbox {
   readonly #pending = new Map<string, Pending>();
   #closed = false;
   readonly #slots: InvocationSlots;
+  readonly #observer: SandboxObserver | undefined;
   restarts = 0;
 
   constructor(options: SandboxOptions = {}) {
@@ -89,6 +105,7 @@ export class Sandbox {
       options.maxQueued ?? 10_000,
     );
     this.#limits = options.limits ?? DEFAULT_HOST_LIMITS;
+    this.#observer = options.observer;
     for (const capability of options.capabilities ?? []) this.#capabilities.set(capability.name, capability);
   }
 
@@ -219,8 +236,10 @@ export class Sandbox {
       done = await settled;
     } catch (error) {
       if (isActionhostError(error)) error.details.plugin ??= plugin;
+      this.#observe(plugin, started, isActionhostError(error) ? error.code : 'AH_INTERNAL');
       throw error;
     }
+    this.#observe(plugin, started, null);
     const result = JSON.parse(done.resultJson) as { path: string; output: Json };
     if (!manifest.paths.includes(result.path)) {
       throw SandboxErrors.pathUndeclared({ path: result.path }, { plugin, path: '/path' });
@@ -239,6 +258,14 @@ export class Sandbox {
       durationMs: Date.now() - started,
       hostCalls: done.hostCalls,
     };
+  }
+
+  #observe(plugin: string, started: number, errorCode: string | null): void {
+    try {
+      this.#observer?.invocationFinished?.({ plugin, durationMs: Date.now() - started, errorCode });
+    } catch {
+      /* an observer must not break an invocation */
+    }
   }
 
   async close(): Promise<void> {
@@ -271,6 +298,17 @@ export class Sandbox {
     this.#workers = this.#workers.filter((worker) => worker !== handle);
     if (!this.#closed) this.restarts++;
     const outOfMemory = /out of memory|heap limit|allocation failed/i.test(reason.stderr);
+    try {
+      this.#observer?.workerExited?.({
+        pid: handle.pid,
+        code: reason.code,
+        signal: reason.signal,
+        outOfMemory,
+        replaced: !this.#closed,
+      });
+    } catch {
+      /* an observer must not break the sandbox */
+    }
     for (const id of handle.inFlight) {
       const pending = this.#pending.get(id);
       if (!pending) continue;

@@ -4,6 +4,7 @@
 import type { Store } from '../store/index.ts';
 import {
   DEFAULT_CUSTOM_FIELDS,
+  DefinitionRepository,
   WorkflowErrors,
   isAction,
   parseDefinition,
@@ -19,10 +20,12 @@ import {
   type WorkflowView,
 } from './definition/index.ts';
 import {
-  WorkflowRepository,
+  SqliteExecutionRepository,
   testNodeConnection,
   type Execution,
-  type ExecutionSummary,
+  type ExecutionFilter,
+  type ExecutionPage,
+  type ExecutionRepository,
   type PluginRunner,
   type SecretValues,
   type TestConnectionResult,
@@ -39,17 +42,21 @@ export interface WorkflowServiceOptions {
   sealer?: SecretSealer;
   /** Custom fields placeholders may name without the `customFields.` prefix (default: the CI identifier fields). */
   customFieldNames?: readonly string[];
+  /** Where executions are read (default: the SQLite store's). */
+  executions?: ExecutionRepository;
   clock?: () => Date;
 }
 
 export class WorkflowService {
-  readonly repository: WorkflowRepository;
+  readonly repository: DefinitionRepository;
+  readonly executions: ExecutionRepository;
   readonly #options: WorkflowServiceOptions;
   readonly #context: ValidationContext;
 
   constructor(options: WorkflowServiceOptions) {
     this.#options = options;
-    this.repository = new WorkflowRepository(options.store, options.clock);
+    this.repository = new DefinitionRepository(options.store, options.clock);
+    this.executions = options.executions ?? new SqliteExecutionRepository(options.store, { now: options.clock });
     this.#context = { customFieldNames: new Set(options.customFieldNames ?? DEFAULT_CUSTOM_FIELDS) };
   }
 
@@ -104,14 +111,15 @@ export class WorkflowService {
     return testNodeConnection(this.#options, id, graph, nodeId, sample, signal);
   }
 
-  getExecution(id: string): Execution {
-    const execution = this.repository.getExecution(id);
+  async getExecution(id: string): Promise<Execution> {
+    const execution = await this.executions.getExecution(id);
     if (!execution) throw WorkflowErrors.executionNotFound({ id, problem: 'does not exist' }, { id });
     return execution;
   }
 
-  listExecutions(filter: { requestId?: number; workflowId?: string; limit?: number } = {}): ExecutionSummary[] {
-    return this.repository.listExecutions(filter);
+  /** One page of executions, newest first (`nextCursor` continues it). */
+  async listExecutions(filter: ExecutionFilter = {}): Promise<ExecutionPage> {
+    return this.executions.listExecutions(filter);
   }
 
   #validate(input: unknown): WorkflowDefinition {
