@@ -19,6 +19,7 @@ import {
   rssSampler,
   settle,
   startTarget,
+  treeCpuMs,
   treeRssMb,
   type Target,
 } from './e2e/load.ts';
@@ -124,6 +125,8 @@ interface Measured {
   failed: number;
   finishedInWindow: number;
   workflowsPerSecond: number;
+  /** CPU time of the system's process tree per workflow: what it costs, whatever else the machine runs. */
+  cpuMsPerWorkflow: number;
   answerP99Ms: number;
   latency: Record<string, { rate: number; p50: number; p99: number; executionP50?: number; executionP99?: number }>;
 }
@@ -158,6 +161,7 @@ async function measure(system: System, target: Target): Promise<Measured> {
     progress(`${system.name}: ${CONNECTIONS} connections for ${SECONDS} s`);
     const before = target.calls;
     const memory = rssSampler(system.child.pid!);
+    const cpuBefore = treeCpuMs(system.child.pid!);
     const windowStart = performance.now();
     const load = await closedLoop(d, CONNECTIONS, SECONDS * 1000);
     const finishedInWindow = [...load.accepted].filter(
@@ -169,8 +173,11 @@ async function measure(system: System, target: Target): Promise<Measured> {
     );
     const peakRssMb = memory.stop();
     const calls = target.calls - before;
+    const cpuMsPerWorkflow = (treeCpuMs(system.child.pid!) - cpuBefore) / calls;
     const workflowsPerSecond = calls / ((target.lastCallAt - windowStart) / 1000);
-    progress(`${system.name}: ${workflowsPerSecond.toFixed(0)} workflows/s, peak ${peakRssMb.toFixed(0)} MB`);
+    progress(
+      `${system.name}: ${workflowsPerSecond.toFixed(0)} workflows/s, ${cpuMsPerWorkflow.toFixed(2)} CPU ms each, peak ${peakRssMb.toFixed(0)} MB`,
+    );
 
     const latency: Measured['latency'] = {};
     for (const share of [25, 50, 90]) {
@@ -201,6 +208,7 @@ async function measure(system: System, target: Target): Promise<Measured> {
       failed: load.failed,
       finishedInWindow,
       workflowsPerSecond,
+      cpuMsPerWorkflow,
       answerP99Ms: percentile(load.answerMs, 99),
       latency,
     };
@@ -236,6 +244,11 @@ async function main(): Promise<void> {
       f(plain.workflowsPerSecond, 0),
     ],
     [
+      'CPU ms of the process tree per workflow (user + system)',
+      f(host.cpuMsPerWorkflow, 2),
+      f(plain.cpuMsPerWorkflow, 2),
+    ],
+    [
       `requests accepted in the ${SECONDS} s window (503 busy)`,
       `${host.accepted} (${host.busy})`,
       `${plain.accepted} (${plain.busy})`,
@@ -265,6 +278,9 @@ async function main(): Promise<void> {
   console.log(`actionhost bench:e2e — Node ${process.version}, ${CONNECTIONS} connections, ${SECONDS} s, one run`);
   console.log(`${''.padEnd(width)}  ${'actionhost'.padEnd(28)}  plain Node`);
   for (const [name, a, b] of rows) console.log(`${name.padEnd(width)}  ${a.padEnd(28)}  ${b}`);
+  console.log(
+    `ratio plain Node / actionhost, CPU ms per workflow: ${(plain.cpuMsPerWorkflow / host.cpuMsPerWorkflow).toFixed(2)}x`,
+  );
   console.log(
     `ratio actionhost / plain Node, workflows/s: ${(host.workflowsPerSecond / plain.workflowsPerSecond).toFixed(2)}x` +
       " (2x Node-RED ≈ 0.65x of plain Node on the issue's machine)",

@@ -67,6 +67,12 @@ export const sandboxErrors = {
     description:
       'The output (or the arguments of a host call) nests arrays and objects deeper than the host accepts; flatten it. The step takes its failure edge.',
   },
+  AH_HOST_CALL_TOO_LARGE: {
+    status: 413,
+    message: 'the arguments of a host call are {size} characters, over the limit of {limit}',
+    description:
+      'A ctx call carried more than the host takes in one call, or more than one invocation may have in flight at once; it was refused inside the sandbox, before anything was copied out. Send less per call (e.g. a smaller request body).',
+  },
   AH_HOST_CALL_LIMIT: {
     status: 502,
     message: 'the plugin made more than {limit} host calls',

@@ -63,6 +63,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
     const observers = new HostObservers();
     const sandbox = new Sandbox({
       observer: observers.sandbox,
+      context: config.sandboxContext,
       workers: options.workers ?? config.workers,
       capabilities: [
         createHttpCapability({ egress: { allowPrivate: config.allowPrivate }, credentials }),

@@ -9,3 +9,5 @@ export {
 } from './sandbox.ts';
 export { SandboxErrors } from './errors.ts';
 export { DEFAULT_HOST_LIMITS, limitsFor, type HostLimits, type InvocationLimits } from './limits.ts';
+export { FrameChannel } from './channel.ts';
+export type { ContextMode } from './protocol.ts';

@@ -151,8 +151,8 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** Resident memory (MB) of a process and all its descendants, from /proc. */
-export function treeRssMb(root: number): number {
+/** A process and all its descendants, from /proc. */
+function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -164,18 +164,44 @@ export function treeRssMb(root: number): number {
       /* exited meanwhile */
     }
   }
-  let total = 0;
+  const tree: number[] = [];
   const stack = [root];
   while (stack.length > 0) {
     const pid = stack.pop()!;
+    tree.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** Resident memory (MB) of a process and all its descendants. */
+export function treeRssMb(root: number): number {
+  let total = 0;
+  for (const pid of processTree(root)) {
     try {
       total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
     } catch {
       /* exited meanwhile */
     }
-    stack.push(...(children.get(pid) ?? []));
   }
   return total;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (ms, user + system) a process and its live descendants have used so far. */
+export function treeCpuMs(root: number): number {
+  let ticks = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
 /** Samples treeRssMb(pid) every intervalMs until stopped; returns the peak. */
