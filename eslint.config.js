@@ -216,6 +216,31 @@ export default tseslint.config(
   },
   { files: ['test/**'], rules: { 'no-restricted-imports': restricted([NO_CORE_SOURCES]) } },
   {
+    // The console renders text users typed into requests: it never turns data into HTML.
+    files: ['core/console/src/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'The console never injects HTML from data: render it as text.',
+        },
+        {
+          selector: 'MemberExpression[property.name=/^(innerHTML|outerHTML)$/]',
+          message: 'The console never injects HTML from data: render it as text.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='insertAdjacentHTML']",
+          message: 'The console never injects HTML from data: render it as text.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='write'][callee.object.name='document']",
+          message: 'The console never injects HTML from data: render it as text.',
+        },
+      ],
+    },
+  },
+  {
     // The guest-side prelude runs inside the isolate: it may import no host module at all.
     files: ['core/src/sandbox/prelude.ts'],
     rules: {

@@ -7,3 +7,5 @@ export * from './itsm/index.ts';
 export * from './credentials/index.ts';
 export * from './applications/index.ts';
 export * from './workflow/index.ts';
+// API tokens by role: tests (and tools on the host) make editor and agent tokens in a data folder's store.
+export { ApiTokens, Role } from './api/index.ts';

@@ -1,7 +1,7 @@
 // Starts the real host as users do — `actionhost start` in its own process — on a free loopback port, with a
 // temporary data folder, and stops it. Captures everything it prints so tests can grep logs for secrets.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,13 @@ export interface HostProcess {
   output(): string;
   api<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
+}
+
+// A restart on the same data folder must present the same ACTIONHOST_ADMIN_TOKEN: the host honours the variable
+// only while the folder has no token, or when it already is one of its tokens (it never silently adds an admin).
+const TOKEN_SALT = randomBytes(16).toString('hex');
+function adminTokenFor(dataDir: string): string {
+  return `test-admin-${createHash('sha256').update(`${TOKEN_SALT}:${dataDir}`).digest('hex').slice(0, 32)}`;
 }
 
 export function makeDataDir(): string {
@@ -48,7 +55,7 @@ export async function startHostProcess(
   options: { dataDir?: string; allowPrivate?: string; env?: NodeJS.ProcessEnv; seed?: boolean } = {},
 ): Promise<HostProcess> {
   const dataDir = options.dataDir ?? makeDataDir();
-  const token = `test-admin-${randomBytes(16).toString('hex')}`;
+  const token = adminTokenFor(dataDir);
   const args = [ACTIONHOST_CLI, 'start', '--data', dataDir, '--port', '0', '--workers', '1', '--log-level', 'info'];
   if (options.allowPrivate) args.push('--allow-private', options.allowPrivate);
   if (options.seed === false) args.push('--no-seed');

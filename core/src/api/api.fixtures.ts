@@ -15,6 +15,7 @@ import {
 } from '../workflow/workflow.fixtures.ts';
 import { ApiTokens } from './auth.ts';
 import { buildApi } from './server.ts';
+import { ApiErrors } from './errors.ts';
 import type { CredentialsPort, ItsmPort, PluginsPort } from './ports.ts';
 
 export interface TestApi {
@@ -31,7 +32,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<TestApi> {
+export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string } = {}): Promise<TestApi> {
   const world = openWorld();
   const catalog = new FakeCatalog([
     ciLinking('1.0.0'),
@@ -64,6 +65,15 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
       uploads.push(tarball);
       return { name: '@acme/uploaded', version: '1.0.0' };
     },
+    get: (name, version) => {
+      const found = catalog.installed.find((p) => p.name === name && p.version === version);
+      if (!found) throw ApiErrors.routeNotFound({ method: 'GET', url: `/api/plugins/${name}/${version}` });
+      return { ...found, installedAt: '2026-01-01T00:00:00.000Z' };
+    },
+    mappings: (name, version) =>
+      catalog.installed.find((p) => p.name === name && p.version === version)?.manifest.mappings ?? {},
+    pins: (name, version) =>
+      [...catalog.pins].filter(([, pinned]) => pinned.has(`${name}@${version}`)).map(([owner]) => owner),
   };
   const itsm: ItsmPort = overrides.itsm ?? world.itsm;
   const credentialsPort: CredentialsPort = credentials;
@@ -76,6 +86,7 @@ export async function openApi(overrides: { itsm?: ItsmPort } = {}): Promise<Test
     engine,
     applications,
     checkResponses: true,
+    ...(overrides.consoleDir ? { consoleDir: overrides.consoleDir } : {}),
   });
   await app.ready();
   const token = {

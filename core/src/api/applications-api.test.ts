@@ -52,7 +52,7 @@ afterEach(async () => {
   api.world.close();
 });
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 async function call(
   method: Method,
   url: string,
@@ -80,6 +80,8 @@ const ROUTES: [Method, string, unknown?][] = [
   ['GET', '/api/app-integrations'],
   ['GET', '/api/app-integrations/AD%20App'],
   ['DELETE', '/api/app-integrations/AD%20App'],
+  ['PUT', '/api/applications/Corp%20AD', applicationBody()],
+  ['PUT', '/api/app-integrations/AD%20App', appIntegrationBody()],
 ];
 
 describe('who may call the application routes', () => {
@@ -242,5 +244,54 @@ describe('the OpenAPI document', () => {
         '/api/app-integrations/{name}',
       ]),
     );
+  });
+});
+
+describe('editing Applications and App Integrations', () => {
+  it("replaces an application's settings, keeping its id, so its App Integrations follow a rename", async () => {
+    const created = await call('POST', '/api/applications', applicationBody());
+    expect(created.status, created.raw).toBe(201);
+    expect((await call('POST', '/api/app-integrations', appIntegrationBody())).status).toBe(201);
+    const edited = await call(
+      'PUT',
+      '/api/applications/Corp%20AD',
+      applicationBody({ name: 'Corp AD 2', timeoutMs: 2000 }),
+    );
+    expect(edited.status, edited.raw).toBe(200);
+    expect(edited.body).toMatchObject({ id: created.body.id, name: 'Corp AD 2', timeoutMs: 2000 });
+    expect((await call('GET', '/api/app-integrations/AD%20App')).body.application).toBe('Corp AD 2');
+    expect(edited.raw).not.toContain(BIND_PASSWORD);
+  });
+
+  it("refuses a rename onto another application's name (AH_APPLICATION_EXISTS) and an unknown one (404)", async () => {
+    await call('POST', '/api/applications', applicationBody());
+    await call('POST', '/api/applications', applicationBody({ name: 'Other AD' }));
+    const clash = await call('PUT', '/api/applications/Other%20AD', applicationBody());
+    expect([clash.status, clash.body.error.code]).toEqual([409, 'AH_APPLICATION_EXISTS']);
+    const missing = await call('PUT', '/api/applications/Nope', applicationBody({ name: 'Nope' }));
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'AH_APPLICATION_NOT_FOUND']);
+  });
+
+  it("replaces an App Integration's action and mappings, with the same checks as create", async () => {
+    await call('POST', '/api/applications', applicationBody());
+    await call('POST', '/api/app-integrations', appIntegrationBody());
+    const edited = await call(
+      'PUT',
+      '/api/app-integrations/AD%20App',
+      appIntegrationBody({ action: 'Disable User', mappings: { Username: '#requester.username#' } }),
+    );
+    expect(edited.status, edited.raw).toBe(200);
+    expect(edited.body).toMatchObject({
+      name: 'AD App',
+      action: 'Disable User',
+      mappings: { Username: '#requester.username#' },
+    });
+    const literalPassword = await call(
+      'PUT',
+      '/api/app-integrations/AD%20App',
+      appIntegrationBody({ mappings: { Password: 'Secret123!' } }),
+    );
+    expect([literalPassword.status, literalPassword.body.error.code]).toEqual([400, 'AH_VALIDATION_FAILED']);
+    expect((await call('GET', '/api/app-integrations/AD%20App')).body.action).toBe('Disable User');
   });
 });

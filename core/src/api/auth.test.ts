@@ -34,6 +34,14 @@ const groups: Record<string, { calls: Call[]; allowed: ('admin' | 'editor' | 'ag
       { method: 'GET', url: '/api/cis/1' },
     ],
   },
+  tokens: {
+    allowed: ['admin'],
+    calls: [
+      { method: 'POST', url: '/api/tokens', payload: {} },
+      { method: 'GET', url: '/api/tokens' },
+      { method: 'DELETE', url: '/api/tokens/x' },
+    ],
+  },
   credentials: {
     allowed: ['admin'],
     calls: [
@@ -44,9 +52,14 @@ const groups: Record<string, { calls: Call[]; allowed: ('admin' | 'editor' | 'ag
   },
   plugins: {
     allowed: ['admin'],
+    calls: [{ method: 'POST', url: '/api/plugins', payload: {} }],
+  },
+  // The designer's palette and settings read installed plugins; installing stays admin-only.
+  'plugin catalogue': {
+    allowed: ['admin', 'editor'],
     calls: [
       { method: 'GET', url: '/api/plugins' },
-      { method: 'POST', url: '/api/plugins', payload: {} },
+      { method: 'GET', url: '/api/plugins/x/1.0.0' },
     ],
   },
   applications: {
@@ -61,6 +74,8 @@ const groups: Record<string, { calls: Call[]; allowed: ('admin' | 'editor' | 'ag
       { method: 'GET', url: '/api/app-integrations' },
       { method: 'GET', url: '/api/app-integrations/x' },
       { method: 'DELETE', url: '/api/app-integrations/x' },
+      { method: 'PUT', url: '/api/applications/ad', payload: {} },
+      { method: 'PUT', url: '/api/app-integrations/x', payload: {} },
     ],
   },
   workflows: {
@@ -72,6 +87,16 @@ const groups: Record<string, { calls: Call[]; allowed: ('admin' | 'editor' | 'ag
       { method: 'PUT', url: '/api/workflows/wf_x', payload: {} },
       { method: 'POST', url: '/api/workflows/wf_x/publish' },
       { method: 'POST', url: '/api/workflows/wf_x/nodes/n/test-connection', payload: {} },
+      { method: 'DELETE', url: '/api/workflows/wf_x' },
+      { method: 'POST', url: '/api/workflows/wf_x/preview', payload: {} },
+    ],
+  },
+  lookups: {
+    allowed: ['admin', 'editor'],
+    calls: [
+      { method: 'GET', url: '/api/lookups/request-fields' },
+      { method: 'GET', url: '/api/lookups/credentials' },
+      { method: 'GET', url: '/api/lookups/app-integrations' },
     ],
   },
   executions: {
@@ -128,12 +153,12 @@ describe('authentication and roles', () => {
     expect(api.tokens.verify(api.token.editor)).toMatchObject({ role: 'editor' });
   });
 
-  it('registers a preset admin token once and makes a first admin token only when none exists', () => {
-    expect(api.tokens.bootstrapAdmin()).toEqual({ token: null, created: false });
+  it('never adds an ACTIONHOST_ADMIN_TOKEN it does not know to a data folder that already has tokens', () => {
+    expect(api.tokens.bootstrapAdmin()).toEqual({ token: null, created: false, presetIgnored: false });
     const preset = 'preset-admin-token-0123456789';
-    expect(api.tokens.bootstrapAdmin(preset)).toEqual({ token: null, created: true });
-    expect(api.tokens.bootstrapAdmin(preset)).toEqual({ token: null, created: false });
-    expect(api.tokens.verify(preset)?.role).toBe('admin');
+    expect(api.tokens.bootstrapAdmin(preset)).toEqual({ token: null, created: false, presetIgnored: true });
+    expect(api.tokens.verify(preset)).toBeNull();
+    expect(api.tokens.list().filter((token) => token.role === 'admin')).toHaveLength(1);
   });
 });
 

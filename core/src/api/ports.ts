@@ -43,10 +43,16 @@ export interface CredentialsPort {
   delete(name: string): MaybePromise<unknown>;
 }
 
-/** The installed plugins (registry PluginStore): list and install from an uploaded tarball. */
+/** The installed plugins (registry PluginStore): list, read one version, install from an uploaded tarball. */
 export interface PluginsPort {
   list(): MaybePromise<unknown[]>;
   install(input: { tarball: Buffer }): MaybePromise<unknown>;
+  /** One installed version (throws the registry's not-found error otherwise). */
+  get(name: string, version: string): MaybePromise<object>;
+  /** Its mapping presets, by preset name. */
+  mappings(name: string, version: string): MaybePromise<Record<string, unknown>>;
+  /** Who pins it (`workflow:<id>`). */
+  pins(name: string, version: string): MaybePromise<string[]>;
 }
 
 /** The workflow engine running in this process (WorkflowEngine fits). */
@@ -63,6 +69,8 @@ export interface ApplicationsPort {
   listApplications(): MaybePromise<Application[]>;
   getApplication(nameOrId: string): MaybePromise<Application>;
   deleteApplication(nameOrId: string): MaybePromise<unknown>;
+  updateApplication(nameOrId: string, input: unknown, actor?: string): MaybePromise<object>;
+  updateAppIntegration(nameOrId: string, input: unknown): MaybePromise<object>;
   testConnection(nameOrId: string, signal?: AbortSignal): Promise<unknown>;
   createAppIntegration(input: AppIntegrationCreate, actor?: string): MaybePromise<AppIntegration>;
   listAppIntegrations(): MaybePromise<AppIntegration[]>;

@@ -23,8 +23,8 @@ export interface RouteSpec<
 > {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
-  /** The role the route needs (admin passes everywhere); 'public' needs no token. */
-  role: Role | 'public';
+  /** The role the route needs (admin passes everywhere), or any of several; 'public' needs no token. */
+  role: Role | readonly Role[] | 'public';
   summary: string;
   tag: string;
   params?: P;
@@ -65,8 +65,10 @@ export class RouteTable {
       onRequest: async (request) => {
         if (spec.role === 'public') return;
         const token = authenticate(tokens, request.headers.authorization);
-        if (!roleAllows(token.role, spec.role)) {
-          throw ApiErrors.forbidden({ role: spec.role }, { role: token.role, needed: spec.role });
+        const needed: readonly Role[] = typeof spec.role === 'string' ? [spec.role] : spec.role;
+        if (!needed.some((role) => roleAllows(token.role, role))) {
+          const names = needed.join(' or ');
+          throw ApiErrors.forbidden({ role: names }, { role: token.role, needed: needed.join(',') });
         }
         (request as FastifyRequest & { token?: TokenInfo }).token = token;
       },

@@ -16,3 +16,4 @@ export const ExecutionsQuery = ExecutionFilter;
 export const TestConnectionBody = TestConnectionSample.default({});
 
 export const Health = z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() });
+export const Readiness = z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.boolean()) });

@@ -9,9 +9,14 @@ import type { ApplicationsPort, CredentialsPort, EnginePort, ItsmPort, PluginsPo
 import { registerApplicationRoutes } from './routes/applications.ts';
 import { RouteTable } from './route.ts';
 import { registerAdminRoutes, TARBALL_MEDIA_TYPES, PLUGIN_UPLOAD_LIMIT } from './routes/admin.ts';
+import { registerHostRoutes, type MetricsPort, type ReadinessCheck } from './routes/host.ts';
 import { registerItsmRoutes } from './routes/itsm.ts';
+import { registerTokenRoutes } from './routes/tokens.ts';
 import { registerWorkflowRoutes } from './routes/workflows.ts';
-import { Health } from './schemas.ts';
+import { registerConsole } from './console.ts';
+import { registerSessionRoutes } from './routes/session.ts';
+import { registerWorkflowEditingRoutes } from './routes/workflow-editing.ts';
+import { registerPluginDetailRoutes } from './routes/plugin-details.ts';
 
 export interface ApiDeps {
   auth: ApiTokens;
@@ -30,6 +35,12 @@ export interface ApiDeps {
   checkResponses?: boolean;
   /** JSON body limit in bytes (default 1 MiB); plugin uploads have their own 25 MiB limit. */
   bodyLimit?: number;
+  /** The built web console (core/console/dist), served at / when the folder holds a build. */
+  consoleDir?: string;
+  /** /api/ready answers 200 only when every check is true (absent: no readiness route). */
+  readiness?: ReadinessCheck;
+  /** /metrics (Prometheus); `instrument` times every request by route. */
+  metrics?: MetricsPort & { instrument(app: FastifyInstance): void };
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -38,6 +49,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,
   });
+  deps.metrics?.instrument(app);
   const started = Date.now();
   const version = deps.version ?? '1.0.0';
 
@@ -72,19 +84,16 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   const table = new RouteTable(app, deps.auth, { checkResponses: deps.checkResponses ?? false });
-  table.add({
-    method: 'GET',
-    url: '/api/health',
-    role: 'public',
-    tag: 'host',
-    summary: 'Liveness',
-    response: Health,
-    handler: () => ({ status: 'ok' as const, version, uptimeSeconds: Math.round((Date.now() - started) / 1000) }),
-  });
+  registerHostRoutes(table, { version, started, readiness: deps.readiness, metrics: deps.metrics });
   registerItsmRoutes(table, deps.itsm, () => deps.engine?.wake());
   registerAdminRoutes(table, deps.credentials, deps.plugins);
+  registerTokenRoutes(table, deps.auth);
   if (deps.applications) registerApplicationRoutes(table, deps.applications);
   registerWorkflowRoutes(table, deps.workflows, deps.engine);
+  registerSessionRoutes(table);
+  registerWorkflowEditingRoutes(table, deps.workflows, deps.credentials, deps.applications);
+  registerPluginDetailRoutes(table, deps.plugins, deps.workflows);
+  if (deps.consoleDir) registerConsole(app, deps.consoleDir);
 
   let document: Record<string, unknown> | null = null;
   table.add({

@@ -163,11 +163,11 @@ describe('bad workflow input changes nothing', () => {
   });
 
   it.each([
-    ['unknown plugin', { uses: '@acme/unknown@^1.0.0' }, 404, 'AH_PLUGIN_NOT_FOUND', '/nodes/0/uses'],
+    ['unknown plugin', { uses: '@acme/unknown@^1.0.0' }, 409, 'AH_PLUGIN_NOT_FOUND', '/nodes/0/uses'],
     [
       'range with no match',
       { uses: '@actionhost/ci-linking@^9.0.0' },
-      404,
+      409,
       'AH_PLUGIN_VERSION_NO_MATCH',
       '/nodes/0/uses',
     ],

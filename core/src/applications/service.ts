@@ -155,6 +155,58 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
     return applicationOf(row);
   }
 
+  /**
+   * Replaces an application's settings (the same body as create). App Integrations and published workflows refer
+   * to it by id, so they follow; a rename keeps the id.
+   */
+  updateApplication(nameOrId: string, input: unknown, actor = 'system'): Application {
+    const body = parse(ApplicationCreate, input, 'application');
+    if (!this.#credentials.has(body.credential))
+      throw atPath(CredentialErrors.notFound(body.credential), '/credential');
+    const credentialType = this.#credentials.get(body.credential).type;
+    if (credentialType !== 'basic') throw ApplicationErrors.credentialUnsuitable(body.credential, credentialType);
+    const row = this.#store.transaction(() => {
+      const current = this.#applicationRow(nameOrId);
+      const clash = this.#store.db
+        .prepare('SELECT id FROM applications WHERE name = ? AND id <> ?')
+        .get(body.name, current.id);
+      if (clash) throw ApplicationErrors.applicationExists(body.name);
+      this.#store.db
+        .prepare(
+          `UPDATE applications SET name = ?, type = ?, url = ?, bind_dn = ?, credential = ?, base_dn = ?, domain = ?,
+           ca_certificate = ?, tls_verify = ?, timeout_ms = ?, updated_at = ? WHERE id = ?`,
+        )
+        .run(
+          body.name,
+          body.type,
+          body.url,
+          body.bindDn,
+          body.credential,
+          body.baseDn,
+          body.domain ?? null,
+          body.caCertificate ?? null,
+          body.tlsVerify ? 1 : 0,
+          body.timeoutMs,
+          this.#clock().toISOString(),
+          current.id,
+        );
+      return this.#applicationRow(current.id);
+    });
+    if (!body.tlsVerify) {
+      this.#log(
+        'warn',
+        `TLS certificate verification is turned OFF for application "${row.name}" (explicit choice of ${actor})`,
+        {
+          code: TLS_VERIFY_DISABLED,
+          application: row.name,
+          applicationId: row.id,
+          actor,
+        },
+      );
+    }
+    return applicationOf(row);
+  }
+
   listApplications(): Application[] {
     return (
       this.#store.db.prepare('SELECT * FROM applications ORDER BY name').all() as unknown as ApplicationRow[]
@@ -210,6 +262,36 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
         created_at: now,
         updated_at: now,
       });
+    });
+  }
+
+  /** Replaces an App Integration (the same body as create); workflows name it, and pick changes up when published. */
+  updateAppIntegration(nameOrId: string, input: unknown): AppIntegration {
+    const body = parse(AppIntegrationCreate, input, 'App Integration');
+    return this.#store.transaction(() => {
+      const current = this.#appIntegrationRow(nameOrId);
+      if (!current) throw ApplicationErrors.appIntegrationNotFound(nameOrId);
+      const application = this.#store.db.prepare('SELECT id FROM applications WHERE name = ?').get(body.application) as
+        { id: string } | undefined;
+      if (!application) throw atPath(ApplicationErrors.applicationNotFound(body.application), '/application');
+      const clash = this.#store.db
+        .prepare('SELECT id FROM app_integrations WHERE name = ? AND id <> ?')
+        .get(body.name, current.id);
+      if (clash) throw ApplicationErrors.appIntegrationExists(body.name);
+      this.#store.db
+        .prepare(
+          'UPDATE app_integrations SET name = ?, application_id = ?, plugin = ?, action = ?, mappings = ?, updated_at = ? WHERE id = ?',
+        )
+        .run(
+          body.name,
+          application.id,
+          body.plugin,
+          body.action,
+          JSON.stringify(body.mappings),
+          this.#clock().toISOString(),
+          current.id,
+        );
+      return appIntegrationOf(this.#appIntegrationRow(current.id)!);
     });
   }
 

@@ -4,6 +4,7 @@ import { createProgram, packageVersion, processIo, runProgram, type CliIo } from
 import { executionsCommand } from './executions.ts';
 import { invokeCommand } from './invoke.ts';
 import { startCommand } from './start.ts';
+import { tokensCommand } from './tokens.ts';
 
 /** Runs the CLI and returns its exit code; never exits the process, so tests run it in-process. */
 export function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -18,7 +19,8 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): Promise<
       })
         .addCommand(startCommand(context))
         .addCommand(invokeCommand(context))
-        .addCommand(executionsCommand(context)),
+        .addCommand(executionsCommand(context))
+        .addCommand(tokensCommand(context)),
     argv,
     io,
   );

@@ -102,7 +102,10 @@ export const HOST_SETTINGS = defineSettings({
     env: 'ACTIONHOST_ADMIN_TOKEN',
     value: text(16),
     secret: true,
-    description: "the first admin's API token; without it one is created on first start and printed once",
+    description:
+      "the first admin's API token, registered only while the data folder has no token (a later, different value is " +
+      'ignored with a warning, never added: recover with `actionhost tokens create --role admin`); without it one is ' +
+      'created on first start and printed once',
   },
   masterKey: {
     env: 'ACTIONHOST_MASTER_KEY',

@@ -29,6 +29,24 @@ export const apiErrors = {
     message: 'this route needs the {role} role',
     description: "The token's role (agent, editor, admin) may not use this route; use a token with the role named.",
   },
+  AH_HOST_NOT_READY: {
+    status: 503,
+    message: 'the host is not ready: {waiting} not up yet',
+    description:
+      'GET /api/ready answers 503 while the store, the plugin registry or the sandbox is not up (starting, stopping, or broken); details.checks says which. Wait, or look at the host log.',
+  },
+  AH_TOKEN_NOT_FOUND: {
+    status: 404,
+    message: 'no API token {id} (or it was revoked)',
+    description: 'GET /api/tokens (or `actionhost tokens list`) lists the tokens that are not revoked, with their ids.',
+  },
+  AH_LAST_ADMIN_TOKEN: {
+    status: 409,
+    message:
+      'token {id} is the last admin token that works: revoking it would leave nobody able to administer the host',
+    description:
+      'Create another admin token first (POST /api/tokens with role admin), then revoke this one. On the data folder, `actionhost tokens revoke` may revoke it, and `actionhost tokens create --role admin` recovers.',
+  },
   AH_BODY_MALFORMED: {
     status: 400,
     message: 'the request body is not valid JSON',

@@ -61,15 +61,16 @@ export const definitionErrors = {
     description: 'An action node `uses` name@range, e.g. @actionhost/run-webhook@^1.',
   },
   AH_PLUGIN_NOT_FOUND: {
-    status: 404,
+    status: 409,
     message: '{plugin} is not installed',
     description:
-      'Publishing (or running) needs the plugin installed: `registry install` it. A removed pinned version needs the workflow published again.',
+      'Publishing (or running) needs the plugin installed: `registry install` it (or POST /api/plugins), then publish again; details.range is the range asked for, details.installed is empty. A removed pinned version needs the workflow published again.',
   },
   AH_PLUGIN_VERSION_NO_MATCH: {
-    status: 404,
-    message: 'no installed version of "{name}" satisfies "{range}"',
-    description: 'Install a version in the range, or widen the range in `uses`.',
+    status: 409,
+    message: 'no installed version of "{name}" satisfies "{range}" (installed: {installed})',
+    description:
+      'Publishing pins the highest installed version in the range; details.installed lists the versions there are. Install one in the range, or change the range in `uses`.',
   },
   AH_PLUGIN_INTEGRITY_MISMATCH: {
     status: 409,
@@ -111,6 +112,12 @@ export const executionErrors = {
     status: 404,
     message: 'workflow {id} does not exist',
     description: 'No workflow has that id; list them with GET /api/workflows.',
+  },
+  AH_WORKFLOW_PUBLISHED: {
+    status: 409,
+    message: 'workflow {id} has been published: only a draft can be deleted',
+    description:
+      'Only a workflow that was never published can be deleted: executions and plugin pins refer to its published versions.',
   },
   AH_NODE_NOT_FOUND: {
     status: 404,

@@ -15,6 +15,8 @@ export async function installFirstPartyPlugins(
   progress: (message: string) => void,
 ): Promise<string[]> {
   const installed: string[] = [];
+  // An installed @actionhost/core (no checkout around it) has no plugins/ folder: there `registry install` adds them.
+  if (!existsSync(FIRST_PARTY_PLUGINS_DIR)) return installed;
   const present = new Set(plugins.list().map((plugin) => `${plugin.name}@${plugin.version}`));
   for (const folder of readdirSync(FIRST_PARTY_PLUGINS_DIR).sort()) {
     const dir = join(FIRST_PARTY_PLUGINS_DIR, folder);

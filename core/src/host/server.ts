@@ -1,12 +1,17 @@
 // A running host: the runtime plus the HTTP API and the workflow engine's loop, with a graceful stop
 // (stop taking requests, let the engine finish the event in hand, close the sandbox, close the store).
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { portInUseError } from '@actionhost/sdk/cli';
 import { ApiTokens, buildApi } from '../api/index.ts';
 import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { WorkflowErrors } from '../workflow/index.ts';
+import { HostObservability } from './observability.ts';
 import { installFirstPartyPlugins, seedExampleWorkflows } from './seed.ts';
+
+/** The web console's build (`node core/console/build.ts`, run by `npm ci`), served at /. */
+const CONSOLE_DIR = fileURLToPath(new URL('../../console/dist/', import.meta.url));
 
 export interface RunningHost {
   runtime: Runtime;
@@ -39,6 +44,14 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     if (options.seed ?? config.seed) seedExampleWorkflows(runtime.workflows, progress);
     const auth = new ApiTokens(runtime.store);
     const bootstrap = auth.bootstrapAdmin(config.adminToken);
+    if (bootstrap.presetIgnored) {
+      progress(
+        'actionhost: ACTIONHOST_ADMIN_TOKEN is set but is not a token of this data folder, which already has tokens: ' +
+          'it was NOT added as an admin. To make an admin token: actionhost tokens create --role admin --data ' +
+          `${config.dataDir} (or POST /api/tokens with an admin token)`,
+      );
+    }
+    const observability = new HostObservability(runtime);
     const app = buildApi({
       auth,
       workflows: runtime.workflows,
@@ -47,10 +60,16 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       plugins: {
         list: () => runtime.plugins.list(),
         install: ({ tarball }) => runtime.plugins.install({ tarball, source: 'api upload' }),
+        get: (name, version) => runtime.plugins.get(name, version),
+        mappings: (name, version) => runtime.plugins.mappings(name, version),
+        pins: (name, version) => runtime.plugins.pins(name, version),
       },
       applications: runtime.applications,
       engine: runtime.engine,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+      consoleDir: CONSOLE_DIR,
+      readiness: observability.readiness,
+      metrics: observability.api,
     });
     guardBacklog(app, runtime, options.maxBacklog ?? config.maxBacklog);
     const url = await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
@@ -62,6 +81,10 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       );
     });
     runtime.engine.start();
+    // Ready once a sandbox worker has answered; a sandbox that cannot start keeps /api/ready at 503 and says why.
+    observability.probeSandbox().catch((error: unknown) => {
+      progress(`actionhost: the sandbox did not start: ${(error as Error).message ?? String(error)}`);
+    });
     let stopping: Promise<void> | null = null;
     return {
       runtime,
@@ -70,6 +93,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       adminToken: bootstrap.token,
       stop: () =>
         (stopping ??= (async () => {
+          observability.stopping();
           await app.close();
           await runtime.close();
         })()),

@@ -63,10 +63,22 @@ export function insertCi(
 
 export function selectCis(
   db: DatabaseSync,
-  filter: { type?: string; name?: string; limit: number; offset: number },
+  filter: { type?: string; name?: string; search?: string; limit: number; offset: number },
 ): ConfigurationItem[] {
   const where: string[] = [];
   const params: string[] = [];
+  if (filter.search !== undefined) {
+    // The identifiers match as a CI lookup does (findCis): host names case-insensitively, MACs in any notation.
+    const search = filter.search.trim();
+    where.push("(name LIKE ? ESCAPE '\\' OR ip_address = ? OR serial_number = ? OR hostname_key = ? OR mac_key = ?)");
+    params.push(
+      `%${search.replace(/[\\%_]/g, (c) => '\\' + c)}%`,
+      search,
+      search,
+      hostnameKey(search),
+      macAddressKey(search) ?? '\u0000',
+    );
+  }
   if (filter.type !== undefined) {
     where.push('type = ? COLLATE NOCASE');
     params.push(filter.type);

@@ -148,6 +148,8 @@ export const ConfigurationItemFilter = z
     type: z.string().optional(),
     /** Substring of the name, case-insensitive. */
     name: z.string().optional(),
+    /** One search box: a substring of the name, or exactly an IP address, host name, MAC address or serial number. */
+    search: z.string().trim().min(1).max(300).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     offset: z.coerce.number().int().min(0).default(0),
   })

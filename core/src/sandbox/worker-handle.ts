@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { FrameChannel } from './channel.ts';
 import type { HostToWorker, WorkerToHost } from './protocol.ts';
 
-const WORKER_FILE = fileURLToPath(new URL('./worker.ts', import.meta.url));
+// The worker has this module's extension: worker.ts in a checkout (type stripping), worker.js in the published
+// package (built JavaScript; Node does not strip types under node_modules).
+const WORKER_FILE = fileURLToPath(
+  new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url),
+);
 
 export interface WorkerEvents {
   message(handle: WorkerHandle, message: WorkerToHost, payload: string): void;

@@ -38,6 +38,8 @@ export {
   EXAMPLE_WORKFLOWS,
   INCIDENT_CI_LINKING,
   EMPLOYEE_ONBOARDING,
+  PublishPreview,
+  PublishProblem,
   type WorkflowDefinitionInput,
   type Reference,
   type SecretSealer,

@@ -8,11 +8,14 @@ import {
   WorkflowErrors,
   isAction,
   parseDefinition,
+  previewPublish,
   publishWorkflow,
+  requestFieldCatalog,
   sealInputs,
   validateDefinition,
   type AppIntegrationResolver,
   type PluginCatalog,
+  type PublishPreview,
   type SecretSealer,
   type ValidationContext,
   type WorkflowDefinition,
@@ -79,6 +82,27 @@ export class WorkflowService {
 
   list(): WorkflowView[] {
     return this.repository.listWorkflows().map((record) => this.#view(record));
+  }
+
+  /** Deletes a draft that was never published (AH_WORKFLOW_PUBLISHED for one that was). */
+  delete(id: string): void {
+    const outcome = this.repository.deleteDraft(id);
+    if (outcome === 'missing') throw WorkflowErrors.workflowNotFound({ id }, { id });
+    if (outcome === 'published') throw WorkflowErrors.workflowPublished({ id }, { id });
+  }
+
+  /**
+   * What publishing would do with `input` (default: the stored draft): every problem at once, the versions it
+   * would pin and what changed since the active published version. Stores and pins nothing.
+   */
+  async preview(id: string, input?: unknown): Promise<PublishPreview> {
+    const record = this.#record(id);
+    return previewPublish(input ?? record.definition, this.#context, this.#options, this.repository.getPublished(id));
+  }
+
+  /** The request fields placeholders and conditions may read (the placeholder picker's list). */
+  requestFields(): { fields: string[]; openPrefixes: string[] } {
+    return requestFieldCatalog(this.#context.customFieldNames);
   }
 
   /**

@@ -147,7 +147,14 @@ describe('actionhost-sdk init', () => {
     const dir = join(root.dir, 'hello');
     const init = await cli(['init', dir, '--name', '@acme/hello-desk']);
     expect(init.code).toBe(0);
-    for (const file of ['package.json', 'src/plugin.ts', 'README.md', 'src/plugin.test.ts', '.gitignore']) {
+    for (const file of [
+      'package.json',
+      'tsconfig.json',
+      'src/plugin.ts',
+      'README.md',
+      'src/plugin.test.ts',
+      '.gitignore',
+    ]) {
       await stat(join(dir, file));
     }
     expect(JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')).name).toBe('@acme/hello-desk');
@@ -159,7 +166,7 @@ describe('actionhost-sdk init', () => {
     const { plugin } = evaluateGuest(await readFile(join(dir, 'dist', 'plugin.js'), 'utf8'));
     expect(
       JSON.parse(JSON.stringify(await plugin.run({ name: 'Ada', greeting: 'Hello' }, recordingContext().ctx))),
-    ).toEqual({ path: 'success', output: { message: 'Hello, Ada!', token: 'QWRh' } });
+    ).toEqual({ path: 'success', output: { message: 'Hello, Ada!', token: 'QWRh', notified: null } });
 
     const pack = await cli(['pack', dir, '--json']);
     expect(pack.code).toBe(0);

@@ -41,7 +41,10 @@ async function sdkVersions(): Promise<Record<string, string>> {
   return {
     sdkVersion: pkg.version,
     zodRange: pkg.dependencies?.zod ?? '^4.0.0',
+    // What the scaffold's tests and typecheck run with (the ranges this repository is tested with).
     vitestRange: '^5.1.1',
+    typescriptRange: '^5.9.3',
+    nodeTypesRange: '^24.0.0',
   };
 }
 

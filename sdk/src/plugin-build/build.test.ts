@@ -167,6 +167,58 @@ describe('buildPlugin', () => {
     expect(JSON.stringify(error.details.messages)).toContain('node:fs');
   });
 
+  it('fails with AH_BUILD_FAILED naming setTimeout, URL and console, which the sandbox does not have', async () => {
+    for (const use of [
+      'await new Promise((resolve) => setTimeout(resolve, 10));',
+      'globalThis.setTimeout(() => undefined, 10);',
+      'const host = new URL("https://a.example").host;',
+      'console.log(input.name);',
+    ]) {
+      await using plugin = await copyFixture('greeter');
+      await writeFile(
+        join(plugin.dir, 'src', 'plugin.ts'),
+        [
+          "import { z } from 'zod';",
+          "import { definePlugin } from '@actionhost/sdk';",
+          'export default definePlugin({',
+          "  title: 'Globals', category: 'plugin', input: z.object({ name: z.string() }), output: z.object({}),",
+          `  async run(input) { ${use} return { path: "success", output: {} }; },`,
+          '});',
+        ].join('\n'),
+      );
+      const error = await buildError(plugin.dir);
+      expect(error.code).toBe('AH_BUILD_FAILED');
+      const messages = error.details.messages as { text: string; file?: string }[];
+      const name = /setTimeout|URL|console/.exec(use)![0];
+      expect(messages.map((m) => m.text).join('\n')).toContain(`the sandbox has no ${name}`);
+      expect(messages[0]).toMatchObject({ file: 'src/plugin.ts', line: 5 });
+    }
+  });
+
+  it('builds a plugin whose own setTimeout shadows the global, or that only asks typeof URL', async () => {
+    await using plugin = await copyFixture('greeter');
+    await writeFile(
+      join(plugin.dir, 'src', 'plugin.ts'),
+      [
+        "import { z } from 'zod';",
+        "import { definePlugin } from '@actionhost/sdk';",
+        'const setTimeout = (f: () => string) => f();',
+        'export default definePlugin({',
+        "  title: 'Shadow', category: 'plugin', input: z.object({}), output: z.object({ kind: z.string() }),",
+        '  run() { return { path: "success", output: { kind: setTimeout(() => typeof URL) } }; },',
+        '});',
+      ].join('\n'),
+    );
+    const { entryFile } = await buildPlugin(plugin.dir);
+    const code = await readFile(entryFile, 'utf8');
+    expect(code).toContain('typeof URL');
+    const { plugin: guest } = evaluateGuest(code);
+    expect(JSON.parse(JSON.stringify(await guest.run({}, recordingContext().ctx)))).toEqual({
+      path: 'success',
+      output: { kind: 'undefined' },
+    });
+  });
+
   it('fails with AH_BUILD_FAILED when a bare Node built-in name is required', async () => {
     await using plugin = await copyFixture('node-fs');
     const source = join(plugin.dir, 'src', 'plugin.ts');

@@ -25,7 +25,7 @@ export function toBundlerMessages(messages: readonly esbuild.Message[]): Bundler
 function describe(messages: readonly BundlerMessage[]): string {
   return messages
     .slice(0, 5)
-    .map((m) => (m.file ? `${m.file}:${m.line}:${m.column}: ` : '') + m.text)
+    .map((m) => (m.file ? `${m.file}${m.line === undefined ? '' : `:${m.line}:${m.column}`}: ` : '') + m.text)
     .join('; ');
 }
 

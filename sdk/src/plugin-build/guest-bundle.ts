@@ -1,13 +1,16 @@
 // Build step 2: the guest script the sandbox evaluates — one ES2022 classic script (IIFE), no imports, no
 // require, no Node built-ins. zod becomes an inert stub and @actionhost/sdk its guest-safe entry.
+import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type * as esbuild from 'esbuild';
 import { bundle, describeMessages, loadEsbuild, toBundlerMessages } from './bundler.ts';
 import { BuildErrors, type BundlerMessage } from './errors.ts';
+import { checkMissingGlobals, missingGlobalDefines } from './sandbox-globals.ts';
 import { zodStubCoreSource, zodStubSource } from './zod-stub.ts';
 
-const guestSdkEntry = join(import.meta.dirname, '..', 'guest', 'index.ts');
+// index.ts in a checkout, index.js in the published package: the same extension as this module.
+const guestSdkEntry = join(import.meta.dirname, '..', 'guest', `index${extname(import.meta.filename)}`);
 const nodeBuiltins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
 // Named exports of the real zod entry points, so `import { object } from 'zod'` binds to the stub too.
@@ -119,7 +122,8 @@ export async function bundleGuest(dir: string, signal?: AbortSignal): Promise<st
       sourcemap: false,
       legalComments: 'inline',
       charset: 'utf8',
-      define: { 'process.env.NODE_ENV': '"production"' },
+      // setTimeout, URL, Buffer, console...: free references become markers that checkMissingGlobals reports.
+      define: { ...missingGlobalDefines(), 'process.env.NODE_ENV': '"production"' },
       // A computed import(x) cannot be bundled; lowering it turns it into require(x), which is refused below.
       supported: { 'dynamic-import': false },
       write: false,
@@ -142,9 +146,26 @@ export async function bundleGuest(dir: string, signal?: AbortSignal): Promise<st
   for (const warning of result.warnings) {
     if (/require|import\(|dynamic import/i.test(warning.text)) problems.push(...toBundlerMessages([warning]));
   }
-  const code = result.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '';
+  const { code, problems: missing } = checkMissingGlobals(
+    result.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '',
+    (file) => {
+      try {
+        return readFileSync(join(dir, file), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  );
   if (/\bvar __require\s*=/.test(code))
     problems.push({ text: 'the sandbox script calls require(), which the sandbox does not have' });
+  if (missing.length > 0) {
+    throw BuildErrors.buildFailed(
+      dir,
+      'checking the sandbox script',
+      `it uses what the sandbox does not have: ${describeMessages(missing)}`,
+      missing,
+    );
+  }
   if (problems.length > 0) {
     throw BuildErrors.buildFailed(
       dir,

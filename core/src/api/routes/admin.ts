@@ -46,7 +46,8 @@ export function registerAdminRoutes(table: RouteTable, credentials: CredentialsP
   table.add({
     method: 'GET',
     url: '/api/plugins',
-    role: 'admin',
+    // Editors read it too: the designer's palette lists installed plugins (installing stays admin-only).
+    role: 'editor',
     tag: 'plugins',
     summary: 'List installed plugin versions',
     handler: () => plugins.list(),

@@ -47,6 +47,18 @@ export function registerApplicationRoutes(table: RouteTable, applications: Appli
     handler: async ({ params }) => Application.parse(await applications.getApplication(params.name)),
   });
   table.add({
+    method: 'PUT',
+    url: '/api/applications/:name',
+    role: 'admin',
+    tag: 'applications',
+    summary: "Replace an application's settings (same body as create); it keeps its id",
+    params: NameParams,
+    body: ApplicationCreate,
+    response: Application,
+    handler: async ({ params, body, actor }) =>
+      Application.parse(await applications.updateApplication(params.name, body, actor)),
+  });
+  table.add({
     method: 'DELETE',
     url: '/api/applications/:name',
     role: 'admin',
@@ -109,6 +121,18 @@ export function registerApplicationRoutes(table: RouteTable, applications: Appli
     params: NameParams,
     response: AppIntegration,
     handler: async ({ params }) => AppIntegration.parse(await applications.getAppIntegration(params.name)),
+  });
+  table.add({
+    method: 'PUT',
+    url: '/api/app-integrations/:name',
+    role: 'admin',
+    tag: 'app integrations',
+    summary: 'Replace an App Integration (same body as create)',
+    params: NameParams,
+    body: AppIntegrationCreate,
+    response: AppIntegration,
+    handler: async ({ params, body }) =>
+      AppIntegration.parse(await applications.updateAppIntegration(params.name, body)),
   });
   table.add({
     method: 'DELETE',

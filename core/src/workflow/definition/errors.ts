@@ -28,6 +28,8 @@ export const WorkflowErrors = {
   mappingType: CoreErrors.AH_MAPPING_TYPE,
   mappingRequired: CoreErrors.AH_MAPPING_REQUIRED,
   workflowNotFound: CoreErrors.AH_WORKFLOW_NOT_FOUND,
+  /** Only a draft that was never published may be deleted. */
+  workflowPublished: CoreErrors.AH_WORKFLOW_PUBLISHED,
   nodeNotFound: CoreErrors.AH_NODE_NOT_FOUND,
   nodeNotAction: CoreErrors.AH_NODE_NOT_ACTION,
   executionNotFound: CoreErrors.AH_EXECUTION_NOT_FOUND,

@@ -21,7 +21,7 @@ export {
 export { WorkflowErrors, asActionhostError } from './errors.ts';
 export { parseTemplate, renderValue, collectReferences, readPath, defineKey, type Reference } from './placeholders.ts';
 export { evaluateCondition, evaluateRule } from './conditions.ts';
-export { REQUEST_FIELDS, DEFAULT_CUSTOM_FIELDS, readRequestPath } from './request-data.ts';
+export { REQUEST_FIELDS, DEFAULT_CUSTOM_FIELDS, readRequestPath, requestFieldCatalog } from './request-data.ts';
 export {
   parseDefinition,
   validateDefinition,
@@ -34,6 +34,7 @@ export {
 export { propertySchemas } from './json-schema.ts';
 export { checkMappings } from './mappings.ts';
 export { parsePluginSpec, resolveAction, publishWorkflow } from './publish.ts';
+export { previewPublish, PublishPreview, PublishProblem } from './preview.ts';
 export { sealInputs, openInputs, isSealed, type SecretSealer, type SealedInput } from './secret-inputs.ts';
 export { DefinitionRepository } from './repository.ts';
 export { WorkflowRecord, WorkflowView, PublishedWorkflow, PublishedSummary, PinnedAction } from './stored-workflow.ts';

@@ -14,7 +14,10 @@ export interface ResolvedPlugin {
 
 /** The installed plugins (registry PluginStore). */
 export interface PluginCatalog {
-  /** Highest installed version satisfying `range`; null/undefined or an ActionhostError when none. */
+  /**
+   * Highest installed version satisfying `range`; null/undefined, or an ActionhostError with status 404 (and the
+   * installed versions in details.installed), when none.
+   */
   resolve(name: string, range: string): MaybePromise<ResolvedPlugin | null | undefined>;
   /** Records that `owner` (here `workflow:<id>`) depends on name@version, so `registry remove` refuses it. */
   pin(name: string, version: string, owner: string): MaybePromise<void>;

@@ -1,5 +1,6 @@
 // Publishing: plugin resolution, Input Mapping checks against the plugin's schema, pinning, and Test Connection.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RegistryErrors } from '@actionhost/registry';
 import { WorkflowService } from '../index.ts';
 import type { AppIntegrationResolver } from './ports.ts';
 import {
@@ -88,14 +89,44 @@ describe('publishing a workflow', () => {
     expect(service.repository.getPublished(id)?.definition.name).toBe('Incident-CI Linking');
   });
 
-  it('rejects an unknown plugin', async () => {
+  it('rejects an unknown plugin with 409, the range asked for and no installed version', async () => {
     const error = await publishFails(withInputs({}, { uses: '@acme/nothing@^1.0.0' }));
-    expect(error).toMatchObject({ code: 'AH_PLUGIN_NOT_FOUND', details: { path: '/nodes/0/uses', node: 'link' } });
+    expect(error).toMatchObject({
+      code: 'AH_PLUGIN_NOT_FOUND',
+      status: 409,
+      details: { path: '/nodes/0/uses', node: 'link', plugin: '@acme/nothing', range: '^1.0.0', installed: [] },
+    });
   });
 
-  it('rejects a range no installed version satisfies', async () => {
+  it('rejects a range no installed version satisfies with 409, listing what is installed', async () => {
     const error = await publishFails(withInputs({}, { uses: '@actionhost/ci-linking@^3.0.0' }));
-    expect(error).toMatchObject({ code: 'AH_PLUGIN_VERSION_NO_MATCH', details: { path: '/nodes/0/uses' } });
+    expect(error).toMatchObject({
+      code: 'AH_PLUGIN_VERSION_NO_MATCH',
+      status: 409,
+      details: { path: '/nodes/0/uses', range: '^3.0.0', installed: ['2.0.0'] },
+    });
+  });
+
+  it("turns the registry's not-found answers into 409s with the installed versions", async () => {
+    const registry = {
+      resolve: (name: string, range: string) => {
+        if (name === '@actionhost/ci-linking') throw RegistryErrors.versionNotFound(name, range, ['2.0.0', '1.2.0']);
+        throw RegistryErrors.pluginNotFound(name);
+      },
+      pin: () => undefined,
+      unpin: () => undefined,
+    };
+    service = new WorkflowService({ store: world.store, catalog: registry, runner, appIntegrations });
+    expect(await publishFails(withInputs({}, { uses: '@actionhost/ci-linking@^3.0.0' }))).toMatchObject({
+      code: 'AH_PLUGIN_VERSION_NO_MATCH',
+      status: 409,
+      details: { path: '/nodes/0/uses', range: '^3.0.0', installed: ['2.0.0', '1.2.0'] },
+    });
+    expect(await publishFails(withInputs({}, { uses: '@acme/nothing@^1.0.0' }))).toMatchObject({
+      code: 'AH_PLUGIN_NOT_FOUND',
+      status: 409,
+      details: { path: '/nodes/0/uses', range: '^1.0.0', installed: [] },
+    });
   });
 
   it('rejects a mapping key the plugin does not take, naming node and key', async () => {

@@ -1,7 +1,7 @@
 // Publishing: every action node's plugin (`uses` range or App Integration) is resolved to the highest installed
 // version, its Input Mappings are checked against that version's input schema, and the result is pinned.
 import semver from 'semver';
-import type { Json } from '@actionhost/sdk';
+import type { ActionhostError, Json } from '@actionhost/sdk';
 import { WorkflowErrors, withDetails } from './errors.ts';
 import { checkMappings } from './mappings.ts';
 import { pointerEscape } from './placeholders.ts';
@@ -77,48 +77,72 @@ async function resolvePlugin(
   details: { path: string; node: string },
 ): Promise<ResolvedPlugin> {
   let found: ResolvedPlugin | null | undefined;
+  let installed: string[] | undefined;
   try {
     found = await catalog.resolve(name, range);
   } catch (error) {
-    throw withDetails(error, details);
+    // The registry answers a lookup by name with its own 404s (plugin or version not found). For a publish they
+    // mean the workflow cannot be pinned against what is installed, which is no missing route or workflow: 409
+    // with the range and the installed versions, below.
+    if ((error as { status?: unknown }).status !== 404) throw withDetails(error, details);
+    const listed = (error as { details?: { installed?: unknown } }).details?.installed;
+    installed = Array.isArray(listed) ? listed.map(String) : [];
   }
   if (found) return found;
-  // The catalog answers only "no match": ask for any version to tell an unknown plugin from a range that misses.
-  const any = await Promise.resolve(catalog.resolve(name, '*')).catch(() => null);
-  if (!any) throw WorkflowErrors.pluginNotFound({ plugin: `plugin "${name}"` }, { ...details, plugin: name });
-  throw WorkflowErrors.pluginVersionNoMatch(
-    { name, range },
-    {
-      ...details,
-      plugin: name,
-      range,
-    },
-  );
+  if (installed === undefined) {
+    // The catalog answers only "no match": ask for any version to tell an unknown plugin from a range that misses.
+    const any = await Promise.resolve(catalog.resolve(name, '*')).catch(() => null);
+    installed = any ? [any.version] : [];
+  }
+  const conflict = { ...details, plugin: name, range, installed };
+  if (installed.length === 0) {
+    throw WorkflowErrors.pluginNotFound({ plugin: `plugin "${name}" (wanted: ${range})` }, conflict);
+  }
+  throw WorkflowErrors.pluginVersionNoMatch({ name, range, installed: installed.join(', ') }, conflict);
 }
 
-/** Resolves and checks every action node of a validated graph. */
-export async function resolveActions(graph: WorkflowGraph, deps: ResolveDeps): Promise<Map<string, ResolvedAction>> {
+/**
+ * Resolves and checks every action node of a validated graph. With `problems`, a node that fails is left out of
+ * the answer and its problem added there, so every node's problem can be shown at once.
+ */
+export async function resolveActions(
+  graph: WorkflowGraph,
+  deps: ResolveDeps,
+  problems?: ActionhostError[],
+): Promise<Map<string, ResolvedAction>> {
   const resolved = new Map<string, ResolvedAction>();
   for (const { node, index } of graph.byId.values()) {
     if (!isAction(node)) continue;
-    const action = await resolveAction(node, index, deps);
-    checkMappings(node.id, index, action.inputs, action.plugin.manifest.input, `${action.name}@${action.version}`);
-    for (const path of Object.keys(node.next)) {
-      // `failure` is always wireable: it is where a thrown invocation goes.
-      if (path !== 'failure' && !action.paths.includes(path)) {
-        throw WorkflowErrors.outputPathUnknown(
-          { plugin: `${action.name}@${action.version}`, path, paths: action.paths.join(', ') },
-          {
-            path: `/nodes/${index}/next/${pointerEscape(path)}`,
-            node: node.id,
-            plugin: `${action.name}@${action.version}`,
-          },
-        );
-      }
+    if (!problems) {
+      resolved.set(node.id, await resolveChecked(node, index, deps));
+      continue;
     }
-    resolved.set(node.id, action);
+    try {
+      resolved.set(node.id, await resolveChecked(node, index, deps));
+    } catch (error) {
+      problems.push(withDetails(error, { node: node.id }));
+    }
   }
   return resolved;
+}
+
+async function resolveChecked(node: ActionNode, index: number, deps: ResolveDeps): Promise<ResolvedAction> {
+  const action = await resolveAction(node, index, deps);
+  checkMappings(node.id, index, action.inputs, action.plugin.manifest.input, `${action.name}@${action.version}`);
+  for (const path of Object.keys(node.next)) {
+    // `failure` is always wireable: it is where a thrown invocation goes.
+    if (path !== 'failure' && !action.paths.includes(path)) {
+      throw WorkflowErrors.outputPathUnknown(
+        { plugin: `${action.name}@${action.version}`, path, paths: action.paths.join(', ') },
+        {
+          path: `/nodes/${index}/next/${pointerEscape(path)}`,
+          node: node.id,
+          plugin: `${action.name}@${action.version}`,
+        },
+      );
+    }
+  }
+  return action;
 }
 
 export interface PublishDeps extends ResolveDeps {

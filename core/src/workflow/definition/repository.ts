@@ -77,6 +77,24 @@ export class DefinitionRepository {
     return row ? toWorkflow(row) : null;
   }
 
+  /**
+   * Deletes a workflow that was never published; answers 'published' (and deletes nothing) for one that was,
+   * 'missing' when there is none.
+   */
+  deleteDraft(id: string): 'deleted' | 'published' | 'missing' {
+    return this.store.transaction(() => {
+      const row = this.store.db.prepare('SELECT published_version FROM workflows WHERE id = ?').get(id) as
+        { published_version: number | null } | undefined;
+      if (!row) return 'missing';
+      const versions = this.store.db
+        .prepare('SELECT COUNT(*) AS n FROM workflow_versions WHERE workflow_id = ?')
+        .get(id) as { n: number };
+      if (row.published_version !== null || versions.n > 0) return 'published';
+      this.store.db.prepare('DELETE FROM workflows WHERE id = ?').run(id);
+      return 'deleted';
+    });
+  }
+
   listWorkflows(): WorkflowRecord[] {
     return (this.store.db.prepare('SELECT * FROM workflows ORDER BY created_at, id').all() as Row[]).map(toWorkflow);
   }

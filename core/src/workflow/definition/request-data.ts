@@ -42,3 +42,23 @@ export function readRequestPath(request: Json, path: readonly string[]): Json {
   const value = direct ? readPath(request, path) : readPath(readPath(request, ['customFields']), path);
   return value === undefined ? null : value;
 }
+
+/**
+ * Every request field a placeholder or a condition may name, as the placeholder picker lists them: the same table
+ * `isKnownRequestPath` checks against, so the picker cannot offer what publishing would refuse. Fields under an
+ * open prefix (`customFields.`) are valid at any name and are listed through `openPrefixes`.
+ */
+export function requestFieldCatalog(customFieldNames: Iterable<string>): { fields: string[]; openPrefixes: string[] } {
+  const fields: string[] = [];
+  const openPrefixes: string[] = [];
+  for (const [name, shape] of Object.entries(REQUEST_FIELDS)) {
+    if (shape === 'any') openPrefixes.push(`${name}.`);
+    else if (shape === 'scalar') fields.push(name);
+    else fields.push(name, ...shape.map((inner) => `${name}.${inner}`));
+  }
+  for (const name of customFieldNames) {
+    fields.push(name);
+    for (const prefix of openPrefixes) fields.push(`${prefix}${name}`);
+  }
+  return { fields, openPrefixes };
+}

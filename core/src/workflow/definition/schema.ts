@@ -153,6 +153,13 @@ export const WorkflowDefinition = z
     /** The node(s) right after the trigger. */
     start: z.union([NodeId, z.array(NodeId).max(20)]).optional(),
     nodes: z.array(WorkflowNode).max(200),
+    /** Where the console's designer draws each node (and the trigger), by node id; the engine ignores it. */
+    layout: z
+      .record(
+        z.string().max(64),
+        z.object({ x: z.number().min(-1e6).max(1e6), y: z.number().min(-1e6).max(1e6) }).strict(),
+      )
+      .optional(),
   })
   .strict();
 export type WorkflowDefinition = z.infer<typeof WorkflowDefinition>;

@@ -1,8 +1,9 @@
 // Structural checks of a workflow definition, run on every save and again on publish: unique ids, edges to
 // existing nodes, no cycles, sources upstream, condition rules complete, placeholders that name something real.
 import type { ZodError } from 'zod';
+import type { ActionhostError } from '@actionhost/sdk';
 import { WorkflowDefinition, TRIGGER_NODE_ID, edgesOf, isAction, startNodes, type WorkflowNode } from './schema.ts';
-import { WorkflowErrors } from './errors.ts';
+import { WorkflowErrors, asActionhostError } from './errors.ts';
 import { collectReferences, pointerEscape, type Reference } from './placeholders.ts';
 import { isKnownRequestPath } from './request-data.ts';
 
@@ -10,6 +11,11 @@ export interface ValidationContext {
   customFieldNames: ReadonlySet<string>;
   /** Output JSON Schema per action node id; known only at publish, when plugins are resolved. */
   outputSchemas?: ReadonlyMap<string, Record<string, unknown>>;
+  /**
+   * When given, a problem of one node (its source, a rule, a placeholder) is added here and checking goes on with
+   * the next, so the editor can show every node's problem at once; problems of the graph itself still throw.
+   */
+  problems?: ActionhostError[];
 }
 
 export interface WorkflowGraph {
@@ -85,34 +91,46 @@ export function validateDefinition(definition: WorkflowDefinition, context: Vali
       { path: '/trigger/field' },
     );
   }
+  const attempt = (check: () => void): void => {
+    if (!context.problems) return check();
+    try {
+      check();
+    } catch (error) {
+      context.problems.push(asActionhostError(error));
+    }
+  };
   for (const { node, index } of byId.values()) {
     const source = node.source ?? TRIGGER_NODE_ID;
-    checkSource(graph, node, index, source);
+    attempt(() => checkSource(graph, node, index, source));
     if (node.kind === 'condition') {
-      node.rules.forEach((rule, ruleIndex) => {
-        const at = `/nodes/${index}/rules/${ruleIndex}`;
-        if (!['is empty', 'is not empty', 'changed'].includes(rule.operator) && rule.value === undefined) {
-          throw WorkflowErrors.conditionValueRequired(
-            { operator: rule.operator },
-            {
-              path: `${at}/value`,
-              node: node.id,
-            },
-          );
-        }
-        if (rule.operator === 'changed' && source !== TRIGGER_NODE_ID) {
-          throw WorkflowErrors.placeholderUnknown(
-            { placeholder: '"changed"', problem: "reads the trigger's event: the rule's source must be the trigger" },
-            { path: `${at}/operator`, node: node.id },
-          );
-        }
-        checkReference(graph, context, node.id, source, parseFieldReference(rule.field), `${at}/field`);
-      });
+      node.rules.forEach((rule, ruleIndex) =>
+        attempt(() => {
+          const at = `/nodes/${index}/rules/${ruleIndex}`;
+          if (!['is empty', 'is not empty', 'changed'].includes(rule.operator) && rule.value === undefined) {
+            throw WorkflowErrors.conditionValueRequired(
+              { operator: rule.operator },
+              {
+                path: `${at}/value`,
+                node: node.id,
+              },
+            );
+          }
+          if (rule.operator === 'changed' && source !== TRIGGER_NODE_ID) {
+            throw WorkflowErrors.placeholderUnknown(
+              { placeholder: '"changed"', problem: "reads the trigger's event: the rule's source must be the trigger" },
+              { path: `${at}/operator`, node: node.id },
+            );
+          }
+          checkReference(graph, context, node.id, source, parseFieldReference(rule.field), `${at}/field`);
+        }),
+      );
     } else {
       for (const [key, value] of Object.entries(node.inputs)) {
-        for (const found of collectReferences(value, `/nodes/${index}/inputs/${pointerEscape(key)}`)) {
-          checkReference(graph, context, node.id, source, found.ref, found.path);
-        }
+        attempt(() => {
+          for (const found of collectReferences(value, `/nodes/${index}/inputs/${pointerEscape(key)}`)) {
+            attempt(() => checkReference(graph, context, node.id, source, found.ref, found.path));
+          }
+        });
       }
     }
   }

@@ -213,8 +213,8 @@ export class SqliteExecutionRepository implements ExecutionRepository {
       add('(created_at < ? OR (created_at = ? AND id < ?))', createdAt, createdAt, id);
     }
     const limit = filter.limit ?? 100;
-    const sql = `SELECT * FROM workflow_executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
-    const rows = this.#store.db.prepare(sql).all(...args, limit + 1) as Row[];
+    const sql = `SELECT * FROM workflow_executions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`;
+    const rows = this.#store.db.prepare(sql).all(...args, limit + 1, filter.offset ?? 0) as Row[];
     const executions = rows.slice(0, limit).map(toExecution);
     const last = executions.at(-1);
     return {

@@ -101,6 +101,8 @@ export const ExecutionFilter = z
       .optional(),
     /** Page size, 1–500 (default 100). */
     limit: z.coerce.number().int().min(1).max(500).optional(),
+    /** Skips this many of the matching executions first (the console pages by number; a cursor is steadier). */
+    offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
   })
   .strict();
 export type ExecutionFilter = z.infer<typeof ExecutionFilter>;

@@ -1,0 +1,186 @@
+// Workflows: the list (name, trigger, published version, pinned plugin versions, last change), create, duplicate
+// and delete a draft.
+import { useState, type FormEvent } from 'react';
+import type { WorkflowView } from '@actionhost/core';
+import { api, segment } from '../api.ts';
+import { triggerLabel, TRIGGER_PRESETS } from '../labels.ts';
+import { Link, navigate } from '../router.tsx';
+import {
+  ErrorNotice,
+  formatDate,
+  Loading,
+  Modal,
+  PageHeader,
+  SelectField,
+  TextField,
+  useAction,
+  useResource,
+} from '../ui.tsx';
+
+export function Workflows() {
+  const workflows = useResource((signal) => api<WorkflowView[]>('GET', '/api/workflows', undefined, { signal }), 'all');
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<WorkflowView | null>(null);
+  const action = useAction();
+
+  const duplicate = (workflow: WorkflowView) =>
+    action.run(async () => {
+      const names = new Set(workflows.data?.map((w) => w.name));
+      let name = `${workflow.name} (copy)`;
+      for (let n = 2; names.has(name); n++) name = `${workflow.name} (copy ${n})`;
+      const created = await api<WorkflowView>('POST', '/api/workflows', { ...workflow.definition, name });
+      navigate(`/workflows/${segment(created.id)}`);
+    });
+
+  return (
+    <>
+      <PageHeader title="Workflows">
+        <button type="button" className="button-primary" onClick={() => setCreating(true)}>
+          New workflow
+        </button>
+      </PageHeader>
+      <ErrorNotice error={workflows.error ?? action.error} />
+      {workflows.loading && !workflows.data ? <Loading what="workflows" /> : null}
+      {workflows.data && workflows.data.length === 0 ? <p>No workflows yet. Create one to get started.</p> : null}
+      {workflows.data && workflows.data.length > 0 ? (
+        <table>
+          <caption className="visually-hidden">Workflows</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Trigger</th>
+              <th scope="col">Published</th>
+              <th scope="col">Pinned plugins</th>
+              <th scope="col">Last change</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {workflows.data.map((workflow) => (
+              <tr key={workflow.id}>
+                <td>
+                  <Link to={`/workflows/${segment(workflow.id)}`}>{workflow.name}</Link>
+                </td>
+                <td>{triggerLabel(workflow.definition.trigger)}</td>
+                <td>
+                  {workflow.published ? (
+                    `version ${workflow.published.version}`
+                  ) : (
+                    <span className="muted">draft only</span>
+                  )}
+                  {workflow.published &&
+                  workflow.revision > 0 &&
+                  workflow.updatedAt > workflow.published.publishedAt ? (
+                    <span className="muted"> (draft changed since)</span>
+                  ) : null}
+                </td>
+                <td>
+                  {workflow.published ? (
+                    <ul className="plain">
+                      {[...new Set(Object.values(workflow.published.plugins).map((p) => `${p.name}@${p.version}`))].map(
+                        (pin) => (
+                          <li key={pin}>
+                            <code>{pin}</code>
+                          </li>
+                        ),
+                      )}
+                    </ul>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>{formatDate(workflow.updatedAt)}</td>
+                <td className="row-actions">
+                  <button type="button" onClick={() => duplicate(workflow)} aria-label={`Duplicate ${workflow.name}`}>
+                    Duplicate
+                  </button>
+                  {workflow.published ? null : (
+                    <button
+                      type="button"
+                      className="button-danger"
+                      onClick={() => setDeleting(workflow)}
+                      aria-label={`Delete ${workflow.name}`}
+                    >
+                      Delete
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <CreateWorkflow open={creating} onClose={() => setCreating(false)} />
+      <Modal title="Delete draft" open={deleting !== null} onClose={() => setDeleting(null)}>
+        <p>
+          Delete the draft <strong>{deleting?.name}</strong>? This cannot be undone.
+        </p>
+        <div className="form-actions">
+          <button
+            type="button"
+            className="button-danger"
+            onClick={() =>
+              action.run(async () => {
+                await api('DELETE', `/api/workflows/${segment(deleting!.id)}`);
+                setDeleting(null);
+                workflows.reload();
+              })
+            }
+          >
+            Delete draft
+          </button>
+          <button type="button" onClick={() => setDeleting(null)}>
+            Cancel
+          </button>
+        </div>
+      </Modal>
+    </>
+  );
+}
+
+function CreateWorkflow({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const [name, setName] = useState('');
+  const [preset, setPreset] = useState('0');
+  const action = useAction();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    action.run(async () => {
+      const created = await api<WorkflowView>('POST', '/api/workflows', {
+        name: name.trim(),
+        module: 'request',
+        trigger: TRIGGER_PRESETS[Number(preset)].trigger,
+        nodes: [],
+      });
+      onClose();
+      navigate(`/workflows/${segment(created.id)}`);
+    });
+  };
+  return (
+    <Modal title="New workflow" open={open} onClose={onClose}>
+      <form onSubmit={submit}>
+        <TextField label="Name" required value={name} onChange={(event) => setName(event.target.value)} />
+        <SelectField
+          label="Module"
+          options={[{ value: 'request', label: 'Request' }]}
+          value="request"
+          onChange={() => undefined}
+        />
+        <SelectField
+          label="Event type (trigger)"
+          options={TRIGGER_PRESETS.map((item, index) => ({ value: String(index), label: item.label }))}
+          value={preset}
+          onChange={(event) => setPreset(event.target.value)}
+        />
+        <ErrorNotice error={action.error} />
+        <div className="form-actions">
+          <button type="submit" className="button-primary" disabled={action.busy || name.trim() === ''}>
+            Create workflow
+          </button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
