@@ -71,6 +71,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       readiness: observability.readiness,
       metrics: observability.api,
     });
+    if (config.logLevel !== 'silent') observability.logExecutions(app.log);
     guardBacklog(app, runtime, options.maxBacklog ?? config.maxBacklog);
     const url = await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
       throw portInUseError(
