@@ -103,29 +103,29 @@ function releaseAll(references: (ivm.Reference | undefined)[]): void {
 }
 
 /**
- * Sets a fresh context up for one invocation, on the worker's thread: the prelude first (it captures the
- * intrinsics before any plugin code runs), then the plugin's module is evaluated. Returns the prelude's first
- * answer: 'P' ready, 'X<message>' the module threw (the invocation then fails with it).
+ * Sets a fresh context up for one invocation, on the isolate's own thread (the plugin's module runs here: a module
+ * that spins must not hold the worker's thread): the prelude first (it captures the intrinsics before any plugin
+ * code runs), then the plugin's module is evaluated. A module that throws makes the invocation fail with it.
  */
-export function prepareContext(
+export async function prepareContext(
   slot: Slot,
   timeoutMs: () => number,
   made?: ivm.Context,
-): { prepared: PreparedContext; status: string } {
-  const prepared = routed(made ?? slot.isolate.createContextSync());
+): Promise<PreparedContext> {
+  const prepared = routed(made ?? (await slot.isolate.createContext()));
   let factory: ivm.Reference | undefined;
   let setupFunction: ivm.Reference | undefined;
   try {
-    factory = slot.factory.runSync(prepared.context, { timeout: timeoutMs(), reference: true });
-    setupFunction = slot.prelude.runSync(prepared.context, { timeout: timeoutMs(), reference: true });
-    prepared.entry = setupFunction.applySync(
+    factory = await slot.factory.run(prepared.context, { timeout: timeoutMs(), reference: true });
+    setupFunction = await slot.prelude.run(prepared.context, { timeout: timeoutMs(), reference: true });
+    prepared.entry = (await setupFunction.apply(
       undefined,
       [prepared.references[0], prepared.references[1], factory.derefInto(), configOf(slot)],
       { timeout: timeoutMs(), result: { reference: true } },
-    ) as ivm.Reference;
+    )) as ivm.Reference;
     prepared.references.push(prepared.entry);
-    const status = prepared.entry.applySync(undefined, ['prime'], { timeout: timeoutMs() }) as string;
-    return { prepared, status };
+    await prepared.entry.apply(undefined, ['prime'], { timeout: timeoutMs() });
+    return prepared;
   } catch (error) {
     releaseContext(prepared);
     throw error;

@@ -56,8 +56,8 @@ function send(message: WorkerToHost, payload?: string): void {
   channel.send(message, payload);
 }
 
-/** Maps what isolated-vm threw to a stable code. The sync part of a run is bounded by isolated-vm's own
- * `timeout`; async work after an await is bounded by the wall-clock timer that disposes the isolate. */
+/** Maps what isolated-vm threw to a stable code. Each turn is bounded by isolated-vm's own `timeout` ("timed out");
+ * the whole invocation by the wall-clock timer that disposes the isolate (`timedOut`). */
 function classify(error: unknown, state: Running, timedOut: boolean, timeoutMs: number): WireError {
   if (state.failure) return state.failure;
   const message = error instanceof Error ? error.message : String(error);
@@ -93,14 +93,15 @@ function contextFor(slot: Slot, remaining: () => number): PreparedContext | Prom
   }
   const spare = slot.spare;
   slot.spare = undefined;
-  if (!spare) return prepareContext(slot, remaining).prepared;
-  return spare.then((made) => prepareContext(slot, remaining, made).prepared);
+  if (!spare) return prepareContext(slot, remaining);
+  return spare.then((made) => prepareContext(slot, remaining, made));
 }
 
 /**
- * Runs one invocation. A plugin that finishes within its first turn (no host call awaited) runs without a timer or
- * a promise of its own: the isolate's synchronous timeout bounds it. One that awaits gets the wall-clock timer that
- * disposes the isolate.
+ * Runs one invocation. Every turn of guest code runs on the isolate's own thread (`apply`, never `applySync`): a
+ * plugin spinning in a synchronous loop holds only its own isolate, and the worker's thread keeps serving the other
+ * invocations. isolated-vm's `timeout` bounds each turn; the wall-clock timer bounds the whole invocation (turns,
+ * awaits and the context's setup) by disposing the isolate. An isolate that timed out or failed is never reused.
  */
 async function invoke(message: InvokeMessage, inputJson: string): Promise<void> {
   const source = sources.get(message.key);
@@ -116,8 +117,16 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
   let prepared: PreparedContext | undefined;
+  // Settles (as a rejection) when the wall-clock timer, a cancel or the host-call limit disposes the isolate: a turn
+  // still running on the isolate's thread then ends here even if isolated-vm never answers it.
+  let onDisposed!: (error: Error) => void;
+  const disposed = new Promise<never>((_, reject) => {
+    onDisposed = reject;
+  });
+  disposed.catch(() => undefined);
   /** How the context must be wound down before its slot is used again. */
   let after: 'ready' | 'quiesce' | 'discard' = 'discard';
+  let failed = false;
   const finish = (
     result:
       { ok: true; resultJson: string; logs: InvocationLog[] } | { ok: false; error: WireError; logs: InvocationLog[] },
@@ -139,40 +148,48 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
       return;
     }
     const slot = state.slot;
+    state.onDispose = () => onDisposed(new Error(state.failure?.message ?? 'disposed'));
+    timer = setTimeout(() => {
+      timedOut = true;
+      dispose(slot);
+      onDisposed(new Error('timed out'));
+    }, remaining());
     const context = contextFor(slot, remaining);
-    prepared = context instanceof Promise ? await context : context;
+    prepared = context instanceof Promise ? await Promise.race([context, disposed]) : context;
     state.reused = prepared.uses++ > 0;
     const { route, entry } = prepared;
     const token = ++tokenSequence;
     route.token = token;
     route.call = (capability, method, argsJson) => hostCall(message, state, capability, method, argsJson);
-    const answer = entry.applySync(undefined, [message.entry, token, inputJson, message.infoJson], {
+    const turn = entry.apply(undefined, [message.entry, token, inputJson, message.infoJson], {
       timeout: remaining(),
-    }) as unknown;
+    });
+    // Queued at once: the isolate runs it right after the first turn and its microtasks, with no round trip through
+    // this thread. Fast path: a plugin that made no host call has finished by then (and the context is primed again).
+    const polled = entry.apply(undefined, ['poll'], { timeout: remaining() });
+    polled.catch(() => undefined);
+    const answer = await Promise.race([turn, disposed]);
     if (answer === 'busy') throw new Error('the context is still busy with another invocation');
-    // Fast path: a plugin that made no host call finished within that one turn (and the context is primed again).
-    const now = entry.applySync(undefined, ['poll'], { timeout: remaining() }) as unknown;
+    const now = await Promise.race([polled, disposed]);
     let envelope: string;
     if (typeof now === 'string') {
       after = now[0] === 'T' ? 'discard' : 'ready';
       envelope = now.slice(1);
     } else {
-      // It awaits something: from here on the wall clock bounds it, and a cancel or a host-call limit ends it.
-      envelope = await new Promise<string>((resolve, reject) => {
-        route.finished = resolve;
-        state.onDispose = () => reject(new Error(state.failure?.message ?? 'disposed'));
-        timer = setTimeout(() => {
-          timedOut = true;
-          dispose(slot);
-          reject(new Error('timed out'));
-        }, remaining());
-      });
+      // It awaits something: the envelope comes through `done`, unless the timer, a cancel or a limit ends it.
+      envelope = await Promise.race([
+        new Promise<string>((resolve) => {
+          route.finished = resolve;
+        }),
+        disposed,
+      ]);
       after = 'quiesce';
     }
     if (state.failure) throw new Error(state.failure.message);
     finish(readEnvelope(envelope, limits.maxOutputBytes, limits.maxLogEntries));
   } catch (error) {
-    after = 'discard';
+    // A turn cut short (timed out, terminated, disposed) leaves the isolate in a state nobody knows: never reuse it.
+    failed = true;
     finish({ ok: false, error: classify(error, state, timedOut, limits.timeoutMs), logs: [] });
   } finally {
     clearTimeout(timer);
@@ -191,7 +208,7 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
         state.slot,
         prepared,
         mode === 'reused' ? after : after === 'quiesce' ? 'quiesce' : 'discard',
-        timedOut || state.failure !== undefined,
+        failed || timedOut || state.failure !== undefined,
       );
   }
 }
