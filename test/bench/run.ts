@@ -1,12 +1,20 @@
-// `npm run bench`: sandbox cost measured as ratios within one run — sandboxed vs the same plugin function
-// called directly in this Node process, cold start of a plugin version, and memory per worker and version.
+// `npm run bench`: sandbox cost measured as ratios within one run — a warm JSON-in/JSON-out plugin (input and
+// output schema-checked) invoked through the sandbox, against the same function called directly in this Node
+// process and against a bare echo to a worker process over the same channel; 8 in flight on one worker and one at
+// a time; the reused-context default and the fresh-context mode; cold start of a plugin version, and memory.
+// BENCH_WARM (3000) sets the invocations per measure, BENCH_VERSIONS (20) the cold starts; --json adds a JSON line.
+import { spawn, fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { Sandbox, type LoadedPlugin } from '@actionhost/core';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { FrameChannel, Sandbox, type LoadedPlugin } from '@actionhost/core';
 import { PluginManifest } from '@actionhost/sdk';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 
 const WARM = Number(process.env.BENCH_WARM ?? 3000);
 const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 20);
+const ECHO_WORKER = fileURLToPath(new URL('./echo-worker.ts', import.meta.url));
+const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 const inputSchema = {
   type: 'object',
@@ -31,7 +39,7 @@ const input = {
   note: 'x'.repeat(80),
 };
 
-function plugin(version: string): LoadedPlugin {
+function plugin(version: string, context?: 'fresh'): LoadedPlugin {
   const manifest = PluginManifest.parse({
     name: '@bench/summary',
     version,
@@ -42,6 +50,7 @@ function plugin(version: string): LoadedPlugin {
     input: inputSchema,
     output: outputSchema,
     paths: ['success', 'failure'],
+    ...(context ? { sandbox: { context } } : {}),
   });
   return { manifest, code: `globalThis.plugin = { ${runSource} };`, integrity: `sha512-bench-${version}` };
 }
@@ -56,6 +65,25 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/** Median latency (µs) of `call` one at a time, and calls per second with `inFlight` of them outstanding. */
+async function measure(call: () => Promise<unknown>, count: number, inFlight = 8) {
+  for (let i = 0; i < Math.min(200, count); i++) await call();
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    await call();
+    times.push(performance.now() - t);
+  }
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next++ < count) await call();
+    }),
+  );
+  return { medianUs: median(times) * 1000, perSecond: count / ((performance.now() - started) / 1000) };
+}
+
 async function direct(): Promise<{ perSecond: number; medianUs: number }> {
   // The same function, JSON in and out and the same schema checks, in this process: what plain Node costs.
   const ajv = new Ajv2020({ strict: false });
@@ -67,24 +95,64 @@ async function direct(): Promise<{ perSecond: number; medianUs: number }> {
     i: unknown,
     c: unknown,
   ) => Promise<{ output: unknown }>;
-  const times: number[] = [];
-  const started = performance.now();
-  for (let i = 0; i < WARM * 10; i++) {
-    const t = performance.now();
+  return measure(async () => {
     const copy = JSON.parse(JSON.stringify(input));
     if (!validateIn(copy)) throw new Error('invalid');
-    const result = await run(copy, {});
-    const out = JSON.parse(JSON.stringify(result));
+    const out = JSON.parse(JSON.stringify(await run(copy, {})));
     if (!validateOut(out.output)) throw new Error('invalid');
-    times.push(performance.now() - t);
+  }, WARM * 10);
+}
+
+/** A bare worker process echoing every message, over the sandbox's channel or Node's IPC. */
+async function echo(nodeIpc: boolean): Promise<{ perSecond: number; medianUs: number }> {
+  const payload = JSON.stringify(input);
+  let child: ChildProcess;
+  let call: () => Promise<unknown>;
+  const waiting = new Map<number, () => void>();
+  let sequence = 0;
+  if (nodeIpc) {
+    child = fork(ECHO_WORKER, ['--node-ipc'], { serialization: 'json', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    child.on('message', (message: { id: number }) => waiting.get(message.id)?.());
+    call = () =>
+      new Promise<void>((resolve) => {
+        const id = ++sequence;
+        waiting.set(id, () => {
+          waiting.delete(id);
+          resolve();
+        });
+        child.send({ type: 'invoke', id, inputJson: payload });
+      });
+  } else {
+    child = spawn(process.execPath, [ECHO_WORKER], { stdio: ['ignore', 'ignore', 'inherit', 'pipe'] });
+    const channel = new FrameChannel<{ id: number }, { type: string; id: number }>(
+      child.stdio[3] as Duplex,
+      (header) => waiting.get(header.id)?.(),
+      () => undefined,
+    );
+    call = () =>
+      new Promise<void>((resolve) => {
+        const id = ++sequence;
+        waiting.set(id, () => {
+          waiting.delete(id);
+          resolve();
+        });
+        channel.send({ type: 'invoke', id }, payload);
+      });
   }
-  return { perSecond: (WARM * 10) / ((performance.now() - started) / 1000), medianUs: median(times) * 1000 };
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return await measure(call, WARM * 3);
+  } finally {
+    child.kill();
+  }
 }
 
 async function main(): Promise<void> {
-  const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
   progress(`direct calls (${WARM * 10})`);
   const plain = await direct();
+  progress('bare echo to a worker process (the sandbox channel, and Node IPC)');
+  const channelEcho = await echo(false);
+  const ipcEcho = await echo(true);
 
   const sandbox = new Sandbox({ workers: 1 });
   try {
@@ -92,26 +160,11 @@ async function main(): Promise<void> {
     await sandbox.invoke({ plugin: warmPlugin, input });
     const pid = sandbox.stats().workers[0].pid!;
     const rssWarmWorker = rssMb(pid);
-
-    progress(`warm sandboxed invocations, one at a time (${WARM})`);
-    const times: number[] = [];
-    let started = performance.now();
-    for (let i = 0; i < WARM; i++) {
-      const t = performance.now();
-      await sandbox.invoke({ plugin: warmPlugin, input });
-      times.push(performance.now() - t);
-    }
-    const serialPerSecond = WARM / ((performance.now() - started) / 1000);
-
-    progress(`warm sandboxed invocations, 8 in flight (${WARM})`);
-    started = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next++ < WARM) await sandbox.invoke({ plugin: warmPlugin, input });
-      }),
-    );
-    const concurrentPerSecond = WARM / ((performance.now() - started) / 1000);
+    progress(`warm sandboxed invocations, reused context (${WARM} one at a time, ${WARM} with 8 in flight)`);
+    const reused = await measure(() => sandbox.invoke({ plugin: warmPlugin, input }), WARM);
+    progress(`warm sandboxed invocations, fresh context (${WARM} one at a time, ${WARM} with 8 in flight)`);
+    const freshPlugin = plugin('1.0.1', 'fresh');
+    const fresh = await measure(() => sandbox.invoke({ plugin: freshPlugin, input }), WARM);
 
     progress(`cold starts of ${VERSIONS} new plugin versions`);
     const rssBefore = rssMb(pid);
@@ -123,21 +176,35 @@ async function main(): Promise<void> {
     }
     const rssPerVersion = (rssMb(pid) - rssBefore) / VERSIONS;
 
+    const us = (perSecond: number) => 1e6 / perSecond;
     const rows: Array<[string, string]> = [
-      ['direct call in Node (JSON copy + schema checks), per second', plain.perSecond.toFixed(0)],
-      ['direct call, median µs', plain.medianUs.toFixed(1)],
-      ['sandboxed warm, one at a time, per second', serialPerSecond.toFixed(0)],
-      ['sandboxed warm, median µs', (median(times) * 1000).toFixed(1)],
-      ['sandboxed warm, 8 in flight, per second (1 worker)', concurrentPerSecond.toFixed(0)],
-      ['ratio: direct / sandboxed (one at a time)', `${(plain.perSecond / serialPerSecond).toFixed(1)}x`],
-      ['ratio: sandboxed median / direct median', `${((median(times) * 1000) / plain.medianUs).toFixed(1)}x`],
+      ['direct call in Node (JSON copy + schema checks), median µs', plain.medianUs.toFixed(1)],
+      ['bare echo to a worker process (sandbox channel), median µs', channelEcho.medianUs.toFixed(1)],
+      ['bare echo to a worker process (Node IPC, JSON), median µs', ipcEcho.medianUs.toFixed(1)],
+      ['bare echo, 8 in flight (sandbox channel), µs each', us(channelEcho.perSecond).toFixed(1)],
+      ['sandboxed warm, reused context, one at a time, median µs', reused.medianUs.toFixed(1)],
+      ['sandboxed warm, reused context, 8 in flight on 1 worker, µs each', us(reused.perSecond).toFixed(1)],
+      ['sandboxed warm, reused context, 8 in flight on 1 worker, per second', reused.perSecond.toFixed(0)],
+      ['sandboxed warm, fresh context, one at a time, median µs', fresh.medianUs.toFixed(1)],
+      ['sandboxed warm, fresh context, 8 in flight on 1 worker, µs each', us(fresh.perSecond).toFixed(1)],
+      [
+        'ratio: sandboxed one at a time / bare echo (goal ≤ 2x)',
+        `${(reused.medianUs / channelEcho.medianUs).toFixed(2)}x`,
+      ],
+      [
+        'ratio: sandboxed 8 in flight / bare echo 8 in flight',
+        `${(us(reused.perSecond) / us(channelEcho.perSecond)).toFixed(2)}x`,
+      ],
+      ['ratio: sandboxed median / direct median', `${(reused.medianUs / plain.medianUs).toFixed(1)}x`],
+      ['ratio: fresh / reused context, 8 in flight', `${(us(fresh.perSecond) / us(reused.perSecond)).toFixed(1)}x`],
       ['cold start of a plugin version, median ms', median(cold).toFixed(2)],
-      ['ratio: cold start / warm invocation', `${(median(cold) / median(times)).toFixed(1)}x`],
       ['RSS of a warm worker, MB', rssWarmWorker.toFixed(1)],
       ['RSS per extra plugin version, MB', rssPerVersion.toFixed(2)],
     ];
     const width = Math.max(...rows.map(([name]) => name.length));
-    console.log(`actionhost bench — Node ${process.version}, ${WARM} warm invocations, ${VERSIONS} versions`);
+    console.log(
+      `actionhost bench — Node ${process.version}, ${WARM} warm invocations per measure, ${VERSIONS} versions`,
+    );
     for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
     if (process.argv.includes('--json')) console.log(JSON.stringify(Object.fromEntries(rows)));
   } finally {

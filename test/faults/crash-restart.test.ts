@@ -1,5 +1,6 @@
 // Fault injection: a driver raises a few thousand request.created events against the real host while the test
-// SIGKILLs it at random moments and restarts it on the same data folder. At the end every request has exactly
+// SIGKILLs it at moments spread over the intake (each while requests are being written) and restarts it on the
+// same data folder. At the end every request has exactly
 // one finished execution, and the webhook target saw one idempotency key per request (a key may arrive twice
 // when the host died between sending and recording: that is what the key is for; two keys would be a bug).
 import { rmSync } from 'node:fs';
@@ -35,9 +36,12 @@ describe('crash and restart under load', () => {
     let next = 0;
     let unanswered = 0;
     let driving = true;
+    /** POSTs sent and not answered yet: a kill while there are some lands in the middle of intake. */
+    let inFlight = 0;
     const raise = async (label: number) => {
       for (;;) {
         const current = host;
+        inFlight++;
         try {
           if (!current || current.child.exitCode !== null || current.child.signalCode !== null)
             throw new Error('host down');
@@ -55,6 +59,8 @@ describe('crash and restart under load', () => {
           unanswered++;
         } catch {
           unanswered++;
+        } finally {
+          inFlight--;
         }
         await sleep(100);
       }
@@ -66,15 +72,20 @@ describe('crash and restart under load', () => {
       driving = false;
     });
 
-    // The killer: SIGKILL at random moments (most while the driver runs, the last possibly while the backlog
-    // drains), restart on the same data folder each time.
+    // The killer: one SIGKILL in each of KILLS equal stretches of the intake (at a random point in it, once that
+    // many requests were acknowledged), always while requests are being written; restart on the same data folder
+    // each time. Random sleeps let most kills land after the driver had finished, where only the engine runs.
     let kills = 0;
     let killsWhileDriving = 0;
+    let killsDuringWrites = 0;
+    const stretch = EVENTS / (KILLS + 1);
     while (kills < KILLS) {
-      await sleep(700 + Math.random() * 1800);
+      const due = Math.floor(stretch * (kills + 0.5 + Math.random()));
+      while (acknowledged.length < due || inFlight === 0) await sleep(5);
       const victim = host;
       const exited = new Promise((resolve) => victim.child.once('exit', resolve));
       if (driving) killsWhileDriving++;
+      if (inFlight > 0) killsDuringWrites++;
       victim.child.kill('SIGKILL');
       await exited;
       kills++;
@@ -151,6 +162,7 @@ describe('crash and restart under load', () => {
         callsWithoutAnswer: unanswered,
         kills,
         killsWhileDriving,
+        killsDuringWrites,
         eventsLost: requests.filter((id) => !perRequest.has(id)).length,
         acknowledgedButMissing: acknowledged.filter((id) => !requests.includes(id)).length,
         executions: executions.length,
@@ -168,6 +180,8 @@ describe('crash and restart under load', () => {
 
       expect(events).toBe(requests.length);
       expect(requests.length).toBeGreaterThanOrEqual(EVENTS);
+      expect(killsWhileDriving).toBe(KILLS);
+      expect(killsDuringWrites).toBe(KILLS);
       expect(report.acknowledgedButMissing).toBe(0);
       expect(report.eventsLost).toBe(0);
       expect(report.notExactlyOneSucceeded).toBe(0);

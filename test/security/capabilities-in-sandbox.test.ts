@@ -21,13 +21,23 @@ afterAll(async () => {
 });
 
 describe('capabilities seen from a sandboxed plugin', () => {
-  it('leaves an undeclared capability absent from ctx', async () => {
-    const plugin =
+  it('refuses an undeclared capability with AH_CAPABILITY_DENIED naming the manifest field to add', async () => {
+    const caught =
       pluginOf(`try { await ctx.http.request({ method: 'GET', url: 'http://127.0.0.1:1/' }); return { path: 'success', output: {} }; }
-      catch (e) { return { path: 'failure', output: { code: e.code ?? null, name: e.name } }; }`);
-    const outcome = await sandbox.invoke({ plugin, input: {} });
-    expect(outcome.path).toBe('failure');
-    expect(outcome.output).toMatchObject({ code: null, name: 'TypeError' });
+      catch (e) { return { path: 'failure', output: { code: e.code ?? null, details: e.details ?? null, keys: Object.keys(ctx).sort() } }; }`);
+    const outcome = await sandbox.invoke({ plugin: caught, input: {} });
+    expect(outcome).toMatchObject({
+      path: 'failure',
+      output: {
+        code: 'AH_CAPABILITY_DENIED',
+        details: { capability: 'http', method: 'request', field: 'capabilities.http' },
+        keys: ['invocation', 'log'],
+      },
+    });
+    const uncaught = pluginOf(`await ctx.ldap.search({ filter: '(uid=*)' }); return { path: 'success', output: {} };`);
+    const failure = await sandbox.invoke({ plugin: uncaught, input: {} }).catch((error) => error);
+    expect(failure.code).toBe('AH_CAPABILITY_DENIED');
+    expect(failure.details).toMatchObject({ capability: 'ldap', field: 'capabilities.ldap' });
   });
 
   it('reaches an allowed host through a declared capability', async () => {

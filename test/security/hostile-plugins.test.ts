@@ -159,18 +159,6 @@ describe('hostile plugins', () => {
     expect(JSON.stringify(frames)).not.toMatch(/node:|\/work\/|node_modules|sandbox\/worker/);
   });
 
-  it('gives every invocation a fresh context: no state leaks between invocations', async () => {
-    const plugin = pluginOf(
-      'globalThis.counter = (globalThis.counter || 0) + 1; Array.prototype.leak = 1; return { path: "success", output: { counter: globalThis.counter, leak: [].leak ?? null } };',
-      {},
-      'const seenBefore = typeof Array.prototype.leak;',
-    );
-    const first = await sandbox.invoke({ plugin, input: {} });
-    const second = await sandbox.invoke({ plugin, input: {} });
-    expect(first.output).toEqual({ counter: 1, leak: 1 });
-    expect(second.output).toEqual({ counter: 1, leak: 1 });
-  });
-
   it('keeps benign invocations running while a hostile one spins in parallel', async () => {
     const spinning = failureOf(sandbox.invoke({ plugin: pluginOf('for (;;) {}'), input: {} }));
     const benignOnes = await Promise.all(

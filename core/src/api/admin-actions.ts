@@ -78,8 +78,8 @@ export function changeCatalogue(deps: ChangeRecorderDeps): ChangeCatalogue {
   const connector = (name: string) => connectors?.get(name) ?? null;
   const pluginVersion = ({ params }: ChangeSubject) =>
     text(params.name) && text(params.version) ? `${text(params.name)}@${text(params.version)}` : null;
-  const execution = (id: string) => {
-    const { status, workflowId, workflowVersion, requestId, retryOf } = workflows.getExecution(id);
+  const execution = async (id: string) => {
+    const { status, workflowId, workflowVersion, requestId, retryOf } = await workflows.getExecution(id);
     return { id, status, workflowId, workflowVersion, requestId, retryOf };
   };
   const byParam = (name: string) => (subject: ChangeSubject) => text(subject.params[name]);

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { CredentialStore, generateMasterKey } from '../credentials/index.ts';
 import { ApplicationService } from '../applications/index.ts';
 import { ConnectorService } from '../connectors/index.ts';
-import { WorkflowEngine, WorkflowService } from '../workflow/index.ts';
+import { SqliteExecutionQueue, SqliteExecutionRepository, WorkflowEngine, WorkflowService } from '../workflow/index.ts';
 import {
   FakeCatalog,
   FakeRunner,
@@ -104,9 +104,9 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     templateFieldNames: () => world.itsm.templateFieldNames(),
   });
   const engine = new WorkflowEngine({
-    repository: workflows.repository,
+    queue: new SqliteExecutionQueue(world.store),
+    executions: new SqliteExecutionRepository(world.store, { audit: world.itsm }),
     requests: world.itsm,
-    audit: world.itsm,
     runner,
     secrets: credentials,
     sealer: credentials,

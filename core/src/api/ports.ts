@@ -104,7 +104,7 @@ export interface EnginePort {
   /** Process the outbox now instead of at the next poll. */
   wake(): void;
   retry(executionId: string): Promise<string>;
-  cancel(executionId: string): void;
+  cancel(executionId: string): Promise<void>;
 }
 
 /** Applications (e.g. Microsoft Active Directory connections) and App Integrations (ApplicationService fits). */

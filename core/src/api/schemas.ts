@@ -2,7 +2,7 @@
 // of their concern (itsm, credentials, workflow), so each shape is declared exactly once.
 import { z } from 'zod';
 import { CapabilityApproval, CapabilityReview, SignatureStatus } from '@actionhost/registry';
-import { ExecutionStatus, NodeId, TestConnectionSample } from '../workflow/index.ts';
+import { ExecutionFilter, NodeId, TestConnectionSample } from '../workflow/index.ts';
 
 export const NumericId = z.object({ id: z.coerce.number().int().positive() }).strict();
 export const WorkflowIdParams = z.object({ id: z.string().min(1).max(100) }).strict();
@@ -10,19 +10,8 @@ export const NodeParams = z.object({ id: z.string().min(1).max(100), nodeId: Nod
 export const ExecutionIdParams = z.object({ id: z.string().min(1).max(100) }).strict();
 export const CredentialNameParams = z.object({ name: z.string().min(1).max(128) }).strict();
 
-export const ExecutionsQuery = z
-  .object({
-    requestId: z.coerce.number().int().positive().optional(),
-    workflowId: z.string().min(1).max(100).optional(),
-    status: ExecutionStatus.optional(),
-    /** Created at or after / before this time (ISO 8601). */
-    since: z.iso.datetime({ offset: true }).optional(),
-    until: z.iso.datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(500).optional(),
-    /** Skips this many of the newest first (paging). */
-    offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
-  })
-  .strict();
+/** GET /api/executions: filters, page size, and the cursor of the previous page (its X-Next-Cursor header). */
+export const ExecutionsQuery = ExecutionFilter;
 
 /** POST /api/workflows/:id/activate: the body is optional; `version` goes back to an earlier published version. */
 export const ActivateBody = z.object({ version: z.number().int().positive().optional() }).strict().default({});

@@ -76,8 +76,8 @@ describe('header values', () => {
       'X-Auth-Key': KEY_2,
       'X-Trace': expect.stringMatching(/^req-\d+$/),
     });
-    const [execution] = api.workflows.listExecutions();
-    const steps = JSON.stringify(api.workflows.getExecution(execution.id));
+    const [execution] = (await api.workflows.listExecutions()).executions;
+    const steps = JSON.stringify(await api.workflows.getExecution(execution.id));
     expect(steps).not.toContain(KEY_1);
     expect(steps).not.toContain(KEY_2);
   });

@@ -237,4 +237,48 @@ describe('Test Connection over the API', () => {
     const missing = await call('editor', 'POST', `/api/workflows/${workflow.id}/nodes/nope/test-connection`, {});
     expect([missing.status, missing.body.error.code]).toEqual([404, 'AH_NODE_NOT_FOUND']);
   });
+
+  it('finds executions by outcome and time, and pages them with X-Next-Cursor', async () => {
+    api.runner.on('@actionhost/run-webhook', (input) => ({
+      path: String(input.URL).endsWith('/bad') ? 'failure' : 'success',
+      output: { status: String(input.URL).endsWith('/bad') ? 500 : 200 },
+    }));
+    const { body: workflow } = await call('editor', 'POST', '/api/workflows', {
+      name: 'Hook',
+      module: 'request',
+      trigger: { event: 'request.created' },
+      start: 'hook',
+      nodes: [
+        {
+          id: 'hook',
+          kind: 'action',
+          title: 'Run Webhook',
+          uses: '@actionhost/run-webhook@^1',
+          inputs: { URL: 'http://127.0.0.1/#subject#', 'Request Type': 'GET' },
+        },
+      ],
+    });
+    await call('editor', 'POST', `/api/workflows/${workflow.id}/publish`);
+    const before = new Date().toISOString();
+    for (const subject of ['ok', 'bad', 'ok', 'bad', 'bad'])
+      await call('agent', 'POST', '/api/requests', { kind: 'incident', subject });
+    await api.engine.drain();
+    const failures = await call('editor', 'GET', '/api/executions?outcome=failure');
+    expect(failures.body.map((e: { outcome: string; status: string }) => [e.status, e.outcome])).toEqual(
+      Array(3).fill(['succeeded', 'failure']),
+    );
+    const pages: string[][] = [];
+    let url: string | null = `/api/executions?workflowId=${workflow.id}&since=${before}&limit=2`;
+    while (url) {
+      const response = await api.app.inject({ method: 'GET', url, headers: as('editor') });
+      pages.push(response.json<{ id: string }[]>().map((e) => e.id));
+      const cursor = response.headers['x-next-cursor'] as string | undefined;
+      url = cursor ? `/api/executions?workflowId=${workflow.id}&since=${before}&limit=2&cursor=${cursor}` : null;
+      if (cursor) expect(response.headers.link).toContain(`cursor=${cursor}`);
+    }
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+    expect(new Set(pages.flat()).size).toBe(5);
+    const bad = await call('editor', 'GET', '/api/executions?outcome=maybe');
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'AH_VALIDATION_FAILED']);
+  });
 });

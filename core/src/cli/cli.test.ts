@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Setting } from '@actionhost/sdk/cli';
 import { CONNECTOR_SETTING_KEYS, HOST_SETTINGS } from '../config/index.ts';
 import { Store } from '../store/index.ts';
-import { WorkflowRepository } from '../workflow/index.ts';
+import { SqliteExecutionQueue, SqliteExecutionRepository } from '../workflow/index.ts';
 import { runCli } from './program.ts';
 
 const MAIN = join(import.meta.dirname, 'main.ts');
@@ -36,53 +36,59 @@ beforeEach(() => {
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 /** A data folder whose database holds `count` executions; the newest has two finished steps. */
-function dataWithExecutions(count: number): { dataDir: string; newest: string } {
+async function dataWithExecutions(count: number): Promise<{ dataDir: string; newest: string }> {
   const dataDir = join(work, 'data');
   const store = Store.open(join(dataDir, 'actionhost.db'));
   try {
-    const repository = new WorkflowRepository(store);
-    let newest = '';
-    for (let i = 0; i < count; i++) {
-      newest = repository.createExecution({
+    const queue = new SqliteExecutionQueue(store);
+    const executions = new SqliteExecutionRepository(store);
+    const ids = await queue.enqueue(
+      Array.from({ length: count }, (_, i) => ({
         workflowId: 'wf_onboarding',
         workflowVersion: 1,
         requestId: i + 1,
         eventId: `event-${i}`,
         trigger: { type: 'request.created', changes: [] },
-      })!;
-    }
-    repository.claimExecution(newest);
-    const check = repository.startStep(newest, {
+      })),
+    );
+    const newest = ids.at(-1)!;
+    await queue.claimOne(newest);
+    await executions.recordStep(newest, {
+      seq: 1,
       nodeId: 'is-hardware',
       kind: 'condition',
       title: null,
       plugin: null,
       integrity: null,
       inputs: null,
-    });
-    repository.finishStep(newest, check, {
+      attempt: 1,
       status: 'succeeded',
       path: 'true',
       output: null,
       error: null,
       durationMs: 1,
     });
-    const hook = repository.startStep(newest, {
+    await executions.recordStep(newest, {
+      seq: 2,
       nodeId: 'notify',
       kind: 'action',
       title: 'Notify',
       plugin: '@actionhost/run-webhook@1.0.0',
       integrity: 'sha512-x',
       inputs: {},
-    });
-    repository.finishStep(newest, hook, {
+      attempt: 1,
       status: 'failed',
       path: 'failure',
       output: null,
       error: { code: 'AH_PLUGIN_TIMEOUT', message: 'timed out' },
       durationMs: 10_000,
     });
-    repository.finishExecution(newest, 'failed', { code: 'AH_PLUGIN_TIMEOUT', message: 'timed out' });
+    await executions.finishExecution(newest, {
+      status: 'failed',
+      error: { code: 'AH_PLUGIN_TIMEOUT', message: 'timed out' },
+      outcome: 'failure',
+      failedSteps: ['notify'],
+    });
     return { dataDir, newest };
   } finally {
     store.close();
@@ -143,7 +149,7 @@ describe('actionhost command line', () => {
   });
 
   it('refuses a flag value of the wrong kind as a usage error naming the flag', async () => {
-    const { dataDir } = dataWithExecutions(1);
+    const { dataDir } = await dataWithExecutions(1);
     for (const args of [
       ['executions', 'list', '--limit', 'abc'],
       ['executions', 'list', '--request', 'twelve'],
@@ -176,7 +182,7 @@ describe('actionhost command line', () => {
   });
 
   it('shows an execution as a step table, and as JSON with --json', async () => {
-    const { dataDir, newest } = dataWithExecutions(1);
+    const { dataDir, newest } = await dataWithExecutions(1);
     const table = await cli(['executions', 'show', newest, '--data', dataDir]);
     expect(table.code).toBe(0);
     const lines = table.stdout.split('\n');
@@ -196,8 +202,30 @@ describe('actionhost command line', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ id: newest, status: 'failed', steps: [{}, {}] });
   });
 
+  it('lists executions by outcome and creation time, more than one page of them', async () => {
+    const { dataDir, newest } = await dataWithExecutions(1_200);
+    const failures = await cli(['executions', 'list', '--outcome', 'failure', '--data', dataDir, '--json']);
+    expect((JSON.parse(failures.stdout) as { id: string }[]).map((e) => e.id)).toEqual([newest]);
+    const all = await cli([
+      'executions',
+      'list',
+      '--limit',
+      '1100',
+      '--since',
+      '2000-01-01T00:00:00Z',
+      '--data',
+      dataDir,
+      '--json',
+    ]);
+    expect(new Set((JSON.parse(all.stdout) as { id: string }[]).map((e) => e.id)).size).toBe(1100);
+    const none = await cli(['executions', 'list', '--until', '2000-01-01T00:00:00Z', '--data', dataDir, '--json']);
+    expect(JSON.parse(none.stdout)).toEqual([]);
+    const wrong = await cli(['executions', 'list', '--since', 'yesterday', '--data', dataDir]);
+    expect(wrong.code).toBe(2);
+  });
+
   it('ends quietly when the reader closes stdout early (executions list | head -1)', async () => {
-    const { dataDir } = dataWithExecutions(2_000);
+    const { dataDir } = await dataWithExecutions(2_000);
     // More than a pipe buffer (64 KiB) of lines, so writes continue after the reader is gone.
     const child = run(['executions', 'list', '--limit', '2000', '--data', dataDir]);
     let stderr = '';

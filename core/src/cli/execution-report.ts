@@ -10,7 +10,7 @@ function duration(ms: number | null): string {
 
 export function executionReport(execution: Execution): string {
   const lines = [
-    `execution ${execution.id}  ${execution.status}`,
+    `execution ${execution.id}  ${execution.status}${execution.outcome ? ` (outcome: ${execution.outcome})` : ''}`,
     `  workflow   ${execution.workflowId} (version ${execution.workflowVersion})`,
     `  request    ${execution.requestId ?? '-'}`,
     ...(execution.retryOf ? [`  retry of   ${execution.retryOf}`] : []),
@@ -19,6 +19,7 @@ export function executionReport(execution: Execution): string {
     `  finished   ${execution.finishedAt ?? '-'}`,
     ...(execution.nextAttemptAt ? [`  next try   ${execution.nextAttemptAt}`] : []),
     ...(execution.error ? [`  error      ${execution.error.code}: ${execution.error.message}`] : []),
+    ...(execution.failedSteps.length > 0 ? [`  failed     ${execution.failedSteps.join(', ')}`] : []),
     '',
   ];
   if (execution.steps.length === 0) return [...lines, 'no steps yet'].join('\n');

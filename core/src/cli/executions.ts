@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   Command,
   choice,
+  matching,
   requireDataFile,
   text,
   valueOption,
@@ -15,7 +16,13 @@ import {
 import { HOST_SETTINGS, loadConfig } from '../config/index.ts';
 import { CoreErrors, errorSummary } from '../errors/index.ts';
 import { Store } from '../store/index.ts';
-import { ExecutionStatus, WorkflowRepository, enqueueRetry } from '../workflow/index.ts';
+import {
+  ExecutionOutcome,
+  ExecutionStatus,
+  SqliteExecutionQueue,
+  SqliteExecutionRepository,
+  enqueueRetry,
+} from '../workflow/index.ts';
 import { executionReport } from './execution-report.ts';
 
 const AFTER_HELP = `
@@ -29,6 +36,11 @@ whether the host runs or not:
           POST /api/executions/<id>/cancel aborts that step too).`;
 
 const DATABASE = 'actionhost.db';
+const isoTime = () =>
+  matching(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
+    'an ISO 8601 time with its offset, e.g. 2026-01-31T09:00:00Z',
+  );
 const NO_DATABASE_FIX = 'check --data (or ACTIONHOST_DATA); `actionhost start` creates the database in a new folder';
 
 function printJson(io: Required<CliIo>, value: unknown): void {
@@ -44,18 +56,19 @@ export function executionsCommand(context: ProgramContext): Command {
     for (const option of HOST_SETTINGS.options(['dataDir'])) command.addOption(option);
     return command.option('--json', 'print JSON');
   };
-  const withRepository = async <T>(command: Command, use: (repository: WorkflowRepository) => T | Promise<T>) => {
+  type Stores = { executions: SqliteExecutionRepository; queue: SqliteExecutionQueue };
+  const withRepository = async <T>(command: Command, use: (stores: Stores) => T | Promise<T>) => {
     const { dataDir } = loadConfig(HOST_SETTINGS.given(command), io.env);
     requireDataFile(dataDir, DATABASE, NO_DATABASE_FIX);
     const store = Store.open(join(dataDir, DATABASE));
     try {
-      return await use(new WorkflowRepository(store));
+      return await use({ executions: new SqliteExecutionRepository(store), queue: new SqliteExecutionQueue(store) });
     } finally {
       store.close();
     }
   };
-  const existing = (repository: WorkflowRepository, id: string) => {
-    const execution = repository.getExecution(id);
+  const existing = async ({ executions }: Stores, id: string) => {
+    const execution = await executions.getExecution(id);
     if (!execution) throw CoreErrors.AH_EXECUTION_NOT_FOUND({ id, problem: 'does not exist' }, { id });
     return execution;
   };
@@ -65,24 +78,27 @@ export function executionsCommand(context: ProgramContext): Command {
     .addOption(valueOption('--request <id>', 'only those of this request', wholeNumber(1, Number.MAX_SAFE_INTEGER)))
     .addOption(valueOption('--workflow <id>', 'only those of this workflow', text()))
     .addOption(valueOption('--status <status>', 'only those in this status', choice(ExecutionStatus.options)))
+    .addOption(
+      valueOption(
+        '--outcome <outcome>',
+        'only those whose actions all succeeded (success) or one failed or took its failure path (failure)',
+        choice(ExecutionOutcome.options),
+      ),
+    )
+    .addOption(valueOption('--since <time>', 'only those created at or after this ISO 8601 time', isoTime()))
+    .addOption(valueOption('--until <time>', 'only those created before this ISO 8601 time', isoTime()))
     .addOption(valueOption('--limit <n>', 'at most this many (default 50)', wholeNumber(1, 10_000)))
     .action(
-      context.action(
-        (options: { request?: number; workflow?: string; status?: ExecutionStatus; limit?: number; json?: boolean }) =>
-          withRepository(list, (repository) => {
-            const executions = repository.listExecutions({
-              ...(options.request === undefined ? {} : { requestId: options.request }),
-              ...(options.workflow === undefined ? {} : { workflowId: options.workflow }),
-              ...(options.status === undefined ? {} : { status: options.status }),
-              limit: options.limit ?? 50,
-            });
-            if (options.json) printJson(io, executions);
-            else
-              for (const e of executions)
-                io.stdout(
-                  `${e.id}  ${e.status.padEnd(9)}  request ${e.requestId}  workflow ${e.workflowId}  ${e.startedAt ?? ''}`,
-                );
-          }),
+      context.action((options: ListOptions) =>
+        withRepository(list, async ({ executions }) => {
+          const found = await listAll(executions, options);
+          if (options.json) printJson(io, found);
+          else
+            for (const e of found)
+              io.stdout(
+                `${e.id}  ${e.status.padEnd(9)}  ${(e.outcome ?? '-').padEnd(7)}  request ${e.requestId}  workflow ${e.workflowId}  ${e.startedAt ?? ''}`,
+              );
+        }),
       ),
     );
 
@@ -91,8 +107,8 @@ export function executionsCommand(context: ProgramContext): Command {
     .argument('<execution-id>')
     .action(
       context.action((id: string, options: { json?: boolean }) =>
-        withRepository(show, (repository) => {
-          const execution = existing(repository, id);
+        withRepository(show, async (stores) => {
+          const execution = await existing(stores, id);
           if (options.json) printJson(io, execution);
           else io.stdout(executionReport(execution));
         }),
@@ -104,9 +120,9 @@ export function executionsCommand(context: ProgramContext): Command {
     .argument('<execution-id>')
     .action(
       context.action((id: string, options: { json?: boolean }) =>
-        withRepository(retry, async (repository) => {
-          const retryId = await enqueueRetry(repository, null, id);
-          const queued = repository.getExecution(retryId)!;
+        withRepository(retry, async ({ executions, queue }) => {
+          const retryId = await enqueueRetry(queue, executions, null, id);
+          const queued = (await executions.getExecution(retryId))!;
           if (options.json) printJson(io, queued);
           else io.stdout(`${retryId}  queued  (retry of ${id})`);
         }),
@@ -118,9 +134,9 @@ export function executionsCommand(context: ProgramContext): Command {
     .argument('<execution-id>')
     .action(
       context.action((id: string, options: { json?: boolean }) =>
-        withRepository(cancel, (repository) => {
-          const execution = existing(repository, id);
-          const cancelled = repository.cancelExecution(
+        withRepository(cancel, async (stores) => {
+          const execution = await existing(stores, id);
+          const cancelled = await stores.executions.cancelExecution(
             id,
             errorSummary(CoreErrors.AH_EXECUTION_CANCELLED({ when: 'from the command line' })),
           );
@@ -130,7 +146,7 @@ export function executionsCommand(context: ProgramContext): Command {
               { id, status: execution.status },
             );
           }
-          const after = repository.getExecution(id)!;
+          const after = (await stores.executions.getExecution(id))!;
           if (options.json) printJson(io, after);
           else io.stdout(`${id}  ${after.status}  (was ${execution.status})`);
         }),
@@ -145,4 +161,38 @@ export function executionsCommand(context: ProgramContext): Command {
     .addCommand(show)
     .addCommand(retry)
     .addCommand(cancel);
+}
+
+interface ListOptions {
+  request?: number;
+  workflow?: string;
+  status?: ExecutionStatus;
+  outcome?: ExecutionOutcome;
+  since?: string;
+  until?: string;
+  limit?: number;
+  json?: boolean;
+}
+
+/** Up to --limit executions, newest first, read page by page (a page holds at most 500). */
+async function listAll(executions: SqliteExecutionRepository, options: ListOptions) {
+  const wanted = options.limit ?? 50;
+  const found = [];
+  let cursor: string | undefined;
+  while (found.length < wanted) {
+    const page = await executions.listExecutions({
+      ...(options.request === undefined ? {} : { requestId: options.request }),
+      ...(options.workflow === undefined ? {} : { workflowId: options.workflow }),
+      ...(options.status === undefined ? {} : { status: options.status }),
+      ...(options.outcome === undefined ? {} : { outcome: options.outcome }),
+      ...(options.since === undefined ? {} : { since: options.since }),
+      ...(options.until === undefined ? {} : { until: options.until }),
+      ...(cursor === undefined ? {} : { cursor }),
+      limit: Math.min(500, wanted - found.length),
+    });
+    found.push(...page.executions);
+    if (page.nextCursor === null) break;
+    cursor = page.nextCursor;
+  }
+  return found;
 }

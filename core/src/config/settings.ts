@@ -74,6 +74,14 @@ export const HOST_SETTINGS = defineSettings({
     default: '2',
     description: 'sandbox worker processes',
   },
+  sandboxContext: {
+    env: 'ACTIONHOST_SANDBOX_CONTEXT',
+    flag: '--sandbox-context <mode>',
+    value: choice(['reused', 'fresh']),
+    default: 'reused',
+    description:
+      "reused: each sandbox isolate keeps one V8 context per plugin version, reset between invocations (built-ins frozen, globals and module state fresh); fresh: a new context for every invocation (slower); a plugin's manifest may ask for fresh ones itself (sandbox.context)",
+  },
   allowPrivate: {
     env: 'ACTIONHOST_ALLOW_PRIVATE',
     flag: '--allow-private <list>',

@@ -61,6 +61,18 @@ export const sandboxErrors = {
     message: 'the plugin output is {bytes} bytes, over the limit of {limit}',
     description: "The output (or output plus logs) is over the host's cap; return less, e.g. ids instead of records.",
   },
+  AH_OUTPUT_TOO_DEEP: {
+    status: 502,
+    message: 'the plugin output nests deeper than {limit} levels',
+    description:
+      'The output (or the arguments of a host call) nests arrays and objects deeper than the host accepts; flatten it. The step takes its failure edge.',
+  },
+  AH_HOST_CALL_TOO_LARGE: {
+    status: 413,
+    message: 'the arguments of a host call are {size} characters, over the limit of {limit}',
+    description:
+      'A ctx call carried more than the host takes in one call, or more than one invocation may have in flight at once; it was refused inside the sandbox, before anything was copied out. Send less per call (e.g. a smaller request body).',
+  },
   AH_HOST_CALL_LIMIT: {
     status: 502,
     message: 'the plugin made more than {limit} host calls',

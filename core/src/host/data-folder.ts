@@ -12,7 +12,7 @@ import { CredentialStore, loadMasterKey } from '../credentials/index.ts';
 import { ItsmService } from '../itsm/index.ts';
 import { ApplicationService } from '../applications/index.ts';
 import { ConnectorService } from '../connectors/index.ts';
-import { WorkflowService, type PluginRunner } from '../workflow/index.ts';
+import { SqliteExecutionRepository, WorkflowService, type PluginRunner } from '../workflow/index.ts';
 import { AdminLog } from '../admin-log/index.ts';
 import { ApiTokens } from '../api/index.ts';
 import { RetentionPruner, RetentionRepository, type RetentionPolicy } from '../retention/index.ts';
@@ -46,6 +46,8 @@ export type DataFolderRecords = Pick<DataFolder, 'plugins' | 'credentials' | 'it
 export interface DataFolderOptions {
   /** Makes the runner Test Connection uses (the host's sandbox), with what closes it; without it, none runs. */
   runner?: (records: DataFolderRecords) => { runner: PluginRunner; close: () => unknown };
+  /** Told when a step's Audit Trail entry could not be written (the step's result is kept). */
+  onAuditError?: (error: unknown) => void;
 }
 
 /** Without a sandbox, Test Connection is refused rather than run somewhere it should not be. */
@@ -79,8 +81,13 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
       opened.push(made.close);
       runner = made.runner;
     }
+    const executions = new SqliteExecutionRepository(store, {
+      audit: itsm,
+      ...(options.onAuditError ? { onAuditError: options.onAuditError } : {}),
+    });
     const workflows = new WorkflowService({
       store,
+      executions,
       catalog: registryCatalog(plugins),
       runner,
       appIntegrations: applications,

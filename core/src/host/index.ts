@@ -12,3 +12,4 @@ export { knownSchema } from './schema.ts';
 export { startHost, type RunningHost } from './server.ts';
 export { SandboxPluginRunner, type SandboxPluginRunnerOptions, type InstalledPlugins } from './sandbox-runner.ts';
 export { registryCatalog, registryPluginsPort } from './plugin-ports.ts';
+export { HostObservers, type HostObserver } from './observers.ts';

@@ -1,8 +1,10 @@
-// Metrics, readiness and execution logs of a running host, wired to its runtime: the gauges read the engine's
-// queue, the outbox and the sandbox when scraped; readiness asks the store, the registry and the sandbox.
+// Metrics, readiness and execution logs of a running host, wired to its runtime: counters and histograms are fed by
+// the engine's and the sandbox's observers, the gauges read the engine's queue, the outbox and the sandbox when
+// scraped; readiness asks the store, the registry and the sandbox.
 import type { FastifyInstance } from 'fastify';
 import { PluginManifest } from '@actionhost/sdk';
 import type { LoadedPlugin } from '../sandbox/index.ts';
+import { executionLog, type StructuredLogger } from './execution-log.ts';
 import { HostMetrics } from './metrics.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -29,23 +31,38 @@ export class HostObservability {
   #sandboxUp = false;
   #stopping = false;
 
-  constructor(runtime: Runtime, options: { now?: () => number } = {}) {
-    const now = options.now ?? Date.now;
+  constructor(runtime: Runtime) {
     this.#runtime = runtime;
     this.metrics = new HostMetrics({
-      queue: () => ({ queued: runtime.engine.queuedExecutions(), oldestQueuedAgeMs: null }),
-      outbox: () => {
-        const oldest = runtime.itsm.pendingEvents(1)[0];
-        return {
-          pending: runtime.itsm.unprocessedEventCount(),
-          lagMs: oldest ? Math.max(0, now() - Date.parse(oldest.createdAt)) : 0,
-        };
+      queue: async () => {
+        const stats = await runtime.engine.stats();
+        return { queued: stats.queued, oldestQueuedAgeMs: stats.oldestQueuedAgeMs };
+      },
+      outbox: async () => {
+        const stats = await runtime.engine.stats();
+        return { pending: stats.outboxPending, lagMs: stats.outboxLagMs };
       },
       workers: () => {
         const stats = runtime.sandbox.stats();
         return { alive: stats.workers.length, restarts: stats.restarts };
       },
     });
+    const { engine, sandbox } = this.metrics;
+    runtime.observers.add({
+      engine: {
+        // Only an execution that ended counts: one handed back for a retry or checkpointed by a stop runs again.
+        executionFinished: (event) => {
+          if (event.status === 'succeeded' || event.status === 'failed') engine.executionFinished(event);
+        },
+        stepFinished: engine.stepFinished,
+      },
+      sandbox,
+    });
+  }
+
+  /** Logs one line per execution start, action step and execution end (ids, names, durations, codes only). */
+  logExecutions(logger: StructuredLogger): void {
+    this.#runtime.observers.add({ engine: executionLog(logger) });
   }
 
   /** Runs the probe plugin; readiness reports the sandbox up once it answered. */

@@ -1,10 +1,12 @@
 // The composition root: opens the data folder (data-folder.ts: store, plugin registry, credentials, service-desk
-// records, workflows, admin log) and adds what runs — capabilities, the sandbox, the workflow engine. The CLI and
-// end-to-end tests use it; nothing else constructs these services.
+// records, workflows and their execution repository, admin log) and adds what runs — capabilities, the sandbox, the
+// workflow engine and the observers metrics and logs hook into. The CLI and end-to-end tests use it; nothing else
+// constructs these services.
 import type { HostConfig } from '../config/index.ts';
 import { createHttpCapability, createItsmCapability, createLdapCapability } from '../capabilities/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
-import { WorkflowEngine, WorkflowRepository, type PluginRunner } from '../workflow/index.ts';
+import { SqliteExecutionQueue, WorkflowEngine, type PluginRunner } from '../workflow/index.ts';
+import { HostObservers } from './observers.ts';
 import { SandboxPluginRunner } from './sandbox-runner.ts';
 import { openDataFolder, type DataFolder } from './data-folder.ts';
 
@@ -12,6 +14,8 @@ export interface Runtime extends DataFolder {
   sandbox: Sandbox;
   runner: PluginRunner;
   engine: WorkflowEngine;
+  /** Where metrics and logs hook in: observers of the engine and the sandbox, added and removed at any time. */
+  observers: HostObservers;
 }
 
 export interface RuntimeOptions {
@@ -25,11 +29,15 @@ export interface RuntimeOptions {
 }
 
 export async function openRuntime(config: HostConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  const observers = new HostObservers();
   let sandbox: Sandbox | undefined;
   let runner: PluginRunner | undefined;
   const folder = await openDataFolder(config, {
+    ...(options.onEngineError ? { onAuditError: (error: unknown) => options.onEngineError!(error, {}) } : {}),
     runner: ({ plugins, credentials, itsm, applications, connectors }) => {
       sandbox = new Sandbox({
+        observer: observers.sandbox,
+        context: config.sandboxContext,
         workers: options.workers ?? config.workers,
         capabilities: [
           createHttpCapability({
@@ -51,10 +59,11 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
   let engine: WorkflowEngine;
   try {
     engine = new WorkflowEngine({
-      repository: new WorkflowRepository(folder.store),
+      queue: new SqliteExecutionQueue(folder.store),
+      executions: folder.workflows.executions,
       requests: folder.itsm,
       runner: runner!,
-      audit: folder.itsm,
+      observer: observers.engine,
       secrets: folder.credentials,
       sealer: folder.credentials,
       maxConcurrentExecutions: options.maxConcurrentExecutions ?? config.maxExecutions,
@@ -72,6 +81,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
     sandbox: sandbox!,
     runner: runner!,
     engine,
+    observers,
     async close() {
       await engine.stop();
       await folder.close();

@@ -6,7 +6,14 @@ import { PluginManifest } from '@actionhost/sdk';
 import { Sandbox } from '../sandbox/index.ts';
 import { createItsmCapability } from '../capabilities/index.ts';
 import { WorkflowEngine, WorkflowService } from '../workflow/index.ts';
-import { FakeCatalog, incidentCiLinking, openWorld, type TestWorld } from '../workflow/workflow.fixtures.ts';
+import {
+  FakeCatalog,
+  executionsOf,
+  incidentCiLinking,
+  openWorld,
+  sqlitePorts,
+  type TestWorld,
+} from '../workflow/workflow.fixtures.ts';
 import { SandboxPluginRunner, type InstalledPlugins } from './sandbox-runner.ts';
 
 const pluginDir = (name: string) => new URL(`../../../plugins/${name}/`, import.meta.url);
@@ -38,12 +45,7 @@ describe('engine with the real sandbox', () => {
       ]);
       const runner = new SandboxPluginRunner({ sandbox: capabilitySandbox, plugins });
       const service = new WorkflowService({ store: world.store, catalog, runner });
-      const engine = new WorkflowEngine({
-        repository: service.repository,
-        requests: world.itsm,
-        audit: world.itsm,
-        runner,
-      });
+      const engine = new WorkflowEngine({ ...sqlitePorts(world), requests: world.itsm, runner });
       const workflow = await service.publish(
         service.create(
           incidentCiLinking({
@@ -66,7 +68,7 @@ describe('engine with the real sandbox', () => {
       );
       world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
       await engine.drain();
-      const execution = service.getExecution(service.listExecutions({ workflowId: workflow.id })[0].id);
+      const execution = await service.getExecution((await executionsOf(service, { workflowId: workflow.id }))[0].id);
       return { execution, ci, request };
     } finally {
       await capabilitySandbox.close();

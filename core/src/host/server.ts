@@ -82,6 +82,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       readiness: observability.readiness,
       metrics: observability.api,
     });
+    if (config.logLevel !== 'silent') observability.logExecutions(app.log);
     guardBacklog(app, runtime, options.maxBacklog ?? config.maxBacklog);
     const url = await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
       throw portInUseError(
@@ -177,9 +178,10 @@ function tlsFiles(config: HostConfig): { cert: string; key: string } | null {
 /** Refuses writes that raise outbox events while the backlog is over `limit` (cheap counts, cached briefly). */
 function guardBacklog(app: FastifyInstance, runtime: Runtime, limit: number): void {
   let cached = { at: 0, backlog: 0 };
-  const backlog = (): number => {
+  const backlog = async (): Promise<number> => {
     if (Date.now() - cached.at > 250) {
-      cached = { at: Date.now(), backlog: runtime.itsm.unprocessedEventCount() + runtime.engine.queuedExecutions() };
+      const queued = await runtime.engine.queuedExecutions();
+      cached = { at: Date.now(), backlog: runtime.itsm.unprocessedEventCount() + queued };
     }
     return cached.backlog;
   };
@@ -189,7 +191,7 @@ function guardBacklog(app: FastifyInstance, runtime: Runtime, limit: number): vo
       (request.method === 'POST' && route === '/api/requests') ||
       (request.method === 'PATCH' && route === '/api/requests/:id');
     if (!raisesEvents) return;
-    const current = backlog();
+    const current = await backlog();
     if (current <= limit) return;
     const error = WorkflowErrors.hostBusy({ backlog: current, limit }, { backlog: current, limit });
     await reply

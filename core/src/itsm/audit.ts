@@ -5,34 +5,26 @@ import type { Json } from '@actionhost/sdk';
 import type { AuditEntry, AuditKind } from './schemas.ts';
 import { parseJsonColumn } from '../store/index.ts';
 import { REDACTED, expandSecrets, isSecretKey, scrubText } from '../secrets/index.ts';
+import { rebuildJson } from './json.ts';
 
 export { REDACTED };
 /** Longest output summary / error message kept on the trail; longer text is cut with a marker. */
 export const OUTPUT_SUMMARY_MAX = 2000;
 
-/** Replaces values under secret-looking keys (AD `Password`, `token`, `apiKey`, ...: secrets/'s rule), at any depth. */
+/** Replaces values under secret-looking keys (AD `Password`, `token`, `apiKey`, ...: secrets/'s rule), at any depth (walked without recursion: see rebuildJson). */
 export function redactSecretKeys(value: Json): Json {
-  if (Array.isArray(value)) return value.map(redactSecretKeys);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [
-      key,
-      isSecretKey(key) && inner !== null && inner !== '' ? REDACTED : redactSecretKeys(inner),
-    ]),
-  );
+  return rebuildJson(value, null, {
+    replace: (key, inner) =>
+      typeof key === 'string' && isSecretKey(key) && inner !== null && inner !== '' ? REDACTED : undefined,
+  });
 }
 
 /** Replaces every form of any of the secret strings (e.g. from `secretValues(credential)`), at any depth. */
 export function redactSecrets(value: Json, secrets: readonly string[]): Json {
   const needles = expandSecrets(secrets);
   if (needles.length === 0) return value;
-  const walk = (inner: Json): Json => {
-    if (typeof inner === 'string') return scrubText(inner, needles, REDACTED);
-    if (Array.isArray(inner)) return inner.map(walk);
-    if (inner === null || typeof inner !== 'object') return inner;
-    return Object.fromEntries(Object.entries(inner).map(([key, nested]) => [walk(key) as string, walk(nested)]));
-  };
-  return walk(value);
+  const scrub = (text: string) => scrubText(text, needles, REDACTED);
+  return rebuildJson(value, null, { text: scrub, key: scrub });
 }
 
 export function truncate(text: string, max = OUTPUT_SUMMARY_MAX): string {

@@ -41,3 +41,4 @@ export {
   EMPLOYEE_ONBOARDING_TEMPLATE,
 } from './templates.ts';
 export { redactSecretKeys, redactSecrets, truncate, REDACTED, OUTPUT_SUMMARY_MAX } from './audit.ts';
+export { rebuildJson, jsonDepth, type JsonRebuild } from './json.ts';

@@ -89,3 +89,22 @@ export function countUnprocessed(db: DatabaseSync): number {
     (db.prepare('SELECT COUNT(*) AS n FROM itsm_events WHERE processed_at IS NULL').get() as { n: number }).n,
   );
 }
+
+/** Claims up to `limit` unprocessed events nobody holds a live claim on, oldest first, in one statement. */
+export function claimBatch(db: DatabaseSync, limit: number, now: string, leaseCutoff: string): OutboxEvent[] {
+  const rows = db
+    .prepare(
+      `UPDATE itsm_events SET claimed_at = ? WHERE id IN (SELECT id FROM itsm_events WHERE processed_at IS NULL
+    AND (claimed_at IS NULL OR claimed_at < ?) ORDER BY id LIMIT ?) RETURNING *`,
+    )
+    .all(now, leaseCutoff, limit) as Row[];
+  return rows.map(eventFromRow).sort((a, b) => a.id - b.id);
+}
+
+/** Unprocessed events and the creation time of the oldest. */
+export function lag(db: DatabaseSync): { pending: number; oldestCreatedAt: string | null } {
+  const row = db
+    .prepare('SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM itsm_events WHERE processed_at IS NULL')
+    .get() as { n: number; oldest: string | null };
+  return { pending: Number(row.n), oldestCreatedAt: row.oldest };
+}

@@ -37,7 +37,9 @@ import { findCis, insertCi, selectCi, selectCis, ciFromRow } from './configurati
 import { insertAudit, redactSecretKeys, redactSecrets, selectAudit, truncate } from './audit.ts';
 import {
   claim,
+  claimBatch,
   countUnprocessed,
+  lag,
   insertEvent,
   release,
   releaseAll,
@@ -307,6 +309,24 @@ export class ItsmService {
       if (claimed === null && selectEvent(this.#db, id) === null) throw ItsmErrors.eventNotFound(id);
       return claimed;
     });
+  }
+
+  /** Claims up to `limit` pending events at once, oldest first (one statement: the engine's intake batch). */
+  claimEvents(limit = 100): OutboxEvent[] {
+    return this.#store.transaction(() =>
+      claimBatch(this.#db, Math.max(1, Math.min(limit, 1000)), this.#now(), this.#leaseCutoff()),
+    );
+  }
+
+  /** Marks several events done in one transaction (idempotent, like markEventProcessed). */
+  markEventsProcessed(ids: readonly number[]): number {
+    const now = this.#now();
+    return this.#store.transaction(() => ids.filter((id) => setProcessed(this.#db, id, now)).length);
+  }
+
+  /** Unprocessed events and when the oldest was written: how far the engine is behind the outbox. */
+  outboxLag(): { pending: number; oldestCreatedAt: string | null } {
+    return lag(this.#db);
   }
 
   /** Marks an event done (idempotent: a second call keeps the first processedAt). */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../store/index.ts';
 import { ItsmService } from '../itsm/index.ts';
-import { WorkflowRepository } from '../workflow/index.ts';
+import { DefinitionRepository, SqliteExecutionRepository } from '../workflow/index.ts';
 import { RetentionRepository } from './index.ts';
 
 export const NOW = new Date('2026-06-01T12:00:00.000Z');
@@ -27,7 +27,9 @@ export function openRetentionWorld(): RetentionWorld {
   const dir = mkdtempSync(join(tmpdir(), 'ah-retention-'));
   const file = join(dir, 'actionhost.db');
   const store = Store.open(file);
-  new WorkflowRepository(store);
+  // The workflow tables, with the execution half's later columns and indexes.
+  new DefinitionRepository(store);
+  new SqliteExecutionRepository(store);
   const itsm = new ItsmService({ store });
   const { request } = itsm.createRequest({ kind: 'incident', subject: 'Retention' }, 'agent:test');
   store.db.exec('DELETE FROM itsm_audit; DELETE FROM itsm_events');

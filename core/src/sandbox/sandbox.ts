@@ -15,7 +15,7 @@ import type { Capability, InvocationBindings, InvocationLog, InvocationScope } f
 import { errorSummary } from '../errors/index.ts';
 import { SandboxErrors, errorFromWire } from './errors.ts';
 import { DEFAULT_HOST_LIMITS, limitsFor, type HostLimits } from './limits.ts';
-import type { WorkerToHost } from './protocol.ts';
+import type { ContextMode, PluginSetup, WorkerToHost } from './protocol.ts';
 import { validateAgainst } from './validation.ts';
 import { WorkerHandle } from './worker-handle.ts';
 import { InvocationSlots } from './slots.ts';
@@ -43,6 +43,22 @@ export interface InvokeOutcome {
   logs: InvocationLog[];
   durationMs: number;
   hostCalls: number;
+  /** Whether the invocation ran in a context an earlier invocation had used (reset in between). */
+  contextReused: boolean;
+}
+
+/** What the sandbox reports as it works, for metrics (host/ wires it in); must be cheap and must not throw. */
+export interface SandboxObserver {
+  /** Every invocation that got a worker, with its error code (AH_PLUGIN_TIMEOUT, AH_PLUGIN_OUT_OF_MEMORY, ...). */
+  invocationFinished?(event: { plugin: string; durationMs: number; errorCode: string | null }): void;
+  /** A worker process exited; `replaced` unless the sandbox was closing (a new one starts on the next invocation). */
+  workerExited?(event: {
+    pid: number | undefined;
+    code: number | null;
+    signal: string | null;
+    outOfMemory: boolean;
+    replaced: boolean;
+  }): void;
 }
 
 export interface SandboxOptions {
@@ -54,6 +70,10 @@ export interface SandboxOptions {
   maxQueued?: number;
   capabilities?: Capability[];
   limits?: HostLimits;
+  observer?: SandboxObserver;
+  /** 'fresh': a new V8 context for every invocation of every plugin; 'reused' (default): a context per isolate,
+   * reset between invocations, unless a manifest asks for fresh ones (`sandbox.context`). */
+  context?: ContextMode;
 }
 
 interface Pending {
@@ -64,10 +84,12 @@ interface Pending {
   abort: AbortController;
   hostLogs: InvocationLog[];
   started: number;
+  /** Host calls served for it so far. */
+  calls: number;
   backstop: NodeJS.Timeout;
   settle(
     result:
-      | { ok: true; resultJson: string; logs: InvocationLog[]; hostCalls: number }
+      | { ok: true; resultJson: string; logs: InvocationLog[]; hostCalls: number; reused: boolean }
       | { ok: false; error: ActionhostError },
   ): void;
 }
@@ -80,6 +102,9 @@ export class Sandbox {
   readonly #pending = new Map<string, Pending>();
   #closed = false;
   readonly #slots: InvocationSlots;
+  readonly #observer: SandboxObserver | undefined;
+  readonly #context: ContextMode;
+  readonly #plans = new Map<string, PluginSetup>();
   restarts = 0;
 
   constructor(options: SandboxOptions = {}) {
@@ -89,6 +114,8 @@ export class Sandbox {
       options.maxQueued ?? 10_000,
     );
     this.#limits = options.limits ?? DEFAULT_HOST_LIMITS;
+    this.#observer = options.observer;
+    this.#context = options.context ?? 'reused';
     for (const capability of options.capabilities ?? []) this.#capabilities.set(capability.name, capability);
   }
 
@@ -123,6 +150,32 @@ export class Sandbox {
     }
   }
 
+  /** What a worker needs to run a plugin version, worked out once per version. */
+  #planFor(plugin: LoadedPlugin, key: string, id: string): PluginSetup {
+    let setup = this.#plans.get(key);
+    if (!setup) {
+      const { manifest } = plugin;
+      const capabilities: Record<string, readonly string[]> = {};
+      for (const name of Object.keys(CAPABILITY_METHODS) as CapabilityName[]) {
+        if (name === 'log') continue;
+        const capability = this.#capabilities.get(name);
+        if (declares(manifest, name) && (!capability || capability.declaredBy(manifest)))
+          capabilities[name] = CAPABILITY_METHODS[name];
+      }
+      setup = {
+        key,
+        filename: `plugin:${id}/${manifest.entry}`,
+        limits: limitsFor(manifest, this.#limits),
+        capabilities,
+        known: CAPABILITY_METHODS,
+        context: this.#context === 'fresh' || manifest.sandbox?.context === 'fresh' ? 'fresh' : 'reused',
+      };
+      if (this.#plans.size >= 500) this.#plans.delete(this.#plans.keys().next().value!);
+      this.#plans.set(key, setup);
+    }
+    return setup;
+  }
+
   async #run(
     request: InvokeRequest,
     input: unknown,
@@ -132,7 +185,8 @@ export class Sandbox {
     entry: 'run' | 'testConnection',
   ): Promise<InvokeOutcome> {
     const { manifest } = request.plugin;
-    const limits = limitsFor(manifest, this.#limits);
+    const setup = this.#planFor(request.plugin, key, plugin);
+    const { limits } = setup;
     const worker = this.#pick();
     const abort = new AbortController();
     const hostLogs: InvocationLog[] = [];
@@ -150,77 +204,70 @@ export class Sandbox {
           hostLogs.push({ level, message, ...(data === undefined ? {} : { data }), at: new Date().toISOString() });
       },
     };
-    const capabilities: Record<string, readonly string[]> = {};
-    for (const name of Object.keys(CAPABILITY_METHODS) as CapabilityName[]) {
-      if (name === 'log') continue;
-      const capability = this.#capabilities.get(name);
-      if (declares(manifest, name) && (!capability || capability.declaredBy(manifest)))
-        capabilities[name] = CAPABILITY_METHODS[name];
-    }
 
-    const settled = new Promise<{ resultJson: string; logs: InvocationLog[]; hostCalls: number }>((resolve, reject) => {
-      const onAbort = () => {
-        worker.send({ type: 'cancel', id });
-        pending.settle({ ok: false, error: SandboxErrors.cancelled({ when: 'while it ran' }, { plugin }) });
-      };
-      const pending: Pending = {
-        id,
-        request,
-        worker,
-        scope,
-        abort,
-        hostLogs,
-        started,
-        // Backstop: the worker enforces the timeout itself; if it cannot (stuck process), kill it.
-        backstop: setTimeout(() => {
+    const settled = new Promise<{ resultJson: string; logs: InvocationLog[]; hostCalls: number; reused: boolean }>(
+      (resolve, reject) => {
+        const onAbort = () => {
+          worker.send({ type: 'cancel', id });
+          pending.settle({ ok: false, error: SandboxErrors.cancelled({ when: 'while it ran' }, { plugin }) });
+        };
+        const pending: Pending = {
+          id,
+          request,
+          worker,
+          scope,
+          abort,
+          hostLogs,
+          started,
+          calls: 0,
+          // Backstop: the worker enforces the timeout itself; if it cannot (stuck process), kill it.
+          backstop: setTimeout(() => {
+            pending.settle({
+              ok: false,
+              error: SandboxErrors.timeout({ timeoutMs: limits.timeoutMs }, { plugin }),
+            });
+            worker.kill();
+          }, limits.timeoutMs + 2_000),
+          settle: (result) => {
+            if (!this.#pending.has(id)) return;
+            this.#pending.delete(id);
+            worker.inFlight.delete(id);
+            clearTimeout(pending.backstop);
+            request.signal?.removeEventListener('abort', onAbort);
+            // Capability calls still running for it stop; a reason made once, not a DOMException per invocation.
+            if (pending.calls > 0) abort.abort(INVOCATION_OVER);
+            if (result.ok) resolve(result);
+            else reject(result.error);
+          },
+        };
+        this.#pending.set(id, pending);
+        worker.inFlight.add(id);
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+        if (!worker.loaded.has(key)) {
+          worker.send({ type: 'load', plugin: setup }, request.plugin.code);
+          worker.loaded.add(key);
+        }
+        const sent = worker.send(
+          { type: 'invoke', id, key, entry, infoJson: JSON.stringify({ id, idempotencyKey, plugin }) },
+          JSON.stringify(input),
+        );
+        if (!sent)
           pending.settle({
             ok: false,
-            error: SandboxErrors.timeout({ timeoutMs: limits.timeoutMs }, { plugin }),
+            error: SandboxErrors.crashed({ reason: 'its sandbox worker is not running' }, { plugin }),
           });
-          worker.kill();
-        }, limits.timeoutMs + 2_000),
-        settle: (result) => {
-          if (!this.#pending.has(id)) return;
-          this.#pending.delete(id);
-          worker.inFlight.delete(id);
-          clearTimeout(pending.backstop);
-          request.signal?.removeEventListener('abort', onAbort);
-          abort.abort();
-          if (result.ok) resolve(result);
-          else reject(result.error);
-        },
-      };
-      this.#pending.set(id, pending);
-      worker.inFlight.add(id);
-      request.signal?.addEventListener('abort', onAbort, { once: true });
-      const withCode = !worker.loaded.has(key);
-      const sent = worker.send({
-        type: 'invoke',
-        id,
-        key,
-        filename: `plugin:${plugin}/${manifest.entry}`,
-        ...(withCode ? { code: request.plugin.code } : {}),
-        entry,
-        inputJson: JSON.stringify(input),
-        limits,
-        capabilities,
-        infoJson: JSON.stringify({ id, idempotencyKey, plugin }),
-      });
-      if (withCode) worker.loaded.add(key);
-      if (!sent)
-        pending.settle({
-          ok: false,
-          error: SandboxErrors.crashed({ reason: 'its sandbox worker is not running' }, { plugin }),
-        });
-    });
+      },
+    );
 
-    let done: { resultJson: string; logs: InvocationLog[]; hostCalls: number };
+    let done: { resultJson: string; logs: InvocationLog[]; hostCalls: number; reused: boolean };
     try {
       done = await settled;
     } catch (error) {
       if (isActionhostError(error)) error.details.plugin ??= plugin;
+      this.#observe(plugin, started, isActionhostError(error) ? error.code : 'AH_INTERNAL');
       throw error;
     }
+    this.#observe(plugin, started, null);
     const result = JSON.parse(done.resultJson) as { path: string; output: Json };
     if (!manifest.paths.includes(result.path)) {
       throw SandboxErrors.pathUndeclared({ path: result.path }, { plugin, path: '/path' });
@@ -230,15 +277,26 @@ export class Sandbox {
         SandboxErrors.outputInvalid({ problem }, { ...details, plugin }),
       );
     }
+    const logs =
+      hostLogs.length === 0 ? done.logs : [...hostLogs, ...done.logs].sort((a, b) => a.at.localeCompare(b.at));
     return {
       invocationId: id,
       plugin,
       path: result.path,
       output: result.output,
-      logs: [...hostLogs, ...done.logs].sort((a, b) => a.at.localeCompare(b.at)),
+      logs,
       durationMs: Date.now() - started,
       hostCalls: done.hostCalls,
+      contextReused: done.reused,
     };
+  }
+
+  #observe(plugin: string, started: number, errorCode: string | null): void {
+    try {
+      this.#observer?.invocationFinished?.({ plugin, durationMs: Date.now() - started, errorCode });
+    } catch {
+      /* an observer must not break an invocation */
+    }
   }
 
   async close(): Promise<void> {
@@ -254,23 +312,38 @@ export class Sandbox {
 
   #spawn(): WorkerHandle {
     const worker = new WorkerHandle({
-      message: (handle, message) => this.#onMessage(handle, message),
+      message: (handle, message, payload) => this.#onMessage(handle, message, payload),
       exit: (handle, reason) => this.#onExit(handle, reason),
     });
     this.#workers.push(worker);
     return worker;
   }
 
+  /** The least busy worker; another is started (up to the pool size) only once every running one is busy, so an
+   * idle or lightly used host keeps one worker process. */
   #pick(): WorkerHandle {
     this.#workers = this.#workers.filter((worker) => worker.alive);
-    if (this.#workers.length < this.#size) return this.#spawn();
-    return this.#workers.reduce((best, worker) => (worker.inFlight.size < best.inFlight.size ? worker : best));
+    if (this.#workers.length === 0) return this.#spawn();
+    const best = this.#workers.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
+    if (best.inFlight.size >= SPREAD_AT && this.#workers.length < this.#size) return this.#spawn();
+    return best;
   }
 
   #onExit(handle: WorkerHandle, reason: { code: number | null; signal: NodeJS.Signals | null; stderr: string }): void {
     this.#workers = this.#workers.filter((worker) => worker !== handle);
     if (!this.#closed) this.restarts++;
     const outOfMemory = /out of memory|heap limit|allocation failed/i.test(reason.stderr);
+    try {
+      this.#observer?.workerExited?.({
+        pid: handle.pid,
+        code: reason.code,
+        signal: reason.signal,
+        outOfMemory,
+        replaced: !this.#closed,
+      });
+    } catch {
+      /* an observer must not break the sandbox */
+    }
     for (const id of handle.inFlight) {
       const pending = this.#pending.get(id);
       if (!pending) continue;
@@ -285,13 +358,19 @@ export class Sandbox {
     }
   }
 
-  #onMessage(handle: WorkerHandle, message: WorkerToHost): void {
+  #onMessage(handle: WorkerHandle, message: WorkerToHost, payload: string): void {
     if (message.type === 'ready') return;
     const pending = this.#pending.get(message.id);
     if (!pending) return;
     if (message.type === 'done') {
       if (message.ok)
-        pending.settle({ ok: true, resultJson: message.resultJson, logs: message.logs, hostCalls: message.hostCalls });
+        pending.settle({
+          ok: true,
+          resultJson: payload,
+          logs: message.logs,
+          hostCalls: message.hostCalls,
+          reused: message.reused,
+        });
       else pending.settle({ ok: false, error: errorFromWire(message.error, statusOf(message.error.code)) });
     } else if (message.type === 'need-code') {
       // The worker lost the code (it restarted under the same handle is impossible, but stay correct).
@@ -301,7 +380,8 @@ export class Sandbox {
         error: SandboxErrors.crashed({ reason: 'its sandbox worker lost the plugin code; try again' }),
       });
     } else if (message.type === 'call') {
-      void this.#serveCall(handle, pending, message);
+      pending.calls++;
+      void this.#serveCall(handle, pending, message, payload);
     }
   }
 
@@ -309,6 +389,7 @@ export class Sandbox {
     handle: WorkerHandle,
     pending: Pending,
     message: Extract<WorkerToHost, { type: 'call' }>,
+    argsJson: string,
   ): Promise<void> {
     let replyJson: string;
     try {
@@ -327,7 +408,7 @@ export class Sandbox {
       if (!capability) {
         throw SandboxErrors.capabilityUnavailable({ capability: message.capability });
       }
-      const args = JSON.parse(message.argsJson) as Json[];
+      const args = JSON.parse(argsJson) as Json[];
       const value = await capability.call(message.method, Array.isArray(args) ? args : [], pending.scope);
       replyJson = `{"ok":true,"value":${JSON.stringify(value ?? null)}}`;
     } catch (error) {
@@ -336,7 +417,7 @@ export class Sandbox {
         : errorSummary(SandboxErrors.capabilityFailed({ capability: message.capability }));
       replyJson = JSON.stringify({ ok: false, error: wire });
     }
-    handle.send({ type: 'reply', id: message.id, callId: message.callId, replyJson });
+    handle.send({ type: 'reply', id: message.id, callId: message.callId }, replyJson);
   }
 }
 
@@ -359,8 +440,15 @@ function declares(manifest: PluginManifest, capability: string): boolean {
   return !(Array.isArray(declared) && declared.length === 0);
 }
 
+/** Why a finished invocation's capability calls are aborted (one instance: aborting allocates nothing). */
+const INVOCATION_OVER = new Error('the invocation is over');
+
+/** In-flight invocations on the least busy worker at which the next one goes to a new worker. */
+const SPREAD_AT = 2;
+
 function statusOf(code: string): number {
   if (code === 'AH_PLUGIN_TIMEOUT') return 504;
   if (code === 'AH_CAPABILITY_DENIED') return 403;
+  if (code === 'AH_HOST_CALL_TOO_LARGE') return 413;
   return 502;
 }

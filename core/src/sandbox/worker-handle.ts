@@ -1,7 +1,11 @@
-// One sandbox worker child process as seen from the host: spawn, message routing, death.
-// When the process dies, every invocation in flight on it fails and the handle is never used again.
-import { fork, type ChildProcess } from 'node:child_process';
+// One sandbox worker child process as seen from the host: spawn, message routing, death. Messages go over a pipe
+// of our own on fd 3 (channel.ts), not Node's IPC: frames of one turn leave in one write and payloads are not
+// escaped into JSON twice. When the process dies, every invocation in flight on it fails and the handle is never
+// used again.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { FrameChannel } from './channel.ts';
 import type { HostToWorker, WorkerToHost } from './protocol.ts';
 
 // The worker has this module's extension: worker.ts in a checkout (type stripping), worker.js in the published
@@ -11,13 +15,14 @@ const WORKER_FILE = fileURLToPath(
 );
 
 export interface WorkerEvents {
-  message(handle: WorkerHandle, message: WorkerToHost): void;
+  message(handle: WorkerHandle, message: WorkerToHost, payload: string): void;
   exit(handle: WorkerHandle, reason: { code: number | null; signal: NodeJS.Signals | null; stderr: string }): void;
 }
 
 export class WorkerHandle {
   readonly child: ChildProcess;
-  /** Plugin versions this worker has compiled (so their code is not sent again). */
+  readonly #channel: FrameChannel<WorkerToHost, HostToWorker>;
+  /** Plugin versions this worker has been sent (so their code is not sent again). */
   readonly loaded = new Set<string>();
   readonly inFlight = new Set<string>();
   alive = true;
@@ -25,16 +30,18 @@ export class WorkerHandle {
 
   constructor(events: WorkerEvents) {
     // --no-node-snapshot: isolated-vm requires it on current Node.
-    this.child = fork(WORKER_FILE, [], {
-      execArgv: ['--no-node-snapshot', '--disable-warning=ExperimentalWarning'],
-      serialization: 'json',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    this.child = spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', WORKER_FILE], {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     });
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (chunk: string) => {
       this.#stderr = (this.#stderr + chunk).slice(-8192);
     });
-    this.child.on('message', (message: WorkerToHost) => events.message(this, message));
+    this.#channel = new FrameChannel<WorkerToHost, HostToWorker>(
+      this.child.stdio[3] as Duplex,
+      (message, payload) => events.message(this, message, payload),
+      () => undefined,
+    );
     this.child.once('exit', (code, signal) => {
       this.alive = false;
       events.exit(this, { code, signal, stderr: this.#stderr });
@@ -48,25 +55,20 @@ export class WorkerHandle {
     return this.child.pid;
   }
 
-  send(message: HostToWorker): boolean {
-    if (!this.alive || !this.child.connected) return false;
-    try {
-      this.child.send(message);
-      return true;
-    } catch {
-      return false;
-    }
+  send(message: HostToWorker, payload?: string): boolean {
+    if (!this.alive) return false;
+    return this.#channel.send(message, payload);
   }
 
   kill(): void {
     if (this.alive) this.child.kill('SIGKILL');
   }
 
-  /** Resolves once the process has exited. */
+  /** Resolves once the process has exited (it exits when its channel closes). */
   async stop(): Promise<void> {
     if (!this.alive) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.disconnect?.();
+    this.#channel.close();
     const timer = setTimeout(() => this.kill(), 2_000);
     await exited;
     clearTimeout(timer);

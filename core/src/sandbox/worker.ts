@@ -1,131 +1,63 @@
-// A sandbox worker process. It holds isolated-vm isolates (one compiled script per plugin version, reused while
-// healthy) and runs every invocation in a fresh context. It is a separate process because V8 cannot recover
-// from out-of-memory: if this process dies, the host replaces it and only its in-flight invocations fail.
-import ivm from 'isolated-vm';
+// A sandbox worker process. It holds isolated-vm isolates (one per invocation running at once, per plugin
+// version) and runs each invocation in the slot's reused context (reset between invocations) or in a fresh one.
+// It is a separate process because V8 cannot recover from out-of-memory: if this process dies, the host replaces it
+// and only its in-flight invocations fail. It talks to the host over fd 3 (channel.ts).
+import { Socket } from 'node:net';
 import type { ActionhostError } from '@actionhost/sdk/errors';
 import { CoreErrors } from '../errors/index.ts';
-import { PRELUDE_SOURCE } from './prelude.ts';
-import { createContextAhead, prepareSync, releaseContext, type FreshContext } from './fresh-context.ts';
 import type { InvocationLog } from '../capabilities/index.ts';
+import { FrameChannel } from './channel.ts';
+import {
+  SlotPool,
+  compileSlot,
+  createContextAhead,
+  dispose,
+  prepareContext,
+  prepareReusedContext,
+  releaseContext,
+  type PreparedContext,
+  type Slot,
+  type Source,
+} from './isolates.ts';
+import { OUTPUT_DEPTH_LIMIT } from './limits.ts';
+import { depthOfJson, sanitizeLogs } from './wire-checks.ts';
 import type { HostToWorker, WireError, WorkerToHost } from './protocol.ts';
 
 type InvokeMessage = Extract<HostToWorker, { type: 'invoke' }>;
 
-interface Source {
-  code: string;
-  filename: string;
-  cachedData?: ivm.ExternalCopy<ArrayBuffer>;
-}
-interface Slot {
-  key: string;
-  memoryMb: number;
-  isolate: ivm.Isolate;
-  prelude: ivm.Script;
-  script: ivm.Script;
-  /** The next invocation's context, being created in the background. */
-  spare?: Promise<ivm.Context | undefined>;
-}
 interface Running {
   slot?: Slot;
+  /** Whether the context had served an invocation before this one. */
+  reused: boolean;
   hostCalls: number;
   failure?: WireError;
   ended: boolean;
   calls: Map<number, (replyJson: string) => void>;
+  inFlightBytes: number;
   onDispose?: () => void;
 }
 
-// As many as the host runs at once on one worker (Sandbox concurrencyPerWorker), so a busy plugin keeps its isolates.
-const MAX_IDLE_PER_KEY = 8;
-const MAX_IDLE_TOTAL = 64;
+/** How long work a plugin left running after it returned may take to wind down before its isolate is disposed. */
+const QUIESCE_MS = 250;
 const sources = new Map<string, Source>();
-const idle = new Map<string, Slot[]>();
+// As many per version as the host runs at once on one worker (Sandbox concurrencyPerWorker).
+const pool = new SlotPool(8, 48);
 const running = new Map<string, Running>();
-let idleTotal = 0;
 let callSequence = 0;
+let tokenSequence = 0;
 
-function send(message: WorkerToHost): void {
-  process.send?.(message);
+const channel = new FrameChannel<HostToWorker, WorkerToHost>(
+  new Socket({ fd: 3, readable: true, writable: true }),
+  (message, payload) => onMessage(message, payload),
+  () => process.exit(0),
+);
+
+function send(message: WorkerToHost, payload?: string): void {
+  channel.send(message, payload);
 }
 
-/** The idle slot that has waited longest (its next context is likeliest to be ready), or a new one. */
-function takeSlot(key: string, memoryMb: number, source: Source): Slot {
-  const list = idle.get(key);
-  const index = list?.findIndex((slot) => slot.memoryMb === memoryMb) ?? -1;
-  if (list && index >= 0) {
-    idleTotal--;
-    return list.splice(index, 1)[0];
-  }
-  return compileSlot(key, memoryMb, source);
-}
-
-function compileSlot(key: string, memoryMb: number, source: Source): Slot {
-  const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
-  try {
-    const prelude = isolate.compileScriptSync(PRELUDE_SOURCE, { filename: 'actionhost:prelude' });
-    const script = source.cachedData
-      ? isolate.compileScriptSync(source.code, { filename: source.filename, cachedData: source.cachedData })
-      : isolate.compileScriptSync(source.code, { filename: source.filename, produceCachedData: true });
-    const produced = (script as ivm.Script & { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData;
-    if (!source.cachedData && produced) source.cachedData = produced;
-    return { key, memoryMb, isolate, prelude, script };
-  } catch (error) {
-    if (!isolate.isDisposed) isolate.dispose();
-    throw error;
-  }
-}
-
-/** Takes the context created ahead for this slot, if any (undefined when none or its isolate is gone). */
-async function takeSpare(slot: Slot): Promise<ivm.Context | undefined> {
-  const spare = slot.spare;
-  slot.spare = undefined;
-  return spare ? await spare : undefined;
-}
-
-function releaseSlot(slot: Slot, healthy: boolean): void {
-  if (slot.isolate.isDisposed) return;
-  const list = idle.get(slot.key) ?? [];
-  if (!healthy || list.length >= MAX_IDLE_PER_KEY) {
-    slot.isolate.dispose();
-    return;
-  }
-  slot.spare = createContextAhead(slot);
-  if (idleTotal >= MAX_IDLE_TOTAL) evictOldest();
-  list.push(slot);
-  idle.set(slot.key, list);
-  idleTotal++;
-  if (list.length === 1) setImmediate(() => addSecondSlot(slot.key, slot.memoryMb));
-}
-
-/** A plugin version in use gets a second isolate, so invocations one after another alternate between two
- * isolates and each has time to create its next context before it is needed again. */
-function addSecondSlot(key: string, memoryMb: number): void {
-  const list = idle.get(key);
-  const source = sources.get(key);
-  if (!list || list.length !== 1 || !source || idleTotal >= MAX_IDLE_TOTAL) return;
-  try {
-    const slot = compileSlot(key, memoryMb, source);
-    slot.spare = createContextAhead(slot);
-    list.push(slot);
-    idleTotal++;
-  } catch {
-    /* the invocation path reports compile errors */
-  }
-}
-
-function evictOldest(): void {
-  for (const [key, list] of idle) {
-    const slot = list.shift();
-    if (list.length === 0) idle.delete(key);
-    if (slot) {
-      idleTotal--;
-      slot.isolate.dispose(); // takes its prepared context with it
-      return;
-    }
-  }
-}
-
-/** Maps what isolated-vm threw to a stable code. The sync part of a run is bounded by isolated-vm's own
- * `timeout`; async work after an await is bounded by the wall-clock timer that disposes the isolate. */
+/** Maps what isolated-vm threw to a stable code. Each turn is bounded by isolated-vm's own `timeout` ("timed out");
+ * the whole invocation by the wall-clock timer that disposes the isolate (`timedOut`). */
 function classify(error: unknown, state: Running, timedOut: boolean, timeoutMs: number): WireError {
   if (state.failure) return state.failure;
   const message = error instanceof Error ? error.message : String(error);
@@ -138,40 +70,75 @@ function classify(error: unknown, state: Running, timedOut: boolean, timeoutMs: 
   return CoreErrors.AH_PLUGIN_THREW({ message: message.slice(0, 2000) }).toJSON();
 }
 
-async function invoke(message: InvokeMessage): Promise<void> {
-  if (message.code !== undefined) sources.set(message.key, { code: message.code, filename: message.filename });
+function takeSlot(key: string, source: Source): Slot {
+  return pool.take(key) ?? compileSlot(key, source);
+}
+
+/** The context this invocation runs in: the slot's own (reused mode, no waiting) or a new one (fresh mode). */
+function contextFor(slot: Slot, remaining: () => number): PreparedContext | Promise<PreparedContext> {
+  if (slot.source.setup.context === 'reused') {
+    if (!slot.context) {
+      const preparing = prepareReusedContext(slot, remaining());
+      slot.context = preparing;
+      preparing.then(
+        (prepared) => {
+          if (slot.context === preparing) slot.context = prepared;
+        },
+        () => {
+          if (slot.context === preparing) slot.context = undefined;
+        },
+      );
+    }
+    return slot.context;
+  }
+  const spare = slot.spare;
+  slot.spare = undefined;
+  if (!spare) return prepareContext(slot, remaining);
+  return spare.then((made) => prepareContext(slot, remaining, made));
+}
+
+/**
+ * Runs one invocation. Every turn of guest code runs on the isolate's own thread (`apply`, never `applySync`): a
+ * plugin spinning in a synchronous loop holds only its own isolate, and the worker's thread keeps serving the other
+ * invocations. isolated-vm's `timeout` bounds each turn; the wall-clock timer bounds the whole invocation (turns,
+ * awaits and the context's setup) by disposing the isolate. An isolate that timed out or failed is never reused.
+ */
+async function invoke(message: InvokeMessage, inputJson: string): Promise<void> {
   const source = sources.get(message.key);
   if (!source) {
     send({ type: 'need-code', id: message.id, key: message.key });
     return;
   }
-  const state: Running = { hostCalls: 0, ended: false, calls: new Map() };
+  const { limits, context: mode } = source.setup;
+  const state: Running = { reused: false, hostCalls: 0, ended: false, calls: new Map(), inFlightBytes: 0 };
   running.set(message.id, state);
-  const { limits } = message;
   const started = Date.now();
+  const remaining = () => Math.max(1, limits.timeoutMs - (Date.now() - started));
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
-  let fresh: FreshContext | undefined;
-  let done: ivm.Reference | undefined;
-  const capsJson = JSON.stringify(message.capabilities);
-  // Settles (as a rejection) when the wall-clock timer or a cancel disposes the isolate mid-await.
+  let prepared: PreparedContext | undefined;
+  // Settles (as a rejection) when the wall-clock timer, a cancel or the host-call limit disposes the isolate: a turn
+  // still running on the isolate's thread then ends here even if isolated-vm never answers it.
   let onDisposed!: (error: Error) => void;
   const disposed = new Promise<never>((_, reject) => {
     onDisposed = reject;
   });
   disposed.catch(() => undefined);
-  let cpuBefore = 0n;
+  /** How the context must be wound down before its slot is used again. */
+  let after: 'ready' | 'quiesce' | 'discard' = 'discard';
+  let failed = false;
   const finish = (
     result:
       { ok: true; resultJson: string; logs: InvocationLog[] } | { ok: false; error: WireError; logs: InvocationLog[] },
   ) => {
-    const cpuMs =
-      state.slot && !state.slot.isolate.isDisposed ? Number(state.slot.isolate.cpuTime - cpuBefore) / 1e6 : 0;
-    send({ type: 'done', id: message.id, hostCalls: state.hostCalls, cpuMs, ...result });
+    const { hostCalls, reused } = state;
+    if (result.ok)
+      send({ type: 'done', id: message.id, ok: true, logs: result.logs, hostCalls, reused }, result.resultJson);
+    else send({ type: 'done', id: message.id, ok: false, error: result.error, logs: result.logs, hostCalls, reused });
   };
   try {
     try {
-      state.slot = takeSlot(message.key, limits.memoryMb, source);
+      state.slot = takeSlot(message.key, source);
     } catch (error) {
       finish({
         ok: false,
@@ -181,68 +148,146 @@ async function invoke(message: InvokeMessage): Promise<void> {
       return;
     }
     const slot = state.slot;
-    cpuBefore = slot.isolate.cpuTime;
+    state.onDispose = () => onDisposed(new Error(state.failure?.message ?? 'disposed'));
     timer = setTimeout(() => {
       timedOut = true;
-      if (!slot.isolate.isDisposed) slot.isolate.dispose();
+      dispose(slot);
       onDisposed(new Error('timed out'));
-    }, limits.timeoutMs);
-    state.onDispose = () => onDisposed(new Error(state.failure?.message ?? 'disposed'));
-    const remaining = () => Math.max(1, limits.timeoutMs - (Date.now() - started));
-
-    fresh = prepareSync(slot, capsJson, remaining, await takeSpare(slot));
-    fresh.route.call = (capability, method, argsJson) => hostCall(message, state, capability, method, argsJson);
-    const { entry } = fresh;
-    let finished!: (envelope: string) => void;
-    const later = new Promise<string>((resolve) => {
-      finished = resolve;
+    }, remaining());
+    const context = contextFor(slot, remaining);
+    prepared = context instanceof Promise ? await Promise.race([context, disposed]) : context;
+    state.reused = prepared.uses++ > 0;
+    const { route, entry } = prepared;
+    const token = ++tokenSequence;
+    route.token = token;
+    route.call = (capability, method, argsJson) => hostCall(message, state, capability, method, argsJson);
+    const turn = entry.apply(undefined, [message.entry, token, inputJson, message.infoJson], {
+      timeout: remaining(),
     });
-    done = new ivm.Reference((envelope: string) => finished(envelope));
-    entry.applySync(
-      undefined,
-      [message.entry, message.inputJson, message.infoJson, limits.maxOutputBytes, limits.maxLogEntries, done],
-      { timeout: remaining() },
-    );
-    // Fast path: a plugin that made no host call has finished within that one turn of the isolate.
-    const now = entry.applySync(undefined, ['poll'], { timeout: remaining() }) as unknown;
-    const envelope = typeof now === 'string' ? now : await Promise.race([later, disposed]);
-    if (state.failure) throw new Error(state.failure.message);
-    if (typeof envelope !== 'string') throw new Error('the prelude returned no envelope');
-    if (envelope.length > limits.maxOutputBytes + limits.maxLogEntries * 12_000) {
-      finish({
-        ok: false,
-        error: CoreErrors.AH_OUTPUT_TOO_LARGE({ bytes: envelope.length, limit: limits.maxOutputBytes }).toJSON(),
-        logs: [],
-      });
-      return;
+    // Queued at once: the isolate runs it right after the first turn and its microtasks, with no round trip through
+    // this thread. Fast path: a plugin that made no host call has finished by then (and the context is primed again).
+    const polled = entry.apply(undefined, ['poll'], { timeout: remaining() });
+    polled.catch(() => undefined);
+    const answer = await Promise.race([turn, disposed]);
+    if (answer === 'busy') throw new Error('the context is still busy with another invocation');
+    const now = await Promise.race([polled, disposed]);
+    let envelope: string;
+    if (typeof now === 'string') {
+      after = now[0] === 'T' ? 'discard' : 'ready';
+      envelope = now.slice(1);
+    } else {
+      // It awaits something: the envelope comes through `done`, unless the timer, a cancel or a limit ends it.
+      envelope = await Promise.race([
+        new Promise<string>((resolve) => {
+          route.finished = resolve;
+        }),
+        disposed,
+      ]);
+      after = 'quiesce';
     }
-    // The envelope is guest-made JSON; parse only its frame here, the host validates the rest.
-    const parsed = JSON.parse(envelope) as { ok: boolean; result?: unknown; error?: WireError; logs: InvocationLog[] };
-    if (parsed.ok) finish({ ok: true, resultJson: JSON.stringify(parsed.result), logs: parsed.logs });
-    else
-      finish({
-        ok: false,
-        error: parsed.error ?? CoreErrors.AH_PLUGIN_THREW({ message: 'unknown failure' }).toJSON(),
-        logs: parsed.logs,
-      });
+    if (state.failure) throw new Error(state.failure.message);
+    finish(readEnvelope(envelope, limits.maxOutputBytes, limits.maxLogEntries));
   } catch (error) {
+    // A turn cut short (timed out, terminated, disposed) leaves the isolate in a state nobody knows: never reuse it.
+    failed = true;
     finish({ ok: false, error: classify(error, state, timedOut, limits.timeoutMs), logs: [] });
   } finally {
     clearTimeout(timer);
     state.ended = true;
-    state.calls.clear();
     running.delete(message.id);
-    try {
-      done?.release();
-    } catch {
-      /* disposed with its isolate */
+    if (prepared) {
+      prepared.route.token = 0;
+      prepared.route.call = undefined;
+      prepared.route.finished = undefined;
     }
-    if (fresh) {
-      fresh.route.call = undefined;
-      releaseContext(fresh);
-    }
-    if (state.slot) releaseSlot(state.slot, !timedOut && !state.failure && !state.slot.isolate.isDisposed);
+    // A host call still unanswered would resume this invocation's code later, inside the next one's context.
+    if (state.calls.size > 0) after = 'discard';
+    state.calls.clear();
+    if (state.slot)
+      void windDown(
+        state.slot,
+        prepared,
+        mode === 'reused' ? after : after === 'quiesce' ? 'quiesce' : 'discard',
+        failed || timedOut || state.failure !== undefined,
+      );
   }
+}
+
+/**
+ * Makes the slot ready for another invocation, or gets rid of what cannot be trusted: work the plugin left running
+ * after it returned must wind down within QUIESCE_MS (the prime of a reused context waits behind it on the
+ * isolate's thread), or the isolate is disposed with it.
+ */
+async function windDown(
+  slot: Slot,
+  prepared: PreparedContext | undefined,
+  after: 'ready' | 'quiesce' | 'discard',
+  failed: boolean,
+): Promise<void> {
+  if (slot.isolate.isDisposed || failed) {
+    dispose(slot);
+    return;
+  }
+  const reused = slot.source.setup.context === 'reused';
+  if (after === 'quiesce' && prepared) {
+    let timer: NodeJS.Timeout | undefined;
+    const status = await Promise.race([
+      prepared.entry.apply(undefined, [reused ? 'prime' : 'poll'], { timeout: QUIESCE_MS }).then(
+        (value: unknown) => (typeof value === 'string' ? value : 'P'),
+        () => 'T',
+      ),
+      new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('spinning'), QUIESCE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (status === 'spinning' || slot.isolate.isDisposed) {
+      dispose(slot);
+      return;
+    }
+    after = status[0] === 'T' ? 'discard' : 'ready';
+  }
+  if (!reused || after === 'discard') {
+    if (prepared) releaseContext(prepared);
+    if (reused) slot.context = undefined;
+  }
+  if (!reused) slot.spare = createContextAhead(slot);
+  pool.give(slot);
+}
+
+/** The guest's envelope as the host gets it: result JSON as is, logs checked, depth and size refused. */
+function readEnvelope(
+  envelope: string,
+  maxOutputBytes: number,
+  maxLogEntries: number,
+): { ok: true; resultJson: string; logs: InvocationLog[] } | { ok: false; error: WireError; logs: InvocationLog[] } {
+  const first = envelope.indexOf('\n');
+  const second = envelope.indexOf('\n', first + 1);
+  if (first !== 1 || second < 0) {
+    return {
+      ok: false,
+      error: CoreErrors.AH_PLUGIN_THREW({ message: 'the prelude returned no envelope' }).toJSON(),
+      logs: [],
+    };
+  }
+  const logs = sanitizeLogs(envelope.slice(first + 1, second), maxLogEntries);
+  const body = envelope.slice(second + 1);
+  if (envelope[0] !== 'O') {
+    const error = JSON.parse(body) as WireError;
+    return { ok: false, error, logs };
+  }
+  if (body.length > maxOutputBytes + 64) {
+    return {
+      ok: false,
+      error: CoreErrors.AH_OUTPUT_TOO_LARGE({ bytes: body.length, limit: maxOutputBytes }).toJSON(),
+      logs,
+    };
+  }
+  // { path, output }: the output's own depth is the body's minus one.
+  if (depthOfJson(body, OUTPUT_DEPTH_LIMIT + 1) > OUTPUT_DEPTH_LIMIT + 1) {
+    return { ok: false, error: CoreErrors.AH_OUTPUT_TOO_DEEP({ limit: OUTPUT_DEPTH_LIMIT }).toJSON(), logs };
+  }
+  return { ok: true, resultJson: body, logs };
 }
 
 function hostCall(
@@ -254,7 +299,9 @@ function hostCall(
 ): Promise<string> | string {
   const deny = (error: ActionhostError) => JSON.stringify({ ok: false, error: error.toJSON() });
   if (state.ended) return deny(CoreErrors.AH_INVOCATION_ENDED({ reason: 'the invocation has ended' }));
-  const methods = message.capabilities[capability];
+  const source = sources.get(message.key)!;
+  const { limits } = source.setup;
+  const methods = source.setup.capabilities[capability];
   if (typeof capability !== 'string' || typeof method !== 'string' || !methods || !methods.includes(method)) {
     return deny(
       CoreErrors.AH_CAPABILITY_DENIED({
@@ -267,32 +314,47 @@ function hostCall(
   if (typeof argsJson !== 'string') {
     return deny(CoreErrors.AH_CAPABILITY_DENIED({ capability, method, reason: 'its arguments are not JSON' }));
   }
+  // The prelude checked these already; the worker checks again before anything reaches the host.
+  if (argsJson.length > limits.maxHostCallBytes || state.inFlightBytes + argsJson.length > limits.maxInFlightBytes) {
+    return deny(CoreErrors.AH_HOST_CALL_TOO_LARGE({ size: argsJson.length, limit: limits.maxHostCallBytes }));
+  }
+  if (depthOfJson(argsJson, OUTPUT_DEPTH_LIMIT + 1) > OUTPUT_DEPTH_LIMIT + 1) {
+    return deny(CoreErrors.AH_OUTPUT_TOO_DEEP({ limit: OUTPUT_DEPTH_LIMIT }));
+  }
   state.hostCalls++;
-  if (state.hostCalls > message.limits.maxHostCalls) {
-    const failure = CoreErrors.AH_HOST_CALL_LIMIT({ limit: message.limits.maxHostCalls });
+  if (state.hostCalls > limits.maxHostCalls) {
+    const failure = CoreErrors.AH_HOST_CALL_LIMIT({ limit: limits.maxHostCalls });
     state.failure = failure.toJSON();
-    if (state.slot && !state.slot.isolate.isDisposed) state.slot.isolate.dispose();
+    if (state.slot) dispose(state.slot);
     state.onDispose?.();
     return deny(failure);
   }
   const callId = ++callSequence;
+  state.inFlightBytes += argsJson.length;
   return new Promise<string>((resolve) => {
-    state.calls.set(callId, resolve);
-    send({ type: 'call', id: message.id, callId, capability, method, argsJson });
+    state.calls.set(callId, (replyJson) => {
+      state.inFlightBytes -= argsJson.length;
+      resolve(replyJson);
+    });
+    send({ type: 'call', id: message.id, callId, capability, method }, argsJson);
   });
 }
 
-process.on('message', (message: HostToWorker) => {
+function onMessage(message: HostToWorker, payload: string): void {
   switch (message.type) {
+    case 'load':
+      if (sources.get(message.plugin.key)?.code !== payload) pool.forget(message.plugin.key);
+      sources.set(message.plugin.key, { setup: message.plugin, code: payload });
+      break;
     case 'invoke':
-      void invoke(message);
+      void invoke(message, payload);
       break;
     case 'reply': {
       const state = running.get(message.id);
       const resolve = state?.calls.get(message.callId);
       if (resolve) {
         state!.calls.delete(message.callId);
-        resolve(message.replyJson);
+        resolve(payload);
       }
       break;
     }
@@ -300,12 +362,12 @@ process.on('message', (message: HostToWorker) => {
       const state = running.get(message.id);
       if (state?.slot && !state.slot.isolate.isDisposed) {
         state.failure = CoreErrors.AH_INVOCATION_CANCELLED({ when: 'while it ran' }).toJSON();
-        state.slot.isolate.dispose();
+        dispose(state.slot);
         state.onDispose?.();
       }
       break;
     }
   }
-});
-process.on('disconnect', () => process.exit(0));
+}
+
 send({ type: 'ready', pid: process.pid });

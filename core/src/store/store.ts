@@ -1,22 +1,28 @@
 // The embedded store: one SQLite file (node:sqlite) per data folder, WAL mode, migrations per module.
 // Each concern (itsm, credentials, workflow, ...) owns its tables and registers its own migrations.
-import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
 import { dirname } from 'node:path';
 import { makeDataFolder, privateDatabaseFile } from '@actionhost/sdk/cli';
 import { CoreErrors } from '../errors/index.ts';
 import { StoreErrors } from './errors.ts';
+import { GroupCommit } from './group-commit.ts';
 
 /** A row as a statement reads it: column name → value. */
 export type Row = Record<string, SQLOutputValue>;
 
+/** Statements kept prepared; beyond this many distinct SQL texts the oldest is dropped (built SQL varies). */
+const STATEMENT_CACHE = 500;
+
 export class Store {
   readonly db: DatabaseSync;
   readonly file: string;
+  readonly #groupCommit: GroupCommit;
   #depth = 0;
 
   private constructor(file: string, db: DatabaseSync) {
     this.file = file;
     this.db = db;
+    this.#groupCommit = new GroupCommit((fn) => this.transaction(fn));
   }
 
   /** Opens (creating if needed, mode 0600) the database file; ":memory:" for a throwaway store. */
@@ -40,6 +46,7 @@ export class Store {
     } catch (error) {
       throw StoreErrors.unavailable(file, error);
     }
+    keepStatementsPrepared(db);
     return new Store(file, db);
   }
 
@@ -94,11 +101,40 @@ export class Store {
     }
   }
 
+  /**
+   * Group commit: fn runs, with every other write queued in the same turn of the event loop, in one transaction
+   * at the end of that turn. Resolves with fn's result once that transaction committed; rejects with fn's own
+   * error (the others still commit). Writes commit in the order they were queued, so a write that resolved
+   * implies every write queued before it is durable too.
+   */
+  write<T>(fn: () => T): Promise<T> {
+    return this.#groupCommit.write(fn);
+  }
+
   close(): void {
+    this.#groupCommit.flush();
     if (this.db.isOpen) this.db.close();
   }
 
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+/**
+ * Makes db.prepare return the statement already prepared for the same SQL text: every concern keeps calling
+ * db.prepare(sql) where it needs it, and the parse and plan happen once (StatementSync is reusable).
+ */
+function keepStatementsPrepared(db: DatabaseSync): void {
+  const prepare = db.prepare.bind(db);
+  const prepared = new Map<string, StatementSync>();
+  db.prepare = (sql: string): StatementSync => {
+    let statement = prepared.get(sql);
+    if (statement === undefined) {
+      statement = prepare(sql);
+      if (prepared.size >= STATEMENT_CACHE) prepared.delete(prepared.keys().next().value!);
+      prepared.set(sql, statement);
+    }
+    return statement;
+  };
 }

@@ -3,6 +3,7 @@
 // retries, executions). WorkflowService is the editors' door to both. Neighbours are reached through ports.
 export {
   WorkflowDefinition,
+  DefinitionRepository,
   Trigger,
   WorkflowNode,
   ConditionNode,
@@ -52,13 +53,18 @@ export {
 } from './definition/index.ts';
 export {
   WorkflowEngine,
-  WorkflowRepository,
+  SqliteExecutionQueue,
+  SqliteExecutionRepository,
   STEP_INTERRUPTED,
+  MAX_OUTPUT_DEPTH,
   Execution,
   ExecutionSummary,
   Step,
   ExecutionStatus,
+  ExecutionOutcome,
   ExecutionTrigger,
+  ExecutionFilter,
+  ExecutionPage,
   ErrorSummary,
   TestConnectionSample,
   TestConnectionResult,
@@ -72,6 +78,8 @@ export {
   redactInputs,
   redactValues,
   type WorkflowEngineOptions,
+  type EngineStats,
+  type SqliteExecutionRepositoryOptions,
   type RetryVerdict,
   type PluginRunner,
   type PluginRef,
@@ -80,6 +88,11 @@ export {
   type RequestEvent,
   type AuditSink,
   type SecretValues,
+  type ExecutionQueue,
+  type ExecutionRepository,
+  type NewExecution,
+  type ClaimedExecution,
+  type EngineObserver,
 } from './execution/index.ts';
 export {
   WorkflowExport,

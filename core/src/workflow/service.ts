@@ -4,6 +4,7 @@
 import type { Store } from '../store/index.ts';
 import {
   DEFAULT_CUSTOM_FIELDS,
+  DefinitionRepository,
   WorkflowErrors,
   isAction,
   parseDefinition,
@@ -24,10 +25,12 @@ import {
   type WorkflowView,
 } from './definition/index.ts';
 import {
-  WorkflowRepository,
+  SqliteExecutionRepository,
   testNodeConnection,
   type Execution,
-  type ExecutionSummary,
+  type ExecutionFilter,
+  type ExecutionPage,
+  type ExecutionRepository,
   type PluginRunner,
   type SecretValues,
   type TestConnectionResult,
@@ -63,16 +66,20 @@ export interface WorkflowServiceOptions {
   approvals?: CapabilityApprovals;
   /** Written into exports (`source.host`). */
   hostVersion?: string;
+  /** Where executions are read (default: the SQLite store's). */
+  executions?: ExecutionRepository;
   clock?: () => Date;
 }
 
 export class WorkflowService {
-  readonly repository: WorkflowRepository;
+  readonly repository: DefinitionRepository;
+  readonly executions: ExecutionRepository;
   readonly #options: WorkflowServiceOptions;
 
   constructor(options: WorkflowServiceOptions) {
     this.#options = options;
-    this.repository = new WorkflowRepository(options.store, options.clock);
+    this.repository = new DefinitionRepository(options.store, options.clock);
+    this.executions = options.executions ?? new SqliteExecutionRepository(options.store, { now: options.clock });
   }
 
   /** Read when a workflow is checked: a template created since adds the custom fields placeholders may name. */
@@ -223,14 +230,15 @@ export class WorkflowService {
     return { ...result, workflowId: this.create(plan.definition).id, replaced: false };
   }
 
-  getExecution(id: string): Execution {
-    const execution = this.repository.getExecution(id);
+  async getExecution(id: string): Promise<Execution> {
+    const execution = await this.executions.getExecution(id);
     if (!execution) throw WorkflowErrors.executionNotFound({ id, problem: 'does not exist' }, { id });
     return execution;
   }
 
-  listExecutions(filter: Parameters<WorkflowRepository['listExecutions']>[0] = {}): ExecutionSummary[] {
-    return this.repository.listExecutions(filter);
+  /** One page of executions, newest first (`nextCursor` continues it). */
+  async listExecutions(filter: ExecutionFilter = {}): Promise<ExecutionPage> {
+    return this.executions.listExecutions(filter);
   }
 
   #transferDeps(): TransferDeps {

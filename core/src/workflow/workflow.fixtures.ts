@@ -7,13 +7,19 @@ import semver from 'semver';
 import { PluginManifest, type Json } from '@actionhost/sdk';
 import { Store } from '../store/index.ts';
 import { ItsmService } from '../itsm/index.ts';
-import type {
-  PluginCatalog,
-  PluginOutcome,
-  PluginRef,
-  PluginRunner,
-  ResolvedPlugin,
-  WorkflowDefinitionInput,
+import {
+  SqliteExecutionQueue,
+  SqliteExecutionRepository,
+  type ExecutionFilter,
+  type ExecutionSummary,
+  type NewExecution,
+  type PluginCatalog,
+  type PluginOutcome,
+  type PluginRef,
+  type PluginRunner,
+  type ResolvedPlugin,
+  type WorkflowDefinitionInput,
+  type WorkflowService,
 } from './index.ts';
 
 export function manifest(partial: Partial<PluginManifest> & { name: string; version: string }): PluginManifest {
@@ -216,4 +222,74 @@ export function incidentCiLinking(overrides: Partial<WorkflowDefinitionInput> = 
     ],
     ...overrides,
   };
+}
+
+/** The SQLite ports an engine runs on, over a test world's store (the audit sink: its ItsmService). */
+export function sqlitePorts(world: Pick<TestWorld, 'store' | 'itsm'>): {
+  queue: SqliteExecutionQueue;
+  executions: SqliteExecutionRepository;
+} {
+  return {
+    queue: new SqliteExecutionQueue(world.store),
+    executions: new SqliteExecutionRepository(world.store, { audit: world.itsm }),
+  };
+}
+
+/** Every execution the filter finds, newest first, across pages. */
+export async function executionsOf(
+  service: Pick<WorkflowService, 'listExecutions'>,
+  filter: ExecutionFilter = {},
+): Promise<ExecutionSummary[]> {
+  const found: ExecutionSummary[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await service.listExecutions({ ...filter, ...(cursor ? { cursor } : {}), limit: 500 });
+    found.push(...page.executions);
+    if (page.nextCursor === null) return found;
+    cursor = page.nextCursor;
+  }
+}
+
+/**
+ * What a previous process left behind: an execution it claimed, the steps it finished (`done`) and the one it
+ * had in flight when it died (`inFlight`). Returns the execution's id.
+ */
+export async function leftRunning(
+  world: Pick<TestWorld, 'store' | 'itsm'>,
+  execution: NewExecution,
+  done: { nodeId: string; output: Json }[],
+  inFlight: string | null,
+): Promise<string> {
+  const { queue, executions } = sqlitePorts(world);
+  const [id] = await queue.enqueue([execution]);
+  await queue.claimOne(id);
+  let seq = 1;
+  for (const step of done)
+    await executions.recordStep(id, {
+      seq: seq++,
+      nodeId: step.nodeId,
+      kind: 'action',
+      title: step.nodeId,
+      plugin: 'p',
+      integrity: 'i',
+      inputs: {},
+      attempt: 1,
+      status: 'succeeded',
+      path: 'success',
+      output: step.output,
+      error: null,
+      durationMs: 1,
+    });
+  if (inFlight)
+    await executions.startStep(id, {
+      seq,
+      nodeId: inFlight,
+      kind: 'action',
+      title: inFlight,
+      plugin: 'p',
+      integrity: 'i',
+      inputs: {},
+      attempt: 1,
+    });
+  return id;
 }

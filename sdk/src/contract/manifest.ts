@@ -44,6 +44,14 @@ export const Limits = z
   .strict();
 export type Limits = z.infer<typeof Limits>;
 
+/**
+ * How the host runs the plugin's invocations. By default an invocation runs in a context the previous one used,
+ * reset in between (globals put back, built-ins frozen, the module evaluated afresh); `context: 'fresh'` asks for a
+ * new context every time, which costs more and is needed only by a plugin that changes built-ins on purpose.
+ */
+export const SandboxOptions = z.object({ context: z.enum(['reused', 'fresh']).optional() }).strict();
+export type SandboxOptions = z.infer<typeof SandboxOptions>;
+
 const jsonSchemaObject = z.record(z.string(), z.unknown());
 
 const relativeFile = z
@@ -70,6 +78,7 @@ export const PluginManifest = z
       .refine((p) => new Set(p).size === p.length, { message: 'must not repeat a path' }),
     capabilities: Capabilities.default({}),
     limits: Limits.default({}),
+    sandbox: SandboxOptions.optional(),
     testConnection: z.boolean().default(false),
     mappings: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), relativeFile).default({}),
   })

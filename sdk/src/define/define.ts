@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type {
   Capabilities,
   Limits,
+  SandboxOptions,
   PluginResult,
   PluginContext,
   HttpApi,
@@ -36,6 +37,8 @@ export interface PluginDefinition<
   paths?: readonly Path[];
   capabilities?: C;
   limits?: Limits;
+  /** `{ context: 'fresh' }`: a new sandbox context for every invocation instead of a reused, reset one. */
+  sandbox?: SandboxOptions;
   /** Named input-mapping presets, written to mappings/<name>.json. */
   mappings?: Record<string, Record<string, unknown>>;
   run(

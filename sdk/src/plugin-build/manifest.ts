@@ -58,6 +58,7 @@ export async function createManifest(pkg: PackageInfo, definition: PluginDefinit
     paths: [...(definition.paths ?? ['success', 'failure'])],
     capabilities: definition.capabilities ?? {},
     limits: definition.limits ?? {},
+    ...(definition.sandbox ? { sandbox: definition.sandbox } : {}),
     testConnection: typeof definition.testConnection === 'function',
     mappings: presetFiles(definition),
   };

@@ -161,10 +161,23 @@ export function registerWorkflowRoutes(table: RouteTable, workflows: WorkflowSer
     url: '/api/executions',
     role: 'editor',
     tag: 'executions',
-    summary: 'List executions, newest first',
+    summary:
+      'List executions, newest first, filtered by status, outcome, workflow, request and creation time; a page holds ' +
+      'at most `limit` (default 100, up to 500) and, when more follow, the X-Next-Cursor header gives the `cursor` ' +
+      'of the next page (also as a Link header with rel="next")',
     query: ExecutionsQuery,
     response: z.array(ExecutionSummary),
-    handler: ({ query }) => workflows.listExecutions(query),
+    handler: async ({ query, request, reply }) => {
+      const page = await workflows.listExecutions(query);
+      if (page.nextCursor !== null) {
+        const next = new URLSearchParams(request.query as Record<string, string>);
+        next.set('cursor', page.nextCursor);
+        void reply
+          .header('x-next-cursor', page.nextCursor)
+          .header('link', `</api/executions?${next.toString()}>; rel="next"`);
+      }
+      return page.executions;
+    },
   });
   table.add({
     method: 'GET',
@@ -195,8 +208,8 @@ export function registerWorkflowRoutes(table: RouteTable, workflows: WorkflowSer
     summary: 'Cancel a running execution',
     params: ExecutionIdParams,
     status: 202,
-    handler: ({ params }) => {
-      running().cancel(params.id);
+    handler: async ({ params }) => {
+      await running().cancel(params.id);
       return { id: params.id, cancelling: true };
     },
   });

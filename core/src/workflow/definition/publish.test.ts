@@ -262,7 +262,7 @@ describe('Test Connection', () => {
     });
     expect(result.inputs).toMatchObject({ Password: '[REDACTED]' });
     expect(runner.calls[0].options.entry).toBe('testConnection');
-    expect(service.listExecutions({ workflowId: workflow.id })).toEqual([]);
+    expect((await service.listExecutions({ workflowId: workflow.id })).executions).toEqual([]);
   });
 
   it('refuses a plugin without Test Connection and an unknown node', async () => {

@@ -4,7 +4,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionhostError } from '@actionhost/sdk';
 import { WorkflowEngine, type WorkflowEngineOptions } from './engine.ts';
 import { WorkflowService } from '../index.ts';
-import { WorkflowRepository } from './repository.ts';
 import {
   DEFAULT_RETRY_POLICY,
   RetryPolicy,
@@ -14,7 +13,17 @@ import {
 import type { PluginOutcome } from './ports.ts';
 import { judgeAttempt, readRetryAfter, retryDelayMs } from './retry-policy.ts';
 import { MAX_INTERRUPTIONS } from './run.ts';
-import { FakeCatalog, FakeRunner, ciLinking, openWorld, runWebhook, type TestWorld } from '../workflow.fixtures.ts';
+import {
+  FakeCatalog,
+  FakeRunner,
+  ciLinking,
+  executionsOf,
+  leftRunning,
+  openWorld,
+  runWebhook,
+  sqlitePorts,
+  type TestWorld,
+} from '../workflow.fixtures.ts';
 
 let world: TestWorld;
 let runner: FakeRunner;
@@ -24,9 +33,8 @@ const engines: WorkflowEngine[] = [];
 function engine(options: Partial<WorkflowEngineOptions> = {}): WorkflowEngine {
   // A new engine on the same store stands for a restarted host.
   const created = new WorkflowEngine({
-    repository: new WorkflowRepository(world.store),
+    ...sqlitePorts(world),
     requests: world.itsm,
-    audit: world.itsm,
     runner,
     pollIntervalMs: 10,
     ...options,
@@ -71,9 +79,9 @@ async function publish(nodes: WorkflowDefinitionInput['nodes'], start?: string):
 
 const raise = () => world.itsm.createRequest({ kind: 'incident', subject: 'VPN down' }, 'user:agent').request;
 const keys = () => runner.calls.map((call) => call.options.idempotencyKey);
-const waitFor = async (check: () => boolean) => {
-  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(check()).toBe(true);
+const waitFor = async (check: () => boolean | Promise<boolean>) => {
+  for (let i = 0; i < 500 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(await check()).toBe(true);
 };
 
 describe('durable executions', () => {
@@ -92,46 +100,28 @@ describe('durable executions', () => {
     const { request, event } = world.itsm.createRequest({ kind: 'incident', subject: 'VPN down' }, 'user:agent');
     // A "previous process": it took the event, finished `first`, then died with `second` in flight (the event is
     // still pending: its replay must not add a second execution).
-    const repository = service.repository;
-    const id = repository.createExecution({
-      workflowId,
-      workflowVersion: 1,
-      requestId: request.internalId,
-      eventId: String(event.id),
-      trigger: { type: 'request.created', changes: [] },
-      request: request,
-    })!;
-    repository.markRunning(id);
-    const seq = repository.startStep(id, {
-      nodeId: 'first',
-      kind: 'action',
-      title: 'first',
-      plugin: 'p',
-      integrity: 'i',
-      inputs: {},
-    });
-    repository.finishStep(id, seq, {
-      status: 'succeeded',
-      path: 'success',
-      output: { status: 201 },
-      error: null,
-      durationMs: 1,
-    });
-    repository.startStep(id, {
-      nodeId: 'second',
-      kind: 'action',
-      title: 'second',
-      plugin: 'p',
-      integrity: 'i',
-      inputs: {},
-    });
+    const id = await leftRunning(
+      world,
+      {
+        workflowId,
+        workflowVersion: 1,
+        requestId: request.internalId,
+        eventId: String(event.id),
+        trigger: { type: 'request.created', changes: [] },
+        request: request,
+      },
+      [{ nodeId: 'first', output: { status: 201 } }],
+      'second',
+    );
 
     engine().start();
-    await waitFor(() => service.getExecution(id).status === 'succeeded');
+    await waitFor(async () => (await service.getExecution(id)).status === 'succeeded');
     expect(runner.calls.map((call) => call.input.URL)).toEqual(['http://127.0.0.1/second/201']);
     expect(keys()).toEqual([`${id}:second:1`]);
-    expect(service.listExecutions({ workflowId })).toHaveLength(1);
-    expect(service.getExecution(id).steps.map((s) => [s.nodeId, s.attempt, s.status, s.error?.code ?? null])).toEqual([
+    expect(await executionsOf(service, { workflowId })).toHaveLength(1);
+    expect(
+      (await service.getExecution(id)).steps.map((s) => [s.nodeId, s.attempt, s.status, s.error?.code ?? null]),
+    ).toEqual([
       ['first', 1, 'succeeded', null],
       ['second', 1, 'failed', 'AH_STEP_INTERRUPTED'],
       ['second', 1, 'succeeded', null],
@@ -149,8 +139,8 @@ describe('durable executions', () => {
     ]);
     raise();
     await engine().drain({ untilIdle: true });
-    const [summary] = service.listExecutions({ workflowId });
-    const execution = service.getExecution(summary.id);
+    const [summary] = await executionsOf(service, { workflowId });
+    const execution = await service.getExecution(summary.id);
     expect(execution.status).toBe('succeeded');
     expect(execution.steps.map((s) => [s.attempt, s.path, s.retryAt === null])).toEqual([
       [1, 'failure', false],
@@ -182,7 +172,7 @@ describe('durable executions', () => {
     );
     raise();
     await engine().drain({ untilIdle: true });
-    const execution = service.getExecution(service.listExecutions({ workflowId })[0].id);
+    const execution = await service.getExecution((await executionsOf(service, { workflowId }))[0].id);
     expect(execution.steps.map((s) => [s.nodeId, s.attempt, s.path])).toEqual([
       ['hook', 1, 'failure'],
       ['hook', 2, 'failure'],
@@ -205,15 +195,15 @@ describe('durable executions', () => {
     raise();
     const first = engine();
     await first.drain();
-    const [waiting] = service.listExecutions({ workflowId });
+    const [waiting] = await executionsOf(service, { workflowId });
     expect(waiting).toMatchObject({ status: 'queued', nextAttemptAt: expect.any(String) });
     await first.stop();
     const second = engine();
     second.start();
-    await waitFor(() => service.getExecution(waiting.id).status === 'succeeded');
+    await waitFor(async () => (await service.getExecution(waiting.id)).status === 'succeeded');
     await second.stop();
     expect(keys()).toEqual([`${waiting.id}:hook:1`, `${waiting.id}:hook:2`]);
-    const retried = service.getExecution(waiting.id).steps[1];
+    const retried = (await service.getExecution(waiting.id)).steps[1];
     expect(Date.parse(retried.startedAt)).toBeGreaterThanOrEqual(Date.parse(waiting.nextAttemptAt!));
   });
 
@@ -232,7 +222,7 @@ describe('durable executions', () => {
     const limited = engine({ maxConcurrentExecutions: 4, maxConcurrentPerPlugin: 2 });
     await limited.drain();
     expect(peak).toBe(2);
-    expect(service.listExecutions({ workflowId }).map((e) => e.status)).toEqual(Array(12).fill('succeeded'));
+    expect((await executionsOf(service, { workflowId })).map((e) => e.status)).toEqual(Array(12).fill('succeeded'));
   });
 
   it('checkpoints the step in flight on stop and resumes it with the same idempotency key', async () => {
@@ -254,11 +244,11 @@ describe('durable executions', () => {
     first.start();
     await waitFor(() => runner.calls.length === 1);
     await first.stop();
-    const [checkpointed] = service.listExecutions({ workflowId });
+    const [checkpointed] = await executionsOf(service, { workflowId });
     expect(checkpointed.status).toBe('queued');
     const second = engine();
     second.start();
-    await waitFor(() => service.getExecution(checkpointed.id).status === 'succeeded');
+    await waitFor(async () => (await service.getExecution(checkpointed.id)).status === 'succeeded');
     expect(keys()).toEqual([`${checkpointed.id}:hook:1`, `${checkpointed.id}:hook:1`]);
   });
 
@@ -270,14 +260,14 @@ describe('durable executions', () => {
     raise();
     const e = engine();
     await e.drain();
-    const [waiting] = service.listExecutions({ workflowId });
-    e.cancel(waiting.id);
-    expect(service.getExecution(waiting.id)).toMatchObject({
+    const [waiting] = await executionsOf(service, { workflowId });
+    await e.cancel(waiting.id);
+    expect(await service.getExecution(waiting.id)).toMatchObject({
       status: 'failed',
       error: { code: 'AH_EXECUTION_CANCELLED' },
       nextAttemptAt: null,
     });
-    expect(() => e.cancel(waiting.id)).toThrow(expect.objectContaining({ code: 'AH_EXECUTION_NOT_RUNNING' }));
+    await expect(e.cancel(waiting.id)).rejects.toMatchObject({ code: 'AH_EXECUTION_NOT_RUNNING' });
     await e.drain();
     expect(runner.calls).toHaveLength(1);
   });
@@ -350,29 +340,33 @@ describe('a step that keeps dying with its host', () => {
   it('is given up after MAX_INTERRUPTIONS interruptions: the execution fails instead of looping forever', async () => {
     const workflowId = await publish([hook('hook', 'http://127.0.0.1/x')]);
     const { request, event } = world.itsm.createRequest({ kind: 'incident', subject: 'poison' }, 'user:agent');
-    const repository = service.repository;
-    const id = repository.createExecution({
-      workflowId,
-      workflowVersion: 1,
-      requestId: request.internalId,
-      eventId: String(event.id),
-      trigger: { type: 'request.created', changes: [] },
-      request: request,
-    })!;
-    for (let i = 0; i < MAX_INTERRUPTIONS; i++) {
-      repository.markRunning(id);
-      repository.startStep(id, {
+    const { queue, executions } = sqlitePorts(world);
+    const [id] = await queue.enqueue([
+      {
+        workflowId,
+        workflowVersion: 1,
+        requestId: request.internalId,
+        eventId: String(event.id),
+        trigger: { type: 'request.created', changes: [] },
+        request: request,
+      },
+    ]);
+    for (let seq = 1; seq <= MAX_INTERRUPTIONS; seq++) {
+      await queue.claimOne(id);
+      await executions.startStep(id, {
+        seq,
         nodeId: 'hook',
         kind: 'action',
         title: 'hook',
         plugin: 'p',
         integrity: 'i',
         inputs: {},
+        attempt: 1,
       });
-      repository.recoverInterrupted();
+      await queue.recoverInterrupted();
     }
     await engine().drain();
-    expect(service.getExecution(id)).toMatchObject({
+    expect(await service.getExecution(id)).toMatchObject({
       status: 'failed',
       error: { code: 'AH_STEP_INTERRUPTED_TOO_OFTEN' },
     });

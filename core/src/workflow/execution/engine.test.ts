@@ -5,14 +5,17 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionhostError } from '@actionhost/sdk';
 import { WorkflowEngine } from './engine.ts';
-import { WorkflowService } from '../index.ts';
+import { SqliteExecutionQueue, SqliteExecutionRepository, WorkflowService } from '../index.ts';
 import type { AuditSink, RequestSource } from './ports.ts';
 import type { WorkflowDefinitionInput } from '../definition/index.ts';
 import {
   FakeCatalog,
   FakeRunner,
   ciLinking,
+  executionsOf,
   incidentCiLinking,
+  leftRunning,
+  sqlitePorts,
   openWorld,
   runWebhook,
   type TestWorld,
@@ -34,9 +37,9 @@ beforeEach(() => {
   const requests: RequestSource = world.itsm;
   const audit: AuditSink = world.itsm;
   engine = new WorkflowEngine({
-    repository: service.repository,
+    queue: new SqliteExecutionQueue(world.store),
+    executions: new SqliteExecutionRepository(world.store, { audit }),
     requests,
-    audit,
     runner,
     secrets: { secretValues: () => [SECRET] },
     pollIntervalMs: 20,
@@ -82,12 +85,12 @@ describe('workflow engine', () => {
     const workflowId = await published(incidentCiLinking());
     const request = incident();
     await engine.drain();
-    expect(service.listExecutions({ workflowId })).toEqual([]);
+    expect(await executionsOf(service, { workflowId })).toEqual([]);
 
     world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
     expect(await engine.drain()).toBe(1);
-    const [summary] = service.listExecutions({ requestId: request.internalId });
-    const execution = service.getExecution(summary.id);
+    const [summary] = await executionsOf(service, { requestId: request.internalId });
+    const execution = await service.getExecution(summary.id);
     expect(execution).toMatchObject({
       workflowId,
       workflowVersion: 1,
@@ -144,13 +147,13 @@ describe('workflow engine', () => {
     world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
     world.itsm.updateRequest(request.internalId, { customFields: { ipAddress: '10.0.0.6' } }, 'user:agent');
     await engine.drain();
-    const count = (workflowId: string) => service.listExecutions({ workflowId }).length;
+    const count = async (workflowId: string) => (await executionsOf(service, { workflowId })).length;
     expect({
-      toNetwork: count(toNetwork),
-      fromEmpty: count(fromEmpty),
-      ipChanged: count(ipChanged),
-      serviceRequests: count(serviceRequests),
-      anyCreated: count(anyCreated),
+      toNetwork: await count(toNetwork),
+      fromEmpty: await count(fromEmpty),
+      ipChanged: await count(ipChanged),
+      serviceRequests: await count(serviceRequests),
+      anyCreated: await count(anyCreated),
     }).toEqual({ toNetwork: 1, fromEmpty: 1, ipChanged: 1, serviceRequests: 0, anyCreated: 1 });
   });
 
@@ -189,10 +192,9 @@ describe('workflow engine', () => {
       'user:agent',
     );
     await engine.drain();
-    const runs = service
-      .listExecutions({ workflowId })
-      .map((e) => service.getExecution(e.id))
-      .reverse();
+    const runs = (
+      await Promise.all((await executionsOf(service, { workflowId })).map((e) => service.getExecution(e.id)))
+    ).reverse();
     expect(runs.map((run) => run.steps.map((step) => `${step.nodeId}:${step.path}`))).toEqual([
       ['check:true', 'yes:success'],
       ['check:false', 'no:success'],
@@ -234,7 +236,7 @@ describe('workflow engine', () => {
     const request = incident();
     world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
-    const failed = service.getExecution(service.listExecutions({ workflowId: failing })[0].id);
+    const failed = await service.getExecution((await executionsOf(service, { workflowId: failing }))[0].id);
     expect(failed).toMatchObject({ status: 'failed', error: { code: 'AH_PLUGIN_TIMEOUT' } });
     expect(failed.steps.map((s) => [s.nodeId, s.status, s.path, s.error?.code ?? null])).toEqual([
       ['link', 'failed', 'failure', 'AH_PLUGIN_TIMEOUT'],
@@ -245,7 +247,7 @@ describe('workflow engine', () => {
       runner.calls.find((c) => c.plugin.name === '@actionhost/run-webhook' && String(c.input.URL).includes('alert'))
         ?.input.URL,
     ).toBe('http://127.0.0.1/alert/AH_PLUGIN_TIMEOUT');
-    expect(service.listExecutions({ workflowId: healthy })[0].status).toBe('succeeded');
+    expect((await executionsOf(service, { workflowId: healthy }))[0].status).toBe('succeeded');
     const audit = world.itsm.listAudit(request.internalId).filter((e) => e.kind === 'plugin.execution');
     expect(audit.map((e) => e.data.errorCode)).toContain('AH_PLUGIN_TIMEOUT');
   });
@@ -273,7 +275,7 @@ describe('workflow engine', () => {
     const request = incident({ subject: 'Server down', customFields: { trace: 'abc' } });
     world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
-    const execution = service.getExecution(service.listExecutions({ workflowId })[0].id);
+    const execution = await service.getExecution((await executionsOf(service, { workflowId }))[0].id);
     const step = execution.steps[0];
     expect(step.inputs).toMatchObject({
       Password: '[REDACTED]',
@@ -293,6 +295,78 @@ describe('workflow engine', () => {
       expect(readFileSync(join(world.dir, file)).toString('latin1')).not.toContain(SECRET);
   });
 
+  it('records the outcome apart from the status: an action on its failure path makes it a failure, and lists filter by it', async () => {
+    runner.on('@actionhost/run-webhook', (input) =>
+      String(input.URL).endsWith('/down')
+        ? { path: 'failure', output: { status: 500, body: 'down' } }
+        : { path: 'success', output: { status: 200, body: 'ok' } },
+    );
+    const workflowId = await published({
+      ...incidentCiLinking(),
+      start: 'send',
+      nodes: [hook('send', { URL: 'http://127.0.0.1/#subject#' })],
+    });
+    world.itsm.updateRequest(incident({ subject: 'down' }).internalId, { category: 'Network' }, 'user:agent');
+    world.itsm.updateRequest(incident({ subject: 'up' }).internalId, { category: 'Network' }, 'user:agent');
+    await engine.drain();
+    const [up, down] = await executionsOf(service, { workflowId });
+    expect([down.status, down.outcome, down.failedSteps]).toEqual(['succeeded', 'failure', ['send']]);
+    expect([up.status, up.outcome, up.failedSteps]).toEqual(['succeeded', 'success', []]);
+    expect((await executionsOf(service, { outcome: 'failure' })).map((e) => e.id)).toEqual([down.id]);
+    expect((await executionsOf(service, { status: 'failed' })).map((e) => e.id)).toEqual([]);
+  });
+
+  it('fails a step whose output nests too deep, and follows only its failure edge', async () => {
+    let deep: Record<string, unknown> = { leaf: SECRET };
+    for (let i = 0; i < 5000; i++) deep = { inner: deep };
+    runner.on('@actionhost/run-webhook', (input) =>
+      String(input.URL).endsWith('/deep')
+        ? { path: 'success', output: deep as never }
+        : { path: 'success', output: { status: 200 } },
+    );
+    const workflowId = await published({
+      ...incidentCiLinking(),
+      start: 'deep',
+      nodes: [
+        hook('deep', { URL: 'http://127.0.0.1/deep' }, { success: 'after', failure: 'alert' }),
+        hook('after', { URL: 'http://127.0.0.1/after' }),
+        hook('alert', { URL: 'http://127.0.0.1/alert' }),
+      ],
+    });
+    world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
+    await engine.drain();
+    const execution = await service.getExecution((await executionsOf(service, { workflowId }))[0].id);
+    expect(execution.steps.map((s) => [s.nodeId, s.status, s.path, s.error?.code ?? null])).toEqual([
+      ['deep', 'failed', 'failure', 'AH_OUTPUT_TOO_DEEP'],
+      ['alert', 'succeeded', 'success', null],
+    ]);
+    expect(execution).toMatchObject({ status: 'failed', outcome: 'failure', failedSteps: ['deep'] });
+    expect(runner.calls.map((call) => call.input.URL)).toEqual(['http://127.0.0.1/deep', 'http://127.0.0.1/alert']);
+  });
+
+  it('tells its observer when executions start and finish and when steps finish', async () => {
+    const seen: string[] = [];
+    const observed = new WorkflowEngine({
+      ...sqlitePorts(world),
+      requests: world.itsm,
+      runner,
+      observer: {
+        executionStarted: (e) => seen.push(`started ${e.workflowId}`),
+        executionFinished: (e) => seen.push(`finished ${e.status} ${e.outcome} ${e.errorCode}`),
+        stepFinished: (e) => seen.push(`step ${e.nodeId} ${e.plugin} ${e.path} ${e.errorCode}`),
+      },
+    });
+    runner.on('@actionhost/ci-linking', () => ({ path: 'success', output: { linked: [] } }));
+    const workflowId = await published(incidentCiLinking());
+    world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
+    await observed.drain();
+    expect(seen).toEqual([
+      `started ${workflowId}`,
+      'step link @actionhost/ci-linking@1.0.0 success null',
+      'finished succeeded success null',
+    ]);
+  });
+
   it('starts at every node no edge leads to when the definition names no start', async () => {
     const workflowId = await published({
       ...incidentCiLinking(),
@@ -305,7 +379,7 @@ describe('workflow engine', () => {
     });
     world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
-    const execution = service.getExecution(service.listExecutions({ workflowId })[0].id);
+    const execution = await service.getExecution((await executionsOf(service, { workflowId }))[0].id);
     expect(execution.steps.map((step) => step.nodeId)).toEqual(['a', 'c', 'b']);
   });
 
@@ -332,7 +406,7 @@ describe('workflow engine', () => {
     });
     world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
-    const execution = service.getExecution(service.listExecutions({ workflowId })[0].id);
+    const execution = await service.getExecution((await executionsOf(service, { workflowId }))[0].id);
     expect(execution.status).toBe('failed');
     expect(execution.steps.map((s) => [s.nodeId, s.status, s.error?.code ?? null])).toEqual([
       ['gate', 'succeeded', null],
@@ -348,7 +422,7 @@ describe('workflow engine', () => {
     const { event } = world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
     await engine.processEvent(event!);
     await engine.processEvent(event!);
-    expect(service.listExecutions({ workflowId })).toHaveLength(1);
+    expect(await executionsOf(service, { workflowId })).toHaveLength(1);
   });
 
   it('retries a failed execution as a new one on the same pinned version and trigger', async () => {
@@ -381,12 +455,12 @@ describe('workflow engine', () => {
     );
     world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
-    const [first] = service.listExecutions({ workflowId });
+    const [first] = await executionsOf(service, { workflowId });
     expect(first.status).toBe('failed');
     await expect(engine.retry('ex_missing')).rejects.toMatchObject({ code: 'AH_EXECUTION_NOT_FOUND' });
     fail = false;
     const retryId = await engine.retry(first.id);
-    expect(service.getExecution(retryId)).toMatchObject({
+    expect(await service.getExecution(retryId)).toMatchObject({
       status: 'succeeded',
       retryOf: first.id,
       workflowVersion: 1,
@@ -415,42 +489,38 @@ describe('workflow engine', () => {
     world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
     const draining = engine.drain();
     while (runner.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
-    const [running] = service.listExecutions({ workflowId });
+    const [running] = await executionsOf(service, { workflowId });
     expect(running.status).toBe('running');
-    engine.cancel(running.id);
+    await engine.cancel(running.id);
     await draining;
-    expect(service.getExecution(running.id)).toMatchObject({
+    expect(await service.getExecution(running.id)).toMatchObject({
       status: 'failed',
       error: { code: 'AH_INVOCATION_CANCELLED' },
     });
-    expect(() => engine.cancel(running.id)).toThrow(expect.objectContaining({ code: 'AH_EXECUTION_NOT_RUNNING' }));
+    await expect(engine.cancel(running.id)).rejects.toMatchObject({ code: 'AH_EXECUTION_NOT_RUNNING' });
   });
 
   it('resumes an execution a previous process left running: the in-flight step again with the same idempotency key', async () => {
     const workflowId = await published(incidentCiLinking());
     const request = incident();
-    const executionId = service.repository.createExecution({
-      workflowId,
-      workflowVersion: 1,
-      requestId: request.internalId,
-      eventId: 'lost',
-      trigger: { type: 'request.updated', changes: [] },
-      request: request,
-    })!;
-    service.repository.markRunning(executionId);
-    service.repository.startStep(executionId, {
-      nodeId: 'link',
-      kind: 'action',
-      title: 'x',
-      plugin: 'p@1.0.0',
-      integrity: 'i',
-      inputs: {},
-    });
+    const executionId = await leftRunning(
+      world,
+      {
+        workflowId,
+        workflowVersion: 1,
+        requestId: request.internalId,
+        eventId: 'lost',
+        trigger: { type: 'request.updated', changes: [] },
+        request: request,
+      },
+      [],
+      'link',
+    );
     engine.start();
-    for (let i = 0; i < 200 && service.getExecution(executionId).status !== 'succeeded'; i++)
+    for (let i = 0; i < 200 && (await service.getExecution(executionId)).status !== 'succeeded'; i++)
       await new Promise((r) => setTimeout(r, 20));
     await engine.stop();
-    const execution = service.getExecution(executionId);
+    const execution = await service.getExecution(executionId);
     expect(execution).toMatchObject({
       status: 'succeeded',
       steps: [
@@ -467,10 +537,10 @@ describe('workflow engine', () => {
     const request = incident();
     world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
     engine.wake();
-    for (let i = 0; i < 200 && service.listExecutions({ workflowId }).length === 0; i++)
+    for (let i = 0; i < 200 && (await executionsOf(service, { workflowId })).length === 0; i++)
       await new Promise((r) => setTimeout(r, 20));
     await engine.stop();
-    expect(service.listExecutions({ workflowId })).toHaveLength(1);
+    expect(await executionsOf(service, { workflowId })).toHaveLength(1);
     expect(world.itsm.pendingEvents(10)).toEqual([]);
   });
 });

@@ -1,34 +1,58 @@
-// The workflow engine: takes ITSM outbox events in (intake.ts) and runs queued executions from SQLite with bounded
-// concurrency per host and per plugin, resumes what a previous process left running, and hands waiting retries
-// back to the queue.
+// The workflow engine: takes ITSM outbox events in (intake.ts) and runs queued executions with bounded concurrency
+// per host and per plugin, claimed from the queue in batches; resumes what a previous process left running, and
+// hands waiting retries back to the queue. It talks to its store only through the ExecutionQueue and
+// ExecutionRepository ports (asynchronous), and reports what it does to an EngineObserver.
+import { performance } from 'node:perf_hooks';
 import { WorkflowErrors, asActionhostError, type SecretSealer } from '../definition/index.ts';
 import { errorSummary } from '../../errors/index.ts';
 import { queueExecutions, takeEvents } from './intake.ts';
 import { KeyedLimiter } from './limiter.ts';
-import type { AuditSink, PluginRunner, RequestEvent, RequestSource, SecretValues } from './ports.ts';
-import type { WorkflowRepository } from './repository.ts';
+import type {
+  ClaimedExecution,
+  EngineObserver,
+  ExecutionQueue,
+  ExecutionRepository,
+  PluginRunner,
+  RequestEvent,
+  RequestSource,
+  SecretValues,
+} from './ports.ts';
 import { loadRun, runExecution, type RunOutcome } from './run.ts';
+import { RunWrites } from './run-context.ts';
 import { enqueueRetry } from './retry-execution.ts';
 
 export interface WorkflowEngineOptions {
-  repository: WorkflowRepository;
+  queue: ExecutionQueue;
+  executions: ExecutionRepository;
   requests: RequestSource;
   runner: PluginRunner;
-  audit?: AuditSink;
   secrets?: SecretValues;
   /** Opens literal secrets sealed in Input Mappings (the credential store). */
   sealer?: SecretSealer;
   /** How long the background loop sleeps when there is nothing to do (default 500 ms). */
   pollIntervalMs?: number;
+  /** Outbox events taken per batch (default 100). */
   batchSize?: number;
-  /** Executions running at once in this host (default 8); more wait queued in SQLite. */
+  /** Executions running at once in this host (default 8); more wait queued in the store. */
   maxConcurrentExecutions?: number;
   /** Invocations of one plugin (by name) at once (default 4). */
   maxConcurrentPerPlugin?: number;
   /** How long stop() lets running executions finish before it checkpoints them (default 10 s). */
   stopTimeoutMs?: number;
-  /** Problems that must not stop the engine (an event it could not process, an audit write that failed). */
+  /** Problems that must not stop the engine (an event it could not process, a store write that failed). */
   onError?: (error: unknown, context: { eventId?: number; executionId?: string }) => void;
+  observer?: EngineObserver;
+}
+
+/** What the engine is doing now, for metrics and back-pressure. */
+export interface EngineStats {
+  running: number;
+  queued: number;
+  /** How long the longest-waiting due execution has waited (0 when none). */
+  oldestQueuedAgeMs: number;
+  outboxPending: number;
+  /** How long the oldest unprocessed outbox event has waited (0 when none). */
+  outboxLagMs: number;
 }
 
 interface Active {
@@ -41,10 +65,14 @@ export class WorkflowEngine {
   readonly #plugins: KeyedLimiter;
   #running = false;
   #loop: Promise<void> | null = null;
+  /** Settles once a start() has given back what a previous process left running; claims wait for it. */
+  #recovered: Promise<void> = Promise.resolve();
   /** Aborted by stop(): in-flight steps are checkpointed, not failed. */
   #stop = new AbortController();
   #wake: (() => void) | null = null;
+  #wakeRequested = false;
   #intake: Promise<number> | null = null;
+  #dispatching: Promise<number> | null = null;
   readonly #active = new Map<string, Active>();
 
   constructor(options: WorkflowEngineOptions) {
@@ -56,9 +84,15 @@ export class WorkflowEngine {
     return Math.max(1, this.#options.maxConcurrentExecutions ?? 8);
   }
 
+  get #batchSize(): number {
+    return this.#options.batchSize ?? 100;
+  }
+
   /** Turns the event into queued executions, then runs them; returns the ids of the executions it created. */
   async processEvent(event: RequestEvent): Promise<string[]> {
-    const created = await queueExecutions(this.#options.repository, this.#options.requests, event);
+    await this.#recovered;
+    const { queue, executions, requests } = this.#options;
+    const created = await queueExecutions(queue, executions, requests, event);
     await Promise.all(created.map((id) => this.#runNow(id)));
     return created;
   }
@@ -75,23 +109,25 @@ export class WorkflowEngine {
 
   /** The durable half of retry(): the new execution is queued and runs when a slot is free. */
   async enqueueRetry(executionId: string): Promise<string> {
-    return enqueueRetry(this.#options.repository, this.#options.requests, executionId);
+    const { queue, executions, requests } = this.#options;
+    return enqueueRetry(queue, executions, requests, executionId);
   }
 
   /**
    * Cancels an execution that has not finished: a running one here has its plugin invocation aborted; a queued
    * one (waiting for a slot or a retry) is closed at once. Both end failed.
    */
-  cancel(executionId: string): void {
+  async cancel(executionId: string): Promise<void> {
     const active = this.#active.get(executionId);
     if (active) {
       active.cancel.abort();
       return;
     }
-    const status = this.#options.repository.statusOf(executionId);
+    const { executions } = this.#options;
+    const status = await executions.statusOf(executionId);
     if (status === null)
       throw WorkflowErrors.executionNotFound({ id: executionId, problem: 'does not exist' }, { id: executionId });
-    if (status !== 'queued' || !this.#options.repository.cancelExecution(executionId, CANCELLED)) {
+    if (status !== 'queued' || !(await executions.cancelExecution(executionId, CANCELLED))) {
       throw WorkflowErrors.executionNotRunning(
         { id: executionId, reason: 'it is not queued, and not running on this host' },
         { id: executionId },
@@ -99,9 +135,23 @@ export class WorkflowEngine {
     }
   }
 
-  /** Events and executions waiting: what the API's back-pressure looks at. */
-  queuedExecutions(): number {
-    return this.#options.repository.queuedCount();
+  /** Executions waiting: what the API's back-pressure looks at (with the outbox's unprocessed events). */
+  async queuedExecutions(): Promise<number> {
+    return (await this.#options.queue.depth()).queued;
+  }
+
+  async stats(): Promise<EngineStats> {
+    const now = Date.now();
+    const depth = await this.#options.queue.depth();
+    const outbox = (await this.#options.requests.outboxLag?.()) ?? { pending: 0, oldestCreatedAt: null };
+    const age = (at: string | null) => (at === null ? 0 : Math.max(0, now - Date.parse(at)));
+    return {
+      running: this.#active.size,
+      queued: depth.queued,
+      oldestQueuedAgeMs: age(depth.oldestDueAt),
+      outboxPending: outbox.pending,
+      outboxLagMs: age(outbox.oldestCreatedAt),
+    };
   }
 
   async #secrets(): Promise<string[]> {
@@ -110,66 +160,107 @@ export class WorkflowEngine {
 
   /** Claims and runs one queued execution now, whatever the slot count (an explicit retry, a test's processEvent). */
   async #runNow(executionId: string): Promise<void> {
-    if (!this.#options.repository.claimExecution(executionId)) return;
-    await this.#start(executionId).done;
+    await this.#recovered;
+    const claimed = await this.#options.queue.claimOne(executionId);
+    if (!claimed) return;
+    await this.#start(claimed).done;
   }
 
-  #start(executionId: string): Active {
+  #start(claimed: ClaimedExecution): Active {
     const cancel = new AbortController();
-    const active: Active = { cancel, done: this.#execute(executionId, cancel.signal) };
-    this.#active.set(executionId, active);
+    const active: Active = { cancel, done: this.#execute(claimed, cancel.signal) };
+    this.#active.set(claimed.id, active);
     void active.done.finally(() => {
-      this.#active.delete(executionId);
-      this.#wake?.();
+      this.#active.delete(claimed.id);
+      this.wake();
     });
     return active;
   }
 
-  async #execute(executionId: string, cancel: AbortSignal): Promise<RunOutcome | null> {
-    const { repository } = this.#options;
+  async #execute(claimed: ClaimedExecution, cancel: AbortSignal): Promise<RunOutcome | null> {
+    const { executions, queue, observer } = this.#options;
+    const started = performance.now();
+    const executionId = claimed.id;
+    notify(() =>
+      observer?.executionStarted?.({ executionId, workflowId: claimed.workflowId, requestId: claimed.requestId }),
+    );
+    let outcome: RunOutcome | null = null;
+    let errorCode: string | null = null;
     try {
-      const { published, request, event } = await loadRun(repository, this.#options.requests, executionId);
-      return await runExecution({
-        repository,
+      const { published, request, event, steps } = await loadRun(executions, this.#options.requests, claimed);
+      outcome = await runExecution({
+        queue,
+        executions,
         runner: this.#options.runner,
-        audit: this.#options.audit,
         secrets: await this.#secrets(),
         sealer: this.#options.sealer,
         published,
         executionId,
         request,
         event,
+        steps,
+        writes: new RunWrites(steps),
         signal: cancel,
         stopSignal: this.#stop.signal,
         acquirePlugin: (name, signal) => this.#plugins.acquire(name, signal),
-        onAuditError: (error) => this.#options.onError?.(error, { eventId: event.id, executionId }),
+        observer,
       });
+      if (outcome.status === 'failed') errorCode = outcome.error?.code ?? null;
+      return outcome;
     } catch (caught) {
       // Only the store (or a vanished workflow) can fail here; steps catch their own errors.
       const error = asActionhostError(caught);
+      errorCode = error.code;
       try {
-        repository.finishExecution(executionId, 'failed', { code: error.code, message: error.message });
+        await executions.finishExecution(executionId, {
+          status: 'failed',
+          error: { code: error.code, message: error.message },
+          outcome: 'failure',
+          failedSteps: [],
+        });
       } catch {
         /* store gone */
       }
       this.#options.onError?.(caught, { executionId });
       return null;
+    } finally {
+      notify(() =>
+        observer?.executionFinished?.({
+          executionId,
+          workflowId: claimed.workflowId,
+          requestId: claimed.requestId,
+          status: outcome?.status ?? 'failed',
+          outcome: outcome && 'outcome' in outcome ? outcome.outcome : outcome ? null : 'failure',
+          durationMs: performance.now() - started,
+          errorCode,
+        }),
+      );
     }
   }
 
-  /** Fills free slots with due queued executions; returns how many it started. */
-  #dispatch(): number {
-    if (this.#stop.signal.aborted) return 0;
-    const free = this.#maxActive - this.#active.size;
-    if (free <= 0) return 0;
-    let started = 0;
-    for (const id of this.#options.repository.runnableExecutions(free + this.#active.size)) {
-      if (started >= free) break;
-      if (this.#active.has(id) || !this.#options.repository.claimExecution(id)) continue;
-      this.#start(id);
-      started++;
+  /** Fills free slots with due queued executions (one claim for all of them); returns how many it started. */
+  async #dispatch(): Promise<number> {
+    if (this.#dispatching) return this.#dispatching;
+    this.#dispatching = (async () => {
+      await this.#recovered;
+      if (this.#stop.signal.aborted) return 0;
+      const free = this.#maxActive - this.#active.size;
+      if (free <= 0) return 0;
+      const claimed = await this.#options.queue.claim(free);
+      for (const execution of claimed) this.#start(execution);
+      return claimed.length;
+    })();
+    try {
+      return await this.#dispatching;
+    } finally {
+      this.#dispatching = null;
     }
-    return started;
+  }
+
+  /** Whether a queued execution is due now. */
+  async #dueNow(): Promise<boolean> {
+    const next = await this.#options.queue.nextDueAt();
+    return next !== null && Date.parse(next) <= Date.now();
   }
 
   /**
@@ -180,16 +271,17 @@ export class WorkflowEngine {
     let taken = 0;
     for (;;) {
       taken += await this.#takeEvents();
-      this.#dispatch();
+      await this.#dispatch();
       if (this.#active.size > 0) {
         await Promise.race([...this.#active.values()].map((active) => active.done));
         continue;
       }
-      if (this.#options.repository.runnableExecutions(1).length > 0 && !this.#stop.signal.aborted) continue;
-      const next = options.untilIdle && !this.#stop.signal.aborted ? this.#options.repository.nextScheduledAt() : null;
+      if (this.#stop.signal.aborted) return taken;
+      if (await this.#dueNow()) continue;
+      const next = options.untilIdle ? await this.#options.queue.nextDueAt() : null;
       if (next === null) {
         // Events that arrived while executions ran.
-        if (!this.#stop.signal.aborted && (await this.#options.requests.pendingEvents(1)).length > 0) continue;
+        if ((await this.#options.requests.pendingEvents(1)).length > 0) continue;
         return taken;
       }
       await new Promise((resolve) => setTimeout(resolve, Math.max(5, Math.min(1000, Date.parse(next) - Date.now()))));
@@ -198,10 +290,11 @@ export class WorkflowEngine {
 
   /** Claims pending events and queues their executions (one intake at a time). */
   async #takeEvents(oneBatch = false): Promise<number> {
+    await this.#recovered;
     while (this.#intake) await this.#intake.catch(() => 0);
-    const { repository, requests, batchSize, onError } = this.#options;
+    const { queue, executions, requests, onError } = this.#options;
     this.#intake = takeEvents(
-      { repository, requests, batchSize: batchSize ?? 50, stop: this.#stop.signal, onError },
+      { queue, executions, requests, batchSize: this.#batchSize, stop: this.#stop.signal, onError },
       oneBatch,
     );
     try {
@@ -217,15 +310,26 @@ export class WorkflowEngine {
    */
   start(): void {
     if (this.#running) return;
-    this.#options.repository.recoverInterrupted();
     this.#running = true;
     if (this.#stop.signal.aborted) this.#stop = new AbortController();
+    this.#recovered = this.#recover();
     this.#loop = this.#run();
+  }
+
+  async #recover(): Promise<void> {
+    try {
+      await this.#options.queue.recoverInterrupted();
+      // Claims a previous process held on events it never finished would otherwise hide them for a lease.
+      await this.#options.requests.releaseClaims?.();
+    } catch (error) {
+      this.#options.onError?.(error, {});
+    }
   }
 
   /** Ends the loop's sleep early when an event was just written (e.g. ItsmService.onEvent) or a slot freed. */
   wake(): void {
-    this.#wake?.();
+    if (this.#wake) this.#wake();
+    else this.#wakeRequested = true;
   }
 
   /**
@@ -235,7 +339,7 @@ export class WorkflowEngine {
   async stop(): Promise<void> {
     if (!this.#running && this.#active.size === 0) return;
     this.#running = false;
-    this.#wake?.();
+    this.wake();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.#options.stopTimeoutMs ?? 10_000);
@@ -252,42 +356,72 @@ export class WorkflowEngine {
   }
 
   async #settled(): Promise<void> {
-    while (this.#active.size > 0 || this.#intake) {
+    while (this.#active.size > 0 || this.#intake || this.#dispatching) {
       await Promise.all([...this.#active.values()].map((active) => active.done));
       await this.#intake?.catch(() => 0);
+      await this.#dispatching?.catch(() => 0);
     }
   }
 
   async #run(): Promise<void> {
-    try {
-      // Claims a previous process held on events it never finished would otherwise hide them for a lease.
-      await this.#options.requests.releaseClaims?.();
-    } catch (error) {
-      this.#options.onError?.(error, {});
-    }
+    await this.#recovered;
     while (this.#running) {
+      let busy = false;
       try {
         // One batch per turn, so a flood of events does not keep due executions (and retries) waiting.
-        if (this.#active.size < this.#maxActive) await this.#takeEvents(true);
+        if (this.#active.size < this.#maxActive) busy = (await this.#takeEvents(true)) >= this.#batchSize;
         if (!this.#running) break;
-        this.#dispatch();
+        const started = await this.#dispatch();
+        busy ||= started > 0 && this.#active.size < this.#maxActive;
       } catch (error) {
         this.#options.onError?.(error, {});
       }
       if (!this.#running) break;
-      const next = this.#options.repository.nextScheduledAt();
-      const poll = this.#options.pollIntervalMs ?? 500;
-      const sleep = next === null ? poll : Math.max(5, Math.min(poll, Date.parse(next) - Date.now()));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, sleep);
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.#wake = done;
-      });
-      this.#wake = null;
+      if (busy) continue;
+      await this.#sleep();
     }
+  }
+
+  /** Until woken (an event, a freed slot), the next scheduled retry, or the poll interval. */
+  async #sleep(): Promise<void> {
+    if (this.#wakeRequested) {
+      this.#wakeRequested = false;
+      return;
+    }
+    let next: string | null = null;
+    try {
+      next = await this.#options.queue.nextDueAt();
+    } catch (error) {
+      this.#options.onError?.(error, {});
+    }
+    const poll = this.#options.pollIntervalMs ?? 500;
+    // With every slot taken, a freed slot wakes the loop: no reason to look at the queue's due time before.
+    const sleep =
+      next === null || this.#active.size >= this.#maxActive
+        ? poll
+        : Math.max(5, Math.min(poll, Date.parse(next) - Date.now()));
+    if (this.#wakeRequested) {
+      this.#wakeRequested = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, sleep);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    });
+    this.#wake = null;
+    this.#wakeRequested = false;
+  }
+}
+
+function notify(call: () => void): void {
+  try {
+    call();
+  } catch {
+    /* an observer must not break the engine */
   }
 }
 

@@ -1,18 +1,23 @@
 // How a published workflow runs: intake of ITSM events, the queue and the engine, each execution walked step by
 // step (retries, per-plugin limits, secrets redacted), executions and their steps in the store, Test Connection.
-export { WorkflowEngine, type WorkflowEngineOptions } from './engine.ts';
-export { WorkflowRepository, STEP_INTERRUPTED } from './repository.ts';
+export { WorkflowEngine, type WorkflowEngineOptions, type EngineStats } from './engine.ts';
+export { SqliteExecutionQueue } from './sqlite-queue.ts';
+export { SqliteExecutionRepository, type SqliteExecutionRepositoryOptions } from './sqlite-repository.ts';
 export {
   Execution,
   ExecutionSummary,
   Step,
   ExecutionStatus,
+  ExecutionOutcome,
   ExecutionTrigger,
+  ExecutionFilter,
+  ExecutionPage,
   ErrorSummary,
 } from './stored-execution.ts';
 export { enqueueRetry } from './retry-execution.ts';
 export { RETRYABLE_CODES, judgeAttempt, retryDelayMs, readRetryAfter, type RetryVerdict } from './retry-policy.ts';
-export { MAX_INTERRUPTIONS } from './run.ts';
+export { MAX_INTERRUPTIONS, STEP_INTERRUPTED } from './run.ts';
+export { MAX_OUTPUT_DEPTH } from './steps.ts';
 export { triggerMatches } from './trigger.ts';
 export { redactInputs, redactValues } from './redact.ts';
 export {
@@ -30,4 +35,13 @@ export type {
   RequestEvent,
   AuditSink,
   SecretValues,
+  ExecutionQueue,
+  ExecutionRepository,
+  NewExecution,
+  ClaimedExecution,
+  StepStart,
+  StepEnd,
+  StepAudit,
+  ExecutionEnd,
+  EngineObserver,
 } from './ports.ts';

@@ -1,30 +1,40 @@
 // Scrubs secrets from what executions and the audit trail keep: inputs whose schema property is writeOnly, keys
 // that name a secret, and every form of a known secret value wherever it shows up (an echoing server, an error).
-// Which keys and forms count is secrets/'s rule; this file walks the data.
+// Which keys and forms count is secrets/'s rule; this file walks the data, iteratively (rebuildJson): plugin data
+// may nest deeper than the call stack allows.
 import type { Json } from '@actionhost/sdk';
 import { REDACTED, basicAuthForms, expandSecrets, isSecretKey, scrubText } from '../../secrets/index.ts';
-import { defineKey, propertySchemas } from '../definition/index.ts';
+import { rebuildJson } from '../../itsm/index.ts';
+import { propertySchemas } from '../definition/index.ts';
 
 /** Redacts by schema (writeOnly) and by key name, then by known secret values. */
 export function redactInputs(inputs: Json, schema: unknown, secrets: readonly string[]): Json {
   return redactValues(redactBySchema(inputs, schema), secrets);
 }
 
+type Schema = Record<string, unknown>;
+const asSchema = (schema: unknown): Schema => (typeof schema === 'object' && schema !== null ? (schema as Schema) : {});
+
+/** Masks values by key or schema; with `found`, also collects what it masked and each user/password pair's forms. */
 function redactBySchema(value: Json, schema: unknown, found?: string[]): Json {
-  if (value === null || typeof value !== 'object') return value;
-  const s = (typeof schema === 'object' && schema !== null ? schema : {}) as Record<string, unknown>;
-  if (Array.isArray(value)) return value.map((item) => redactBySchema(item, s.items, found));
-  const result: Record<string, Json> = {};
-  for (const [key, item] of Object.entries(value)) {
-    // writeOnly in any branch (e.g. run-webhook's Basic Auth branch) marks the key secret.
-    const candidates = propertySchemas(s, key) as (Record<string, unknown> | undefined)[];
-    const secret = isSecretKey(key) || candidates.some((candidate) => candidate?.writeOnly === true);
-    if (secret && found) collectStrings(item, found);
-    defineKey(result, key, secret ? REDACTED : redactBySchema(item, candidates[0], found));
-  }
-  if (found) found.push(...basicPairForms(value));
-  return result;
+  if (found && isPlainObject(value)) found.push(...basicPairForms(value));
+  return rebuildJson<Schema>(value, asSchema(schema), {
+    replace: (key, item, parent) => {
+      if (found && isPlainObject(item)) found.push(...basicPairForms(item));
+      if (typeof key !== 'string') return undefined;
+      // writeOnly in any branch (e.g. run-webhook's Basic Auth branch) marks the key secret.
+      const candidates = propertySchemas(parent, key) as (Schema | undefined)[];
+      const secret = isSecretKey(key) || candidates.some((candidate) => candidate?.writeOnly === true);
+      if (!secret) return undefined;
+      if (found) collectStrings(item, found);
+      return REDACTED;
+    },
+    child: (key, parent) => asSchema(typeof key === 'number' ? parent.items : propertySchemas(parent, key)[0]),
+  });
 }
+
+const isPlainObject = (value: Json): value is { [key: string]: Json } =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The values redactInputs masks by key or schema (a Password built from a placeholder, a typed API key), to be
@@ -38,10 +48,12 @@ export function secretInputValues(inputs: Json, schema: unknown): string[] {
 }
 
 function collectStrings(value: Json, into: string[]): void {
-  if (typeof value === 'string') into.push(value);
-  else if (Array.isArray(value)) for (const item of value) collectStrings(item, into);
-  else if (value !== null && typeof value === 'object')
-    for (const item of Object.values(value)) collectStrings(item, into);
+  rebuildJson(value, null, {
+    text: (text) => {
+      into.push(text);
+      return text;
+    },
+  });
 }
 
 function basicPairForms(value: { [key: string]: Json }): readonly string[] {
@@ -56,24 +68,11 @@ function basicPairForms(value: { [key: string]: Json }): readonly string[] {
 /** Replaces every form of a secret value inside strings (and object keys) with [REDACTED]. */
 export function redactValues<T extends Json | undefined>(value: T, secrets: readonly string[]): T {
   const usable = expandSecrets(secrets);
-  if (usable.length === 0) return value;
-  return scrub(value, usable) as T;
+  if (usable.length === 0 || value === undefined) return value;
+  const scrub = (text: string): string => scrubText(text, usable, REDACTED);
+  return rebuildJson(value, null, { text: scrub, key: scrub }) as T;
 }
 
 export function redactText(text: string, secrets: readonly string[]): string {
   return redactValues(text, secrets);
-}
-
-function scrub(value: Json | undefined, secrets: string[]): Json | undefined {
-  if (typeof value === 'string') {
-    return scrubText(value, secrets, REDACTED);
-  }
-  if (Array.isArray(value)) return value.map((item) => scrub(item, secrets) as Json);
-  if (value !== null && typeof value === 'object') {
-    const result: Record<string, Json> = {};
-    for (const [key, item] of Object.entries(value))
-      defineKey(result, scrub(key, secrets) as string, scrub(item, secrets) as Json);
-    return result;
-  }
-  return value;
 }

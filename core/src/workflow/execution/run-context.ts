@@ -12,14 +12,13 @@ import {
   type SecretSealer,
   type WorkflowNode,
 } from '../definition/index.ts';
-import type { AuditSink, PluginRunner, RequestEvent } from './ports.ts';
-import type { WorkflowRepository } from './repository.ts';
-import type { ErrorSummary } from './stored-execution.ts';
+import type { EngineObserver, ExecutionQueue, ExecutionRepository, PluginRunner, RequestEvent } from './ports.ts';
+import type { ErrorSummary, Step } from './stored-execution.ts';
 
 export interface ExecutionContext {
-  repository: WorkflowRepository;
+  queue: ExecutionQueue;
+  executions: ExecutionRepository;
   runner: PluginRunner;
-  audit?: AuditSink;
   secrets: readonly string[];
   /** Opens literal secrets sealed in Input Mappings. */
   sealer?: SecretSealer;
@@ -27,15 +26,60 @@ export interface ExecutionContext {
   executionId: string;
   request: Record<string, Json>;
   event: RequestEvent;
+  /** The steps an earlier run of this execution recorded (empty for a fresh one). */
+  steps: Step[];
+  writes: RunWrites;
   /** A user cancel: the step in hand is aborted and the execution fails. */
   signal?: AbortSignal;
   /** The engine is stopping: the step in hand is aborted and checkpointed, the execution goes back to the queue. */
   stopSignal?: AbortSignal;
   /** Waits for a slot of the plugin (per-plugin concurrency); returns the release. */
   acquirePlugin?: (name: string, signal: AbortSignal) => Promise<() => void>;
-  onAuditError?: (error: unknown) => void;
+  observer?: EngineObserver;
   now?: () => Date;
   random?: () => number;
+}
+
+/**
+ * The writes of one run: step numbers, and the writes the run did not wait for. Those commit in order with the
+ * rest (group commit), so waiting for a later write (the next action's start, the execution's end) waits for
+ * them too; a failed one fails the run at that point.
+ */
+export class RunWrites {
+  #next: number;
+  #pending: Promise<unknown>[] = [];
+  #failure: Error | null = null;
+
+  constructor(steps: readonly Step[]) {
+    this.#next = steps.reduce((max, step) => Math.max(max, step.seq), 0) + 1;
+  }
+
+  nextSeq(): number {
+    return this.#next++;
+  }
+
+  /** A write the run goes on without waiting for. */
+  later(write: Promise<unknown>): void {
+    this.#pending.push(
+      write.catch((error: unknown) => {
+        this.#failure ??= error instanceof Error ? error : new Error(String(error));
+      }),
+    );
+  }
+
+  /** Waits for `write` and every write made before it; throws the first that failed. */
+  async now<T>(write: Promise<T>): Promise<T> {
+    const result = await write;
+    await this.settled();
+    return result;
+  }
+
+  async settled(): Promise<void> {
+    const pending = this.#pending;
+    this.#pending = [];
+    await Promise.all(pending);
+    if (this.#failure !== null) throw this.#failure;
+  }
 }
 
 export interface NodeResult {
@@ -78,4 +122,6 @@ export interface StepResult {
   error?: ErrorSummary;
   retryAt?: string;
   interrupted?: boolean;
+  /** An action that ended failed or on its failure path: the execution's outcome is a failure. */
+  failed?: boolean;
 }

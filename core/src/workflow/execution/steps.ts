@@ -1,9 +1,11 @@
 // One step of a run: a condition node evaluated, or an action node's plugin invoked with its retry verdict and
-// its Audit Trail entry. Each is recorded before it runs and again when it ends, so a crash loses no attempt.
+// its Audit Trail entry. An action is recorded (durably) before its plugin runs and again when it ends, so a crash
+// loses no attempt; a condition is recorded once, when it is decided.
 import { performance } from 'node:perf_hooks';
 import type { ActionhostError, Json } from '@actionhost/sdk';
 import type { InvocationLog } from '../../capabilities/index.ts';
-import { errorSummary } from '../../errors/index.ts';
+import { CoreErrors, errorSummary } from '../../errors/index.ts';
+import { jsonDepth } from '../../itsm/index.ts';
 import {
   DEFAULT_RETRY_POLICY,
   TRIGGER_NODE_ID,
@@ -15,11 +17,15 @@ import {
   type ActionNode,
   type ConditionNode,
 } from '../definition/index.ts';
+import type { StepAudit } from './ports.ts';
 import type { ExecutionContext, RunData, StepResult } from './run-context.ts';
 import { redactInputs, redactText, redactValues, secretInputValues } from './redact.ts';
 import { judgeAttempt, retryDelayMs, type RetryVerdict } from './retry-policy.ts';
 import type { ErrorSummary } from './stored-execution.ts';
 import { changeFieldName } from './trigger.ts';
+
+/** Deepest plugin output the engine keeps (the sandbox refuses deeper ones where they cross its boundary). */
+export const MAX_OUTPUT_DEPTH = 64;
 
 export function runCondition(
   context: ExecutionContext,
@@ -27,17 +33,19 @@ export function runCondition(
   node: ConditionNode,
   attempt: number,
 ): StepResult {
-  const seq = context.repository.startStep(context.executionId, {
+  const started = performance.now();
+  const source = node.source ?? TRIGGER_NODE_ID;
+  const step = {
+    seq: context.writes.nextSeq(),
     nodeId: node.id,
-    kind: 'condition',
+    kind: 'condition' as const,
     title: node.title ?? null,
     plugin: null,
     integrity: null,
     inputs: null,
     attempt,
-  });
-  const started = performance.now();
-  const source = node.source ?? TRIGGER_NODE_ID;
+  };
+  let result: StepResult;
   try {
     const changedFields = new Set((context.event.changes ?? []).map((change) => changeFieldName(change.field)));
     const outcome = evaluateCondition(
@@ -46,27 +54,36 @@ export function runCondition(
       (field) => changedFields.has(changeFieldName(field)),
     );
     const path = outcome.result ? 'true' : 'false';
-    context.repository.finishStep(context.executionId, seq, {
-      status: 'succeeded',
-      path,
-      output: outcome as unknown as Json,
-      error: null,
-      durationMs: performance.now() - started,
-    });
-    data.results.set(node.id, { path, output: outcome as unknown as Json });
+    const output = outcome as unknown as Json;
+    context.writes.later(
+      context.executions.recordStep(context.executionId, {
+        ...step,
+        status: 'succeeded',
+        path,
+        output,
+        error: null,
+        durationMs: performance.now() - started,
+      }),
+    );
+    data.results.set(node.id, { path, output });
     const next = node.next[path];
-    return next ? { next } : {};
+    result = next ? { next } : {};
   } catch (caught) {
     const error = summarize(caught, context.secrets);
-    context.repository.finishStep(context.executionId, seq, {
-      status: 'failed',
-      path: null,
-      output: null,
-      error,
-      durationMs: performance.now() - started,
-    });
-    return { error };
+    context.writes.later(
+      context.executions.recordStep(context.executionId, {
+        ...step,
+        status: 'failed',
+        path: null,
+        output: null,
+        error,
+        durationMs: performance.now() - started,
+      }),
+    );
+    result = { error };
   }
+  observeStep(context, node.id, 'condition', null, started, result);
+  return result;
 }
 
 export async function runAction(
@@ -75,7 +92,7 @@ export async function runAction(
   node: ActionNode,
   attempt: number,
 ): Promise<StepResult> {
-  const { repository, executionId, published } = context;
+  const { executions, executionId, published, writes } = context;
   // Secrets sealed in this node's mappings join the credential secrets this step redacts.
   const secrets = [...context.secrets];
   const pinned = published.actions[node.id];
@@ -101,19 +118,26 @@ export async function runAction(
   } catch (caught) {
     buildError = asActionhostError(caught);
   }
-  const seq = repository.startStep(executionId, {
-    nodeId: node.id,
-    kind: 'action',
-    title: node.title,
-    plugin,
-    integrity: pinned.integrity,
-    inputs: stored,
-    attempt,
-  });
-  let path: string | null = null;
-  let output: Json = null;
+  const seq = writes.nextSeq();
+  // Waited for: the attempt (and every write before it) is on disk before the plugin can act on the world.
+  await writes.now(
+    executions.startStep(executionId, {
+      seq,
+      nodeId: node.id,
+      kind: 'action',
+      title: node.title,
+      plugin,
+      integrity: pinned.integrity,
+      inputs: stored,
+      attempt,
+    }),
+  );
+  // The path is set only once everything about the outcome was accepted: a step that fails anywhere on the way
+  // (the invocation, the depth check, redaction) can only follow its failure edge.
+  let path: string | null;
+  let output: Json;
   let error: ErrorSummary | null = null;
-  let logs: InvocationLog[] = [];
+  let logs: InvocationLog[];
   let verdict: RetryVerdict = { retry: false, reason: null, retryAfterMs: null };
   const signal = AbortSignal.any([context.signal, context.stopSignal].filter((s): s is AbortSignal => s !== undefined));
   let release: (() => void) | null = null;
@@ -137,29 +161,34 @@ export async function runAction(
         signal,
       },
     );
-    path = outcome.path;
+    if (jsonDepth(outcome.output, MAX_OUTPUT_DEPTH) > MAX_OUTPUT_DEPTH)
+      throw CoreErrors.AH_OUTPUT_TOO_DEEP({ limit: MAX_OUTPUT_DEPTH }, { plugin, limit: MAX_OUTPUT_DEPTH });
     logs = redactValues((outcome.logs ?? []) as unknown as Json, secrets) as unknown as InvocationLog[];
     output = redactValues(outcome.output, secrets);
     verdict = judgeAttempt(policy, { outcome });
     data.results.set(node.id, { path: outcome.path, output: outcome.output });
+    path = outcome.path;
   } catch (caught) {
     if (context.stopSignal?.aborted && !context.signal?.aborted) {
       // The host is stopping: this attempt is not this node's result. Attempted again (same key) on resume.
-      repository.finishStep(executionId, seq, {
-        status: 'failed',
-        path: null,
-        output: null,
-        durationMs: performance.now() - started,
-        retryAt: (context.now?.() ?? new Date()).toISOString(),
-        error: errorSummary(WorkflowErrors.stepInterrupted()),
-      });
+      writes.later(
+        executions.finishStep(executionId, seq, {
+          status: 'failed',
+          path: null,
+          output: null,
+          durationMs: performance.now() - started,
+          retryAt: (context.now?.() ?? new Date()).toISOString(),
+          error: errorSummary(WorkflowErrors.stepInterrupted()),
+        }),
+      );
       return { interrupted: true };
     }
     error = summarize(caught, secrets);
     if (!buildError && !context.signal?.aborted) verdict = judgeAttempt(policy, { error: asActionhostError(caught) });
     // A thrown invocation may still be handled by the workflow: its failure edge gets `{ error }` as output.
     output = { error: { code: error.code, message: error.message } };
-    if (node.next.failure) path = 'failure';
+    logs = [];
+    path = node.next.failure ? 'failure' : null;
     data.results.set(node.id, { path: 'failure', output });
   } finally {
     release?.();
@@ -174,34 +203,48 @@ export async function runAction(
       : null;
   // The step's result and its Audit Trail entry commit together: a host killed between the two would
   // otherwise leave a finished step that the request's Audit Trail never shows.
-  repository.store.transaction(() => {
-    repository.finishStep(executionId, seq, {
-      status: error ? 'failed' : 'succeeded',
-      path,
-      output,
-      error,
-      durationMs,
-      logs,
-      retryAt,
-    });
-    recordAudit(context, node, {
-      plugin,
-      integrity: pinned.integrity,
-      inputs: stored,
-      path,
-      output,
-      error,
-      durationMs,
-    });
-  });
-  if (retryAt) return { retryAt };
+  writes.later(
+    executions.finishStep(
+      executionId,
+      seq,
+      { status: error ? 'failed' : 'succeeded', path, output, error, durationMs, logs, retryAt },
+      auditOf(context, node, { plugin, integrity: pinned.integrity, inputs: stored, path, output, error, durationMs }),
+    ),
+  );
   const next = path ? node.next[path] : undefined;
-  return { ...(next ? { next } : {}), ...(error ? { error } : {}) };
+  const result: StepResult = retryAt
+    ? { retryAt }
+    : { ...(next ? { next } : {}), ...(error ? { error } : {}), failed: error !== null || path === 'failure' };
+  observeStep(context, node.id, 'action', plugin, started, { ...result, ...(error ? { error } : {}) }, path);
+  return result;
 }
 
-/** Writes the plugin execution to the request's Audit Trail. Synchronous for the ITSM store (so it joins the
- * caller's transaction); an asynchronous sink is followed up without blocking. */
-function recordAudit(
+function observeStep(
+  context: ExecutionContext,
+  nodeId: string,
+  kind: 'condition' | 'action',
+  plugin: string | null,
+  started: number,
+  result: StepResult,
+  path: string | null = null,
+): void {
+  try {
+    context.observer?.stepFinished?.({
+      executionId: context.executionId,
+      nodeId,
+      kind,
+      plugin,
+      path,
+      durationMs: performance.now() - started,
+      errorCode: result.error?.code ?? null,
+    });
+  } catch {
+    /* an observer must not break a run */
+  }
+}
+
+/** The plugin execution as the request's Audit Trail keeps it (none for a run without a request). */
+function auditOf(
   context: ExecutionContext,
   node: ActionNode,
   step: {
@@ -213,41 +256,34 @@ function recordAudit(
     error: ErrorSummary | null;
     durationMs: number;
   },
-): void {
-  if (!context.audit) return;
+): StepAudit | undefined {
   const requestId = context.request.internalId;
-  if (typeof requestId !== 'number') return;
-  try {
-    const written = context.audit.recordAudit(
-      requestId,
-      {
-        kind: 'plugin.execution',
-        actor: `workflow:${context.published.workflowId}`,
-        data: {
-          workflow: {
-            id: context.published.workflowId,
-            name: context.published.definition.name,
-            version: context.published.version,
-          },
-          node: { id: node.id, title: node.title },
-          executionId: context.executionId,
-          plugin: step.plugin,
-          integrity: step.integrity,
-          inputs: step.inputs ?? {},
-          path: step.path,
-          outputSummary: JSON.stringify(step.output),
-          durationMs: Math.round(step.durationMs),
-          errorCode: step.error?.code ?? null,
-          errorMessage: step.error?.message ?? null,
+  if (typeof requestId !== 'number') return undefined;
+  return {
+    requestId,
+    secrets: context.secrets,
+    entry: {
+      kind: 'plugin.execution',
+      actor: `workflow:${context.published.workflowId}`,
+      data: {
+        workflow: {
+          id: context.published.workflowId,
+          name: context.published.definition.name,
+          version: context.published.version,
         },
+        node: { id: node.id, title: node.title },
+        executionId: context.executionId,
+        plugin: step.plugin,
+        integrity: step.integrity,
+        inputs: step.inputs ?? {},
+        path: step.path,
+        outputSummary: JSON.stringify(step.output),
+        durationMs: Math.round(step.durationMs),
+        errorCode: step.error?.code ?? null,
+        errorMessage: step.error?.message ?? null,
       },
-      { secrets: context.secrets },
-    );
-    if (written instanceof Promise) written.catch((error: unknown) => context.onAuditError?.(error));
-  } catch (error) {
-    // The execution record still holds the step; a full or broken audit trail must not fail the workflow.
-    context.onAuditError?.(error);
-  }
+    },
+  };
 }
 
 function summarize(caught: unknown, secrets: readonly string[]): ErrorSummary {

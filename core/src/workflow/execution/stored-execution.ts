@@ -14,8 +14,18 @@ export const ExecutionTrigger = z.object({
 });
 export type ExecutionTrigger = z.infer<typeof ExecutionTrigger>;
 
+/** Where the engine is with an execution: waiting, running, or finished (failed = the run itself could not
+ * finish: a step failed with no failure edge, the execution was cancelled, the store failed). */
 export const ExecutionStatus = z.enum(['queued', 'running', 'succeeded', 'failed']);
 export type ExecutionStatus = z.infer<typeof ExecutionStatus>;
+
+/**
+ * What the run achieved, apart from whether the engine finished it: `failure` when any action node ended failed
+ * or took its failure path (Run Webhook answered 4xx/5xx, AD refused a password) — even if the workflow handled
+ * it and the execution `succeeded`; `success` otherwise; null while it has not finished.
+ */
+export const ExecutionOutcome = z.enum(['success', 'failure']);
+export type ExecutionOutcome = z.infer<typeof ExecutionOutcome>;
 
 export const Step = z.object({
   seq: z.number().int(),
@@ -57,6 +67,9 @@ export const ExecutionSummary = z.object({
   /** The execution this one retries. */
   retryOf: z.string().nullable(),
   status: ExecutionStatus,
+  outcome: ExecutionOutcome.nullable(),
+  /** Action nodes that ended failed or on their failure path (empty while running, and for old executions). */
+  failedSteps: z.array(z.string()),
   error: ErrorSummary.nullable(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
@@ -68,3 +81,32 @@ export type ExecutionSummary = z.infer<typeof ExecutionSummary>;
 
 export const Execution = ExecutionSummary.extend({ steps: z.array(Step) });
 export type Execution = z.infer<typeof Execution>;
+
+/** Which executions to list, newest first; `cursor` continues where the previous page ended. */
+export const ExecutionFilter = z
+  .object({
+    requestId: z.coerce.number().int().positive().optional(),
+    workflowId: z.string().min(1).max(100).optional(),
+    status: ExecutionStatus.optional(),
+    outcome: ExecutionOutcome.optional(),
+    /** Created at or after this instant (ISO 8601). */
+    since: z.iso.datetime({ offset: true }).optional(),
+    /** Created before this instant (ISO 8601). */
+    until: z.iso.datetime({ offset: true }).optional(),
+    /** The `nextCursor` of the previous page. */
+    cursor: z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9_-]+$/, 'must be a nextCursor of an earlier page')
+      .optional(),
+    /** Page size, 1–500 (default 100). */
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+    /** Skips this many of the matching executions first (the console pages by number; a cursor is steadier). */
+    offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  })
+  .strict();
+export type ExecutionFilter = z.infer<typeof ExecutionFilter>;
+
+/** One page of executions; `nextCursor` is null on the last page. */
+export const ExecutionPage = z.object({ executions: z.array(ExecutionSummary), nextCursor: z.string().nullable() });
+export type ExecutionPage = z.infer<typeof ExecutionPage>;

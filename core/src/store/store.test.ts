@@ -1,0 +1,64 @@
+// The embedded store's own mechanics: group commit (writes of one turn share one transaction, a failing write is
+// refused alone) and statements kept prepared.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Store } from './store.ts';
+
+let dir: string;
+let store: Store;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ah-store-'));
+  store = Store.open(join(dir, 'actionhost.db'));
+  store.db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const insert = (id: number, v: string | null) => () =>
+  store.db.prepare('INSERT INTO t (id, v) VALUES (?, ?)').run(id, v).changes;
+const count = () => Number((store.db.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n);
+
+describe('group commit', () => {
+  it('runs the writes queued in one turn in one transaction, in order, and resolves each once it committed', async () => {
+    const transaction = vi.spyOn(store, 'transaction');
+    const writes = [store.write(insert(1, 'a')), store.write(insert(2, 'b')), store.write(insert(3, 'c'))];
+    expect(count()).toBe(0);
+    await expect(Promise.all(writes)).resolves.toEqual([1, 1, 1]);
+    expect(transaction).toHaveBeenCalledTimes(1);
+    expect(count()).toBe(3);
+  });
+
+  it('refuses only the write that failed: the others of its turn still commit', async () => {
+    const results = await Promise.allSettled([
+      store.write(insert(1, 'a')),
+      store.write(insert(2, null)),
+      store.write(insert(3, 'c')),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(store.db.prepare('SELECT id FROM t ORDER BY id').all()).toEqual([{ id: 1 }, { id: 3 }]);
+  });
+
+  it('commits what is still queued when the store closes', async () => {
+    const write = store.write(insert(1, 'a'));
+    store.close();
+    await expect(write).resolves.toBe(1);
+    const reopened = Store.open(join(dir, 'actionhost.db'));
+    try {
+      expect(reopened.db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 1 });
+    } finally {
+      reopened.close();
+    }
+  });
+});
+
+describe('prepared statements', () => {
+  it('prepares a statement once per SQL text and hands the same one out again', () => {
+    const first = store.db.prepare('SELECT COUNT(*) AS n FROM t');
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM t')).toBe(first);
+    expect(store.db.prepare('SELECT id FROM t')).not.toBe(first);
+  });
+});
