@@ -1,9 +1,16 @@
 // What the seed issue added, driven in real Chromium: a request raised from the Employee On-boarding template;
 // a workflow's published versions (who, when) with deactivate, activate and an earlier version made current;
 // Test Connection's "send the real request" (a warning, then the configured POST really sent, where the default
-// probe sends only a HEAD); Integration Connectors with their health and last-seen time.
+// probe sends only a HEAD); Integration Connectors with their health and last-seen time; the executions' outcome
+// filter.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHostProcess, startHttpTarget, type HostProcess, type HttpTarget } from '@actionhost/test/support';
+import {
+  eventually,
+  startHostProcess,
+  startHttpTarget,
+  type HostProcess,
+  type HttpTarget,
+} from '@actionhost/test/support';
 import {
   launchChromium,
   openPage,
@@ -235,6 +242,53 @@ describe('connectors', () => {
         .click();
       await row.waitFor({ state: 'detached' });
       expect((await host.api('GET', '/api/connectors/branch-dc')).status).toBe(404);
+      expect(cspViolations).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('executions', () => {
+  it('filters executions by outcome: a run whose webhook took the failure path apart from one that succeeded', async () => {
+    const passing = await host.api<{ id: string }>('POST', '/api/workflows', {
+      ...webhookWorkflow('Outcome ok', `${target.origin}/json`),
+      trigger: { event: 'request.created', kind: 'service-request' },
+    });
+    const failing = await host.api<{ id: string }>('POST', '/api/workflows', {
+      ...webhookWorkflow('Outcome failing', `${target.origin}/status/500`),
+      trigger: { event: 'request.created', kind: 'service-request' },
+    });
+    for (const id of [passing.body.id, failing.body.id]) {
+      expect((await host.api('POST', `/api/workflows/${id}/publish`)).status).toBeLessThan(300);
+    }
+    const request = await host.api<{ internalId: number }>('POST', '/api/requests', {
+      kind: 'service-request',
+      subject: 'outcome probe',
+    });
+    await eventually(
+      () => host.api<{ status: string }[]>('GET', `/api/executions?requestId=${request.body.internalId}`),
+      (found) =>
+        found.body.length === 2 &&
+        found.body.every((execution) => execution.status !== 'running' && execution.status !== 'queued'),
+      60_000,
+    );
+    const { page, cspViolations, errors, close } = await openPage(chromium.browser);
+    try {
+      await signIn(page, host.url, host.token, `/executions?requestId=${request.body.internalId}`);
+      const table = page.getByRole('table', { name: 'Executions, newest first' });
+      await expect.poll(() => table.getByRole('row').count()).toBe(3);
+      await page.getByLabel('Outcome').selectOption('failure');
+      await expect.poll(() => table.getByRole('row').count()).toBe(2);
+      const row = table.getByRole('row').nth(1);
+      expect(await row.textContent()).toContain('Outcome failing');
+      expect(await row.getByRole('cell', { name: 'failure', exact: true }).count()).toBe(1);
+      expect(new URL(page.url()).searchParams.get('outcome')).toBe('failure');
+      await page.getByLabel('Outcome').selectOption('success');
+      await expect.poll(() => table.getByRole('row').nth(1).textContent()).toContain('Outcome ok');
+      expect(await table.getByRole('row').count()).toBe(2);
+      await screenshot(page, 'executions-outcome');
       expect(cspViolations).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
