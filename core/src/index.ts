@@ -7,5 +7,10 @@ export * from './itsm/index.ts';
 export * from './credentials/index.ts';
 export * from './applications/index.ts';
 export * from './workflow/index.ts';
-// API tokens by role: tests (and tools on the host) make editor and agent tokens in a data folder's store.
-export { ApiTokens, Role } from './api/index.ts';
+// API tokens by role: tests (and tools on the host) make editor and agent tokens in a data folder's store; the
+// console reads the token shapes.
+export { ApiTokens, Role, TokenInfo, TokenCreated } from './api/index.ts';
+// The registry's answers the plugin routes pass on, as the console reads them.
+export type { CapabilityReview, PluginDifference, SignatureStatus, TrustedKey } from '@actionhost/registry';
+// Integration Connectors as the API answers them, for the console.
+export type { Connector, IssuedConnector } from './connectors/index.ts';

@@ -174,6 +174,9 @@ const SCREENS: { name: string; path: () => string; heading: RegExp; showsRequest
   { name: 'plugins', path: () => '/plugins', heading: /^Plugins$/ },
   { name: 'credentials', path: () => '/credentials', heading: /^API Credentials$/ },
   { name: 'applications-xss', path: () => '/applications', heading: /^Applications$/, showsRequestData: true },
+  { name: 'tokens', path: () => '/tokens', heading: /^API Tokens$/ },
+  { name: 'connectors', path: () => '/connectors', heading: /^Connectors$/ },
+  { name: 'workflow-versions-xss', path: () => `/workflows/${workflowId}/versions`, heading: /^Versions of Echo/ },
 ];
 
 describe('every screen', { timeout: 300_000 }, () => {

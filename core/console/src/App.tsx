@@ -4,18 +4,24 @@ import { Link, match, navigate, useLocation } from './router.tsx';
 import { can, useSession, type Role } from './session.tsx';
 import { SignIn } from './screens/SignIn.tsx';
 import { Workflows } from './screens/Workflows.tsx';
+import { WorkflowVersions } from './screens/WorkflowVersions.tsx';
 import { Requests } from './screens/Requests.tsx';
 import { RequestPage } from './screens/RequestPage.tsx';
 import { ConfigurationItems } from './screens/ConfigurationItems.tsx';
 import { Executions } from './screens/Executions.tsx';
 import { ExecutionPage } from './screens/ExecutionPage.tsx';
-import { Plugins } from './screens/Plugins.tsx';
-import { Credentials } from './screens/Credentials.tsx';
-import { Applications } from './screens/Applications.tsx';
 import { Loading, PageHeader } from './ui.tsx';
 
 // The designer (and React Flow with it) is its own chunk: agents and the list screens never load it.
 const Designer = lazy(() => import('./designer/Designer.tsx').then((module) => ({ default: module.Designer })));
+// The admin screens are loaded when an admin opens them: the first load stays what every role needs.
+const Plugins = lazy(() => import('./screens/Plugins.tsx').then((module) => ({ default: module.Plugins })));
+const Credentials = lazy(() => import('./screens/Credentials.tsx').then((module) => ({ default: module.Credentials })));
+const Applications = lazy(() =>
+  import('./screens/Applications.tsx').then((module) => ({ default: module.Applications })),
+);
+const Connectors = lazy(() => import('./screens/Connectors.tsx').then((module) => ({ default: module.Connectors })));
+const Tokens = lazy(() => import('./screens/Tokens.tsx').then((module) => ({ default: module.Tokens })));
 
 interface Screen {
   pattern: string;
@@ -26,6 +32,7 @@ interface Screen {
 const SCREENS: Screen[] = [
   { pattern: '/workflows', role: 'editor', render: () => <Workflows /> },
   { pattern: '/workflows/:id', role: 'editor', render: (p) => <Designer id={p.id} /> },
+  { pattern: '/workflows/:id/versions', role: 'editor', render: (p) => <WorkflowVersions id={p.id} /> },
   { pattern: '/requests', role: 'agent', render: () => <Requests /> },
   { pattern: '/requests/:id', role: 'agent', render: (p) => <RequestPage id={Number(p.id)} /> },
   { pattern: '/cis', role: 'agent', render: () => <ConfigurationItems /> },
@@ -34,6 +41,8 @@ const SCREENS: Screen[] = [
   { pattern: '/plugins', role: 'admin', render: () => <Plugins /> },
   { pattern: '/credentials', role: 'admin', render: () => <Credentials /> },
   { pattern: '/applications', role: 'admin', render: () => <Applications /> },
+  { pattern: '/tokens', role: 'admin', render: () => <Tokens /> },
+  { pattern: '/connectors', role: 'admin', render: () => <Connectors /> },
 ];
 
 const NAVIGATION: { to: string; label: string; role: Role }[] = [
@@ -44,6 +53,8 @@ const NAVIGATION: { to: string; label: string; role: Role }[] = [
   { to: '/plugins', label: 'Plugins', role: 'admin' },
   { to: '/credentials', label: 'API Credentials', role: 'admin' },
   { to: '/applications', label: 'Applications', role: 'admin' },
+  { to: '/connectors', label: 'Connectors', role: 'admin' },
+  { to: '/tokens', label: 'API Tokens', role: 'admin' },
 ];
 
 function home(role: Role): string {
@@ -122,7 +133,7 @@ export function App() {
           </ul>
         </nav>
         <div className="who">
-          <span>
+          <span title={`${session.name} (${session.role})`}>
             {session.name} <span className="muted">({session.role})</span>
           </span>
           <button type="button" onClick={signOut}>

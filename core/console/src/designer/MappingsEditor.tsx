@@ -1,12 +1,13 @@
 // Input Mappings for one action node, generated from its plugin's input JSON Schema: a labelled control per key
 // (enum → list, boolean, number, JSON, text), required marks, descriptions, secret keys masked (a stored secret is
-// never shown: it comes back sealed), a placeholder picker per text field with unknown placeholders flagged in
-// place, and the plugin's mapping presets.
+// never shown: it comes back sealed; what is typed into one is sent as { "$literal": text }, so `p#w` needs no
+// escaping), a placeholder picker per text field with unknown placeholders flagged in place, and the plugin's
+// mapping presets.
 import { useEffect, useId, useState } from 'react';
 import type { PublishProblem } from '@actionhost/core';
 import { asText } from '../ui.tsx';
 import { pluginDetail, type Catalog, type PluginDetail } from './catalog.ts';
-import { isSealed, mappingFields, outputFields, type MappingField } from './schema-fields.ts';
+import { isSealed, literalText, mappingFields, outputFields, type MappingField } from './schema-fields.ts';
 import {
   pluginFor,
   TRIGGER,
@@ -193,7 +194,11 @@ function MappingControl({
 }) {
   const id = useId();
   const sealed = isSealed(value);
-  const text = value === undefined || sealed ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  const literal = literalText(value);
+  // A secret is typed as is unless it was written as a template (it reads placeholders: "##" for "#").
+  const typedAsIs = field.secret && typeof value !== 'string';
+  const text =
+    literal ?? (value === undefined || sealed ? '' : typeof value === 'string' ? value : JSON.stringify(value));
   const [draft, setDraft] = useState(text);
   const [jsonError, setJsonError] = useState<string | null>(null);
   const bad = typeof value === 'string' ? unknown(value) : [];
@@ -205,7 +210,7 @@ function MappingControl({
     ...(jsonError ? [jsonError] : []),
   ];
   const describedBy =
-    [field.description ? `${id}-description` : '', messages.length > 0 ? `${id}-problems` : '']
+    [field.description || field.secret ? `${id}-description` : '', messages.length > 0 ? `${id}-problems` : '']
       .filter(Boolean)
       .join(' ') || undefined;
   const label = (
@@ -217,6 +222,7 @@ function MappingControl({
   );
   const fromText = (raw: string): Json | undefined => {
     if (raw === '') return undefined;
+    if (typedAsIs) return { $literal: raw };
     if (field.control === 'number' && /^-?\d+(\.\d+)?$/.test(raw.trim())) return Number(raw);
     return raw;
   };
@@ -310,7 +316,8 @@ function MappingControl({
             onChange={(event) => {
               const picked = event.target.value;
               if (!picked) return;
-              const base = typeof value === 'string' ? value : '';
+              // Text typed as is becomes a template here: its own "#" are doubled so they stay literal.
+              const base = typeof value === 'string' ? value : (literal ?? '').replaceAll('#', '##');
               onValue(`${base}#${picked}#`);
             }}
           >
@@ -328,9 +335,29 @@ function MappingControl({
           </button>
         ) : null}
       </div>
-      {field.description ? (
+      {field.key === 'Credential' && typeof value === 'string' ? (
+        <BindingHint credential={credentials.find((c) => c.name === value)} />
+      ) : null}
+      {field.description || field.secret ? (
         <div id={`${id}-description`} className="hint">
           {field.description}
+          {field.secret ? (
+            <>
+              {field.description ? ' ' : null}
+              {typedAsIs
+                ? 'Secret: sent exactly as typed (a # needs no escaping).'
+                : 'Secret with placeholders: #field# reads a value, ## is a literal #.'}{' '}
+              {typedAsIs ? null : (
+                <button
+                  type="button"
+                  className="button-link"
+                  onClick={() => onValue(text ? { $literal: text } : undefined)}
+                >
+                  Type {field.key} as is
+                </button>
+              )}
+            </>
+          ) : null}
         </div>
       ) : null}
       {messages.length > 0 ? (
@@ -342,4 +369,12 @@ function MappingControl({
       ) : null}
     </div>
   );
+}
+
+/** Where the chosen credential may go, as the admin bound it: a URL outside it fails with AH_CREDENTIAL_NOT_ALLOWED. */
+function BindingHint({ credential }: { credential: Catalog['credentials'][number] | undefined }) {
+  if (!credential?.binding) return null;
+  const { urls, plugins } = credential.binding;
+  const where = urls.length === 0 ? 'Bound to no URL: never sent with a request' : `May be sent to ${urls.join(', ')}`;
+  return <div className="hint">{`${where}${plugins.length > 0 ? `; only for ${plugins.join(', ')}` : ''}.`}</div>;
 }

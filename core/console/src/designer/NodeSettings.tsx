@@ -477,6 +477,7 @@ function TestConnection({
   const action = useAction();
   const [result, setResult] = useState<TestConnectionResult | null>(null);
   const [samples, setSamples] = useState<Record<string, string>>({});
+  const [real, setReal] = useState(false);
   const fields = sampleFieldsOf([node.inputs, defaults]);
   return (
     <section className="test-connection" aria-labelledby={`test-${node.id}`}>
@@ -494,6 +495,26 @@ function TestConnection({
           onChange={(event) => setSamples((current) => ({ ...current, [field]: event.target.value }))}
         />
       ))}
+      <label className="checkbox-option">
+        <input
+          type="checkbox"
+          checked={real}
+          aria-describedby={`test-real-${node.id}`}
+          onChange={(event) => setReal(event.target.checked)}
+        />{' '}
+        Send the real request
+      </label>
+      {real ? (
+        <p id={`test-real-${node.id}`} role="alert" className="notice notice-error">
+          Warning: the plugin runs once exactly as the workflow would — the configured method, headers, body and
+          credential — with its side effects (a POST creates, a DELETE deletes). Without this, only the plugin&apos;s
+          safe connection probe runs.
+        </p>
+      ) : (
+        <p id={`test-real-${node.id}`} className="hint">
+          Off: only the plugin&apos;s safe connection probe runs, with no side effects.
+        </p>
+      )}
       <button
         type="button"
         disabled={action.busy}
@@ -506,7 +527,10 @@ function TestConnection({
               await api<TestConnectionResult>(
                 'POST',
                 `/api/workflows/${segment(workflowId)}/nodes/${segment(node.id)}/test-connection`,
-                Object.keys(customFields).length > 0 ? { request: { customFields } } : {},
+                {
+                  ...(Object.keys(customFields).length > 0 ? { request: { customFields } } : {}),
+                  ...(real ? { sendRealRequest: true } : {}),
+                },
               ),
             );
           })
@@ -520,6 +544,7 @@ function TestConnection({
             <p>
               Result: <strong>{result.path}</strong> in {formatDuration(result.durationMs)} with{' '}
               <code>{result.plugin}</code>
+              {result.mode === 'real-request' ? ' (the real request was sent)' : ' (connection probe)'}
             </p>
             <JsonBlock value={result.output} label="Test Connection output" />
           </div>

@@ -1,5 +1,6 @@
 // What the designer's dropdowns offer, loaded once per visit: installed plugins, the request fields placeholders
 // may read (from the same table publishing checks), App Integrations and credential names (never secrets).
+import type { CredentialSummary } from '@actionhost/core';
 import { api, segment } from '../api.ts';
 import type { PluginSummary } from './model.ts';
 
@@ -16,15 +17,18 @@ export interface Catalog {
   fields: string[];
   openPrefixes: string[];
   appIntegrations: AppIntegrationName[];
-  credentials: { name: string; type: string }[];
+  credentials: CredentialName[];
 }
+
+/** GET /api/lookups/credentials: a name, its type and the binding an admin gave it (never a secret). */
+export type CredentialName = Pick<CredentialSummary, 'name' | 'type' | 'binding'>;
 
 export async function loadCatalog(signal: AbortSignal): Promise<Catalog> {
   const [plugins, fields, appIntegrations, credentials] = await Promise.all([
     api<PluginSummary[]>('GET', '/api/plugins', undefined, { signal }),
     api<{ fields: string[]; openPrefixes: string[] }>('GET', '/api/lookups/request-fields', undefined, { signal }),
     api<AppIntegrationName[]>('GET', '/api/lookups/app-integrations', undefined, { signal }),
-    api<{ name: string; type: string }[]>('GET', '/api/lookups/credentials', undefined, { signal }),
+    api<CredentialName[]>('GET', '/api/lookups/credentials', undefined, { signal }),
   ]);
   return { plugins, fields: fields.fields, openPrefixes: fields.openPrefixes, appIntegrations, credentials };
 }

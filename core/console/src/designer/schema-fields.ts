@@ -113,6 +113,14 @@ export function outputFields(outputSchema: unknown): string[] {
   return [...new Set(branchesOf(asSchema(outputSchema)).flatMap((branch) => Object.keys(asSchema(branch.properties))))];
 }
 
+/** The text of `{ "$literal": text }`: a value taken exactly as typed (no placeholders, no escapes). */
+export function literalText(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  const text = (value as { $literal?: unknown }).$literal;
+  return keys.length === 1 && typeof text === 'string' ? text : undefined;
+}
+
 export function isSealed(value: unknown): boolean {
   return (
     typeof value === 'object' &&

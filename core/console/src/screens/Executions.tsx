@@ -1,4 +1,5 @@
-// Executions: newest first, filtered by workflow, request, status and time, a page at a time.
+// Executions: newest first, filtered by workflow, request, status, outcome (whether every action node succeeded,
+// apart from whether the engine finished the run) and time, a page at a time.
 import type { ExecutionSummary, WorkflowView } from '@actionhost/core';
 import { api } from '../api.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
@@ -16,6 +17,11 @@ import {
 
 const PAGE = 25;
 const STATUSES = ['', 'queued', 'running', 'succeeded', 'failed'];
+const OUTCOMES = [
+  { value: '', label: 'Any outcome' },
+  { value: 'success', label: 'success: every action node succeeded' },
+  { value: 'failure', label: 'failure: an action node took its failure path' },
+];
 
 /** datetime-local (local time, no zone) ↔ the API's ISO 8601 with offset. */
 function toIso(local: string): string | null {
@@ -30,6 +36,7 @@ export function Executions() {
     workflowId: query.get('workflowId') ?? '',
     requestId: query.get('requestId') ?? '',
     status: query.get('status') ?? '',
+    outcome: query.get('outcome') ?? '',
     since: query.get('since') ?? '',
     until: query.get('until') ?? '',
   };
@@ -38,6 +45,7 @@ export function Executions() {
   if (filters.workflowId) params.set('workflowId', filters.workflowId);
   if (/^\d+$/.test(filters.requestId)) params.set('requestId', filters.requestId);
   if (filters.status) params.set('status', filters.status);
+  if (filters.outcome) params.set('outcome', filters.outcome);
   const since = toIso(filters.since);
   const until = toIso(filters.until);
   if (since) params.set('since', since);
@@ -91,6 +99,12 @@ export function Executions() {
           value={filters.status}
           onChange={(event) => go({ status: event.target.value })}
         />
+        <SelectField
+          label="Outcome"
+          options={OUTCOMES}
+          value={filters.outcome}
+          onChange={(event) => go({ outcome: event.target.value })}
+        />
         <TextField
           label="From"
           type="datetime-local"
@@ -116,6 +130,7 @@ export function Executions() {
               <th scope="col">Workflow</th>
               <th scope="col">Request</th>
               <th scope="col">Status</th>
+              <th scope="col">Outcome</th>
               <th scope="col">Error</th>
               <th scope="col">Duration</th>
               <th scope="col">Execution</th>
@@ -133,6 +148,7 @@ export function Executions() {
                 <td>
                   <StatusBadge status={execution.status} />
                 </td>
+                <td>{execution.outcome ?? '—'}</td>
                 <td>{execution.error ? <code>{execution.error.code}</code> : '—'}</td>
                 <td>
                   {execution.startedAt && execution.finishedAt

@@ -1,11 +1,19 @@
-// Plugins: every installed version with title, category, declared capabilities, limits, integrity and the
-// published workflows that pin it; upload a .tgz (the checks of `registry install` run on the host).
+// Plugins: every installed version with title, category, declared capabilities, limits, integrity, its publisher
+// signature (trusted, untrusted, unsigned), who approved what it may reach, and the published workflows that pin
+// it; approve a version; upload a .tgz (the checks of `registry install` run on the host); compare two versions of
+// one plugin; the publisher keys this host trusts.
 import { useEffect, useState, type FormEvent } from 'react';
-import { api } from '../api.ts';
+import type { CapabilityReview, SignatureStatus } from '@actionhost/core';
+import { api, segment } from '../api.ts';
 import { pluginDetail, type PluginDetail } from '../designer/catalog.ts';
 import type { PluginSummary } from '../designer/model.ts';
 import { Link } from '../router.tsx';
-import { ErrorNotice, Loading, PageHeader, useAction, useResource } from '../ui.tsx';
+import { ErrorNotice, formatDate, Loading, Modal, PageHeader, useAction, useResource } from '../ui.tsx';
+import { PluginCompare } from './PluginCompare.tsx';
+import { TrustedKeys } from './TrustedKeys.tsx';
+
+/** GET /api/plugins: each version with its signature status and capability approval. */
+type InstalledVersion = PluginSummary & { signature: SignatureStatus; approval: CapabilityReview['approval'] };
 
 function capabilityText(capabilities: Record<string, unknown> | undefined): string[] {
   if (!capabilities) return [];
@@ -23,9 +31,10 @@ function capabilityText(capabilities: Record<string, unknown> | undefined): stri
 
 export function Plugins() {
   const plugins = useResource(
-    (signal) => api<PluginSummary[]>('GET', '/api/plugins', undefined, { signal }),
+    (signal) => api<InstalledVersion[]>('GET', '/api/plugins', undefined, { signal }),
     'plugins',
   );
+  const [approving, setApproving] = useState<InstalledVersion | null>(null);
   return (
     <>
       <PageHeader title="Plugins" />
@@ -43,6 +52,8 @@ export function Plugins() {
               <th scope="col">Capabilities</th>
               <th scope="col">Limits</th>
               <th scope="col">Integrity</th>
+              <th scope="col">Signature</th>
+              <th scope="col">Capabilities approved</th>
               <th scope="col">Pinned by</th>
             </tr>
           </thead>
@@ -72,6 +83,29 @@ export function Plugins() {
                   <code className="integrity">{plugin.integrity}</code>
                 </td>
                 <td>
+                  <Signature signature={plugin.signature} />
+                </td>
+                <td>
+                  {plugin.approval ? (
+                    <>
+                      by {plugin.approval.approvedBy}
+                      <br />
+                      <span className="muted">{formatDate(plugin.approval.approvedAt)}</span>
+                    </>
+                  ) : (
+                    <>
+                      <span className="field-error">not approved</span>{' '}
+                      <button
+                        type="button"
+                        aria-label={`Approve capabilities of ${plugin.name}@${plugin.version}`}
+                        onClick={() => setApproving(plugin)}
+                      >
+                        Approve…
+                      </button>
+                    </>
+                  )}
+                </td>
+                <td>
                   <PinnedBy name={plugin.name} version={plugin.version} />
                 </td>
               </tr>
@@ -79,6 +113,84 @@ export function Plugins() {
           </tbody>
         </table>
       ) : null}
+      {plugins.data ? <PluginCompare plugins={plugins.data} /> : null}
+      <TrustedKeys onChanged={plugins.reload} />
+      <Modal
+        title={`Approve ${approving ? `${approving.name}@${approving.version}` : ''}`}
+        open={approving !== null}
+        onClose={() => setApproving(null)}
+        wide
+      >
+        {approving ? (
+          <Approve
+            name={approving.name}
+            version={approving.version}
+            onDone={() => {
+              setApproving(null);
+              plugins.reload();
+            }}
+          />
+        ) : null}
+      </Modal>
+    </>
+  );
+}
+
+function Signature({ signature }: { signature: SignatureStatus }) {
+  if (signature.status === 'trusted') return <span className="ok">trusted: {signature.publisher}</span>;
+  if (signature.status === 'untrusted') {
+    return (
+      <span className="field-error">
+        untrusted key <code>{signature.keyId}</code>
+      </span>
+    );
+  }
+  return <span className="muted">unsigned</span>;
+}
+
+/** The capability review of one version and the admin's approval of what it may reach. */
+function Approve({ name, version, onDone }: { name: string; version: string; onDone: () => void }) {
+  const review = useResource(
+    (signal) =>
+      api<CapabilityReview>('GET', `/api/plugins/${segment(name)}/${segment(version)}/capabilities`, undefined, {
+        signal,
+      }),
+    `${name}@${version}`,
+  );
+  const approve = useAction();
+  const difference = review.data?.difference;
+  return (
+    <>
+      <ErrorNotice error={review.error} />
+      {review.loading && !review.data ? <Loading what="its capability review" /> : null}
+      {difference ? (
+        <p>
+          {difference.widened.length === 0
+            ? `It may reach nothing beyond ${difference.from ?? 'what is approved'}.`
+            : `It may reach, beyond ${difference.from ?? 'nothing approved'}: `}
+          {difference.widened.length > 0 ? <strong>{difference.widened.join('; ')}</strong> : null}
+        </p>
+      ) : null}
+      <p>Approving lets workflows publish with this version. It is recorded in your name.</p>
+      <ErrorNotice error={approve.error} title="Not approved" />
+      <div className="form-actions">
+        <button
+          type="button"
+          className="button-primary"
+          disabled={!review.data || approve.busy}
+          onClick={() =>
+            approve.run(async () => {
+              await api('POST', `/api/plugins/${segment(name)}/${segment(version)}/capabilities/approval`);
+              onDone();
+            })
+          }
+        >
+          Approve what it may reach
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
     </>
   );
 }
@@ -111,22 +223,32 @@ function PinnedBy({ name, version }: { name: string; version: string }) {
 
 function Upload({ onInstalled }: { onInstalled: () => void }) {
   const [file, setFile] = useState<File | null>(null);
+  const [accept, setAccept] = useState(false);
   const [done, setDone] = useState('');
   const action = useAction();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!file) return;
     action.run(async () => {
-      const result = await api<{ name: string; version: string; alreadyInstalled?: boolean }>(
-        'POST',
-        '/api/plugins',
-        undefined,
-        {
-          raw: file,
-          contentType: 'application/gzip',
-        },
+      const result = await api<{
+        name: string;
+        version: string;
+        alreadyInstalled?: boolean;
+        signature: SignatureStatus;
+        capabilities: CapabilityReview;
+      }>('POST', `/api/plugins${accept ? '?acceptCapabilities=true' : ''}`, undefined, {
+        raw: file,
+        contentType: 'application/gzip',
+      });
+      const { approved, difference } = result.capabilities;
+      const widened = difference.widened.join('; ');
+      setDone(
+        `${result.alreadyInstalled ? 'Already installed' : 'Installed'} ${result.name}@${result.version} ` +
+          `(${result.signature.status}). ` +
+          (approved
+            ? 'What it may reach is approved.'
+            : `Not approved: it may reach ${widened || 'nothing new'} beyond ${difference.from ?? 'nothing approved'}.`),
       );
-      setDone(`${result.alreadyInstalled ? 'Already installed' : 'Installed'} ${result.name}@${result.version}.`);
       onInstalled();
     });
   };
@@ -142,6 +264,10 @@ function Upload({ onInstalled }: { onInstalled: () => void }) {
           onChange={(event) => setFile(event.target.files?.[0] ?? null)}
         />
       </div>
+      <label className="checkbox-option">
+        <input type="checkbox" checked={accept} onChange={(event) => setAccept(event.target.checked)} /> Approve what it
+        may reach (its capabilities) in my name
+      </label>
       <ErrorNotice error={action.error} title="Install failed" />
       <div role="status" aria-live="polite">
         {done}

@@ -16,6 +16,7 @@ import {
   useResource,
 } from '../ui.tsx';
 import { CustomFieldsEditor, type CustomFieldRow, rowsToFields } from './CustomFieldsEditor.tsx';
+import { RaiseFromTemplate } from './RaiseFromTemplate.tsx';
 
 const KINDS = [
   { value: '', label: 'Any kind' },
@@ -37,6 +38,7 @@ export function Requests() {
     params.toString(),
   );
   const [creating, setCreating] = useState(false);
+  const [fromTemplate, setFromTemplate] = useState(false);
   const setFilter = (name: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
@@ -49,7 +51,11 @@ export function Requests() {
         <button type="button" className="button-primary" onClick={() => setCreating(true)}>
           New request
         </button>
+        <button type="button" onClick={() => setFromTemplate(true)}>
+          From a template…
+        </button>
       </PageHeader>
+      {fromTemplate ? <RaiseFromTemplate open onClose={() => setFromTemplate(false)} /> : null}
       <form className="filters" aria-label="Filter requests" onSubmit={(event) => event.preventDefault()}>
         <SelectField
           label="Kind"

@@ -1,5 +1,5 @@
-// Workflows: the list (name, trigger, published version, pinned plugin versions, last change), create, duplicate
-// and delete a draft.
+// Workflows: the list (name, trigger, published version and whether it is active, pinned plugin versions, last
+// change), create, duplicate, its published versions, and delete a draft or a switched-off workflow.
 import { useState, type FormEvent } from 'react';
 import type { WorkflowView } from '@actionhost/core';
 import { api, segment } from '../api.ts';
@@ -68,6 +68,7 @@ export function Workflows() {
                   ) : (
                     <span className="muted">draft only</span>
                   )}
+                  {workflow.published ? (workflow.active ? ', active' : ', switched off') : null}
                   {workflow.published &&
                   workflow.revision > 0 &&
                   workflow.updatedAt > workflow.published.publishedAt ? (
@@ -94,7 +95,15 @@ export function Workflows() {
                   <button type="button" onClick={() => duplicate(workflow)} aria-label={`Duplicate ${workflow.name}`}>
                     Duplicate
                   </button>
-                  {workflow.published ? null : (
+                  {workflow.published ? (
+                    <Link
+                      to={`/workflows/${segment(workflow.id)}/versions`}
+                      aria-label={`Versions of ${workflow.name}`}
+                    >
+                      Versions
+                    </Link>
+                  ) : null}
+                  {workflow.published && workflow.active ? null : (
                     <button
                       type="button"
                       className="button-danger"
@@ -113,7 +122,8 @@ export function Workflows() {
       <CreateWorkflow open={creating} onClose={() => setCreating(false)} />
       <Modal title="Delete draft" open={deleting !== null} onClose={() => setDeleting(null)}>
         <p>
-          Delete the draft <strong>{deleting?.name}</strong>? This cannot be undone.
+          Delete <strong>{deleting?.name}</strong>? This cannot be undone
+          {deleting?.published ? ' (its executions, published versions and Audit Trail entries stay)' : ''}.
         </p>
         <div className="form-actions">
           <button
