@@ -1,13 +1,16 @@
 // A third-party plugin author's whole path, outside this checkout: `npm run pack:sdk` writes the tarballs of the
 // packages an author installs; in an empty temporary folder, with none of the workspace's node_modules reachable
 // (neither on PATH nor up the folder tree), they scaffold a plugin, typecheck, build, test, pack it, install it
-// with `registry install` and run it with `actionhost invoke`. Third-party packages come from the npm registry.
-import { spawn } from 'node:child_process';
+// with `registry install` and run it with `actionhost invoke`; then, as sdk/README.md's "From your package to a
+// running workflow" says, start a host on that data folder, publish a workflow using it and see it run for a request.
+// Third-party packages come from the npm registry.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '@actionhost/test/support';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -67,6 +70,8 @@ describe('a plugin author starting from an empty folder', () => {
   const packages = join(work, 'packages');
   const project = join(work, 'project');
   afterAll(() => rmSync(work, { recursive: true, force: true }));
+  /** The scaffolded plugin's folder, with `data/` holding the installed package: set by the first test. */
+  let installed: string | undefined;
 
   it(
     'installs the packed packages, scaffolds, typechecks, builds, tests, packs, installs and invokes a plugin',
@@ -110,7 +115,13 @@ describe('a plugin author starting from an empty folder', () => {
       const packed = await ok('npx', ['actionhost-sdk', 'pack', '--json'], { cwd: plugin });
       const { file } = JSON.parse(packed.stdout) as { file: string };
 
-      await ok('npx', ['registry', 'install', file, '--data', join(plugin, 'data')], { cwd: plugin });
+      const install = await ok('npx', ['registry', 'install', file, '--data', join(plugin, 'data'), '--json'], {
+        cwd: plugin,
+      });
+      // The first version of a plugin is approved by its install: a workflow may pin it without an admin's approval.
+      expect(JSON.parse(install.stdout)).toMatchObject([
+        { name: '@acme/greeter', capabilities: { approved: true, approval: { via: 'first-version' } } },
+      ]);
       const invoked = await ok(
         'npx',
         ['actionhost', 'invoke', '@acme/greeter@^0.1', '--input', '-', '--data', 'data'],
@@ -124,6 +135,7 @@ describe('a plugin author starting from an empty folder', () => {
         path: 'success',
         output: { message: 'HELLO, ADA!', token: 'QWRh', notified: null },
       });
+      installed = plugin;
 
       // ctx is typed from the declared capabilities: ctx.ldap without `ldap: true` does not compile.
       const source = join(plugin, 'src', 'plugin.ts');
@@ -137,4 +149,127 @@ describe('a plugin author starting from an empty folder', () => {
       expect(undeclared.stdout).toMatch(/src\/plugin\.ts\(\d+,\d+\): error TS2339: Property 'ldap'/);
     },
   );
+
+  it(
+    'runs the installed plugin in a published workflow on a host started from the installed packages',
+    { timeout: 180_000 },
+    async () => {
+      if (!installed) throw new Error('the plugin was not installed: see the test before this one');
+      const plugin = installed;
+      const env = authorEnvironment();
+      delete env.ACTIONHOST_ADMIN_TOKEN;
+      // Its own process group, so that stopping it stops npx and the host under it.
+      const host = spawn('npx', ['actionhost', 'start', '--data', 'data', '--port', '0', '--no-seed'], {
+        cwd: plugin,
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let output = '';
+      host.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        output += chunk;
+      });
+      host.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      try {
+        const started = await eventually(
+          () => {
+            if (host.exitCode !== null) throw new Error(`the host exited with ${host.exitCode}:\n${output}`);
+            return Promise.resolve(/listening on (https?:\/\/\S+)/.exec(stdout));
+          },
+          (match) => match !== null,
+          90_000,
+        );
+        const url = started![1];
+        // Printed once, on the first start of the data folder.
+        const token = /^ACTIONHOST_ADMIN_TOKEN=(\S+)$/m.exec(stdout)?.[1];
+        expect(token, output).toBeDefined();
+        const api = async <T>(method: string, path: string, body?: unknown) => {
+          const response = await fetch(`${url}${path}`, {
+            method,
+            headers: {
+              authorization: `Bearer ${token}`,
+              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
+          const text = await response.text();
+          return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+        };
+
+        // The workflow of sdk/README.md, as written there.
+        const created = await api<{ id: string }>('POST', '/api/workflows', {
+          name: 'Greet the requester',
+          module: 'request',
+          trigger: { event: 'request.created', kind: 'service-request' },
+          start: 'greet',
+          nodes: [
+            {
+              id: 'greet',
+              kind: 'action',
+              title: 'Greet',
+              source: 'trigger',
+              uses: '@acme/greeter@^0.1',
+              inputs: { name: '#requester.name#', shout: true },
+            },
+          ],
+        });
+        expect(created.status, JSON.stringify(created.body)).toBe(201);
+        const workflowId = created.body.id;
+        const published = await api<{ published: { plugins: Record<string, { version: string }> } }>(
+          'POST',
+          `/api/workflows/${workflowId}/publish`,
+        );
+        expect(published.status, JSON.stringify(published.body)).toBe(200);
+        expect(published.body.published.plugins.greet.version).toBe('0.1.0');
+
+        const request = await api<{ internalId: number }>('POST', '/api/requests', {
+          kind: 'service-request',
+          subject: 'Say hello',
+          requester: { name: 'Ada', email: 'ada@example.com', username: 'ada' },
+        });
+        expect(request.status, JSON.stringify(request.body)).toBe(201);
+        const executions = await eventually(
+          () =>
+            api<Array<{ id: string; status: string }>>(
+              'GET',
+              `/api/executions?workflowId=${workflowId}&requestId=${request.body.internalId}`,
+            ),
+          (answer) => answer.body.length === 1 && !['queued', 'running'].includes(answer.body[0].status),
+          60_000,
+        );
+        expect(executions.body[0].status).toBe('succeeded');
+        const execution = await api<{
+          outcome: string;
+          steps: Array<{ nodeId: string; path: string; output: unknown }>;
+        }>('GET', `/api/executions/${executions.body[0].id}`);
+        expect(execution.body).toMatchObject({
+          outcome: 'success',
+          steps: [
+            { nodeId: 'greet', path: 'success', output: { message: 'HELLO, ADA!', token: 'QWRh', notified: null } },
+          ],
+        });
+      } finally {
+        await stop(host);
+      }
+    },
+  );
 });
+
+/** SIGTERM to the host's process group (npx and the host), SIGKILL if it has not exited after 15 s. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
