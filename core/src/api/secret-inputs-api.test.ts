@@ -183,3 +183,124 @@ describe('one "#" rule for every field', () => {
     ]);
   });
 });
+
+describe('sealed values are bound to where they were typed', () => {
+  const API_KEY = 'bound-api-key-0123456789';
+  const PASSWORD = 'Bound!Passw0rd-42';
+
+  type SavedInputs = Record<string, unknown> & { Headers: Record<string, unknown> };
+  interface SavedWorkflow {
+    id: string;
+    definition: Record<string, unknown> & { nodes: (Record<string, unknown> & { inputs: SavedInputs })[] };
+  }
+
+  /** A saved workflow whose node `hook` holds a sealed header value and a sealed password. */
+  async function saved(url = 'http://127.0.0.1:9/hook') {
+    const created = await call(
+      'POST',
+      '/api/workflows',
+      webhookWorkflow({
+        URL: url,
+        'Credential Type': 'Basic Auth',
+        Username: 'svc',
+        Password: PASSWORD,
+        Headers: { 'X-Api-Key': API_KEY },
+      }),
+    );
+    expect(created.status).toBe(201);
+    return created.body as SavedWorkflow;
+  }
+
+  it('does not open in another workflow: the save refuses the copy, and a planted copy is never sent', async () => {
+    const victim = await saved();
+    const { Headers: headers } = victim.definition.nodes[0].inputs;
+    const stolen = headers['X-Api-Key'];
+    const copy = webhookWorkflow({ URL: 'http://127.0.0.1:7/mine', Headers: { 'X-Api-Key': stolen } });
+    const refused = await call('POST', '/api/workflows', copy);
+    expect([refused.status, refused.body.error.code, refused.body.error.details.path]).toEqual([
+      400,
+      'AH_SEALED_VALUE_INVALID',
+      '/nodes/0/inputs/Headers/X-Api-Key',
+    ]);
+    // Even stored without a save's checks (a definition written before values were bound), it opens nowhere.
+    const own = await call('POST', '/api/workflows', webhookWorkflow({ URL: 'http://127.0.0.1:7/mine' }));
+    api.workflows.repository.updateWorkflow(own.body.id, copy as never);
+    const tested = await call('POST', `/api/workflows/${own.body.id}/nodes/hook/test-connection`, {
+      sendRealRequest: true,
+    });
+    expect([tested.status, tested.body.error.code]).toEqual([400, 'AH_SEALED_VALUE_INVALID']);
+    const published = await call('POST', `/api/workflows/${own.body.id}/publish`);
+    expect([published.status, published.body.error.code]).toEqual([400, 'AH_SEALED_VALUE_INVALID']);
+    expect(api.runner.calls).toEqual([]);
+  });
+
+  it('does not open in another node or under another key of the same workflow', async () => {
+    const victim = await saved();
+    const inputs = victim.definition.nodes[0].inputs;
+    const moved = {
+      ...victim.definition,
+      nodes: [
+        { ...victim.definition.nodes[0], inputs: { ...inputs, Headers: { 'X-Other': inputs.Headers['X-Api-Key'] } } },
+      ],
+    };
+    const renamed = await call('PUT', `/api/workflows/${victim.id}`, moved);
+    expect([renamed.status, renamed.body.error.code, renamed.body.error.details.path]).toEqual([
+      400,
+      'AH_SEALED_VALUE_INVALID',
+      '/nodes/0/inputs/Headers/X-Other',
+    ]);
+    const otherNode = { ...victim.definition, nodes: [{ ...victim.definition.nodes[0], id: 'hook2' }] };
+    const renumbered = await call('PUT', `/api/workflows/${victim.id}`, otherNode);
+    expect([renumbered.status, renumbered.body.error.code]).toEqual([400, 'AH_SEALED_VALUE_INVALID']);
+  });
+
+  it('refuses at save a node whose URL moved to another origin, listing every sealed value at once', async () => {
+    const victim = await saved();
+    const node = victim.definition.nodes[0];
+    for (const url of ['http://127.0.0.1:7/hook', 'https://127.0.0.1:9/hook', 'http://localhost:9/hook']) {
+      const moved = { ...victim.definition, nodes: [{ ...node, inputs: { ...node.inputs, URL: url } }] };
+      const refused = await call('PUT', `/api/workflows/${victim.id}`, moved);
+      expect([refused.status, refused.body.error.code]).toEqual([400, 'AH_SEALED_VALUE_INVALID']);
+      const paths = (refused.body.error.details.problems as { path: string }[]).map((problem) => problem.path);
+      expect(paths.sort()).toEqual(['/nodes/0/inputs/Headers/X-Api-Key', '/nodes/0/inputs/Password']);
+    }
+    // The stored draft still holds the node as it was: it runs and sends the secrets to their own origin.
+    const received = await inputsReceived(victim.id);
+    expect(received).toMatchObject({ URL: 'http://127.0.0.1:9/hook', Password: PASSWORD });
+  });
+
+  it('keeps working in the same node at the same origin when other things change', async () => {
+    const victim = await saved();
+    const node = victim.definition.nodes[0];
+    const edited = {
+      ...victim.definition,
+      name: 'Renamed',
+      nodes: [
+        {
+          ...node,
+          title: 'Call the hook',
+          inputs: { ...node.inputs, URL: 'http://127.0.0.1:9/other/path?x=#internalId#', 'Request Type': 'PUT' },
+        },
+      ],
+    };
+    const saved2 = await call('PUT', `/api/workflows/${victim.id}`, edited);
+    expect(saved2.status).toBe(200);
+    const received = await inputsReceived(victim.id);
+    expect(received).toMatchObject({ Password: PASSWORD, Headers: { 'X-Api-Key': API_KEY } });
+    expect(received.URL).toMatch(/^http:\/\/127\.0\.0\.1:9\/other\/path\?x=\d+$/);
+  });
+
+  it('refuses a typed secret in a node whose URL host is a placeholder', async () => {
+    const refused = await call(
+      'POST',
+      '/api/workflows',
+      webhookWorkflow({ URL: 'http://#customFields.host#/hook', Headers: { 'X-Api-Key': API_KEY } }),
+    );
+    expect([refused.status, refused.body.error.code, refused.body.error.details.path]).toEqual([
+      400,
+      'AH_SEALED_VALUE_INVALID',
+      '/nodes/0/inputs/Headers/X-Api-Key',
+    ]);
+    expect(refused.text).not.toContain(API_KEY);
+  });
+});

@@ -61,7 +61,7 @@ export const definitionErrors = {
     status: 400,
     message: 'the sealed value {problem}',
     description:
-      'A { "$sealed": ... } value in Input Mappings does not open with this host\'s master key: it was sealed by another host or for another purpose, or altered. Type the secret again (as text or { "$literal": ... }); the host seals it when the workflow is saved.',
+      'A { "$sealed": ... } value in Input Mappings does not open here. A node\'s sealed value opens only in the workflow, node and input it was typed in, and only while the node\'s URL keeps the origin it had then; it was copied from elsewhere, its node\'s URL moved to another origin, it was sealed before values were bound, by another host, or altered — or a secret was typed into a node whose URL host is a placeholder. Type the secret again (as text or { "$literal": ... }); the host seals it when the workflow is saved.',
   },
   AH_PLACEHOLDER_UNRESOLVED: {
     status: 422,

@@ -1,10 +1,12 @@
 // WorkflowService: the editors' door to the workflow concern. It saves drafts (validated, secrets sealed) and
 // publishes them (definition/), runs Test Connection and reads executions back (execution/). The engine runs
 // what it publishes.
+import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/index.ts';
 import {
   DEFAULT_CUSTOM_FIELDS,
   DefinitionRepository,
+  Problems,
   WorkflowErrors,
   isAction,
   parseDefinition,
@@ -90,14 +92,16 @@ export class WorkflowService {
 
   /** Validates and stores a new draft. */
   create(input: unknown): WorkflowView {
-    const definition = this.#validate(input);
-    return this.#view(this.repository.createWorkflow(definition));
+    // The id is chosen first: the node secrets sealed on this save are bound to it.
+    const id = `wf_${randomUUID()}`;
+    const definition = this.#validate(input, id);
+    return this.#view(this.repository.createWorkflow(definition, id));
   }
 
   /** Replaces a draft; the published version (if any) keeps running until the next publish. */
   update(id: string, input: unknown): WorkflowView {
     this.#record(id);
-    const definition = this.#validate(input);
+    const definition = this.#validate(input, id);
     return this.#view(this.repository.updateWorkflow(id, definition)!);
   }
 
@@ -132,7 +136,10 @@ export class WorkflowService {
    */
   async publish(id: string, options: { actor?: string; approveCapabilitiesAs?: string } = {}): Promise<WorkflowView> {
     const { catalog, appIntegrations } = this.#options;
-    await publishWorkflow(this.#record(id), {
+    const record = this.#record(id);
+    // Every sealed value must open for its node here too (one sealed before values were bound does not).
+    this.#validate(record.definition, id);
+    await publishWorkflow(record, {
       repository: this.repository,
       context: this.#context,
       catalog,
@@ -254,17 +261,36 @@ export class WorkflowService {
     };
   }
 
-  #validate(input: unknown): WorkflowDefinition {
+  /**
+   * Parses, checks and seals a definition saved as workflow `id`. Each node's secrets are bound to the workflow, the
+   * node, their path and the node's URL origin; a sealed value passed back that does not open for that place (copied
+   * from elsewhere, or its node's URL moved to another origin) is refused here, every one at once.
+   */
+  #validate(input: unknown, workflowId: string): WorkflowDefinition {
     const definition = parseDefinition(input);
     validateDefinition(definition, this.#context);
     const { sealer } = this.#options;
     if (!sealer) return definition;
-    return {
+    const problems = new Problems();
+    const sealed = {
       ...definition,
       nodes: definition.nodes.map((node, index) =>
-        isAction(node) ? { ...node, inputs: sealInputs(node.inputs, sealer, `/nodes/${index}/inputs`) } : node,
+        isAction(node)
+          ? {
+              ...node,
+              inputs: sealInputs(
+                node.inputs,
+                sealer,
+                `/nodes/${index}/inputs`,
+                { workflowId, nodeId: node.id, inputs: node.inputs },
+                problems,
+              ),
+            }
+          : node,
       ),
     };
+    problems.throwIfAny();
+    return sealed;
   }
 
   #record(id: string): WorkflowRecord {

@@ -28,7 +28,8 @@ export function Workflows() {
       const names = new Set(workflows.data?.map((w) => w.name));
       let name = `${workflow.name} (copy)`;
       for (let n = 2; names.has(name); n++) name = `${workflow.name} (copy ${n})`;
-      const created = await api<WorkflowView>('POST', '/api/workflows', { ...workflow.definition, name });
+      const definition = withoutSealedValues(workflow.definition) as object;
+      const created = await api<WorkflowView>('POST', '/api/workflows', { ...definition, name });
       navigate(`/workflows/${segment(created.id)}`);
     });
 
@@ -193,4 +194,16 @@ function CreateWorkflow({ open, onClose }: { open: boolean; onClose: () => void 
       </form>
     </Modal>
   );
+}
+
+/**
+ * The definition with every typed-in secret ({ "$sealed": ... }) left empty: a sealed value opens only in the
+ * workflow and node it was typed in, so the copy's secrets are typed again (the server would refuse them otherwise).
+ */
+function withoutSealedValues(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSealedValues);
+  if (typeof value !== 'object' || value === null) return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === '$sealed') return '';
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutSealedValues(item)]));
 }

@@ -51,7 +51,8 @@ export { propertySchemas } from './json-schema.ts';
 export { checkMappings } from './mappings.ts';
 export { parsePluginSpec, resolveAction, resolveActions, publishWorkflow } from './publish.ts';
 export { previewPublish, PublishPreview, PublishProblem } from './preview.ts';
-export { sealInputs, type SecretSealer } from './secret-inputs.ts';
+export { sealInputs, destinationOf, type SealBinding, type SecretSealer } from './secret-inputs.ts';
+export { Problems } from './problems.ts';
 export { DefinitionRepository } from './repository.ts';
 export {
   WorkflowRecord,

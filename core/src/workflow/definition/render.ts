@@ -6,7 +6,7 @@ import type { Json } from '@actionhost/sdk';
 import { WorkflowErrors } from './errors.ts';
 import { objectBranches } from './json-schema.ts';
 import { defineKey, parseTemplate, pointerEscape, type Reference } from './placeholders.ts';
-import { openSealed, type SecretSealer } from './secret-inputs.ts';
+import { openSealed, ownSealedAt, type SealBinding, type SecretSealer } from './secret-inputs.ts';
 import { isUrlSchema, renderUrl } from './url-template.ts';
 import { valueFormOf } from './value-forms.ts';
 
@@ -19,11 +19,16 @@ export interface RenderOptions {
   sealer?: SecretSealer;
   /** Every opened secret is added here, so the step can scrub it from what it records. */
   opened?: string[];
+  /**
+   * The node the inputs belong to: a sealed value typed into the node opens only for it (its workflow, node, path
+   * and URL origin); one that came from App Integration defaults opens as those are sealed.
+   */
+  binding?: SealBinding;
 }
 
 /** The plugin input the mappings stand for, at JSON path `path`. */
 export function renderInputs(value: Json, options: RenderOptions, path = ''): Json {
-  return render(value, options.schema, options, path);
+  return render(value, options.schema, { ...options, base: path }, path);
 }
 
 /** Renders a mapping value without a schema or a sealer (templates and literal values only). */
@@ -31,13 +36,17 @@ export function renderValue(value: Json, resolve: RenderOptions['resolve'], path
   return render(value, undefined, { resolve }, path);
 }
 
-function render(value: Json, schema: unknown, options: RenderOptions, path: string): Json {
+type Rendering = RenderOptions & { base?: string };
+
+function render(value: Json, schema: unknown, options: Rendering, path: string): Json {
   const form = valueFormOf(value);
   if (form?.kind === 'literal') return form.text;
   if (form?.kind === 'public') return renderTemplate(form.template, schema, options, `${path}/$public`);
   if (form?.kind === 'sealed') {
     if (!options.sealer) throw WorkflowErrors.sealedValueInvalid({ problem: 'cannot be opened here' }, { path });
-    const text = openSealed(options.sealer, form.token, path);
+    const base = options.base ?? '';
+    const own = options.binding !== undefined && ownSealedAt(options.binding.inputs, path.slice(base.length));
+    const text = openSealed(options.sealer, form.token, path, base, own ? options.binding : undefined);
     options.opened?.push(text);
     return text;
   }
@@ -57,7 +66,7 @@ function render(value: Json, schema: unknown, options: RenderOptions, path: stri
   return value;
 }
 
-function renderTemplate(template: string, schema: unknown, options: RenderOptions, path: string): Json {
+function renderTemplate(template: string, schema: unknown, options: Rendering, path: string): Json {
   const segments = parseTemplate(template, path);
   const resolve = (ref: Reference) => options.resolve(ref, path);
   if (isUrlSchema(schema) && segments.some((segment) => segment.kind === 'ref')) {

@@ -61,8 +61,7 @@ export class DefinitionRepository {
     return this.now().toISOString();
   }
 
-  createWorkflow(definition: WorkflowDefinition): WorkflowRecord {
-    const id = `wf_${randomUUID()}`;
+  createWorkflow(definition: WorkflowDefinition, id = `wf_${randomUUID()}`): WorkflowRecord {
     const at = this.at();
     this.store.db
       .prepare(

@@ -109,6 +109,7 @@ export async function runAction(
         resolve: (ref, path) => data.resolve(ref, node.source, path),
         schema: pinned.inputSchema,
         sealer: context.sealer,
+        binding: { workflowId: published.workflowId, nodeId: node.id, inputs: node.inputs },
         opened: secrets,
       },
       `/nodes/${node.id}/inputs`,

@@ -120,6 +120,7 @@ export async function testNodeConnection(
       },
       schema: action.inputSchema,
       sealer: deps.sealer,
+      binding: { workflowId, nodeId: node.id, inputs: node.inputs },
       opened: secrets,
     },
     `/nodes/${entry.index}/inputs`,
