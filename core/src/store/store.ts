@@ -33,7 +33,8 @@ export class Store {
         makeDataFolder(dirname(file));
         privateDatabaseFile(file);
       }
-      db = new DatabaseSync(file);
+      // The busy timeout from the first statement on: the PRAGMAs below take a lock a running host may hold.
+      db = new DatabaseSync(file, { timeout: 5000 });
       // auto_vacuum takes effect only on a new (empty) database: one made now can give the pages retention frees
       // back to the disk (incremental vacuum); an older one reuses them. The write-ahead log is cut back to 64 MiB
       // after each checkpoint instead of keeping its largest size.
