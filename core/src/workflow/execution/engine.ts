@@ -301,7 +301,18 @@ export class WorkflowEngine {
     while (this.#intake) await this.#intake.catch(() => 0);
     const { queue, executions, requests, onError } = this.#options;
     this.#intake = takeEvents(
-      { queue, executions, requests, batchSize: this.#batchSize, stop: this.#stop.signal, onError },
+      {
+        queue,
+        executions,
+        requests,
+        batchSize: this.#batchSize,
+        stop: this.#stop.signal,
+        onError,
+        // Free slots are filled in the same commit that queues the executions (the background loop only).
+        ...(this.#running
+          ? { onQueued: () => void this.#dispatch().catch((error: unknown) => onError?.(error, {})) }
+          : {}),
+      },
       oneBatch,
     );
     try {
