@@ -48,8 +48,6 @@ export interface DataFolderOptions {
   runner?: (records: DataFolderRecords) => { runner: PluginRunner; close: () => unknown };
   /** Told when a step's Audit Trail entry could not be written (the step's result is kept). */
   onAuditError?: (error: unknown) => void;
-  /** The store checkpoints its write-ahead log from a worker thread (a running host; see Store.open). */
-  backgroundCheckpoints?: boolean;
 }
 
 /** Without a sandbox, Test Connection is refused rather than run somewhere it should not be. */
@@ -60,9 +58,7 @@ const NO_RUNNER: PluginRunner = {
 export async function openDataFolder(config: HostConfig, options: DataFolderOptions = {}): Promise<DataFolder> {
   makeDataFolder(config.dataDir);
   assertWritable(config.dataDir);
-  const store = Store.open(join(config.dataDir, 'actionhost.db'), {
-    backgroundCheckpoints: options.backgroundCheckpoints ?? false,
-  });
+  const store = Store.open(join(config.dataDir, 'actionhost.db'));
   const opened: Array<() => unknown> = [() => store.close()];
   const close = async () => {
     for (const closer of opened.reverse()) await closer();

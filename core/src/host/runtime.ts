@@ -33,8 +33,6 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
   let sandbox: Sandbox | undefined;
   let runner: PluginRunner | undefined;
   const folder = await openDataFolder(config, {
-    // The engine commits on the event loop that serves the API: checkpoints (fsync) go to a thread of their own.
-    backgroundCheckpoints: true,
     ...(options.onEngineError ? { onAuditError: (error: unknown) => options.onEngineError!(error, {}) } : {}),
     runner: ({ plugins, credentials, itsm, applications, connectors }) => {
       sandbox = new Sandbox({

@@ -1,3 +1,3 @@
-export { Store, type Row, type StoreOptions } from './store.ts';
+export { Store, type Row } from './store.ts';
 export { StoreErrors, storeFaultOf } from './errors.ts';
 export { parseJsonColumn } from './json-column.ts';

@@ -1,6 +1,6 @@
 // The embedded store's own mechanics: group commit (writes of one turn share one transaction, a failing write is
 // refused alone) and statements kept prepared.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -60,35 +60,5 @@ describe('prepared statements', () => {
     const first = store.db.prepare('SELECT COUNT(*) AS n FROM t');
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM t')).toBe(first);
     expect(store.db.prepare('SELECT id FROM t')).not.toBe(first);
-  });
-});
-
-describe('background checkpoints', () => {
-  it('copies committed writes into the database file from another thread, and closes like a plain store', async () => {
-    const file = join(dir, 'background.db');
-    const background = Store.open(file, { backgroundCheckpoints: true });
-    try {
-      expect(background.db.prepare('PRAGMA wal_autocheckpoint').get()).toEqual({ wal_autocheckpoint: 16_384 });
-      background.db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
-      for (let i = 0; i < 200; i++)
-        await background.write(() => background.db.prepare('INSERT INTO t (v) VALUES (?)').run('x'.repeat(2000)));
-      const sizeBefore = statSync(file).size;
-      // The thread checkpoints on its own: the database file grows although this connection never checkpoints
-      // (its backstop is far beyond these few pages).
-      const deadline = Date.now() + 5000;
-      while (statSync(file).size <= sizeBefore && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(statSync(file).size).toBeGreaterThan(sizeBefore);
-    } finally {
-      background.close();
-    }
-    // The last connection closed: the log was checkpointed and removed, the rows are in the file.
-    expect(existsSync(`${file}-wal`)).toBe(false);
-    const reopened = Store.open(file);
-    try {
-      expect(reopened.db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 200 });
-    } finally {
-      reopened.close();
-    }
   });
 });

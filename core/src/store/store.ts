@@ -6,40 +6,27 @@ import { makeDataFolder, privateDatabaseFile } from '@actionhost/sdk/cli';
 import { CoreErrors } from '../errors/index.ts';
 import { StoreErrors } from './errors.ts';
 import { GroupCommit } from './group-commit.ts';
-import { WalCheckpointer } from './checkpointer.ts';
 
 /** A row as a statement reads it: column name → value. */
 export type Row = Record<string, SQLOutputValue>;
 
 /** Statements kept prepared; beyond this many distinct SQL texts the oldest is dropped (built SQL varies). */
 const STATEMENT_CACHE = 500;
-/** With checkpoints in the background: the log size (pages) at which the committing connection checkpoints anyway. */
-const BACKSTOP_CHECKPOINT_PAGES = 16_384;
-
-export interface StoreOptions {
-  /**
-   * Checkpoint the write-ahead log from a worker thread instead of on the connection that commits (the running
-   * host: a checkpoint's fsync would stall its event loop). Short-lived commands and tests do without.
-   */
-  backgroundCheckpoints?: boolean;
-}
 
 export class Store {
   readonly db: DatabaseSync;
   readonly file: string;
   readonly #groupCommit: GroupCommit;
-  readonly #checkpointer: WalCheckpointer | null;
   #depth = 0;
 
-  private constructor(file: string, db: DatabaseSync, checkpointer: WalCheckpointer | null) {
+  private constructor(file: string, db: DatabaseSync) {
     this.file = file;
     this.db = db;
-    this.#checkpointer = checkpointer;
     this.#groupCommit = new GroupCommit((fn) => this.transaction(fn));
   }
 
   /** Opens (creating if needed, mode 0600) the database file; ":memory:" for a throwaway store. */
-  static open(file: string, options: StoreOptions = {}): Store {
+  static open(file: string): Store {
     let db: DatabaseSync;
     try {
       if (file !== ':memory:') {
@@ -61,12 +48,7 @@ export class Store {
       throw StoreErrors.unavailable(file, error);
     }
     keepStatementsPrepared(db);
-    let checkpointer: WalCheckpointer | null = null;
-    if (options.backgroundCheckpoints && file !== ':memory:') {
-      db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
-      checkpointer = new WalCheckpointer(file);
-    }
-    return new Store(file, db, checkpointer);
+    return new Store(file, db);
   }
 
   /** Applies, in order and once each, the SQL migrations of one module. Index i is version i+1. */
@@ -132,7 +114,6 @@ export class Store {
 
   close(): void {
     this.#groupCommit.flush();
-    this.#checkpointer?.close();
     if (this.db.isOpen) this.db.close();
   }
 
