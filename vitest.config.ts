@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     include: ['{sdk,registry,core}/src/**/*.test.ts', 'test/**/*.test.ts', 'plugins/*/src/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
-    globalSetup: ['test/ad/global-setup.ts', 'test/browser/global-setup.ts'],
+    globalSetup: ['test/ad/global-setup.ts', 'test/postgres/global-setup.ts', 'test/browser/global-setup.ts'],
     pool: 'forks',
     // The JSON report lets .ci/run print one plain "N passed, N failed" line at the end.
     reporters: ['default', ['json', { outputFile: '.vitest/results.json' }]],
