@@ -1,7 +1,14 @@
 // @actionhost/core: the host. Front door for the other packages, the CLI and tests.
 export * from './sandbox/index.ts';
 export * from './capabilities/index.ts';
-export { Store, StoreErrors } from './store/index.ts';
+export {
+  Store,
+  StoreErrors,
+  PostgresStore,
+  WORK_CHANNEL,
+  type PostgresStoreOptions,
+  type Queryable,
+} from './store/index.ts';
 export { loadConfig, HostConfig } from './config/index.ts';
 export * from './itsm/index.ts';
 export * from './credentials/index.ts';
