@@ -21,3 +21,6 @@ export { ApiTokens, Role, TokenInfo, TokenCreated } from './api/index.ts';
 export type { CapabilityReview, PluginDifference, SignatureStatus, TrustedKey } from '@actionhost/registry';
 // Integration Connectors as the API answers them, for the console.
 export type { Connector, IssuedConnector } from './connectors/index.ts';
+// The composition root, for processes that wire a host of their own (the multi-host tests run engines on
+// PostgreSQL with a runtime's sandbox runner).
+export { openRuntime, SandboxPluginRunner, type Runtime, type RuntimeOptions } from './host/index.ts';

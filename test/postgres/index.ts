@@ -24,6 +24,16 @@ export function postgresUrl(): string {
   return process.env.PG_URL ?? inject('postgres');
 }
 
+/**
+ * The test cluster's bootstrap superuser (start-postgres.sh gives it the test role's password): for what the test
+ * role may not do, e.g. cutting one host off (a role of its own made NOLOGIN, its connections terminated).
+ */
+export function superuserUrl(adminUrl = postgresUrl()): string {
+  const url = new URL(adminUrl);
+  url.username = process.env.PG_SUPERUSER ?? 'postgres';
+  return url.toString();
+}
+
 /** Creates an empty database with a random name on the test server. */
 export async function createTestDatabase(adminUrl = postgresUrl()): Promise<TestDatabase> {
   const name = `ah_test_${randomBytes(6).toString('hex')}`;
