@@ -156,6 +156,7 @@ async function account(store: PostgresStore, raised: number[]) {
     host: String(r.host_id),
     status: String(r.status),
     interrupted: String(r.error ?? '').includes('AH_STEP_INTERRUPTED'),
+    errorCode: r.error === null ? null : String((JSON.parse(String(r.error)) as { code?: string }).code),
     start: Date.parse(String(r.started_at)),
     end: r.finished_at === null ? Infinity : Date.parse(String(r.finished_at)),
   }));
@@ -198,6 +199,18 @@ async function account(store: PostgresStore, raised: number[]) {
       requestsWithMoreThanOneKey: [...keysPerRequest.values()].filter((set) => set.size > 1).length,
       requestsNeverDelivered: requests.filter((id) => !keysPerRequest.has(id)).length,
       finishedPluginSteps: steps.filter((s) => s.end !== Infinity && !s.interrupted).length,
+      // Finished attempts other than interruptions that a later attempt followed (a retryable failure), by code.
+      stepsRetried: Object.fromEntries(
+        Object.entries(
+          [...byExecution.values()]
+            .flatMap((attempts) => attempts.slice(0, -1))
+            .filter((s) => !s.interrupted)
+            .reduce<Record<string, number>>(
+              (codes, s) => ({ ...codes, [String(s.errorCode)]: (codes[String(s.errorCode)] ?? 0) + 1 }),
+              {},
+            ),
+        ),
+      ),
       auditEntries,
     },
   };

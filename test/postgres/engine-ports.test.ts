@@ -564,6 +564,9 @@ describe('several hosts on one PostgreSQL database', () => {
       status: 'queued',
       steps: [{ status: 'failed', error: { code: 'AH_STEP_INTERRUPTED' } }],
     });
+    // A's own run of it has not noticed yet: A does not claim it again (two runs under one host id).
+    expect(await a.queue.claim(5)).toEqual([]);
+    expect(await a.queue.claimOne(id)).toBeNull();
     expect((await b.queue.claim(1)).map((claimed) => claimed.id)).toEqual([id]);
     await b.executions.startStep(id, step(2));
     // A's late result is refused: it no longer holds the execution.

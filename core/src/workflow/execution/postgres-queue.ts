@@ -76,9 +76,12 @@ export class PostgresExecutionQueue implements ExecutionQueue {
     const { rows } = await this.#store.query(
       `UPDATE workflow_executions e SET ${TAKE} FROM (
          SELECT id, due_at AS picked_due FROM workflow_executions WHERE status = 'queued' AND due_at <= $1
+           AND NOT (id = ANY($5::text[]))
          ORDER BY due_at, queue_seq LIMIT $4 FOR UPDATE SKIP LOCKED) picked
        WHERE e.id = picked.id RETURNING ${CLAIMED_COLUMNS.replace(/(\w+)/g, 'e.$1')}, picked.picked_due, e.queue_seq`,
-      [at, this.leases.hostId, this.leases.leaseMs, limit],
+      // Not one this host still runs: after a cut, another host may have handed it back to the queue while this
+      // host's own run of it has not noticed yet (two runs under one host id would pass the same fence).
+      [at, this.leases.hostId, this.leases.leaseMs, limit, [...this.leases.held]],
     );
     // RETURNING gives no order: the queue's (due, then insertion) order is restored here.
     rows.sort(
@@ -89,6 +92,7 @@ export class PostgresExecutionQueue implements ExecutionQueue {
   }
 
   async claimOne(id: string): Promise<ClaimedExecution | null> {
+    if (this.leases.held.has(id)) return null;
     const at = this.#now().toISOString();
     const { rows } = await this.#store.query(
       `UPDATE workflow_executions SET ${TAKE} WHERE id = $4 AND status = 'queued' RETURNING ${CLAIMED_COLUMNS}`,
