@@ -1,7 +1,9 @@
 // One vitest run over every package. Tests start real servers on loopback; sandbox tests spawn worker
 // processes, so files run in forks and timeouts are generous (measured in the benchmark, not asserted here).
 // The global setup makes sure a real Samba AD DC answers on 127.0.0.1 (test/ad/start-ad.sh; root + apt the
-// first time) and fails the run if it cannot: an Active Directory test never passes by skipping.
+// first time) and fails the run if it cannot: an Active Directory test never passes by skipping. Likewise a real
+// PostgreSQL on 127.0.0.1:54329 (test/postgres/start-postgres.sh) for the multi-host tests, provided as
+// inject('postgres').
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
