@@ -55,13 +55,14 @@ const TYPES = {
 
 export class PostgresStore implements Queryable {
   readonly url: string;
-  readonly pool: pg.Pool;
+  // Private, so that no node-postgres type reaches the declarations (a package using core's types needs no @types/pg).
+  readonly #pool: pg.Pool;
   readonly #connectTimeoutMs: number;
 
   private constructor(url: string, options: PostgresStoreOptions) {
     this.url = url;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
-    this.pool = new pg.Pool({
+    this.#pool = new pg.Pool({
       connectionString: url,
       max: options.max ?? 10,
       connectionTimeoutMillis: this.#connectTimeoutMs,
@@ -70,16 +71,16 @@ export class PostgresStore implements Queryable {
       idleTimeoutMillis: 30_000,
     });
     // An idle connection the server dropped must not crash the process: the next query gets a fresh one.
-    this.pool.on('error', (error) => options.onError?.(error));
+    this.#pool.on('error', (error) => options.onError?.(error));
   }
 
   /** Opens a pool and checks the database answers. */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const store = new PostgresStore(url, options);
     try {
-      await store.pool.query('SELECT 1');
+      await store.#pool.query('SELECT 1');
     } catch (error) {
-      await store.pool.end().catch(() => undefined);
+      await store.#pool.end().catch(() => undefined);
       throw CoreErrors.AH_STORE_UNAVAILABLE(
         { file: redactUrl(url), reason: error instanceof Error ? error.message : String(error) },
         { file: redactUrl(url) },
@@ -89,12 +90,12 @@ export class PostgresStore implements Queryable {
   }
 
   async query(sql: string, values: readonly SqlValue[] = []): Promise<{ rows: PgRow[]; rowCount: number | null }> {
-    return this.pool.query(sql, values as unknown[]);
+    return this.#pool.query(sql, values as unknown[]);
   }
 
   /** Runs fn in one transaction on one connection; commits when it resolves, rolls back when it throws. */
   async withTransaction<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.#pool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -201,7 +202,7 @@ export class PostgresStore implements Queryable {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await this.#pool.end();
   }
 }
 
