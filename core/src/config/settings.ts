@@ -213,7 +213,7 @@ export const HOST_SETTINGS = defineSettings({
     env: 'ACTIONHOST_PRUNE_BATCH',
     flag: '--prune-batch <n>',
     value: wholeNumber(1, 100_000),
-    default: '200',
+    default: '100',
     description: 'rows the background pruner deletes per transaction (executions with their steps, entries, events)',
   },
   pruneIntervalMs: {

@@ -100,6 +100,12 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     });
     runtime.engine.start();
     runtime.retention.start({
+      // While work waits for the engine (queued executions, request changes not yet picked up) the engine is what
+      // limits the host: pruning steps further back. Executions merely running leave it the usual share.
+      busy: async () => {
+        const stats = await runtime.engine.stats();
+        return stats.queued + stats.outboxPending > 0;
+      },
       onError: (error) => progress(`retention: ${(error as Error).message ?? String(error)}`),
       onReport: (report) =>
         progress(
