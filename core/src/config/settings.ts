@@ -118,6 +118,14 @@ export const HOST_SETTINGS = defineSettings({
     value: file(),
     description: 'PEM private key of tlsCert',
   },
+  hstsMaxAge: {
+    env: 'ACTIONHOST_HSTS_MAX_AGE',
+    flag: '--hsts-max-age <seconds>',
+    value: wholeNumber(0, 63_072_000),
+    default: '31536000',
+    description:
+      'with TLS: max-age of the Strict-Transport-Security header on every console and API answer over HTTPS (browsers then refuse plain HTTP to this host for that long; never sent over plain HTTP); 0 tells browsers to forget it',
+  },
   logLevel: {
     env: 'ACTIONHOST_LOG_LEVEL',
     flag: '--log-level <level>',
@@ -213,7 +221,7 @@ export const HOST_SETTINGS = defineSettings({
     env: 'ACTIONHOST_PRUNE_BATCH',
     flag: '--prune-batch <n>',
     value: wholeNumber(1, 100_000),
-    default: '200',
+    default: '100',
     description: 'rows the background pruner deletes per transaction (executions with their steps, entries, events)',
   },
   pruneIntervalMs: {
@@ -222,6 +230,27 @@ export const HOST_SETTINGS = defineSettings({
     value: wholeNumber(1_000, 86_400_000),
     default: '600000',
     description: 'how often the background pruner looks for rows past their retention (it also runs once on start)',
+  },
+  databaseUrl: {
+    env: 'ACTIONHOST_DATABASE_URL',
+    value: postgresUrl(),
+    secret: true,
+    description:
+      'PostgreSQL database several hosts share (postgres://user:password@host:port/database); not read by `actionhost start` yet, which runs on the SQLite file of the data folder (issue 14: the engine ports exist for PostgreSQL, the other services follow)',
+  },
+  leaseMs: {
+    env: 'ACTIONHOST_LEASE_MS',
+    value: wholeNumber(1_000, 3_600_000),
+    default: '30000',
+    description:
+      "on PostgreSQL: how long a host's claim on an execution (and on an outbox event) holds without a heartbeat; after it another host takes the execution over",
+  },
+  heartbeatMs: {
+    env: 'ACTIONHOST_HEARTBEAT_MS',
+    value: wholeNumber(100, 600_000),
+    default: '5000',
+    description:
+      'on PostgreSQL: how often a host renews the leases of the executions it runs and takes over those whose lease lapsed (keep it well under leaseMs)',
   },
   adminToken: {
     env: 'ACTIONHOST_ADMIN_TOKEN',
@@ -271,6 +300,20 @@ export type HostSettingTexts = SettingTexts<typeof HOST_SETTINGS.settings>;
 /** Flags (as text, by setting name) win over the environment, the environment over the defaults. */
 export function loadConfig(flags: HostSettingTexts = {}, env: NodeJS.ProcessEnv = {}): HostConfig {
   return HOST_SETTINGS.load({ flags, env });
+}
+
+/** A postgres:// (or postgresql://) URL. */
+function postgresUrl(): Value<string> {
+  return {
+    schema: z
+      .string()
+      .trim()
+      .refine(
+        (value) => URL.canParse(value) && ['postgres:', 'postgresql:'].includes(new URL(value).protocol),
+        'not a postgres:// URL',
+      ),
+    expects: 'a postgres:// URL, e.g. postgres://actionhost:secret@db.example.com:5432/actionhost',
+  };
 }
 
 /** A comma-separated list of DNS servers: IP addresses, optionally with a port (`192.0.2.53:5353`, `[2001:db8::53]:53`). */

@@ -389,6 +389,9 @@ export class WorkflowEngine {
         // One batch per turn, so a flood of events does not keep due executions (and retries) waiting.
         if (this.#active.size < this.#maxActive) busy = (await this.#takeEvents(true)) >= this.#batchSize;
         if (!this.#running) break;
+        // A claim made with the enqueue (onQueued) may have run before it committed on a store whose writes do not
+        // share one transaction (PostgreSQL): claim again once it is done, now that the executions are queued.
+        await this.#dispatching?.catch(() => 0);
         const started = await this.#dispatch();
         busy ||= started > 0 && this.#active.size < this.#maxActive;
       } catch (error) {
