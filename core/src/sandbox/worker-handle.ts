@@ -4,15 +4,9 @@
 // used again.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { FrameChannel } from './channel.ts';
 import type { HostToWorker, WorkerToHost } from './protocol.ts';
-
-// The worker has this module's extension: worker.ts in a checkout (type stripping), worker.js in the published
-// package (built JavaScript; Node does not strip types under node_modules).
-const WORKER_FILE = fileURLToPath(
-  new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url),
-);
+import { workerFile } from './worker-file.ts';
 
 /**
  * --no-node-snapshot: isolated-vm requires it on current Node. --max-semi-space-size: the worker's own heap only
@@ -36,7 +30,7 @@ export class WorkerHandle {
   #stderr = '';
 
   constructor(events: WorkerEvents) {
-    this.child = spawn(process.execPath, [...WORKER_NODE_FLAGS, WORKER_FILE], {
+    this.child = spawn(process.execPath, [...WORKER_NODE_FLAGS, workerFile()], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     });
     this.child.stderr?.setEncoding('utf8');
