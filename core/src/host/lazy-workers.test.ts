@@ -17,7 +17,7 @@ function workerProcesses(): number[] {
   }
   return children.filter((pid) => {
     try {
-      return /sandbox\/worker\.[jt]s/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+      return /sandbox[/-]worker\.[jt]s/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
     } catch {
       return false; // exited meanwhile
     }
