@@ -6,7 +6,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMPLOYEE_ONBOARDING } from '@actionhost/core';
-import { ACTIONHOST_CLI, eventually, startHostProcess, type HostProcess } from '../support/host-process.ts';
+import { rmSync } from 'node:fs';
+import {
+  ACTIONHOST_CLI,
+  eventually,
+  makeDataDir,
+  startHostProcess,
+  type HostProcess,
+  type HostProcessOptions,
+} from '../support/host-process.ts';
 import { createLinkedNetns, type TestNetns } from '../support/linked-netns.ts';
 import { createTestCa, type TestCa } from '../support/tls.ts';
 import { readAsAdmin, uniqueUsername } from './facts.ts';
@@ -16,6 +24,10 @@ const ad = adFacts();
 let netns: TestNetns;
 let ca: TestCa;
 let host: HostProcess;
+/** How the host is started, so that a test can restart it on the same data folder, address and port. */
+let hostOptions: HostProcessOptions;
+/** A fixed port: the namespace is this test's own, and a restarted host must keep the URL the connector dials. */
+const HOST_PORT = 8443;
 let connectorToken: string;
 let workflowId: string;
 
@@ -85,11 +97,14 @@ beforeAll(async () => {
   netns = createLinkedNetns();
   ca = createTestCa();
   const certificate = ca.issue([netns.innerAddress]);
-  host = await startHostProcess({
+  hostOptions = {
     prefix: netns.prefix,
     listen: netns.innerAddress,
+    port: HOST_PORT,
+    dataDir: makeDataDir(),
     tls: { certFile: certificate.certFile, keyFile: certificate.keyFile, ca: ca.ca },
-  });
+  };
+  host = await startHostProcess(hostOptions);
   expect(host.url).toMatch(/^https:\/\//);
 
   const issued = await host.api<{ token: string; status: string }>('POST', '/api/connectors', {
@@ -139,6 +154,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.stop();
+  if (hostOptions?.dataDir) rmSync(hostOptions.dataDir, { recursive: true, force: true });
   ca?.close();
   netns?.close();
 });
@@ -199,6 +215,39 @@ describe('through the connector', () => {
     // it said goodbye: offline at once
     expect((await connectorStatus()).status).toBe('offline');
   }, 120_000);
+
+  it('reconnects by itself after the host restarts, and the next on-boarding runs through it', async () => {
+    const connector = startConnector(connectorToken);
+    try {
+      await eventually(connectorStatus, (status) => status.status === 'online', 30_000);
+      // A crash, not a goodbye: the connector only sees its long poll fail.
+      host.child.kill('SIGKILL');
+      await host.stop();
+      await eventually(
+        async () => connector.output(),
+        (output) => output.includes('cannot reach the host'),
+        30_000,
+      );
+      host = await startHostProcess(hostOptions);
+      // Connected a second time (the stored status alone could still say online from before the crash).
+      await eventually(
+        async () => connector.output().match(/connector "dc-site" connected to/g)?.length ?? 0,
+        (connections) => connections === 2,
+        60_000,
+      );
+      expect((await connectorStatus()).status).toBe('online');
+      expect(connector.child.exitCode).toBeNull();
+
+      const username = uniqueUsername('back');
+      const execution = await raise(username);
+      expect(execution.status, JSON.stringify(execution)).toBe('succeeded');
+      expect(await readAsAdmin(ad, `CN=${username},${ad.usersDn}`, ['mail'])).toMatchObject({
+        mail: `${username}@flotomate.local`,
+      });
+    } finally {
+      expect(await connector.stop()).toBe(0);
+    }
+  }, 180_000);
 
   it('stopped: the step takes its failure path with AH_CONNECTOR_OFFLINE after its retries, and nothing is created', async () => {
     const username = uniqueUsername('off');

@@ -67,6 +67,8 @@ describe('request templates', () => {
       await dialog.getByLabel(/^New hire's name/).fill('Grace Hopper');
       await dialog.getByLabel(/^Username/).fill('ghopper');
       expect(await dialog.getByLabel(/^Department/).inputValue()).toBe('IT');
+      // A required choice is marked like a required text field.
+      expect(await dialog.locator('label', { hasText: /^Department/ }).textContent()).toBe('Department *');
       await dialog.getByLabel(/^Department/).selectOption('HR');
       await dialog.getByLabel(/^Start date/).fill('2027-03-01');
       await dialog.getByLabel('Requester name').fill('Ada');

@@ -59,6 +59,8 @@ export interface HostProcessOptions {
   seed?: boolean;
   /** The address to listen on (default 127.0.0.1). */
   listen?: string;
+  /** The port (default 0: any free one); a fixed one lets a restarted host keep its URL. */
+  port?: number;
   /** Serve HTTPS with this certificate and key; `api()` verifies it against `ca`. */
   tls?: { certFile: string; keyFile: string; ca: string };
   /** A command the host is started under, e.g. ['ip', 'netns', 'exec', '<name>'] (it must exec the host). */
@@ -68,7 +70,18 @@ export interface HostProcessOptions {
 export async function startHostProcess(options: HostProcessOptions = {}): Promise<HostProcess> {
   const dataDir = options.dataDir ?? makeDataDir();
   const token = adminTokenFor(dataDir);
-  const args = [ACTIONHOST_CLI, 'start', '--data', dataDir, '--port', '0', '--workers', '1', '--log-level', 'info'];
+  const args = [
+    ACTIONHOST_CLI,
+    'start',
+    '--data',
+    dataDir,
+    '--port',
+    String(options.port ?? 0),
+    '--workers',
+    '1',
+    '--log-level',
+    'info',
+  ];
   if (options.allowPrivate) args.push('--allow-private', options.allowPrivate);
   if (options.seed === false) args.push('--no-seed');
   if (options.listen) args.push('--host', options.listen);

@@ -2,9 +2,13 @@
 // secret-looking keys, sealed Input Mappings, and any string the change itself carried as a secret.
 import type { Json } from '@actionhost/sdk';
 import { REDACTED, redactSecretKeys, redactSecrets } from '../itsm/index.ts';
+import { isSecretKey } from '../secrets/index.ts';
 
-/** Keys whose string values are secrets wherever they appear in a request body. */
-const SECRET_KEY = /pass(word|wd|phrase)?$|^pwd$|secret|token|api[-_ ]?key|authorization|unicodepwd|private/i;
+/**
+ * Keys whose string values are secrets wherever they appear in a request body: the host's one rule, and anything
+ * named private at all (an admin's body may carry a private key or certificate under any such name).
+ */
+const isLoggedSecretKey = (key: string): boolean => isSecretKey(key) || /private/i.test(key);
 /** Inside a `secret` object, the fields that are not secret (shown on the API Credential page). */
 const NOT_SECRET = new Set(['username', 'header']);
 
@@ -18,7 +22,7 @@ export function secretsOf(body: unknown): string[] {
     }
     if (value === null || typeof value !== 'object') return;
     for (const [key, inner] of Object.entries(value)) {
-      walk(inner, (secret && !NOT_SECRET.has(key)) || SECRET_KEY.test(key));
+      walk(inner, (secret && !NOT_SECRET.has(key)) || isLoggedSecretKey(key));
     }
   };
   walk(body, false);

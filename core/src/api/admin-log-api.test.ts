@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { incidentCiLinking } from '../workflow/workflow.fixtures.ts';
 import { changeCatalogue } from './admin-actions.ts';
-import { bearer, openApi, type TestApi } from './api.fixtures.ts';
+import { callApi, openApi, type Method, type Role, type TestApi } from './api.fixtures.ts';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -16,21 +16,7 @@ afterEach(async () => {
   await api.close();
 });
 
-type Role = 'admin' | 'editor' | 'agent';
-async function call(role: Role, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) {
-  const response = await api.app.inject({
-    method,
-    url,
-    headers: bearer(api.token[role]),
-    ...(payload !== undefined ? { payload: payload as object } : {}),
-  });
-  return {
-    status: response.statusCode,
-    headers: response.headers,
-    text: response.body,
-    body: response.body && response.headers['content-type']?.includes('application/json') ? response.json() : null,
-  };
-}
+const call = (role: Role, method: Method, url: string, payload?: unknown) => callApi(api, role, method, url, payload);
 
 const PASSWORD = 'Adm1n-Log-Pa55word-7d1c';
 const TOKEN_SECRET = 'tok_live_admin_log_5e4d3c2b1a';

@@ -200,3 +200,33 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export type Role = 'admin' | 'editor' | 'agent';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One request through the API (fastify's inject) as a role's token or with the headers given; the body parsed when
+ * the answer is JSON (null otherwise), and the raw text kept for tests that look for what must not be in it.
+ */
+export async function callApi(
+  api: { app: FastifyInstance; token: Record<Role, string> },
+  as: Role | Record<string, string>,
+  method: Method,
+  url: string,
+  payload?: unknown,
+) {
+  const response = await api.app.inject({
+    method,
+    url,
+    headers: typeof as === 'string' ? bearer(api.token[as]) : as,
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
+  const json = response.body !== '' && String(response.headers['content-type']).includes('application/json');
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    body: json ? response.json() : null,
+    raw: response.body,
+    text: response.body,
+  };
+}

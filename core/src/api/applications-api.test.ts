@@ -2,6 +2,7 @@
 // stored, references checked, Test Connection's result as a body, and no secret in any response.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bearer, callApi, type Method } from './api.fixtures.ts';
 import { ApiTokens } from './auth.ts';
 import { errorBody, toActionhostError } from './errors.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -52,21 +53,12 @@ afterEach(async () => {
   api.world.close();
 });
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-async function call(
+const call = (
   method: Method,
   url: string,
   payload?: unknown,
-  headers: Record<string, string> = { authorization: `Bearer ${api.token.admin}` },
-) {
-  const response = await api.app.inject({
-    method,
-    url,
-    headers,
-    ...(payload !== undefined ? { payload: payload as object } : {}),
-  });
-  return { status: response.statusCode, body: response.body ? response.json() : null, raw: response.body };
-}
+  headers: Record<string, string> = bearer(api.token.admin),
+) => callApi(api, headers, method, url, payload);
 const count = (table: string) =>
   (api.world.store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 

@@ -3,7 +3,7 @@
 // executions filtered and paged, CI search, and editing Applications and App Integrations.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { incidentCiLinking } from '../workflow/workflow.fixtures.ts';
-import { bearer, openApi, type TestApi } from './api.fixtures.ts';
+import { callApi, openApi, type Method, type Role, type TestApi } from './api.fixtures.ts';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -13,16 +13,7 @@ afterEach(async () => {
   await api.close();
 });
 
-type Role = 'admin' | 'editor' | 'agent';
-async function call(role: Role, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) {
-  const response = await api.app.inject({
-    method,
-    url,
-    headers: bearer(api.token[role]),
-    ...(payload !== undefined ? { payload: payload as object } : {}),
-  });
-  return { status: response.statusCode, body: response.body ? response.json() : null, raw: response.body };
-}
+const call = (role: Role, method: Method, url: string, payload?: unknown) => callApi(api, role, method, url, payload);
 
 describe('GET /api/session', () => {
   it("answers every role with the token's name and role, and refuses a missing token", async () => {

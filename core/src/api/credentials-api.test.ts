@@ -1,7 +1,7 @@
 // The API Credential page: a credential is created with its binding, editors see names and bindings in their
 // lookup (never a secret), and an admin rotates a secret in place (PUT) without losing the binding.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, openApi, type TestApi } from './api.fixtures.ts';
+import { callApi, openApi, type Method, type Role, type TestApi } from './api.fixtures.ts';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -11,15 +11,7 @@ afterEach(async () => {
   await api.close();
 });
 
-async function call(role: 'admin' | 'editor', method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
-  const response = await api.app.inject({
-    method,
-    url,
-    headers: bearer(api.token[role]),
-    ...(payload !== undefined ? { payload: payload as object } : {}),
-  });
-  return { status: response.statusCode, body: response.body ? response.json() : null, raw: response.body };
-}
+const call = (role: Role, method: Method, url: string, payload?: unknown) => callApi(api, role, method, url, payload);
 
 const SECRET = 'tok-first-0123456789';
 const NEXT = 'tok-second-9876543210';

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EMPLOYEE_ONBOARDING } from '../workflow/index.ts';
 import { EMPLOYEE_ONBOARDING_TEMPLATE } from '../itsm/index.ts';
-import { bearer, openApi, type TestApi } from './api.fixtures.ts';
+import { callApi, openApi, type Method, type Role, type TestApi } from './api.fixtures.ts';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -13,15 +13,7 @@ afterEach(async () => {
   await api.close();
 });
 
-async function call(role: 'admin' | 'editor' | 'agent', method: 'GET' | 'POST', url: string, payload?: unknown) {
-  const response = await api.app.inject({
-    method,
-    url,
-    headers: bearer(api.token[role]),
-    ...(payload !== undefined ? { payload: payload as object } : {}),
-  });
-  return { status: response.statusCode, body: response.body ? response.json() : null, raw: response.body };
-}
+const call = (role: Role, method: Method, url: string, payload?: unknown) => callApi(api, role, method, url, payload);
 
 const bindPassword = 'Bind-Passw0rd-xyz';
 const requester = { name: 'Dana Agent', email: 'dana@flotomate.local', username: 'dana' };

@@ -2,7 +2,7 @@
 // authoring mistakes come back as 400s with codes and JSON paths, never as 500s.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { incidentCiLinking } from '../workflow/workflow.fixtures.ts';
-import { bearer, openApi, type TestApi } from './api.fixtures.ts';
+import { callApi, openApi, type Method, type TestApi } from './api.fixtures.ts';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -12,15 +12,7 @@ afterEach(async () => {
   await api.close();
 });
 
-async function call(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
-  const response = await api.app.inject({
-    method,
-    url,
-    headers: bearer(api.token.editor),
-    ...(payload !== undefined ? { payload: payload as object } : {}),
-  });
-  return { status: response.statusCode, body: response.body ? response.json() : null };
-}
+const call = (method: Method, url: string, payload?: unknown) => callApi(api, 'editor', method, url, payload);
 
 function linking(requestId: string) {
   return incidentCiLinking({

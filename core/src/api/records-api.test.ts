@@ -1,7 +1,7 @@
 // Requests, CIs, credentials, plugin uploads and the OpenAPI document over HTTP.
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, openApi, type TestApi } from './api.fixtures.ts';
+import { bearer, callApi, openApi, type Method, type Role, type TestApi } from './api.fixtures.ts';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -11,20 +11,7 @@ afterEach(async () => {
   await api.close();
 });
 
-async function call(
-  role: 'admin' | 'editor' | 'agent',
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-  url: string,
-  payload?: unknown,
-) {
-  const response = await api.app.inject({
-    method,
-    url,
-    headers: bearer(api.token[role]),
-    ...(payload !== undefined ? { payload: payload as object } : {}),
-  });
-  return { status: response.statusCode, body: response.body ? response.json() : null, raw: response.body };
-}
+const call = (role: Role, method: Method, url: string, payload?: unknown) => callApi(api, role, method, url, payload);
 
 describe('requests and configuration items', () => {
   it('creates, reads and patches a request; a PATCH that changes fields leaves an outbox event', async () => {

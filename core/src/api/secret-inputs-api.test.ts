@@ -1,7 +1,7 @@
 // Secrets typed into a node over the API: header values sealed by default (unless marked public), one "#" rule for
 // every field, and { "$literal": ... } for text taken exactly as typed. What the plugin receives is checked too.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, openApi, type TestApi } from './api.fixtures.ts';
+import { callApi, openApi, type Method, type TestApi } from './api.fixtures.ts';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -11,15 +11,7 @@ afterEach(async () => {
   await api.close();
 });
 
-async function call(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
-  const response = await api.app.inject({
-    method,
-    url,
-    headers: bearer(api.token.editor),
-    ...(payload !== undefined ? { payload: payload as object } : {}),
-  });
-  return { status: response.statusCode, body: response.body ? response.json() : null, text: response.body };
-}
+const call = (method: Method, url: string, payload?: unknown) => callApi(api, 'editor', method, url, payload);
 
 function webhookWorkflow(inputs: Record<string, unknown>) {
   return {

@@ -2,7 +2,7 @@
 // defaults, requests raised from it, and its fields as placeholders and If Else fields of a workflow.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EMPLOYEE_ONBOARDING_TEMPLATE } from '../itsm/index.ts';
-import { bearer, openApi, type TestApi } from './api.fixtures.ts';
+import { callApi, openApi, type Method, type Role, type TestApi } from './api.fixtures.ts';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -12,16 +12,7 @@ afterEach(async () => {
   await api.close();
 });
 
-type Role = 'admin' | 'editor' | 'agent';
-async function call(role: Role, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) {
-  const response = await api.app.inject({
-    method,
-    url,
-    headers: bearer(api.token[role]),
-    ...(payload !== undefined ? { payload: payload as object } : {}),
-  });
-  return { status: response.statusCode, body: response.body ? response.json() : null };
-}
+const call = (role: Role, method: Method, url: string, payload?: unknown) => callApi(api, role, method, url, payload);
 
 const newHire = {
   newHireName: 'Lizi Tester',

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../store/index.ts';
 import { ApiTokens } from './auth.ts';
-import { bearer, openApi, type TestApi } from './api.fixtures.ts';
+import { bearer, callApi, openApi, type Method, type TestApi } from './api.fixtures.ts';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -13,10 +13,8 @@ afterEach(async () => {
   await api.close();
 });
 
-async function call(method: 'GET' | 'POST' | 'DELETE', url: string, token: string, payload?: unknown) {
-  const response = await api.app.inject({ method, url, headers: bearer(token), ...(payload ? { payload } : {}) });
-  return { status: response.statusCode, body: response.body ? response.json<Record<string, unknown>>() : null };
-}
+const call = (method: Method, url: string, token: string, payload?: unknown) =>
+  callApi(api, bearer(token), method, url, payload);
 
 describe('/api/tokens', () => {
   it('gives an agent a token that reaches requests but not workflows or tokens, and shows its secret only once', async () => {

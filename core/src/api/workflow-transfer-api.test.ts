@@ -3,7 +3,7 @@
 // when every pinned plugin version, App Integration and credential is there — every problem reported at once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { activeDirectory, runWebhook } from '../workflow/workflow.fixtures.ts';
-import { bearer, openApi, type TestApi } from './api.fixtures.ts';
+import { callApi, openApi, type Method, type Role, type TestApi } from './api.fixtures.ts';
 
 let test: TestApi;
 let production: TestApi;
@@ -16,21 +16,8 @@ afterEach(async () => {
   await production.close();
 });
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-async function call(api: TestApi, method: Method, url: string, payload?: unknown, role: 'admin' | 'editor' = 'editor') {
-  const response = await api.app.inject({
-    method,
-    url,
-    headers: bearer(api.token[role]),
-    ...(payload !== undefined ? { payload: payload as object } : {}),
-  });
-  return {
-    status: response.statusCode,
-    headers: response.headers,
-    text: response.body,
-    body: response.body ? response.json() : null,
-  };
-}
+const call = (target: TestApi, method: Method, url: string, payload?: unknown, role: Role = 'editor') =>
+  callApi(target, role, method, url, payload);
 
 const TYPED_PASSWORD = 'Typed-Secret-For-Test-Env-1a2b';
 

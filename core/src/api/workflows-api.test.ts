@@ -2,7 +2,7 @@
 // links through the real ITSM service), bad input that stores nothing, pinning, Test Connection, executions.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { incidentCiLinking } from '../workflow/workflow.fixtures.ts';
-import { bearer, openApi, type TestApi } from './api.fixtures.ts';
+import { bearer, callApi, openApi, type Method, type Role, type TestApi } from './api.fixtures.ts';
 
 let api: TestApi;
 beforeEach(async () => {
@@ -13,20 +13,7 @@ afterEach(async () => {
 });
 
 const as = (role: 'admin' | 'editor' | 'agent') => bearer(api.token[role]);
-async function call(
-  role: 'admin' | 'editor' | 'agent',
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
-  url: string,
-  payload?: unknown,
-) {
-  const response = await api.app.inject({
-    method,
-    url,
-    headers: as(role),
-    ...(payload !== undefined ? { payload: payload as object } : {}),
-  });
-  return { status: response.statusCode, body: response.body ? response.json() : null };
-}
+const call = (role: Role, method: Method, url: string, payload?: unknown) => callApi(api, role, method, url, payload);
 
 describe('Incident-CI Linking over the API', () => {
   it('links the CI whose IP address the incident carries when its category changes, and shows it in Relations, Audit Trail and executions', async () => {

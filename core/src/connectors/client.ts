@@ -96,7 +96,13 @@ export async function runConnector(options: ConnectorClientOptions): Promise<voi
       let answer: PollAnswer;
       try {
         answer = PollAnswer.parse(
-          await post('/api/connector/poll', { version: options.version, waitMs }, options.signal),
+          // Until connected, a poll the host answers at once: "connected" is said when it is true, not a long
+          // poll later (the host shows the connector online from the poll's arrival either way).
+          await post(
+            '/api/connector/poll',
+            { version: options.version, waitMs: connected ? waitMs : 0 },
+            options.signal,
+          ),
         );
       } catch (error) {
         if (options.signal.aborted) break;

@@ -119,7 +119,8 @@ function withoutSecrets(definition: WorkflowDefinition): {
         secretInputs.push({ node: node.id, path });
         return '';
       }
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+      if (Array.isArray(value)) return value.map((item, at) => walk(item, `${path}/${at}`));
+      if (value === null || typeof value !== 'object') return value;
       return Object.fromEntries(
         Object.entries(value).map(([key, inner]) => [key, walk(inner, `${path}/${pointerEscape(key)}`)]),
       );
