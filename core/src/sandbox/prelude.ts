@@ -17,7 +17,6 @@
  * entry('poll') then returns its envelope if it finished within that same turn (and primes for the next one),
  *   else undefined: the envelope reaches `done` when the run settles (only then: a run that finished within the
  *   turn costs no callback).
- * entry('take') is 'poll' without the prime: the worker sends the envelope first and primes after (reused contexts).
  * An envelope is 'O\n<logs json>\n<result json>' or 'E\n<logs json>\n<error json>'.
  */
 export const PRELUDE_SOURCE = String.raw`(function setup(bridge, done, factory, configJson) {
@@ -377,14 +376,13 @@ export const PRELUDE_SOURCE = String.raw`(function setup(bridge, done, factory, 
 
   function entry(command, token, inputJson, infoJson) {
     if (command === 'prime') return prime();
-    if (command === 'poll' || command === 'take') {
+    if (command === 'poll') {
       if (settled === undefined) {
         // Not finished within this turn: from now on the envelope goes to done when the run settles.
         armed = true;
         return undefined;
       }
       const envelopeText = settled;
-      if (command === 'take') return 'P' + envelopeText;
       return (config.reuse ? prime() : 'P') + envelopeText;
     }
     if (!primed || current !== 0) return 'busy';

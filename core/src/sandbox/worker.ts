@@ -133,7 +133,7 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
   });
   disposed.catch(() => undefined);
   /** How the context must be wound down before its slot is used again. */
-  let after: 'ready' | 'prime' | 'quiesce' | 'discard' = 'discard';
+  let after: 'ready' | 'quiesce' | 'discard' = 'discard';
   let failed = false;
   const finish = (
     result:
@@ -170,11 +170,9 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
     };
     let context = contextFor(slot, remaining);
     let now: unknown = ON_ISOLATE_THREAD;
-    let inline = false;
     if (mode === 'reused' && !(context instanceof Promise) && !slowVersions.has(message.key)) {
       prepared = bind(context);
       now = runInline(prepared, message, inputJson, remaining());
-      inline = now !== ON_ISOLATE_THREAD;
       if (now === ON_ISOLATE_THREAD) {
         // Its first turn took longer than an inline one may. Nothing of it reached the host (a host call is served
         // by this thread, which it held): run it again from the start, on the isolate's own thread, in a new isolate.
@@ -204,7 +202,7 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
     const { route } = prepared!;
     let envelope: string;
     if (typeof now === 'string') {
-      after = inline ? 'prime' : now[0] === 'T' ? 'discard' : 'ready';
+      after = now[0] === 'T' ? 'discard' : 'ready';
       envelope = now.slice(1);
     } else {
       // It awaits something: the envelope comes through `done`, unless the timer, a cancel or a limit ends it.
@@ -239,7 +237,6 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
         state.slot,
         prepared,
         mode === 'reused' ? after : after === 'quiesce' ? 'quiesce' : 'discard',
-        message.key,
         failed || timedOut || state.failure !== undefined,
       );
   }
@@ -261,8 +258,7 @@ function runInline(prepared: PreparedContext, message: InvokeMessage, inputJson:
       options,
     );
     if (answer === 'busy') throw new Error('the context is still busy with another invocation');
-    // The envelope without the prime: the answer leaves first, the context is primed after (windDown).
-    return entry.applySync(undefined, ['take'], options);
+    return entry.applySync(undefined, ['poll'], options);
   } catch (error) {
     // Past its own timeout it is a timeout, not a slow first turn.
     if (remainingMs > INLINE_TURN_MS && /timed out/i.test((error as Error).message)) return ON_ISOLATE_THREAD;
@@ -278,8 +274,7 @@ function runInline(prepared: PreparedContext, message: InvokeMessage, inputJson:
 async function windDown(
   slot: Slot,
   prepared: PreparedContext | undefined,
-  after: 'ready' | 'prime' | 'quiesce' | 'discard',
-  key: string,
+  after: 'ready' | 'quiesce' | 'discard',
   failed: boolean,
 ): Promise<void> {
   if (slot.isolate.isDisposed || failed) {
@@ -287,20 +282,6 @@ async function windDown(
     return;
   }
   const reused = slot.source.setup.context === 'reused';
-  if (after === 'prime' && prepared) {
-    // An inline run's answer leaves now; resetting the context for the next invocation overlaps the host's work.
-    channel.flush();
-    try {
-      const status = prepared.entry.applySync(undefined, ['prime'], { timeout: INLINE_TURN_MS }) as string;
-      after = status[0] === 'T' ? 'discard' : 'ready';
-    } catch {
-      // The module's evaluation took too long inline (or the isolate went away): this version runs on its isolate's
-      // thread from now on, and this isolate, stopped half-way, is not used again.
-      slowVersions.add(key);
-      dispose(slot);
-      return;
-    }
-  }
   if (after === 'quiesce' && prepared) {
     let timer: NodeJS.Timeout | undefined;
     const status = await Promise.race([
