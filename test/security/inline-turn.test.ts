@@ -47,6 +47,18 @@ describe('a first turn longer than an inline one', () => {
     expect(received).toEqual(['http://example.test/1']);
   });
 
+  it('answers every invocation of a plugin whose module takes longer than an inline turn to evaluate', async () => {
+    // The context is reset (the module evaluated afresh) with each answer: inline first, then on the isolate thread.
+    const plugin = pluginOf(
+      `return { path: 'success', output: { n: input.n, evaluated } };`,
+      withHttp,
+      'const until = Date.now() + 100; while (Date.now() < until) {} const evaluated = true;',
+    );
+    const outputs = [];
+    for (let n = 0; n < 4; n++) outputs.push((await sandbox.invoke({ plugin, input: { n } })).output);
+    expect(outputs).toEqual([0, 1, 2, 3].map((n) => ({ n, evaluated: true })));
+  });
+
   it('does not hold the worker: an invocation started while it spins finishes first', async () => {
     const slow = callThenSpin(1_500);
     await sandbox.invoke({ plugin: slow, input: { n: 0 } });
