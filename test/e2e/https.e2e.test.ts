@@ -1,6 +1,7 @@
 // The host serves its API over HTTPS when tlsCert and tlsKey are set (what an Integration Connector connects to):
 // verified against the test CA, refused by a client that trusts another CA, and no plain HTTP on the same port. A
-// certificate without its key, or a key of another certificate, stops the start with a clear code.
+// certificate without its key, or a key of another certificate, stops the start with a clear code. Every answer over
+// HTTPS (console, API, errors) carries Strict-Transport-Security with the configured max-age.
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, fetch } from 'undici';
@@ -18,6 +19,7 @@ beforeAll(async () => {
   host = await startHostProcess({
     seed: false,
     tls: { certFile: server.certFile, keyFile: server.keyFile, ca: ca.ca },
+    env: { ACTIONHOST_HSTS_MAX_AGE: '600' },
   });
 }, 120_000);
 
@@ -51,6 +53,26 @@ describe('HTTPS', () => {
       () => 'refused',
     );
     expect(plain).not.toBe(200);
+  });
+
+  it('sends Strict-Transport-Security with the configured max-age on the console, the API and errors', async () => {
+    const trusting = new Agent({ connect: { ca: ca.ca } });
+    try {
+      for (const [path, status] of [
+        ['/', 200],
+        ['/workflows', 200],
+        ['/api/health', 200],
+        ['/api/workflows', 401],
+        ['/api/no-such-route', 404],
+      ] as const) {
+        const response = await fetch(`${host.url}${path}`, { dispatcher: trusting });
+        await response.arrayBuffer();
+        expect(response.status, path).toBe(status);
+        expect(response.headers.get('strict-transport-security'), path).toBe('max-age=600');
+      }
+    } finally {
+      await trusting.close();
+    }
   });
 
   it('refuses to start with a certificate but no key, or with a key of another certificate', async () => {

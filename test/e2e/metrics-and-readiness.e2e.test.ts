@@ -47,6 +47,15 @@ describe('readiness and metrics', () => {
     expect(ready.body).toEqual({ status: 'ready', checks: { store: true, registry: true, sandbox: true } });
   });
 
+  it('sends no Strict-Transport-Security over plain HTTP (it is for HTTPS answers only)', async () => {
+    for (const path of ['/', '/api/health']) {
+      const response = await fetch(`${host.url}${path}`);
+      await response.arrayBuffer();
+      expect(response.status, path).toBe(200);
+      expect(response.headers.has('strict-transport-security'), path).toBe(false);
+    }
+  });
+
   it('serves Prometheus text at /metrics without a token', async () => {
     await host.api('GET', '/api/requests');
     const response = await fetch(`${host.url}/metrics`);

@@ -1,5 +1,5 @@
 // The HTTP API (fastify): bearer-token auth by role, zod-validated bodies, one JSON error shape, OpenAPI.
-export { buildApi, type ApiDeps } from './server.ts';
+export { buildApi, TLS_MIN_VERSION, HSTS_DEFAULT_MAX_AGE, type ApiDeps } from './server.ts';
 export type { MetricsPort, ReadinessCheck } from './routes/host.ts';
 export { ApiTokens, Role, roleAllows, TokenInfo, TokenCreate, TokenCreated, type AdminBootstrap } from './auth.ts';
 export { ApiErrors, toActionhostError, errorBody, type ErrorBody } from './errors.ts';

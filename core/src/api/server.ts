@@ -45,8 +45,11 @@ export interface ApiDeps {
   checkResponses?: boolean;
   /** JSON body limit in bytes (default 1 MiB); plugin uploads have their own 25 MiB limit. */
   bodyLimit?: number;
-  /** Serve HTTPS with this PEM certificate (chain) and key instead of plain HTTP. */
-  https?: { cert: string; key: string };
+  /**
+   * Serve HTTPS with this PEM certificate (chain) and key instead of plain HTTP, every answer carrying
+   * Strict-Transport-Security with `hstsMaxAge` seconds (default a year).
+   */
+  https?: { cert: string; key: string; hstsMaxAge?: number };
   /** The built web console (core/console/dist), served at / when the folder holds a build. */
   consoleDir?: string;
   /** The admin action log: every change a token makes is recorded there, and admins read it at /api/admin-log. */
@@ -59,14 +62,27 @@ export interface ApiDeps {
   metrics?: MetricsPort & { instrument(app: FastifyInstance): void };
 }
 
+/** The oldest protocol the API speaks over HTTPS (the host keeps it when it reloads the certificate). */
+export const TLS_MIN_VERSION = 'TLSv1.2';
+/** A year: what browsers' preload lists ask for, and long enough that a weekly visit keeps it fresh. */
+export const HSTS_DEFAULT_MAX_AGE = 31_536_000;
+
 export function buildApi(deps: ApiDeps): FastifyInstance {
   // Typed as the plain-HTTP instance: routes and hooks are the same over HTTPS.
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,
-    ...(deps.https ? { https: { cert: deps.https.cert, key: deps.https.key, minVersion: 'TLSv1.2' as const } } : {}),
+    ...(deps.https ? { https: { cert: deps.https.cert, key: deps.https.key, minVersion: TLS_MIN_VERSION } } : {}),
   }) as unknown as FastifyInstance;
+  if (deps.https) {
+    // HSTS: a browser that once reached the console over HTTPS never again sends its session or a token in clear to
+    // this host, even from a typed http:// link. Set before routing, so errors, 404s and the console carry it too.
+    const hsts = `max-age=${deps.https.hstsMaxAge ?? HSTS_DEFAULT_MAX_AGE}`;
+    app.addHook('onRequest', async (_request, reply) => {
+      void reply.header('strict-transport-security', hsts);
+    });
+  }
   deps.metrics?.instrument(app);
   const started = Date.now();
   const version = deps.version ?? '1.0.0';

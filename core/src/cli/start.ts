@@ -2,7 +2,7 @@
 // environment-only settings in its --help, come from the settings table (core/src/config).
 import { Command, untilStopped, type ProgramContext } from '@actionhost/sdk/cli';
 import { CONNECTOR_SETTING_KEYS, HOST_SETTINGS, loadConfig } from '../config/index.ts';
-import { startHost } from '../host/index.ts';
+import { startHost, type CertificateSummary } from '../host/index.ts';
 
 type SettingKey = keyof typeof HOST_SETTINGS.settings;
 const HOST_ONLY = (Object.keys(HOST_SETTINGS.settings) as SettingKey[]).filter(
@@ -38,9 +38,29 @@ export function startCommand(context: ProgramContext): Command {
           progress('first start: an admin API token was created. It is shown only this once:');
           io.stdout(`ACTIONHOST_ADMIN_TOKEN=${host.adminToken}`);
         }
+        const certificate = host.certificate();
+        if (certificate) progress(`actionhost: serving HTTPS with ${describe(certificate)}`);
         progress(`actionhost: listening on ${host.url}`);
         io.stdout(`listening on ${host.url}`);
+        // Only a host that serves HTTPS takes SIGHUP over: without TLS there is nothing to reload, and a hang-up
+        // keeps stopping it as before.
+        const onHangUp = () => {
+          const reload = host.reloadTls();
+          if (!reload) return;
+          if (reload.reloaded)
+            progress(
+              `actionhost: SIGHUP: serving ${describe(reload.certificate)} to new connections ` +
+                `(was ${reload.previous.subject}, valid until ${reload.previous.validTo}); established ones keep theirs`,
+            );
+          else
+            progress(
+              `actionhost: SIGHUP: ${reload.error.code} ${reload.error.message}; ` +
+                `still serving ${describe(reload.certificate)}`,
+            );
+        };
+        if (certificate) process.on('SIGHUP', onHangUp);
         const reason = await untilStopped({ env: io.env });
+        process.off('SIGHUP', onHangUp);
         progress(`actionhost: ${reason}, stopping (finishing work in hand)`);
         try {
           await host.stop();
@@ -51,4 +71,11 @@ export function startCommand(context: ProgramContext): Command {
       }),
     );
   return command;
+}
+
+function describe(certificate: CertificateSummary): string {
+  return (
+    `the certificate of ${certificate.subject} (issuer ${certificate.issuer}, valid until ${certificate.validTo}, ` +
+    `SHA-256 ${certificate.fingerprint256})`
+  );
 }

@@ -118,6 +118,14 @@ export const HOST_SETTINGS = defineSettings({
     value: file(),
     description: 'PEM private key of tlsCert',
   },
+  hstsMaxAge: {
+    env: 'ACTIONHOST_HSTS_MAX_AGE',
+    flag: '--hsts-max-age <seconds>',
+    value: wholeNumber(0, 63_072_000),
+    default: '31536000',
+    description:
+      'with TLS: max-age of the Strict-Transport-Security header on every console and API answer over HTTPS (browsers then refuse plain HTTP to this host for that long; never sent over plain HTTP); 0 tells browsers to forget it',
+  },
   logLevel: {
     env: 'ACTIONHOST_LOG_LEVEL',
     flag: '--log-level <level>',
@@ -205,7 +213,7 @@ export const HOST_SETTINGS = defineSettings({
     env: 'ACTIONHOST_PRUNE_BATCH',
     flag: '--prune-batch <n>',
     value: wholeNumber(1, 100_000),
-    default: '200',
+    default: '100',
     description: 'rows the background pruner deletes per transaction (executions with their steps, entries, events)',
   },
   pruneIntervalMs: {

@@ -104,6 +104,6 @@ export const processErrors = {
     status: 500,
     message: 'cannot serve HTTPS: {problem}',
     description:
-      'tlsCert / tlsKey (--tls-cert, --tls-key) name files that cannot be read, are not PEM, or do not belong together; fix the files or the paths.',
+      'tlsCert / tlsKey (--tls-cert, --tls-key) name files that cannot be read, are not PEM, or do not belong together; fix the files or the paths. At start the host does not come up; on SIGHUP it logs this and keeps serving the certificate it had (send SIGHUP again once the files are fixed).',
   },
 } as const satisfies ErrorTable;

@@ -13,3 +13,4 @@ export { startHost, type RunningHost } from './server.ts';
 export { SandboxPluginRunner, type SandboxPluginRunnerOptions, type InstalledPlugins } from './sandbox-runner.ts';
 export { registryCatalog, registryPluginsPort } from './plugin-ports.ts';
 export { HostObservers, type HostObserver } from './observers.ts';
+export { readTlsFiles, type CertificateSummary, type TlsReload } from './tls.ts';

@@ -3,6 +3,7 @@
 // gauges (queue depth, outbox lag, workers) are read from the running pieces when Prometheus scrapes.
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CertificateSummary, TlsReload } from './tls.ts';
 
 /** Execution events, as the engine reports them. */
 export interface ExecutionFinishedEvent {
@@ -56,6 +57,8 @@ export class HostMetrics {
   readonly #invocations: Counter<'plugin' | 'result'>;
   readonly #workerExits: Counter<'reason'>;
   readonly #httpSeconds: Histogram<'method' | 'route' | 'status_code'>;
+  readonly #tlsReloads: Counter<'result'>;
+  #tlsExpiry: Gauge | null = null;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -97,6 +100,12 @@ export class HostMetrics {
       help: 'HTTP API requests, by method, route (the pattern, e.g. /api/requests/:id) and status code',
       labelNames: ['method', 'route', 'status_code'],
       buckets: SECONDS,
+      registers,
+    });
+    this.#tlsReloads = new Counter({
+      name: 'actionhost_tls_reloads_total',
+      help: 'Certificate reloads on SIGHUP, by result: ok, refused (the files were not a valid pair; the previous certificate is still served)',
+      labelNames: ['result'],
       registers,
     });
     const gauge = (name: string, help: string, read: (set: (value: number) => void) => MaybePromise<void>) =>
@@ -157,6 +166,22 @@ export class HostMetrics {
     },
     workerExited: (event: WorkerExitedEvent): void => {
       this.#workerExits.inc({ reason: event.outOfMemory ? 'out_of_memory' : event.replaced ? 'crashed' : 'stopped' });
+    },
+  };
+
+  /** The HTTPS certificate served; its expiry is a gauge only on a host that serves HTTPS. */
+  readonly tls = {
+    served: (certificate: CertificateSummary): void => {
+      this.#tlsExpiry ??= new Gauge({
+        name: 'actionhost_tls_certificate_expiry_timestamp_seconds',
+        help: 'When the certificate served to new HTTPS connections expires (Unix time): alert well before it',
+        registers: [this.registry],
+      });
+      this.#tlsExpiry.set(Date.parse(certificate.validTo) / 1000);
+    },
+    reloaded: (reload: TlsReload): void => {
+      this.#tlsReloads.inc({ result: reload.reloaded ? 'ok' : 'refused' });
+      this.tls.served(reload.certificate);
     },
   };
 

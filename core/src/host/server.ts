@@ -1,11 +1,9 @@
 // A running host: the runtime plus the HTTP API and the workflow engine's loop, with a graceful stop
 // (stop taking requests, let the engine finish the event in hand, close the sandbox, close the store).
-import { readFileSync } from 'node:fs';
-import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
-import { CommandLineErrors, portInUseError } from '@actionhost/sdk/cli';
-import { CoreErrors } from '../errors/index.ts';
+import { portInUseError } from '@actionhost/sdk/cli';
 import { buildApi } from '../api/index.ts';
 import type { HostConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
@@ -15,6 +13,7 @@ import { HostObservability } from './observability.ts';
 import { seedExampleWorkflows, seedRequestTemplates } from './seed.ts';
 import { installFirstPartyPlugins } from './first-party.ts';
 import { registryPluginsPort } from './plugin-ports.ts';
+import { readTlsFiles, reloadTlsFiles, type CertificateSummary, type TlsReload } from './tls.ts';
 
 /** The web console's build (`node core/console/build.ts`, run by `npm ci`), served at /. */
 const CONSOLE_DIR = fileURLToPath(new URL('../../console/dist/', import.meta.url));
@@ -25,6 +24,13 @@ export interface RunningHost {
   url: string;
   /** The first admin's token when this start created it (shown once), else null. */
   adminToken: string | null;
+  /** The certificate served to new connections; null over plain HTTP. */
+  certificate(): CertificateSummary | null;
+  /**
+   * Reads tlsCert and tlsKey again (what SIGHUP does): a valid pair is served to new connections from now on, while
+   * established ones keep theirs; a bad one is refused and the current certificate stays. Null over plain HTTP.
+   */
+  reloadTls(): TlsReload | null;
   stop(): Promise<void>;
 }
 
@@ -43,7 +49,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
   const progress = options.progress ?? (() => undefined);
   // Checked before anything is opened: a host that was asked for HTTPS never comes up speaking plain HTTP, and
   // one listening beyond loopback speaks HTTPS unless allowPlainHttp says a proxy in front does.
-  const https = tlsFiles(config);
+  let https = readTlsFiles(config);
   checkListenAddress(config.host, { tls: https !== null, allowPlainHttp: config.allowPlainHttp });
   const runtime = await openRuntime(config, {
     onEngineError: (error, context) =>
@@ -77,7 +83,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       adminLog: runtime.adminLog,
       retention: runtime.retention,
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
-      ...(https ? { https } : {}),
+      ...(https ? { https: { cert: https.cert, key: https.key, hstsMaxAge: config.hstsMaxAge } } : {}),
       consoleDir: CONSOLE_DIR,
       readiness: observability.readiness,
       metrics: observability.api,
@@ -94,6 +100,12 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     });
     runtime.engine.start();
     runtime.retention.start({
+      // While work waits for the engine (queued executions, request changes not yet picked up) the engine is what
+      // limits the host: pruning steps further back. Executions merely running leave it the usual share.
+      busy: async () => {
+        const stats = await runtime.engine.stats();
+        return stats.queued + stats.outboxPending > 0;
+      },
       onError: (error) => progress(`retention: ${(error as Error).message ?? String(error)}`),
       onReport: (report) =>
         progress(
@@ -107,12 +119,37 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     observability.probeSandbox().catch((error: unknown) => {
       progress(`actionhost: the sandbox did not start: ${(error as Error).message ?? String(error)}`);
     });
+    if (https) observability.metrics.tls.served(https.certificate);
     let stopping: Promise<void> | null = null;
     return {
       runtime,
       app,
       url,
       adminToken: bootstrap.token,
+      certificate: () => https?.certificate ?? null,
+      reloadTls: () => {
+        if (!https) return null;
+        const { files, reload } = reloadTlsFiles(app.server as unknown as TlsServer, config, https);
+        https = files;
+        observability.metrics.tls.reloaded(reload);
+        // The certificate the host presents is configuration an auditor asks about: who changed it, when, to what.
+        if (reload.reloaded) {
+          try {
+            runtime.adminLog.record({
+              actor: { type: 'host', name: 'SIGHUP' },
+              action: 'tls.reload',
+              target: { type: 'tls-certificate', id: config.tlsCert ?? null },
+              before: { ...reload.previous },
+              after: { ...reload.certificate },
+              origin: { command: 'SIGHUP' },
+            });
+          } catch (error) {
+            // The new certificate is served either way; a signal handler must not take the process down.
+            progress(`actionhost: SIGHUP: the admin action log did not take the reload: ${(error as Error).message}`);
+          }
+        }
+        return reload;
+      },
       stop: () =>
         (stopping ??= (async () => {
           observability.stopping();
@@ -124,55 +161,6 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     await runtime.close();
     throw error;
   }
-}
-
-/**
- * The certificate and key to serve HTTPS with, read and checked (PEM, and the key belongs to the certificate); null
- * when neither is set. One without the other is a configuration mistake, refused like any bad setting.
- */
-function tlsFiles(config: HostConfig): { cert: string; key: string } | null {
-  const { tlsCert, tlsKey } = config;
-  if (tlsCert === undefined && tlsKey === undefined) return null;
-  if (tlsCert === undefined || tlsKey === undefined) {
-    const [given, missing] = tlsCert === undefined ? ['tlsKey', 'tlsCert'] : ['tlsCert', 'tlsKey'];
-    const flag = missing === 'tlsCert' ? '--tls-cert' : '--tls-key';
-    throw CommandLineErrors.configInvalid([
-      {
-        setting: missing,
-        source: 'default',
-        problem: `is not set, but ${given} is: HTTPS needs both`,
-        fix: `give ${flag} <file> (or unset ${given} to serve plain HTTP)`,
-      },
-    ]);
-  }
-  const read = (path: string, what: string): string => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw CoreErrors.AH_TLS_INVALID({ problem: `the ${what} ${path} cannot be read (${reason})` }, { path });
-    }
-  };
-  const cert = read(tlsCert, 'certificate');
-  const key = read(tlsKey, 'key');
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(cert);
-  } catch {
-    throw CoreErrors.AH_TLS_INVALID({ problem: `${tlsCert} holds no PEM certificate` }, { path: tlsCert });
-  }
-  let matches: boolean;
-  try {
-    matches = certificate.checkPrivateKey(createPrivateKey(key));
-  } catch {
-    throw CoreErrors.AH_TLS_INVALID({ problem: `${tlsKey} holds no PEM private key` }, { path: tlsKey });
-  }
-  if (!matches)
-    throw CoreErrors.AH_TLS_INVALID(
-      { problem: `the key in ${tlsKey} does not belong to the certificate in ${tlsCert}` },
-      { path: tlsKey },
-    );
-  return { cert, key };
 }
 
 /** Refuses writes that raise outbox events while the backlog is over `limit` (cheap counts, cached briefly). */

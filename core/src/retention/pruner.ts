@@ -1,6 +1,7 @@
 // RetentionPruner: deletes what the retention policy no longer keeps, in small batches in the background. Each
 // batch is one short transaction; between batches it yields the event loop (the API and the engine share it) for
-// a multiple of the time the batch took, so pruning a backlog of millions takes a bounded share of the process.
+// a multiple of the time the batch took, so pruning a backlog of millions takes a bounded share of the process,
+// and a much smaller one while work waits for the engine (the backlog is left for quieter hours).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cutoffsOf, type RetentionPolicy } from './policy.ts';
 import type { RetentionRepository } from './repository.ts';
@@ -37,14 +38,25 @@ export interface RetentionPrunerOptions {
    * most a tenth of the event loop the API and the engine share, however large the backlog.
    */
   yieldFactor?: number;
+  /**
+   * The same while the engine is busy (`busy` in start()): at 49 pruning takes at most a fiftieth of the event loop
+   * while work waits for the engine. A batch's time is mostly its commit (freed pages written to the log and
+   * checkpointed), so its cost is on the disk and the other core too, not only on the event loop.
+   */
+  busyYieldFactor?: number;
   clock?: () => Date;
+  /** Monotonic milliseconds, and the wait between batches (tests replace both). */
+  monotonic?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-/** What the background rounds tell their owner (the host logs both). */
+/** What the background rounds tell their owner (the host logs both), and what they ask it. */
 export interface PrunerEvents {
   onError?: (error: unknown) => void;
   /** After every round that deleted or reclaimed something. */
   onReport?: (report: PruneReport) => void;
+  /** Whether work waits for the engine (executions queued, events not picked up): asked before each wait. */
+  busy?: () => boolean | Promise<boolean>;
 }
 
 /** Free pages beyond this are given back after a round, a slice at a time (4 MiB at the default page size). */
@@ -60,10 +72,14 @@ export class RetentionPruner {
 
   constructor(options: RetentionPrunerOptions) {
     this.#options = {
-      batchSize: 200,
+      batchSize: 100,
       intervalMs: 600_000,
       yieldFactor: 9,
+      busyYieldFactor: 49,
       clock: () => new Date(),
+      monotonic: () => performance.now(),
+      // stop() cuts a wait short; the loop then sees it is stopped.
+      sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
       ...options,
     };
   }
@@ -133,6 +149,7 @@ export class RetentionPruner {
   /**
    * One round: everything due now, batch by batch, then free pages back to the disk. One round at a time. A command
    * run by hand may wait less between batches (`yieldFactor`): it does not share its event loop with the API.
+   * Background rounds wait longer while the owner says the engine is busy.
    */
   runOnce(options: { signal?: AbortSignal; yieldFactor?: number } = {}): Promise<PruneReport> {
     this.#running ??= this.#round(options.signal, options.yieldFactor ?? this.#options.yieldFactor).finally(() => {
@@ -141,8 +158,18 @@ export class RetentionPruner {
     return this.#running;
   }
 
+  /** How many times a batch's time to wait now: longer while the engine is busy (an error counts as busy). */
+  async #factor(yieldFactor: number): Promise<number> {
+    const busy = this.#events.busy;
+    if (!busy) return yieldFactor;
+    const working = await Promise.resolve()
+      .then(busy)
+      .catch(() => true);
+    return working ? Math.max(yieldFactor, this.#options.busyYieldFactor) : yieldFactor;
+  }
+
   async #round(signal: AbortSignal | undefined, yieldFactor: number): Promise<PruneReport> {
-    const { repository, policy, batchSize } = this.#options;
+    const { repository, policy, batchSize, monotonic, sleep: wait } = this.#options;
     const started = Date.now();
     const cut = cutoffsOf(policy, this.#options.clock());
     const report: PruneReport = {
@@ -162,12 +189,13 @@ export class RetentionPruner {
     /** Runs `batch` until it deletes nothing (or `left` is used up), yielding between batches. */
     const drain = async (batch: (limit: number) => number, left = Infinity): Promise<void> => {
       while (left > 0 && !stopped()) {
-        const began = performance.now();
+        const began = monotonic();
         const deleted = batch(Math.min(batchSize, left));
+        const took = monotonic() - began;
         report.batches++;
         left -= deleted;
         if (deleted === 0) return;
-        await pause(performance.now() - began, yieldFactor, this.#stop.signal);
+        await wait(Math.max(1, Math.ceil(took * (await this.#factor(yieldFactor)))), this.#stop.signal);
       }
     };
     const executions = (status: 'succeeded' | 'failed', before: string) => (limit: number) => {
@@ -226,11 +254,6 @@ export class RetentionPruner {
     this.#last = report;
     return report;
   }
-}
-
-/** Waits between two batches; stop() cuts the wait short (the loop then sees it is stopped). */
-async function pause(batchMs: number, yieldFactor: number, signal: AbortSignal): Promise<void> {
-  await sleep(Math.max(1, Math.ceil(batchMs * yieldFactor)), undefined, { signal }).catch(() => undefined);
 }
 
 const none = { executions: 0, steps: 0 };

@@ -3,7 +3,7 @@
 // executions they record); processed events after a day; running work never. Pruning goes in small batches that
 // yield the event loop, a dry run counts exactly what a round deletes, and the file does not grow without bound.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RetentionPruner, type RetentionPolicy } from './index.ts';
+import { RetentionPruner, type PruneReport, type RetentionPolicy } from './index.ts';
 import {
   NOW,
   daysAgo,
@@ -137,6 +137,34 @@ describe('retention', () => {
     }
     // The probe ran while the round was under way and saw it part done: the round is not one long transaction.
     expect(seen.some((count) => count > 0 && count < 95)).toBe(true);
+  });
+
+  it('waits longer between background batches while the engine is busy, and still finishes', async () => {
+    seedExecutions(world, { count: 25, status: 'succeeded', finishedAt: daysAgo(40) });
+    let now = 0;
+    const waits: number[] = [];
+    const subject = new RetentionPruner({
+      repository: world.repository,
+      policy: { ...KEEP_ALL, succeededDays: 30 },
+      batchSize: 5,
+      yieldFactor: 9,
+      busyYieldFactor: 49,
+      clock: () => NOW,
+      // Every batch "takes" 10 ms; waits are recorded, not slept.
+      monotonic: () => (now += 10),
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    });
+    let asked = 0;
+    const report = await new Promise<PruneReport>((resolve, reject) => {
+      subject.start({ busy: () => ++asked <= 3, onReport: resolve, onError: reject });
+    });
+    await subject.stop();
+    expect(report.succeededExecutions).toBe(25);
+    expect(world.count('workflow_executions')).toBe(0);
+    expect(waits).toEqual([490, 490, 490, 90, 90]);
   });
 
   it('stops between batches when stopped', async () => {
