@@ -143,8 +143,11 @@ describe('a host installing its first-party plugins', () => {
     try {
       await installFirstPartyPlugins(lenient, quiet, stale);
       expect(lenient.list().map((plugin) => plugin.signature.status)).toEqual(['unsigned']);
-      // The build tool it used for that is not left running in the host.
-      expect(childCommands().filter((command) => command.includes('esbuild'))).toEqual([]);
+      // The build tool it used for that is not left running in the host (stopping it signals the process, which
+      // then takes a moment to exit).
+      const esbuild = () => childCommands().filter((command) => command.includes('esbuild'));
+      for (let tries = 0; tries < 100 && esbuild().length > 0; tries++) await new Promise((r) => setTimeout(r, 100));
+      expect(esbuild()).toEqual([]);
     } finally {
       lenient.close();
     }
