@@ -28,7 +28,9 @@ export const CORE_LAYERS = {
   // (itsm) all apply the same rule instead of three regexes that drift apart.
   secrets: [],
   config: ['errors'],
-  store: ['errors'],
+  store: ['errors', 'store/postgres'],
+  // The PostgreSQL store several hosts share (issue 14): beside the embedded one, reached through store/'s index.
+  'store/postgres': ['errors'],
   credentials: ['errors', 'secrets', 'store'],
   itsm: ['errors', 'secrets', 'store'],
   // The admin action log redacts with the Audit Trail's rule (itsm) before it appends.

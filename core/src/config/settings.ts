@@ -223,6 +223,27 @@ export const HOST_SETTINGS = defineSettings({
     default: '600000',
     description: 'how often the background pruner looks for rows past their retention (it also runs once on start)',
   },
+  databaseUrl: {
+    env: 'ACTIONHOST_DATABASE_URL',
+    value: postgresUrl(),
+    secret: true,
+    description:
+      'PostgreSQL database several hosts share (postgres://user:password@host:port/database); not read by `actionhost start` yet, which runs on the SQLite file of the data folder (issue 14: the engine ports exist for PostgreSQL, the other services follow)',
+  },
+  leaseMs: {
+    env: 'ACTIONHOST_LEASE_MS',
+    value: wholeNumber(1_000, 3_600_000),
+    default: '30000',
+    description:
+      "on PostgreSQL: how long a host's claim on an execution (and on an outbox event) holds without a heartbeat; after it another host takes the execution over",
+  },
+  heartbeatMs: {
+    env: 'ACTIONHOST_HEARTBEAT_MS',
+    value: wholeNumber(100, 600_000),
+    default: '5000',
+    description:
+      'on PostgreSQL: how often a host renews the leases of the executions it runs and takes over those whose lease lapsed (keep it well under leaseMs)',
+  },
   adminToken: {
     env: 'ACTIONHOST_ADMIN_TOKEN',
     value: text(16),
@@ -271,6 +292,20 @@ export type HostSettingTexts = SettingTexts<typeof HOST_SETTINGS.settings>;
 /** Flags (as text, by setting name) win over the environment, the environment over the defaults. */
 export function loadConfig(flags: HostSettingTexts = {}, env: NodeJS.ProcessEnv = {}): HostConfig {
   return HOST_SETTINGS.load({ flags, env });
+}
+
+/** A postgres:// (or postgresql://) URL. */
+function postgresUrl(): Value<string> {
+  return {
+    schema: z
+      .string()
+      .trim()
+      .refine(
+        (value) => URL.canParse(value) && ['postgres:', 'postgresql:'].includes(new URL(value).protocol),
+        'not a postgres:// URL',
+      ),
+    expects: 'a postgres:// URL, e.g. postgres://actionhost:secret@db.example.com:5432/actionhost',
+  };
 }
 
 /** A comma-separated list of DNS servers: IP addresses, optionally with a port (`192.0.2.53:5353`, `[2001:db8::53]:53`). */

@@ -139,6 +139,12 @@ export const storeErrors = {
     message: 'the database is busy: try again',
     description: 'Another process holds the database lock for too long; try again (and run one host per data folder).',
   },
+  AH_STORE_LEASE_LOST: {
+    status: 503,
+    message: 'this host no longer holds execution {executionId}: its lease lapsed and the write was refused',
+    description:
+      'Several hosts share a PostgreSQL database: a host that could not renew its lease (its connection to the database was cut, or it stalled) must not write results for an execution another host may have taken over. The other host resumes it with the same idempotency keys.',
+  },
   AH_NOT_FOUND: {
     status: 404,
     message: '{what} {id} does not exist',

@@ -31,6 +31,11 @@ export {
   macAddressKey,
   hostnameKey,
 } from './schemas.ts';
+export {
+  PostgresRequestSource,
+  ITSM_POSTGRES_MIGRATIONS,
+  type PostgresRequestSourceOptions,
+} from './postgres-outbox.ts';
 export { ItsmErrors, parseOrThrow, jsonPointer } from './errors.ts';
 export {
   RequestTemplateCreate,

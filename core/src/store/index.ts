@@ -1,3 +1,12 @@
 export { Store, type Row } from './store.ts';
 export { StoreErrors, storeFaultOf } from './errors.ts';
 export { parseJsonColumn } from './json-column.ts';
+export {
+  PostgresStore,
+  WORK_CHANNEL,
+  redactUrl,
+  type PgRow,
+  type PostgresStoreOptions,
+  type Queryable,
+  type SqlValue,
+} from './postgres/index.ts';

@@ -3,6 +3,15 @@
 export { WorkflowEngine, type WorkflowEngineOptions, type EngineStats } from './engine.ts';
 export { SqliteExecutionQueue } from './sqlite-queue.ts';
 export { SqliteExecutionRepository, type SqliteExecutionRepositoryOptions } from './sqlite-repository.ts';
+// The same ports on PostgreSQL, for several hosts on one database (issue 14).
+export { PostgresExecutionQueue } from './postgres-queue.ts';
+export {
+  PostgresExecutionRepository,
+  type PostgresExecutionRepositoryOptions,
+  type PostgresAuditSink,
+} from './postgres-repository.ts';
+export { PostgresLeases, type PostgresLeaseOptions } from './postgres-leases.ts';
+export { WORKFLOW_POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 export {
   Execution,
   ExecutionSummary,
