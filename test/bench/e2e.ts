@@ -7,7 +7,7 @@
 // host (and its workers); `node test/bench/profile-summary.ts DIR/<file>.cpuprofile` prints its top functions.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -62,7 +62,9 @@ async function spawnListening(
       if (match) resolve(match[1]);
       if (seen.length > 100_000) seen = seen.slice(-1000);
     });
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${args.find((arg) => !arg.startsWith('-'))} exited with ${code}:\n${output}`)),
+    );
   });
   child.stdout.resume();
   return { child, url };
@@ -77,11 +79,30 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** The Node flags `npm start` gives the host (package.json), so that the host is measured as it is run. */
+function startScriptNodeFlags(): string[] {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
+    .scripts;
+  const words = scripts.start.split(/\s+/);
+  return words.slice(1, words.indexOf('core/src/cli/main.ts')).filter((word) => word.startsWith('--'));
+}
+
 async function startActionhost(target: Target): Promise<System> {
   const dataDir = mkdtempSync(join(tmpdir(), 'actionhost-bench-'));
   const token = `bench-${randomBytes(16).toString('hex')}`;
   const { child, url } = await spawnListening(
-    ['core/src/cli/main.ts', 'start', '--data', dataDir, '--port', '0', '--allow-private', '127.0.0.1', '--no-seed'],
+    [
+      ...startScriptNodeFlags(),
+      'core/src/cli/main.ts',
+      'start',
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+      '--allow-private',
+      '127.0.0.1',
+      '--no-seed',
+    ],
     {
       ACTIONHOST_ADMIN_TOKEN: token,
       // e.g. BENCH_HOST_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the host and its workers.

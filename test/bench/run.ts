@@ -104,14 +104,17 @@ async function direct(): Promise<{ perSecond: number; medianUs: number }> {
 }
 
 /** A bare worker process echoing every message, over the sandbox's channel or Node's IPC. */
-async function echo(nodeIpc: boolean): Promise<{ perSecond: number; medianUs: number }> {
+async function echo(nodeIpc: false | 'json' | 'advanced'): Promise<{ perSecond: number; medianUs: number }> {
   const payload = JSON.stringify(input);
   let child: ChildProcess;
   let call: () => Promise<unknown>;
   const waiting = new Map<number, () => void>();
   let sequence = 0;
   if (nodeIpc) {
-    child = fork(ECHO_WORKER, ['--node-ipc'], { serialization: 'json', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    child = fork(ECHO_WORKER, ['--node-ipc'], {
+      serialization: nodeIpc,
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     child.on('message', (message: { id: number }) => waiting.get(message.id)?.());
     call = () =>
       new Promise<void>((resolve) => {
@@ -150,9 +153,10 @@ async function echo(nodeIpc: boolean): Promise<{ perSecond: number; medianUs: nu
 async function main(): Promise<void> {
   progress(`direct calls (${WARM * 10})`);
   const plain = await direct();
-  progress('bare echo to a worker process (the sandbox channel, and Node IPC)');
+  progress('bare echo to a worker process (the sandbox channel, and Node IPC: JSON and advanced serialization)');
   const channelEcho = await echo(false);
-  const ipcEcho = await echo(true);
+  const ipcEcho = await echo('json');
+  const advancedEcho = await echo('advanced');
 
   const sandbox = new Sandbox({ workers: 1 });
   try {
@@ -181,7 +185,10 @@ async function main(): Promise<void> {
       ['direct call in Node (JSON copy + schema checks), median µs', plain.medianUs.toFixed(1)],
       ['bare echo to a worker process (sandbox channel), median µs', channelEcho.medianUs.toFixed(1)],
       ['bare echo to a worker process (Node IPC, JSON), median µs', ipcEcho.medianUs.toFixed(1)],
+      ['bare echo to a worker process (Node IPC, advanced), median µs', advancedEcho.medianUs.toFixed(1)],
       ['bare echo, 8 in flight (sandbox channel), µs each', us(channelEcho.perSecond).toFixed(1)],
+      ['bare echo, 8 in flight (Node IPC, JSON), µs each', us(ipcEcho.perSecond).toFixed(1)],
+      ['bare echo, 8 in flight (Node IPC, advanced), µs each', us(advancedEcho.perSecond).toFixed(1)],
       ['sandboxed warm, reused context, one at a time, median µs', reused.medianUs.toFixed(1)],
       ['sandboxed warm, reused context, 8 in flight on 1 worker, µs each', us(reused.perSecond).toFixed(1)],
       ['sandboxed warm, reused context, 8 in flight on 1 worker, per second', reused.perSecond.toFixed(0)],

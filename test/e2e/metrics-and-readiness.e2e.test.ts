@@ -65,7 +65,8 @@ describe('readiness and metrics', () => {
     expect(text).toMatch(
       /^actionhost_http_request_duration_seconds_count\{method="GET",route="\/api\/requests",status_code="200"\} \d+$/m,
     );
-    expect(text).toMatch(/^actionhost_sandbox_workers 1$/m);
+    // No invocation yet: the pool starts its first worker with the first one (readiness used a throwaway worker).
+    expect(text).toMatch(/^actionhost_sandbox_workers 0$/m);
     for (const gauge of ['actionhost_queue_depth', 'actionhost_outbox_pending', 'actionhost_outbox_lag_seconds'])
       expect(text).toMatch(new RegExp(`^${gauge} \\d`, 'm'));
     expect(text).toContain('# TYPE actionhost_executions_total counter');

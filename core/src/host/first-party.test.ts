@@ -2,7 +2,7 @@
 // host trusts that key on its first start, so its own plugins install as trusted even where only trusted signatures
 // are accepted. Real plugin folders, real tarballs, real registry.db.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,22 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const quiet = () => undefined;
+
+/** The command lines of this process's child processes. */
+function childCommands(): string[] {
+  return readdirSync(`/proc/${process.pid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8')
+      .split(/\s+/)
+      .filter(Boolean)
+      .flatMap((pid) => {
+        try {
+          return [readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')];
+        } catch {
+          return []; // exited meanwhile
+        }
+      }),
+  );
+}
 
 describe('signing the first-party plugins at build', () => {
   it('generates a key once, owner-only, and signs every plugin with it', async () => {
@@ -127,6 +143,11 @@ describe('a host installing its first-party plugins', () => {
     try {
       await installFirstPartyPlugins(lenient, quiet, stale);
       expect(lenient.list().map((plugin) => plugin.signature.status)).toEqual(['unsigned']);
+      // The build tool it used for that is not left running in the host (stopping it signals the process, which
+      // then takes a moment to exit).
+      const esbuild = () => childCommands().filter((command) => command.includes('esbuild'));
+      for (let tries = 0; tries < 100 && esbuild().length > 0; tries++) await new Promise((r) => setTimeout(r, 100));
+      expect(esbuild()).toEqual([]);
     } finally {
       lenient.close();
     }

@@ -6,7 +6,14 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PluginStore } from '@actionhost/registry';
-import { FIRST_PARTY_KEY, parsePublicKey, signingDirOf, tarballName, type FirstPartyLayout } from '@actionhost/sdk';
+import {
+  FIRST_PARTY_KEY,
+  parsePublicKey,
+  signingDirOf,
+  stopBundler,
+  tarballName,
+  type FirstPartyLayout,
+} from '@actionhost/sdk';
 
 export const FIRST_PARTY_PLUGINS_DIR = fileURLToPath(new URL('../../../plugins/', import.meta.url));
 
@@ -74,24 +81,31 @@ export async function installFirstPartyPlugins(
   if (!existsSync(layout.pluginsDir)) return installed;
   trustFirstPartyKey(plugins, layout, progress);
   const present = new Set(plugins.list().map((plugin) => `${plugin.name}@${plugin.version}`));
-  for (const folder of readdirSync(layout.pluginsDir).sort()) {
-    const dir = join(layout.pluginsDir, folder);
-    if (folder.startsWith('.') || !existsSync(join(dir, 'src', 'plugin.ts'))) continue;
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; version: string };
-    if (present.has(`${pkg.name}@${pkg.version}`)) continue;
-    const tarball = signedTarball(dir, pkg.name, pkg.version, layout);
-    progress(
-      tarball
-        ? `installing first-party plugin ${pkg.name}@${pkg.version} (signed at build)`
-        : `installing first-party plugin ${pkg.name}@${pkg.version} from its folder, unsigned: run \`npm run build\` to sign it`,
-    );
-    // The host's own plugins are approved by shipping them: what they may reach is reviewed with the code.
-    const result = await plugins.install(tarball ?? dir, {
-      actor: FIRST_PARTY_ACTOR,
-      acceptCapabilities: true,
-      channel: 'first-party',
-    });
-    installed.push(`${result.name}@${result.version}`);
+  let builtFromFolder = false;
+  try {
+    for (const folder of readdirSync(layout.pluginsDir).sort()) {
+      const dir = join(layout.pluginsDir, folder);
+      if (folder.startsWith('.') || !existsSync(join(dir, 'src', 'plugin.ts'))) continue;
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; version: string };
+      if (present.has(`${pkg.name}@${pkg.version}`)) continue;
+      const tarball = signedTarball(dir, pkg.name, pkg.version, layout);
+      progress(
+        tarball
+          ? `installing first-party plugin ${pkg.name}@${pkg.version} (signed at build)`
+          : `installing first-party plugin ${pkg.name}@${pkg.version} from its folder, unsigned: run \`npm run build\` to sign it`,
+      );
+      builtFromFolder ||= !tarball;
+      // The host's own plugins are approved by shipping them: what they may reach is reviewed with the code.
+      const result = await plugins.install(tarball ?? dir, {
+        actor: FIRST_PARTY_ACTOR,
+        acceptCapabilities: true,
+        channel: 'first-party',
+      });
+      installed.push(`${result.name}@${result.version}`);
+    }
+  } finally {
+    // A running host keeps no build tool: the esbuild service a folder build started ends here.
+    if (builtFromFolder) await stopBundler();
   }
   return installed;
 }

@@ -2,28 +2,9 @@
 // the engine's and the sandbox's observers, the gauges read the engine's queue, the outbox and the sandbox when
 // scraped; readiness asks the store, the registry and the sandbox.
 import type { FastifyInstance } from 'fastify';
-import { PluginManifest } from '@actionhost/sdk';
-import type { LoadedPlugin } from '../sandbox/index.ts';
 import { executionLog, type StructuredLogger } from './execution-log.ts';
 import { HostMetrics } from './metrics.ts';
 import type { Runtime } from './runtime.ts';
-
-// A plugin the host runs once at start: the sandbox is up when a worker has loaded isolated-vm and answered.
-const PROBE: LoadedPlugin = {
-  manifest: PluginManifest.parse({
-    name: '@actionhost/readiness-probe',
-    version: '1.0.0',
-    title: 'Readiness probe',
-    category: 'plugin',
-    host: '^1.0.0',
-    entry: 'dist/plugin.js',
-    input: { type: 'object' },
-    output: { type: 'object' },
-    paths: ['success'],
-  }),
-  code: 'globalThis.plugin = { run() { return { path: "success", output: {} }; } };',
-  integrity: 'sha512-readiness-probe',
-};
 
 export class HostObservability {
   readonly metrics: HostMetrics;
@@ -65,9 +46,10 @@ export class HostObservability {
     this.#runtime.observers.add({ engine: executionLog(logger) });
   }
 
-  /** Runs the probe plugin; readiness reports the sandbox up once it answered. */
-  async probeSandbox(signal?: AbortSignal): Promise<void> {
-    await this.#runtime.sandbox.invoke({ plugin: PROBE, input: {}, ...(signal ? { signal } : {}) });
+  /** Starts a throwaway sandbox worker (Sandbox.check); readiness reports the sandbox up once one has answered.
+   * The pool's own workers start on the first invocation: an idle host keeps none. */
+  async probeSandbox(): Promise<void> {
+    await this.#runtime.sandbox.check();
     this.#sandboxUp = true;
   }
 
@@ -88,7 +70,7 @@ export class HostObservability {
     return Promise.resolve({
       store: up(() => this.#runtime.store.db.prepare('SELECT 1').get()),
       registry: up(() => this.#runtime.plugins.list()),
-      sandbox: this.#sandboxUp && !this.#stopping && this.#runtime.sandbox.stats().workers.length > 0,
+      sandbox: this.#sandboxUp && !this.#stopping,
     });
   };
 

@@ -96,6 +96,7 @@ interface Pending {
 
 export class Sandbox {
   readonly #size: number;
+  readonly #perWorker: number;
   readonly #capabilities = new Map<string, Capability>();
   readonly #limits: HostLimits;
   #workers: WorkerHandle[] = [];
@@ -109,10 +110,8 @@ export class Sandbox {
 
   constructor(options: SandboxOptions = {}) {
     this.#size = Math.max(1, options.workers ?? 2);
-    this.#slots = new InvocationSlots(
-      this.#size * Math.max(1, options.concurrencyPerWorker ?? 8),
-      options.maxQueued ?? 10_000,
-    );
+    this.#perWorker = Math.max(1, options.concurrencyPerWorker ?? 8);
+    this.#slots = new InvocationSlots(this.#size * this.#perWorker, options.maxQueued ?? 10_000);
     this.#limits = options.limits ?? DEFAULT_HOST_LIMITS;
     this.#observer = options.observer;
     this.#context = options.context ?? 'reused';
@@ -122,6 +121,37 @@ export class Sandbox {
   /** Starts the worker processes now instead of on first use. */
   warm(): void {
     while (this.#workers.length < this.#size) this.#spawn();
+  }
+
+  /**
+   * Proves that a worker process starts here (Node, isolated-vm's native module) without keeping one: a throwaway
+   * worker is started, answers once it has loaded isolated-vm, and is stopped. The pool itself stays empty until the
+   * first invocation, so an idle host holds no worker process.
+   */
+  async check(): Promise<void> {
+    if (this.#closed) throw SandboxErrors.closed({ state: 'closed' });
+    let answered!: () => void;
+    let failed!: (error: Error) => void;
+    const ready = new Promise<void>((resolve, reject) => {
+      answered = resolve;
+      failed = reject;
+    });
+    const probe = new WorkerHandle({
+      message: (_handle, message) => {
+        if (message.type === 'ready') answered();
+      },
+      exit: (_handle, reason) =>
+        failed(
+          SandboxErrors.crashed({
+            reason: `a sandbox worker exited on start (${reason.signal ?? `code ${reason.code}`}): ${reason.stderr.slice(-500)}`,
+          }),
+        ),
+    });
+    try {
+      await ready;
+    } finally {
+      await probe.stop();
+    }
   }
 
   stats(): { workers: { pid: number | undefined; inFlight: number }[]; restarts: number } {
@@ -319,13 +349,14 @@ export class Sandbox {
     return worker;
   }
 
-  /** The least busy worker; another is started (up to the pool size) only once every running one is busy, so an
-   * idle or lightly used host keeps one worker process. */
+  /** The least busy worker; another is started (up to the pool size) only once every running one runs as many
+   * invocations as it may at once. One worker process serves a host's usual load (its invocations mostly wait on
+   * host calls): each more one costs tens of MB of memory for CPU it would rarely use on a small machine. */
   #pick(): WorkerHandle {
     this.#workers = this.#workers.filter((worker) => worker.alive);
     if (this.#workers.length === 0) return this.#spawn();
     const best = this.#workers.reduce((a, b) => (b.inFlight.size < a.inFlight.size ? b : a));
-    if (best.inFlight.size >= SPREAD_AT && this.#workers.length < this.#size) return this.#spawn();
+    if (best.inFlight.size >= this.#perWorker && this.#workers.length < this.#size) return this.#spawn();
     return best;
   }
 
@@ -442,9 +473,6 @@ function declares(manifest: PluginManifest, capability: string): boolean {
 
 /** Why a finished invocation's capability calls are aborted (one instance: aborting allocates nothing). */
 const INVOCATION_OVER = new Error('the invocation is over');
-
-/** In-flight invocations on the least busy worker at which the next one goes to a new worker. */
-const SPREAD_AT = 2;
 
 function statusOf(code: string): number {
   if (code === 'AH_PLUGIN_TIMEOUT') return 504;

@@ -4,15 +4,16 @@
 // used again.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { FrameChannel } from './channel.ts';
 import type { HostToWorker, WorkerToHost } from './protocol.ts';
+import { workerFile } from './worker-file.ts';
 
-// The worker has this module's extension: worker.ts in a checkout (type stripping), worker.js in the published
-// package (built JavaScript; Node does not strip types under node_modules).
-const WORKER_FILE = fileURLToPath(
-  new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url),
-);
+/**
+ * --no-node-snapshot: isolated-vm requires it on current Node. --max-semi-space-size: the worker's own heap only
+ * carries frames and envelopes, which die young; V8's default young generation (16 MB semi-spaces) would hold ~20 MB
+ * more per worker under load for nothing (isolated-vm sizes its isolates' heaps itself, from their memory limits).
+ */
+const WORKER_NODE_FLAGS = ['--no-node-snapshot', '--max-semi-space-size=1', '--disable-warning=ExperimentalWarning'];
 
 export interface WorkerEvents {
   message(handle: WorkerHandle, message: WorkerToHost, payload: string): void;
@@ -29,8 +30,7 @@ export class WorkerHandle {
   #stderr = '';
 
   constructor(events: WorkerEvents) {
-    // --no-node-snapshot: isolated-vm requires it on current Node.
-    this.child = spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', WORKER_FILE], {
+    this.child = spawn(process.execPath, [...WORKER_NODE_FLAGS, workerFile()], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     });
     this.child.stderr?.setEncoding('utf8');

@@ -39,6 +39,12 @@ interface Running {
 
 /** How long work a plugin left running after it returned may take to wind down before its isolate is disposed. */
 const QUIESCE_MS = 250;
+/** The longest a plugin's first turn may hold this thread (runInline) before its version runs on its isolate's own
+ * thread on this worker from then on. */
+const INLINE_TURN_MS = 20;
+const ON_ISOLATE_THREAD = Symbol('on the isolate thread');
+/** Plugin versions whose first turn once took longer than INLINE_TURN_MS. */
+const slowVersions = new Set<string>();
 const sources = new Map<string, Source>();
 // As many per version as the host runs at once on one worker (Sandbox concurrencyPerWorker).
 const pool = new SlotPool(8, 48);
@@ -98,10 +104,12 @@ function contextFor(slot: Slot, remaining: () => number): PreparedContext | Prom
 }
 
 /**
- * Runs one invocation. Every turn of guest code runs on the isolate's own thread (`apply`, never `applySync`): a
- * plugin spinning in a synchronous loop holds only its own isolate, and the worker's thread keeps serving the other
- * invocations. isolated-vm's `timeout` bounds each turn; the wall-clock timer bounds the whole invocation (turns,
- * awaits and the context's setup) by disposing the isolate. An isolate that timed out or failed is never reused.
+ * Runs one invocation. In a primed reused context its first turn runs inline on this thread, bounded by
+ * INLINE_TURN_MS (runInline); every other turn, and every turn of a version that was once slower than that, runs
+ * on the isolate's own thread (`apply`): a plugin spinning in a synchronous loop then holds only its own isolate,
+ * and the worker's thread keeps serving the other invocations. isolated-vm's `timeout` bounds each turn; the
+ * wall-clock timer bounds the whole invocation (turns, awaits and the context's setup) by disposing the isolate. An
+ * isolate that timed out or failed is never reused.
  */
 async function invoke(message: InvokeMessage, inputJson: string): Promise<void> {
   const source = sources.get(message.key);
@@ -147,30 +155,51 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
       });
       return;
     }
-    const slot = state.slot;
+    let slot = state.slot;
     state.onDispose = () => onDisposed(new Error(state.failure?.message ?? 'disposed'));
     timer = setTimeout(() => {
       timedOut = true;
-      dispose(slot);
+      if (state.slot) dispose(state.slot);
       onDisposed(new Error('timed out'));
     }, remaining());
-    const context = contextFor(slot, remaining);
-    prepared = context instanceof Promise ? await Promise.race([context, disposed]) : context;
-    state.reused = prepared.uses++ > 0;
-    const { route, entry } = prepared;
-    const token = ++tokenSequence;
-    route.token = token;
-    route.call = (capability, method, argsJson) => hostCall(message, state, capability, method, argsJson);
-    const turn = entry.apply(undefined, [message.entry, token, inputJson, message.infoJson], {
-      timeout: remaining(),
-    });
-    // Queued at once: the isolate runs it right after the first turn and its microtasks, with no round trip through
-    // this thread. Fast path: a plugin that made no host call has finished by then (and the context is primed again).
-    const polled = entry.apply(undefined, ['poll'], { timeout: remaining() });
-    polled.catch(() => undefined);
-    const answer = await Promise.race([turn, disposed]);
-    if (answer === 'busy') throw new Error('the context is still busy with another invocation');
-    const now = await Promise.race([polled, disposed]);
+    const bind = (context: PreparedContext): PreparedContext => {
+      state.reused = context.uses++ > 0;
+      context.route.token = ++tokenSequence;
+      context.route.call = (capability, method, argsJson) => hostCall(message, state, capability, method, argsJson);
+      return context;
+    };
+    let context = contextFor(slot, remaining);
+    let now: unknown = ON_ISOLATE_THREAD;
+    if (mode === 'reused' && !(context instanceof Promise) && !slowVersions.has(message.key)) {
+      prepared = bind(context);
+      now = runInline(prepared, message, inputJson, remaining());
+      if (now === ON_ISOLATE_THREAD) {
+        // Its first turn took longer than an inline one may. Nothing of it reached the host (a host call is served
+        // by this thread, which it held): run it again from the start, on the isolate's own thread, in a new isolate.
+        slowVersions.add(message.key);
+        releaseContext(prepared);
+        prepared = undefined;
+        dispose(slot);
+        slot = state.slot = takeSlot(message.key, source);
+        context = contextFor(slot, remaining);
+      }
+    }
+    if (now === ON_ISOLATE_THREAD) {
+      prepared = bind(context instanceof Promise ? await Promise.race([context, disposed]) : context);
+      const { entry, route } = prepared;
+      const turn = entry.apply(undefined, [message.entry, route.token, inputJson, message.infoJson], {
+        timeout: remaining(),
+      });
+      // Queued at once: the isolate runs it right after the first turn and its microtasks, with no round trip
+      // through this thread. Fast path: a plugin that made no host call has finished by then (and the context is
+      // primed again).
+      const polled = entry.apply(undefined, ['poll'], { timeout: remaining() });
+      polled.catch(() => undefined);
+      const answer = await Promise.race([turn, disposed]);
+      if (answer === 'busy') throw new Error('the context is still busy with another invocation');
+      now = await Promise.race([polled, disposed]);
+    }
+    const { route } = prepared!;
     let envelope: string;
     if (typeof now === 'string') {
       after = now[0] === 'T' ? 'discard' : 'ready';
@@ -210,6 +239,30 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
         mode === 'reused' ? after : after === 'quiesce' ? 'quiesce' : 'discard',
         failed || timedOut || state.failure !== undefined,
       );
+  }
+}
+
+/**
+ * The first turn and the poll of a reused context, run on this thread (applySync): two hand-offs to the isolate's
+ * thread and back cost more than most invocations themselves. Bounded by INLINE_TURN_MS: a turn that takes longer
+ * is terminated and ON_ISOLATE_THREAD returned, and the caller runs the invocation again on the isolate's own thread
+ * (where a spinning plugin holds only its isolate), as every later invocation of that version on this worker.
+ */
+function runInline(prepared: PreparedContext, message: InvokeMessage, inputJson: string, remainingMs: number): unknown {
+  const options = { timeout: Math.min(INLINE_TURN_MS, remainingMs) };
+  const { entry, route } = prepared;
+  try {
+    const answer: unknown = entry.applySync(
+      undefined,
+      [message.entry, route.token, inputJson, message.infoJson],
+      options,
+    );
+    if (answer === 'busy') throw new Error('the context is still busy with another invocation');
+    return entry.applySync(undefined, ['poll'], options);
+  } catch (error) {
+    // Past its own timeout it is a timeout, not a slow first turn.
+    if (remainingMs > INLINE_TURN_MS && /timed out/i.test((error as Error).message)) return ON_ISOLATE_THREAD;
+    throw error;
   }
 }
 

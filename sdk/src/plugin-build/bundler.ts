@@ -3,9 +3,19 @@
 import type * as esbuild from 'esbuild';
 import { BuildErrors, type BundlerMessage } from './errors.ts';
 
+let loaded: Promise<typeof esbuild> | undefined;
+
 // Loaded on first build, not when @actionhost/sdk is imported: the host imports the SDK for its contract only.
 export function loadEsbuild(): Promise<typeof esbuild> {
-  return import('esbuild');
+  return (loaded ??= import('esbuild'));
+}
+
+/**
+ * Stops esbuild's service process, if a build started one (it stays resident otherwise, ~25 MB, for the life of the
+ * process); a later build starts it again. A long-running process that built something once calls this after.
+ */
+export async function stopBundler(): Promise<void> {
+  if (loaded) await (await loaded).stop();
 }
 
 export function toBundlerMessages(messages: readonly esbuild.Message[]): BundlerMessage[] {
