@@ -3,7 +3,8 @@
 // no persistence. Prints workflows/s of both and their ratio, latency at 25/50/90% of each one's capacity, the
 // peak resident memory of each process tree under load and the host's idle memory after start.
 // BENCH_SECONDS (10) sets the load window, BENCH_CONNECTIONS (32) the connections; --json adds a JSON line;
-// BENCH_ONLY=actionhost skips the reference.
+// BENCH_ONLY=actionhost skips the reference. BENCH_HOST_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=DIR" profiles the
+// host (and its workers); `node test/bench/profile-summary.ts DIR/<file>.cpuprofile` prints its top functions.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -256,7 +257,19 @@ async function main(): Promise<void> {
     await target.close();
   }
   const host = results.actionhost;
-  const plain = results['plain Node'];
+  // BENCH_ONLY=actionhost: the reference's column stays empty.
+  const plain: Measured = results['plain Node'] ?? {
+    idleRssMb: NaN,
+    peakRssMb: NaN,
+    accepted: 0,
+    busy: 0,
+    failed: 0,
+    finishedInWindow: 0,
+    workflowsPerSecond: NaN,
+    cpuMsPerWorkflow: NaN,
+    answerP99Ms: NaN,
+    latency: Object.fromEntries(['25%', '50%', '90%'].map((share) => [share, { rate: 0, p50: NaN, p99: NaN }])),
+  };
   const f = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
   const rows: Array<[string, string, string]> = [
     [

@@ -164,6 +164,14 @@ export const HOST_SETTINGS = defineSettings({
     description:
       'pending events plus queued executions beyond which request writes get 503 AH_HOST_BUSY with Retry-After',
   },
+  maxBacklogMs: {
+    env: 'ACTIONHOST_MAX_BACKLOG_MS',
+    flag: '--max-backlog-ms <ms>',
+    value: wholeNumber(0, 3_600_000),
+    default: '1000',
+    description:
+      'while the backlog would take longer than this to drain at the rate executions finish now (or its oldest entry has waited longer), a request write waits up to this long for room, then gets 503 AH_HOST_BUSY with Retry-After; a backlog of 32 or less is always admitted; 0 = only the count bound maxBacklog',
+  },
   stopTimeoutMs: {
     env: 'ACTIONHOST_STOP_TIMEOUT_MS',
     flag: '--stop-timeout-ms <ms>',

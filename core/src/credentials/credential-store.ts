@@ -73,6 +73,8 @@ export class CredentialStore {
   #key: Uint8Array;
   #keyId: string;
   readonly #keys = new Map<string, Uint8Array>();
+  /** secretValues() as of a fingerprint of the table: the engine asks once per execution, decrypting is costly. */
+  #secretValues: { fingerprint: string; values: readonly string[] } | null = null;
 
   constructor(options: CredentialStoreOptions) {
     this.#store = options.store;
@@ -234,6 +236,13 @@ export class CredentialStore {
    */
   async secretValues(signal?: AbortSignal): Promise<string[]> {
     signal?.throwIfAborted();
+    // Every write (create, update, delete, rotate; from this process or another one) changes the row count, the
+    // latest updated_at or the rowids: while none of them moved, the list decrypted last time still holds.
+    const seen = this.#store.db
+      .prepare('SELECT COUNT(*) AS n, MAX(updated_at) AS at, TOTAL(rowid) AS ids FROM credentials')
+      .get() as { n: number; at: string | null; ids: number };
+    const fingerprint = `${seen.n}|${seen.at}|${seen.ids}|${this.#keyId}`;
+    if (this.#secretValues?.fingerprint === fingerprint) return [...this.#secretValues.values];
     const rows = this.#store.db.prepare('SELECT * FROM credentials').all() as unknown as CredentialRow[];
     const values = new Set<string>();
     for (const row of rows) {
@@ -245,6 +254,7 @@ export class CredentialStore {
       }
       for (const value of secretValues(secret)) values.add(value);
     }
+    this.#secretValues = { fingerprint, values: [...values] };
     return [...values];
   }
 

@@ -205,6 +205,24 @@ describe('CredentialStore', () => {
     );
   });
 
+  it('gives the secrets as they are now after a credential is added, rotated or deleted, here or by another process', async () => {
+    const file = join(tempDir(), 'a.db');
+    const masterKey = generateMasterKey();
+    const credentials = new CredentialStore({ store: openStore(file), masterKey });
+    credentials.create('crm-token', 'bearer', { token: TOKEN });
+    expect(await credentials.secretValues()).toEqual([TOKEN]);
+    credentials.update('crm-token', 'bearer', { token: `${TOKEN}-2` });
+    expect(await credentials.secretValues()).toEqual([`${TOKEN}-2`]);
+    credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
+    expect((await credentials.secretValues()).sort()).toEqual([`${TOKEN}-2`, API_KEY].sort());
+    // Another connection to the same file (the CLI while the host runs).
+    const other = new CredentialStore({ store: openStore(file), masterKey });
+    other.delete('crm-token');
+    expect(await credentials.secretValues()).toEqual([API_KEY]);
+    other.create('crm-token', 'bearer', { token: `${TOKEN}-3` });
+    expect((await credentials.secretValues()).sort()).toEqual([`${TOKEN}-3`, API_KEY].sort());
+  });
+
   it('lists the strings to redact for each secret type', () => {
     expect(secretValues({ type: 'bearer', token: TOKEN })).toEqual([TOKEN]);
     expect(secretValues({ type: 'api-key', header: 'X-Api-Key', value: API_KEY })).toEqual([API_KEY]);

@@ -207,6 +207,6 @@ export const executionErrors = {
     status: 503,
     message: 'the host has {backlog} events and executions waiting (limit {limit}); try again later',
     description:
-      'More work is waiting than ACTIONHOST_MAX_BACKLOG; request writes are refused with Retry-After until the backlog drains.',
+      'More work is waiting than the engine drains in ACTIONHOST_MAX_BACKLOG_MS at its current rate (or than ACTIONHOST_MAX_BACKLOG); request writes are refused with a Retry-After of about the time it takes to drain.',
   },
 } as const satisfies ErrorTable;

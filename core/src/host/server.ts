@@ -13,6 +13,8 @@ import { HostObservability } from './observability.ts';
 import { seedExampleWorkflows, seedRequestTemplates } from './seed.ts';
 import { installFirstPartyPlugins } from './first-party.ts';
 import { registryPluginsPort } from './plugin-ports.ts';
+import { groupCommittedItsm } from './itsm-port.ts';
+import { BacklogAdmission, type AdmissionPolicy } from './admission.ts';
 import { readTlsFiles, reloadTlsFiles, type CertificateSummary, type TlsReload } from './tls.ts';
 
 /** The web console's build (`node core/console/build.ts`, run by `npm ci`), served at /. */
@@ -43,6 +45,8 @@ export interface StartHostOptions {
    * request writes (which raise events) are refused with 503 AH_HOST_BUSY and Retry-After.
    */
   maxBacklog?: number;
+  /** Overrides config.maxBacklogMs: request writes are refused while the backlog would take longer to drain. */
+  maxBacklogMs?: number;
 }
 
 export async function startHost(config: HostConfig, options: StartHostOptions = {}): Promise<RunningHost> {
@@ -74,7 +78,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     const app = buildApi({
       auth,
       workflows: runtime.workflows,
-      itsm: runtime.itsm,
+      itsm: groupCommittedItsm(runtime.itsm, runtime.store),
       credentials: runtime.credentials,
       plugins: registryPluginsPort(runtime.plugins),
       applications: runtime.applications,
@@ -89,7 +93,10 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       metrics: observability.api,
     });
     if (config.logLevel !== 'silent') observability.logExecutions(app.log);
-    guardBacklog(app, runtime, options.maxBacklog ?? config.maxBacklog);
+    guardBacklog(app, runtime, {
+      maxBacklog: options.maxBacklog ?? config.maxBacklog,
+      maxBacklogMs: options.maxBacklogMs ?? config.maxBacklogMs,
+    });
     const url = await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
       throw portInUseError(
         error,
@@ -163,28 +170,32 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
   }
 }
 
-/** Refuses writes that raise outbox events while the backlog is over `limit` (cheap counts, cached briefly). */
-function guardBacklog(app: FastifyInstance, runtime: Runtime, limit: number): void {
-  let cached = { at: 0, backlog: 0 };
-  const backlog = async (): Promise<number> => {
-    if (Date.now() - cached.at > 250) {
-      const queued = await runtime.engine.queuedExecutions();
-      cached = { at: Date.now(), backlog: runtime.itsm.unprocessedEventCount() + queued };
-    }
-    return cached.backlog;
-  };
+/**
+ * Refuses writes that raise outbox events while the backlog would take longer than `maxBacklogMs` to drain (or
+ * holds more than `maxBacklog`): 503 AH_HOST_BUSY with a Retry-After of about the time it takes to drain.
+ */
+function guardBacklog(app: FastifyInstance, runtime: Runtime, policy: AdmissionPolicy): void {
+  const admission = new BacklogAdmission(policy, async () => {
+    const stats = await runtime.engine.stats();
+    return {
+      backlog: stats.queued + stats.outboxPending,
+      drainPerSecond: stats.drainPerSecond,
+      oldestAgeMs: Math.max(stats.oldestQueuedAgeMs, stats.outboxLagMs),
+    };
+  });
   app.addHook('preHandler', async (request, reply) => {
     const route = request.routeOptions.url;
     const raisesEvents =
       (request.method === 'POST' && route === '/api/requests') ||
       (request.method === 'PATCH' && route === '/api/requests/:id');
     if (!raisesEvents) return;
-    const current = await backlog();
-    if (current <= limit) return;
-    const error = WorkflowErrors.hostBusy({ backlog: current, limit }, { backlog: current, limit });
+    const verdict = await admission.admit();
+    if (verdict.admit) return;
+    const details = { backlog: verdict.backlog, limit: verdict.limit, bound: verdict.reason };
+    const error = WorkflowErrors.hostBusy({ backlog: verdict.backlog, limit: verdict.limit }, details);
     await reply
       .code(503)
-      .header('retry-after', '5')
+      .header('retry-after', String(verdict.retryAfterSeconds))
       .send({ error: { code: error.code, message: error.message, details: error.details } });
   });
 }

@@ -60,6 +60,11 @@ export function selectRequest(db: DatabaseSync, internalId: number): Request | n
   return row ? requestFromRow(row) : null;
 }
 
+/** Whether the request exists, without reading it (an Audit Trail write checks this for every plugin step). */
+export function requestExists(db: DatabaseSync, internalId: number): boolean {
+  return db.prepare('SELECT 1 FROM itsm_requests WHERE internal_id = ?').get(internalId) !== undefined;
+}
+
 /** Inserts a request; must run inside a transaction so the per-kind number cannot be taken twice. */
 export function insertRequest(db: DatabaseSync, input: NewRequest, actor: string, now: string): Request {
   const { next } = db

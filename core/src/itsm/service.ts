@@ -11,7 +11,6 @@ import {
   CiIdentifierValue,
   ConfigurationItemCreate,
   ConfigurationItemFilter,
-  PluginExecutionAudit,
   RequestCreate,
   RequestFilter,
   RequestPatch,
@@ -22,7 +21,15 @@ import {
   type Relation,
   type Request,
 } from './schemas.ts';
-import { applyPatch, insertRequest, selectRequest, selectRequests, writeRequest, type NewRequest } from './requests.ts';
+import {
+  applyPatch,
+  insertRequest,
+  requestExists,
+  selectRequest,
+  selectRequests,
+  writeRequest,
+  type NewRequest,
+} from './requests.ts';
 import {
   RequestTemplateCreate,
   applyTemplate,
@@ -272,7 +279,8 @@ export class ItsmService {
     const parsed = parseOrThrow(AuditEntryCreate, entry, 'audit entry');
     let data: Json;
     if (parsed.kind === 'plugin.execution') {
-      const execution = PluginExecutionAudit.parse(parsed.data);
+      // Already checked against PluginExecutionAudit by the union above: no second parse.
+      const execution = parsed.data;
       data = {
         ...execution,
         inputs: redactSecretKeys(execution.inputs),
@@ -285,7 +293,7 @@ export class ItsmService {
     data = redactSecrets(data, options.secrets ?? []);
     const now = this.#now();
     return this.#store.transaction(() => {
-      if (selectRequest(this.#db, requestId) === null) throw ItsmErrors.requestNotFound(requestId);
+      if (!requestExists(this.#db, requestId)) throw ItsmErrors.requestNotFound(requestId);
       return insertAudit(this.#db, requestId, parsed.kind, parsed.actor, now, data);
     });
   }

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { WorkflowErrors, asActionhostError, type SecretSealer } from '../definition/index.ts';
 import { errorSummary } from '../../errors/index.ts';
 import { queueExecutions, takeEvents } from './intake.ts';
+import { DrainMeter } from './drain-meter.ts';
 import { KeyedLimiter } from './limiter.ts';
 import type {
   ClaimedExecution,
@@ -53,6 +54,8 @@ export interface EngineStats {
   outboxPending: number;
   /** How long the oldest unprocessed outbox event has waited (0 when none). */
   outboxLagMs: number;
+  /** Executions that left the engine (finished, or handed back for a retry) per second, over the last second. */
+  drainPerSecond: number;
 }
 
 interface Active {
@@ -74,6 +77,7 @@ export class WorkflowEngine {
   #intake: Promise<number> | null = null;
   #dispatching: Promise<number> | null = null;
   readonly #active = new Map<string, Active>();
+  readonly #drained = new DrainMeter();
 
   constructor(options: WorkflowEngineOptions) {
     this.#options = options;
@@ -151,11 +155,13 @@ export class WorkflowEngine {
       oldestQueuedAgeMs: age(depth.oldestDueAt),
       outboxPending: outbox.pending,
       outboxLagMs: age(outbox.oldestCreatedAt),
+      drainPerSecond: this.#drained.perSecond(),
     };
   }
 
-  async #secrets(): Promise<string[]> {
-    return [...((await this.#options.secrets?.secretValues()) ?? [])];
+  async #secrets(): Promise<readonly string[]> {
+    const values = (await this.#options.secrets?.secretValues()) ?? [];
+    return Array.isArray(values) ? (values as readonly string[]) : [...values];
   }
 
   /** Claims and runs one queued execution now, whatever the slot count (an explicit retry, a test's processEvent). */
@@ -172,6 +178,7 @@ export class WorkflowEngine {
     this.#active.set(claimed.id, active);
     void active.done.finally(() => {
       this.#active.delete(claimed.id);
+      this.#drained.record();
       this.wake();
     });
     return active;
@@ -294,7 +301,18 @@ export class WorkflowEngine {
     while (this.#intake) await this.#intake.catch(() => 0);
     const { queue, executions, requests, onError } = this.#options;
     this.#intake = takeEvents(
-      { queue, executions, requests, batchSize: this.#batchSize, stop: this.#stop.signal, onError },
+      {
+        queue,
+        executions,
+        requests,
+        batchSize: this.#batchSize,
+        stop: this.#stop.signal,
+        onError,
+        // Free slots are filled in the same commit that queues the executions (the background loop only).
+        ...(this.#running
+          ? { onQueued: () => void this.#dispatch().catch((error: unknown) => onError?.(error, {})) }
+          : {}),
+      },
       oneBatch,
     );
     try {
@@ -371,6 +389,9 @@ export class WorkflowEngine {
         // One batch per turn, so a flood of events does not keep due executions (and retries) waiting.
         if (this.#active.size < this.#maxActive) busy = (await this.#takeEvents(true)) >= this.#batchSize;
         if (!this.#running) break;
+        // A claim made with the enqueue (onQueued) may have run before it committed on a store whose writes do not
+        // share one transaction (PostgreSQL): claim again once it is done, now that the executions are queued.
+        await this.#dispatching?.catch(() => 0);
         const started = await this.#dispatch();
         busy ||= started > 0 && this.#active.size < this.#maxActive;
       } catch (error) {
