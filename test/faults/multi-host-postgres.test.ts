@@ -319,12 +319,11 @@ describe('several hosts on one PostgreSQL database', () => {
       const roleUrl = new URL(cut.url);
       roleUrl.username = role;
       roleUrl.password = 'cut-host';
-      const isolated = await startPgHost(roleUrl.toString());
-      await startPgHost(cut.url);
-      await startPgHost(cut.url);
-      // Slow answers: every host has steps in flight when the cut comes.
+      // Slow answers: the host to be cut has steps in flight when the cut comes. It starts first and alone, so it
+      // holds executions whatever the load on the machine; the other two join once it does.
       target.mode = 'slow';
       target.delayMs = 150;
+      const isolated = await startPgHost(roleUrl.toString());
       const raised = await raise(requests, CUT_EVENTS);
       const heldByIsolated = async () =>
         (
@@ -332,7 +331,9 @@ describe('several hosts on one PostgreSQL database', () => {
             isolated.hostId,
           ])
         ).rows.map((row) => String(row.id));
-      for (let i = 0; i < 400 && (await heldByIsolated()).length === 0; i++) await sleep(10);
+      for (let i = 0; i < 3000 && (await heldByIsolated()).length === 0; i++) await sleep(20);
+      await startPgHost(cut.url);
+      await startPgHost(cut.url);
       // The cut: the host's role may not log in, its connections are ended; for twice a lease. What it held then
       // (steps in flight, answers on their way) is what the others must take over.
       await admin(superuser, `ALTER ROLE ${role} NOLOGIN`);

@@ -19,6 +19,28 @@ export function storeFaultOf(error: unknown): ActionhostError | null {
   return fault ? fault({ sqlite: e.errstr ?? String(e.errcode) }) : null;
 }
 
+/** node-postgres and socket errors that mean "the database cannot be reached now" (not a refused statement). */
+const PG_OUTAGE_CLASSES = ['08', '57P', '53'];
+const SOCKET_OUTAGES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+/**
+ * Whether a failure is the store's, not the work's: the data folder cannot take writes (disk full, read-only,
+ * I/O, busy), the database is unreachable or refused the connection, or this host no longer holds the lease it
+ * wrote under. Work that met one should be handed back and tried again once the store answers, never failed by it.
+ */
+export function isStoreOutage(error: unknown): boolean {
+  if (storeFaultOf(error)) return true;
+  const e = error as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (code.startsWith('AH_STORE_')) return code !== 'AH_STORE_SCHEMA_NEWER';
+  if (SOCKET_OUTAGES.has(code)) return true;
+  if (/^[0-9A-Z]{5}$/.test(code)) return PG_OUTAGE_CLASSES.some((prefix) => code.startsWith(prefix));
+  return (
+    typeof e?.message === 'string' &&
+    /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message)
+  );
+}
+
 export const StoreErrors = {
   unavailable: (file: string, cause: unknown) =>
     CoreErrors.AH_STORE_UNAVAILABLE({ file, reason: cause instanceof Error ? cause.message : String(cause) }, { file }),

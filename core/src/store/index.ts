@@ -1,5 +1,5 @@
 export { Store, type Row } from './store.ts';
-export { StoreErrors, storeFaultOf } from './errors.ts';
+export { StoreErrors, isStoreOutage, storeFaultOf } from './errors.ts';
 export { parseJsonColumn } from './json-column.ts';
 export {
   PostgresStore,

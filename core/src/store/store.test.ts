@@ -1,9 +1,10 @@
 // The embedded store's own mechanics: group commit (writes of one turn share one transaction, a failing write is
-// refused alone) and statements kept prepared.
+// refused alone) statements kept prepared, and which failures are the store's own.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isStoreOutage } from './errors.ts';
 import { Store } from './store.ts';
 
 let dir: string;
@@ -60,5 +61,21 @@ describe('prepared statements', () => {
     const first = store.db.prepare('SELECT COUNT(*) AS n FROM t');
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM t')).toBe(first);
     expect(store.db.prepare('SELECT id FROM t')).not.toBe(first);
+  });
+});
+
+describe('isStoreOutage', () => {
+  it("tells the store's failures from the work's", () => {
+    const sqlite = (errcode: number) => Object.assign(new Error('sqlite'), { code: 'ERR_SQLITE_ERROR', errcode });
+    expect(isStoreOutage(sqlite(13))).toBe(true); // SQLITE_FULL
+    expect(isStoreOutage(sqlite(8))).toBe(true); // SQLITE_READONLY
+    expect(isStoreOutage(sqlite(19))).toBe(false); // a constraint: the statement's fault
+    expect(isStoreOutage(Object.assign(new Error('terminating connection'), { code: '57P01' }))).toBe(true);
+    expect(isStoreOutage(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isStoreOutage(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isStoreOutage(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+    expect(isStoreOutage({ code: 'AH_STORE_LEASE_LOST' })).toBe(true);
+    expect(isStoreOutage({ code: 'AH_STORE_SCHEMA_NEWER' })).toBe(false);
+    expect(isStoreOutage({ code: 'AH_PLUGIN_FAILED' })).toBe(false);
   });
 });

@@ -544,3 +544,51 @@ describe('workflow engine', () => {
     expect(world.itsm.pendingEvents(10)).toEqual([]);
   });
 });
+
+describe('a store outage during a run', () => {
+  it('hands the execution back instead of failing it, and the resumed run sends the step again under the same key', async () => {
+    const workflowId = await published(incidentCiLinking());
+    const repository = new SqliteExecutionRepository(world.store, { audit: world.itsm });
+    // The first step result the store is asked to keep meets a full disk (SQLite's SQLITE_FULL), as a real one would.
+    let refusals = 1;
+    const flaky = new Proxy(repository, {
+      get(target, name) {
+        if (name === 'finishStep')
+          return async (...args: Parameters<SqliteExecutionRepository['finishStep']>) => {
+            if (refusals-- > 0)
+              throw Object.assign(new Error('database or disk is full'), { code: 'ERR_SQLITE_ERROR', errcode: 13 });
+            return target.finishStep(...args);
+          };
+        const value = Reflect.get(target, name, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const errors: unknown[] = [];
+    const outageEngine = new WorkflowEngine({
+      queue: new SqliteExecutionQueue(world.store),
+      executions: flaky,
+      requests: world.itsm,
+      runner,
+      pollIntervalMs: 20,
+      onError: (error) => errors.push(error),
+    });
+    try {
+      const request = incident();
+      world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+      outageEngine.start();
+      outageEngine.wake();
+      let executions = await executionsOf(service, { workflowId });
+      for (let i = 0; i < 250 && executions[0]?.status !== 'succeeded'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        executions = await executionsOf(service, { workflowId });
+      }
+      expect(executions).toHaveLength(1);
+      expect(executions[0].status).toBe('succeeded');
+      const keys = runner.calls.map((call) => call.options.idempotencyKey);
+      expect(keys).toEqual([`${executions[0].id}:link:1`, `${executions[0].id}:link:1`]);
+      expect(errors).toEqual([expect.objectContaining({ errcode: 13 })]);
+    } finally {
+      await outageEngine.stop();
+    }
+  });
+});

@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { WorkflowErrors, asActionhostError, type SecretSealer } from '../definition/index.ts';
 import { errorSummary } from '../../errors/index.ts';
+import { isStoreOutage } from '../../store/index.ts';
 import { queueExecutions, takeEvents } from './intake.ts';
 import { DrainMeter } from './drain-meter.ts';
 import { KeyedLimiter } from './limiter.ts';
@@ -77,6 +78,8 @@ export class WorkflowEngine {
   #intake: Promise<number> | null = null;
   #dispatching: Promise<number> | null = null;
   readonly #active = new Map<string, Active>();
+  /** Executions a store outage interrupted, not yet back in the queue (the store still refused the hand-back). */
+  readonly #handBack = new Set<string>();
   readonly #drained = new DrainMeter();
 
   constructor(options: WorkflowEngineOptions) {
@@ -218,6 +221,16 @@ export class WorkflowEngine {
       // Only the store (or a vanished workflow) can fail here; steps catch their own errors.
       const error = asActionhostError(caught);
       errorCode = error.code;
+      if (isStoreOutage(caught)) {
+        // The store, not the work, failed (disk full, database unreachable, lease lost): the execution is not
+        // failed by it. It goes back to the queue once the store takes writes again, and its resumed run attempts
+        // the step in flight again under the same idempotency key.
+        this.#options.onError?.(caught, { executionId });
+        this.#handBack.add(executionId);
+        await this.#handBackNow();
+        outcome = { status: 'checkpointed' };
+        return outcome;
+      }
       try {
         await executions.finishExecution(executionId, {
           status: 'failed',
@@ -242,6 +255,25 @@ export class WorkflowEngine {
           errorCode,
         }),
       );
+    }
+  }
+
+  /**
+   * Gives back to the queue the executions a store outage interrupted; those it cannot give back yet (the store
+   * still refuses) stay listed, and the loop tries again on its next turn. On PostgreSQL a lapsed lease makes the
+   * hand-back a no-op: another host has taken the execution over.
+   */
+  async #handBackNow(): Promise<void> {
+    for (const id of [...this.#handBack]) {
+      try {
+        await this.#options.queue.requeue(id, null);
+        this.#handBack.delete(id);
+      } catch (error) {
+        if (!isStoreOutage(error)) {
+          this.#handBack.delete(id);
+          this.#options.onError?.(error, { executionId: id });
+        }
+      }
     }
   }
 
@@ -367,6 +399,8 @@ export class WorkflowEngine {
       this.#stop.abort();
       await this.#settled();
       await this.#loop;
+      // What a store outage interrupted goes back now if the store lets it (else the next start recovers it).
+      await this.#handBackNow();
     } finally {
       clearTimeout(timer);
       this.#loop = null;
@@ -386,6 +420,7 @@ export class WorkflowEngine {
     while (this.#running) {
       let busy = false;
       try {
+        if (this.#handBack.size > 0) await this.#handBackNow();
         // One batch per turn, so a flood of events does not keep due executions (and retries) waiting.
         if (this.#active.size < this.#maxActive) busy = (await this.#takeEvents(true)) >= this.#batchSize;
         if (!this.#running) break;
