@@ -9,7 +9,7 @@ import { parseJsonColumn } from '../../store/index.ts';
 import type { PinnedAction, PublishedWorkflow, WorkflowDefinition } from '../definition/index.ts';
 import type { PostgresLeases } from './postgres-leases.ts';
 import type { AuditSink, ExecutionEnd, ExecutionRepository, StepAudit, StepEnd, StepStart } from './ports.ts';
-import { toExecution, toStep } from './rows.ts';
+import { stepValues, toExecution, toStep } from './rows.ts';
 import type {
   ErrorSummary,
   Execution,
@@ -162,27 +162,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
          attempt, path, output, error, duration_ms, finished_at, logs, retry_at, host_id)
        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19
        WHERE ${this.#leases.fence(1, 19)}`,
-      [
-        executionId,
-        step.seq,
-        step.nodeId,
-        step.kind,
-        step.title,
-        step.plugin,
-        step.integrity,
-        step.inputs === null ? null : JSON.stringify(step.inputs),
-        status,
-        at,
-        step.attempt,
-        end?.path ?? null,
-        end && end.output !== null ? JSON.stringify(end.output) : null,
-        end?.error ? JSON.stringify(end.error) : null,
-        end ? Math.round(end.durationMs) : null,
-        end ? at : null,
-        end?.logs?.length ? JSON.stringify(end.logs) : null,
-        end?.retryAt ?? null,
-        this.#leases.hostId,
-      ],
+      [...stepValues(executionId, step, status, at, end), this.#leases.hostId],
     );
     if (!rowCount) throw this.#leases.leaseLost(executionId);
   }

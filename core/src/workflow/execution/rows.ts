@@ -1,7 +1,8 @@
-// How rows of workflow_executions and workflow_steps read back as the shapes the engine and the API use.
+// How rows of workflow_executions and workflow_steps read back as the shapes the engine and the API use, and the
+// values a step row is written with (the same columns, in the same order, on every store).
 import type { InvocationLog } from '../../capabilities/index.ts';
 import { parseJsonColumn, type Row } from '../../store/index.ts';
-import type { ClaimedExecution } from './ports.ts';
+import type { ClaimedExecution, StepEnd, StepStart } from './ports.ts';
 import type { ExecutionOutcome, ExecutionStatus, ExecutionSummary, Step } from './stored-execution.ts';
 
 export function toExecution(row: Row): ExecutionSummary {
@@ -56,4 +57,32 @@ export function toClaimed(row: Row): ClaimedExecution {
     trigger: parseJsonColumn(row.trigger),
     request: parseJsonColumn(row.request_snapshot),
   };
+}
+
+/**
+ * A step row's values, in the column order (execution_id, seq, node_id, kind, title, plugin, integrity, inputs,
+ * status, started_at, attempt, path, output, error, duration_ms, finished_at, logs, retry_at); `end` for a step
+ * that starts and ends at once.
+ */
+export function stepValues(executionId: string, step: StepStart, status: string, at: string, end: StepEnd | null) {
+  return [
+    executionId,
+    step.seq,
+    step.nodeId,
+    step.kind,
+    step.title,
+    step.plugin,
+    step.integrity,
+    step.inputs === null ? null : JSON.stringify(step.inputs),
+    status,
+    at,
+    step.attempt,
+    end?.path ?? null,
+    end && end.output !== null ? JSON.stringify(end.output) : null,
+    end?.error ? JSON.stringify(end.error) : null,
+    end ? Math.round(end.durationMs) : null,
+    end ? at : null,
+    end?.logs?.length ? JSON.stringify(end.logs) : null,
+    end?.retryAt ?? null,
+  ];
 }

@@ -7,7 +7,7 @@ import type { Row, Store } from '../../store/index.ts';
 import { DefinitionRepository, type PublishedWorkflow } from '../definition/index.ts';
 import { migrateExecutions } from './migrations.ts';
 import type { AuditSink, ExecutionEnd, ExecutionRepository, StepAudit, StepEnd, StepStart } from './ports.ts';
-import { toExecution, toStep } from './rows.ts';
+import { stepValues, toExecution, toStep } from './rows.ts';
 import type {
   ErrorSummary,
   Execution,
@@ -90,28 +90,7 @@ export class SqliteExecutionRepository implements ExecutionRepository {
   }
 
   #insertStep(executionId: string, step: StepStart, status: string, at: string, end: StepEnd | null): void {
-    this.#store.db
-      .prepare(INSERT_STEP)
-      .run(
-        executionId,
-        step.seq,
-        step.nodeId,
-        step.kind,
-        step.title,
-        step.plugin,
-        step.integrity,
-        step.inputs === null ? null : JSON.stringify(step.inputs),
-        status,
-        at,
-        step.attempt,
-        end?.path ?? null,
-        end && end.output !== null ? JSON.stringify(end.output) : null,
-        end?.error ? JSON.stringify(end.error) : null,
-        end ? Math.round(end.durationMs) : null,
-        end ? at : null,
-        end?.logs?.length ? JSON.stringify(end.logs) : null,
-        end?.retryAt ?? null,
-      );
+    this.#store.db.prepare(INSERT_STEP).run(...stepValues(executionId, step, status, at, end));
   }
 
   async finishStep(executionId: string, seq: number, end: StepEnd, audit?: StepAudit): Promise<void> {
