@@ -21,6 +21,15 @@ export function storeFaultOf(error: unknown): ActionhostError | null {
 
 /** node-postgres and socket errors that mean "the database cannot be reached now" (not a refused statement). */
 const PG_OUTAGE_CLASSES = ['08', '57P', '53'];
+/** The store's own codes for "cannot take this now" (not AH_STORE_SCHEMA_NEWER: that one waits for an upgrade). */
+const STORE_OUTAGE_CODES = new Set([
+  'AH_STORE_FULL',
+  'AH_STORE_READ_ONLY',
+  'AH_STORE_IO',
+  'AH_STORE_BUSY',
+  'AH_STORE_UNAVAILABLE',
+  'AH_STORE_LEASE_LOST',
+]);
 const SOCKET_OUTAGES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
 
 /**
@@ -32,7 +41,7 @@ export function isStoreOutage(error: unknown): boolean {
   if (storeFaultOf(error)) return true;
   const e = error as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : '';
-  if (code.startsWith('AH_STORE_')) return code !== 'AH_STORE_SCHEMA_NEWER';
+  if (STORE_OUTAGE_CODES.has(code)) return true;
   if (SOCKET_OUTAGES.has(code)) return true;
   if (/^[0-9A-Z]{5}$/.test(code)) return PG_OUTAGE_CLASSES.some((prefix) => code.startsWith(prefix));
   return (
