@@ -9,6 +9,7 @@ import { parseJsonColumn } from '../../store/index.ts';
 import type { PinnedAction, PublishedWorkflow, WorkflowDefinition } from '../definition/index.ts';
 import type { PostgresLeases } from './postgres-leases.ts';
 import type { AuditSink, ExecutionEnd, ExecutionRepository, StepAudit, StepEnd, StepStart } from './ports.ts';
+import { PublishedCache } from './published-cache.ts';
 import { stepValues, toExecution, toStep } from './rows.ts';
 import type {
   ErrorSummary,
@@ -19,7 +20,6 @@ import type {
   Step,
 } from './stored-execution.ts';
 
-const PUBLISHED_KEPT = 200;
 const CURRENT_VERSIONS =
   'SELECT v.* FROM workflow_versions v JOIN workflows w ON w.id = v.workflow_id AND w.published_version = v.version';
 
@@ -47,7 +47,7 @@ export class PostgresExecutionRepository implements ExecutionRepository {
   readonly #audit: PostgresAuditSink | undefined;
   readonly #onAuditError: (error: unknown) => void;
   readonly #now: () => Date;
-  readonly #published = new Map<string, PublishedWorkflow>();
+  readonly #published = new PublishedCache();
   /** The last write of each execution with one in flight: the next one waits for it. */
   readonly #writes = new Map<string, Promise<unknown>>();
 
@@ -109,19 +109,13 @@ export class PostgresExecutionRepository implements ExecutionRepository {
   }
 
   async published(workflowId: string, version: number): Promise<PublishedWorkflow | null> {
-    const key = `${workflowId}@${version}`;
-    let published = this.#published.get(key);
-    if (!published) {
+    return this.#published.get(workflowId, version, async () => {
       const { rows } = await this.#store.query(
         'SELECT * FROM workflow_versions WHERE workflow_id = $1 AND version = $2',
         [workflowId, version],
       );
-      if (!rows[0]) return null;
-      published = toPublished(rows[0]);
-      if (this.#published.size >= PUBLISHED_KEPT) this.#published.delete(this.#published.keys().next().value!);
-      this.#published.set(key, published);
-    }
-    return published;
+      return rows[0] ? toPublished(rows[0]) : null;
+    });
   }
 
   async activeWorkflows(event: string): Promise<PublishedWorkflow[]> {

@@ -7,6 +7,7 @@ import type { Row, Store } from '../../store/index.ts';
 import { DefinitionRepository, type PublishedWorkflow } from '../definition/index.ts';
 import { migrateExecutions } from './migrations.ts';
 import type { AuditSink, ExecutionEnd, ExecutionRepository, StepAudit, StepEnd, StepStart } from './ports.ts';
+import { PublishedCache } from './published-cache.ts';
 import { stepValues, toExecution, toStep } from './rows.ts';
 import type {
   ErrorSummary,
@@ -23,7 +24,6 @@ const FINISH_STEP =
   'UPDATE workflow_steps SET status = ?, path = ?, output = ?, error = ?, duration_ms = ?, finished_at = ?, logs = ?, retry_at = ? WHERE execution_id = ? AND seq = ?';
 const FINISH_EXECUTION =
   "UPDATE workflow_executions SET status = ?, error = ?, outcome = ?, failed_steps = ?, finished_at = ?, next_attempt_at = NULL, due_at = NULL WHERE id = ? AND status IN ('queued', 'running')";
-const PUBLISHED_KEPT = 200;
 
 export interface SqliteExecutionRepositoryOptions {
   /** Where plugin steps' Audit Trail entries go (ItsmService: it joins this store's transaction). */
@@ -39,7 +39,7 @@ export class SqliteExecutionRepository implements ExecutionRepository {
   readonly #audit: AuditSink | undefined;
   readonly #onAuditError: (error: unknown) => void;
   readonly #now: () => Date;
-  readonly #published = new Map<string, PublishedWorkflow>();
+  readonly #published = new PublishedCache();
 
   constructor(store: Store, options: SqliteExecutionRepositoryOptions = {}) {
     this.#store = store;
@@ -55,16 +55,7 @@ export class SqliteExecutionRepository implements ExecutionRepository {
   }
 
   async published(workflowId: string, version: number): Promise<PublishedWorkflow | null> {
-    const key = `${workflowId}@${version}`;
-    let published = this.#published.get(key);
-    if (!published) {
-      const read = this.#definitions.getPublished(workflowId, version);
-      if (!read) return null;
-      if (this.#published.size >= PUBLISHED_KEPT) this.#published.delete(this.#published.keys().next().value!);
-      this.#published.set(key, read);
-      published = read;
-    }
-    return published;
+    return this.#published.get(workflowId, version, () => this.#definitions.getPublished(workflowId, version));
   }
 
   async activeWorkflows(event: string): Promise<PublishedWorkflow[]> {
