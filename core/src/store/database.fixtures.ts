@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import type { Database, Dialect } from './database.ts';
+import type { Database, Dialect } from './database/index.ts';
 import { PostgresStore } from './postgres/index.ts';
 import { SqliteDatabase } from './sqlite-database.ts';
 import { Store } from './store.ts';

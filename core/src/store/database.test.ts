@@ -1,8 +1,8 @@
 // The Database contract, on both backends: one query text ($n parameters) runs on each, transactions commit or roll
 // back as a unit, concurrent ones do not see each other's uncommitted writes, migrations apply once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from './database.ts';
-import { queryAll, queryOne } from './database.ts';
+import type { Database } from './database/index.ts';
+import { queryAll, queryOne } from './database/index.ts';
 import { BACKENDS, openTestDatabase, type TestDatabase } from './database.fixtures.ts';
 
 const MIGRATIONS = {

@@ -3,7 +3,7 @@
 // share one connection and one commit per turn of the event loop.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SQLInputValue } from 'node:sqlite';
-import type { Database, Migrations, PgRow, QueryResult, Queryable, SqlValue } from './database.ts';
+import type { Database, Migrations, PgRow, QueryResult, Queryable, SqlValue } from './database/index.ts';
 import type { Store } from './store.ts';
 
 /** Marks the asynchronous context of a transaction's fn: its queries run at once, inside the open transaction. */

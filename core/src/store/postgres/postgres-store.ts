@@ -4,9 +4,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { CoreErrors } from '../../errors/index.ts';
-import type { Database, Migrations, PgRow, QueryResult, Queryable, SqlValue } from '../database.ts';
+import type { Database, Migrations, PgRow, QueryResult, Queryable, SqlValue } from '../database/index.ts';
 
-export type { PgRow, Queryable, SqlValue } from '../database.ts';
+export type { PgRow, Queryable, SqlValue } from '../database/index.ts';
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
