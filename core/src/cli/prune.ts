@@ -54,7 +54,7 @@ export function pruneCommand(context: ProgramContext): Command {
         try {
           const { retention } = folder;
           if (options.dryRun) {
-            const counts = retention.preview();
+            const counts = await retention.preview();
             if (options.json) io.stdout(JSON.stringify({ dryRun: true, policy: retention.policy, ...counts }, null, 2));
             else io.stdout(textTable([['would delete (dry run)', 'rows'], ...rows(counts)]));
             return;

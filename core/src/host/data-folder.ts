@@ -7,7 +7,7 @@ import { PluginStore } from '@actionhost/registry';
 import { makeDataFolder, packageVersion } from '@actionhost/sdk/cli';
 import type { HostConfig } from '../config/index.ts';
 import { CoreErrors } from '../errors/index.ts';
-import { Store } from '../store/index.ts';
+import { SqliteDatabase, Store, type Database } from '../store/index.ts';
 import { CredentialStore, loadMasterKey } from '../credentials/index.ts';
 import { ItsmService } from '../itsm/index.ts';
 import { ApplicationService } from '../applications/index.ts';
@@ -24,6 +24,8 @@ export const HOST_VERSION = packageVersion(new URL('../../package.json', import.
 export interface DataFolder {
   config: HostConfig;
   store: Store;
+  /** The database the services run on (the SQLite store above, behind the Database interface). */
+  db: Database;
   plugins: PluginStore;
   credentials: CredentialStore;
   itsm: ItsmService;
@@ -59,6 +61,8 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
   makeDataFolder(config.dataDir);
   assertWritable(config.dataDir);
   const store = Store.open(join(config.dataDir, 'actionhost.db'));
+  // The services' view of the same store: their transactions join the store's group commit.
+  const db = new SqliteDatabase(store);
   const opened: Array<() => unknown> = [() => store.close()];
   const close = async () => {
     for (const closer of opened.reverse()) await closer();
@@ -105,7 +109,7 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
     });
     // After the workflow and itsm tables exist: retention indexes them.
     const retention = new RetentionPruner({
-      repository: new RetentionRepository(store),
+      repository: await RetentionRepository.open(db),
       policy: retentionPolicyOf(config),
       batchSize: config.pruneBatch,
       intervalMs: config.pruneIntervalMs,
@@ -114,6 +118,7 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
     return {
       config,
       store,
+      db,
       plugins,
       credentials,
       itsm,

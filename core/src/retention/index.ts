@@ -1,6 +1,12 @@
 // Retention: how long finished executions (with their steps), Audit Trail entries and processed events are kept,
 // and the background pruner that deletes the rest in small batches and gives the space back.
-export { RetentionRepository, type Deleted, type FinishedStatus } from './repository.ts';
+export {
+  RetentionRepository,
+  RETENTION_MIGRATIONS,
+  type Deleted,
+  type FinishedStatus,
+  type Space,
+} from './repository.ts';
 export {
   RetentionPruner,
   prunedAnything,

@@ -4,7 +4,7 @@
 // and a much smaller one while work waits for the engine (the backlog is left for quieter hours).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cutoffsOf, type RetentionPolicy } from './policy.ts';
-import type { RetentionRepository } from './repository.ts';
+import type { RetentionRepository, Space } from './repository.ts';
 
 export interface PruneCounts {
   succeededExecutions: number;
@@ -120,29 +120,29 @@ export class RetentionPruner {
   }
 
   /** The database file's pages: how many, how many free, and whether free ones can go back to the disk. */
-  space(): ReturnType<RetentionRepository['space']> {
+  space(): Promise<Space> {
     return this.#options.repository.space();
   }
 
   /** What a round would delete now (a dry run): nothing is changed. */
-  preview(): PruneCounts {
+  async preview(): Promise<PruneCounts> {
     const { repository, policy } = this.#options;
     const cut = cutoffsOf(policy, this.#options.clock());
-    const succeeded = cut.succeeded ? repository.countExpiredExecutions('succeeded', cut.succeeded) : none;
-    const failed = cut.failed ? repository.countExpiredExecutions('failed', cut.failed) : none;
-    const auditEntries = cut.audit ? repository.countAudit(cut.audit) : 0;
+    const succeeded = cut.succeeded ? await repository.countExpiredExecutions('succeeded', cut.succeeded) : none;
+    const failed = cut.failed ? await repository.countExpiredExecutions('failed', cut.failed) : none;
+    const auditEntries = cut.audit ? await repository.countAudit(cut.audit) : 0;
     return {
       succeededExecutions: succeeded.executions,
       failedExecutions: failed.executions,
       // Over the cap once the aged ones are gone.
       excessExecutions: excess(
-        repository.countFinished() - succeeded.executions - failed.executions,
+        (await repository.countFinished()) - succeeded.executions - failed.executions,
         policy.maxExecutions,
       ),
       steps: succeeded.steps + failed.steps,
       auditEntries,
-      excessAuditEntries: excess(repository.countAudit() - auditEntries, policy.maxAuditEntries),
-      processedEvents: repository.countProcessedEvents(cut.events),
+      excessAuditEntries: excess((await repository.countAudit()) - auditEntries, policy.maxAuditEntries),
+      processedEvents: await repository.countProcessedEvents(cut.events),
     };
   }
 
@@ -187,10 +187,10 @@ export class RetentionPruner {
     };
     const stopped = () => this.#stop.signal.aborted || (signal?.aborted ?? false);
     /** Runs `batch` until it deletes nothing (or `left` is used up), yielding between batches. */
-    const drain = async (batch: (limit: number) => number, left = Infinity): Promise<void> => {
+    const drain = async (batch: (limit: number) => Promise<number>, left = Infinity): Promise<void> => {
       while (left > 0 && !stopped()) {
         const began = monotonic();
-        const deleted = batch(Math.min(batchSize, left));
+        const deleted = await batch(Math.min(batchSize, left));
         const took = monotonic() - began;
         report.batches++;
         left -= deleted;
@@ -198,8 +198,8 @@ export class RetentionPruner {
         await wait(Math.max(1, Math.ceil(took * (await this.#factor(yieldFactor)))), this.#stop.signal);
       }
     };
-    const executions = (status: 'succeeded' | 'failed', before: string) => (limit: number) => {
-      const deleted = repository.deleteExpiredExecutions(status, before, limit);
+    const executions = (status: 'succeeded' | 'failed', before: string) => async (limit: number) => {
+      const deleted = await repository.deleteExpiredExecutions(status, before, limit);
       report[status === 'succeeded' ? 'succeededExecutions' : 'failedExecutions'] += deleted.executions;
       report.steps += deleted.steps;
       return deleted.executions;
@@ -208,44 +208,46 @@ export class RetentionPruner {
     if (cut.failed) await drain(executions('failed', cut.failed));
     if (policy.maxExecutions > 0) {
       await drain(
-        (limit) => {
-          const deleted = repository.deleteOldestExecutions(limit);
+        async (limit) => {
+          const deleted = await repository.deleteOldestExecutions(limit);
           report.excessExecutions += deleted.executions;
           report.steps += deleted.steps;
           return deleted.executions;
         },
-        excess(repository.countFinished(), policy.maxExecutions),
+        excess(await repository.countFinished(), policy.maxExecutions),
       );
     }
     if (cut.audit) {
       const before = cut.audit;
-      await drain((limit) => {
-        const deleted = repository.deleteExpiredAudit(before, limit);
+      await drain(async (limit) => {
+        const deleted = await repository.deleteExpiredAudit(before, limit);
         report.auditEntries += deleted;
         return deleted;
       });
     }
     if (policy.maxAuditEntries > 0) {
       await drain(
-        (limit) => {
-          const deleted = repository.deleteOldestAudit(limit);
+        async (limit) => {
+          const deleted = await repository.deleteOldestAudit(limit);
           report.excessAuditEntries += deleted;
           return deleted;
         },
-        excess(repository.countAudit(), policy.maxAuditEntries),
+        excess(await repository.countAudit(), policy.maxAuditEntries),
       );
     }
-    await drain((limit) => {
-      const deleted = repository.deleteProcessedEvents(cut.events, limit);
+    await drain(async (limit) => {
+      const deleted = await repository.deleteProcessedEvents(cut.events, limit);
       report.processedEvents += deleted;
       return deleted;
     });
     // Deleted rows leave free pages inside the file (reused by new rows); with incremental auto-vacuum they are
     // also given back to the disk, a slice at a time, so a large prune shrinks the file without one long stop.
-    if (repository.space().incremental) {
-      await drain((limit) => {
+    if ((await repository.space()).incremental) {
+      await drain(async (limit) => {
         const reclaimed =
-          repository.space().freePages > RECLAIM_SLICE_PAGES ? repository.reclaim(RECLAIM_SLICE_PAGES) : 0;
+          (await repository.space()).freePages > RECLAIM_SLICE_PAGES
+            ? await repository.reclaim(RECLAIM_SLICE_PAGES)
+            : 0;
         report.reclaimedPages += reclaimed;
         return reclaimed === 0 ? 0 : limit;
       });

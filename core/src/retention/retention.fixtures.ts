@@ -1,58 +1,64 @@
-// Builders for retention tests: a data folder's database with the workflow and itsm tables, and finished
-// executions (with steps), Audit Trail entries and outbox events written straight into it at chosen times.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+// Builders for retention tests: a database (SQLite file or PostgreSQL) with the workflow and itsm tables, and
+// finished executions (with steps), Audit Trail entries and outbox events written straight into it at chosen times.
+import { statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Store } from '../store/index.ts';
-import { ItsmService } from '../itsm/index.ts';
-import { DefinitionRepository, SqliteExecutionRepository } from '../workflow/index.ts';
+import type { Dialect, Queryable, SqlValue } from '../store/index.ts';
+import { openTestDatabase, type TestDatabase } from '../store/database.fixtures.ts';
+import { ItsmService, ITSM_POSTGRES_MIGRATIONS } from '../itsm/index.ts';
+import { DefinitionRepository, SqliteExecutionRepository, WORKFLOW_POSTGRES_MIGRATIONS } from '../workflow/index.ts';
 import { RetentionRepository } from './index.ts';
 
 export const NOW = new Date('2026-06-01T12:00:00.000Z');
 export const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString();
 
 export interface RetentionWorld {
-  file: string;
-  store: Store;
+  test: TestDatabase;
   repository: RetentionRepository;
   requestId: number;
-  /** The database file's size in bytes (after a checkpoint of the write-ahead log). */
+  /** The SQLite file's size in bytes (after a checkpoint of the write-ahead log); SQLite only. */
   fileBytes(): number;
-  count(table: string, where?: string): number;
-  close(): void;
+  count(table: string, where?: string): Promise<number>;
+  ids(table: string): Promise<string[]>;
+  close(): Promise<void>;
 }
 
-export function openRetentionWorld(): RetentionWorld {
-  const dir = mkdtempSync(join(tmpdir(), 'ah-retention-'));
-  const file = join(dir, 'actionhost.db');
-  const store = Store.open(file);
-  // The workflow tables, with the execution half's later columns and indexes.
-  new DefinitionRepository(store);
-  new SqliteExecutionRepository(store);
-  const itsm = new ItsmService({ store });
-  const { request } = itsm.createRequest({ kind: 'incident', subject: 'Retention' }, 'agent:test');
-  store.db.exec('DELETE FROM itsm_audit; DELETE FROM itsm_events');
+export async function openRetentionWorld(backend: Dialect): Promise<RetentionWorld> {
+  const test = await openTestDatabase(backend);
+  const { db, store } = test;
+  if (store) {
+    // The workflow tables, with the execution half's later columns and indexes, and the itsm tables.
+    new DefinitionRepository(store);
+    new SqliteExecutionRepository(store);
+    new ItsmService({ store });
+  } else {
+    await db.migrate('workflow', { sqlite: [], postgres: WORKFLOW_POSTGRES_MIGRATIONS });
+    await db.migrate('itsm', { sqlite: [], postgres: ITSM_POSTGRES_MIGRATIONS });
+  }
+  const at = NOW.toISOString();
+  const request = await db.query(
+    `INSERT INTO itsm_requests (kind, seq, display_id, subject, description, status, priority, custom_fields,
+       created_at, updated_at, created_by)
+     VALUES ('incident', 1, 'INC-1', 'Retention', '', 'open', 'medium', '{}', $1, $1, 'agent:test') RETURNING internal_id`,
+    [at],
+  );
   return {
-    file,
-    store,
-    repository: new RetentionRepository(store),
-    requestId: request.internalId,
+    test,
+    repository: await RetentionRepository.open(db),
+    requestId: Number(request.rows[0].internal_id),
     fileBytes: () => {
+      if (!store) throw new Error('fileBytes is for the SQLite file');
       store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-      return statSync(file).size;
+      return statSync(store.file).size;
     },
-    count: (table, where = '1') =>
-      Number((store.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n),
-    close: () => {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    count: async (table, where = '1 = 1') =>
+      Number((await db.query(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`)).rows[0].n),
+    ids: async (table) => (await db.query(`SELECT id FROM ${table}`)).rows.map((row) => String(row.id)),
+    close: () => test.close(),
   };
 }
 
 /** Writes `count` executions of `status`, finished at `finishedAt` (null: still running), `steps` steps each. */
-export function seedExecutions(
+export async function seedExecutions(
   world: RetentionWorld,
   options: {
     count: number;
@@ -60,44 +66,66 @@ export function seedExecutions(
     finishedAt: string | null;
     steps?: number;
   },
-): string[] {
+): Promise<string[]> {
   const ids: string[] = [];
-  const insertExecution = world.store.db.prepare(
-    `INSERT INTO workflow_executions (id, workflow_id, workflow_version, request_id, event_id, trigger, status, created_at,
-       started_at, finished_at) VALUES (?, 'wf_retention', 1, ?, ?, '{}', ?, ?, ?, ?)`,
-  );
-  const insertStep = world.store.db.prepare(
-    `INSERT INTO workflow_steps (execution_id, seq, node_id, kind, inputs, output, status, started_at, finished_at)
-       VALUES (?, ?, 'node', 'action', ?, ?, 'succeeded', ?, ?)`,
-  );
+  const executions: SqlValue[][] = [];
+  const steps: SqlValue[][] = [];
   const payload = JSON.stringify({ text: 'x'.repeat(200) });
-  world.store.transaction(() => {
-    for (let index = 0; index < options.count; index++) {
-      const id = `ex_${randomUUID()}`;
-      const at = options.finishedAt ?? NOW.toISOString();
-      insertExecution.run(id, world.requestId, id, options.status, at, at, options.finishedAt);
-      for (let seq = 1; seq <= (options.steps ?? 2); seq++) insertStep.run(id, seq, payload, payload, at, at);
-      ids.push(id);
-    }
+  for (let index = 0; index < options.count; index++) {
+    const id = `ex_${randomUUID()}`;
+    const at = options.finishedAt ?? NOW.toISOString();
+    executions.push([id, world.requestId, id, options.status, at, at, options.finishedAt]);
+    for (let seq = 1; seq <= (options.steps ?? 2); seq++) steps.push([id, seq, payload, payload, at, at]);
+    ids.push(id);
+  }
+  await world.test.db.withTransaction(async (tx) => {
+    await insertRowsWith(
+      tx,
+      `INSERT INTO workflow_executions (id, request_id, event_id, status, created_at, started_at, finished_at,
+         workflow_id, workflow_version, trigger)`,
+      executions,
+      "'wf_retention', 1, '{}'",
+    );
+    await insertRowsWith(
+      tx,
+      `INSERT INTO workflow_steps (execution_id, seq, inputs, output, started_at, finished_at, node_id, kind, status)`,
+      steps,
+      "'node', 'action', 'succeeded'",
+    );
   });
   return ids;
 }
 
-export function seedAudit(world: RetentionWorld, count: number, at: string): void {
-  const insert = world.store.db.prepare(
-    "INSERT INTO itsm_audit (request_id, kind, actor, at, data) VALUES (?, 'plugin.execution', 'test', ?, '{}')",
-  );
-  world.store.transaction(() => {
-    for (let index = 0; index < count; index++) insert.run(world.requestId, at);
-  });
+/** As insertRows, each tuple ending with the same literal values `tail`. */
+async function insertRowsWith(tx: Queryable, head: string, rows: SqlValue[][], tail: string): Promise<void> {
+  for (let start = 0; start < rows.length; start += 200) {
+    const slice = rows.slice(start, start + 200);
+    let n = 0;
+    const tuples = slice.map((row) => `(${row.map(() => `$${++n}`).join(', ')}, ${tail})`).join(', ');
+    await tx.query(`${head} VALUES ${tuples}`, slice.flat());
+  }
 }
 
-export function seedEvents(world: RetentionWorld, count: number, processedAt: string | null): void {
-  const insert = world.store.db.prepare(
-    "INSERT INTO itsm_events (type, request_id, changes, actor, created_at, processed_at) VALUES ('request.updated', ?, '[]', 'test', ?, ?)",
+export async function seedAudit(world: RetentionWorld, count: number, at: string): Promise<void> {
+  const rows = Array.from({ length: count }, () => [world.requestId, at]);
+  await world.test.db.withTransaction((tx) =>
+    insertRowsWith(
+      tx,
+      'INSERT INTO itsm_audit (request_id, at, kind, actor, data)',
+      rows,
+      "'plugin.execution', 'test', '{}'",
+    ),
   );
-  world.store.transaction(() => {
-    for (let index = 0; index < count; index++)
-      insert.run(world.requestId, processedAt ?? NOW.toISOString(), processedAt);
-  });
+}
+
+export async function seedEvents(world: RetentionWorld, count: number, processedAt: string | null): Promise<void> {
+  const rows = Array.from({ length: count }, () => [world.requestId, processedAt ?? NOW.toISOString(), processedAt]);
+  await world.test.db.withTransaction((tx) =>
+    insertRowsWith(
+      tx,
+      'INSERT INTO itsm_events (request_id, created_at, processed_at, type, changes, actor)',
+      rows,
+      "'request.updated', '[]', 'test'",
+    ),
+  );
 }

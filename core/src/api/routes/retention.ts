@@ -43,11 +43,11 @@ export function registerRetentionRoutes(table: RouteTable, retention: RetentionP
       'Retention: the policy (settings), the last background pruning round, the database space; ?preview=true adds what a round would delete now (a dry run)',
     query: z.object({ preview: z.enum(['true', 'false']).optional() }).strict(),
     response: RetentionStatus,
-    handler: ({ query }) => ({
+    handler: async ({ query }) => ({
       policy: retention.policy,
       lastRound: retention.lastReport,
-      space: retention.space(),
-      ...(query.preview === 'true' ? { due: retention.preview() } : {}),
+      space: await retention.space(),
+      ...(query.preview === 'true' ? { due: await retention.preview() } : {}),
     }),
   });
 }
