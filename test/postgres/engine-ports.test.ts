@@ -347,6 +347,10 @@ describe.each([
       startedAt: T0.toISOString(),
       finishedAt: T0.toISOString(),
     });
+    // Every step names the host that ran it: here the one process.
+    const hosts = new Set(stored!.steps.map((s) => s.host));
+    expect(hosts.size).toBe(1);
+    expect([...hosts][0]).toEqual(expect.any(String));
     const audit = (await backend.ports.requests.listAudit(requestId)) as { kind: string; data: { inputs: object } }[];
     const executionEntries = audit.filter((entry) => entry.kind === 'plugin.execution');
     expect(executionEntries).toHaveLength(1);
@@ -588,6 +592,8 @@ describe('several hosts on one PostgreSQL database', () => {
       { seq: 1, status: 'failed', host_id: a.queue.hostId },
       { seq: 2, status: 'succeeded', host_id: b.queue.hostId },
     ]);
+    // The executions API's answer names them too.
+    expect((await b.executions.getExecution(id))!.steps.map((s) => s.host)).toEqual([a.queue.hostId, b.queue.hostId]);
   });
 
   it('wakes a listening host when another queues work (LISTEN/NOTIFY)', async () => {

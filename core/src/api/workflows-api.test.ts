@@ -62,6 +62,8 @@ describe('Incident-CI Linking over the API', () => {
         { nodeId: 'link', plugin: '@actionhost/ci-linking@1.1.0', path: 'success', output: { linked: [ci.body.id] } },
       ],
     });
+    // The host that ran the step: hostname, process id and a random suffix.
+    expect(execution.body.steps[0].host).toMatch(new RegExp(`-${process.pid}-[0-9a-f]{6}$`));
 
     // Linking twice keeps one relation; the retry is a new execution of the same pinned version.
     const retried = await call('editor', 'POST', `/api/executions/${execution.body.id}/retry`);

@@ -33,6 +33,19 @@ describe('HostMetrics', () => {
     expect(text).not.toContain('kind="condition"');
   });
 
+  it('names the host: its id and store, and the action steps it ran by result', async () => {
+    const metrics = new HostMetrics(sources(), { id: 'node-a-42-abcdef', store: 'postgres' });
+    const step = { executionId: 'e1', nodeId: 'hook', kind: 'action', path: 'success', durationMs: 5 };
+    metrics.engine.stepFinished({ ...step, plugin: '@acme/x@1.0.0', errorCode: null });
+    metrics.engine.stepFinished({ ...step, plugin: '@acme/x@1.0.0', errorCode: null });
+    metrics.engine.stepFinished({ ...step, plugin: '@acme/x@1.0.0', errorCode: 'AH_PLUGIN_TIMEOUT' });
+    metrics.engine.stepFinished({ ...step, kind: 'condition', plugin: null, errorCode: null });
+    const text = (await metrics.render()).body;
+    expect(text).toContain('actionhost_host_info{host="node-a-42-abcdef",store="postgres"} 1');
+    expect(text).toContain('actionhost_host_steps_total{host="node-a-42-abcdef",result="ok"} 2');
+    expect(text).toContain('actionhost_host_steps_total{host="node-a-42-abcdef",result="error"} 1');
+  });
+
   it('counts sandbox invocations by result (timeouts and OOMs apart) and worker exits by reason', async () => {
     const metrics = new HostMetrics(sources());
     const plugin = '@acme/x@1.0.0';

@@ -38,6 +38,14 @@ export interface WorkerExitedEvent {
   replaced: boolean;
 }
 
+/** Who this host is, for the series that say which host did the work. */
+export interface MetricsHost {
+  /** This process's host id (as recorded on the steps it runs). */
+  id: string;
+  /** The store it runs on: sqlite, or postgres when several hosts may share the work. */
+  store: string;
+}
+
 /** What the gauges read at scrape time. */
 export interface MetricsSources {
   queue(): MaybePromise<{ queued: number; oldestQueuedAgeMs: number | null }>;
@@ -58,9 +66,12 @@ export class HostMetrics {
   readonly #workerExits: Counter<'reason'>;
   readonly #httpSeconds: Histogram<'method' | 'route' | 'status_code'>;
   readonly #tlsReloads: Counter<'result'>;
+  readonly #hostSteps: Counter<'host' | 'result'>;
+  readonly #host: MetricsHost;
   #tlsExpiry: Gauge | null = null;
 
-  constructor(sources: MetricsSources) {
+  constructor(sources: MetricsSources, host: MetricsHost = { id: 'local', store: 'sqlite' }) {
+    this.#host = host;
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'actionhost_process_' });
     this.#executions = new Counter({
@@ -108,6 +119,20 @@ export class HostMetrics {
       labelNames: ['result'],
       registers,
     });
+    // One series per result for this process: every host serves its own /metrics, so the label names the host
+    // without adding series per host here (a restart is a new host id, and a new process).
+    this.#hostSteps = new Counter({
+      name: 'actionhost_host_steps_total',
+      help: 'Action steps this host ran, by host id (as the executions API shows on each step) and result (ok, error)',
+      labelNames: ['host', 'result'],
+      registers,
+    });
+    new Gauge({
+      name: 'actionhost_host_info',
+      help: 'Always 1: this host id and the store it runs on (sqlite, postgres)',
+      labelNames: ['host', 'store'],
+      registers,
+    }).set({ host: host.id, store: host.store }, 1);
     const gauge = (name: string, help: string, read: (set: (value: number) => void) => MaybePromise<void>) =>
       new Gauge({
         name,
@@ -144,6 +169,7 @@ export class HostMetrics {
     },
     stepFinished: (event: StepFinishedEvent): void => {
       if (event.plugin === null) return;
+      this.#hostSteps.inc({ host: this.#host.id, result: event.errorCode === null ? 'ok' : 'error' });
       this.#stepSeconds.observe(
         { plugin: event.plugin, path: event.path ?? '', error_code: event.errorCode ?? '' },
         event.durationMs / 1000,

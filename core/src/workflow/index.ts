@@ -58,6 +58,7 @@ export {
   PostgresExecutionQueue,
   PostgresExecutionRepository,
   PostgresLeases,
+  newHostId,
   WORKFLOW_POSTGRES_MIGRATIONS,
   type PostgresExecutionRepositoryOptions,
   type PostgresAuditSink,

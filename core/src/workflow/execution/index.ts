@@ -11,6 +11,7 @@ export {
   type PostgresAuditSink,
 } from './postgres-repository.ts';
 export { PostgresLeases, type PostgresLeaseOptions } from './postgres-leases.ts';
+export { newHostId } from './host-id.ts';
 export { WORKFLOW_POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 export {
   Execution,

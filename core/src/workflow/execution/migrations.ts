@@ -19,6 +19,8 @@ export const EXECUTION_MIGRATIONS: readonly string[] = [
    CREATE INDEX workflow_executions_due ON workflow_executions(due_at) WHERE status = 'queued';
    CREATE INDEX workflow_executions_created ON workflow_executions(created_at, id);
    CREATE INDEX workflow_executions_outcome ON workflow_executions(outcome, created_at, id);`,
+  // Issue 14: the host that ran each step (PostgreSQL's table has it from the start).
+  `ALTER TABLE workflow_steps ADD COLUMN host_id TEXT;`,
 ];
 
 /** Brings the execution tables up to date (the workflow module's migrations must have run: DefinitionRepository). */

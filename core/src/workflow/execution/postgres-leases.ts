@@ -2,11 +2,10 @@
 // leases. A claim records the host and a lease expiry (the database's clock, so hosts' clocks need not agree); a
 // heartbeat renews the leases of what this host runs and takes over executions whose lease lapsed; every write of
 // a step or an end checks the lease (fencing), so a host cut off from the database cannot overwrite a takeover.
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { CoreErrors, errorSummary } from '../../errors/index.ts';
 import { WORK_CHANNEL, type PostgresStore, type Queryable, type SqlValue } from '../../store/index.ts';
 import { WorkflowErrors } from '../definition/index.ts';
+import { newHostId } from './host-id.ts';
 
 export interface PostgresLeaseOptions {
   /** This host's id in claims and steps (default: hostname, pid and a random suffix: a restart is a new host). */
@@ -34,7 +33,7 @@ export class PostgresLeases {
 
   constructor(store: PostgresStore, options: PostgresLeaseOptions = {}) {
     this.store = store;
-    this.hostId = options.hostId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.hostId = options.hostId ?? newHostId();
     this.leaseMs = options.leaseMs ?? 30_000;
     this.heartbeatMs = options.heartbeatMs ?? 5_000;
     this.#onError = options.onError ?? (() => undefined);

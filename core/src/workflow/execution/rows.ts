@@ -44,6 +44,7 @@ export function toStep(row: Row): Step {
     startedAt: String(row.started_at),
     finishedAt: (row.finished_at as string | null) ?? null,
     durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
+    host: (row.host_id as string | null | undefined) ?? null,
   };
 }
 

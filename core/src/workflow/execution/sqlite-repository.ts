@@ -5,6 +5,7 @@ import type { Json } from '@actionhost/sdk';
 import { CoreErrors } from '../../errors/index.ts';
 import type { Row, Store } from '../../store/index.ts';
 import { DefinitionRepository, type PublishedWorkflow } from '../definition/index.ts';
+import { newHostId } from './host-id.ts';
 import { migrateExecutions } from './migrations.ts';
 import type { AuditSink, ExecutionEnd, ExecutionRepository, StepAudit, StepEnd, StepStart } from './ports.ts';
 import { PublishedCache } from './published-cache.ts';
@@ -19,7 +20,7 @@ import type {
 } from './stored-execution.ts';
 
 const INSERT_STEP =
-  'INSERT INTO workflow_steps (execution_id, seq, node_id, kind, title, plugin, integrity, inputs, status, started_at, attempt, path, output, error, duration_ms, finished_at, logs, retry_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  'INSERT INTO workflow_steps (execution_id, seq, node_id, kind, title, plugin, integrity, inputs, status, started_at, attempt, path, output, error, duration_ms, finished_at, logs, retry_at, host_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const FINISH_STEP =
   'UPDATE workflow_steps SET status = ?, path = ?, output = ?, error = ?, duration_ms = ?, finished_at = ?, logs = ?, retry_at = ? WHERE execution_id = ? AND seq = ?';
 const FINISH_EXECUTION =
@@ -31,6 +32,8 @@ export interface SqliteExecutionRepositoryOptions {
   /** An Audit Trail write that failed (the step itself is kept). */
   onAuditError?: (error: unknown) => void;
   now?: () => Date;
+  /** This host's id, recorded on the steps it runs (default: a new one, see newHostId). */
+  hostId?: string;
 }
 
 export class SqliteExecutionRepository implements ExecutionRepository {
@@ -40,6 +43,7 @@ export class SqliteExecutionRepository implements ExecutionRepository {
   readonly #onAuditError: (error: unknown) => void;
   readonly #now: () => Date;
   readonly #published = new PublishedCache();
+  readonly hostId: string;
 
   constructor(store: Store, options: SqliteExecutionRepositoryOptions = {}) {
     this.#store = store;
@@ -47,6 +51,7 @@ export class SqliteExecutionRepository implements ExecutionRepository {
     this.#definitions = new DefinitionRepository(store, this.#now);
     this.#audit = options.audit;
     this.#onAuditError = options.onAuditError ?? (() => undefined);
+    this.hostId = options.hostId ?? newHostId();
     migrateExecutions(store);
   }
 
@@ -81,7 +86,7 @@ export class SqliteExecutionRepository implements ExecutionRepository {
   }
 
   #insertStep(executionId: string, step: StepStart, status: string, at: string, end: StepEnd | null): void {
-    this.#store.db.prepare(INSERT_STEP).run(...stepValues(executionId, step, status, at, end));
+    this.#store.db.prepare(INSERT_STEP).run(...stepValues(executionId, step, status, at, end), this.hostId);
   }
 
   async finishStep(executionId: string, seq: number, end: StepEnd, audit?: StepAudit): Promise<void> {

@@ -53,6 +53,11 @@ export const Step = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   durationMs: z.number().nullable(),
+  /**
+   * The host that ran this attempt (its id: hostname, process id and a random suffix). Several hosts sharing a
+   * PostgreSQL database each record their own; null for steps stored before hosts were recorded.
+   */
+  host: z.string().nullable(),
 });
 export type Step = z.infer<typeof Step>;
 
