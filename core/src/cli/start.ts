@@ -3,6 +3,7 @@
 import { Command, untilStopped, type ProgramContext } from '@actionhost/sdk/cli';
 import { CONNECTOR_SETTING_KEYS, HOST_SETTINGS, loadConfig } from '../config/index.ts';
 import { startHost, type CertificateSummary } from '../host/index.ts';
+import { redactUrl } from '../store/index.ts';
 
 type SettingKey = keyof typeof HOST_SETTINGS.settings;
 const HOST_ONLY = (Object.keys(HOST_SETTINGS.settings) as SettingKey[]).filter(
@@ -21,7 +22,7 @@ export function startCommand(context: ProgramContext): Command {
     .summary('start the host: HTTP API, workflow engine, sandbox workers')
     .description(
       'Starts the host: the HTTP API, the workflow engine and the sandbox workers, on the embedded SQLite store in ' +
-        'the data folder. On first start it installs the first-party plugins through the registry, loads the ' +
+        'the data folder, or on a PostgreSQL database several hosts share (--database). On first start it installs the first-party plugins through the registry, loads the ' +
         "seed's two example workflows as drafts, and prints the first admin's API token once.",
     );
   for (const option of HOST_SETTINGS.options(HOST_ONLY)) command.addOption(option);
@@ -32,7 +33,10 @@ export function startCommand(context: ProgramContext): Command {
       context.action(async () => {
         const config = loadConfig(HOST_SETTINGS.given(command), io.env);
         const progress = (message: string) => io.stderr(message);
-        progress(`actionhost: starting with data folder ${config.dataDir}`);
+        progress(
+          `actionhost: starting with data folder ${config.dataDir}` +
+            (config.databaseUrl ? ` on PostgreSQL ${redactUrl(config.databaseUrl)}` : ''),
+        );
         const host = await startHost(config, { progress });
         if (host.adminToken) {
           progress('first start: an admin API token was created. It is shown only this once:');

@@ -233,10 +233,11 @@ export const HOST_SETTINGS = defineSettings({
   },
   databaseUrl: {
     env: 'ACTIONHOST_DATABASE_URL',
+    flag: '--database <url>',
     value: postgresUrl(),
     secret: true,
     description:
-      'PostgreSQL database several hosts share (postgres://user:password@host:port/database); not read by `actionhost start` yet, which runs on the SQLite file of the data folder (issue 14: the engine ports exist for PostgreSQL, the other services follow)',
+      'PostgreSQL database several hosts share (postgres://user@host:port/database): the host runs on it instead of the SQLite file of the data folder, migrating it on start; give the password in this variable or in PGPASSWORD, not in the flag (a command line is visible to every user of the machine)',
   },
   leaseMs: {
     env: 'ACTIONHOST_LEASE_MS',

@@ -7,25 +7,30 @@ import { PluginStore } from '@actionhost/registry';
 import { makeDataFolder, packageVersion } from '@actionhost/sdk/cli';
 import type { HostConfig } from '../config/index.ts';
 import { CoreErrors } from '../errors/index.ts';
-import { SqliteDatabase, Store, type Database } from '../store/index.ts';
+import { PostgresStore, SqliteDatabase, Store, type Database } from '../store/index.ts';
 import { CredentialStore, loadMasterKey } from '../credentials/index.ts';
 import { ItsmService } from '../itsm/index.ts';
 import { ApplicationService } from '../applications/index.ts';
 import { ConnectorService } from '../connectors/index.ts';
-import { SqliteExecutionRepository, WorkflowService, type PluginRunner } from '../workflow/index.ts';
+import { WorkflowService, newHostId, type PluginRunner } from '../workflow/index.ts';
 import { AdminLog } from '../admin-log/index.ts';
 import { ApiTokens } from '../api/index.ts';
 import { RetentionPruner, RetentionRepository, type RetentionPolicy } from '../retention/index.ts';
 import { registryCatalog } from './plugin-ports.ts';
+import { postgresEngineStore, sqliteEngineStore, type EngineStore } from './engine-store.ts';
 
 /** @actionhost/core's version: written into workflow exports and backups. */
 export const HOST_VERSION = packageVersion(new URL('../../package.json', import.meta.url));
 
 export interface DataFolder {
   config: HostConfig;
+  /** This host's id: recorded on the steps it runs, and on PostgreSQL on the executions and events it claims. */
+  hostId: string;
   store: Store;
-  /** The database the services run on (the SQLite store above, behind the Database interface). */
+  /** The database the services run on: PostgreSQL with databaseUrl, else the SQLite store above. */
   db: Database;
+  /** The workflow engine's queue, execution repository and outbox on that database. */
+  engineStore: EngineStore;
   plugins: PluginStore;
   credentials: CredentialStore;
   itsm: ItsmService;
@@ -50,6 +55,10 @@ export interface DataFolderOptions {
   runner?: (records: DataFolderRecords) => { runner: PluginRunner; close: () => unknown };
   /** Told when a step's Audit Trail entry could not be written (the step's result is kept). */
   onAuditError?: (error: unknown) => void;
+  /** Told when a PostgreSQL connection, heartbeat or listener failed (the database is unreachable). */
+  onStoreError?: (error: unknown) => void;
+  /** This host's id (default: a new one). */
+  hostId?: string;
 }
 
 /** Without a sandbox, Test Connection is refused rather than run somewhere it should not be. */
@@ -61,13 +70,22 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
   makeDataFolder(config.dataDir);
   assertWritable(config.dataDir);
   const store = Store.open(join(config.dataDir, 'actionhost.db'));
-  // The services' view of the same store: their transactions join the store's group commit.
-  const db = new SqliteDatabase(store);
+  const hostId = options.hostId ?? newHostId();
   const opened: Array<() => unknown> = [() => store.close()];
   const close = async () => {
     for (const closer of opened.reverse()) await closer();
   };
   try {
+    // On PostgreSQL the hosts share the database; else the services' view of the SQLite store, whose transactions
+    // join its group commit.
+    let db: Database;
+    if (config.databaseUrl) {
+      const shared = await PostgresStore.open(config.databaseUrl, {
+        ...(options.onStoreError ? { onError: options.onStoreError } : {}),
+      });
+      opened.push(() => shared.close());
+      db = shared;
+    } else db = new SqliteDatabase(store);
     const plugins = PluginStore.open(config.dataDir, { signatures: config.pluginSignatures });
     opened.push(() => plugins.close());
     const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
@@ -85,10 +103,17 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
       opened.push(made.close);
       runner = made.runner;
     }
-    const executions = new SqliteExecutionRepository(store, {
-      audit: itsm,
+    const engineOptions = {
+      hostId,
       ...(options.onAuditError ? { onAuditError: options.onAuditError } : {}),
-    });
+      ...(options.onStoreError ? { onError: options.onStoreError } : {}),
+    };
+    const engineStore =
+      db instanceof PostgresStore
+        ? await postgresEngineStore(db, config, engineOptions)
+        : sqliteEngineStore(store, itsm, engineOptions);
+    opened.push(() => engineStore.close());
+    const executions = engineStore.executions;
     const workflows = new WorkflowService({
       store,
       executions,
@@ -117,8 +142,10 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
     opened.push(() => retention.stop());
     return {
       config,
+      hostId,
       store,
       db,
+      engineStore,
       plugins,
       credentials,
       itsm,

@@ -14,20 +14,23 @@ export class HostObservability {
 
   constructor(runtime: Runtime) {
     this.#runtime = runtime;
-    this.metrics = new HostMetrics({
-      queue: async () => {
-        const stats = await runtime.engine.stats();
-        return { queued: stats.queued, oldestQueuedAgeMs: stats.oldestQueuedAgeMs };
+    this.metrics = new HostMetrics(
+      {
+        queue: async () => {
+          const stats = await runtime.engine.stats();
+          return { queued: stats.queued, oldestQueuedAgeMs: stats.oldestQueuedAgeMs };
+        },
+        outbox: async () => {
+          const stats = await runtime.engine.stats();
+          return { pending: stats.outboxPending, lagMs: stats.outboxLagMs };
+        },
+        workers: () => {
+          const stats = runtime.sandbox.stats();
+          return { alive: stats.workers.length, restarts: stats.restarts };
+        },
       },
-      outbox: async () => {
-        const stats = await runtime.engine.stats();
-        return { pending: stats.outboxPending, lagMs: stats.outboxLagMs };
-      },
-      workers: () => {
-        const stats = runtime.sandbox.stats();
-        return { alive: stats.workers.length, restarts: stats.restarts };
-      },
-    });
+      { id: runtime.hostId, store: runtime.engineStore.kind },
+    );
     const { engine, sandbox } = this.metrics;
     runtime.observers.add({
       engine: {
@@ -58,20 +61,21 @@ export class HostObservability {
     this.#stopping = true;
   }
 
-  readiness = (): Promise<Record<string, boolean>> => {
-    const up = (check: () => unknown): boolean => {
+  readiness = async (): Promise<Record<string, boolean>> => {
+    const up = async (check: () => unknown): Promise<boolean> => {
       try {
-        check();
+        await check();
         return !this.#stopping;
       } catch {
         return false;
       }
     };
-    return Promise.resolve({
-      store: up(() => this.#runtime.store.db.prepare('SELECT 1').get()),
-      registry: up(() => this.#runtime.plugins.list()),
+    return {
+      // The database the services and the engine run on: PostgreSQL when the hosts share one.
+      store: await up(() => this.#runtime.db.query('SELECT 1')),
+      registry: await up(() => this.#runtime.plugins.list()),
       sandbox: this.#sandboxUp && !this.#stopping,
-    });
+    };
   };
 
   /** The API's metrics dependency: /metrics and per-route request timing. */

@@ -5,7 +5,7 @@
 import type { HostConfig } from '../config/index.ts';
 import { createHttpCapability, createItsmCapability, createLdapCapability } from '../capabilities/index.ts';
 import { Sandbox } from '../sandbox/index.ts';
-import { SqliteExecutionQueue, WorkflowEngine, type PluginRunner } from '../workflow/index.ts';
+import { WorkflowEngine, type PluginRunner } from '../workflow/index.ts';
 import { HostObservers } from './observers.ts';
 import { SandboxPluginRunner } from './sandbox-runner.ts';
 import { openDataFolder, type DataFolder } from './data-folder.ts';
@@ -26,6 +26,8 @@ export interface RuntimeOptions {
   maxConcurrentExecutions?: number;
   /** Overrides config.maxPerPlugin: invocations of one plugin at once. */
   maxConcurrentPerPlugin?: number;
+  /** Told when a PostgreSQL connection, heartbeat or listener failed (the database is unreachable). */
+  onStoreError?: (error: unknown) => void;
 }
 
 export async function openRuntime(config: HostConfig, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -34,6 +36,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
   let runner: PluginRunner | undefined;
   const folder = await openDataFolder(config, {
     ...(options.onEngineError ? { onAuditError: (error: unknown) => options.onEngineError!(error, {}) } : {}),
+    ...(options.onStoreError ? { onStoreError: options.onStoreError } : {}),
     runner: ({ plugins, credentials, itsm, applications, connectors }) => {
       sandbox = new Sandbox({
         observer: observers.sandbox,
@@ -54,14 +57,18 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       return { runner, close: () => sandbox?.close() };
     },
   });
-  // The engine is the only one on this store: on start it takes back the claims a killed process held on
-  // outbox events (ItsmService.releaseClaims), which would otherwise wait out their lease.
+  // On SQLite the engine is the only one on this store: on start it takes back the claims a killed process held on
+  // outbox events (ItsmService.releaseClaims), which would otherwise wait out their lease. On PostgreSQL the other
+  // hosts' claims are live: a dead host's executions and events are taken over once their lease lapsed.
+  const ports = folder.engineStore;
   let engine: WorkflowEngine;
+  let stopListening: () => Promise<void> = async () => undefined;
   try {
     engine = new WorkflowEngine({
-      queue: new SqliteExecutionQueue(folder.store),
-      executions: folder.workflows.executions,
-      requests: folder.itsm,
+      queue: ports.queue,
+      executions: ports.executions,
+      requests: ports.requests,
+      pollIntervalMs: ports.pollIntervalMs,
       runner: runner!,
       observer: observers.engine,
       secrets: folder.credentials,
@@ -72,6 +79,9 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
       stopTimeoutMs: config.stopTimeoutMs,
       ...(options.onEngineError ? { onError: options.onEngineError } : {}),
     });
+    // LISTEN/NOTIFY: work any host adds wakes this engine (nothing on SQLite, where writes wake it in process).
+    const engineOf = engine;
+    stopListening = ports.listen(() => engineOf.wake());
   } catch (error) {
     await folder.close();
     throw error;
@@ -84,6 +94,7 @@ export async function openRuntime(config: HostConfig, options: RuntimeOptions = 
     observers,
     async close() {
       await engine.stop();
+      await stopListening();
       await folder.close();
     },
   };
