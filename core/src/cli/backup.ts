@@ -19,12 +19,23 @@ import {
 import { HOST_SETTINGS, loadConfig } from '../config/index.ts';
 import { keyIdOf, loadMasterKey, MASTER_KEY_FILE } from '../credentials/index.ts';
 import { HOST_VERSION, knownSchema, openDataFolder } from '../host/index.ts';
-import { Store } from '../store/index.ts';
+import { Store, redactUrl } from '../store/index.ts';
+import { CoreErrors } from '../errors/index.ts';
 import { DATABASE, commandLineActor } from './data-store.ts';
 
 const KEY_WARNING =
   'The master key is NOT in the backup (by design). Keep a copy of <data>/master.key, or of ACTIONHOST_MASTER_KEY, ' +
   'apart from the backup: without it the credentials and sealed inputs in the backup cannot be opened.';
+
+/**
+ * A backup is of a data folder's SQLite files: with ACTIONHOST_DATABASE_URL set the records are in PostgreSQL, which
+ * its own tools back up (pg_dump); a copy of the folder alone would look complete and hold none of them.
+ */
+function refuseOnPostgres(command: string, databaseUrl: string | undefined): void {
+  if (databaseUrl === undefined) return;
+  const target = redactUrl(databaseUrl);
+  throw CoreErrors.AH_BACKUP_ON_POSTGRES({ command, target }, { target });
+}
 
 function countRows(counts: RecordCounts): string[][] {
   return Object.entries(counts).map(([what, n]) => [what, String(n)]);
@@ -46,6 +57,7 @@ export function backupCommands(context: ProgramContext): Command[] {
   backup.option('--json', 'print the manifest and timings as JSON').action(
     context.action(async (file: string, options: { json?: boolean }) => {
       const config = loadConfig(HOST_SETTINGS.given(backup), io.env);
+      refuseOnPostgres('backup', config.databaseUrl);
       requireDataFile(config.dataDir, DATABASE, 'check --data (or ACTIONHOST_DATA)');
       const result = await makeBackup({
         dataDir: config.dataDir,
@@ -104,6 +116,7 @@ export function backupCommands(context: ProgramContext): Command[] {
       context.action(async (file: string, options: { masterKeyFile?: string; json?: boolean }) => {
         const started = performance.now();
         const config = loadConfig(HOST_SETTINGS.given(restore), io.env);
+        refuseOnPostgres('restore', config.databaseUrl);
         const manifest = await restoreBackup({ file, dataDir: config.dataDir, known: await knownSchema(config) });
         let credentialsOpened: number | null = null;
         try {

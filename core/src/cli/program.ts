@@ -10,6 +10,7 @@ import { workflowsCommand } from './workflows.ts';
 import { pruneCommand } from './prune.ts';
 import { backupCommands } from './backup.ts';
 import { tokensCommand } from './tokens.ts';
+import { migrateCommand } from './migrate.ts';
 
 /** Runs the CLI and returns its exit code; never exits the process, so tests run it in-process. */
 export function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -28,7 +29,8 @@ export function runCli(argv: readonly string[], io: CliIo = processIo): Promise<
         .addCommand(tokensCommand(context))
         .addCommand(connectorCommand(context))
         .addCommand(workflowsCommand(context))
-        .addCommand(pruneCommand(context));
+        .addCommand(pruneCommand(context))
+        .addCommand(migrateCommand(context));
       for (const command of backupCommands(context)) program.addCommand(command);
       return program.addCommand(adminLogCommand(context));
     },

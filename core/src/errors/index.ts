@@ -9,7 +9,7 @@ import { definitionErrors, executionErrors } from './workflow.ts';
 import { apiErrors, processErrors, sharedErrors } from './host.ts';
 import { sandboxErrors } from './sandbox.ts';
 import { connectorErrors } from './connectors.ts';
-import { backupErrors, transferErrors } from './operations.ts';
+import { backupErrors, postgresMoveErrors, transferErrors } from './operations.ts';
 
 export const errorCatalogue: ErrorCatalogue = {
   package: '@actionhost/core',
@@ -34,6 +34,7 @@ export const errorCatalogue: ErrorCatalogue = {
     { title: 'Integration Connectors', errors: connectorErrors },
     { title: 'Store (the data folder)', errors: storeErrors },
     { title: 'Backup and restore', errors: backupErrors },
+    { title: 'Moving a data folder to PostgreSQL', errors: postgresMoveErrors },
     { title: 'HTTP API', errors: apiErrors },
     { title: 'Host process and CLI', errors: processErrors },
   ],
@@ -55,6 +56,7 @@ export const CoreErrors = defineErrors({
   ...connectorErrors,
   ...storeErrors,
   ...backupErrors,
+  ...postgresMoveErrors,
   ...apiErrors,
   ...processErrors,
 });

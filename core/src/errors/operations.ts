@@ -125,3 +125,30 @@ export const backupErrors = {
       'The data folder was upgraded (or restored from a newer host); this older host refuses to run on it rather than misread it. Run the newer actionhost.',
   },
 } as const satisfies ErrorTable;
+
+export const postgresMoveErrors = {
+  AH_MIGRATE_TARGET_NOT_EMPTY: {
+    status: 409,
+    message: 'the PostgreSQL database {target} is not empty ({found})',
+    description:
+      '`actionhost migrate --to` moves a data folder into a new, empty database only, so nothing is mixed or overwritten: create a new database (CREATE DATABASE …) and give its URL.',
+  },
+  AH_MIGRATE_TABLE_UNKNOWN: {
+    status: 422,
+    message: 'table {table} of the data folder has no place in the PostgreSQL schema: {problem}',
+    description:
+      'The SQLite file holds a table (or a column) the PostgreSQL migrations do not create, so moving it would lose data. Nothing was written; run the same actionhost version that wrote the data folder, or report it.',
+  },
+  AH_MIGRATE_VERIFY_FAILED: {
+    status: 500,
+    message: 'the moved data does not match the data folder: {problem}',
+    description:
+      'After copying, the row counts of every table and a sample of credentials (decrypted on both sides) are compared; they differ, so the copy was rolled back (counts) or must not be used (secrets). Nothing in the data folder changed.',
+  },
+  AH_BACKUP_ON_POSTGRES: {
+    status: 422,
+    message: "`actionhost {command}` copies a data folder's SQLite files; this host runs on PostgreSQL ({target})",
+    description:
+      "On PostgreSQL the records live in the database several hosts share: back it up with PostgreSQL's own tools (pg_dump, or continuous archiving), and keep the master key apart. The data folder of each host holds only its plugin packages.",
+  },
+} as const satisfies ErrorTable;

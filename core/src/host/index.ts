@@ -14,3 +14,10 @@ export { SandboxPluginRunner, type SandboxPluginRunnerOptions, type InstalledPlu
 export { registryCatalog, registryPluginsPort } from './plugin-ports.ts';
 export { HostObservers, type HostObserver } from './observers.ts';
 export { readTlsFiles, type CertificateSummary, type TlsReload } from './tls.ts';
+export {
+  moveDataFolder,
+  moveToPostgres,
+  POSTGRES_SCHEMA,
+  type FolderMove,
+  type TableMove,
+} from './move-to-postgres.ts';

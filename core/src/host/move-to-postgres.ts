@@ -1,0 +1,282 @@
+// `actionhost migrate --to postgres://…` (issue 14): moves a data folder's SQLite records into a new PostgreSQL
+// database. The PostgreSQL schema is created and every table's rows are copied, parents before children (the
+// foreign keys say which), in one transaction: counts that differ roll everything back. The SQLite file is read in
+// one read transaction (a consistent snapshot even while a host writes) and never changed.
+import { isDeepStrictEqual } from 'node:util';
+import { DatabaseSync } from 'node:sqlite';
+import type { HostConfig } from '../config/index.ts';
+import { CoreErrors } from '../errors/index.ts';
+import { ITSM_POSTGRES_MIGRATIONS } from '../itsm/index.ts';
+import { RETENTION_MIGRATIONS } from '../retention/index.ts';
+import type { Migrations, PostgresStore, Queryable, SqlValue } from '../store/index.ts';
+import { WORKFLOW_POSTGRES_MIGRATIONS } from '../workflow/index.ts';
+import { openDataFolder } from './data-folder.ts';
+
+/** One module's PostgreSQL migrations, as the services apply them when a host starts on PostgreSQL. */
+export interface SchemaModule {
+  module: string;
+  migrations: Migrations | readonly string[];
+}
+
+export interface TableMove {
+  table: string;
+  rows: number;
+}
+
+export interface MoveOptions {
+  /** The data folder's SQLite file. */
+  file: string;
+  /** The new, empty database. */
+  target: PostgresStore;
+  /** Every module's PostgreSQL migrations, in the order a host applies them. */
+  schema: readonly SchemaModule[];
+  progress?: (message: string) => void;
+}
+
+/**
+ * Every module's PostgreSQL migrations, in the order a host on PostgreSQL applies them (data-folder.ts): the move
+ * creates the whole schema in its transaction, so a host started on the database afterwards has none left to apply.
+ */
+export const POSTGRES_SCHEMA: readonly SchemaModule[] = [
+  { module: 'workflow', migrations: WORKFLOW_POSTGRES_MIGRATIONS },
+  { module: 'itsm', migrations: ITSM_POSTGRES_MIGRATIONS },
+  { module: 'retention', migrations: RETENTION_MIGRATIONS },
+];
+
+/** How many credentials are decrypted on both sides after the move (the first ones by name). */
+const CREDENTIAL_SAMPLE = 20;
+
+export interface FolderMove {
+  tables: TableMove[];
+  credentialsCompared: number;
+  /** The id of the master key the credentials are sealed with: every host on the database needs that key. */
+  masterKeyId: string;
+}
+
+/**
+ * Moves the data folder of `config` (its SQLite file) into `target`, then opens the credentials on both sides with
+ * the folder's master key and compares a sample of them decrypted.
+ */
+export async function moveDataFolder(
+  config: HostConfig,
+  target: PostgresStore,
+  progress: (message: string) => void = () => undefined,
+): Promise<FolderMove> {
+  // Opening the folder brings its SQLite schema up to date (what this version copies) and loads its master key.
+  const source = await openDataFolder({ ...config, databaseUrl: undefined });
+  let tables: TableMove[];
+  try {
+    tables = await moveToPostgres({ file: source.store.file, target, schema: POSTGRES_SCHEMA, progress });
+  } finally {
+    await source.close();
+  }
+  const before = await openDataFolder({ ...config, databaseUrl: undefined });
+  const after = await openDataFolder({ ...config, databaseUrl: target.url });
+  try {
+    const names = before.credentials
+      .list()
+      .map((credential) => credential.name)
+      .sort()
+      .slice(0, CREDENTIAL_SAMPLE);
+    for (const name of names) {
+      const [was, is] = [await before.credentials.resolve(name), await after.credentials.resolve(name)];
+      if (!isDeepStrictEqual(was, is))
+        throw CoreErrors.AH_MIGRATE_VERIFY_FAILED(
+          { problem: `credential ${name} does not decrypt to the same value` },
+          { credential: name },
+        );
+    }
+    progress(`decrypted ${names.length} credentials on both sides: the same`);
+    return { tables, credentialsCompared: names.length, masterKeyId: before.credentials.keyId };
+  } finally {
+    await after.close();
+    await before.close();
+  }
+}
+
+/** SQLite's own tables and the migration ledger (PostgreSQL keeps its own versions): never copied. */
+const NOT_COPIED = new Set(['schema_migrations']);
+/** Values per INSERT: far below PostgreSQL's 65,535 parameters. */
+const VALUES_PER_INSERT = 20_000;
+
+interface TargetColumn {
+  name: string;
+  type: string;
+  /** ALWAYS-generated identity: PostgreSQL numbers it (SQLite's rowid order is kept by inserting in that order). */
+  generatedAlways: boolean;
+  /** A BY DEFAULT identity: copied, then its sequence is moved past the largest value. */
+  identity: boolean;
+}
+
+/** Refuses a database that already holds a table: the move never mixes data folders or overwrites one. */
+export async function assertEmptyTarget(target: PostgresStore): Promise<void> {
+  const { rows } = await target.query(
+    'SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name LIMIT 5',
+  );
+  if (rows.length > 0) {
+    const found = `tables ${rows.map((row) => String(row.table_name)).join(', ')}`;
+    throw CoreErrors.AH_MIGRATE_TARGET_NOT_EMPTY(
+      { target: target.location, found },
+      { target: target.location, tables: rows.map((row) => String(row.table_name)) },
+    );
+  }
+}
+
+/** Creates the schema and copies every table; returns each table's row count (verified on both sides). */
+export async function moveToPostgres(options: MoveOptions): Promise<TableMove[]> {
+  const { file, target, schema } = options;
+  const progress = options.progress ?? (() => undefined);
+  await assertEmptyTarget(target);
+  const source = new DatabaseSync(file, { readOnly: true });
+  try {
+    source.exec('BEGIN');
+    const tables = sourceTables(source);
+    return await target.withTransaction(async (tx) => {
+      // Inside the transaction: a failure leaves the database as empty as it was.
+      for (const { module, migrations } of schema) await target.migrate(module, migrations);
+      const order = await copyOrder(tx, tables);
+      const moved: TableMove[] = [];
+      for (const table of order) {
+        const rows = await copyTable(source, tx, table);
+        progress(`copied ${rows} rows of ${table}`);
+        moved.push({ table, rows });
+      }
+      await resetIdentities(tx, order);
+      for (const { table, rows } of moved) {
+        const copied = Number((await tx.query(`SELECT COUNT(*) AS n FROM ${quote(table)}`)).rows[0].n);
+        if (copied !== rows)
+          throw CoreErrors.AH_MIGRATE_VERIFY_FAILED(
+            { problem: `${table} has ${copied} rows in PostgreSQL, ${rows} in the data folder` },
+            { table, postgres: copied, sqlite: rows },
+          );
+      }
+      progress(`verified the row counts of ${moved.length} tables`);
+      return moved;
+    });
+  } finally {
+    source.close();
+  }
+}
+
+function sourceTables(source: DatabaseSync): string[] {
+  return (
+    source
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string }[]
+  )
+    .map((row) => row.name)
+    .filter((name) => !NOT_COPIED.has(name));
+}
+
+/** Parents before children, from PostgreSQL's foreign keys; a table the schema lacks is refused. */
+async function copyOrder(tx: Queryable, tables: readonly string[]): Promise<string[]> {
+  const known = new Set(
+    (await tx.query('SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()')).rows.map(
+      (row) => String(row.table_name),
+    ),
+  );
+  for (const table of tables)
+    if (!known.has(table))
+      throw CoreErrors.AH_MIGRATE_TABLE_UNKNOWN({ table, problem: 'no such table in PostgreSQL' }, { table });
+  const { rows } = await tx.query(
+    `SELECT c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent FROM pg_constraint c
+     WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace`,
+  );
+  const parents = new Map<string, Set<string>>(tables.map((table) => [table, new Set()]));
+  for (const row of rows) {
+    const [child, parent] = [unquote(String(row.child)), unquote(String(row.parent))];
+    if (child !== parent) parents.get(child)?.add(parent);
+  }
+  const order: string[] = [];
+  const placed = new Set<string>();
+  const visit = (table: string, path: Set<string>) => {
+    if (placed.has(table) || path.has(table) || !parents.has(table)) return;
+    path.add(table);
+    for (const parent of parents.get(table)!) visit(parent, path);
+    path.delete(table);
+    placed.add(table);
+    order.push(table);
+  };
+  for (const table of tables) visit(table, new Set());
+  return order;
+}
+
+async function targetColumns(tx: Queryable, table: string): Promise<Map<string, TargetColumn>> {
+  const { rows } = await tx.query(
+    `SELECT column_name, data_type, is_identity, identity_generation FROM information_schema.columns
+     WHERE table_schema = current_schema() AND table_name = $1`,
+    [table],
+  );
+  return new Map(
+    rows.map((row) => [
+      String(row.column_name),
+      {
+        name: String(row.column_name),
+        type: String(row.data_type),
+        generatedAlways: row.identity_generation === 'ALWAYS',
+        identity: row.is_identity === 'YES' && row.identity_generation !== 'ALWAYS',
+      },
+    ]),
+  );
+}
+
+/** Streams the table in rowid order (the queue's insertion order) into multi-row INSERTs. */
+async function copyTable(source: DatabaseSync, tx: Queryable, table: string): Promise<number> {
+  const target = await targetColumns(tx, table);
+  const columns = (source.prepare(`PRAGMA table_info(${quote(table)})`).all() as { name: string }[]).map(
+    (column) => column.name,
+  );
+  for (const column of columns)
+    if (!target.has(column) || target.get(column)!.generatedAlways)
+      throw CoreErrors.AH_MIGRATE_TABLE_UNKNOWN(
+        { table, problem: `column ${column} has no place there` },
+        { table, column },
+      );
+  const perInsert = Math.max(1, Math.floor(VALUES_PER_INSERT / Math.max(1, columns.length)));
+  const head = `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES `;
+  const hasRowid = source.prepare(`SELECT sql FROM sqlite_schema WHERE name = ?`).get(table) as { sql: string };
+  const order = /WITHOUT\s+ROWID/i.test(hasRowid.sql) ? '' : ' ORDER BY rowid';
+  let batch: SqlValue[][] = [];
+  let count = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    let n = 0;
+    const tuples = batch.map((row) => `(${row.map(() => `$${++n}`).join(', ')})`).join(', ');
+    await tx.query(head + tuples, batch.flat());
+    count += batch.length;
+    batch = [];
+  };
+  const statement = source.prepare(`SELECT ${columns.map(quote).join(', ')} FROM ${quote(table)}${order}`);
+  for (const row of statement.iterate() as Iterable<Record<string, unknown>>) {
+    batch.push(columns.map((column) => toPostgres(row[column])));
+    if (batch.length >= perInsert) await flush();
+  }
+  await flush();
+  return count;
+}
+
+/** SQLite's values as PostgreSQL's columns take them: blobs as bytes (flags are INTEGER 0/1 on both). */
+function toPostgres(value: unknown): SqlValue {
+  if (value instanceof Uint8Array) return Buffer.from(value);
+  if (typeof value === 'bigint') return Number(value);
+  return value as SqlValue;
+}
+
+/** BY DEFAULT identities were given their values: their sequences continue after the largest. */
+async function resetIdentities(tx: Queryable, tables: readonly string[]): Promise<void> {
+  for (const table of tables)
+    for (const column of (await targetColumns(tx, table)).values())
+      if (column.identity)
+        await tx.query(
+          `SELECT setval(pg_get_serial_sequence($1, $2), COALESCE((SELECT MAX(${quote(column.name)}) FROM ${quote(table)}), 0) + 1, false)`,
+          [quote(table), column.name],
+        );
+}
+
+function quote(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function unquote(name: string): string {
+  return name.startsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name;
+}
