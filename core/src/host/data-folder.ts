@@ -7,7 +7,7 @@ import { PluginStore } from '@actionhost/registry';
 import { makeDataFolder, packageVersion } from '@actionhost/sdk/cli';
 import type { HostConfig } from '../config/index.ts';
 import { CoreErrors } from '../errors/index.ts';
-import { Store } from '../store/index.ts';
+import { SqliteDatabase, Store } from '../store/index.ts';
 import { CredentialStore, loadMasterKey } from '../credentials/index.ts';
 import { ItsmService } from '../itsm/index.ts';
 import { ApplicationService } from '../applications/index.ts';
@@ -68,7 +68,9 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
     opened.push(() => plugins.close());
     const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
     const credentials = new CredentialStore({ store, masterKey });
-    const itsm = new ItsmService({ store });
+    // One Database over the folder's store for the services written for both backends: they join its group commit.
+    const db = new SqliteDatabase(store);
+    const itsm = await ItsmService.open({ db });
     const adminLog = new AdminLog({ store });
     const tokens = new ApiTokens(store);
     // Directories the host cannot reach are reached through Integration Connectors: the hub relays to them.
@@ -82,11 +84,11 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
       runner = made.runner;
     }
     const executions = new SqliteExecutionRepository(store, {
-      audit: itsm,
+      audit: itsm.stepAudit,
       ...(options.onAuditError ? { onAuditError: options.onAuditError } : {}),
     });
-    const workflows = new WorkflowService({
-      store,
+    const workflows = await WorkflowService.open({
+      db,
       executions,
       catalog: registryCatalog(plugins),
       runner,

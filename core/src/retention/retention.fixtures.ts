@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Store } from '../store/index.ts';
+import { SqliteDatabase, Store } from '../store/index.ts';
 import { ItsmService } from '../itsm/index.ts';
-import { DefinitionRepository, SqliteExecutionRepository } from '../workflow/index.ts';
+import { SqliteExecutionRepository } from '../workflow/index.ts';
 import { RetentionRepository } from './index.ts';
 
 export const NOW = new Date('2026-06-01T12:00:00.000Z');
@@ -23,15 +23,14 @@ export interface RetentionWorld {
   close(): void;
 }
 
-export function openRetentionWorld(): RetentionWorld {
+export async function openRetentionWorld(): Promise<RetentionWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'ah-retention-'));
   const file = join(dir, 'actionhost.db');
   const store = Store.open(file);
   // The workflow tables, with the execution half's later columns and indexes.
-  new DefinitionRepository(store);
   new SqliteExecutionRepository(store);
-  const itsm = new ItsmService({ store });
-  const { request } = itsm.createRequest({ kind: 'incident', subject: 'Retention' }, 'agent:test');
+  const itsm = await ItsmService.open({ db: new SqliteDatabase(store) });
+  const { request } = await itsm.createRequest({ kind: 'incident', subject: 'Retention' }, 'agent:test');
   store.db.exec('DELETE FROM itsm_audit; DELETE FROM itsm_events');
   return {
     file,

@@ -15,8 +15,8 @@ import {
 } from './retention.fixtures.ts';
 
 let world: RetentionWorld;
-beforeEach(() => {
-  world = openRetentionWorld();
+beforeEach(async () => {
+  world = await openRetentionWorld();
 });
 afterEach(() => world.close());
 
