@@ -4,7 +4,9 @@ export * from './capabilities/index.ts';
 export {
   Store,
   StoreErrors,
+  SqliteDatabase,
   PostgresStore,
+  type Database,
   WORK_CHANNEL,
   type PostgresStoreOptions,
   type Queryable,

@@ -10,9 +10,9 @@ import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ItsmService,
   PostgresExecutionQueue,
   PostgresExecutionRepository,
-  PostgresRequestSource,
   PostgresStore,
   type PublishedWorkflow,
 } from '@actionhost/core';
@@ -107,14 +107,14 @@ async function startPgHost(url: string): Promise<PgHost> {
 async function openShared(url: string) {
   const store = await PostgresStore.open(url, { max: 8 });
   const queue = await PostgresExecutionQueue.open(store, { hostId: 'driver' });
-  const requests = await PostgresRequestSource.open(store, { hostId: 'driver' });
+  const requests = await ItsmService.open({ db: store, hostId: 'driver' });
   await new PostgresExecutionRepository(queue.leases).savePublished(published);
   return { store, requests };
 }
 
 /** Raises `count` requests, `concurrency` at a time, calling `progress` after each. */
 async function raise(
-  requests: PostgresRequestSource,
+  requests: ItsmService,
   count: number,
   progress: (raised: number) => Promise<void> = async () => undefined,
 ): Promise<number[]> {
@@ -124,7 +124,8 @@ async function raise(
     Array.from({ length: 8 }, async () => {
       while (next < count) {
         const label = next++;
-        ids.push((await requests.raiseRequest({ kind: 'service-request', subject: `driven ${label}` })).internalId);
+        const raised = await requests.createRequest({ kind: 'service-request', subject: `driven ${label}` }, 'system');
+        ids.push(raised.request.internalId);
         await progress(ids.length);
       }
     }),

@@ -11,8 +11,8 @@ import {
   ItsmService,
   PostgresExecutionQueue,
   PostgresExecutionRepository,
-  PostgresRequestSource,
   PostgresStore,
+  SqliteDatabase,
   SqliteExecutionQueue,
   SqliteExecutionRepository,
   Store,
@@ -56,33 +56,37 @@ const later = (ms: number) => {
 async function sqliteBackend(): Promise<Backend> {
   const dir = mkdtempSync(join(tmpdir(), 'ah-ports-'));
   const stores: Store[] = [];
-  const open = (): Ports => {
+  const open = async (): Promise<Ports> => {
     const store = Store.open(join(dir, 'actionhost.db'));
     stores.push(store);
-    const itsm = new ItsmService({ store, clock });
+    const itsm = await ItsmService.open({ db: new SqliteDatabase(store), clock });
     return {
       queue: new SqliteExecutionQueue(store, clock),
-      executions: new SqliteExecutionRepository(store, { audit: itsm, now: clock }),
+      executions: new SqliteExecutionRepository(store, { audit: itsm.stepAudit, now: clock }),
       requests: itsm,
     };
   };
-  const ports = open();
+  const ports = await open();
   const itsm = ports.requests as ItsmService;
   return {
     ports,
     async raise(subject) {
-      return itsm.createRequest({ kind: 'service-request', subject }, 'tester').request.internalId;
+      return (await itsm.createRequest({ kind: 'service-request', subject }, 'tester')).request.internalId;
     },
     async publish(published) {
-      const definitions = new DefinitionRepository(stores[0]);
-      definitions.createWorkflow(published.definition, published.workflowId);
-      definitions.publish(published.workflowId, published.definition, published.actions);
+      const definitions = await DefinitionRepository.open(new SqliteDatabase(stores[0]));
+      await definitions.createWorkflow(published.definition, published.workflowId);
+      await definitions.publish(published.workflowId, published.definition, published.actions);
     },
     async afterCrash() {
       return open();
     },
     async close() {
-      for (const store of stores) store.close();
+      for (const store of stores) {
+        const writing = store.writing;
+        if (writing) await writing;
+        store.close();
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -93,14 +97,12 @@ const LEASE_MS = 400;
 async function postgresBackend(database: TestDatabase): Promise<Backend> {
   const stores: PostgresStore[] = [];
   const queues: PostgresExecutionQueue[] = [];
-  const open = async (): Promise<
-    Ports & { requests: PostgresRequestSource; executions: PostgresExecutionRepository }
-  > => {
+  const open = async (): Promise<Ports & { requests: ItsmService; executions: PostgresExecutionRepository }> => {
     const store = await PostgresStore.open(database.url, { max: 4 });
     stores.push(store);
     const queue = await PostgresExecutionQueue.open(store, { leaseMs: LEASE_MS, heartbeatMs: 100, now: clock });
     queues.push(queue);
-    const requests = await PostgresRequestSource.open(store, { hostId: queue.hostId, leaseMs: LEASE_MS, now: clock });
+    const requests = await ItsmService.open({ db: store, hostId: queue.hostId, eventLeaseMs: LEASE_MS, clock });
     return {
       queue,
       executions: new PostgresExecutionRepository(queue.leases, { audit: requests, now: clock }),
@@ -110,7 +112,8 @@ async function postgresBackend(database: TestDatabase): Promise<Backend> {
   const ports = await open();
   return {
     ports,
-    raise: async (subject) => (await ports.requests.raiseRequest({ kind: 'service-request', subject })).internalId,
+    raise: async (subject) =>
+      (await ports.requests.createRequest({ kind: 'service-request', subject }, 'tester')).request.internalId,
     publish: (published) => ports.executions.savePublished(published),
     async afterCrash() {
       // The dead process renews nothing: its leases lapse.
@@ -494,7 +497,7 @@ describe('several hosts on one PostgreSQL database', () => {
     stores.push(store);
     const queue = await PostgresExecutionQueue.open(store, { leaseMs: 400, heartbeatMs: 100, ...options });
     queues.push(queue);
-    const requests = await PostgresRequestSource.open(store, { hostId: queue.hostId, leaseMs: 400 });
+    const requests = await ItsmService.open({ db: store, hostId: queue.hostId, eventLeaseMs: 400 });
     const executions = new PostgresExecutionRepository(queue.leases, { audit: requests });
     return { store, queue, requests, executions };
   };
@@ -534,7 +537,8 @@ describe('several hosts on one PostgreSQL database', () => {
 
   it('hands each outbox event to one host only', async () => {
     const hosts = await Promise.all([host(), host()]);
-    for (let i = 0; i < 60; i++) await hosts[0].requests.raiseRequest({ kind: 'incident', subject: `e${i}` });
+    for (let i = 0; i < 60; i++)
+      await hosts[0].requests.createRequest({ kind: 'incident', subject: `e${i}` }, 'tester');
     const taken = await Promise.all(
       hosts.map(async ({ requests }) => {
         const mine: number[] = [];

@@ -4,11 +4,11 @@
 // stops it cleanly, SIGKILL is what the tests do to it.
 //   env: PG_DB_URL, DATA_DIR, LEASE_MS, HEARTBEAT_MS
 import {
+  ItsmService,
   loadConfig,
   openRuntime,
   PostgresExecutionQueue,
   PostgresExecutionRepository,
-  PostgresRequestSource,
   PostgresStore,
   WorkflowEngine,
 } from '@actionhost/core';
@@ -29,7 +29,7 @@ const config = loadConfig(
 const runtime = await openRuntime(config, { workers: 1 });
 const store = await PostgresStore.open(url, { max: 6, onError: noteError });
 const queue = await PostgresExecutionQueue.open(store, { leaseMs, heartbeatMs, onError: noteError });
-const requests = await PostgresRequestSource.open(store, { hostId: queue.hostId, leaseMs });
+const requests = await ItsmService.open({ db: store, hostId: queue.hostId, eventLeaseMs: leaseMs });
 const executions = new PostgresExecutionRepository(queue.leases, { audit: requests, onAuditError: noteError });
 const engine = new WorkflowEngine({
   queue,

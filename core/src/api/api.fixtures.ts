@@ -1,15 +1,16 @@
-// Builds the API over real SQLite services (ITSM, credentials, workflows) with a fake plugin catalog and runner,
-// and hands out one token per role.
+// Builds the API over real services (ITSM and workflows on the env-selected test database, credentials and the rest
+// on SQLite) with a fake plugin catalog and runner, and hands out one token per role.
 import type { FastifyInstance } from 'fastify';
 import { CredentialStore, generateMasterKey } from '../credentials/index.ts';
 import { ApplicationService } from '../applications/index.ts';
 import { ConnectorService } from '../connectors/index.ts';
-import { SqliteExecutionQueue, SqliteExecutionRepository, WorkflowEngine, WorkflowService } from '../workflow/index.ts';
+import { WorkflowEngine, WorkflowService } from '../workflow/index.ts';
 import {
   FakeCatalog,
   FakeRunner,
   activeDirectory,
   ciLinking,
+  enginePorts,
   openWorld,
   runWebhook,
   type TestWorld,
@@ -75,7 +76,7 @@ const firstVersionReview = (name: string, version: string) => ({
 });
 
 export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string } = {}): Promise<TestApi> {
-  const world = openWorld();
+  const world = await openWorld();
   const catalog = new FakeCatalog([
     ciLinking('1.0.0'),
     ciLinking('1.1.0'),
@@ -92,8 +93,10 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     relay: connectors.hub,
     connectors,
   });
-  const workflows = new WorkflowService({
-    store: world.store,
+  const ports = await enginePorts(world);
+  const workflows = await WorkflowService.open({
+    db: world.db,
+    executions: ports.executions,
     catalog,
     runner,
     secrets: credentials,
@@ -104,8 +107,8 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     templateFieldNames: () => world.itsm.templateFieldNames(),
   });
   const engine = new WorkflowEngine({
-    queue: new SqliteExecutionQueue(world.store),
-    executions: new SqliteExecutionRepository(world.store, { audit: world.itsm }),
+    queue: ports.queue,
+    executions: ports.executions,
     requests: world.itsm,
     runner,
     secrets: credentials,
@@ -194,7 +197,8 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     close: async () => {
       await engine.stop();
       await app.close();
-      world.close();
+      await ports.close();
+      await world.close();
     },
   };
 }

@@ -89,7 +89,7 @@ export function workflowsCommand(context: ProgramContext): Command {
               { path: '/', file },
             );
           }
-          const before = options.replace === undefined ? null : folder.workflows.get(options.replace);
+          const before = options.replace === undefined ? null : await folder.workflows.get(options.replace);
           const result = await folder.workflows.import(document, {
             ...(options.replace === undefined ? {} : { replace: options.replace }),
             dryRun: options.dryRun ?? false,
@@ -100,7 +100,7 @@ export function workflowsCommand(context: ProgramContext): Command {
               action: 'workflow.import',
               target: { type: 'workflow', id: result.workflowId },
               before,
-              after: folder.workflows.get(result.workflowId),
+              after: await folder.workflows.get(result.workflowId),
               origin: {
                 command: `actionhost workflows import ${file}${options.replace ? ` --replace ${options.replace}` : ''}`,
               },

@@ -90,7 +90,12 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
     opened.push(() => plugins.close());
     const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
     const credentials = new CredentialStore({ store, masterKey });
-    const itsm = new ItsmService({ store });
+    // On PostgreSQL the outbox's claims name this host and lapse after a lease (a dead host's events go to others).
+    const itsm = await ItsmService.open({
+      db,
+      hostId,
+      ...(db instanceof PostgresStore ? { eventLeaseMs: config.leaseMs } : {}),
+    });
     const adminLog = new AdminLog({ store });
     const tokens = new ApiTokens(store);
     // Directories the host cannot reach are reached through Integration Connectors: the hub relays to them.
@@ -110,12 +115,12 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
     };
     const engineStore =
       db instanceof PostgresStore
-        ? await postgresEngineStore(db, config, engineOptions)
+        ? await postgresEngineStore(db, itsm, config, engineOptions)
         : sqliteEngineStore(store, itsm, engineOptions);
     opened.push(() => engineStore.close());
     const executions = engineStore.executions;
-    const workflows = new WorkflowService({
-      store,
+    const workflows = await WorkflowService.open({
+      db,
       executions,
       catalog: registryCatalog(plugins),
       runner,

@@ -2,7 +2,7 @@
 // PostgreSQL database several hosts share — executions claimed with SKIP LOCKED under this host's leases (renewed
 // by a heartbeat, taken over from a host that died), the outbox claimed per host, wake-ups by LISTEN/NOTIFY.
 import type { HostConfig } from '../config/index.ts';
-import { PostgresRequestSource, type ItsmService } from '../itsm/index.ts';
+import type { ItsmService } from '../itsm/index.ts';
 import type { PostgresStore, Store } from '../store/index.ts';
 import {
   PostgresExecutionQueue,
@@ -45,7 +45,8 @@ export function sqliteEngineStore(store: Store, itsm: ItsmService, options: Engi
     hostId: options.hostId,
     queue: new SqliteExecutionQueue(store),
     executions: new SqliteExecutionRepository(store, {
-      audit: itsm,
+      // Written synchronously inside the step's own transaction (the group commit).
+      audit: itsm.stepAudit,
       hostId: options.hostId,
       ...(options.onAuditError ? { onAuditError: options.onAuditError } : {}),
     }),
@@ -56,9 +57,10 @@ export function sqliteEngineStore(store: Store, itsm: ItsmService, options: Engi
   };
 }
 
-/** The shared database: migrates the workflow and itsm tables (under the store's advisory lock) on the way. */
+/** The shared database: migrates the execution tables (under the store's advisory lock) on the way. */
 export async function postgresEngineStore(
   store: PostgresStore,
+  itsm: ItsmService,
   config: Pick<HostConfig, 'leaseMs' | 'heartbeatMs'>,
   options: EngineStoreOptions,
 ): Promise<EngineStore> {
@@ -69,16 +71,16 @@ export async function postgresEngineStore(
     heartbeatMs: config.heartbeatMs,
     onError,
   });
-  const requests = await PostgresRequestSource.open(store, { hostId: options.hostId, leaseMs: config.leaseMs });
   return {
     kind: 'postgres',
     hostId: options.hostId,
     queue,
     executions: new PostgresExecutionRepository(queue.leases, {
-      audit: requests,
+      audit: itsm,
       ...(options.onAuditError ? { onAuditError: options.onAuditError } : {}),
     }),
-    requests,
+    // Its outbox claims name this host and lapse after a lease, and it gives back only this host's claims.
+    requests: itsm,
     // NOTIFY wakes every host when work is added; the poll only covers a notification lost while reconnecting.
     pollIntervalMs: Math.max(1_000, config.heartbeatMs),
     listen: (wake) => queue.listen(wake, onError),

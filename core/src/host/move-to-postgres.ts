@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { DatabaseSync } from 'node:sqlite';
 import type { HostConfig } from '../config/index.ts';
 import { CoreErrors } from '../errors/index.ts';
-import { ITSM_POSTGRES_MIGRATIONS } from '../itsm/index.ts';
+import { ITSM_MIGRATIONS } from '../itsm/index.ts';
 import { RETENTION_MIGRATIONS } from '../retention/index.ts';
 import type { Migrations, PostgresStore, Queryable, SqlValue } from '../store/index.ts';
 import { WORKFLOW_POSTGRES_MIGRATIONS } from '../workflow/index.ts';
@@ -39,7 +39,7 @@ export interface MoveOptions {
  */
 export const POSTGRES_SCHEMA: readonly SchemaModule[] = [
   { module: 'workflow', migrations: WORKFLOW_POSTGRES_MIGRATIONS },
-  { module: 'itsm', migrations: ITSM_POSTGRES_MIGRATIONS },
+  { module: 'itsm', migrations: ITSM_MIGRATIONS },
   { module: 'retention', migrations: RETENTION_MIGRATIONS },
 ];
 

@@ -5,12 +5,15 @@ import { EXAMPLE_WORKFLOWS, type WorkflowService } from '../workflow/index.ts';
 import { EMPLOYEE_ONBOARDING_TEMPLATE, type ItsmService } from '../itsm/index.ts';
 
 /** Loads the seed workflows as drafts, once (a workflow of the same name is left alone). */
-export function seedExampleWorkflows(workflows: WorkflowService, progress: (message: string) => void): string[] {
-  const existing = new Set(workflows.list().map((workflow) => workflow.definition.name));
+export async function seedExampleWorkflows(
+  workflows: WorkflowService,
+  progress: (message: string) => void,
+): Promise<string[]> {
+  const existing = new Set((await workflows.list()).map((workflow) => workflow.definition.name));
   const created: string[] = [];
   for (const definition of EXAMPLE_WORKFLOWS) {
     if (existing.has(definition.name)) continue;
-    workflows.create(definition);
+    await workflows.create(definition);
     progress(`loaded example workflow "${definition.name}" as a draft`);
     created.push(definition.name);
   }
@@ -18,10 +21,10 @@ export function seedExampleWorkflows(workflows: WorkflowService, progress: (mess
 }
 
 /** Creates the seed's request templates, once (a template of the same name is left alone, edited or not). */
-export function seedRequestTemplates(itsm: ItsmService, progress: (message: string) => void): string[] {
-  const existing = new Set(itsm.listTemplates().map((template) => template.name));
+export async function seedRequestTemplates(itsm: ItsmService, progress: (message: string) => void): Promise<string[]> {
+  const existing = new Set((await itsm.listTemplates()).map((template) => template.name));
   if (existing.has(EMPLOYEE_ONBOARDING_TEMPLATE.name)) return [];
-  itsm.createTemplate(EMPLOYEE_ONBOARDING_TEMPLATE, 'system');
+  await itsm.createTemplate(EMPLOYEE_ONBOARDING_TEMPLATE, 'system');
   progress(`created the request template "${EMPLOYEE_ONBOARDING_TEMPLATE.name}"`);
   return [EMPLOYEE_ONBOARDING_TEMPLATE.name];
 }

@@ -13,7 +13,6 @@ import { HostObservability } from './observability.ts';
 import { seedExampleWorkflows, seedRequestTemplates } from './seed.ts';
 import { installFirstPartyPlugins } from './first-party.ts';
 import { registryPluginsPort } from './plugin-ports.ts';
-import { groupCommittedItsm } from './itsm-port.ts';
 import { BacklogAdmission, type AdmissionPolicy } from './admission.ts';
 import { readTlsFiles, reloadTlsFiles, type CertificateSummary, type TlsReload } from './tls.ts';
 
@@ -62,8 +61,8 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
   try {
     await installFirstPartyPlugins(runtime.plugins, progress);
     if (options.seed ?? config.seed) {
-      seedRequestTemplates(runtime.itsm, progress);
-      seedExampleWorkflows(runtime.workflows, progress);
+      await seedRequestTemplates(runtime.itsm, progress);
+      await seedExampleWorkflows(runtime.workflows, progress);
     }
     const auth = runtime.tokens;
     const bootstrap = auth.bootstrapAdmin(config.adminToken);
@@ -78,7 +77,8 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
     const app = buildApi({
       auth,
       workflows: runtime.workflows,
-      itsm: groupCommittedItsm(runtime.itsm, runtime.store),
+      // Request writes join the store's group commit (SqliteDatabase): one commit per turn, shared with the engine.
+      itsm: runtime.itsm,
       credentials: runtime.credentials,
       plugins: registryPluginsPort(runtime.plugins),
       applications: runtime.applications,

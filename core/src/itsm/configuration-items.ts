@@ -1,6 +1,5 @@
 // Configuration Item rows: insert with matching keys, decode, and look up by a unique identifier.
 // Matching rules: ipAddress and serialNumber exact; hostname case-insensitive; macAddress in any common notation.
-import type { DatabaseSync } from 'node:sqlite';
 import {
   type ConfigurationItemCreate,
   hostnameKey,
@@ -9,6 +8,7 @@ import {
   type ConfigurationItem,
 } from './schemas.ts';
 import type { z } from 'zod';
+import { queryAll, queryOne, type Queryable } from '../store/index.ts';
 
 type CiRow = Record<string, unknown>;
 
@@ -29,24 +29,23 @@ export function ciFromRow(row: CiRow): ConfigurationItem {
   };
 }
 
-export function selectCi(db: DatabaseSync, id: number): ConfigurationItem | null {
-  const row = db.prepare('SELECT * FROM itsm_configuration_items WHERE id = ?').get(id) as CiRow | undefined;
+export async function selectCi(db: Queryable, id: number): Promise<ConfigurationItem | null> {
+  const row = await queryOne(db, 'SELECT * FROM itsm_configuration_items WHERE id = $1', [id]);
   return row ? ciFromRow(row) : null;
 }
 
-export function insertCi(
-  db: DatabaseSync,
+export async function insertCi(
+  db: Queryable,
   input: z.output<typeof ConfigurationItemCreate>,
   actor: string,
   now: string,
-): ConfigurationItem {
-  const result = db
-    .prepare(
-      `INSERT INTO itsm_configuration_items
+): Promise<ConfigurationItem> {
+  const row = await queryOne(
+    db,
+    `INSERT INTO itsm_configuration_items
     (name, type, ip_address, hostname, hostname_key, mac_address, mac_key, serial_number, created_at, created_by)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+    [
       input.name,
       input.type,
       input.ipAddress,
@@ -57,42 +56,45 @@ export function insertCi(
       input.serialNumber,
       now,
       actor,
-    );
-  return selectCi(db, Number(result.lastInsertRowid))!;
+    ],
+  );
+  return ciFromRow(row!);
 }
 
-export function selectCis(
-  db: DatabaseSync,
+/** LIKE matches case-insensitively on both backends through lower() (SQLite's LIKE does for ASCII, PostgreSQL's not). */
+export async function selectCis(
+  db: Queryable,
   filter: { type?: string; name?: string; search?: string; limit: number; offset: number },
-): ConfigurationItem[] {
+): Promise<ConfigurationItem[]> {
   const where: string[] = [];
-  const params: string[] = [];
+  const params: (string | number)[] = [];
+  const parameter = (value: string) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const escaped = (text: string) => `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
   if (filter.search !== undefined) {
     // The identifiers match as a CI lookup does (findCis): host names case-insensitively, MACs in any notation.
     const search = filter.search.trim();
-    where.push("(name LIKE ? ESCAPE '\\' OR ip_address = ? OR serial_number = ? OR hostname_key = ? OR mac_key = ?)");
-    params.push(
-      `%${search.replace(/[\\%_]/g, (c) => '\\' + c)}%`,
-      search,
-      search,
-      hostnameKey(search),
-      macAddressKey(search) ?? '\u0000',
-    );
+    const clauses = [
+      `lower(name) LIKE lower(${parameter(escaped(search))}) ESCAPE '\\'`,
+      `ip_address = ${parameter(search)}`,
+      `serial_number = ${parameter(search)}`,
+      `hostname_key = ${parameter(hostnameKey(search))}`,
+    ];
+    const mac = macAddressKey(search);
+    if (mac !== null) clauses.push(`mac_key = ${parameter(mac)}`);
+    where.push(`(${clauses.join(' OR ')})`);
   }
-  if (filter.type !== undefined) {
-    where.push('type = ? COLLATE NOCASE');
-    params.push(filter.type);
-  }
-  if (filter.name !== undefined) {
-    // LIKE is case-insensitive for ASCII; escape its wildcards so a name is matched literally.
-    where.push("name LIKE ? ESCAPE '\\'");
-    params.push(`%${filter.name.replace(/[\\%_]/g, (c) => '\\' + c)}%`);
-  }
-  const sql = `SELECT * FROM itsm_configuration_items ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ? OFFSET ?`;
-  return (db.prepare(sql).all(...params, filter.limit, filter.offset) as CiRow[]).map(ciFromRow);
+  if (filter.type !== undefined) where.push(`lower(type) = lower(${parameter(filter.type)})`);
+  // Wildcards escaped, so a name is matched literally.
+  if (filter.name !== undefined) where.push(`lower(name) LIKE lower(${parameter(escaped(filter.name))}) ESCAPE '\\'`);
+  params.push(filter.limit, filter.offset);
+  const sql = `SELECT * FROM itsm_configuration_items ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT $${params.length - 1} OFFSET $${params.length}`;
+  return (await queryAll(db, sql, params)).map(ciFromRow);
 }
 
-export function findCis(db: DatabaseSync, field: CiIdentifierField, value: string): ConfigurationItem[] {
+export async function findCis(db: Queryable, field: CiIdentifierField, value: string): Promise<ConfigurationItem[]> {
   const trimmed = value.trim();
   let column: string;
   let key: string | null;
@@ -116,8 +118,9 @@ export function findCis(db: DatabaseSync, field: CiIdentifierField, value: strin
   }
   if (key === null || key === '') return [];
   return (
-    db
-      .prepare(`SELECT * FROM itsm_configuration_items WHERE ${column} = ? ORDER BY id LIMIT ?`)
-      .all(key, MAX_MATCHES) as CiRow[]
+    await queryAll(db, `SELECT * FROM itsm_configuration_items WHERE ${column} = $1 ORDER BY id LIMIT $2`, [
+      key,
+      MAX_MATCHES,
+    ])
   ).map(ciFromRow);
 }

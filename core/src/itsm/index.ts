@@ -31,11 +31,7 @@ export {
   macAddressKey,
   hostnameKey,
 } from './schemas.ts';
-export {
-  PostgresRequestSource,
-  ITSM_POSTGRES_MIGRATIONS,
-  type PostgresRequestSourceOptions,
-} from './postgres-outbox.ts';
+export { ITSM_MIGRATIONS } from './migrations.ts';
 export { ItsmErrors, parseOrThrow, jsonPointer } from './errors.ts';
 export {
   RequestTemplateCreate,

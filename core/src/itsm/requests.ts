@@ -1,5 +1,4 @@
 // Request rows: insert with per-kind display ids, decode, and compute the field changes a patch makes.
-import type { DatabaseSync } from 'node:sqlite';
 import type { Json } from '@actionhost/sdk';
 import type { z } from 'zod';
 import type {
@@ -11,7 +10,7 @@ import type {
   CustomFields,
   Requester,
 } from './schemas.ts';
-import { parseJsonColumn } from '../store/index.ts';
+import { parseJsonColumn, queryAll, queryOne, type Dialect, type Queryable } from '../store/index.ts';
 import { sameJson } from './json.ts';
 
 const DISPLAY_PREFIX: Record<RequestKind, string> = { incident: 'INC', 'service-request': 'SR' };
@@ -55,32 +54,37 @@ export function requestFromRow(row: RequestRow): Request {
   };
 }
 
-export function selectRequest(db: DatabaseSync, internalId: number): Request | null {
-  const row = db.prepare('SELECT * FROM itsm_requests WHERE internal_id = ?').get(internalId) as RequestRow | undefined;
+export async function selectRequest(db: Queryable, internalId: number): Promise<Request | null> {
+  const row = await queryOne(db, 'SELECT * FROM itsm_requests WHERE internal_id = $1', [internalId]);
   return row ? requestFromRow(row) : null;
 }
 
-/** Whether the request exists, without reading it (an Audit Trail write checks this for every plugin step). */
-export function requestExists(db: DatabaseSync, internalId: number): boolean {
-  return db.prepare('SELECT 1 FROM itsm_requests WHERE internal_id = ?').get(internalId) !== undefined;
-}
-
-/** Inserts a request; must run inside a transaction so the per-kind number cannot be taken twice. */
-export function insertRequest(db: DatabaseSync, input: NewRequest, actor: string, now: string): Request {
-  const { next } = db
-    .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM itsm_requests WHERE kind = ?')
-    .get(input.kind) as { next: number };
-  const displayId = `${DISPLAY_PREFIX[input.kind]}-${next}`;
-  const result = db
-    .prepare(
-      `INSERT INTO itsm_requests
+/**
+ * Inserts a request; must run inside a transaction so the per-kind number cannot be taken twice. On PostgreSQL the
+ * number is taken under a lock of its own: two hosts raising requests at once would otherwise read the same MAX.
+ */
+export async function insertRequest(
+  tx: Queryable,
+  dialect: Dialect,
+  input: NewRequest,
+  actor: string,
+  now: string,
+): Promise<Request> {
+  if (dialect === 'postgres')
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`itsm_requests:${input.kind}`]);
+  const { next } = (await queryOne(tx, 'SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM itsm_requests WHERE kind = $1', [
+    input.kind,
+  ]))!;
+  const seq = Number(next);
+  const row = await queryOne(
+    tx,
+    `INSERT INTO itsm_requests
     (kind, seq, display_id, subject, description, category, department, status, priority, requester, template, custom_fields, created_at, updated_at, created_by)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING *`,
+    [
       input.kind,
-      next,
-      displayId,
+      seq,
+      `${DISPLAY_PREFIX[input.kind]}-${seq}`,
       input.subject,
       input.description,
       input.category,
@@ -91,10 +95,10 @@ export function insertRequest(db: DatabaseSync, input: NewRequest, actor: string
       input.template,
       JSON.stringify(input.customFields),
       now,
-      now,
       actor,
-    );
-  return selectRequest(db, Number(result.lastInsertRowid))!;
+    ],
+  );
+  return requestFromRow(row!);
 }
 
 /** The request after the patch, and the fields it actually changed (none when the patch repeats current values). */
@@ -124,44 +128,44 @@ export function applyPatch(current: Request, patch: RequestPatch): { next: Reque
   return { next, changes };
 }
 
-export function writeRequest(db: DatabaseSync, request: Request, now: string): Request {
-  db.prepare(
-    `UPDATE itsm_requests SET subject = ?, description = ?, category = ?, department = ?, status = ?, priority = ?,
-    requester = ?, template = ?, custom_fields = ?, updated_at = ? WHERE internal_id = ?`,
-  ).run(
-    request.subject,
-    request.description,
-    request.category,
-    request.department,
-    request.status,
-    request.priority,
-    request.requester === null ? null : JSON.stringify(request.requester),
-    request.template,
-    JSON.stringify(request.customFields),
-    now,
-    request.internalId,
+export async function writeRequest(tx: Queryable, request: Request, now: string): Promise<Request> {
+  const row = await queryOne(
+    tx,
+    `UPDATE itsm_requests SET subject = $1, description = $2, category = $3, department = $4, status = $5,
+    priority = $6, requester = $7, template = $8, custom_fields = $9, updated_at = $10 WHERE internal_id = $11
+    RETURNING *`,
+    [
+      request.subject,
+      request.description,
+      request.category,
+      request.department,
+      request.status,
+      request.priority,
+      request.requester === null ? null : JSON.stringify(request.requester),
+      request.template,
+      JSON.stringify(request.customFields),
+      now,
+      request.internalId,
+    ],
   );
-  return selectRequest(db, request.internalId)!;
+  return requestFromRow(row!);
 }
 
-export function selectRequests(
-  db: DatabaseSync,
+/** status and category match case-insensitively (lower() on both sides: SQLite's NOCASE has no PostgreSQL twin). */
+export async function selectRequests(
+  db: Queryable,
   filter: { kind?: string; status?: string; category?: string; limit: number; offset: number },
-): Request[] {
+): Promise<Request[]> {
   const where: string[] = [];
-  const params: string[] = [];
-  if (filter.kind !== undefined) {
-    where.push('kind = ?');
-    params.push(filter.kind);
-  }
-  if (filter.status !== undefined) {
-    where.push('status = ? COLLATE NOCASE');
-    params.push(filter.status);
-  }
-  if (filter.category !== undefined) {
-    where.push('category = ? COLLATE NOCASE');
-    params.push(filter.category);
-  }
-  const sql = `SELECT * FROM itsm_requests ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY internal_id LIMIT ? OFFSET ?`;
-  return (db.prepare(sql).all(...params, filter.limit, filter.offset) as RequestRow[]).map(requestFromRow);
+  const params: (string | number)[] = [];
+  const add = (clause: string, value: string) => {
+    params.push(value);
+    where.push(clause.replace('?', `$${params.length}`));
+  };
+  if (filter.kind !== undefined) add('kind = ?', filter.kind);
+  if (filter.status !== undefined) add('lower(status) = lower(?)', filter.status);
+  if (filter.category !== undefined) add('lower(category) = lower(?)', filter.category);
+  params.push(filter.limit, filter.offset);
+  const sql = `SELECT * FROM itsm_requests ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY internal_id LIMIT $${params.length - 1} OFFSET $${params.length}`;
+  return (await queryAll(db, sql, params)).map(requestFromRow);
 }

@@ -1,12 +1,13 @@
-// ItsmService: the one door to service-desk records. Every change is one transaction that also writes its
-// Audit Trail rows and (for requests) its outbox event, so the workflow engine never misses or invents a change.
+// ItsmService: the one door to service-desk records, on either backend. Every change is one transaction that also
+// writes its Audit Trail rows and (for requests) its outbox event, so the workflow engine never misses or invents a
+// change. It is also the engine's RequestSource and AuditSink (the outbox half is in outbox.ts).
+import { randomUUID } from 'node:crypto';
 import type { Json } from '@actionhost/sdk';
-import type { Store } from '../store/index.ts';
+import { SqliteDatabase, queryOne, type Database, type Queryable } from '../store/index.ts';
 import { ItsmErrors, parseOrThrow } from './errors.ts';
 import { ITSM_MIGRATIONS } from './migrations.ts';
 import {
   Actor,
-  AuditEntryCreate,
   CiIdentifierField,
   CiIdentifierValue,
   ConfigurationItemCreate,
@@ -15,21 +16,14 @@ import {
   RequestFilter,
   RequestPatch,
   type AuditEntry,
+  type AuditEntryCreate,
   type ConfigurationItem,
   type FieldChange,
   type OutboxEvent,
   type Relation,
   type Request,
 } from './schemas.ts';
-import {
-  applyPatch,
-  insertRequest,
-  requestExists,
-  selectRequest,
-  selectRequests,
-  writeRequest,
-  type NewRequest,
-} from './requests.ts';
+import { applyPatch, insertRequest, selectRequest, selectRequests, writeRequest, type NewRequest } from './requests.ts';
 import {
   RequestTemplateCreate,
   applyTemplate,
@@ -41,25 +35,19 @@ import {
   type RequestTemplate,
 } from './templates.ts';
 import { findCis, insertCi, selectCi, selectCis, ciFromRow } from './configuration-items.ts';
-import { insertAudit, redactSecretKeys, redactSecrets, selectAudit, truncate } from './audit.ts';
-import {
-  claim,
-  claimBatch,
-  countUnprocessed,
-  lag,
-  insertEvent,
-  release,
-  releaseAll,
-  selectEvent,
-  selectPending,
-  setProcessed,
-} from './outbox.ts';
+import { APPEND_AUDIT, auditEntryOf, insertAudit, selectAudit } from './audit.ts';
+import { Outbox, insertEvent } from './outbox.ts';
 
 export interface ItsmServiceOptions {
-  store: Store;
+  db: Database;
   clock?: () => Date;
-  /** How long a claimed event stays invisible to others before it is offered again (engine crashed). */
+  /**
+   * How long a claimed event stays invisible to others before it is offered again (engine crashed). Default 5 min on
+   * SQLite (the one engine gives every claim back when it starts), 30 s on PostgreSQL (a dead host's claims lapse).
+   */
   eventLeaseMs?: number;
+  /** This host, named on the events it claims on PostgreSQL (default: a random id). */
+  hostId?: string;
 }
 
 /** Where a relation came from, kept on its Audit Trail entry. */
@@ -70,23 +58,30 @@ export interface LinkContext {
 
 export type LinkResult = Relation & { created: boolean };
 export type OutboxListener = (event: OutboxEvent) => void;
+type AuditOptions = { secrets?: readonly string[] };
 
 export class ItsmService {
-  readonly #store: Store;
+  readonly #db: Database;
   readonly #clock: () => Date;
-  readonly #leaseMs: number;
+  readonly #outbox: Outbox;
   readonly #listeners = new Set<OutboxListener>();
 
-  constructor(options: ItsmServiceOptions) {
-    this.#store = options.store;
+  private constructor(options: ItsmServiceOptions) {
+    this.#db = options.db;
     this.#clock = options.clock ?? (() => new Date());
-    this.#leaseMs = options.eventLeaseMs ?? 5 * 60_000;
-    this.#store.migrate('itsm', ITSM_MIGRATIONS);
+    this.#outbox = new Outbox({
+      db: options.db,
+      clock: this.#clock,
+      leaseMs: options.eventLeaseMs ?? (options.db.dialect === 'postgres' ? 30_000 : 5 * 60_000),
+      hostId: options.hostId ?? `host-${randomUUID()}`,
+    });
   }
 
-  get #db() {
-    return this.#store.db;
+  static async open(options: ItsmServiceOptions): Promise<ItsmService> {
+    await options.db.migrate('itsm', ITSM_MIGRATIONS);
+    return new ItsmService(options);
   }
+
   #now(): string {
     return this.#clock().toISOString();
   }
@@ -94,19 +89,19 @@ export class ItsmService {
   // --- Requests ---------------------------------------------------------------------------------------
 
   /** Creates a request; raised from a template, it gets the template's kind, subject, field values and defaults. */
-  createRequest(input: RequestCreate, actor: string): { request: Request; event: OutboxEvent } {
+  async createRequest(input: RequestCreate, actor: string): Promise<{ request: Request; event: OutboxEvent }> {
     const parsed = parseOrThrow(RequestCreate, input, 'request');
     const who = parseOrThrow(Actor, actor, 'actor');
     const now = this.#now();
-    const result = this.#store.transaction(() => {
-      const request = insertRequest(this.#db, this.#settled(parsed), who, now);
-      insertAudit(this.#db, request.internalId, 'request.created', who, now, {
+    const result = await this.#db.withTransaction(async (tx) => {
+      const request = await insertRequest(tx, this.#db.dialect, await this.#settled(tx, parsed), who, now);
+      await insertAudit(tx, request.internalId, 'request.created', who, now, {
         displayId: request.displayId,
         kind: request.kind,
         subject: request.subject,
         ...(request.template !== null ? { template: request.template } : {}),
       });
-      const event = insertEvent(this.#db, 'request.created', request.internalId, [], who, now);
+      const event = await insertEvent(tx, this.#db, 'request.created', request.internalId, [], who, now);
       return { request, event };
     });
     this.#notify(result.event);
@@ -114,45 +109,45 @@ export class ItsmService {
   }
 
   /** Applies the fields that differ; each one is audited and the event lists them. No difference: no event. */
-  updateRequest(
+  async updateRequest(
     internalId: number,
     patch: RequestPatch,
     actor: string,
-  ): { request: Request; changes: FieldChange[]; event: OutboxEvent | null } {
+  ): Promise<{ request: Request; changes: FieldChange[]; event: OutboxEvent | null }> {
     const parsed = parseOrThrow(RequestPatch, patch, 'request patch');
     const who = parseOrThrow(Actor, actor, 'actor');
     const now = this.#now();
-    const result = this.#store.transaction(() => {
-      const current = selectRequest(this.#db, internalId);
+    const result = await this.#db.withTransaction(async (tx) => {
+      const current = await selectRequest(tx, internalId);
       if (current === null) throw ItsmErrors.requestNotFound(internalId);
-      if (typeof parsed.template === 'string' && selectTemplate(this.#db, parsed.template) === null)
+      if (typeof parsed.template === 'string' && (await selectTemplate(tx, parsed.template)) === null)
         throw ItsmErrors.templateNotFound(parsed.template, '/template');
       const { next, changes } = applyPatch(current, parsed);
       if (changes.length === 0) return { request: current, changes, event: null };
-      const request = writeRequest(this.#db, next, now);
-      for (const change of changes) insertAudit(this.#db, internalId, 'field.changed', who, now, change);
-      const event = insertEvent(this.#db, 'request.updated', internalId, changes, who, now);
+      const request = await writeRequest(tx, next, now);
+      for (const change of changes) await insertAudit(tx, internalId, 'field.changed', who, now, change);
+      const event = await insertEvent(tx, this.#db, 'request.updated', internalId, changes, who, now);
       return { request, changes, event };
     });
     if (result.event) this.#notify(result.event);
     return result;
   }
 
-  getRequest(internalId: number): Request {
-    const request = selectRequest(this.#db, internalId);
+  async getRequest(internalId: number): Promise<Request> {
+    const request = await selectRequest(this.#db, internalId);
     if (request === null) throw ItsmErrors.requestNotFound(internalId);
     return request;
   }
 
-  listRequests(filter: RequestFilter = {}): Request[] {
+  async listRequests(filter: RequestFilter = {}): Promise<Request[]> {
     return selectRequests(this.#db, parseOrThrow(RequestFilter, filter, 'request filter'));
   }
 
   /** The body with its kind and subject settled: from the template it names (its fields applied), or its own. */
-  #settled(parsed: ReturnType<typeof RequestCreate.parse>): NewRequest {
+  async #settled(tx: Queryable, parsed: ReturnType<typeof RequestCreate.parse>): Promise<NewRequest> {
     const { fields, kind, subject, ...rest } = parsed;
     if (parsed.template === null) return { ...rest, kind: kind!, subject: subject! };
-    const template = selectTemplate(this.#db, parsed.template);
+    const template = await selectTemplate(tx, parsed.template);
     if (template === null) throw ItsmErrors.templateNotFound(parsed.template, '/template');
     const filled = applyTemplate(template, { ...parsed, fields });
     return {
@@ -166,59 +161,57 @@ export class ItsmService {
 
   // --- Request templates ------------------------------------------------------------------------------
 
-  createTemplate(input: RequestTemplateCreate, actor: string): RequestTemplate {
+  async createTemplate(input: RequestTemplateCreate, actor: string): Promise<RequestTemplate> {
     const parsed = parseOrThrow(RequestTemplateCreate, input, 'request template');
     const who = parseOrThrow(Actor, actor, 'actor');
-    return this.#store.transaction(() => {
-      const template = insertTemplate(this.#db, parsed, who, this.#now());
-      if (template === null) throw ItsmErrors.templateExists(parsed.name);
-      return template;
-    });
+    const template = await insertTemplate(this.#db, parsed, who, this.#now());
+    if (template === null) throw ItsmErrors.templateExists(parsed.name);
+    return template;
   }
 
-  getTemplate(name: string): RequestTemplate {
-    const template = selectTemplate(this.#db, name);
+  async getTemplate(name: string): Promise<RequestTemplate> {
+    const template = await selectTemplate(this.#db, name);
     if (template === null) throw ItsmErrors.templateNotFound(name);
     return template;
   }
 
-  listTemplates(): RequestTemplate[] {
-    return selectTemplates(this.#db);
+  async listTemplates(): Promise<RequestTemplate[]> {
+    return selectTemplates(this.#db, this.#db.dialect);
   }
 
   /** Requests raised from it keep its name and their values. */
-  deleteTemplate(name: string): void {
-    if (!removeTemplate(this.#db, name)) throw ItsmErrors.templateNotFound(name);
+  async deleteTemplate(name: string): Promise<void> {
+    if (!(await removeTemplate(this.#db, name))) throw ItsmErrors.templateNotFound(name);
   }
 
   /** The keys of template fields that become custom fields: workflows may name them without `customFields.`. */
-  templateFieldNames(): string[] {
+  async templateFieldNames(): Promise<string[]> {
     const names = new Set<string>();
-    for (const template of selectTemplates(this.#db))
+    for (const template of await this.listTemplates())
       for (const field of template.fields) if (!REQUEST_FIELD_KEYS.includes(field.key as never)) names.add(field.key);
     return [...names];
   }
 
   // --- Configuration Items ----------------------------------------------------------------------------
 
-  createConfigurationItem(input: ConfigurationItemCreate, actor: string): ConfigurationItem {
+  async createConfigurationItem(input: ConfigurationItemCreate, actor: string): Promise<ConfigurationItem> {
     const parsed = parseOrThrow(ConfigurationItemCreate, input, 'configuration item');
     const who = parseOrThrow(Actor, actor, 'actor');
-    return this.#store.transaction(() => insertCi(this.#db, parsed, who, this.#now()));
+    return insertCi(this.#db, parsed, who, this.#now());
   }
 
-  getConfigurationItem(id: number): ConfigurationItem {
-    const ci = selectCi(this.#db, id);
+  async getConfigurationItem(id: number): Promise<ConfigurationItem> {
+    const ci = await selectCi(this.#db, id);
     if (ci === null) throw ItsmErrors.ciNotFound(id);
     return ci;
   }
 
-  listConfigurationItems(filter: ConfigurationItemFilter = {}): ConfigurationItem[] {
+  async listConfigurationItems(filter: ConfigurationItemFilter = {}): Promise<ConfigurationItem[]> {
     return selectCis(this.#db, parseOrThrow(ConfigurationItemFilter, filter, 'configuration item filter'));
   }
 
   /** CIs whose identifier matches (ip/serial exact, hostname case-insensitive, MAC in any notation), at most 100. */
-  findConfigurationItems(field: CiIdentifierField, value: string): ConfigurationItem[] {
+  async findConfigurationItems(field: CiIdentifierField, value: string): Promise<ConfigurationItem[]> {
     const parsedField = parseOrThrow(CiIdentifierField, field, 'identifier field');
     return findCis(this.#db, parsedField, parseOrThrow(CiIdentifierValue, value, 'identifier value'));
   }
@@ -226,39 +219,49 @@ export class ItsmService {
   // --- Relations --------------------------------------------------------------------------------------
 
   /** Links a CI to a request once: a second call returns the existing relation with `created: false`. */
-  linkConfigurationItem(requestId: number, ciId: number, actor: string, context: LinkContext = {}): LinkResult {
+  async linkConfigurationItem(
+    requestId: number,
+    ciId: number,
+    actor: string,
+    context: LinkContext = {},
+  ): Promise<LinkResult> {
     const who = parseOrThrow(Actor, actor, 'actor');
     const now = this.#now();
-    return this.#store.transaction(() => {
-      if (selectRequest(this.#db, requestId) === null) throw ItsmErrors.requestNotFound(requestId);
-      const ci = selectCi(this.#db, ciId);
+    return this.#db.withTransaction(async (tx) => {
+      if ((await selectRequest(tx, requestId)) === null) throw ItsmErrors.requestNotFound(requestId);
+      const ci = await selectCi(tx, ciId);
       if (ci === null) throw ItsmErrors.ciNotFound(ciId);
-      const inserted = this.#db
-        .prepare('INSERT OR IGNORE INTO itsm_relations (request_id, ci_id, created_at, created_by) VALUES (?, ?, ?, ?)')
-        .run(requestId, ciId, now, who);
-      const created = Number(inserted.changes) > 0;
+      const inserted = await tx.query(
+        `INSERT INTO itsm_relations (request_id, ci_id, created_at, created_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (request_id, ci_id) DO NOTHING`,
+        [requestId, ciId, now, who],
+      );
+      const created = (inserted.rowCount ?? 0) > 0;
       if (created) {
         const data: Record<string, Json> = { ciId, ciName: ci.name };
         if (context.invocationId) data.invocationId = context.invocationId;
         if (context.executionId) data.executionId = context.executionId;
-        insertAudit(this.#db, requestId, 'relation.added', who, now, data);
+        await insertAudit(tx, requestId, 'relation.added', who, now, data);
       }
-      const row = this.#db
-        .prepare('SELECT created_at, created_by FROM itsm_relations WHERE request_id = ? AND ci_id = ?')
-        .get(requestId, ciId) as { created_at: string; created_by: string };
-      return { requestId, ciId, createdAt: row.created_at, createdBy: row.created_by, configurationItem: ci, created };
+      const row = (await queryOne(
+        tx,
+        'SELECT created_at, created_by FROM itsm_relations WHERE request_id = $1 AND ci_id = $2',
+        [requestId, ciId],
+      ))!;
+      const [createdAt, createdBy] = [String(row.created_at), String(row.created_by)];
+      return { requestId, ciId, createdAt, createdBy, configurationItem: ci, created };
     });
   }
 
   /** The request's Relations tab, oldest first, each with its CI. */
-  listRelations(requestId: number): Relation[] {
-    if (selectRequest(this.#db, requestId) === null) throw ItsmErrors.requestNotFound(requestId);
-    const rows = this.#db
-      .prepare(
-        `SELECT r.request_id, r.ci_id, r.created_at AS relation_created_at, r.created_by AS relation_created_by, c.*
-      FROM itsm_relations r JOIN itsm_configuration_items c ON c.id = r.ci_id WHERE r.request_id = ? ORDER BY r.created_at, r.ci_id`,
-      )
-      .all(requestId) as Record<string, unknown>[];
+  async listRelations(requestId: number): Promise<Relation[]> {
+    if ((await selectRequest(this.#db, requestId)) === null) throw ItsmErrors.requestNotFound(requestId);
+    const { rows } = await this.#db.query(
+      `SELECT r.request_id, r.ci_id, r.created_at AS relation_created_at, r.created_by AS relation_created_by, c.*
+      FROM itsm_relations r JOIN itsm_configuration_items c ON c.id = r.ci_id WHERE r.request_id = $1
+      ORDER BY r.created_at, r.ci_id`,
+      [requestId],
+    );
     return rows.map((row) => ({
       requestId: Number(row.request_id),
       ciId: Number(row.ci_id),
@@ -273,113 +276,111 @@ export class ItsmService {
   /**
    * Appends an entry. For `plugin.execution`, inputs under secret-looking keys are redacted and the output
    * summary truncated here too, whatever the caller did; `secrets` (e.g. `secretValues(credential)`) are
-   * replaced wherever they occur in the entry.
+   * replaced wherever they occur in the entry. `client`: a transaction to write in (the engine's step result's).
    */
-  recordAudit(requestId: number, entry: AuditEntryCreate, options: { secrets?: readonly string[] } = {}): AuditEntry {
-    const parsed = parseOrThrow(AuditEntryCreate, entry, 'audit entry');
-    let data: Json;
-    if (parsed.kind === 'plugin.execution') {
-      // Already checked against PluginExecutionAudit by the union above: no second parse.
-      const execution = parsed.data;
-      data = {
-        ...execution,
-        inputs: redactSecretKeys(execution.inputs),
-        outputSummary: execution.outputSummary === null ? null : truncate(execution.outputSummary),
-        errorMessage: execution.errorMessage === null ? null : truncate(execution.errorMessage),
-      };
-    } else {
-      data = parsed.data;
-    }
-    data = redactSecrets(data, options.secrets ?? []);
-    const now = this.#now();
-    return this.#store.transaction(() => {
-      if (!requestExists(this.#db, requestId)) throw ItsmErrors.requestNotFound(requestId);
-      return insertAudit(this.#db, requestId, parsed.kind, parsed.actor, now, data);
-    });
+  async recordAudit(
+    requestId: number,
+    entry: AuditEntryCreate,
+    options: AuditOptions = {},
+    client: Queryable = this.#db,
+  ): Promise<AuditEntry> {
+    const { kind, actor, data } = auditEntryOf(entry, options.secrets ?? []);
+    const at = this.#now();
+    const row = await queryOne(client, APPEND_AUDIT, [requestId, kind, actor, at, JSON.stringify(data)]);
+    if (!row) throw ItsmErrors.requestNotFound(requestId);
+    return { id: Number(row.id), requestId, kind, actor, at, data } as AuditEntry;
   }
 
-  listAudit(requestId: number): AuditEntry[] {
-    if (selectRequest(this.#db, requestId) === null) throw ItsmErrors.requestNotFound(requestId);
+  /**
+   * The Audit Trail as the engine's SQLite repository needs it: written synchronously, so that the entry joins the
+   * transaction of the step result it describes (both in one group commit). On PostgreSQL, the service itself
+   * (its recordAudit takes the step's transaction).
+   */
+  get stepAudit(): { recordAudit(requestId: number, entry: AuditEntryCreate, options?: AuditOptions): unknown } {
+    if (!(this.#db instanceof SqliteDatabase)) return this;
+    const statement = this.#db.store.db.prepare(APPEND_AUDIT.replace(/\$(\d)/g, '?$1'));
+    return {
+      recordAudit: (requestId, entry, options = {}) => {
+        const { kind, actor, data } = auditEntryOf(entry, options.secrets ?? []);
+        const at = this.#now();
+        const row = statement.get(requestId, kind, actor, at, JSON.stringify(data));
+        if (!row) throw ItsmErrors.requestNotFound(requestId);
+        return { id: Number(row.id), requestId, kind, actor, at, data };
+      },
+    };
+  }
+
+  async listAudit(requestId: number): Promise<AuditEntry[]> {
+    if ((await selectRequest(this.#db, requestId)) === null) throw ItsmErrors.requestNotFound(requestId);
     return selectAudit(this.#db, requestId);
   }
 
   // --- Outbox (for the workflow engine) --------------------------------------------------------------
 
   /** Unprocessed events without a live claim, oldest first. */
-  pendingEvents(limit = 100): OutboxEvent[] {
-    return selectPending(this.#db, Math.max(1, Math.min(limit, 1000)), this.#leaseCutoff());
+  async pendingEvents(limit = 100): Promise<OutboxEvent[]> {
+    return this.#outbox.pending(clampLimit(limit));
   }
 
   /** Claims an event for processing; null when it is processed or someone else holds a live claim. */
-  claimEvent(id: number): OutboxEvent | null {
-    return this.#store.transaction(() => {
-      const claimed = claim(this.#db, id, this.#now(), this.#leaseCutoff());
-      if (claimed === null && selectEvent(this.#db, id) === null) throw ItsmErrors.eventNotFound(id);
-      return claimed;
-    });
+  async claimEvent(id: number): Promise<OutboxEvent | null> {
+    const claimed = await this.#outbox.claim(id);
+    if (claimed === null && (await this.#outbox.select(id)) === null) throw ItsmErrors.eventNotFound(id);
+    return claimed;
   }
 
   /** Claims up to `limit` pending events at once, oldest first (one statement: the engine's intake batch). */
-  claimEvents(limit = 100): OutboxEvent[] {
-    return this.#store.transaction(() =>
-      claimBatch(this.#db, Math.max(1, Math.min(limit, 1000)), this.#now(), this.#leaseCutoff()),
-    );
+  async claimEvents(limit = 100): Promise<OutboxEvent[]> {
+    return this.#outbox.claimBatch(clampLimit(limit));
   }
 
-  /** Marks several events done in one transaction (idempotent, like markEventProcessed). */
-  markEventsProcessed(ids: readonly number[]): number {
-    const now = this.#now();
-    return this.#store.transaction(() => ids.filter((id) => setProcessed(this.#db, id, now)).length);
+  /** Marks several events done in one statement (idempotent, like markEventProcessed). */
+  async markEventsProcessed(ids: readonly number[]): Promise<number> {
+    return this.#outbox.markManyProcessed(ids);
   }
 
   /** Unprocessed events and when the oldest was written: how far the engine is behind the outbox. */
-  outboxLag(): { pending: number; oldestCreatedAt: string | null } {
-    return lag(this.#db);
+  async outboxLag(): Promise<{ pending: number; oldestCreatedAt: string | null }> {
+    return this.#outbox.lag();
   }
 
   /** Marks an event done (idempotent: a second call keeps the first processedAt). */
-  markEventProcessed(id: number): OutboxEvent {
-    return this.#store.transaction(() => {
-      if (!setProcessed(this.#db, id, this.#now())) throw ItsmErrors.eventNotFound(id);
-      return selectEvent(this.#db, id)!;
-    });
+  async markEventProcessed(id: number): Promise<OutboxEvent> {
+    const event = await this.#outbox.markProcessed(id);
+    if (event === null) throw ItsmErrors.eventNotFound(id);
+    return event;
   }
 
-  /** Gives back every claim: for the one engine on this store when it starts, since a claim held by a killed
-   * process would otherwise wait out its lease before the event is offered again. Returns how many. */
-  releaseClaims(): number {
-    return releaseAll(this.#db);
+  /**
+   * Gives back claims when the engine starts, since a claim held by a killed process would otherwise wait out its
+   * lease: on SQLite every claim (one engine per file), on PostgreSQL this host's. Returns how many.
+   */
+  async releaseClaims(): Promise<number> {
+    return this.#outbox.releaseAll();
   }
 
   /** Events not processed yet (claimed or not): the intake backlog. */
-  unprocessedEventCount(): number {
-    return countUnprocessed(this.#db);
+  async unprocessedEventCount(): Promise<number> {
+    return (await this.#outbox.lag()).pending;
   }
 
   /** Gives a claim back (e.g. the engine is shutting down) so the event is offered again at once. */
-  releaseEvent(id: number): void {
-    this.#store.transaction(() => {
-      if (!release(this.#db, id) && selectEvent(this.#db, id) === null) throw ItsmErrors.eventNotFound(id);
-    });
+  async releaseEvent(id: number): Promise<void> {
+    if (!(await this.#outbox.release(id)) && (await this.#outbox.select(id)) === null)
+      throw ItsmErrors.eventNotFound(id);
   }
 
   /**
    * Called after an event's transaction committed, so the engine need not poll for fresh changes. Polling
-   * `pendingEvents` stays the source of truth: a listener misses events written by another process or inside
-   * a caller's own transaction.
+   * `pendingEvents` stays the source of truth: a listener misses events written by another process (on
+   * PostgreSQL, NOTIFY tells the other hosts).
    */
   onEvent(listener: OutboxListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  #leaseCutoff(): string {
-    return new Date(this.#clock().getTime() - this.#leaseMs).toISOString();
-  }
-
   #notify(event: OutboxEvent): void {
-    // Inside a caller's transaction the event is not committed yet (and may never be): polling will find it.
-    if (this.#db.isTransaction) return;
     for (const listener of this.#listeners) {
       try {
         listener(event);
@@ -388,4 +389,8 @@ export class ItsmService {
       }
     }
   }
+}
+
+function clampLimit(limit: number): number {
+  return Math.max(1, Math.min(limit, 1000));
 }

@@ -2,10 +2,9 @@
 // raised from one gets the template's kind and subject, its field values checked and defaults filled in: a field
 // named like a request field (department...) sets that field, every other one is a custom field, so workflows read
 // them as placeholders (#username#, #customFields.username#) and in If Else rules.
-import type { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
 import type { Json } from '@actionhost/sdk';
-import { parseJsonColumn } from '../store/index.ts';
+import { parseJsonColumn, queryAll, queryOne, type Dialect, type Queryable } from '../store/index.ts';
 import { CoreErrors, jsonPointer } from '../errors/index.ts';
 import { RequestKind } from './schemas.ts';
 
@@ -210,39 +209,35 @@ function templateFromRow(row: Row): RequestTemplate {
 }
 
 /** Inserts a template; null when one of that name exists (nothing is written then). */
-export function insertTemplate(
-  db: DatabaseSync,
+export async function insertTemplate(
+  db: Queryable,
   input: z.output<typeof RequestTemplateCreate>,
   actor: string,
   now: string,
-): RequestTemplate | null {
-  const result = db
-    .prepare(
-      `INSERT OR IGNORE INTO itsm_templates (name, kind, subject, description, fields, created_by, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      input.name,
-      input.kind,
-      input.subject ?? input.name,
-      input.description,
-      JSON.stringify(input.fields),
-      actor,
-      now,
-      now,
-    );
-  return Number(result.changes) === 0 ? null : selectTemplate(db, input.name);
-}
-
-export function selectTemplate(db: DatabaseSync, name: string): RequestTemplate | null {
-  const row = db.prepare('SELECT * FROM itsm_templates WHERE name = ?').get(name) as Row | undefined;
+): Promise<RequestTemplate | null> {
+  const row = await queryOne(
+    db,
+    `INSERT INTO itsm_templates (name, kind, subject, description, fields, created_by, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (name) DO NOTHING RETURNING *`,
+    [input.name, input.kind, input.subject ?? input.name, input.description, JSON.stringify(input.fields), actor, now],
+  );
   return row ? templateFromRow(row) : null;
 }
 
-export function selectTemplates(db: DatabaseSync): RequestTemplate[] {
-  return (db.prepare('SELECT * FROM itsm_templates ORDER BY name').all() as Row[]).map(templateFromRow);
+export async function selectTemplate(db: Queryable, name: string): Promise<RequestTemplate | null> {
+  const row = await queryOne(db, 'SELECT * FROM itsm_templates WHERE name = $1', [name]);
+  return row ? templateFromRow(row) : null;
 }
 
-export function removeTemplate(db: DatabaseSync, name: string): boolean {
-  return Number(db.prepare('DELETE FROM itsm_templates WHERE name = ?').run(name).changes) > 0;
+export async function selectTemplates(db: Queryable, dialect: Dialect): Promise<RequestTemplate[]> {
+  return (await queryAll(db, `SELECT * FROM itsm_templates ORDER BY name${byteOrder(dialect)}`)).map(templateFromRow);
+}
+
+export async function removeTemplate(db: Queryable, name: string): Promise<boolean> {
+  return ((await db.query('DELETE FROM itsm_templates WHERE name = $1', [name])).rowCount ?? 0) > 0;
+}
+
+/** Names sort byte by byte on both backends (SQLite's BINARY; PostgreSQL would sort by its locale otherwise). */
+function byteOrder(dialect: Dialect): string {
+  return dialect === 'postgres' ? ' COLLATE "C"' : '';
 }

@@ -4,8 +4,8 @@ import { statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Dialect, Queryable, SqlValue } from '../store/index.ts';
 import { openTestDatabase, type TestDatabase } from '../store/database.fixtures.ts';
-import { ItsmService, ITSM_POSTGRES_MIGRATIONS } from '../itsm/index.ts';
-import { DefinitionRepository, SqliteExecutionRepository, WORKFLOW_POSTGRES_MIGRATIONS } from '../workflow/index.ts';
+import { ItsmService } from '../itsm/index.ts';
+import { SqliteExecutionRepository, WORKFLOW_POSTGRES_MIGRATIONS } from '../workflow/index.ts';
 import { RetentionRepository } from './index.ts';
 
 export const NOW = new Date('2026-06-01T12:00:00.000Z');
@@ -25,15 +25,10 @@ export interface RetentionWorld {
 export async function openRetentionWorld(backend: Dialect): Promise<RetentionWorld> {
   const test = await openTestDatabase(backend);
   const { db, store } = test;
-  if (store) {
-    // The workflow tables, with the execution half's later columns and indexes, and the itsm tables.
-    new DefinitionRepository(store);
-    new SqliteExecutionRepository(store);
-    new ItsmService({ store });
-  } else {
-    await db.migrate('workflow', { sqlite: [], postgres: WORKFLOW_POSTGRES_MIGRATIONS });
-    await db.migrate('itsm', { sqlite: [], postgres: ITSM_POSTGRES_MIGRATIONS });
-  }
+  // The workflow tables (on SQLite with the execution half's later columns and indexes), and the itsm tables.
+  if (store) new SqliteExecutionRepository(store);
+  else await db.migrate('workflow', { sqlite: [], postgres: WORKFLOW_POSTGRES_MIGRATIONS });
+  await ItsmService.open({ db });
   const at = NOW.toISOString();
   const request = await db.query(
     `INSERT INTO itsm_requests (kind, seq, display_id, subject, description, status, priority, custom_fields,

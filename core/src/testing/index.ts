@@ -17,7 +17,7 @@ import {
 import { CredentialErrors } from '../credentials/index.ts';
 import { ItsmService } from '../itsm/index.ts';
 import { Sandbox, type InvokeOutcome, type LoadedPlugin, type SandboxOptions } from '../sandbox/index.ts';
-import { Store } from '../store/index.ts';
+import { SqliteDatabase, Store } from '../store/index.ts';
 
 export type {
   ApplicationResolver,
@@ -75,7 +75,7 @@ export async function loadBuiltPlugin(dir: string): Promise<LoadedPlugin> {
 export async function createTestHost(options: TestHostOptions = {}): Promise<TestHost> {
   const { http, itsm: withItsm, ldap, capabilities = [], ...sandboxOptions } = options;
   const store = withItsm ? Store.open(':memory:') : undefined;
-  const itsm = store ? new ItsmService({ store }) : undefined;
+  const itsm = store ? await ItsmService.open({ db: new SqliteDatabase(store) }) : undefined;
   const all = [...capabilities];
   if (http) {
     const credentials = http.credentials ?? {};

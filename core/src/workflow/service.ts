@@ -2,7 +2,7 @@
 // publishes them (definition/), runs Test Connection and reads executions back (execution/). The engine runs
 // what it publishes.
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../store/index.ts';
+import { PostgresStore, SqliteDatabase, type Database } from '../store/index.ts';
 import {
   DEFAULT_CUSTOM_FIELDS,
   DefinitionRepository,
@@ -27,6 +27,8 @@ import {
   type WorkflowView,
 } from './definition/index.ts';
 import {
+  PostgresExecutionQueue,
+  PostgresExecutionRepository,
   SqliteExecutionRepository,
   testNodeConnection,
   type Execution,
@@ -51,7 +53,7 @@ import {
 } from './transfer/index.ts';
 
 export interface WorkflowServiceOptions {
-  store: Store;
+  db: Database;
   catalog: PluginCatalog;
   runner: PluginRunner;
   appIntegrations?: AppIntegrationResolver;
@@ -61,14 +63,14 @@ export interface WorkflowServiceOptions {
   /** Custom fields placeholders may name without the `customFields.` prefix (default: the CI identifier fields). */
   customFieldNames?: readonly string[];
   /** The fields of the request templates (ItsmService.templateFieldNames): named like custom fields too. */
-  templateFieldNames?: () => readonly string[];
+  templateFieldNames?: () => readonly string[] | Promise<readonly string[]>;
   /** Credential names and types, for export and import (never a secret; the credential store fits). */
   credentials?: CredentialDirectory;
   /** Capability approvals, checked by import when the host has them. */
   approvals?: CapabilityApprovals;
   /** Written into exports (`source.host`). */
   hostVersion?: string;
-  /** Where executions are read (default: the SQLite store's). */
+  /** Where executions are read (default: the database's, read through the engine's repository for it). */
   executions?: ExecutionRepository;
   clock?: () => Date;
 }
@@ -78,39 +80,51 @@ export class WorkflowService {
   readonly executions: ExecutionRepository;
   readonly #options: WorkflowServiceOptions;
 
-  constructor(options: WorkflowServiceOptions) {
+  private constructor(
+    options: WorkflowServiceOptions,
+    repository: DefinitionRepository,
+    executions: ExecutionRepository,
+  ) {
     this.#options = options;
-    this.repository = new DefinitionRepository(options.store, options.clock);
-    this.executions = options.executions ?? new SqliteExecutionRepository(options.store, { now: options.clock });
+    this.repository = repository;
+    this.executions = executions;
+  }
+
+  static async open(options: WorkflowServiceOptions): Promise<WorkflowService> {
+    const { db, clock } = options;
+    const repository = await DefinitionRepository.open(db, clock);
+    return new WorkflowService(options, repository, options.executions ?? (await defaultExecutions(db, clock)));
   }
 
   /** Read when a workflow is checked: a template created since adds the custom fields placeholders may name. */
-  get #context(): ValidationContext {
+  async #context(): Promise<ValidationContext> {
     const { customFieldNames = DEFAULT_CUSTOM_FIELDS, templateFieldNames } = this.#options;
-    return { customFieldNames: new Set([...customFieldNames, ...(templateFieldNames?.() ?? [])]) };
+    return { customFieldNames: new Set([...customFieldNames, ...((await templateFieldNames?.()) ?? [])]) };
   }
 
   /** Validates and stores a new draft. */
-  create(input: unknown): WorkflowView {
+  async create(input: unknown): Promise<WorkflowView> {
     // The id is chosen first: the node secrets sealed on this save are bound to it.
     const id = `wf_${randomUUID()}`;
-    const definition = this.#validate(input, id);
-    return this.#view(this.repository.createWorkflow(definition, id));
+    const definition = await this.#validate(input, id);
+    return this.#view(await this.repository.createWorkflow(definition, id));
   }
 
   /** Replaces a draft; the published version (if any) keeps running until the next publish. */
-  update(id: string, input: unknown): WorkflowView {
-    this.#record(id);
-    const definition = this.#validate(input, id);
-    return this.#view(this.repository.updateWorkflow(id, definition)!);
+  async update(id: string, input: unknown): Promise<WorkflowView> {
+    await this.#record(id);
+    const definition = await this.#validate(input, id);
+    return this.#view((await this.repository.updateWorkflow(id, definition))!);
   }
 
-  get(id: string): WorkflowView {
-    return this.#view(this.#record(id));
+  async get(id: string): Promise<WorkflowView> {
+    return this.#view(await this.#record(id));
   }
 
-  list(): WorkflowView[] {
-    return this.repository.listWorkflows().map((record) => this.#view(record));
+  async list(): Promise<WorkflowView[]> {
+    const views: WorkflowView[] = [];
+    for (const record of await this.repository.listWorkflows()) views.push(await this.#view(record));
+    return views;
   }
 
   /**
@@ -118,13 +132,14 @@ export class WorkflowService {
    * would pin and what changed since the active published version. Stores and pins nothing.
    */
   async preview(id: string, input?: unknown): Promise<PublishPreview> {
-    const record = this.#record(id);
-    return previewPublish(input ?? record.definition, this.#context, this.#options, this.repository.getPublished(id));
+    const record = await this.#record(id);
+    const published = await this.repository.getPublished(id);
+    return previewPublish(input ?? record.definition, await this.#context(), this.#options, published);
   }
 
   /** The request fields placeholders and conditions may read (the placeholder picker's list). */
-  requestFields(): { fields: string[]; openPrefixes: string[] } {
-    return requestFieldCatalog(this.#context.customFieldNames);
+  async requestFields(): Promise<{ fields: string[]; openPrefixes: string[] }> {
+    return requestFieldCatalog((await this.#context()).customFieldNames);
   }
 
   /**
@@ -136,12 +151,12 @@ export class WorkflowService {
    */
   async publish(id: string, options: { actor?: string; approveCapabilitiesAs?: string } = {}): Promise<WorkflowView> {
     const { catalog, appIntegrations } = this.#options;
-    const record = this.#record(id);
+    const record = await this.#record(id);
     // Every sealed value must open for its node here too (one sealed before values were bound does not).
-    this.#validate(record.definition, id);
+    await this.#validate(record.definition, id);
     await publishWorkflow(record, {
       repository: this.repository,
-      context: this.#context,
+      context: await this.#context(),
       catalog,
       appIntegrations,
       ...(options.actor !== undefined ? { actor: options.actor } : {}),
@@ -151,9 +166,9 @@ export class WorkflowService {
   }
 
   /** Every published version, newest first, with who published it and when. */
-  versions(id: string): PublishedVersion[] {
-    const record = this.#record(id);
-    return this.repository.listPublished(id).map((published) => ({
+  async versions(id: string): Promise<PublishedVersion[]> {
+    const record = await this.#record(id);
+    return (await this.repository.listPublished(id)).map((published) => ({
       ...summaryOf(published),
       current: published.version === record.publishedVersion,
       name: published.definition.name,
@@ -165,19 +180,19 @@ export class WorkflowService {
    * Switches the workflow on: its current published version (or `version`, to go back to an earlier one) runs on
    * the next matching event.
    */
-  activate(id: string, version?: number): WorkflowView {
-    const record = this.#record(id);
+  async activate(id: string, version?: number): Promise<WorkflowView> {
+    const record = await this.#record(id);
     if (record.publishedVersion === null) throw WorkflowErrors.workflowNotPublished({ id }, { id });
-    if (version !== undefined && !this.repository.getPublished(id, version))
+    if (version !== undefined && !(await this.repository.getPublished(id, version)))
       throw WorkflowErrors.versionNotFound({ id, version }, { id, version, path: '/version' });
-    this.repository.setActive(id, true, version);
+    await this.repository.setActive(id, true, version);
     return this.get(id);
   }
 
   /** Switches the workflow off: no new executions; those already queued or running finish. */
-  deactivate(id: string): WorkflowView {
-    this.#record(id);
-    this.repository.setActive(id, false);
+  async deactivate(id: string): Promise<WorkflowView> {
+    await this.#record(id);
+    await this.repository.setActive(id, false);
     return this.get(id);
   }
 
@@ -187,12 +202,12 @@ export class WorkflowService {
    * steps and the requests' Audit Trail entries stay.
    */
   async delete(id: string): Promise<void> {
-    const record = this.#record(id);
-    if (this.repository.deleteDraft(id) === 'deleted') return;
+    const record = await this.#record(id);
+    if ((await this.repository.deleteDraft(id)) === 'deleted') return;
     if (record.active) throw WorkflowErrors.workflowActive({ id }, { id });
-    const count = this.repository.unfinishedExecutions(id);
+    const count = await this.repository.unfinishedExecutions(id);
     if (count > 0) throw WorkflowErrors.workflowRunning({ id, count }, { id, count });
-    this.repository.markDeleted(id);
+    await this.repository.markDeleted(id);
     await this.#options.catalog.unpin(`workflow:${id}`);
   }
 
@@ -206,7 +221,8 @@ export class WorkflowService {
     sample: TestConnectionSample = {},
     signal?: AbortSignal,
   ): Promise<TestConnectionResult> {
-    const graph = validateDefinition(parseDefinition(this.#record(id).definition), this.#context);
+    const record = await this.#record(id);
+    const graph = validateDefinition(parseDefinition(record.definition), await this.#context());
     return testNodeConnection(this.#options, id, graph, nodeId, sample, signal);
   }
 
@@ -215,8 +231,8 @@ export class WorkflowService {
    * draft with the versions a publish would pin; the App Integrations and credentials it names; no secret.
    */
   async export(id: string, from?: ExportFrom): Promise<WorkflowExport> {
-    const record = this.#record(id);
-    return exportWorkflow(record, this.repository.getPublished(id), from, this.#transferDeps());
+    const record = await this.#record(id);
+    return exportWorkflow(record, await this.repository.getPublished(id), from, await this.#transferDeps());
   }
 
   /**
@@ -224,17 +240,17 @@ export class WorkflowService {
    * then creates a draft, or replaces the draft of `options.replace` (its published version keeps running).
    */
   async import(input: unknown, options: ImportOptions = {}): Promise<WorkflowImportResult> {
-    const plan = await planImport(input, options, this.#transferDeps(), {
-      byName: (name) => this.repository.listWorkflows().filter((record) => record.name === name),
-      exists: (id) => this.repository.getWorkflow(id) !== null,
+    const plan = await planImport(input, options, await this.#transferDeps(), {
+      byName: async (name) => (await this.repository.listWorkflows()).filter((record) => record.name === name),
+      exists: async (id) => (await this.repository.getWorkflow(id)) !== null,
     });
     const result = { pins: plan.pins, warnings: plan.warnings, dryRun: options.dryRun ?? false };
     if (options.dryRun) return { ...result, workflowId: null, replaced: false };
     if (options.replace !== undefined) {
-      this.update(options.replace, plan.definition);
+      await this.update(options.replace, plan.definition);
       return { ...result, workflowId: options.replace, replaced: true };
     }
-    return { ...result, workflowId: this.create(plan.definition).id, replaced: false };
+    return { ...result, workflowId: (await this.create(plan.definition)).id, replaced: false };
   }
 
   async getExecution(id: string): Promise<Execution> {
@@ -248,11 +264,11 @@ export class WorkflowService {
     return this.executions.listExecutions(filter);
   }
 
-  #transferDeps(): TransferDeps {
+  async #transferDeps(): Promise<TransferDeps> {
     const { catalog, appIntegrations, credentials, approvals } = this.#options;
     return {
       catalog,
-      context: this.#context,
+      context: await this.#context(),
       hostVersion: this.#options.hostVersion ?? 'unknown',
       clock: this.#options.clock ?? (() => new Date()),
       ...(appIntegrations ? { appIntegrations } : {}),
@@ -266,9 +282,9 @@ export class WorkflowService {
    * node, their path and the node's URL origin; a sealed value passed back that does not open for that place (copied
    * from elsewhere, or its node's URL moved to another origin) is refused here, every one at once.
    */
-  #validate(input: unknown, workflowId: string): WorkflowDefinition {
+  async #validate(input: unknown, workflowId: string): Promise<WorkflowDefinition> {
     const definition = parseDefinition(input);
-    validateDefinition(definition, this.#context);
+    validateDefinition(definition, await this.#context());
     const { sealer } = this.#options;
     if (!sealer) return definition;
     const problems = new Problems();
@@ -293,16 +309,26 @@ export class WorkflowService {
     return sealed;
   }
 
-  #record(id: string): WorkflowRecord {
-    const record = this.repository.getWorkflow(id);
+  async #record(id: string): Promise<WorkflowRecord> {
+    const record = await this.repository.getWorkflow(id);
     if (!record) throw WorkflowErrors.workflowNotFound({ id }, { id });
     return record;
   }
 
-  #view(record: WorkflowRecord): WorkflowView {
-    const published = this.repository.getPublished(record.id);
+  async #view(record: WorkflowRecord): Promise<WorkflowView> {
+    const published = await this.repository.getPublished(record.id);
     return { ...record, published: published && summaryOf(published) };
   }
+}
+
+/** The engine's repository for the database: executions are read through it. */
+async function defaultExecutions(db: Database, clock?: () => Date): Promise<ExecutionRepository> {
+  if (db instanceof SqliteDatabase) return new SqliteExecutionRepository(db.store, { now: clock });
+  if (db instanceof PostgresStore)
+    return new PostgresExecutionRepository((await PostgresExecutionQueue.open(db, { now: clock })).leases, {
+      now: clock,
+    });
+  throw new TypeError(`WorkflowService: no execution repository for a ${db.dialect} database`);
 }
 
 function summaryOf(published: PublishedWorkflow): WorkflowView['published'] & object {

@@ -1,15 +1,18 @@
 // Small builders for workflow tests: plugin manifests like the first-party ones, an in-memory plugin catalog,
-// a scripted plugin runner, and a temp-dir SQLite store with the real ItsmService.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// a scripted plugin runner, and a test database (SQLite or PostgreSQL) with the real ItsmService.
 import { join } from 'node:path';
 import semver from 'semver';
 import { PluginManifest, type Json } from '@actionhost/sdk';
-import { Store } from '../store/index.ts';
+import { PostgresStore, Store, type Database, type Dialect } from '../store/index.ts';
+import { openTestDatabase } from '../store/database.fixtures.ts';
 import { ItsmService } from '../itsm/index.ts';
 import {
+  PostgresExecutionQueue,
+  PostgresExecutionRepository,
   SqliteExecutionQueue,
   SqliteExecutionRepository,
+  type ExecutionQueue,
+  type ExecutionRepository,
   type ExecutionFilter,
   type ExecutionSummary,
   type NewExecution,
@@ -182,24 +185,43 @@ export class FakeRunner implements PluginRunner {
 
 export interface TestWorld {
   dir: string;
+  db: Database;
+  /**
+   * The SQLite store: the one under db on SQLite; on PostgreSQL a store of its own beside it, for the services that
+   * still run on SQLite only (credentials, tokens, applications, connectors, the admin log).
+   */
   store: Store;
   itsm: ItsmService;
-  close(): void;
+  close(): Promise<void>;
 }
 
-export function openWorld(): TestWorld {
-  const dir = mkdtempSync(join(tmpdir(), 'ah-workflow-'));
-  const store = Store.open(join(dir, 'actionhost.db'));
-  const itsm = new ItsmService({ store });
+/** A world on a fresh test database: the env-selected backend (ACTIONHOST_TEST_BACKEND), or the one given. */
+export async function openWorld(backend?: Dialect): Promise<TestWorld> {
+  const test = await openTestDatabase(backend);
+  const store = test.store ?? Store.open(join(test.dir, 'sqlite-services.db'));
+  const itsm = await ItsmService.open({ db: test.db });
   return {
-    dir,
+    dir: test.dir,
+    db: test.db,
     store,
     itsm,
-    close: () => {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
+    close: async () => {
+      if (test.store === null) store.close();
+      await test.close();
     },
   };
+}
+
+/** The engine's ports on the world's database, with what stops them (the PostgreSQL queue's lease heartbeat). */
+export async function enginePorts(
+  world: Pick<TestWorld, 'db' | 'store' | 'itsm'>,
+): Promise<{ queue: ExecutionQueue; executions: ExecutionRepository; close(): Promise<void> }> {
+  if (world.db instanceof PostgresStore) {
+    const queue = await PostgresExecutionQueue.open(world.db);
+    const executions = new PostgresExecutionRepository(queue.leases, { audit: world.itsm });
+    return { queue, executions, close: () => queue.close() };
+  }
+  return { ...sqlitePorts(world), close: async () => undefined };
 }
 
 /** The seed's Incident-CI Linking workflow. */
@@ -225,13 +247,13 @@ export function incidentCiLinking(overrides: Partial<WorkflowDefinitionInput> = 
 }
 
 /** The SQLite ports an engine runs on, over a test world's store (the audit sink: its ItsmService). */
-export function sqlitePorts(world: Pick<TestWorld, 'store' | 'itsm'>): {
+export function sqlitePorts(world: { store: Store; itsm: ItsmService }): {
   queue: SqliteExecutionQueue;
   executions: SqliteExecutionRepository;
 } {
   return {
     queue: new SqliteExecutionQueue(world.store),
-    executions: new SqliteExecutionRepository(world.store, { audit: world.itsm }),
+    executions: new SqliteExecutionRepository(world.store, { audit: world.itsm.stepAudit }),
   };
 }
 
@@ -255,7 +277,7 @@ export async function executionsOf(
  * had in flight when it died (`inFlight`). Returns the execution's id.
  */
 export async function leftRunning(
-  world: Pick<TestWorld, 'store' | 'itsm'>,
+  world: { store: Store; itsm: ItsmService },
   execution: NewExecution,
   done: { nodeId: string; output: Json }[],
   inFlight: string | null,

@@ -46,15 +46,17 @@ export function registerPluginDetailRoutes(table: RouteTable, plugins: PluginsPo
         installedAt: plugin.installedAt,
         manifest: plugin.manifest,
         mappings: (await plugins.mappings(params.name, params.version)) as Record<string, Record<string, unknown>>,
-        pinnedBy: owners.map((owner) => {
-          const workflowId = owner.startsWith('workflow:') ? owner.slice('workflow:'.length) : owner;
-          try {
-            const workflow = workflows.get(workflowId);
-            return { workflowId, name: workflow.name, publishedVersion: workflow.published?.version ?? null };
-          } catch {
-            return { workflowId, name: null, publishedVersion: null };
-          }
-        }),
+        pinnedBy: await Promise.all(
+          owners.map(async (owner) => {
+            const workflowId = owner.startsWith('workflow:') ? owner.slice('workflow:'.length) : owner;
+            try {
+              const workflow = await workflows.get(workflowId);
+              return { workflowId, name: workflow.name, publishedVersion: workflow.published?.version ?? null };
+            } catch {
+              return { workflowId, name: null, publishedVersion: null };
+            }
+          }),
+        ),
       };
     },
   });

@@ -98,14 +98,16 @@ export function createItsmCapability(options: ItsmCapabilityOptions): Capability
 
       switch (method as MethodName) {
         case 'getRequest':
-          return toItsmRequest(itsm.getRequest(values[0] as number)) as unknown as Json;
+          return toItsmRequest(await itsm.getRequest(values[0] as number)) as unknown as Json;
         case 'findConfigurationItems': {
           const query = values[0] as { field: CiIdentifierField; value: string };
-          return itsm.findConfigurationItems(query.field, query.value).map(toItsmConfigurationItem) as unknown as Json;
+          return (await itsm.findConfigurationItems(query.field, query.value)).map(
+            toItsmConfigurationItem,
+          ) as unknown as Json;
         }
         case 'linkConfigurationItem': {
           const executionId = typeof scope.bindings.executionId === 'string' ? scope.bindings.executionId : undefined;
-          const link = itsm.linkConfigurationItem(values[0] as number, values[1] as number, plugin, {
+          const link = await itsm.linkConfigurationItem(values[0] as number, values[1] as number, plugin, {
             invocationId: scope.invocationId,
             ...(executionId ? { executionId } : {}),
           });
@@ -118,7 +120,7 @@ export function createItsmCapability(options: ItsmCapabilityOptions): Capability
           return relation as unknown as Json;
         }
         case 'listRelations':
-          return itsm.listRelations(values[0] as number).map((relation): ItsmRelation => ({
+          return (await itsm.listRelations(values[0] as number)).map((relation): ItsmRelation => ({
             requestId: relation.requestId,
             ciId: relation.ciId,
             createdAt: relation.createdAt,

@@ -53,7 +53,8 @@ export { parsePluginSpec, resolveAction, resolveActions, publishWorkflow } from 
 export { previewPublish, PublishPreview, PublishProblem } from './preview.ts';
 export { sealInputs, destinationOf, type SealBinding, type SecretSealer } from './secret-inputs.ts';
 export { Problems } from './problems.ts';
-export { DefinitionRepository } from './repository.ts';
+export { DefinitionRepository, SqlitePublishedWorkflows } from './repository.ts';
+export { WORKFLOW_MIGRATIONS, migrateWorkflowTables } from './migrations.ts';
 export {
   WorkflowRecord,
   WorkflowView,

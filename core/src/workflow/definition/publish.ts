@@ -265,7 +265,7 @@ export async function publishWorkflow(record: WorkflowRecord, deps: PublishDeps)
   problems.throwIfAny();
   const actions: Record<string, PinnedAction> = {};
   for (const [nodeId, { plugin: _plugin, ...pinned }] of resolved) actions[nodeId] = pinned;
-  const previous = deps.repository.getPublished(id);
+  const previous = await deps.repository.getPublished(id);
   const owner = `workflow:${id}`;
   const { catalog } = deps;
   // Upgrades never widen what a plugin may reach silently: a version nobody approved is pinned only when an admin

@@ -1,45 +1,10 @@
-// SQLite persistence of workflow definitions: drafts and their published (pinned) versions. The engine reads the
-// published versions back through the execution half's WorkflowRepository, which adds executions and steps.
+// Persistence of workflow definitions on either backend: drafts and their published (pinned) versions. The engine
+// reads the published versions back through its own repositories (execution/), which add executions and steps.
 import { randomUUID } from 'node:crypto';
-import { parseJsonColumn, type Row, type Store } from '../../store/index.ts';
+import { parseJsonColumn, queryAll, queryOne, type Database, type PgRow, type Store } from '../../store/index.ts';
+import { WORKFLOW_MIGRATIONS } from './migrations.ts';
 import type { WorkflowDefinition } from './schema.ts';
 import type { PinnedAction, PublishedWorkflow, WorkflowRecord } from './stored-workflow.ts';
-
-/**
- * The tables of the whole workflow concern, executions included: data folders have applied these as one module
- * ("workflow") since the first release, so they stay one list. The execution half's WorkflowRepository extends
- * this class and adds no migrations of its own.
- */
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE workflows (
-     id TEXT PRIMARY KEY, name TEXT NOT NULL, definition TEXT NOT NULL, revision INTEGER NOT NULL,
-     published_version INTEGER, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-   CREATE TABLE workflow_versions (
-     workflow_id TEXT NOT NULL REFERENCES workflows(id), version INTEGER NOT NULL, definition TEXT NOT NULL,
-     actions TEXT NOT NULL, trigger_event TEXT NOT NULL, published_at TEXT NOT NULL, PRIMARY KEY (workflow_id, version));
-   CREATE TABLE workflow_executions (
-     id TEXT PRIMARY KEY, workflow_id TEXT NOT NULL, workflow_version INTEGER NOT NULL, request_id INTEGER,
-     event_id TEXT, trigger TEXT NOT NULL, retry_of TEXT, status TEXT NOT NULL, error TEXT, created_at TEXT NOT NULL,
-     started_at TEXT, finished_at TEXT, UNIQUE (workflow_id, event_id));
-   CREATE INDEX workflow_executions_request ON workflow_executions(request_id);
-   CREATE TABLE workflow_steps (
-     execution_id TEXT NOT NULL REFERENCES workflow_executions(id), seq INTEGER NOT NULL, node_id TEXT NOT NULL,
-     kind TEXT NOT NULL, title TEXT, plugin TEXT, integrity TEXT, inputs TEXT, path TEXT, output TEXT, error TEXT, logs TEXT,
-     status TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, duration_ms INTEGER,
-     PRIMARY KEY (execution_id, seq));`,
-  // Durable executions (issue 5): a queue in SQLite (queued + next_attempt_at), the request as the trigger saw
-  // it (so a resumed run reads the same data), and logical attempts per step.
-  `ALTER TABLE workflow_executions ADD COLUMN next_attempt_at TEXT;
-   ALTER TABLE workflow_executions ADD COLUMN request_snapshot TEXT;
-   ALTER TABLE workflow_steps ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
-   ALTER TABLE workflow_steps ADD COLUMN retry_at TEXT;
-   CREATE INDEX workflow_executions_queue ON workflow_executions(status, next_attempt_at);`,
-  // Switching workflows off (issue 10): a published workflow can be deactivated (it triggers nothing) and an
-  // inactive one deleted (soft: its versions stay for the executions that ran them); versions record who published.
-  `ALTER TABLE workflows ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
-   ALTER TABLE workflows ADD COLUMN deleted_at TEXT;
-   ALTER TABLE workflow_versions ADD COLUMN published_by TEXT;`,
-];
 
 /** Each workflow's current published version (the one that runs while the workflow is active). */
 const CURRENT_VERSIONS =
@@ -48,38 +13,48 @@ const CURRENT_VERSIONS =
 const LIVE = 'deleted_at IS NULL';
 
 export class DefinitionRepository {
-  readonly store: Store;
+  readonly db: Database;
   readonly now: () => Date;
+  /** Ids compare byte by byte, as SQLite compares them (PostgreSQL's collation may not). */
+  readonly #byteOrder: string;
 
-  constructor(store: Store, now: () => Date = () => new Date()) {
-    this.store = store;
+  private constructor(db: Database, now: () => Date) {
+    this.db = db;
     this.now = now;
-    store.migrate('workflow', MIGRATIONS);
+    this.#byteOrder = db.dialect === 'postgres' ? ' COLLATE "C"' : '';
+  }
+
+  static async open(db: Database, now: () => Date = () => new Date()): Promise<DefinitionRepository> {
+    await db.migrate('workflow', WORKFLOW_MIGRATIONS);
+    return new DefinitionRepository(db, now);
   }
 
   protected at(): string {
     return this.now().toISOString();
   }
 
-  createWorkflow(definition: WorkflowDefinition, id = `wf_${randomUUID()}`): WorkflowRecord {
+  async createWorkflow(definition: WorkflowDefinition, id = `wf_${randomUUID()}`): Promise<WorkflowRecord> {
     const at = this.at();
-    this.store.db
-      .prepare(
-        'INSERT INTO workflows (id, name, definition, revision, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)',
-      )
-      .run(id, definition.name, JSON.stringify(definition), at, at);
-    return this.getWorkflow(id)!;
+    const row = await queryOne(
+      this.db,
+      'INSERT INTO workflows (id, name, definition, revision, created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $4) RETURNING *',
+      [id, definition.name, JSON.stringify(definition), at],
+    );
+    return toWorkflow(row!);
   }
 
-  updateWorkflow(id: string, definition: WorkflowDefinition): WorkflowRecord | null {
-    const result = this.store.db
-      .prepare('UPDATE workflows SET name = ?, definition = ?, revision = revision + 1, updated_at = ? WHERE id = ?')
-      .run(definition.name, JSON.stringify(definition), this.at(), id);
-    return result.changes === 0 ? null : this.getWorkflow(id);
+  async updateWorkflow(id: string, definition: WorkflowDefinition): Promise<WorkflowRecord | null> {
+    const row = await queryOne(
+      this.db,
+      `UPDATE workflows SET name = $1, definition = $2, revision = revision + 1, updated_at = $3 WHERE id = $4
+       RETURNING *`,
+      [definition.name, JSON.stringify(definition), this.at(), id],
+    );
+    return row && row.deleted_at === null ? toWorkflow(row) : null;
   }
 
-  getWorkflow(id: string): WorkflowRecord | null {
-    const row = this.store.db.prepare(`SELECT * FROM workflows WHERE id = ? AND ${LIVE}`).get(id);
+  async getWorkflow(id: string): Promise<WorkflowRecord | null> {
+    const row = await queryOne(this.db, `SELECT * FROM workflows WHERE id = $1 AND ${LIVE}`, [id]);
     return row ? toWorkflow(row) : null;
   }
 
@@ -87,116 +62,136 @@ export class DefinitionRepository {
    * Deletes a workflow that was never published; answers 'published' (and deletes nothing) for one that was,
    * 'missing' when there is none.
    */
-  deleteDraft(id: string): 'deleted' | 'published' | 'missing' {
-    return this.store.transaction(() => {
-      const row = this.store.db.prepare('SELECT published_version FROM workflows WHERE id = ?').get(id) as
-        { published_version: number | null } | undefined;
+  async deleteDraft(id: string): Promise<'deleted' | 'published' | 'missing'> {
+    return this.db.withTransaction(async (tx) => {
+      const row = await queryOne(tx, 'SELECT published_version FROM workflows WHERE id = $1', [id]);
       if (!row) return 'missing';
-      const versions = this.store.db
-        .prepare('SELECT COUNT(*) AS n FROM workflow_versions WHERE workflow_id = ?')
-        .get(id) as { n: number };
-      if (row.published_version !== null || versions.n > 0) return 'published';
-      this.store.db.prepare('DELETE FROM workflows WHERE id = ?').run(id);
+      const versions = await queryOne(tx, 'SELECT COUNT(*) AS n FROM workflow_versions WHERE workflow_id = $1', [id]);
+      if (row.published_version !== null || Number(versions!.n) > 0) return 'published';
+      await tx.query('DELETE FROM workflows WHERE id = $1', [id]);
       return 'deleted';
     });
   }
 
-  listWorkflows(): WorkflowRecord[] {
-    return (this.store.db.prepare(`SELECT * FROM workflows WHERE ${LIVE} ORDER BY created_at, id`).all() as Row[]).map(
-      toWorkflow,
+  async listWorkflows(): Promise<WorkflowRecord[]> {
+    const rows = await queryAll(
+      this.db,
+      `SELECT * FROM workflows WHERE ${LIVE} ORDER BY created_at, id${this.#byteOrder}`,
     );
+    return rows.map(toWorkflow);
   }
 
   /** Stores a new published version and makes it the current one, and the workflow active; returns it. */
-  publish(
+  async publish(
     id: string,
     definition: WorkflowDefinition,
     actions: Record<string, PinnedAction>,
     publishedBy: string | null = null,
-  ): PublishedWorkflow {
-    return this.store.transaction(() => {
-      const current = this.store.db
-        .prepare('SELECT MAX(version) AS v FROM workflow_versions WHERE workflow_id = ?')
-        .get(id) as { v: number | null };
-      const version = (current.v ?? 0) + 1;
-      const at = this.at();
-      this.store.db
-        .prepare(
-          'INSERT INTO workflow_versions (workflow_id, version, definition, actions, trigger_event, published_at, published_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(
-          id,
-          version,
-          JSON.stringify(definition),
-          JSON.stringify(actions),
-          definition.trigger.event,
-          at,
-          publishedBy,
-        );
-      this.store.db.prepare('UPDATE workflows SET published_version = ?, active = 1 WHERE id = ?').run(version, id);
+  ): Promise<PublishedWorkflow> {
+    const at = this.at();
+    return this.db.withTransaction(async (tx) => {
+      // On PostgreSQL two hosts publishing at once would read the same MAX: the workflow's row is locked first.
+      if (this.db.dialect === 'postgres') await tx.query('SELECT 1 FROM workflows WHERE id = $1 FOR UPDATE', [id]);
+      const current = await queryOne(tx, 'SELECT MAX(version) AS v FROM workflow_versions WHERE workflow_id = $1', [
+        id,
+      ]);
+      const version = (current?.v === null || current?.v === undefined ? 0 : Number(current.v)) + 1;
+      await tx.query(
+        `INSERT INTO workflow_versions (workflow_id, version, definition, actions, trigger_event, published_at, published_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [id, version, JSON.stringify(definition), JSON.stringify(actions), definition.trigger.event, at, publishedBy],
+      );
+      await tx.query('UPDATE workflows SET published_version = $1, active = 1 WHERE id = $2', [version, id]);
       return { workflowId: id, version, definition, actions, publishedAt: at, publishedBy };
     });
   }
 
   /** The current published version (active or not), or the given one. */
-  getPublished(id: string, version?: number): PublishedWorkflow | null {
+  async getPublished(id: string, version?: number): Promise<PublishedWorkflow | null> {
     const row =
       version === undefined
-        ? this.store.db.prepare(`${CURRENT_VERSIONS} WHERE w.id = ?`).get(id)
-        : this.store.db
-            .prepare('SELECT * FROM workflow_versions WHERE workflow_id = ? AND version = ?')
-            .get(id, version);
+        ? await queryOne(this.db, `${CURRENT_VERSIONS} WHERE w.id = $1`, [id])
+        : await queryOne(this.db, 'SELECT * FROM workflow_versions WHERE workflow_id = $1 AND version = $2', [
+            id,
+            version,
+          ]);
     return row ? toPublished(row) : null;
   }
 
   /** Every published version of a workflow, newest first. */
-  listPublished(id: string): PublishedWorkflow[] {
-    return (
-      this.store.db
-        .prepare('SELECT * FROM workflow_versions WHERE workflow_id = ? ORDER BY version DESC')
-        .all(id) as Row[]
-    ).map(toPublished);
+  async listPublished(id: string): Promise<PublishedWorkflow[]> {
+    const rows = await queryAll(
+      this.db,
+      'SELECT * FROM workflow_versions WHERE workflow_id = $1 ORDER BY version DESC',
+      [id],
+    );
+    return rows.map(toPublished);
   }
 
   /** The current published version of every active workflow whose trigger listens to `event`. */
-  listActive(event: string): PublishedWorkflow[] {
-    return (
-      this.store.db
-        .prepare(
-          `${CURRENT_VERSIONS} WHERE v.trigger_event = ? AND w.active = 1 AND w.${LIVE} ORDER BY w.created_at, w.id`,
-        )
-        .all(event) as Row[]
-    ).map(toPublished);
+  async listActive(event: string): Promise<PublishedWorkflow[]> {
+    const rows = await queryAll(
+      this.db,
+      `${CURRENT_VERSIONS} WHERE v.trigger_event = $1 AND w.active = 1 AND w.${LIVE} ORDER BY w.created_at, w.id${this.#byteOrder}`,
+      [event],
+    );
+    return rows.map(toPublished);
   }
 
   /** Switches a workflow on or off; `version` (on) makes that published version the current one. */
-  setActive(id: string, active: boolean, version?: number): void {
-    this.store.db
-      .prepare(
-        `UPDATE workflows SET active = ?, published_version = COALESCE(?, published_version), updated_at = ? WHERE id = ? AND ${LIVE}`,
-      )
-      .run(active ? 1 : 0, version ?? null, this.at(), id);
+  async setActive(id: string, active: boolean, version?: number): Promise<void> {
+    await this.db.query(
+      `UPDATE workflows SET active = $1, published_version = COALESCE($2, published_version), updated_at = $3
+       WHERE id = $4 AND ${LIVE}`,
+      [active ? 1 : 0, version ?? null, this.at(), id],
+    );
   }
 
   /** Hides a workflow from editors and the engine for good; executions and versions stay. */
-  markDeleted(id: string): void {
-    this.store.db
-      .prepare(`UPDATE workflows SET deleted_at = ?, active = 0 WHERE id = ? AND ${LIVE}`)
-      .run(this.at(), id);
+  async markDeleted(id: string): Promise<void> {
+    await this.db.query(`UPDATE workflows SET deleted_at = $1, active = 0 WHERE id = $2 AND ${LIVE}`, [this.at(), id]);
   }
 
   /** Executions of the workflow still queued or running (a deleted workflow must leave none behind). */
-  unfinishedExecutions(id: string): number {
-    const row = this.store.db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM workflow_executions WHERE workflow_id = ? AND status IN ('queued', 'running')`,
-      )
-      .get(id) as { n: number };
-    return Number(row.n);
+  async unfinishedExecutions(id: string): Promise<number> {
+    const row = await queryOne(
+      this.db,
+      `SELECT COUNT(*) AS n FROM workflow_executions WHERE workflow_id = $1 AND status IN ('queued', 'running')`,
+      [id],
+    );
+    return Number(row!.n);
   }
 }
 
-function toWorkflow(row: Row): WorkflowRecord {
+/**
+ * The published versions as the engine's synchronous SQLite ports read them (SqliteExecutionRepository,
+ * SqliteExecutionQueue): prepared statements on the store's connection, no await on the hot path.
+ */
+export class SqlitePublishedWorkflows {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  getPublished(id: string, version: number): PublishedWorkflow | null {
+    const row = this.#store.db
+      .prepare('SELECT * FROM workflow_versions WHERE workflow_id = ? AND version = ?')
+      .get(id, version);
+    return row ? toPublished(row) : null;
+  }
+
+  listActive(event: string): PublishedWorkflow[] {
+    return this.#store.db
+      .prepare(
+        `${CURRENT_VERSIONS} WHERE v.trigger_event = ? AND w.active = 1 AND w.${LIVE} ORDER BY w.created_at, w.id`,
+      )
+      .all(event)
+      .map(toPublished);
+  }
+}
+
+function toWorkflow(row: PgRow): WorkflowRecord {
   return {
     id: String(row.id),
     name: String(row.name),
@@ -209,7 +204,7 @@ function toWorkflow(row: Row): WorkflowRecord {
   };
 }
 
-function toPublished(row: Row): PublishedWorkflow {
+function toPublished(row: PgRow): PublishedWorkflow {
   return {
     workflowId: String(row.workflow_id),
     version: Number(row.version),

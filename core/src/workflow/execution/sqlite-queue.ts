@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { errorSummary } from '../../errors/index.ts';
 import type { Row, Store } from '../../store/index.ts';
-import { DefinitionRepository, WorkflowErrors } from '../definition/index.ts';
+import { WorkflowErrors, migrateWorkflowTables } from '../definition/index.ts';
 import { migrateExecutions } from './migrations.ts';
 import type { ClaimedExecution, ExecutionQueue, NewExecution } from './ports.ts';
 import { toClaimed } from './rows.ts';
@@ -31,7 +31,7 @@ export class SqliteExecutionQueue implements ExecutionQueue {
   constructor(store: Store, now: () => Date = () => new Date()) {
     this.#store = store;
     this.#now = now;
-    new DefinitionRepository(store, now);
+    migrateWorkflowTables(store);
     migrateExecutions(store);
   }
 

@@ -4,7 +4,7 @@
 import type { Json } from '@actionhost/sdk';
 import { CoreErrors } from '../../errors/index.ts';
 import type { Row, Store } from '../../store/index.ts';
-import { DefinitionRepository, type PublishedWorkflow } from '../definition/index.ts';
+import { SqlitePublishedWorkflows, migrateWorkflowTables, type PublishedWorkflow } from '../definition/index.ts';
 import { newHostId } from './host-id.ts';
 import { migrateExecutions } from './migrations.ts';
 import type { AuditSink, ExecutionEnd, ExecutionRepository, StepAudit, StepEnd, StepStart } from './ports.ts';
@@ -38,7 +38,7 @@ export interface SqliteExecutionRepositoryOptions {
 
 export class SqliteExecutionRepository implements ExecutionRepository {
   readonly #store: Store;
-  readonly #definitions: DefinitionRepository;
+  readonly #definitions: SqlitePublishedWorkflows;
   readonly #audit: AuditSink | undefined;
   readonly #onAuditError: (error: unknown) => void;
   readonly #now: () => Date;
@@ -48,7 +48,8 @@ export class SqliteExecutionRepository implements ExecutionRepository {
   constructor(store: Store, options: SqliteExecutionRepositoryOptions = {}) {
     this.#store = store;
     this.#now = options.now ?? (() => new Date());
-    this.#definitions = new DefinitionRepository(store, this.#now);
+    migrateWorkflowTables(store);
+    this.#definitions = new SqlitePublishedWorkflows(store);
     this.#audit = options.audit;
     this.#onAuditError = options.onAuditError ?? (() => undefined);
     this.hostId = options.hostId ?? newHostId();

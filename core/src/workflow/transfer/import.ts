@@ -22,8 +22,8 @@ import type { TransferDeps } from './transfer-deps.ts';
 
 /** The workflows already on this host, as import needs to see them. */
 export interface ExistingWorkflows {
-  byName(name: string): readonly { id: string; publishedVersion: number | null }[];
-  exists(id: string): boolean;
+  byName(name: string): Promise<readonly { id: string; publishedVersion: number | null }[]>;
+  exists(id: string): Promise<boolean>;
 }
 
 export interface ImportOptions {
@@ -72,7 +72,7 @@ export async function planImport(
     await checkPlugin(node, index, pinned, deps, problems, warnings);
   }
   await checkCredentials(definition, document, deps, problems);
-  checkName(definition.name, options, existing, problems);
+  await checkName(definition.name, options, existing, problems);
   if (problems.length > 0) {
     throw TransferErrors.importInvalid(
       { summary: problems.map((problem) => problem.message).join('; ') },
@@ -184,18 +184,18 @@ async function checkCredentials(
   }
 }
 
-function checkName(
+async function checkName(
   name: string,
   options: ImportOptions,
   existing: ExistingWorkflows,
   problems: ActionhostError[],
-): void {
+): Promise<void> {
   if (options.replace !== undefined) {
-    if (!existing.exists(options.replace))
+    if (!(await existing.exists(options.replace)))
       problems.push(WorkflowErrors.workflowNotFound({ id: options.replace }, { id: options.replace }));
     return;
   }
-  for (const same of existing.byName(name)) {
+  for (const same of await existing.byName(name)) {
     const published = same.publishedVersion === null ? ', a draft' : `, published version ${same.publishedVersion}`;
     problems.push(TransferErrors.nameTaken({ name, id: same.id, published }, { id: same.id, path: '/workflow/name' }));
   }
