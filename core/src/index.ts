@@ -5,6 +5,8 @@ export {
   Store,
   StoreErrors,
   PostgresStore,
+  SqliteDatabase,
+  type Database,
   WORK_CHANNEL,
   type PostgresStoreOptions,
   type Queryable,

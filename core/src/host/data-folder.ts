@@ -7,7 +7,7 @@ import { PluginStore } from '@actionhost/registry';
 import { makeDataFolder, packageVersion } from '@actionhost/sdk/cli';
 import type { HostConfig } from '../config/index.ts';
 import { CoreErrors } from '../errors/index.ts';
-import { Store } from '../store/index.ts';
+import { SqliteDatabase, Store } from '../store/index.ts';
 import { CredentialStore, loadMasterKey } from '../credentials/index.ts';
 import { ItsmService } from '../itsm/index.ts';
 import { ApplicationService } from '../applications/index.ts';
@@ -67,14 +67,16 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
     const plugins = PluginStore.open(config.dataDir, { signatures: config.pluginSignatures });
     opened.push(() => plugins.close());
     const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
-    const credentials = new CredentialStore({ store, masterKey });
+    // The services written against the Database interface share the folder's store (and its group commit).
+    const db = new SqliteDatabase(store);
+    const credentials = await CredentialStore.open({ db, masterKey });
     const itsm = new ItsmService({ store });
-    const adminLog = new AdminLog({ store });
-    const tokens = new ApiTokens(store);
+    const adminLog = await AdminLog.open({ db });
+    const tokens = await ApiTokens.open(db);
     // Directories the host cannot reach are reached through Integration Connectors: the hub relays to them.
-    const connectors = new ConnectorService({ store });
+    const connectors = await ConnectorService.open({ db });
     opened.push(() => connectors.close());
-    const applications = new ApplicationService({ store, credentials, relay: connectors.hub, connectors });
+    const applications = await ApplicationService.open({ db, credentials, relay: connectors.hub, connectors });
     let runner = NO_RUNNER;
     if (options.runner) {
       const made = options.runner({ plugins, credentials, itsm, applications, connectors });
