@@ -19,7 +19,7 @@ import {
 import { HOST_SETTINGS, loadConfig } from '../config/index.ts';
 import { keyIdOf, loadMasterKey, MASTER_KEY_FILE } from '../credentials/index.ts';
 import { HOST_VERSION, knownSchema, openDataFolder } from '../host/index.ts';
-import { Store, redactUrl } from '../store/index.ts';
+import { SqliteDatabase, Store, redactUrl } from '../store/index.ts';
 import { CoreErrors } from '../errors/index.ts';
 import { DATABASE, commandLineActor } from './data-store.ts';
 
@@ -67,7 +67,8 @@ export function backupCommands(context: ProgramContext): Command[] {
       });
       const store = Store.open(join(config.dataDir, DATABASE));
       try {
-        new AdminLog({ store }).record({
+        const log = await AdminLog.open({ db: new SqliteDatabase(store) });
+        await log.record({
           actor: commandLineActor(),
           action: 'backup.create',
           target: { type: 'backup', id: file },
@@ -188,9 +189,9 @@ async function openCredentials(config: ReturnType<typeof loadConfig>, manifest: 
   }
   const folder = await openDataFolder(config);
   try {
-    const names = folder.credentials.list().map((credential) => credential.name);
+    const names = (await folder.credentials.list()).map((credential) => credential.name);
     for (const name of names) await folder.credentials.resolve(name);
-    folder.adminLog.record({
+    await folder.adminLog.record({
       actor: commandLineActor(),
       action: 'backup.restore',
       target: { type: 'backup', id: manifest.createdAt },

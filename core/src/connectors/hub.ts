@@ -11,8 +11,8 @@ import type { ConnectorOperation, OperationResult } from './schemas.ts';
 export interface ConnectorHubOptions {
   /** Which connectors exist and are not revoked; where their last-seen time is kept (ConnectorStore fits). */
   connectors: {
-    stateOf(name: string): 'active' | 'revoked' | 'missing';
-    touch(name: string, at: Date, address: string | null, version: string | null): void;
+    stateOf(name: string): Promise<'active' | 'revoked' | 'missing'>;
+    touch(name: string, at: Date, address: string | null, version: string | null): Promise<void>;
   };
   /** How long after its last poll a connector still counts as online (it polls again at once). Default 10 s. */
   offlineAfterMs?: number;
@@ -65,10 +65,10 @@ export class ConnectorHub implements LdapRelay {
   }
 
   /** LdapRelay: runs the operation on the connector, or fails with AH_CONNECTOR_* (or the operation's own code). */
-  call(connector: string, operation: RelayedOperation, signal: AbortSignal): Promise<Json> {
+  async call(connector: string, operation: RelayedOperation, signal: AbortSignal): Promise<Json> {
     if (this.#closed)
       throw ConnectorErrors.offline({ name: connector, reason: 'this host is stopping' }, { connector });
-    const state = this.#options.connectors.stateOf(connector);
+    const state = await this.#options.connectors.stateOf(connector);
     if (state === 'missing') throw ConnectorErrors.notFound({ name: connector }, { connector });
     if (state === 'revoked')
       throw ConnectorErrors.offline({ name: connector, reason: 'its token was revoked' }, { connector });
@@ -153,7 +153,7 @@ export class ConnectorHub implements LdapRelay {
   ): Promise<ConnectorOperation[]> {
     const presence = this.#presenceOf(connector);
     presence.left = false; // polling again after a goodbye: it is back
-    this.#seen(connector, presence, options.address, options.version);
+    await this.#seen(connector, presence, options.address, options.version);
     try {
       const queued = presence.queue.splice(0);
       if (queued.length > 0 || this.#closed || options.signal.aborted) {
@@ -173,13 +173,12 @@ export class ConnectorHub implements LdapRelay {
         presence.waiters.add(done);
       });
     } finally {
-      this.#seen(connector, presence, null, null);
+      await this.#seen(connector, presence, null, null);
     }
   }
 
   /** Results the connector posted; one for an operation it does not own, or one settled already, is ignored. */
-  complete(connector: string, results: OperationResult[]): void {
-    this.#seen(connector, this.#presenceOf(connector), null, null);
+  async complete(connector: string, results: OperationResult[]): Promise<void> {
     for (const result of results) {
       const pending = this.#inFlight.get(result.id);
       if (!pending || pending.connector !== connector) continue;
@@ -189,6 +188,7 @@ export class ConnectorHub implements LdapRelay {
         pending.settle({ error: new ActionhostError(code, message, status ?? 502, { ...details, connector }) });
       }
     }
+    await this.#seen(connector, this.#presenceOf(connector), null, null);
   }
 
   /** It said goodbye: offline at once, and what waits for it fails now rather than at the pickup timeout. */
@@ -243,9 +243,14 @@ export class ConnectorHub implements LdapRelay {
     return presence;
   }
 
-  #seen(connector: string, presence: Presence, address: string | null, version: string | null): void {
+  async #seen(connector: string, presence: Presence, address: string | null, version: string | null): Promise<void> {
     const now = this.#options.now();
     presence.lastSeen = now;
-    this.#options.connectors.touch(connector, new Date(now), address, version);
+    try {
+      await this.#options.connectors.touch(connector, new Date(now), address, version);
+    } catch {
+      // The stored last-seen time is for the status shown after a restart; this host knows it is online (above).
+      // A store that cannot take it must not lose the operations this poll carries, nor the results it brought.
+    }
   }
 }

@@ -89,19 +89,19 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
     const plugins = PluginStore.open(config.dataDir, { signatures: config.pluginSignatures });
     opened.push(() => plugins.close());
     const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
-    const credentials = new CredentialStore({ store, masterKey });
+    const credentials = await CredentialStore.open({ db, masterKey });
     // On PostgreSQL the outbox's claims name this host and lapse after a lease (a dead host's events go to others).
     const itsm = await ItsmService.open({
       db,
       hostId,
       ...(db instanceof PostgresStore ? { eventLeaseMs: config.leaseMs } : {}),
     });
-    const adminLog = new AdminLog({ store });
-    const tokens = new ApiTokens(store);
+    const adminLog = await AdminLog.open({ db });
+    const tokens = await ApiTokens.open(db);
     // Directories the host cannot reach are reached through Integration Connectors: the hub relays to them.
-    const connectors = new ConnectorService({ store });
+    const connectors = await ConnectorService.open({ db });
     opened.push(() => connectors.close());
-    const applications = new ApplicationService({ store, credentials, relay: connectors.hub, connectors });
+    const applications = await ApplicationService.open({ db, credentials, relay: connectors.hub, connectors });
     let runner = NO_RUNNER;
     if (options.runner) {
       const made = options.runner({ plugins, credentials, itsm, applications, connectors });

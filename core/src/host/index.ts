@@ -14,10 +14,4 @@ export { SandboxPluginRunner, type SandboxPluginRunnerOptions, type InstalledPlu
 export { registryCatalog, registryPluginsPort } from './plugin-ports.ts';
 export { HostObservers, type HostObserver } from './observers.ts';
 export { readTlsFiles, type CertificateSummary, type TlsReload } from './tls.ts';
-export {
-  moveDataFolder,
-  moveToPostgres,
-  POSTGRES_SCHEMA,
-  type FolderMove,
-  type TableMove,
-} from './move-to-postgres.ts';
+export { moveDataFolder, moveToPostgres, type FolderMove, type TableMove } from './move-to-postgres.ts';

@@ -6,17 +6,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { DatabaseSync } from 'node:sqlite';
 import type { HostConfig } from '../config/index.ts';
 import { CoreErrors } from '../errors/index.ts';
-import { ITSM_MIGRATIONS } from '../itsm/index.ts';
-import { RETENTION_MIGRATIONS } from '../retention/index.ts';
-import type { Migrations, PostgresStore, Queryable, SqlValue } from '../store/index.ts';
-import { WORKFLOW_POSTGRES_MIGRATIONS } from '../workflow/index.ts';
+import type { PostgresStore, Queryable, SqlValue } from '../store/index.ts';
 import { openDataFolder } from './data-folder.ts';
-
-/** One module's PostgreSQL migrations, as the services apply them when a host starts on PostgreSQL. */
-export interface SchemaModule {
-  module: string;
-  migrations: Migrations | readonly string[];
-}
 
 export interface TableMove {
   table: string;
@@ -26,22 +17,10 @@ export interface TableMove {
 export interface MoveOptions {
   /** The data folder's SQLite file. */
   file: string;
-  /** The new, empty database. */
+  /** The new database, its schema created (by opening a data folder on it), its tables empty. */
   target: PostgresStore;
-  /** Every module's PostgreSQL migrations, in the order a host applies them. */
-  schema: readonly SchemaModule[];
   progress?: (message: string) => void;
 }
-
-/**
- * Every module's PostgreSQL migrations, in the order a host on PostgreSQL applies them (data-folder.ts): the move
- * creates the whole schema in its transaction, so a host started on the database afterwards has none left to apply.
- */
-export const POSTGRES_SCHEMA: readonly SchemaModule[] = [
-  { module: 'workflow', migrations: WORKFLOW_POSTGRES_MIGRATIONS },
-  { module: 'itsm', migrations: ITSM_MIGRATIONS },
-  { module: 'retention', migrations: RETENTION_MIGRATIONS },
-];
 
 /** How many credentials are decrypted on both sides after the move (the first ones by name). */
 const CREDENTIAL_SAMPLE = 20;
@@ -54,7 +33,7 @@ export interface FolderMove {
 }
 
 /**
- * Moves the data folder of `config` (its SQLite file) into `target`, then opens the credentials on both sides with
+ * Moves the data folder of `config` (its SQLite file) into `target`: creates the schema, copies the rows, then opens the credentials on both sides with
  * the folder's master key and compares a sample of them decrypted.
  */
 export async function moveDataFolder(
@@ -62,19 +41,20 @@ export async function moveDataFolder(
   target: PostgresStore,
   progress: (message: string) => void = () => undefined,
 ): Promise<FolderMove> {
-  // Opening the folder brings its SQLite schema up to date (what this version copies) and loads its master key.
+  await assertEmptyTarget(target);
+  // Opening the folder brings its SQLite schema up to date (what this version copies) and loads its master key;
+  // opening it on the target creates the PostgreSQL schema as a host starting there would (every service migrates
+  // its module under the advisory lock), so no table is left for a host to create later.
   const source = await openDataFolder({ ...config, databaseUrl: undefined });
-  let tables: TableMove[];
-  try {
-    tables = await moveToPostgres({ file: source.store.file, target, schema: POSTGRES_SCHEMA, progress });
-  } finally {
-    await source.close();
-  }
+  const file = source.store.file;
+  await source.close();
+  await (await openDataFolder({ ...config, databaseUrl: target.url })).close();
+  progress('created the PostgreSQL schema');
+  const tables = await moveToPostgres({ file, target, progress });
   const before = await openDataFolder({ ...config, databaseUrl: undefined });
   const after = await openDataFolder({ ...config, databaseUrl: target.url });
   try {
-    const names = before.credentials
-      .list()
+    const names = (await before.credentials.list())
       .map((credential) => credential.name)
       .sort()
       .slice(0, CREDENTIAL_SAMPLE);
@@ -108,23 +88,29 @@ interface TargetColumn {
   identity: boolean;
 }
 
-/** Refuses a database that already holds a table: the move never mixes data folders or overwrites one. */
+/** Refuses a database whose tables hold a row: the move never mixes data folders or overwrites one. */
 export async function assertEmptyTarget(target: PostgresStore): Promise<void> {
-  const { rows } = await target.query(
-    'SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name LIMIT 5',
-  );
-  if (rows.length > 0) {
-    const found = `tables ${rows.map((row) => String(row.table_name)).join(', ')}`;
-    throw CoreErrors.AH_MIGRATE_TARGET_NOT_EMPTY(
-      { target: target.location, found },
-      { target: target.location, tables: rows.map((row) => String(row.table_name)) },
-    );
+  const tables = (
+    await target.query(
+      'SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name',
+    )
+  ).rows.map((row) => String(row.table_name));
+  const holding: string[] = [];
+  for (const table of tables) {
+    if (NOT_COPIED.has(table)) continue;
+    const { rows } = await target.query(`SELECT 1 AS found FROM ${quote(table)} LIMIT 1`);
+    if (rows.length > 0) holding.push(table);
   }
+  if (holding.length > 0)
+    throw CoreErrors.AH_MIGRATE_TARGET_NOT_EMPTY(
+      { target: target.location, found: `rows in ${holding.join(', ')}` },
+      { target: target.location, tables: holding },
+    );
 }
 
-/** Creates the schema and copies every table; returns each table's row count (verified on both sides). */
+/** Copies every table in one transaction; returns each table's row count (verified on both sides). */
 export async function moveToPostgres(options: MoveOptions): Promise<TableMove[]> {
-  const { file, target, schema } = options;
+  const { file, target } = options;
   const progress = options.progress ?? (() => undefined);
   await assertEmptyTarget(target);
   const source = new DatabaseSync(file, { readOnly: true });
@@ -132,8 +118,7 @@ export async function moveToPostgres(options: MoveOptions): Promise<TableMove[]>
     source.exec('BEGIN');
     const tables = sourceTables(source);
     return await target.withTransaction(async (tx) => {
-      // Inside the transaction: a failure leaves the database as empty as it was.
-      for (const { module, migrations } of schema) await target.migrate(module, migrations);
+      // One transaction: a failure leaves the tables as empty as they were.
       const order = await copyOrder(tx, tables);
       const moved: TableMove[] = [];
       for (const table of order) {
