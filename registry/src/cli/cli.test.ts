@@ -92,21 +92,21 @@ describe('registry CLI', () => {
 
   it('uses ACTIONHOST_DATA when --data is not given', async () => {
     expect((await registry(['install', echo1], { ACTIONHOST_DATA: data })).code).toBe(0);
-    const store = PluginStore.open(data);
+    const store = await PluginStore.open(data);
     try {
-      expect(store.list().map((p) => p.version)).toEqual(['1.0.0']);
+      expect((await store.list()).map((p) => p.version)).toEqual(['1.0.0']);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
   it('refuses to remove a pinned version unless forced', async () => {
     await registry(['--data', data, 'install', echo1]);
-    const store = PluginStore.open(data);
+    const store = await PluginStore.open(data);
     try {
-      store.pin('@acme/echo', '1.0.0', 'workflow:42');
+      await store.pin('@acme/echo', '1.0.0', 'workflow:42');
     } finally {
-      store.close();
+      await store.close();
     }
     const refused = await registry(['--data', data, 'remove', '@acme/echo@1.0.0']);
     expect(refused.code).toBe(1);
@@ -218,11 +218,11 @@ describe('registry CLI', () => {
     expect(installed.stderr).not.toMatch(/^error/m);
     expect(installed.code).toBe(0);
     expect(installed.stdout).toContain('installed @acme/hello@0.4.0');
-    const store = PluginStore.open(data);
+    const store = await PluginStore.open(data);
     try {
-      expect(store.readEntry('@acme/hello', '0.4.0')).toContain('hello');
+      expect(await store.readEntry('@acme/hello', '0.4.0')).toContain('hello');
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });
