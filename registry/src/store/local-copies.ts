@@ -48,6 +48,12 @@ export class LocalCopies {
     return dir;
   }
 
+  /** This host removed the version's folder: a version installed again under that number is checked afresh. */
+  forget(name: string, version: string): void {
+    const prefix = `${pluginId(name, version)}#`;
+    for (const key of this.#present) if (key.startsWith(prefix)) this.#present.delete(key);
+  }
+
   async #place(row: VersionRow, dir: string): Promise<void> {
     if (await holdsPackage(dir, row.integrity)) return;
     const { catalog, limits, policy, pluginsDir } = this.#options;

@@ -450,6 +450,7 @@ export class PluginStore {
         }
         await catalog.delete(name, version);
       });
+      this.#local.forget(name, version);
     } catch (error) {
       if (moved) renameSync(aside, dir);
       throw error;

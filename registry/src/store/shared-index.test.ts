@@ -113,6 +113,20 @@ describe('a version installed on another host', () => {
   });
 });
 
+describe('a version removed on this host and installed again on another', () => {
+  it('is extracted again on first use', async () => {
+    const a = await host();
+    const b = await host();
+    const tarball = validTarball();
+    await a.install({ tarball });
+    expect(await b.readEntry('@acme/echo', '1.0.0')).toBe(PLUGIN_SCRIPT);
+    await b.remove('@acme/echo', '1.0.0');
+    await expect(b.readEntry('@acme/echo', '1.0.0')).rejects.toMatchObject({ code: 'AH_VERSION_NOT_FOUND' });
+    await a.install({ tarball });
+    expect(await b.readEntry('@acme/echo', '1.0.0')).toBe(PLUGIN_SCRIPT);
+  });
+});
+
 describe('hosts at the same moment', () => {
   it('installing one version end with one row, one package and the same files on both', async () => {
     const [a, b] = [await host(), await host()];
