@@ -237,7 +237,7 @@ export const HOST_SETTINGS = defineSettings({
     value: postgresUrl(),
     secret: true,
     description:
-      'PostgreSQL database several hosts share (postgres://user@host:port/database): the host runs on it instead of the SQLite file of the data folder, migrating it on start; give the password in this variable or in PGPASSWORD, not in the flag (a command line is visible to every user of the machine)',
+      'PostgreSQL database several hosts share (postgres://user@host:port/database): the host runs on it instead of the SQLite file of the data folder — records, workflows, executions, credentials, tokens, the plugin index and package bytes (each host extracts a plugin version into its own data folder on first use) — migrating it on start; give the password in this variable or in PGPASSWORD, not in the flag (a command line is visible to every user of the machine)',
   },
   leaseMs: {
     env: 'ACTIONHOST_LEASE_MS',

@@ -86,7 +86,11 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
       opened.push(() => shared.close());
       db = shared;
     } else db = new SqliteDatabase(store);
-    const plugins = PluginStore.open(config.dataDir, { signatures: config.pluginSignatures });
+    // With a database URL the plugin index and package bytes are the database's too, shared by every host.
+    const plugins = await PluginStore.open(config.dataDir, {
+      signatures: config.pluginSignatures,
+      database: config.databaseUrl,
+    });
     opened.push(() => plugins.close());
     const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
     const credentials = await CredentialStore.open({ db, masterKey });
@@ -129,8 +133,8 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
       sealer: credentials,
       credentials,
       approvals: {
-        unapproved: (name, version) => {
-          const review = plugins.review(name, version);
+        unapproved: async (name, version) => {
+          const review = await plugins.review(name, version);
           return review.approved ? [] : review.difference.widened;
         },
       },

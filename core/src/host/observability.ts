@@ -73,6 +73,7 @@ export class HostObservability {
     return {
       // The database the services and the engine run on: PostgreSQL when the hosts share one.
       store: await up(() => this.#runtime.db.query('SELECT 1')),
+      // The plugin index may be a database of its own (PostgreSQL): asked asynchronously.
       registry: await up(() => this.#runtime.plugins.list()),
       sandbox: this.#sandboxUp && !this.#stopping,
     };
