@@ -82,9 +82,10 @@ const VALUES_PER_INSERT = 20_000;
 interface TargetColumn {
   name: string;
   type: string;
-  /** ALWAYS-generated identity: PostgreSQL numbers it (SQLite's rowid order is kept by inserting in that order). */
+  /** An ALWAYS identity: copied with OVERRIDING SYSTEM VALUE (one SQLite lacks, queue_seq, PostgreSQL numbers in
+   *  the order rows are inserted: rowid order). */
   generatedAlways: boolean;
-  /** A BY DEFAULT identity: copied, then its sequence is moved past the largest value. */
+  /** An identity: copied, then its sequence is moved past the largest value. */
   identity: boolean;
 }
 
@@ -126,7 +127,7 @@ export async function moveToPostgres(options: MoveOptions): Promise<TableMove[]>
         progress(`copied ${rows} rows of ${table}`);
         moved.push({ table, rows });
       }
-      await resetIdentities(tx, order);
+      await resetIdentities(source, tx, order);
       for (const { table, rows } of moved) {
         const copied = Number((await tx.query(`SELECT COUNT(*) AS n FROM ${quote(table)}`)).rows[0].n);
         if (copied !== rows)
@@ -199,7 +200,7 @@ async function targetColumns(tx: Queryable, table: string): Promise<Map<string, 
         name: String(row.column_name),
         type: String(row.data_type),
         generatedAlways: row.identity_generation === 'ALWAYS',
-        identity: row.is_identity === 'YES' && row.identity_generation !== 'ALWAYS',
+        identity: row.is_identity === 'YES',
       },
     ]),
   );
@@ -212,13 +213,14 @@ async function copyTable(source: DatabaseSync, tx: Queryable, table: string): Pr
     (column) => column.name,
   );
   for (const column of columns)
-    if (!target.has(column) || target.get(column)!.generatedAlways)
+    if (!target.has(column))
       throw CoreErrors.AH_MIGRATE_TABLE_UNKNOWN(
         { table, problem: `column ${column} has no place there` },
         { table, column },
       );
   const perInsert = Math.max(1, Math.floor(VALUES_PER_INSERT / Math.max(1, columns.length)));
-  const head = `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')}) VALUES `;
+  const overriding = columns.some((column) => target.get(column)!.generatedAlways) ? ' OVERRIDING SYSTEM VALUE' : '';
+  const head = `INSERT INTO ${quote(table)} (${columns.map(quote).join(', ')})${overriding} VALUES `;
   const hasRowid = source.prepare(`SELECT sql FROM sqlite_schema WHERE name = ?`).get(table) as { sql: string };
   const order = /WITHOUT\s+ROWID/i.test(hasRowid.sql) ? '' : ' ORDER BY rowid';
   let batch: SqlValue[][] = [];
@@ -247,15 +249,19 @@ function toPostgres(value: unknown): SqlValue {
   return value as SqlValue;
 }
 
-/** BY DEFAULT identities were given their values: their sequences continue after the largest. */
-async function resetIdentities(tx: Queryable, tables: readonly string[]): Promise<void> {
-  for (const table of tables)
+/** Identities that were given their values: their sequences continue after the largest. */
+async function resetIdentities(source: DatabaseSync, tx: Queryable, tables: readonly string[]): Promise<void> {
+  for (const table of tables) {
+    const copied = new Set(
+      (source.prepare(`PRAGMA table_info(${quote(table)})`).all() as { name: string }[]).map((column) => column.name),
+    );
     for (const column of (await targetColumns(tx, table)).values())
-      if (column.identity)
+      if (column.identity && copied.has(column.name))
         await tx.query(
           `SELECT setval(pg_get_serial_sequence($1, $2), COALESCE((SELECT MAX(${quote(column.name)}) FROM ${quote(table)}), 0) + 1, false)`,
           [quote(table), column.name],
         );
+  }
 }
 
 function quote(name: string): string {
