@@ -3,12 +3,13 @@
 // no persistence. Prints workflows/s of both and their ratio, latency at 25/50/90% of each one's capacity, the
 // peak resident memory of each process tree under load and the host's idle memory after start.
 // BENCH_SECONDS (10) sets the load window, BENCH_CONNECTIONS (32) the connections; --json adds a JSON line;
-// BENCH_ONLY=actionhost skips the reference. BENCH_HOST_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=DIR" profiles the
+// BENCH_ONLY=actionhost skips the reference. Then the same workload on 1, 2 and 3 hosts sharing one PostgreSQL
+// database (test/bench/e2e/multi-host.ts; BENCH_POSTGRES=0 skips it, PG_URL picks the server). BENCH_HOST_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=DIR" profiles the
 // host (and its workers); `node test/bench/profile-summary.ts DIR/<file>.cpuprofile` prints its top functions.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,7 @@ import {
   type Target,
 } from './e2e/load.ts';
 import { onboardingWorkflow } from './e2e/workload.ts';
+import { measureHostsOnPostgres, postgresAdminUrl, type MultiHostResult } from './e2e/multi-host.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -242,6 +244,7 @@ async function measure(system: System, target: Target): Promise<Measured> {
 async function main(): Promise<void> {
   const target = await startTarget();
   const results: Record<string, Measured> = {};
+  const onPostgres: MultiHostResult[] = [];
   try {
     for (const start of process.env.BENCH_ONLY === 'actionhost'
       ? [startActionhost]
@@ -252,6 +255,22 @@ async function main(): Promise<void> {
       } finally {
         await system.close();
       }
+    }
+    if (process.env.BENCH_POSTGRES !== '0') {
+      const adminUrl = postgresAdminUrl(ROOT);
+      for (const count of [1, 2, 3])
+        onPostgres.push(
+          await measureHostsOnPostgres({
+            root: ROOT,
+            adminUrl,
+            count,
+            target,
+            connections: CONNECTIONS,
+            seconds: SECONDS,
+            nodeFlags: startScriptNodeFlags(),
+            progress,
+          }),
+        );
     }
   } finally {
     await target.close();
@@ -319,7 +338,20 @@ async function main(): Promise<void> {
     `ratio actionhost / plain Node, workflows/s: ${(host.workflowsPerSecond / plain.workflowsPerSecond).toFixed(2)}x` +
       " (2x Node-RED ≈ 0.65x of plain Node on the issue's machine)",
   );
-  if (process.argv.includes('--json')) console.log(JSON.stringify(results));
+  if (onPostgres.length > 0) {
+    const one = onPostgres[0].workflowsPerSecond;
+    console.log(
+      `on PostgreSQL (hosts and database on this machine's ${availableParallelism()} cores, requests spread over the hosts):`,
+    );
+    for (const run of onPostgres)
+      console.log(
+        `  ${run.hosts} host(s): ${f(run.workflowsPerSecond, 0)} workflows/s, ${f(run.cpuMsPerWorkflow, 2)} host CPU ms ` +
+          `each, ${run.accepted} accepted (${run.busy} busy, ${run.failed} failed); ` +
+          `x${(run.workflowsPerSecond / one).toFixed(2)} of one host on PostgreSQL, ` +
+          `x${(run.workflowsPerSecond / host.workflowsPerSecond).toFixed(2)} of one host on SQLite`,
+      );
+  }
+  if (process.argv.includes('--json')) console.log(JSON.stringify({ ...results, postgres: onPostgres }));
 }
 
 await main();

@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool } from 'undici';
+import { BalancedPool, Pool } from 'undici';
 import { requestBody, sequenceOf } from './workload.ts';
 
 export interface Target {
@@ -61,7 +61,7 @@ export interface Sent {
 }
 
 export interface Driver {
-  pool: Pool;
+  pool: Pool | BalancedPool;
   token?: string;
 }
 
@@ -70,6 +70,15 @@ let nextSequence = 1;
 
 export function driver(origin: string, token?: string, connections = 32): Driver {
   return { pool: new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 }), token };
+}
+
+/** The same, spreading requests over several hosts (round robin): `connections` in all. */
+export function spreadDriver(origins: readonly string[], token?: string, connections = 32): Driver {
+  const each = Math.max(1, Math.ceil(connections / origins.length));
+  return {
+    pool: new BalancedPool([...origins], { connections: each, pipelining: 1, keepAliveTimeout: 60_000 }),
+    token,
+  };
 }
 
 async function sendOne(d: Driver, sent: Sent): Promise<void> {
