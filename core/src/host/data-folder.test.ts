@@ -63,7 +63,7 @@ afterEach(async () => {
 describe('data folder files', () => {
   it('creates the data folder 0700 and actionhost.db, registry.db and their -wal/-shm files 0600', async () => {
     const host = await open();
-    host.itsm.createRequest({ kind: 'incident', subject: 'writes to the WAL' }, 'test');
+    await host.itsm.createRequest({ kind: 'incident', subject: 'writes to the WAL' }, 'test');
     await host.plugins.install({ tarball: echoTarball() });
     expect(modeOf(dataDir)).toBe(0o700);
     for (const file of [...DATABASE_FILES, 'registry.db-shm', 'master.key']) {
@@ -73,7 +73,7 @@ describe('data folder files', () => {
 
   it('takes group and other access away from the database files of an older data folder', async () => {
     const first = await open();
-    first.itsm.createRequest({ kind: 'incident', subject: 'first start' }, 'test');
+    await first.itsm.createRequest({ kind: 'incident', subject: 'first start' }, 'test');
     await first.plugins.install({ tarball: echoTarball() });
     await first.close();
     runtime = undefined;
@@ -81,7 +81,7 @@ describe('data folder files', () => {
       chmodSync(join(dataDir, file), 0o644);
     }
     const again = await open();
-    again.itsm.createRequest({ kind: 'incident', subject: 'second start' }, 'test');
+    await again.itsm.createRequest({ kind: 'incident', subject: 'second start' }, 'test');
     await again.plugins.install({ tarball: echoTarball('1.0.1') });
     for (const file of DATABASE_FILES) {
       expect([file, modeOf(join(dataDir, file)).toString(8)]).toEqual([file, '600']);

@@ -212,6 +212,11 @@ export async function openWorld(backend?: Dialect): Promise<TestWorld> {
   };
 }
 
+/** A world on SQLite, for tests of the engine's SQLite ports (sqlitePorts). */
+export function openSqliteWorld(): Promise<TestWorld> {
+  return openWorld('sqlite');
+}
+
 /** The engine's ports on the world's database, with what stops them (the PostgreSQL queue's lease heartbeat). */
 export async function enginePorts(
   world: Pick<TestWorld, 'db' | 'store' | 'itsm'>,
