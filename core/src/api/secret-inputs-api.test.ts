@@ -57,7 +57,7 @@ describe('header values', () => {
       'X-Trace': 'req-#internalId#', // a template: its value is read at run time
     });
     const read = await call('GET', `/api/workflows/${created.body.id}`);
-    const stored = api.world.store.db.prepare('SELECT definition FROM workflows').all();
+    const stored = (await api.world.db.query('SELECT definition FROM workflows')).rows;
     for (const text of [created.text, read.text, JSON.stringify(stored)]) {
       expect(text).not.toContain(KEY_1);
       expect(text).not.toContain(KEY_2);
