@@ -207,7 +207,7 @@ describe('error bodies', () => {
       payload: '{"kind": "incident", "subject": "x", "customFields": {"__proto__": {"admin": true}}}',
     });
     expect(poisoned.statusCode).toBe(400);
-    expect(api.world.itsm.listRequests()).toEqual([]);
+    expect(await api.world.itsm.listRequests()).toEqual([]);
     const empty = await api.app.inject({
       method: 'POST',
       url: '/api/workflows/wf_missing/publish',
@@ -227,7 +227,7 @@ describe('error bodies', () => {
       payload,
     });
     expect([response.statusCode, response.json().error.code]).toEqual([400, 'AH_VALIDATION_FAILED']);
-    expect(api.workflows.list()).toEqual([]);
+    expect(await api.workflows.list()).toEqual([]);
   });
 
   it('answers a bad parameter with AH_VALIDATION_FAILED and its path', async () => {

@@ -26,9 +26,9 @@ describe('requests and configuration items', () => {
     });
     const id = created.body.internalId;
     expect((await call('agent', 'GET', `/api/requests/${id}`)).body.subject).toBe('Mail down');
-    const before = api.world.itsm.pendingEvents(100).length;
+    const before = (await api.world.itsm.pendingEvents(100)).length;
     expect((await call('agent', 'PATCH', `/api/requests/${id}`, { category: 'Email' })).body.changes).toHaveLength(1);
-    expect(api.world.itsm.pendingEvents(100).length).toBe(before + 1);
+    expect((await api.world.itsm.pendingEvents(100)).length).toBe(before + 1);
     const audit = await call('agent', 'GET', `/api/requests/${id}/audit`);
     expect(audit.body.map((e: { kind: string }) => e.kind)).toEqual(
       expect.arrayContaining(['request.created', 'field.changed']),
@@ -47,7 +47,7 @@ describe('requests and configuration items', () => {
       'AH_VALIDATION_FAILED',
       '/requester/email',
     ]);
-    expect(api.world.itsm.listRequests()).toEqual([]);
+    expect(await api.world.itsm.listRequests()).toEqual([]);
     const unknownKey = await call('agent', 'PATCH', '/api/requests/1', { kind: 'service-request' });
     expect(unknownKey.body.error.code).toBe('AH_VALIDATION_FAILED');
   });

@@ -33,7 +33,7 @@ function webhookWorkflow(inputs: Record<string, unknown>) {
 /** Publishes the workflow, raises a request and returns what the plugin was given. */
 async function inputsReceived(workflowId: string): Promise<Record<string, unknown>> {
   expect((await call('POST', `/api/workflows/${workflowId}/publish`)).status).toBe(200);
-  api.world.itsm.createRequest({ kind: 'incident', subject: 'x' }, 'user:agent');
+  await api.world.itsm.createRequest({ kind: 'incident', subject: 'x' }, 'user:agent');
   await api.engine.drain();
   return api.runner.calls.at(-1)!.input;
 }
@@ -57,7 +57,7 @@ describe('header values', () => {
       'X-Trace': 'req-#internalId#', // a template: its value is read at run time
     });
     const read = await call('GET', `/api/workflows/${created.body.id}`);
-    const stored = api.world.store.db.prepare('SELECT definition FROM workflows').all();
+    const stored = (await api.world.db.query('SELECT definition FROM workflows')).rows;
     for (const text of [created.text, read.text, JSON.stringify(stored)]) {
       expect(text).not.toContain(KEY_1);
       expect(text).not.toContain(KEY_2);
@@ -216,7 +216,7 @@ describe('sealed values are bound to where they were typed', () => {
     ]);
     // Even stored without a save's checks (a definition written before values were bound), it opens nowhere.
     const own = await call('POST', '/api/workflows', webhookWorkflow({ URL: 'http://127.0.0.1:7/mine' }));
-    api.workflows.repository.updateWorkflow(own.body.id, copy as never);
+    await api.workflows.repository.updateWorkflow(own.body.id, copy as never);
     const tested = await call('POST', `/api/workflows/${own.body.id}/nodes/hook/test-connection`, {
       sendRealRequest: true,
     });

@@ -17,11 +17,11 @@ const call = (role: Role, method: Method, url: string, payload?: unknown) => cal
 
 describe('Incident-CI Linking over the API', () => {
   it('links the CI whose IP address the incident carries when its category changes, and shows it in Relations, Audit Trail and executions', async () => {
-    api.runner.on('@actionhost/ci-linking', (input) => {
-      const request = api.world.itsm.getRequest(input['Request.Id'] as number);
-      const cis = api.world.itsm.findConfigurationItems('ipAddress', String(request.customFields.ipAddress));
+    api.runner.on('@actionhost/ci-linking', async (input) => {
+      const request = await api.world.itsm.getRequest(input['Request.Id'] as number);
+      const cis = await api.world.itsm.findConfigurationItems('ipAddress', String(request.customFields.ipAddress));
       for (const ci of cis)
-        api.world.itsm.linkConfigurationItem(request.internalId, ci.id, '@actionhost/ci-linking@1.1.0');
+        await api.world.itsm.linkConfigurationItem(request.internalId, ci.id, '@actionhost/ci-linking@1.1.0');
       return { path: 'success', output: { linked: cis.map((ci) => ci.id) } };
     });
     const ci = await call('agent', 'POST', '/api/cis', { name: 'web-01', ipAddress: '10.1.2.3' });

@@ -10,7 +10,7 @@ import {
   FakeCatalog,
   executionsOf,
   incidentCiLinking,
-  openWorld,
+  openSqliteWorld,
   sqlitePorts,
   type TestWorld,
 } from '../workflow/workflow.fixtures.ts';
@@ -26,8 +26,8 @@ describe('engine with the real sandbox', () => {
   const code = readFileSync(new URL(manifest.entry, pluginDir('ci-linking')), 'utf8');
   let installedIntegrity = 'sha512-installed';
 
-  beforeEach(() => {
-    world = openWorld();
+  beforeEach(async () => {
+    world = await openSqliteWorld();
     installedIntegrity = 'sha512-installed';
   });
   afterEach(() => world.close());
@@ -44,29 +44,31 @@ describe('engine with the real sandbox', () => {
         { name: manifest.name, version: manifest.version, integrity: 'sha512-installed', manifest },
       ]);
       const runner = new SandboxPluginRunner({ sandbox: capabilitySandbox, plugins });
-      const service = new WorkflowService({ store: world.store, catalog, runner });
+      const service = await WorkflowService.open({ db: world.db, catalog, runner });
       const engine = new WorkflowEngine({ ...sqlitePorts(world), requests: world.itsm, runner });
       const workflow = await service.publish(
-        service.create(
-          incidentCiLinking({
-            nodes: [
-              {
-                id: 'link',
-                kind: 'action',
-                title: 'Execute Plugin',
-                uses: `${manifest.name}@^1.0.0`,
-                inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' },
-              },
-            ],
-          }),
+        (
+          await service.create(
+            incidentCiLinking({
+              nodes: [
+                {
+                  id: 'link',
+                  kind: 'action',
+                  title: 'Execute Plugin',
+                  uses: `${manifest.name}@^1.0.0`,
+                  inputs: { 'Request.Id': '#internalId#', 'Unique Identifier Type': 'ip address' },
+                },
+              ],
+            }),
+          )
         ).id,
       );
-      const ci = world.itsm.createConfigurationItem({ name: 'web-01', ipAddress: '10.9.8.7' }, 'user:agent');
-      const { request } = world.itsm.createRequest(
+      const ci = await world.itsm.createConfigurationItem({ name: 'web-01', ipAddress: '10.9.8.7' }, 'user:agent');
+      const { request } = await world.itsm.createRequest(
         { kind: 'incident', subject: 'Web down', category: 'Hardware', customFields: { ipAddress: '10.9.8.7' } },
         'user:agent',
       );
-      world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+      await world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
       await engine.drain();
       const execution = await service.getExecution((await executionsOf(service, { workflowId: workflow.id }))[0].id);
       return { execution, ci, request };
@@ -81,8 +83,8 @@ describe('engine with the real sandbox', () => {
       status: 'succeeded',
       steps: [{ nodeId: 'link', plugin: `${manifest.name}@${manifest.version}`, path: 'success' }],
     });
-    expect(world.itsm.listRelations(request.internalId).map((relation) => relation.ciId)).toEqual([ci.id]);
-    const audit = world.itsm.listAudit(request.internalId).find((entry) => entry.kind === 'plugin.execution');
+    expect((await world.itsm.listRelations(request.internalId)).map((relation) => relation.ciId)).toEqual([ci.id]);
+    const audit = (await world.itsm.listAudit(request.internalId)).find((entry) => entry.kind === 'plugin.execution');
     expect(audit?.data).toMatchObject({
       plugin: `${manifest.name}@${manifest.version}`,
       integrity: 'sha512-installed',
@@ -97,6 +99,6 @@ describe('engine with the real sandbox', () => {
       status: 'failed',
       steps: [{ status: 'failed', error: { code: 'AH_PLUGIN_INTEGRITY_MISMATCH' } }],
     });
-    expect(world.itsm.listRelations(request.internalId)).toEqual([]);
+    expect(await world.itsm.listRelations(request.internalId)).toEqual([]);
   });
 });

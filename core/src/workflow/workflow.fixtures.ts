@@ -198,7 +198,7 @@ export interface TestWorld {
 /** A world on a fresh test database: the env-selected backend (ACTIONHOST_TEST_BACKEND), or the one given. */
 export async function openWorld(backend?: Dialect): Promise<TestWorld> {
   const test = await openTestDatabase(backend);
-  const store = test.store ?? Store.open(join(test.dir, 'sqlite-services.db'));
+  const store = test.store ?? Store.open(join(test.dir, 'actionhost.db'));
   const itsm = await ItsmService.open({ db: test.db });
   return {
     dir: test.dir,
@@ -210,6 +210,11 @@ export async function openWorld(backend?: Dialect): Promise<TestWorld> {
       await test.close();
     },
   };
+}
+
+/** A world on SQLite, for tests of the engine's SQLite ports (sqlitePorts). */
+export function openSqliteWorld(): Promise<TestWorld> {
+  return openWorld('sqlite');
 }
 
 /** The engine's ports on the world's database, with what stops them (the PostgreSQL queue's lease heartbeat). */

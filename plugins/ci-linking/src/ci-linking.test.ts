@@ -23,10 +23,12 @@ afterAll(async () => {
 let nextHost = 1;
 const uniqueIp = () => `10.20.0.${nextHost++}`;
 
-function incidentWith(customFields: Record<string, string>) {
-  return itsm.createRequest(
-    { kind: 'incident', subject: 'Workstation offline', category: 'Network', customFields },
-    'user:agent',
+async function incidentWith(customFields: Record<string, string>) {
+  return (
+    await itsm.createRequest(
+      { kind: 'incident', subject: 'Workstation offline', category: 'Network', customFields },
+      'user:agent',
+    )
   ).request;
 }
 
@@ -36,8 +38,8 @@ const run = (requestId: number | string, type = 'ip address') =>
 describe('ITSM Plugin - Linking of CI to Incident Requests', () => {
   it('links the CI whose IP address matches the request and takes the success path', async () => {
     const ip = uniqueIp();
-    const ci = itsm.createConfigurationItem({ name: 'WS-001', ipAddress: ip }, 'user:agent');
-    const request = incidentWith({ ipAddress: ip });
+    const ci = await itsm.createConfigurationItem({ name: 'WS-001', ipAddress: ip }, 'user:agent');
+    const request = await incidentWith({ ipAddress: ip });
     const outcome = await run(request.internalId);
     expect(outcome.path).toBe('success');
     expect(outcome.output).toEqual({
@@ -48,31 +50,31 @@ describe('ITSM Plugin - Linking of CI to Incident Requests', () => {
       alreadyLinkedCiIds: [],
     });
     expect(outcome.plugin).toBe('@actionhost/ci-linking@1.0.0');
-    expect(itsm.listRelations(request.internalId)).toMatchObject([
+    expect(await itsm.listRelations(request.internalId)).toMatchObject([
       { ciId: ci.id, createdBy: '@actionhost/ci-linking@1.0.0' },
     ]);
   });
 
   it('does not duplicate the relation when run twice', async () => {
     const ip = uniqueIp();
-    const ci = itsm.createConfigurationItem({ name: 'WS-002', ipAddress: ip }, 'user:agent');
-    const request = incidentWith({ ipAddress: ip });
+    const ci = await itsm.createConfigurationItem({ name: 'WS-002', ipAddress: ip }, 'user:agent');
+    const request = await incidentWith({ ipAddress: ip });
     await run(request.internalId);
     const second = await run(String(request.internalId));
     expect(second.path).toBe('success');
     expect(second.output).toMatchObject({ linkedCiIds: [], alreadyLinkedCiIds: [ci.id] });
-    expect(itsm.listRelations(request.internalId)).toHaveLength(1);
+    expect(await itsm.listRelations(request.internalId)).toHaveLength(1);
   });
 
   it("accepts the workflow's numeric string id and spelled variants of the identifier type", async () => {
-    const ci = itsm.createConfigurationItem(
+    const ci = await itsm.createConfigurationItem(
       { name: 'Printer-3', type: 'Printer', macAddress: 'AA-BB-CC-00-00-03', hostname: 'PRN-3.corp.local' },
       'user:agent',
     );
-    const byMac = incidentWith({ 'MAC Address': 'aa:bb:cc:00:00:03' });
+    const byMac = await incidentWith({ 'MAC Address': 'aa:bb:cc:00:00:03' });
     const outcome = await run(` ${byMac.internalId} `, 'MAC Address');
     expect(outcome.output).toMatchObject({ identifierType: 'mac address', linkedCiIds: [ci.id] });
-    const byHost = incidentWith({ hostname: 'prn-3.CORP.local' });
+    const byHost = await incidentWith({ hostname: 'prn-3.CORP.local' });
     expect((await run(byHost.internalId, 'Host Name')).output).toMatchObject({
       identifierType: 'hostname',
       linkedCiIds: [ci.id],
@@ -80,26 +82,26 @@ describe('ITSM Plugin - Linking of CI to Incident Requests', () => {
   });
 
   it('takes the failure path when no CI matches', async () => {
-    const request = incidentWith({ ipAddress: uniqueIp() });
+    const request = await incidentWith({ ipAddress: uniqueIp() });
     const outcome = await run(request.internalId);
     expect(outcome.path).toBe('failure');
     expect(outcome.output).toMatchObject({ reason: 'no-match', requestId: request.internalId, matchedCiIds: [] });
-    expect(itsm.listRelations(request.internalId)).toEqual([]);
+    expect(await itsm.listRelations(request.internalId)).toEqual([]);
   });
 
   it('takes the failure path and links nothing when more than one CI matches', async () => {
     const serial = `SN-${Date.now()}`;
-    const a = itsm.createConfigurationItem({ name: 'Server-A', serialNumber: serial }, 'user:agent');
-    const b = itsm.createConfigurationItem({ name: 'Server-B', serialNumber: serial }, 'user:agent');
-    const request = incidentWith({ serialNumber: serial });
+    const a = await itsm.createConfigurationItem({ name: 'Server-A', serialNumber: serial }, 'user:agent');
+    const b = await itsm.createConfigurationItem({ name: 'Server-B', serialNumber: serial }, 'user:agent');
+    const request = await incidentWith({ serialNumber: serial });
     const outcome = await run(request.internalId, 'serial number');
     expect(outcome.path).toBe('failure');
     expect(outcome.output).toMatchObject({ reason: 'ambiguous', identifier: serial, matchedCiIds: [a.id, b.id] });
-    expect(itsm.listRelations(request.internalId)).toEqual([]);
+    expect(await itsm.listRelations(request.internalId)).toEqual([]);
   });
 
   it('takes the failure path when the request carries no identifier', async () => {
-    const request = incidentWith({ hostname: 'WS-404' });
+    const request = await incidentWith({ hostname: 'WS-404' });
     const outcome = await run(request.internalId, 'ip address');
     expect(outcome.path).toBe('failure');
     expect(outcome.output).toMatchObject({ reason: 'no-identifier', identifier: null });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PluginManifest, type ItsmScope, type Json } from '@actionhost/sdk';
-import { Store } from '../../store/index.ts';
+import { SqliteDatabase, Store } from '../../store/index.ts';
 import { ItsmService } from '../../itsm/index.ts';
 import type { InvocationScope } from '../capability.ts';
 import { createItsmCapability } from './index.ts';
@@ -14,19 +14,19 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
-function setup() {
+async function setup() {
   const folder = mkdtempSync(join(tmpdir(), 'ah-itsm-cap-'));
   const store = Store.open(join(folder, 'actionhost.db'));
   cleanups.push(
     () => rmSync(folder, { recursive: true, force: true }),
     () => store.close(),
   );
-  const itsm = new ItsmService({ store });
-  const { request } = itsm.createRequest(
+  const itsm = await ItsmService.open({ db: new SqliteDatabase(store) });
+  const { request } = await itsm.createRequest(
     { kind: 'incident', subject: 'VPN down', customFields: { ipAddress: '10.0.0.5' } },
     'user:agent',
   );
-  const ci = itsm.createConfigurationItem(
+  const ci = await itsm.createConfigurationItem(
     { name: 'web-01', ipAddress: '10.0.0.5', macAddress: 'AA-BB-CC-DD-EE-FF' },
     'user:agent',
   );
@@ -69,8 +69,8 @@ async function failure(
 }
 
 describe('itsm capability', () => {
-  it('is declared only by a manifest with itsm scopes', () => {
-    const { capability } = setup();
+  it('is declared only by a manifest with itsm scopes', async () => {
+    const { capability } = await setup();
     expect(capability.name).toBe('itsm');
     expect(capability.declaredBy(scopeFor(['requests:read']).plugin.manifest)).toBe(true);
     expect(capability.declaredBy(scopeFor([]).plugin.manifest)).toBe(false);
@@ -78,7 +78,7 @@ describe('itsm capability', () => {
   });
 
   it('returns the request in the ABI shape with requests:read', async () => {
-    const { capability, request } = setup();
+    const { capability, request } = await setup();
     const result = await capability.call('getRequest', [request.internalId], scopeFor(['requests:read']));
     expect(result).toEqual({
       internalId: request.internalId,
@@ -97,7 +97,7 @@ describe('itsm capability', () => {
   });
 
   it('denies each method without its scope, naming the scope', async () => {
-    const { capability, request, ci } = setup();
+    const { capability, request, ci } = await setup();
     const cases: [string, Json[], string][] = [
       ['getRequest', [request.internalId], 'requests:read'],
       ['findConfigurationItems', [{ field: 'ipAddress', value: '10.0.0.5' }], 'cmdb:read'],
@@ -115,8 +115,8 @@ describe('itsm capability', () => {
   });
 
   it('lets a workflow step read and link only the request it runs for', async () => {
-    const { capability, itsm, request, ci } = setup();
-    const other = itsm.createRequest({ kind: 'incident', subject: "Someone else's" }, 'test').request;
+    const { capability, itsm, request, ci } = await setup();
+    const other = (await itsm.createRequest({ kind: 'incident', subject: "Someone else's" }, 'test')).request;
     const scope = scopeFor(['requests:read', 'relations:write'], { requestId: request.internalId });
     await expect(capability.call('getRequest', [request.internalId], scope)).resolves.toMatchObject({
       internalId: request.internalId,
@@ -129,11 +129,11 @@ describe('itsm capability', () => {
       code: 'AH_CAPABILITY_DENIED',
       details: { reason: 'other-request' },
     });
-    expect(itsm.listRelations(other.internalId)).toEqual([]);
+    expect(await itsm.listRelations(other.internalId)).toEqual([]);
   });
 
   it('finds CIs with cmdb:read and links them with relations:write, once, as the plugin', async () => {
-    const { capability, itsm, request, ci } = setup();
+    const { capability, itsm, request, ci } = await setup();
     const scope = scopeFor(['cmdb:read', 'relations:write'], { executionId: 'exec-9' });
     const found = await capability.call(
       'findConfigurationItems',
@@ -158,14 +158,14 @@ describe('itsm capability', () => {
     expect(await capability.call('listRelations', [request.internalId], scope)).toEqual([
       { requestId: request.internalId, ciId: ci.id, createdAt: expect.any(String), created: false },
     ]);
-    expect(itsm.listRelations(request.internalId)).toMatchObject([{ createdBy: '@acme/linker@2.1.0' }]);
-    expect(itsm.listAudit(request.internalId).filter((entry) => entry.kind === 'relation.added')).toMatchObject([
-      { actor: '@acme/linker@2.1.0', data: { ciId: ci.id, invocationId: 'inv-1', executionId: 'exec-9' } },
-    ]);
+    expect(await itsm.listRelations(request.internalId)).toMatchObject([{ createdBy: '@acme/linker@2.1.0' }]);
+    expect((await itsm.listAudit(request.internalId)).filter((entry) => entry.kind === 'relation.added')).toMatchObject(
+      [{ actor: '@acme/linker@2.1.0', data: { ciId: ci.id, invocationId: 'inv-1', executionId: 'exec-9' } }],
+    );
   });
 
   it('rejects malformed arguments with AH_CAPABILITY_ARGS_INVALID', async () => {
-    const { capability } = setup();
+    const { capability } = await setup();
     const scope = scopeFor(['requests:read', 'cmdb:read', 'relations:write']);
     for (const [method, args] of [
       ['getRequest', ['1']],
@@ -183,7 +183,7 @@ describe('itsm capability', () => {
   });
 
   it('passes service errors through with their codes', async () => {
-    const { capability, request } = setup();
+    const { capability, request } = await setup();
     const scope = scopeFor(['requests:read', 'relations:write']);
     expect((await failure(capability.call('getRequest', [404], scope))).code).toBe('AH_REQUEST_NOT_FOUND');
     expect((await failure(capability.call('linkConfigurationItem', [request.internalId, 404], scope))).code).toBe(
@@ -192,7 +192,7 @@ describe('itsm capability', () => {
   });
 
   it('refuses calls of an invocation that is already over', async () => {
-    const { capability, request } = setup();
+    const { capability, request } = await setup();
     const controller = new AbortController();
     controller.abort();
     const error = await failure(

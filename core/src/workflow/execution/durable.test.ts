@@ -19,7 +19,7 @@ import {
   ciLinking,
   executionsOf,
   leftRunning,
-  openWorld,
+  openSqliteWorld,
   runWebhook,
   sqlitePorts,
   type TestWorld,
@@ -43,18 +43,18 @@ function engine(options: Partial<WorkflowEngineOptions> = {}): WorkflowEngine {
   return created;
 }
 
-beforeEach(() => {
-  world = openWorld();
+beforeEach(async () => {
+  world = await openSqliteWorld();
   runner = new FakeRunner();
-  service = new WorkflowService({
-    store: world.store,
+  service = await WorkflowService.open({
+    db: world.db,
     catalog: new FakeCatalog([ciLinking('1.0.0'), runWebhook('1.0.0')]),
     runner,
   });
 });
 afterEach(async () => {
   for (const e of engines.splice(0)) await e.stop();
-  world.close();
+  await world.close();
 });
 
 const hook = (id: string, url: string, extra: Record<string, unknown> = {}) => ({
@@ -74,10 +74,11 @@ async function publish(nodes: WorkflowDefinitionInput['nodes'], start?: string):
     nodes,
     ...(start ? { start } : {}),
   };
-  return (await service.publish(service.create(definition).id)).id;
+  return (await service.publish((await service.create(definition)).id)).id;
 }
 
-const raise = () => world.itsm.createRequest({ kind: 'incident', subject: 'VPN down' }, 'user:agent').request;
+const raise = async () =>
+  (await world.itsm.createRequest({ kind: 'incident', subject: 'VPN down' }, 'user:agent')).request;
 const keys = () => runner.calls.map((call) => call.options.idempotencyKey);
 const waitFor = async (check: () => boolean | Promise<boolean>) => {
   for (let i = 0; i < 500 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
@@ -97,7 +98,7 @@ describe('durable executions', () => {
       ],
       'first',
     );
-    const { request, event } = world.itsm.createRequest({ kind: 'incident', subject: 'VPN down' }, 'user:agent');
+    const { request, event } = await world.itsm.createRequest({ kind: 'incident', subject: 'VPN down' }, 'user:agent');
     // A "previous process": it took the event, finished `first`, then died with `second` in flight (the event is
     // still pending: its replay must not add a second execution).
     const id = await leftRunning(
@@ -137,7 +138,7 @@ describe('durable executions', () => {
     const workflowId = await publish([
       hook('hook', 'http://127.0.0.1/x', { retry: { maxAttempts: 3, backoffMs: 10, maxBackoffMs: 20 } }),
     ]);
-    raise();
+    await raise();
     await engine().drain({ untilIdle: true });
     const [summary] = await executionsOf(service, { workflowId });
     const execution = await service.getExecution(summary.id);
@@ -170,7 +171,7 @@ describe('durable executions', () => {
       ],
       'hook',
     );
-    raise();
+    await raise();
     await engine().drain({ untilIdle: true });
     const execution = await service.getExecution((await executionsOf(service, { workflowId }))[0].id);
     expect(execution.steps.map((s) => [s.nodeId, s.attempt, s.path])).toEqual([
@@ -192,7 +193,7 @@ describe('durable executions', () => {
     const workflowId = await publish([
       hook('hook', 'http://127.0.0.1/x', { retry: { maxAttempts: 3, backoffMs: 300, maxBackoffMs: 300 } }),
     ]);
-    raise();
+    await raise();
     const first = engine();
     await first.drain();
     const [waiting] = await executionsOf(service, { workflowId });
@@ -218,7 +219,7 @@ describe('durable executions', () => {
       return { path: 'success', output: { status: 200 } };
     });
     const workflowId = await publish([hook('hook', 'http://127.0.0.1/x')]);
-    for (let i = 0; i < 12; i++) raise();
+    for (let i = 0; i < 12; i++) await raise();
     const limited = engine({ maxConcurrentExecutions: 4, maxConcurrentPerPlugin: 2 });
     await limited.drain();
     expect(peak).toBe(2);
@@ -239,7 +240,7 @@ describe('durable executions', () => {
         }),
     );
     const workflowId = await publish([hook('hook', 'http://127.0.0.1/x')]);
-    raise();
+    await raise();
     const first = engine({ stopTimeoutMs: 50 });
     first.start();
     await waitFor(() => runner.calls.length === 1);
@@ -257,7 +258,7 @@ describe('durable executions', () => {
     const workflowId = await publish([
       hook('hook', 'http://127.0.0.1/x', { retry: { maxAttempts: 5, backoffMs: 60_000, maxBackoffMs: 60_000 } }),
     ]);
-    raise();
+    await raise();
     const e = engine();
     await e.drain();
     const [waiting] = await executionsOf(service, { workflowId });
@@ -339,7 +340,7 @@ describe('retry policy', () => {
 describe('a step that keeps dying with its host', () => {
   it('is given up after MAX_INTERRUPTIONS interruptions: the execution fails instead of looping forever', async () => {
     const workflowId = await publish([hook('hook', 'http://127.0.0.1/x')]);
-    const { request, event } = world.itsm.createRequest({ kind: 'incident', subject: 'poison' }, 'user:agent');
+    const { request, event } = await world.itsm.createRequest({ kind: 'incident', subject: 'poison' }, 'user:agent');
     const { queue, executions } = sqlitePorts(world);
     const [id] = await queue.enqueue([
       {

@@ -16,7 +16,7 @@ import {
   incidentCiLinking,
   leftRunning,
   sqlitePorts,
-  openWorld,
+  openSqliteWorld,
   runWebhook,
   type TestWorld,
 } from '../workflow.fixtures.ts';
@@ -28,14 +28,14 @@ let runner: FakeRunner;
 let service: WorkflowService;
 let engine: WorkflowEngine;
 
-beforeEach(() => {
-  world = openWorld();
+beforeEach(async () => {
+  world = await openSqliteWorld();
   catalog = new FakeCatalog([ciLinking('1.0.0'), runWebhook('1.0.0')]);
   runner = new FakeRunner();
-  service = new WorkflowService({ store: world.store, catalog, runner });
-  // The real ItsmService must fit the ports as it is.
+  service = await WorkflowService.open({ db: world.db, catalog, runner });
+  // The real ItsmService must fit the ports as it is (its Audit Trail for the SQLite engine: stepAudit).
   const requests: RequestSource = world.itsm;
-  const audit: AuditSink = world.itsm;
+  const audit: AuditSink = world.itsm.stepAudit;
   engine = new WorkflowEngine({
     queue: new SqliteExecutionQueue(world.store),
     executions: new SqliteExecutionRepository(world.store, { audit }),
@@ -47,23 +47,25 @@ beforeEach(() => {
 });
 afterEach(async () => {
   await engine.stop();
-  world.close();
+  await world.close();
 });
 
 async function published(definition: WorkflowDefinitionInput): Promise<string> {
-  return (await service.publish(service.create(definition).id)).id;
+  return (await service.publish((await service.create(definition)).id)).id;
 }
 
-function incident(extra: Record<string, unknown> = {}) {
-  return world.itsm.createRequest(
-    {
-      kind: 'incident',
-      subject: 'Server down',
-      category: 'Hardware',
-      customFields: { ipAddress: '10.0.0.5' },
-      ...extra,
-    },
-    'user:agent',
+async function incident(extra: Record<string, unknown> = {}) {
+  return (
+    await world.itsm.createRequest(
+      {
+        kind: 'incident',
+        subject: 'Server down',
+        category: 'Hardware',
+        customFields: { ipAddress: '10.0.0.5' },
+        ...extra,
+      },
+      'user:agent',
+    )
   ).request;
 }
 
@@ -83,11 +85,11 @@ describe('workflow engine', () => {
       output: { linked: [input['Request.Id']] },
     }));
     const workflowId = await published(incidentCiLinking());
-    const request = incident();
+    const request = await incident();
     await engine.drain();
     expect(await executionsOf(service, { workflowId })).toEqual([]);
 
-    world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+    await world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
     expect(await engine.drain()).toBe(1);
     const [summary] = await executionsOf(service, { requestId: request.internalId });
     const execution = await service.getExecution(summary.id);
@@ -115,7 +117,7 @@ describe('workflow engine', () => {
       idempotencyKey: `${execution.id}:link:1`,
       bindings: { requestId: request.internalId, executionId: execution.id },
     });
-    const audit = world.itsm.listAudit(request.internalId).filter((entry) => entry.kind === 'plugin.execution');
+    const audit = (await world.itsm.listAudit(request.internalId)).filter((entry) => entry.kind === 'plugin.execution');
     expect(audit).toHaveLength(1);
     expect(audit[0].data).toMatchObject({
       plugin: '@actionhost/ci-linking@1.0.0',
@@ -142,10 +144,10 @@ describe('workflow engine', () => {
       incidentCiLinking({ name: 'sr', trigger: { event: 'request.created', kind: 'service-request' } }),
     );
     const anyCreated = await published(incidentCiLinking({ name: 'any', trigger: { event: 'request.created' } }));
-    const request = incident({ category: null });
-    world.itsm.updateRequest(request.internalId, { category: 'Hardware' }, 'user:agent');
-    world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
-    world.itsm.updateRequest(request.internalId, { customFields: { ipAddress: '10.0.0.6' } }, 'user:agent');
+    const request = await incident({ category: null });
+    await world.itsm.updateRequest(request.internalId, { category: 'Hardware' }, 'user:agent');
+    await world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+    await world.itsm.updateRequest(request.internalId, { customFields: { ipAddress: '10.0.0.6' } }, 'user:agent');
     await engine.drain();
     const count = async (workflowId: string) => (await executionsOf(service, { workflowId })).length;
     expect({
@@ -183,11 +185,11 @@ describe('workflow engine', () => {
       ],
     });
     const requester = { name: 'Lizi', email: 'lizi@flotomate.local', username: 'lizi' };
-    world.itsm.createRequest(
+    await world.itsm.createRequest(
       { kind: 'service-request', subject: 'Employee On-boarding: Lizi', department: 'IT', requester },
       'user:agent',
     );
-    world.itsm.createRequest(
+    await world.itsm.createRequest(
       { kind: 'service-request', subject: 'Employee On-boarding: Bob', department: 'HR', requester },
       'user:agent',
     );
@@ -233,8 +235,8 @@ describe('workflow engine', () => {
       start: 'ping',
       nodes: [hook('ping', { URL: 'http://127.0.0.1/ping' })],
     });
-    const request = incident();
-    world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+    const request = await incident();
+    await world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
     const failed = await service.getExecution((await executionsOf(service, { workflowId: failing }))[0].id);
     expect(failed).toMatchObject({ status: 'failed', error: { code: 'AH_PLUGIN_TIMEOUT' } });
@@ -248,7 +250,7 @@ describe('workflow engine', () => {
         ?.input.URL,
     ).toBe('http://127.0.0.1/alert/AH_PLUGIN_TIMEOUT');
     expect((await executionsOf(service, { workflowId: healthy }))[0].status).toBe('succeeded');
-    const audit = world.itsm.listAudit(request.internalId).filter((e) => e.kind === 'plugin.execution');
+    const audit = (await world.itsm.listAudit(request.internalId)).filter((e) => e.kind === 'plugin.execution');
     expect(audit.map((e) => e.data.errorCode)).toContain('AH_PLUGIN_TIMEOUT');
   });
 
@@ -272,8 +274,8 @@ describe('workflow engine', () => {
         }),
       ],
     });
-    const request = incident({ subject: 'Server down', customFields: { trace: 'abc' } });
-    world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+    const request = await incident({ subject: 'Server down', customFields: { trace: 'abc' } });
+    await world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
     const execution = await service.getExecution((await executionsOf(service, { workflowId }))[0].id);
     const step = execution.steps[0];
@@ -286,7 +288,7 @@ describe('workflow engine', () => {
     expect(step.output).toEqual({ status: 200, body: 'echo: Authorization Bearer [REDACTED]' });
     expect(step.logs).toEqual([expect.objectContaining({ message: 'sent with [REDACTED]' })]);
     expect(runner.calls[0].input.Password).toBe('hunter2-password');
-    const everything = JSON.stringify([execution, world.itsm.listAudit(request.internalId)]);
+    const everything = JSON.stringify([execution, await world.itsm.listAudit(request.internalId)]);
     for (const secret of [SECRET, 'hunter2-password', 'literal-token-1']) expect(everything).not.toContain(secret);
     // The credential secret only ever came back from the plugin: no file of the data folder may hold it.
     // (A Basic Auth password typed into the mappings is part of the definition; "By Credentials" avoids that.)
@@ -306,8 +308,16 @@ describe('workflow engine', () => {
       start: 'send',
       nodes: [hook('send', { URL: 'http://127.0.0.1/#subject#' })],
     });
-    world.itsm.updateRequest(incident({ subject: 'down' }).internalId, { category: 'Network' }, 'user:agent');
-    world.itsm.updateRequest(incident({ subject: 'up' }).internalId, { category: 'Network' }, 'user:agent');
+    await world.itsm.updateRequest(
+      (await incident({ subject: 'down' })).internalId,
+      { category: 'Network' },
+      'user:agent',
+    );
+    await world.itsm.updateRequest(
+      (await incident({ subject: 'up' })).internalId,
+      { category: 'Network' },
+      'user:agent',
+    );
     await engine.drain();
     const [up, down] = await executionsOf(service, { workflowId });
     expect([down.status, down.outcome, down.failedSteps]).toEqual(['succeeded', 'failure', ['send']]);
@@ -333,7 +343,7 @@ describe('workflow engine', () => {
         hook('alert', { URL: 'http://127.0.0.1/alert' }),
       ],
     });
-    world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
+    await world.itsm.updateRequest((await incident()).internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
     const execution = await service.getExecution((await executionsOf(service, { workflowId }))[0].id);
     expect(execution.steps.map((s) => [s.nodeId, s.status, s.path, s.error?.code ?? null])).toEqual([
@@ -358,7 +368,7 @@ describe('workflow engine', () => {
     });
     runner.on('@actionhost/ci-linking', () => ({ path: 'success', output: { linked: [] } }));
     const workflowId = await published(incidentCiLinking());
-    world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
+    await world.itsm.updateRequest((await incident()).internalId, { category: 'Network' }, 'user:agent');
     await observed.drain();
     expect(seen).toEqual([
       `started ${workflowId}`,
@@ -377,7 +387,7 @@ describe('workflow engine', () => {
         hook('c', { URL: 'http://127.0.0.1/c' }),
       ],
     });
-    world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
+    await world.itsm.updateRequest((await incident()).internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
     const execution = await service.getExecution((await executionsOf(service, { workflowId }))[0].id);
     expect(execution.steps.map((step) => step.nodeId)).toEqual(['a', 'c', 'b']);
@@ -404,7 +414,7 @@ describe('workflow engine', () => {
         hook('c', { URL: 'http://127.0.0.1/c' }),
       ],
     });
-    world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
+    await world.itsm.updateRequest((await incident()).internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
     const execution = await service.getExecution((await executionsOf(service, { workflowId }))[0].id);
     expect(execution.status).toBe('failed');
@@ -418,8 +428,8 @@ describe('workflow engine', () => {
 
   it('runs a workflow once per event even when the event is processed again', async () => {
     const workflowId = await published(incidentCiLinking());
-    const request = incident();
-    const { event } = world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+    const request = await incident();
+    const { event } = await world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
     await engine.processEvent(event!);
     await engine.processEvent(event!);
     expect(await executionsOf(service, { workflowId })).toHaveLength(1);
@@ -453,7 +463,7 @@ describe('workflow engine', () => {
         ],
       }),
     );
-    world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
+    await world.itsm.updateRequest((await incident()).internalId, { category: 'Network' }, 'user:agent');
     await engine.drain();
     const [first] = await executionsOf(service, { workflowId });
     expect(first.status).toBe('failed');
@@ -486,7 +496,7 @@ describe('workflow engine', () => {
         }),
     );
     const workflowId = await published(incidentCiLinking());
-    world.itsm.updateRequest(incident().internalId, { category: 'Network' }, 'user:agent');
+    await world.itsm.updateRequest((await incident()).internalId, { category: 'Network' }, 'user:agent');
     const draining = engine.drain();
     while (runner.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
     const [running] = await executionsOf(service, { workflowId });
@@ -502,7 +512,7 @@ describe('workflow engine', () => {
 
   it('resumes an execution a previous process left running: the in-flight step again with the same idempotency key', async () => {
     const workflowId = await published(incidentCiLinking());
-    const request = incident();
+    const request = await incident();
     const executionId = await leftRunning(
       world,
       {
@@ -534,14 +544,14 @@ describe('workflow engine', () => {
   it('polls the outbox in the background once started', async () => {
     const workflowId = await published(incidentCiLinking());
     engine.start();
-    const request = incident();
-    world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+    const request = await incident();
+    await world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
     engine.wake();
     for (let i = 0; i < 200 && (await executionsOf(service, { workflowId })).length === 0; i++)
       await new Promise((r) => setTimeout(r, 20));
     await engine.stop();
     expect(await executionsOf(service, { workflowId })).toHaveLength(1);
-    expect(world.itsm.pendingEvents(10)).toEqual([]);
+    expect(await world.itsm.pendingEvents(10)).toEqual([]);
   });
 });
 
@@ -573,8 +583,8 @@ describe('a store outage during a run', () => {
       onError: (error) => errors.push(error),
     });
     try {
-      const request = incident();
-      world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
+      const request = await incident();
+      await world.itsm.updateRequest(request.internalId, { category: 'Network' }, 'user:agent');
       outageEngine.start();
       outageEngine.wake();
       let executions = await executionsOf(service, { workflowId });

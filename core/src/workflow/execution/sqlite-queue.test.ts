@@ -1,7 +1,7 @@
 // The execution queue and repository on SQLite: claims in batches, oldest due first, read off an index (no sort of
 // the queue per pick); retries wait until due; a replayed event queues nothing; listing pages with a cursor.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openWorld, type TestWorld } from '../workflow.fixtures.ts';
+import { openSqliteWorld, type TestWorld } from '../workflow.fixtures.ts';
 import type { NewExecution } from './ports.ts';
 import { PICK_DUE, SqliteExecutionQueue, executionId } from './sqlite-queue.ts';
 import { SqliteExecutionRepository } from './sqlite-repository.ts';
@@ -10,8 +10,8 @@ let world: TestWorld;
 let now: Date;
 let queue: SqliteExecutionQueue;
 let executions: SqliteExecutionRepository;
-beforeEach(() => {
-  world = openWorld();
+beforeEach(async () => {
+  world = await openSqliteWorld();
   now = new Date('2026-03-01T10:00:00.000Z');
   queue = new SqliteExecutionQueue(world.store, () => now);
   executions = new SqliteExecutionRepository(world.store, { now: () => now });
