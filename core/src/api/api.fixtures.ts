@@ -91,7 +91,12 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
   const services = await openTestDatabase();
   const { db } = services;
   const credentials = await CredentialStore.open({ db, masterKey: generateMasterKey() });
-  const connectors = await ConnectorService.open({ db, pickupTimeoutMs: 300, offlineAfterMs: 1_000 });
+  const connectors = await ConnectorService.open({
+    db,
+    sealer: credentials,
+    pickupTimeoutMs: 300,
+    offlineAfterMs: 1_000,
+  });
   const applications = await ApplicationService.open({
     db,
     credentials,

@@ -13,9 +13,15 @@ import {
   type ResultsRequest,
 } from './schemas.ts';
 import { CONNECTOR_MIGRATIONS, ConnectorStore, type ConnectorRow } from './store.ts';
+import { StoreRelay, type OperationSealer } from './relay.ts';
 
-export interface ConnectorServiceOptions extends Omit<ConnectorHubOptions, 'connectors'> {
+export interface ConnectorServiceOptions extends Omit<ConnectorHubOptions, 'connectors' | 'relay'> {
   db: Database;
+  /**
+   * Seals operations relayed through a PostgreSQL store to the host a connector polls (CredentialStore fits: every
+   * host of the store holds the same master key). Without it, a connector attached to another host is offline here.
+   */
+  sealer?: OperationSealer;
   clock?: () => Date;
 }
 
@@ -25,9 +31,11 @@ export class ConnectorService {
   readonly #store: ConnectorStore;
 
   private constructor(options: ConnectorServiceOptions) {
-    const { db, clock, ...hub } = options;
+    const { db, clock, sealer, ...hub } = options;
     this.#store = new ConnectorStore(db, clock);
-    this.hub = new ConnectorHub({ ...hub, connectors: this.#store });
+    // Several hosts share a PostgreSQL store, and a connector polls one of them: the others relay through the store.
+    const relay = db.dialect === 'postgres' && sealer ? new StoreRelay(db, sealer, clock) : undefined;
+    this.hub = new ConnectorHub({ ...hub, connectors: this.#store, ...(relay ? { relay } : {}) });
   }
 
   static async open(options: ConnectorServiceOptions): Promise<ConnectorService> {

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { queryAll, queryOne, type Database, type Migrations } from '../store/index.ts';
 import { ConnectorErrors } from './errors.ts';
+import { CONNECTOR_OPERATIONS_TABLE } from './relay.ts';
 
 export const CONNECTOR_MIGRATIONS: Migrations = {
   sqlite: [
@@ -19,7 +20,7 @@ export const CONNECTOR_MIGRATIONS: Migrations = {
     created_at TEXT NOT NULL
   )`,
   ],
-  // Names sort byte by byte, as SQLite sorts them.
+  // Names sort byte by byte, as SQLite sorts them. Operations relayed between hosts (relay.ts) exist only here.
   postgres: [
     `CREATE TABLE connectors (
     name TEXT COLLATE "C" PRIMARY KEY,
@@ -33,6 +34,7 @@ export const CONNECTOR_MIGRATIONS: Migrations = {
     created_by TEXT NOT NULL,
     created_at TEXT NOT NULL
   )`,
+    CONNECTOR_OPERATIONS_TABLE,
   ],
 };
 

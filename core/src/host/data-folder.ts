@@ -103,7 +103,7 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
     const adminLog = await AdminLog.open({ db });
     const tokens = await ApiTokens.open(db);
     // Directories the host cannot reach are reached through Integration Connectors: the hub relays to them.
-    const connectors = await ConnectorService.open({ db });
+    const connectors = await ConnectorService.open({ db, sealer: credentials });
     opened.push(() => connectors.close());
     const applications = await ApplicationService.open({ db, credentials, relay: connectors.hub, connectors });
     let runner = NO_RUNNER;
