@@ -83,7 +83,7 @@ async function differenceFrom(catalog: Catalog, row: VersionRow): Promise<Plugin
  * The approval that stands for `row`: its own, else (a version installed before the approval of one that covers it)
  * the approval of an approved version whose capabilities include all of its own.
  */
-async function standingApproval(catalog: Catalog, row: VersionRow): Promise<CapabilityApproval | undefined> {
+export async function standingApproval(catalog: Catalog, row: VersionRow): Promise<CapabilityApproval | undefined> {
   const own = await catalog.approval(row.name, row.version);
   if (own) return toApproval(own);
   for (const approval of (await catalog.approvalsOf(row.name)).sort((a, b) => semver.rcompare(a.version, b.version))) {

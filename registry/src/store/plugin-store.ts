@@ -29,6 +29,7 @@ import {
   approveVersion,
   approveWhenCovered,
   capabilityReview,
+  standingApproval,
   type ApprovalVia,
   type CapabilityApproval,
   type CapabilityReview,
@@ -172,7 +173,12 @@ export class PluginStore {
     return join(this.pluginsDir, ...name.split('/'), version);
   }
 
+  // Only the approval that stands, not the whole review: on PostgreSQL every lookup is a round trip.
   async #toInstalled(row: VersionRow): Promise<InstalledPlugin> {
+    const [signature, approval] = await Promise.all([
+      signatureStatus(row.signature, this.#catalog),
+      standingApproval(this.#catalog, row),
+    ]);
     return {
       name: row.name,
       version: row.version,
@@ -180,8 +186,8 @@ export class PluginStore {
       manifest: row.manifest,
       dir: this.#versionDir(row.name, row.version),
       installedAt: row.installedAt,
-      signature: await signatureStatus(row.signature, this.#catalog),
-      approval: (await capabilityReview(this.#catalog, row)).approval,
+      signature,
+      approval: approval ?? null,
     };
   }
 
