@@ -59,6 +59,10 @@ export async function buildHost(): Promise<{ file: string; bytes: number; inputs
       ].join('\n'),
     },
     plugins: [ownUrls],
+    // Whitespace and syntax only (names stay, so stack traces and error names read as in the sources): idle RSS
+    // ~99 instead of ~110 MB, three runs each (V8 keeps every script's source, and parses less of it).
+    minifyWhitespace: true,
+    minifySyntax: true,
     outfile: staging,
     absWorkingDir: CORE_ROOT,
     legalComments: 'none',
