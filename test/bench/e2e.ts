@@ -80,21 +80,28 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** What `npm start` runs (package.json: its Node flags, entry file and command), so that the host is measured as run. */
-function startScriptArgs(): string[] {
+/** What `npm start` runs (package.json: its environment, Node flags, entry file and command), to measure the host as run. */
+function startScript(): { env: Record<string, string>; args: string[] } {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
     .scripts;
   const words = scripts.start.split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_]+=/.test(words[0] ?? '')) {
+    const [name, value] = words.shift()!.split('=', 2);
+    env[name] = value;
+  }
   if (words[0] !== 'node') throw new Error(`npm start does not run node: ${scripts.start}`);
-  return words.slice(1);
+  return { env, args: words.slice(1) };
 }
 
 async function startActionhost(target: Target): Promise<System> {
   const dataDir = mkdtempSync(join(tmpdir(), 'actionhost-bench-'));
   const token = `bench-${randomBytes(16).toString('hex')}`;
+  const start = startScript();
   const { child, url } = await spawnListening(
-    [...startScriptArgs(), '--data', dataDir, '--port', '0', '--allow-private', '127.0.0.1', '--no-seed'],
+    [...start.args, '--data', dataDir, '--port', '0', '--allow-private', '127.0.0.1', '--no-seed'],
     {
+      ...start.env,
       ACTIONHOST_ADMIN_TOKEN: token,
       // e.g. BENCH_HOST_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the host and its workers.
       ...(process.env.BENCH_HOST_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_HOST_NODE_OPTIONS } : {}),
