@@ -28,9 +28,11 @@ export const CORE_LAYERS = {
   // (itsm) all apply the same rule instead of three regexes that drift apart.
   secrets: [],
   config: ['errors'],
-  store: ['errors', 'store/postgres'],
+  store: ['errors', 'store/postgres', 'store/database'],
+  // The Database interface both stores implement (issue 14): below both, so that neither depends on the other.
+  'store/database': ['errors'],
   // The PostgreSQL store several hosts share (issue 14): beside the embedded one, reached through store/'s index.
-  'store/postgres': ['errors'],
+  'store/postgres': ['errors', 'store/database'],
   credentials: ['errors', 'secrets', 'store'],
   itsm: ['errors', 'secrets', 'store'],
   // The admin action log redacts with the Audit Trail's rule (itsm) before it appends.

@@ -22,7 +22,20 @@ export class Store {
   private constructor(file: string, db: DatabaseSync) {
     this.file = file;
     this.db = db;
-    this.#groupCommit = new GroupCommit((fn) => this.transaction(fn));
+    this.#groupCommit = new GroupCommit({
+      begin: () => {
+        this.db.exec('BEGIN IMMEDIATE');
+        this.#depth = 1;
+      },
+      commit: () => {
+        this.db.exec('COMMIT');
+        this.#depth = 0;
+      },
+      rollback: () => {
+        this.#depth = 0;
+        this.db.exec('ROLLBACK');
+      },
+    });
   }
 
   /** Opens (creating if needed, mode 0600) the database file; ":memory:" for a throwaway store. */
@@ -106,10 +119,16 @@ export class Store {
    * Group commit: fn runs, with every other write queued in the same turn of the event loop, in one transaction
    * at the end of that turn. Resolves with fn's result once that transaction committed; rejects with fn's own
    * error (the others still commit). Writes commit in the order they were queued, so a write that resolved
-   * implies every write queued before it is durable too.
+   * implies every write queued before it is durable too. fn may be asynchronous when everything it awaits is a
+   * query on this store (SqliteDatabase's transactions): the batch stays open until it settles.
    */
-  write<T>(fn: () => T): Promise<T> {
+  write<T>(fn: () => T | Promise<T>): Promise<T> {
     return this.#groupCommit.write(fn);
+  }
+
+  /** Settles when no asynchronous write holds the transaction open (null when none does). */
+  get writing(): Promise<void> | null {
+    return this.#groupCommit.idle;
   }
 
   close(): void {

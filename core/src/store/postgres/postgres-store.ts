@@ -1,22 +1,12 @@
 // The networked store several hosts share: a node-postgres pool, a transaction helper, migrations per module applied
 // under an advisory lock (two hosts starting at once do not race), and a listener connection for LISTEN/NOTIFY.
 // Values read back as the embedded store gives them: timestamps as ISO strings, JSON columns as their text.
-import type { SQLOutputValue } from 'node:sqlite';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { CoreErrors } from '../../errors/index.ts';
+import type { Database, Migrations, PgRow, QueryResult, Queryable, SqlValue } from '../database/index.ts';
 
-/** What a statement may be given: the parameters node-postgres sends. */
-export type SqlValue = string | number | boolean | null | Date | Buffer | readonly string[] | readonly number[];
-/**
- * A row as a query reads it, typed as the embedded store's rows so one row mapper serves both: timestamps read as
- * ISO strings, json as its text, bigint as a number (the type parsers below).
- */
-export type PgRow = Record<string, SQLOutputValue>;
-
-/** A connection inside a transaction (or the pool itself): what repositories query through. */
-export interface Queryable {
-  query(sql: string, values?: readonly SqlValue[]): Promise<{ rows: PgRow[]; rowCount: number | null }>;
-}
+export type { PgRow, Queryable, SqlValue } from '../database/index.ts';
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (default 10). */
@@ -26,6 +16,9 @@ export interface PostgresStoreOptions {
   /** A pool connection that failed (its query fails too; this is for logs). */
   onError?: (error: unknown) => void;
 }
+
+/** The connection of the transaction whose fn is running, for a withTransaction called inside it. */
+const openTransaction = new AsyncLocalStorage<Queryable>();
 
 /** NOTIFY on this channel wakes every host's engine: an outbox event, a queued or a taken-over execution. */
 export const WORK_CHANNEL = 'actionhost_work';
@@ -53,7 +46,8 @@ const TYPES = {
   },
 };
 
-export class PostgresStore implements Queryable {
+export class PostgresStore implements Database {
+  readonly dialect = 'postgres' as const;
   readonly url: string;
   // Private, so that no node-postgres type reaches the declarations (a package using core's types needs no @types/pg).
   readonly #pool: pg.Pool;
@@ -89,17 +83,28 @@ export class PostgresStore implements Queryable {
     return store;
   }
 
-  async query(sql: string, values: readonly SqlValue[] = []): Promise<{ rows: PgRow[]; rowCount: number | null }> {
-    return this.#pool.query(sql, values as unknown[]);
+  /** The URL without its password. */
+  get location(): string {
+    return redactUrl(this.url);
   }
 
-  /** Runs fn in one transaction on one connection; commits when it resolves, rolls back when it throws. */
+  async query(sql: string, values: readonly SqlValue[] = []): Promise<QueryResult> {
+    return this.#pool.query<PgRow>(sql, values.map(flagAsInteger));
+  }
+
+  /**
+   * Runs fn in one transaction on one connection; commits when it resolves, rolls back when it throws. Called
+   * again from inside fn, it joins the transaction under way (as the embedded store does) instead of taking a
+   * second connection.
+   */
   async withTransaction<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
+    const open = openTransaction.getStore();
+    if (open !== undefined) return fn(open);
     const client = await this.#pool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
-      const result = await fn(client);
+      const result = await openTransaction.run(client, () => fn(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -118,7 +123,8 @@ export class PostgresStore implements Queryable {
    * Applies, in order and once each, the SQL migrations of one module (index i is version i+1), as the embedded
    * store does; under a transaction-scoped advisory lock, so hosts starting together apply each one once.
    */
-  async migrate(module: string, migrations: readonly string[]): Promise<void> {
+  async migrate(module: string, given: Migrations | readonly string[]): Promise<void> {
+    const migrations = isMigrationList(given) ? given : given.postgres;
     await this.withTransaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [String(MIGRATION_LOCK)]);
       // Under the lock: CREATE TABLE IF NOT EXISTS itself races when two hosts run it at once.
@@ -204,6 +210,15 @@ export class PostgresStore implements Queryable {
   async close(): Promise<void> {
     await this.#pool.end();
   }
+}
+
+/** Flags are INTEGER 0/1 on both backends (the embedded store has no boolean type). */
+function flagAsInteger(value: SqlValue): unknown {
+  return typeof value === 'boolean' ? Number(value) : value;
+}
+
+function isMigrationList(given: Migrations | readonly string[]): given is readonly string[] {
+  return Array.isArray(given);
 }
 
 function quoteIdentifier(name: string): string {
