@@ -1,7 +1,8 @@
 // `npm run bench:e2e`: issue 13's end-to-end workload, measured in one run on the host (embedded defaults: SQLite,
 // sandboxed plugins, every step persisted) and on a plain-Node reference server doing the same If Else + POST with
 // no persistence. Prints workflows/s of both and their ratio, latency at 25/50/90% of each one's capacity, the
-// peak resident memory of each process tree over the run (and of each process at that peak) and the host's idle memory after start.
+// peak resident memory of each process tree over the whole run (and of each of its processes at that peak) and the
+// host's idle memory after start.
 // BENCH_SECONDS (10) sets the load window, BENCH_CONNECTIONS (32) the connections; --json adds a JSON line;
 // BENCH_ONLY=actionhost skips the reference. BENCH_HOST_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=DIR" profiles the
 // host (and its workers); `node test/bench/profile-summary.ts DIR/<file>.cpuprofile` prints its top functions.
@@ -80,7 +81,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** What `npm start` runs (package.json: its environment, Node flags, entry file and command), to measure the host as run. */
+/** What `npm start` runs (package.json: its environment, Node flags, entry and command): the host measured as run. */
 function startScript(): { env: Record<string, string>; args: string[] } {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
     .scripts;
