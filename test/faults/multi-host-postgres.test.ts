@@ -18,7 +18,14 @@ import {
 } from '@actionhost/core';
 import { makeDataDir, startHostProcess } from '../support/host-process.ts';
 import { admin, createTestDatabase, superuserUrl, type TestDatabase } from '../postgres/index.ts';
-import { openDatabase, publishWebhookWorkflow, sleep, startFaultTarget, type FaultTarget } from './support.ts';
+import {
+  openDatabase,
+  overlappingDeliveries,
+  publishWebhookWorkflow,
+  sleep,
+  startFaultTarget,
+  type FaultTarget,
+} from './support.ts';
 
 const EVENTS = Number(process.env.FAULT_EVENTS ?? 2000);
 const CUT_EVENTS = Number(process.env.FAULT_CUT_EVENTS ?? 300);
@@ -320,28 +327,42 @@ describe('several hosts on one PostgreSQL database', () => {
       const roleUrl = new URL(cut.url);
       roleUrl.username = role;
       roleUrl.password = 'cut-host';
-      // Slow answers: the host to be cut has steps in flight when the cut comes. It starts first and alone, so it
-      // holds executions whatever the load on the machine; the other two join once it does.
+      // Slow answers: the host to be cut has steps in flight when the cut comes. All three run before the first
+      // request is raised, so it gets its share whatever the load on the machine (a host still starting while the
+      // others drain the queue would hold nothing at the cut).
       target.mode = 'slow';
       target.delayMs = 150;
       const isolated = await startPgHost(roleUrl.toString());
-      const raised = await raise(requests, CUT_EVENTS);
+      await startPgHost(cut.url);
+      await startPgHost(cut.url);
       const heldByIsolated = async () =>
         (
           await store.query("SELECT id FROM workflow_executions WHERE held_by = $1 AND status = 'running'", [
             isolated.hostId,
           ])
         ).rows.map((row) => String(row.id));
-      for (let i = 0; i < 3000 && (await heldByIsolated()).length === 0; i++) await sleep(20);
-      await startPgHost(cut.url);
-      await startPgHost(cut.url);
+      let raising = true;
+      const raisedAll = raise(requests, CUT_EVENTS).finally(() => (raising = false));
+      while (raising && (await heldByIsolated()).length === 0) await sleep(10);
+      // Answers now take longer than a lease. The cut comes once a step of the host to be cut is in flight at the
+      // target: it is still waiting there when that host's leases lapse, and must end (the host stops it) before
+      // another host, taking the execution over, sends it again under the same key.
+      target.delayMs = 3 * LEASE_MS;
+      const inFlightOfIsolated = async () => {
+        const held = new Set(await heldByIsolated());
+        return target.deliveries.filter((d) => d.closedAt === null && held.has(d.key.split(':')[0])).length;
+      };
+      for (let i = 0; i < 1000 && (await inFlightOfIsolated()) === 0; i++) await sleep(10);
+      const inFlightAtCut = await inFlightOfIsolated();
       // The cut: the host's role may not log in, its connections are ended; for twice a lease. What it held then
       // (steps in flight, answers on their way) is what the others must take over.
       await admin(superuser, `ALTER ROLE ${role} NOLOGIN`);
       await admin(superuser, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
       const heldAtCut = await heldByIsolated();
       await sleep(2 * LEASE_MS);
+      target.delayMs = 150;
       const stillHeld = (await heldByIsolated()).length;
+      const raised = await raisedAll;
       await admin(superuser, `ALTER ROLE ${role} LOGIN`);
       target.mode = 'up';
       await workedOff(store, 120_000);
@@ -356,13 +377,17 @@ describe('several hosts on one PostgreSQL database', () => {
       ).rows.length;
       // What the cut-off host's engine reported (refused connections, refused writes), from its last summary.
       const reported = [...isolated.output().matchAll(/^errors (.*)$/gm)].at(-1)?.[1] ?? '{}';
+      const openTwice = overlappingDeliveries(target.deliveries.filter((d) => d.path === '/hook'));
       console.log(
-        `FAULT REPORT ${JSON.stringify({ cut: 'one host, 2 leases', heldAtCut: heldAtCut.length, stillHeldAfterLapse: stillHeld, finishedElsewhere, isolatedErrors: JSON.parse(reported) as unknown, ...result.figures })}`,
+        `FAULT REPORT ${JSON.stringify({ cut: 'one host, 2 leases', heldAtCut: heldAtCut.length, stillHeldAfterLapse: stillHeld, inFlightAtCut, finishedElsewhere, sameKeyOpenTwiceAtTarget: openTwice.length, isolatedErrors: JSON.parse(reported) as unknown, ...result.figures })}`,
       );
       expect(heldAtCut.length).toBeGreaterThan(0);
+      expect(inFlightAtCut).toBeGreaterThan(0);
       // Its leases lapsed while it was away (it could write nothing) and the other hosts took its executions over.
       expect(stillHeld).toBe(0);
       expectExactlyOnce(result, raised);
+      // No step ran on two hosts at once: the cut-off host stopped its in-flight calls before its leases lapsed.
+      expect(openTwice).toEqual([]);
     } finally {
       target.mode = 'up';
       for (const host of [...hosts]) await host.stop();

@@ -13,6 +13,26 @@ export interface Delivery {
   requestId: number;
   path: string;
   at: number;
+  /** When the exchange ended (Date.now()): answered, or the client went away; null while it is open. */
+  closedAt: number | null;
+}
+
+/**
+ * Deliveries of one idempotency key that were open at the target at the same time: the same step running on two
+ * hosts at once (a later attempt must start only after the earlier one ended, answered or abandoned).
+ */
+export function overlappingDeliveries(deliveries: readonly Delivery[]): Delivery[][] {
+  const byKey = new Map<string, Delivery[]>();
+  for (const delivery of deliveries) byKey.set(delivery.key, [...(byKey.get(delivery.key) ?? []), delivery]);
+  const overlaps: Delivery[][] = [];
+  for (const attempts of byKey.values()) {
+    const sorted = [...attempts].sort((a, b) => a.at - b.at);
+    for (let i = 1; i < sorted.length; i++) {
+      const earlier = sorted[i - 1];
+      if (earlier.closedAt === null || sorted[i].at < earlier.closedAt) overlaps.push([earlier, sorted[i]]);
+    }
+  }
+  return overlaps;
 }
 
 export interface FaultTarget {
@@ -55,12 +75,15 @@ export async function startFaultTarget(): Promise<FaultTarget> {
           } catch {
             /* not ours */
           }
-          target.deliveries.push({
+          const delivery: Delivery = {
             key: String(request.headers['idempotency-key'] ?? ''),
             requestId,
             path: request.url ?? '/',
             at: Date.now(),
-          });
+            closedAt: null,
+          };
+          target.deliveries.push(delivery);
+          response.once('close', () => (delivery.closedAt = Date.now()));
           const answer = () => {
             if (target.mode === 'busy') {
               response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });

@@ -6,6 +6,17 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 
+/**
+ * An HTTP header whose value identifies a session or may carry a credential: Authorization, Cookie and Set-Cookie,
+ * WWW-Authenticate, and the custom headers plugins put API keys, tokens and signatures into. Broader than the key
+ * rule on purpose: a header name says less about its value than a mapping's key does.
+ */
+const SENSITIVE_HEADER = /auth|token|secret|key|passw|session|cookie|signature|credential/i;
+
+export function isSensitiveHeader(name: string): boolean {
+  return SENSITIVE_HEADER.test(name);
+}
+
 /** A key whose object value holds HTTP headers: every value under it is sealed unless marked public. */
 export function isHeadersKey(key: string): boolean {
   return /^headers$/i.test(key);

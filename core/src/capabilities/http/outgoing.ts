@@ -3,6 +3,7 @@
 import type { HttpMethod, HttpRequest } from '@actionhost/sdk';
 import type { AttachedAuth } from './auth.ts';
 import { HttpErrors } from './errors.ts';
+import { isSensitiveHeader } from '../../secrets/index.ts';
 
 /** lower-case name → [name as sent, value] */
 export type HeaderBag = Map<string, [string, string]>;
@@ -18,9 +19,8 @@ export interface Hop {
 
 export const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-// Headers a plugin might have put a secret into, dropped when a redirect leaves the origin the plugin
-// asked for (fetch drops Authorization; plugins also put API keys in custom headers, so we go further).
-const SENSITIVE_NAME = /auth|token|secret|key|passw|session|cookie|signature|credential/i;
+// Headers a plugin might have put a secret into (isSensitiveHeader) are dropped when a redirect leaves the origin
+// the plugin asked for: fetch drops Authorization; plugins also put API keys in custom headers, so we go further.
 const KEPT_ACROSS_ORIGINS = new Set(['idempotency-key']);
 
 export function firstHop(
@@ -78,7 +78,7 @@ export function redirectHop(
   if (crossedOrigin) {
     for (const name of credentialHeaders) headers.delete(name);
     for (const name of [...headers.keys()]) {
-      if (SENSITIVE_NAME.test(name) && !KEPT_ACROSS_ORIGINS.has(name)) headers.delete(name);
+      if (isSensitiveHeader(name) && !KEPT_ACROSS_ORIGINS.has(name)) headers.delete(name);
     }
   }
   return { url: location, method, headers, body, crossedOrigin };

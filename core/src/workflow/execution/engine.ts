@@ -62,6 +62,8 @@ export interface EngineStats {
 interface Active {
   done: Promise<RunOutcome | null>;
   cancel: AbortController;
+  /** Checkpoints this execution alone (its lease is about to lapse): as a stop does, for one execution. */
+  checkpoint: AbortController;
 }
 
 export class WorkflowEngine {
@@ -81,6 +83,8 @@ export class WorkflowEngine {
   /** Executions a store outage interrupted, not yet back in the queue (the store still refused the hand-back). */
   readonly #handBack = new Set<string>();
   readonly #drained = new DrainMeter();
+  /** Stops listening for the shared store's lease warnings (set while started). */
+  #forgetLapsing: (() => void) | null = null;
 
   constructor(options: WorkflowEngineOptions) {
     this.#options = options;
@@ -177,7 +181,8 @@ export class WorkflowEngine {
 
   #start(claimed: ClaimedExecution): Active {
     const cancel = new AbortController();
-    const active: Active = { cancel, done: this.#execute(claimed, cancel.signal) };
+    const checkpoint = new AbortController();
+    const active: Active = { cancel, checkpoint, done: this.#execute(claimed, cancel.signal, checkpoint.signal) };
     this.#active.set(claimed.id, active);
     void active.done.finally(() => {
       this.#active.delete(claimed.id);
@@ -187,7 +192,7 @@ export class WorkflowEngine {
     return active;
   }
 
-  async #execute(claimed: ClaimedExecution, cancel: AbortSignal): Promise<RunOutcome | null> {
+  async #execute(claimed: ClaimedExecution, cancel: AbortSignal, checkpoint: AbortSignal): Promise<RunOutcome | null> {
     const { executions, queue, observer } = this.#options;
     const started = performance.now();
     const executionId = claimed.id;
@@ -211,7 +216,7 @@ export class WorkflowEngine {
         steps,
         writes: new RunWrites(steps),
         signal: cancel,
-        stopSignal: this.#stop.signal,
+        stopSignal: AbortSignal.any([this.#stop.signal, checkpoint]),
         acquirePlugin: (name, signal) => this.#plugins.acquire(name, signal),
         observer,
       });
@@ -362,6 +367,7 @@ export class WorkflowEngine {
     if (this.#running) return;
     this.#running = true;
     if (this.#stop.signal.aborted) this.#stop = new AbortController();
+    this.#forgetLapsing ??= this.#options.queue.onLeasesLapsing?.(() => this.#checkpointAll()) ?? null;
     this.#recovered = this.#recover();
     this.#loop = this.#run();
   }
@@ -374,6 +380,14 @@ export class WorkflowEngine {
     } catch (error) {
       this.#options.onError?.(error, {});
     }
+  }
+
+  /**
+   * This host's leases are about to lapse (it cannot reach the shared store): every running execution stops its
+   * in-flight step and checkpoints, so that the host that takes it over is the only one running that step.
+   */
+  #checkpointAll(): void {
+    for (const active of this.#active.values()) active.checkpoint.abort();
   }
 
   /** Ends the loop's sleep early when an event was just written (e.g. ItsmService.onEvent) or a slot freed. */
@@ -404,6 +418,8 @@ export class WorkflowEngine {
     } finally {
       clearTimeout(timer);
       this.#loop = null;
+      this.#forgetLapsing?.();
+      this.#forgetLapsing = null;
     }
   }
 

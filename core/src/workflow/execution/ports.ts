@@ -144,6 +144,12 @@ export interface ExecutionQueue {
    * it had in flight are marked interrupted, so the resumed run attempts them again with the same key.
    */
   recoverInterrupted(): Promise<number>;
+  /**
+   * Shared stores only: calls `listener` when this host has not reached the store for most of a lease, so the
+   * executions it holds may soon be taken over by another host. The engine then stops their in-flight steps, so no
+   * step runs on two hosts at once. Returns a function that removes the listener.
+   */
+  onLeasesLapsing?(listener: () => void): () => void;
 }
 
 /** A step as it starts; `seq` is given by the engine that holds the execution (1, 2, ... per execution). */

@@ -8,6 +8,13 @@ import { CoreErrors, errorSummary } from '../../errors/index.ts';
 import { WORK_CHANNEL, type PostgresStore, type Queryable, type SqlValue } from '../../store/index.ts';
 import { WorkflowErrors } from '../definition/index.ts';
 
+/**
+ * The share of a lease after which a host that has not reached the database stops its in-flight steps: early
+ * enough that they end before the lease runs out and another host may take the executions over (a heartbeat
+ * tick later at most).
+ */
+const LAPSING_SHARE = 0.6;
+
 export interface PostgresLeaseOptions {
   /** This host's id in claims and steps (default: hostname, pid and a random suffix: a restart is a new host). */
   hostId?: string;
@@ -31,6 +38,9 @@ export class PostgresLeases {
   #beating: Promise<void> | null = null;
   /** When the last heartbeat succeeded (this process's monotonic clock); claims stop when it is a lease ago. */
   #lastBeat = performance.now();
+  readonly #lapsing = new Set<() => void>();
+  /** Whether the listeners heard of the current lapse (reset by the next heartbeat that gets through). */
+  #toldLapsing = false;
 
   constructor(store: PostgresStore, options: PostgresLeaseOptions = {}) {
     this.store = store;
@@ -53,10 +63,35 @@ export class PostgresLeases {
     return performance.now() - this.#lastBeat < this.leaseMs / 2;
   }
 
+  /**
+   * Calls `listener` once per outage, when the last heartbeat that got through is LAPSING_SHARE of a lease ago: the
+   * leases this host holds run out soon after, and another host may take its executions over.
+   */
+  onLapsing(listener: () => void): () => void {
+    this.#lapsing.add(listener);
+    return () => this.#lapsing.delete(listener);
+  }
+
+  /** Tells the listeners when the leases are about to lapse (checked on every heartbeat tick). */
+  checkLapsing(): void {
+    if (this.#toldLapsing || performance.now() - this.#lastBeat < this.leaseMs * LAPSING_SHARE) return;
+    this.#toldLapsing = true;
+    for (const listener of this.#lapsing) {
+      try {
+        listener();
+      } catch (error) {
+        this.#onError(error);
+      }
+    }
+  }
+
   /** Starts the heartbeat (unref'd: it never keeps the process alive). */
   start(): void {
     if (this.#timer) return;
-    this.#timer = setInterval(() => void this.beat(), this.heartbeatMs);
+    this.#timer = setInterval(() => {
+      this.checkLapsing();
+      void this.beat();
+    }, this.heartbeatMs);
     this.#timer.unref();
   }
 
@@ -67,6 +102,7 @@ export class PostgresLeases {
       try {
         await this.renew();
         this.#lastBeat = performance.now();
+        this.#toldLapsing = false;
         await this.takeOver();
       } catch (error) {
         this.#onError(error);

@@ -141,6 +141,10 @@ export class PostgresExecutionQueue implements ExecutionQueue {
     return this.leases.takeOver();
   }
 
+  onLeasesLapsing(listener: () => void): () => void {
+    return this.leases.onLapsing(listener);
+  }
+
   /**
    * Calls `wake` on every NOTIFY of the work channel (an event written, an execution queued or taken over by any
    * host), and once after each (re)connection. Returns a function that stops listening.

@@ -23,6 +23,7 @@ import { InvocationLog } from '../../capabilities/index.ts';
 import type { PluginRunner, SecretValues } from './ports.ts';
 import { redactInputs, redactValues, secretInputValues } from './redact.ts';
 import { REDACTED } from '../../itsm/index.ts';
+import { isSensitiveHeader } from '../../secrets/index.ts';
 
 /** Sample data for Test Connection: a request for the trigger, outputs for upstream nodes. */
 export const TestConnectionSample = z
@@ -159,9 +160,6 @@ export async function testNodeConnection(
   };
 }
 
-/** Header names whose values identify a session or carry a credential. */
-const SENSITIVE_HEADER = /cookie|authorization|authenticate|token|secret|api[-_]?key|session/i;
-
 /**
  * A real response as Test Connection shows it: secret values anywhere, values under secret-looking keys (a
  * `token` in the body, an echoed `authorization`), and session or credential headers, all [REDACTED].
@@ -174,7 +172,7 @@ export function redactResponse(output: Json, secrets: readonly string[]): Json {
   return {
     ...scrubbed,
     headers: Object.fromEntries(
-      Object.entries(headers).map(([name, value]) => [name, SENSITIVE_HEADER.test(name) ? REDACTED : value]),
+      Object.entries(headers).map(([name, value]) => [name, isSensitiveHeader(name) ? REDACTED : value]),
     ),
   };
 }
