@@ -36,10 +36,7 @@ describe.each(BACKENDS)('publishing on %s', (backend) => {
     runner = new FakeRunner();
     service = await WorkflowService.open({ db: world.db, catalog, runner, appIntegrations });
   });
-  afterEach(async () => {
-    await (service.executions as { close?: () => Promise<void> }).close?.();
-    await world.close();
-  });
+  afterEach(() => world.close());
 
   async function publishFails(definition: unknown): Promise<{ code: string; details: Record<string, unknown> }> {
     const workflow = await service.create(definition);

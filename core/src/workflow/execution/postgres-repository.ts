@@ -23,7 +23,7 @@ import type {
 const CURRENT_VERSIONS =
   'SELECT v.* FROM workflow_versions v JOIN workflows w ON w.id = v.workflow_id AND w.published_version = v.version';
 
-/** An Audit Trail that can write inside the step's transaction (PostgresRequestSource). */
+/** An Audit Trail that can write inside the step's transaction (ItsmService.recordAudit with its client argument). */
 export interface PostgresAuditSink extends AuditSink {
   recordAudit(
     requestId: number,
