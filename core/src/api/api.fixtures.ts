@@ -95,7 +95,8 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     db,
     sealer: credentials,
     pickupTimeoutMs: 300,
-    offlineAfterMs: 1_000,
+    // Long enough for a loaded machine on PostgreSQL, where a poll's last-seen write is a round trip.
+    offlineAfterMs: 5_000,
   });
   const applications = await ApplicationService.open({
     db,

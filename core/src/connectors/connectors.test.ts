@@ -2,7 +2,6 @@
 // so every host of a shared store knows every connector; on PostgreSQL an operation submitted on one host reaches a
 // connector attached to another through the store.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Json } from '@actionhost/sdk';
 import type { RelayedOperation } from '../capabilities/index.ts';
 import { CredentialStore, generateMasterKey } from '../credentials/index.ts';
 import type { Database } from '../store/index.ts';
@@ -140,7 +139,7 @@ describe.each(BACKENDS)('connectors on %s', (backend) => {
           ? {
               id: operation.id,
               ok: true,
-              value: { dn: operation.args[0] as Json, bindDn: operation.application.bindDn },
+              value: { dn: operation.args[0], bindDn: operation.application.bindDn },
             }
           : {
               id: operation.id,

@@ -172,7 +172,8 @@ export class ConnectorHub implements LdapRelay {
     presence.left = false; // polling again after a goodbye: it is back
     await this.#seen(connector, presence, options.address, options.version);
     try {
-      const relayed = [...presence.relayed.splice(0), ...(await this.#claim(connector))];
+      // A poll already hung up takes nothing from the store: what it took would be lost with it.
+      const relayed = options.signal.aborted ? [] : [...presence.relayed.splice(0), ...(await this.#claim(connector))];
       const queued = presence.queue.splice(0);
       if (queued.length > 0 || relayed.length > 0 || this.#closed || options.signal.aborted) {
         for (const pending of queued) pending.picked = true;

@@ -130,7 +130,7 @@ export class CredentialStore {
     const sealed = seal(this.#key, checkedName, checkedType, JSON.stringify(checkedSecret));
     const header = checkedType === 'api-key' ? (checkedSecret as SecretOf<'api-key'>).header : null;
     const check = this.#keyChecked ? null : this.#sealCheck();
-    return this.#db.withTransaction(async (tx) => {
+    const created = await this.#db.withTransaction(async (tx) => {
       if (check) await this.#storeCheck(tx, check, 'keep');
       const inserted = await tx.query(
         `INSERT INTO credentials
@@ -148,6 +148,9 @@ export class CredentialStore {
         updated_at: now,
       });
     });
+    // Only once committed: a refused write rolled the check back with it.
+    this.#keyChecked = true;
+    return created;
   }
 
   /**
@@ -168,16 +171,18 @@ export class CredentialStore {
     const sealed = seal(this.#key, name, checkedType, JSON.stringify(checkedSecret));
     const header = checkedType === 'api-key' ? (checkedSecret as SecretOf<'api-key'>).header : null;
     const check = this.#keyChecked ? null : this.#sealCheck();
-    return this.#db.withTransaction(async (tx) => {
+    const updated = await this.#db.withTransaction(async (tx) => {
       if (check) await this.#storeCheck(tx, check, 'keep');
-      const updated = await tx.query(
+      const changed = await tx.query(
         `UPDATE credentials SET type = $1, header = $2, key_id = $3, iv = $4, tag = $5, ciphertext = $6,
            binding = COALESCE($7, binding), updated_at = $8 WHERE name = $9`,
         [checkedType, header, this.#keyId, ...bytesOf(sealed), checkedBinding ?? null, now, name],
       );
-      if (updated.rowCount === 0) throw CredentialErrors.notFound(name);
+      if (changed.rowCount === 0) throw CredentialErrors.notFound(name);
       return this.#summary(tx, name);
     });
+    this.#keyChecked = true;
+    return updated;
   }
 
   /** Names, types, dates and (api-key) header names. Never a secret. */
@@ -312,7 +317,6 @@ export class CredentialStore {
       const stored = await queryOne(tx, 'SELECT key_id, iv, tag, ciphertext FROM credential_key_check');
       this.#assertCheck(stored as unknown as CheckRow);
     }
-    this.#keyChecked = true;
   }
 
   #assertCheck(row: CheckRow): void {
