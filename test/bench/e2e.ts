@@ -280,7 +280,7 @@ async function main(): Promise<void> {
             target,
             connections: CONNECTIONS,
             seconds: SECONDS,
-            nodeFlags: startScriptNodeFlags(),
+            start: startScript(),
             progress,
           }),
         );

@@ -47,23 +47,17 @@ async function onAdmin(adminUrl: string, sql: string): Promise<void> {
   }
 }
 
-async function startHost(root: string, nodeFlags: string[], env: NodeJS.ProcessEnv): Promise<Host> {
+/** Starts a host as `npm start` does (`start`: its environment and arguments, from package.json). */
+async function startHost(
+  root: string,
+  start: { env: Record<string, string>; args: string[] },
+  env: NodeJS.ProcessEnv,
+): Promise<Host> {
   const dataDir = mkdtempSync(join(tmpdir(), 'actionhost-bench-pg-'));
   const child = spawn(
     process.execPath,
-    [
-      ...nodeFlags,
-      'core/src/cli/main.ts',
-      'start',
-      '--data',
-      dataDir,
-      '--port',
-      '0',
-      '--allow-private',
-      '127.0.0.1',
-      '--no-seed',
-    ],
-    { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [...start.args, '--data', dataDir, '--port', '0', '--allow-private', '127.0.0.1', '--no-seed'],
+    { cwd: root, env: { ...process.env, ...start.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -101,7 +95,8 @@ export async function measureHostsOnPostgres(options: {
   target: Target;
   connections: number;
   seconds: number;
-  nodeFlags: string[];
+  /** What `npm start` runs: its environment and arguments. */
+  start: { env: Record<string, string>; args: string[] };
   progress: (message: string) => void;
 }): Promise<MultiHostResult> {
   const { adminUrl, count, target, connections, seconds, progress } = options;
@@ -118,7 +113,7 @@ export async function measureHostsOnPostgres(options: {
   const hosts: Host[] = [];
   try {
     // One after the other: the first migrates the database and creates the token the others find there.
-    for (let i = 0; i < count; i++) hosts.push(await startHost(options.root, options.nodeFlags, env));
+    for (let i = 0; i < count; i++) hosts.push(await startHost(options.root, options.start, env));
     const api = async (method: string, path: string, body?: unknown) => {
       const answer = await fetch(`${hosts[0].url}${path}`, {
         method,
