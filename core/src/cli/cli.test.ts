@@ -181,6 +181,25 @@ describe('actionhost command line', () => {
     }
   });
 
+  it('refuses backup and restore for a host on PostgreSQL (pg_dump backs it up), before touching anything', async () => {
+    const { dataDir } = await dataWithExecutions(1);
+    const env = { ACTIONHOST_DATABASE_URL: 'postgres://actionhost@127.0.0.1:1/actionhost' };
+    for (const args of [
+      ['backup', join(work, 'backup.tar.gz')],
+      ['restore', join(work, 'backup.tar.gz')],
+    ]) {
+      const result = await cli([...args, '--data', dataDir, '--json'], env);
+      expect(result.code, args[0]).toBe(1);
+      expect(JSON.parse(result.stdout).error.code).toBe('AH_BACKUP_ON_POSTGRES');
+    }
+    expect(existsSync(join(work, 'backup.tar.gz'))).toBe(false);
+  });
+
+  it('migrate needs --to, a postgres:// URL (usage error, exit 2)', async () => {
+    expect((await cli(['migrate'])).code).toBe(2);
+    expect((await cli(['migrate', '--to', 'mysql://db/x'])).code).toBe(2);
+  });
+
   it('shows an execution as a step table, and as JSON with --json', async () => {
     const { dataDir, newest } = await dataWithExecutions(1);
     const table = await cli(['executions', 'show', newest, '--data', dataDir]);

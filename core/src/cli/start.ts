@@ -14,7 +14,9 @@ const AFTER_HELP = `
 SIGTERM/SIGINT: stops taking requests and events, lets running executions finish for the stop timeout,
 checkpoints the steps still in flight (they are attempted again, with the same idempotency key, on the next
 start), then exits. Started by npm or npx, the host also stops when its launcher does. After a crash, executions
-left running are resumed on start from their last finished step.`;
+left running are resumed on start from their last finished step. With --database (ACTIONHOST_DATABASE_URL) several
+hosts share one PostgreSQL database and the same ACTIONHOST_MASTER_KEY: a host that dies leaves its executions to
+the others once its lease (ACTIONHOST_LEASE_MS) lapsed (README: Running more than one host).`;
 
 export function startCommand(context: ProgramContext): Command {
   const { io } = context;
