@@ -148,10 +148,10 @@ async function verifyRestored(dataDir: string, manifest: BackupManifest): Promis
     if (found !== expected)
       throw BackupErrors.verifyFailed({ problem: `${what}: ${found} restored, ${expected} backed up` }, { what });
   }
-  const plugins = PluginStore.open(dataDir);
+  const plugins = await PluginStore.open(dataDir);
   try {
     const broken = (await plugins.verify()).filter((report) => !report.ok);
-    if (broken.length > 0 || plugins.list().length !== manifest.plugins.length) {
+    if (broken.length > 0 || (await plugins.list()).length !== manifest.plugins.length) {
       throw BackupErrors.verifyFailed(
         {
           problem: `plugin packages: ${broken.map((r) => `${r.name}@${r.version}: ${r.problems.join(', ')}`).join('; ') || 'a version is missing'}`,
@@ -160,7 +160,7 @@ async function verifyRestored(dataDir: string, manifest: BackupManifest): Promis
       );
     }
   } finally {
-    plugins.close();
+    await plugins.close();
   }
 }
 

@@ -64,7 +64,11 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
     for (const closer of opened.reverse()) await closer();
   };
   try {
-    const plugins = PluginStore.open(config.dataDir, { signatures: config.pluginSignatures });
+    // With ACTIONHOST_DATABASE_URL the plugin index and package bytes are the database's, shared by every host.
+    const plugins = await PluginStore.open(config.dataDir, {
+      signatures: config.pluginSignatures,
+      database: config.databaseUrl,
+    });
     opened.push(() => plugins.close());
     const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
     // The services written against the Database interface share the folder's store (and its group commit).
@@ -97,8 +101,8 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
       sealer: credentials,
       credentials,
       approvals: {
-        unapproved: (name, version) => {
-          const review = plugins.review(name, version);
+        unapproved: async (name, version) => {
+          const review = await plugins.review(name, version);
           return review.approved ? [] : review.difference.widened;
         },
       },

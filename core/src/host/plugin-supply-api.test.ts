@@ -223,7 +223,7 @@ describe('capability approvals over the API', () => {
     expect((await host.call('editor', 'GET', `/api/workflows/${id}`)).body.published.plugins.echo.version).toBe(
       '1.0.0',
     );
-    expect(host.runtime.plugins.pins('@acme/echo', '1.0.1')).toEqual([]);
+    expect(await host.runtime.plugins.pins('@acme/echo', '1.0.1')).toEqual([]);
 
     const difference = await host.call('editor', 'GET', '/api/plugins/%40acme%2Fecho/1.0.1/difference?against=1.0.0');
     expect(difference).toMatchObject({
@@ -234,7 +234,7 @@ describe('capability approvals over the API', () => {
     const approved = await publish('admin', { acceptCapabilities: true });
     expect(approved.status).toBe(200);
     expect(approved.body.published.plugins.echo.version).toBe('1.0.1');
-    expect(host.runtime.plugins.pins('@acme/echo', '1.0.1')).toEqual([`workflow:${id}`]);
+    expect(await host.runtime.plugins.pins('@acme/echo', '1.0.1')).toEqual([`workflow:${id}`]);
     const review = await host.call('editor', 'GET', '/api/plugins/%40acme%2Fecho/1.0.1/capabilities');
     expect(review.body).toMatchObject({
       approved: true,
