@@ -164,7 +164,28 @@ const remote = {
   },
 } as const satisfies ErrorTable;
 
-const table = { ...install, ...signatures, ...tarball, ...packageChecks, ...lookup, ...remote };
+const database = {
+  AH_REGISTRY_DATABASE_UNAVAILABLE: {
+    status: 503,
+    message: 'the registry database at {url} cannot be used: {reason}',
+    description:
+      'The PostgreSQL database given by --database (or ACTIONHOST_DATABASE_URL) did not answer or refused the connection; check the URL, the password and that the server runs.',
+  },
+  AH_REGISTRY_SCHEMA_NEWER: {
+    status: 500,
+    message: 'the registry tables at {url} are at version {found}, newer than this registry knows ({known})',
+    description:
+      'A newer actionhost has migrated the shared database; run the same version on every host that uses it.',
+  },
+  AH_PACKAGE_TAMPERED: {
+    status: 500,
+    message: '{plugin}: the package kept in the database {reason}; nothing was extracted',
+    description:
+      'A host fetching a version another host installed found bytes that do not match the integrity (or the files) recorded at install: the database was changed behind the registry. Reinstall the version from its .tgz (`registry remove --force`, then `registry install`).',
+  },
+} as const satisfies ErrorTable;
+
+const table = { ...install, ...signatures, ...tarball, ...packageChecks, ...lookup, ...remote, ...database };
 
 export const errorCatalogue: ErrorCatalogue = {
   package: '@actionhost/registry',
@@ -179,6 +200,7 @@ export const errorCatalogue: ErrorCatalogue = {
     { title: 'Package checks', errors: packageChecks },
     { title: 'Lookup and remove', errors: lookup },
     { title: 'Remote registry (install --from, serve)', errors: remote },
+    { title: 'Shared index (PostgreSQL)', errors: database },
   ],
 };
 
@@ -239,4 +261,11 @@ export const RegistryErrors = {
   pathMalformed: () => E.AH_BAD_REQUEST(),
   pathNotFound: (path: string) => E.AH_NOT_FOUND({ path }, { path }),
   internal: () => E.AH_INTERNAL(),
+  databaseUnavailable: (url: string, reason: string) =>
+    E.AH_REGISTRY_DATABASE_UNAVAILABLE({ url, reason }, { url, reason }),
+  schemaNewer: (url: string, found: number, known: number) =>
+    E.AH_REGISTRY_SCHEMA_NEWER({ url, found, known }, { url, found, known }),
+  /** The bytes another host stored do not verify: refused before anything reaches the plugins folder. */
+  packageTampered: (plugin: string, reason: string, details: Record<string, unknown> = {}) =>
+    E.AH_PACKAGE_TAMPERED({ plugin, reason }, { plugin, reason, ...details }),
 } as const;

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApplicationService } from '@actionhost/core';
 import { createLdapCapability } from '@actionhost/core';
 import { CredentialStore, generateMasterKey } from '@actionhost/core';
-import { Store } from '@actionhost/core';
+import { SqliteDatabase, Store } from '@actionhost/core';
 import { adFacts, closedPort, fakeScope } from './support.ts';
 
 const ad = adFacts();
@@ -23,15 +23,16 @@ interface World {
 }
 let world: World;
 
-beforeEach(() => {
+beforeEach(async () => {
   const folder = mkdtempSync(join(tmpdir(), 'ah-apps-ad-'));
   const store = Store.open(join(folder, 'actionhost.db'));
-  const credentials = new CredentialStore({ store, masterKey: generateMasterKey() });
-  credentials.create('ad-admin', 'basic', { username: 'Administrator', password: ad.bindPassword });
-  credentials.create('ad-wrong', 'basic', { username: 'Administrator', password: WRONG_PASSWORD });
+  const db = new SqliteDatabase(store);
+  const credentials = await CredentialStore.open({ db, masterKey: generateMasterKey() });
+  await credentials.create('ad-admin', 'basic', { username: 'Administrator', password: ad.bindPassword });
+  await credentials.create('ad-wrong', 'basic', { username: 'Administrator', password: WRONG_PASSWORD });
   const logs: string[] = [];
-  const applications = new ApplicationService({
-    store,
+  const applications = await ApplicationService.open({
+    db,
     credentials,
     log: (level, message) => {
       logs.push(`${level}: ${message}`);
@@ -73,25 +74,25 @@ function corpAd(overrides: Record<string, unknown> = {}) {
 
 describe('Test Connection against the domain controller', () => {
   it('binds with the stored credential over ldaps, verified with the CA, and reads the base DN', async () => {
-    corpAd();
+    await corpAd();
     const result = await world.applications.testConnection('Corp AD');
     expect(result).toEqual({ ok: true, baseDn: ad.baseDn, durationMs: expect.any(Number) });
   });
 
   it('binds over ldap:// upgraded with StartTLS, with a user principal name as bind identity', async () => {
-    corpAd({ url: ad.startTlsUrl, bindDn: ad.bindUpn });
+    await corpAd({ url: ad.startTlsUrl, bindDn: ad.bindUpn });
     expect(await world.applications.testConnection('Corp AD')).toMatchObject({ ok: true, baseDn: ad.baseDn });
   });
 
   it('reports AH_LDAP_INVALID_CREDENTIALS for a wrong password, which appears nowhere', async () => {
-    corpAd({ credential: 'ad-wrong' });
+    await corpAd({ credential: 'ad-wrong' });
     const result = await world.applications.testConnection('Corp AD');
     expect(result).toMatchObject({ ok: false, baseDn: ad.baseDn, error: { code: 'AH_LDAP_INVALID_CREDENTIALS' } });
     expect(JSON.stringify([result, world.logs])).not.toContain(WRONG_PASSWORD);
   });
 
   it('reports AH_LDAP_UNREACHABLE for a port nobody listens on', async () => {
-    corpAd({ url: `ldaps://127.0.0.1:${await closedPort()}` });
+    await corpAd({ url: `ldaps://127.0.0.1:${await closedPort()}` });
     expect(await world.applications.testConnection('Corp AD')).toMatchObject({
       ok: false,
       error: { code: 'AH_LDAP_UNREACHABLE' },
@@ -99,12 +100,12 @@ describe('Test Connection against the domain controller', () => {
   });
 
   it('reports AH_LDAP_UNREACHABLE when the certificate does not verify without the CA, and passes with verification explicitly off', async () => {
-    corpAd({ caCertificate: undefined });
+    await corpAd({ caCertificate: undefined });
     expect(await world.applications.testConnection('Corp AD')).toMatchObject({
       ok: false,
       error: { code: 'AH_LDAP_UNREACHABLE' },
     });
-    const trusting = corpAd({ name: 'Trusting AD', caCertificate: undefined, tlsVerify: false });
+    const trusting = await corpAd({ name: 'Trusting AD', caCertificate: undefined, tlsVerify: false });
     expect(trusting.warnings.map((warning) => warning.code)).toEqual(['AH_TLS_VERIFY_DISABLED']);
     expect(await world.applications.testConnection('Trusting AD')).toMatchObject({ ok: true });
     expect(
@@ -113,7 +114,7 @@ describe('Test Connection against the domain controller', () => {
   });
 
   it('reports AH_LDAP_NO_SUCH_OBJECT for a base DN the directory does not hold', async () => {
-    corpAd({ baseDn: `OU=Nowhere,${ad.baseDn}` });
+    await corpAd({ baseDn: `OU=Nowhere,${ad.baseDn}` });
     expect(await world.applications.testConnection('Corp AD')).toMatchObject({
       ok: false,
       error: { code: 'AH_LDAP_NO_SUCH_OBJECT' },
@@ -123,8 +124,8 @@ describe('Test Connection against the domain controller', () => {
 
 describe('resolve() for the ldap capability', () => {
   it('returns an Application the ldap capability binds with and searches under, also through an App Integration', async () => {
-    const application = corpAd();
-    world.applications.createAppIntegration({
+    const application = await corpAd();
+    await world.applications.createAppIntegration({
       name: 'AD App',
       application: 'Corp AD',
       action: 'Create New User',
@@ -139,7 +140,7 @@ describe('resolve() for the ldap capability', () => {
       baseDn: ad.baseDn,
       tlsVerify: true,
     });
-    const integration = world.applications.resolveAppIntegration('AD App');
+    const integration = await world.applications.resolveAppIntegration('AD App');
     expect(integration).toMatchObject({
       applicationId: application.id,
       mappings: { Action: 'Create New User', 'Base DN': ad.usersDn },

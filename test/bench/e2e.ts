@@ -1,7 +1,8 @@
 // `npm run bench:e2e`: issue 13's end-to-end workload, measured in one run on the host (embedded defaults: SQLite,
 // sandboxed plugins, every step persisted) and on a plain-Node reference server doing the same If Else + POST with
 // no persistence. Prints workflows/s of both and their ratio, latency at 25/50/90% of each one's capacity, the
-// peak resident memory of each process tree under load and the host's idle memory after start.
+// peak resident memory of each process tree over the whole run (and of each of its processes at that peak) and the
+// host's idle memory after start.
 // BENCH_SECONDS (10) sets the load window, BENCH_CONNECTIONS (32) the connections; --json adds a JSON line;
 // BENCH_ONLY=actionhost skips the reference. BENCH_HOST_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=DIR" profiles the
 // host (and its workers); `node test/bench/profile-summary.ts DIR/<file>.cpuprofile` prints its top functions.
@@ -21,7 +22,8 @@ import {
   settle,
   startTarget,
   treeCpuMs,
-  treeRssMb,
+  treeRss,
+  type ProcessRss,
   type Target,
 } from './e2e/load.ts';
 import { onboardingWorkflow } from './e2e/workload.ts';
@@ -79,31 +81,28 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The Node flags `npm start` gives the host (package.json), so that the host is measured as it is run. */
-function startScriptNodeFlags(): string[] {
+/** What `npm start` runs (package.json: its environment, Node flags, entry and command): the host measured as run. */
+function startScript(): { env: Record<string, string>; args: string[] } {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
     .scripts;
   const words = scripts.start.split(/\s+/);
-  return words.slice(1, words.indexOf('core/src/cli/main.ts')).filter((word) => word.startsWith('--'));
+  const env: Record<string, string> = {};
+  while (/^[A-Z_]+=/.test(words[0] ?? '')) {
+    const [name, value] = words.shift()!.split('=', 2);
+    env[name] = value;
+  }
+  if (words[0] !== 'node') throw new Error(`npm start does not run node: ${scripts.start}`);
+  return { env, args: words.slice(1) };
 }
 
 async function startActionhost(target: Target): Promise<System> {
   const dataDir = mkdtempSync(join(tmpdir(), 'actionhost-bench-'));
   const token = `bench-${randomBytes(16).toString('hex')}`;
+  const start = startScript();
   const { child, url } = await spawnListening(
-    [
-      ...startScriptNodeFlags(),
-      'core/src/cli/main.ts',
-      'start',
-      '--data',
-      dataDir,
-      '--port',
-      '0',
-      '--allow-private',
-      '127.0.0.1',
-      '--no-seed',
-    ],
+    [...start.args, '--data', dataDir, '--port', '0', '--allow-private', '127.0.0.1', '--no-seed'],
     {
+      ...start.env,
       ACTIONHOST_ADMIN_TOKEN: token,
       // e.g. BENCH_HOST_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the host and its workers.
       ...(process.env.BENCH_HOST_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_HOST_NODE_OPTIONS } : {}),
@@ -142,6 +141,9 @@ async function startReference(target: Target): Promise<System> {
 interface Measured {
   idleRssMb: number;
   peakRssMb: number;
+  /** Each process of the tree, idle and at the peak. */
+  idleProcesses: ProcessRss[];
+  peakProcesses: ProcessRss[];
   accepted: number;
   busy: number;
   failed: number;
@@ -170,9 +172,12 @@ function executionLatencies(dataDir: string, since: string): number[] {
 
 async function measure(system: System, target: Target): Promise<Measured> {
   await new Promise((resolve) => setTimeout(resolve, 3000));
-  const idleRssMb = treeRssMb(system.child.pid!);
-  progress(`${system.name}: idle ${idleRssMb.toFixed(0)} MB; warming up`);
+  const idleProcesses = treeRss(system.child.pid!);
+  const idleRssMb = idleProcesses.reduce((total, process) => total + process.mb, 0);
+  progress(`${system.name}: idle ${idleRssMb.toFixed(0)} MB (${describeProcesses(idleProcesses)}); warming up`);
   const d = driver(system.origin, system.token, CONNECTIONS);
+  // Sampled from the first request to the last answer of the latency runs: the peak of the whole run.
+  const memory = rssSampler(system.child.pid!);
   try {
     const warm = await closedLoop(d, 8, 1500);
     await settle(
@@ -182,7 +187,6 @@ async function measure(system: System, target: Target): Promise<Measured> {
 
     progress(`${system.name}: ${CONNECTIONS} connections for ${SECONDS} s`);
     const before = target.calls;
-    const memory = rssSampler(system.child.pid!);
     const cpuBefore = treeCpuMs(system.child.pid!);
     const windowStart = performance.now();
     const load = await closedLoop(d, CONNECTIONS, SECONDS * 1000);
@@ -193,12 +197,11 @@ async function measure(system: System, target: Target): Promise<Measured> {
       () => target.calls,
       () => [...load.accepted].every((s) => target.arrivals.has(s)),
     );
-    const peakRssMb = memory.stop();
     const calls = target.calls - before;
     const cpuMsPerWorkflow = (treeCpuMs(system.child.pid!) - cpuBefore) / calls;
     const workflowsPerSecond = calls / ((target.lastCallAt - windowStart) / 1000);
     progress(
-      `${system.name}: ${workflowsPerSecond.toFixed(0)} workflows/s, ${cpuMsPerWorkflow.toFixed(2)} CPU ms each, peak ${peakRssMb.toFixed(0)} MB`,
+      `${system.name}: ${workflowsPerSecond.toFixed(0)} workflows/s, ${cpuMsPerWorkflow.toFixed(2)} CPU ms each`,
     );
 
     const latency: Measured['latency'] = {};
@@ -222,9 +225,13 @@ async function measure(system: System, target: Target): Promise<Measured> {
         latency[`${share}%`].executionP99 = percentile(executions, 99);
       }
     }
+    const peak = memory.stop();
+    progress(`${system.name}: peak ${peak.mb.toFixed(0)} MB (${describeProcesses(peak.processes)})`);
     return {
       idleRssMb,
-      peakRssMb,
+      peakRssMb: peak.mb,
+      idleProcesses,
+      peakProcesses: peak.processes,
       accepted: load.accepted.size,
       busy: load.busy,
       failed: load.failed,
@@ -235,8 +242,14 @@ async function measure(system: System, target: Target): Promise<Measured> {
       latency,
     };
   } finally {
+    memory.stop();
     await d.pool.close();
   }
+}
+
+/** "root 110, sandbox-worker.js 64": each process's RSS in MB. */
+function describeProcesses(processes: ProcessRss[]): string {
+  return processes.map((process) => `${process.name} ${process.mb.toFixed(0)}`).join(', ');
 }
 
 async function main(): Promise<void> {
@@ -261,6 +274,8 @@ async function main(): Promise<void> {
   const plain: Measured = results['plain Node'] ?? {
     idleRssMb: NaN,
     peakRssMb: NaN,
+    idleProcesses: [],
+    peakProcesses: [],
     accepted: 0,
     busy: 0,
     failed: 0,
@@ -305,7 +320,8 @@ async function main(): Promise<void> {
         '—',
       ],
     ]),
-    ['peak RSS of the process tree under load, MB', f(host.peakRssMb, 0), f(plain.peakRssMb, 0)],
+    ['peak RSS of the process tree (whole run), MB', f(host.peakRssMb, 0), f(plain.peakRssMb, 0)],
+    ['  by process at the peak, MB', describeProcesses(host.peakProcesses), describeProcesses(plain.peakProcesses)],
     ['RSS of the process tree idle after start, MB', f(host.idleRssMb, 0), f(plain.idleRssMb, 0)],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));

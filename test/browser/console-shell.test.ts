@@ -14,7 +14,7 @@ const tokens: Record<'editor' | 'agent', string> = { editor: '', agent: '' };
 
 beforeAll(async () => {
   [host, chromium] = await Promise.all([startHostProcess(), launchChromium()]);
-  for (const role of ['editor', 'agent'] as const) tokens[role] = createToken(host.dataDir, role);
+  for (const role of ['editor', 'agent'] as const) tokens[role] = await createToken(host.dataDir, role);
 }, 120_000);
 
 afterAll(async () => {

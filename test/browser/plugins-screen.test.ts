@@ -280,7 +280,7 @@ describe('Publish', { timeout: 120_000 }, () => {
     expect(created.status).toBe(201);
     const editor = await openPage(chromium.browser);
     try {
-      await signIn(editor.page, host.url, createToken(host.dataDir, 'editor'), `/workflows/${created.body.id}`);
+      await signIn(editor.page, host.url, await createToken(host.dataDir, 'editor'), `/workflows/${created.body.id}`);
       await editor.page.getByRole('button', { name: 'Publish…' }).click();
       const dialog = editor.page.getByRole('dialog', { name: 'Publish Notify everyone' });
       const pin = dialog.getByRole('row', { name: /@acme\/notify/ });

@@ -219,7 +219,7 @@ describe('every screen', { timeout: 300_000 }, () => {
   it("an agent's request screens show the same text inertly", async () => {
     const agent = await openPage(chromium.browser);
     try {
-      await signIn(agent.page, host.url, createToken(host.dataDir, 'agent'), `/requests/${requestId}?tab=audit`);
+      await signIn(agent.page, host.url, await createToken(host.dataDir, 'agent'), `/requests/${requestId}?tab=audit`);
       await agent.page.getByText(XSS_SUBJECT).first().waitFor();
       await agent.page.goto(`${host.url}/requests`);
       await agent.page.getByRole('cell', { name: XSS_SUBJECT }).first().waitFor();

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ApiTokens, Store } from '@actionhost/core';
+import { ApiTokens, SqliteDatabase, Store } from '@actionhost/core';
 
 export const CHROMIUM = process.env.ACTIONHOST_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -90,14 +90,14 @@ export async function openPage(browser: Browser): Promise<ConsolePage> {
  * A token of `role` in a running host's data folder, made the way the host makes its first admin token (its
  * store takes a second connection; SQLite serialises the write).
  */
-export function createToken(
+export async function createToken(
   dataDir: string,
   role: 'admin' | 'editor' | 'agent',
   name = `${role} (browser test)`,
-): string {
+): Promise<string> {
   const store = Store.open(join(dataDir, 'actionhost.db'));
   try {
-    return new ApiTokens(store).createToken(role, name).token;
+    return (await (await ApiTokens.open(new SqliteDatabase(store))).createToken(role, name)).token;
   } finally {
     store.close();
   }

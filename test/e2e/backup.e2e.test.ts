@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { CredentialStore, Store, loadMasterKey } from '@actionhost/core';
+import { CredentialStore, SqliteDatabase, Store, loadMasterKey } from '@actionhost/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACTIONHOST_CLI,
@@ -217,7 +217,10 @@ describe('backup of a running host and its restore', () => {
     // The credential opens with the backed-up host's master key, as the restored host will open it.
     const store = Store.open(join(restoredData, 'actionhost.db'));
     try {
-      const opened = new CredentialStore({ store, masterKey: await loadMasterKey({ dataDir: restoredData }) });
+      const opened = await CredentialStore.open({
+        db: new SqliteDatabase(store),
+        masterKey: await loadMasterKey({ dataDir: restoredData }),
+      });
       expect(await opened.resolve('svc')).toMatchObject({ type: 'bearer', token: SECRET });
     } finally {
       store.close();

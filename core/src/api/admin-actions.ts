@@ -297,7 +297,7 @@ export class ChangeRecorder {
           origin: { method: request.method, route: request.url, status, ip: request.ip },
         };
         // The body's own secrets (a credential's password, a token's value) are scrubbed wherever they appear.
-        this.#log.record(entry, [...secretsOf(request.body), ...secretsOf(result)]);
+        await this.#log.record(entry, [...secretsOf(request.body), ...secretsOf(result)]);
       },
     };
   }

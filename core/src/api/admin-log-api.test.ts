@@ -132,8 +132,11 @@ describe('admin action log over HTTP', () => {
     const list = await call('admin', 'GET', '/api/admin-log');
     const exported = await call('admin', 'GET', '/api/admin-log/export');
     api.world.store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-    const file = readFileSync(join(api.world.dir, 'actionhost.db')).toString('latin1');
-    const logRows = JSON.stringify(api.world.store.db.prepare('SELECT * FROM admin_actions').all());
+    api.services.store?.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    const file = [api.world.dir, ...(api.services.store ? [api.services.dir] : [])]
+      .map((dir) => readFileSync(join(dir, 'actionhost.db')).toString('latin1'))
+      .join('\n');
+    const logRows = JSON.stringify((await api.services.db.query('SELECT * FROM admin_actions')).rows);
     expect(list.body.entries).toHaveLength(5);
     for (const secret of [PASSWORD, TOKEN_SECRET, SEALED_PASSWORD]) {
       expect(list.text).not.toContain(secret);

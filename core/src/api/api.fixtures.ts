@@ -1,5 +1,7 @@
-// Builds the API over real services (ITSM and workflows on the env-selected test database, credentials and the rest
-// on SQLite) with a fake plugin catalog and runner, and hands out one token per role.
+// Builds the API over real services (ITSM, credentials, workflows) with a fake plugin catalog and runner, and hands
+// out one token per role. Every service is on the backend ACTIONHOST_TEST_BACKEND names (SQLite by default): ITSM,
+// workflows and the engine's ports on the world's database, credentials, applications, connectors, tokens and the
+// admin log on a second one.
 import type { FastifyInstance } from 'fastify';
 import { CredentialStore, generateMasterKey } from '../credentials/index.ts';
 import { ApplicationService } from '../applications/index.ts';
@@ -16,6 +18,7 @@ import {
   type TestWorld,
 } from '../workflow/workflow.fixtures.ts';
 import { AdminLog } from '../admin-log/index.ts';
+import { openTestDatabase, type TestDatabase } from '../store/database.fixtures.ts';
 import { ApiTokens } from './auth.ts';
 import { buildApi } from './server.ts';
 import { ApiErrors } from './errors.ts';
@@ -24,6 +27,8 @@ import type { CredentialsPort, ItsmPort, PluginsPort } from './ports.ts';
 export interface TestApi {
   app: FastifyInstance;
   world: TestWorld;
+  /** The database of credentials, applications, connectors, tokens and the admin log (env-selected backend). */
+  services: TestDatabase;
   catalog: FakeCatalog;
   runner: FakeRunner;
   engine: WorkflowEngine;
@@ -84,10 +89,18 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     activeDirectory('1.0.0'),
   ]);
   const runner = new FakeRunner();
-  const credentials = new CredentialStore({ store: world.store, masterKey: generateMasterKey() });
-  const connectors = new ConnectorService({ store: world.store, pickupTimeoutMs: 300, offlineAfterMs: 1_000 });
-  const applications = new ApplicationService({
-    store: world.store,
+  const services = await openTestDatabase();
+  const { db } = services;
+  const credentials = await CredentialStore.open({ db, masterKey: generateMasterKey() });
+  const connectors = await ConnectorService.open({
+    db,
+    sealer: credentials,
+    pickupTimeoutMs: 300,
+    // Long enough for a loaded machine on PostgreSQL, where a poll's last-seen write is a round trip.
+    offlineAfterMs: 5_000,
+  });
+  const applications = await ApplicationService.open({
+    db,
     credentials,
     log: () => undefined,
     relay: connectors.hub,
@@ -114,8 +127,8 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
     secrets: credentials,
     sealer: credentials,
   });
-  const tokens = new ApiTokens(world.store);
-  const adminLog = new AdminLog({ store: world.store });
+  const tokens = await ApiTokens.open(db);
+  const adminLog = await AdminLog.open({ db });
   const uploads: Buffer[] = [];
   const plugins: PluginsPort = {
     list: () =>
@@ -176,13 +189,14 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
   });
   await app.ready();
   const token = {
-    admin: tokens.createToken('admin', 'admin').token,
-    editor: tokens.createToken('editor', 'editor').token,
-    agent: tokens.createToken('agent', 'agent').token,
+    admin: (await tokens.createToken('admin', 'admin')).token,
+    editor: (await tokens.createToken('editor', 'editor')).token,
+    agent: (await tokens.createToken('agent', 'agent')).token,
   };
   return {
     app,
     world,
+    services,
     catalog,
     runner,
     engine,
@@ -199,6 +213,7 @@ export async function openApi(overrides: { itsm?: ItsmPort; consoleDir?: string 
       await app.close();
       await ports.close();
       await world.close();
+      await services.close();
     },
   };
 }

@@ -26,20 +26,20 @@ interface TestApi {
 
 /** The route table over a fastify app with the host's error shape, as buildApi sets it up. */
 async function openApi(): Promise<TestApi> {
-  const world = openApplicationsWorld();
+  const world = await openApplicationsWorld();
   const app = Fastify({ logger: false });
   app.setErrorHandler((error, _request, reply) => {
     const mapped = toActionhostError(error);
     void reply.code(mapped.status).send(errorBody(mapped));
   });
-  const tokens = new ApiTokens(world.store);
+  const tokens = await ApiTokens.open(world.db);
   const table = new RouteTable(app, tokens);
   registerApplicationRoutes(table, world.applications);
   await app.ready();
   const token = {
-    admin: tokens.createToken('admin', 'admin').token,
-    editor: tokens.createToken('editor', 'editor').token,
-    agent: tokens.createToken('agent', 'agent').token,
+    admin: (await tokens.createToken('admin', 'admin')).token,
+    editor: (await tokens.createToken('editor', 'editor')).token,
+    agent: (await tokens.createToken('agent', 'agent')).token,
   };
   return { app, table, world, token };
 }
@@ -50,7 +50,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await api.app.close();
-  api.world.close();
+  await api.world.close();
 });
 
 const call = (
@@ -59,8 +59,7 @@ const call = (
   payload?: unknown,
   headers: Record<string, string> = bearer(api.token.admin),
 ) => callApi(api, headers, method, url, payload);
-const count = (table: string) =>
-  (api.world.store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (table: string) => api.world.count(table);
 
 const ROUTES: [Method, string, unknown?][] = [
   ['POST', '/api/applications', applicationBody()],
@@ -88,7 +87,7 @@ describe('who may call the application routes', () => {
         expect([response.status, response.body.error.code], `${role} ${method} ${url}`).toEqual([403, 'AH_FORBIDDEN']);
       }
     }
-    expect([count('applications'), count('app_integrations')]).toEqual([0, 0]);
+    expect([await count('applications'), await count('app_integrations')]).toEqual([0, 0]);
   });
 });
 
@@ -135,7 +134,7 @@ describe('applications over HTTP', () => {
       headers: { authorization: `Bearer ${api.token.admin}`, 'content-type': 'application/json' },
     });
     expect([malformed.statusCode, malformed.json().error.code]).toEqual([400, 'AH_BODY_MALFORMED']);
-    expect(count('applications')).toBe(0);
+    expect(await count('applications')).toBe(0);
   });
 
   it('answers 404 AH_CREDENTIAL_NOT_FOUND for a missing credential and 409 AH_APPLICATION_EXISTS for a duplicate', async () => {
@@ -148,7 +147,7 @@ describe('applications over HTTP', () => {
     expect((await call('POST', '/api/applications', applicationBody())).status).toBe(201);
     const duplicate = await call('POST', '/api/applications', applicationBody());
     expect([duplicate.status, duplicate.body.error.code]).toEqual([409, 'AH_APPLICATION_EXISTS']);
-    expect(count('applications')).toBe(1);
+    expect(await count('applications')).toBe(1);
   });
 
   it('shows a warning on an application created with TLS verification off', async () => {
@@ -208,7 +207,7 @@ describe('app integrations over HTTP', () => {
     }
     const missing = await call('POST', '/api/app-integrations', appIntegrationBody({ application: 'Other' }));
     expect([missing.status, missing.body.error.code]).toEqual([404, 'AH_APPLICATION_NOT_FOUND']);
-    expect(count('app_integrations')).toBe(0);
+    expect(await count('app_integrations')).toBe(0);
     expect((await call('POST', '/api/app-integrations', appIntegrationBody())).status).toBe(201);
     const duplicate = await call('POST', '/api/app-integrations', appIntegrationBody());
     expect([duplicate.status, duplicate.body.error.code]).toEqual([409, 'AH_APP_INTEGRATION_EXISTS']);
@@ -218,7 +217,7 @@ describe('app integrations over HTTP', () => {
     await call('POST', '/api/app-integrations', appIntegrationBody());
     const refused = await call('DELETE', '/api/applications/Corp%20AD');
     expect([refused.status, refused.body.error.code]).toEqual([409, 'AH_APPLICATION_IN_USE']);
-    expect(count('applications')).toBe(1);
+    expect(await count('applications')).toBe(1);
   });
 });
 

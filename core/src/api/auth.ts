@@ -4,7 +4,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CoreErrors } from '../errors/index.ts';
-import type { Store } from '../store/index.ts';
+import { queryAll, queryOne, type Database, type Migrations, type PgRow, type Queryable } from '../store/index.ts';
 
 export const Role = z.enum(['admin', 'editor', 'agent']);
 export type Role = z.infer<typeof Role>;
@@ -44,11 +44,18 @@ export interface AdminBootstrap {
   presetIgnored: boolean;
 }
 
-const MIGRATIONS = [
-  `CREATE TABLE api_tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
+export const API_TOKEN_MIGRATIONS: Migrations = {
+  sqlite: [
+    `CREATE TABLE api_tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
      created_at TEXT NOT NULL, revoked_at TEXT)`,
-  `ALTER TABLE api_tokens ADD COLUMN expires_at TEXT`,
-];
+    `ALTER TABLE api_tokens ADD COLUMN expires_at TEXT`,
+  ],
+  // seq: the insertion order SQLite's rowid gives (tokens made in the same millisecond list in the order made).
+  postgres: [
+    `CREATE TABLE api_tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
+     created_at TEXT NOT NULL, revoked_at TEXT, expires_at TEXT, seq BIGINT GENERATED ALWAYS AS IDENTITY)`,
+  ],
+};
 
 const COLUMNS = 'id, name, role, created_at, expires_at';
 
@@ -56,13 +63,13 @@ function hash(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-function infoOf(row: Record<string, string | null>): TokenInfo {
+function infoOf(row: PgRow): TokenInfo {
   return {
-    id: row.id!,
-    name: row.name!,
+    id: String(row.id),
+    name: String(row.name),
     role: Role.parse(row.role),
-    createdAt: row.created_at!,
-    expiresAt: row.expires_at ?? null,
+    createdAt: String(row.created_at),
+    expiresAt: row.expires_at === null || row.expires_at === undefined ? null : String(row.expires_at),
   };
 }
 
@@ -72,80 +79,86 @@ export function roleAllows(held: Role, needed: Role): boolean {
 }
 
 export class ApiTokens {
-  readonly #store: Store;
+  readonly #db: Database;
   readonly #now: () => Date;
+  /** The insertion order: SQLite's rowid, PostgreSQL's seq column. */
+  readonly #inserted: string;
 
-  constructor(store: Store, options: { now?: () => Date } = {}) {
-    this.#store = store;
+  private constructor(db: Database, options: { now?: () => Date }) {
+    this.#db = db;
     this.#now = options.now ?? (() => new Date());
-    store.migrate('api', MIGRATIONS);
+    this.#inserted = db.dialect === 'sqlite' ? 'rowid' : 'seq';
+  }
+
+  static async open(db: Database, options: { now?: () => Date } = {}): Promise<ApiTokens> {
+    await db.migrate('api', API_TOKEN_MIGRATIONS);
+    return new ApiTokens(db, options);
   }
 
   /** Makes a token; the returned `token` is the only time the plaintext exists outside the caller. */
-  createToken(role: Role, name: string, options: { expiresAt?: string } = {}): TokenCreated {
+  async createToken(role: Role, name: string, options: { expiresAt?: string } = {}): Promise<TokenCreated> {
     const token = `ah_${randomBytes(32).toString('base64url')}`;
-    return { ...this.#insert(role, name, token, options.expiresAt), token };
+    return { ...(await this.#insert(role, name, token, options.expiresAt)), token };
   }
 
   /**
    * On every start. With no token yet, the first admin is ACTIONHOST_ADMIN_TOKEN when set, else a new token returned
    * to be printed once. Later, the variable is only honoured when it already is a token of this data folder.
    */
-  bootstrapAdmin(presetToken?: string): AdminBootstrap {
-    const count = this.#store.db.prepare('SELECT COUNT(*) AS n FROM api_tokens WHERE revoked_at IS NULL').get() as {
-      n: number;
-    };
-    if (count.n > 0) {
-      const ignored = presetToken !== undefined && this.verify(presetToken) === null;
-      return { token: null, created: false, presetIgnored: ignored };
-    }
-    if (presetToken !== undefined) {
-      this.#insert('admin', 'admin (ACTIONHOST_ADMIN_TOKEN)', presetToken);
-      return { token: null, created: true, presetIgnored: false };
-    }
-    return { token: this.createToken('admin', 'first admin').token, created: true, presetIgnored: false };
+  async bootstrapAdmin(presetToken?: string): Promise<AdminBootstrap> {
+    const token = `ah_${randomBytes(32).toString('base64url')}`;
+    return this.#db.withTransaction(async (tx) => {
+      // Hosts starting together on one PostgreSQL database: one of them makes the first admin.
+      if (this.#db.dialect === 'postgres') await tx.query('LOCK TABLE api_tokens IN SHARE ROW EXCLUSIVE MODE');
+      const count = await queryOne(tx, 'SELECT COUNT(*) AS n FROM api_tokens WHERE revoked_at IS NULL');
+      if (Number(count?.n) > 0) {
+        const ignored = presetToken !== undefined && (await this.#verify(tx, presetToken)) === null;
+        return { token: null, created: false, presetIgnored: ignored };
+      }
+      if (presetToken !== undefined) {
+        await this.#insert('admin', 'admin (ACTIONHOST_ADMIN_TOKEN)', presetToken, undefined, tx);
+        return { token: null, created: true, presetIgnored: false };
+      }
+      await this.#insert('admin', 'first admin', token, undefined, tx);
+      return { token, created: true, presetIgnored: false };
+    });
   }
 
   /** The token's holder, or null when it is unknown, revoked or expired. */
-  verify(token: string): TokenInfo | null {
-    const row = this.#store.db
-      .prepare(
-        `SELECT ${COLUMNS} FROM api_tokens
-          WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)`,
-      )
-      .get(hash(token), this.#now().toISOString()) as Record<string, string | null> | undefined;
-    return row ? infoOf(row) : null;
+  async verify(token: string): Promise<TokenInfo | null> {
+    return this.#verify(this.#db, token);
   }
 
   /** Every token not revoked (expired ones included, with their expiresAt), oldest first. */
-  list(): TokenInfo[] {
-    return (
-      this.#store.db
-        .prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE revoked_at IS NULL ORDER BY created_at, rowid`)
-        .all() as Record<string, string | null>[]
-    ).map(infoOf);
+  async list(): Promise<TokenInfo[]> {
+    const rows = await queryAll(
+      this.#db,
+      `SELECT ${COLUMNS} FROM api_tokens WHERE revoked_at IS NULL ORDER BY created_at, ${this.#inserted}`,
+    );
+    return rows.map(infoOf);
   }
 
-  get(id: string): TokenInfo | null {
-    const row = this.#store.db
-      .prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE id = ? AND revoked_at IS NULL`)
-      .get(id) as Record<string, string | null> | undefined;
+  async get(id: string): Promise<TokenInfo | null> {
+    const row = await queryOne(this.#db, `SELECT ${COLUMNS} FROM api_tokens WHERE id = $1 AND revoked_at IS NULL`, [
+      id,
+    ]);
     return row ? infoOf(row) : null;
   }
 
   /** Revokes a token at once (its next request is refused). AH_TOKEN_NOT_FOUND when there is no such live token. */
-  revoke(id: string): TokenInfo {
-    const token = this.get(id);
+  async revoke(id: string): Promise<TokenInfo> {
+    const token = await this.get(id);
     if (!token) throw CoreErrors.AH_TOKEN_NOT_FOUND({ id }, { id });
-    this.#store.db
-      .prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
-      .run(this.#now().toISOString(), id);
+    const at = this.#now().toISOString();
+    await this.#db.withTransaction((tx) =>
+      tx.query('UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id]),
+    );
     return token;
   }
 
   /** Admin tokens that work now, other than `exceptId`. */
-  usableAdmins(exceptId?: string): number {
-    return this.list().filter(
+  async usableAdmins(exceptId?: string): Promise<number> {
+    return (await this.list()).filter(
       (token) =>
         token.role === 'admin' &&
         token.id !== exceptId &&
@@ -153,7 +166,17 @@ export class ApiTokens {
     ).length;
   }
 
-  #insert(role: Role, name: string, token: string, expiresAt?: string): TokenInfo {
+  async #verify(db: Queryable, token: string): Promise<TokenInfo | null> {
+    const row = await queryOne(
+      db,
+      `SELECT ${COLUMNS} FROM api_tokens
+        WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`,
+      [hash(token), this.#now().toISOString()],
+    );
+    return row ? infoOf(row) : null;
+  }
+
+  async #insert(role: Role, name: string, token: string, expiresAt?: string, tx?: Queryable): Promise<TokenInfo> {
     let expires: string | null = null;
     if (expiresAt !== undefined) {
       const at = new Date(expiresAt);
@@ -172,9 +195,12 @@ export class ApiTokens {
       createdAt: this.#now().toISOString(),
       expiresAt: expires,
     };
-    this.#store.db
-      .prepare('INSERT INTO api_tokens (id, name, role, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(info.id, info.name, info.role, hash(token), info.createdAt, info.expiresAt);
+    const insert = (db: Queryable) =>
+      db.query(
+        'INSERT INTO api_tokens (id, name, role, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
+        [info.id, info.name, info.role, hash(token), info.createdAt, info.expiresAt],
+      );
+    await (tx ? insert(tx) : this.#db.withTransaction(insert));
     return info;
   }
 }

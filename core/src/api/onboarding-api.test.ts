@@ -124,9 +124,9 @@ describe('Employee On-boarding through an App Integration', () => {
     expect(integration.raw).not.toContain(typed);
     expect(integration.body.mappings.Password).toEqual({ $sealed: expect.any(String) });
     expect((await call('admin', 'GET', '/api/app-integrations/AD%20App')).raw).not.toContain(typed);
-    expect(api.world.store.db.prepare('SELECT mappings FROM app_integrations').get()).not.toMatchObject({
-      mappings: expect.stringContaining(typed),
-    });
+    expect((await api.services.db.query('SELECT mappings FROM app_integrations')).rows).toEqual([
+      { mappings: expect.not.stringContaining(typed) },
+    ]);
     api.runner.on('@actionhost/active-directory', () => ({ path: 'success', output: { changes: [] } }));
 
     const { body: workflow } = await call('editor', 'POST', '/api/workflows', EMPLOYEE_ONBOARDING);
@@ -158,7 +158,7 @@ describe('generated initial passwords', () => {
 
   it('are listed without the password, and retrieved exactly once by an admin', async () => {
     const password = `Gen-${Math.random().toString(36).slice(2)}-Aa1!`;
-    const id = keep(password);
+    const id = await keep(password);
     const listed = await call('admin', 'GET', '/api/initial-passwords');
     expect(listed.body).toEqual([
       expect.objectContaining({ id, username: 'lizi', requestId: 7, executionId: 'ex_1', nodeId: 'create-user' }),
@@ -183,10 +183,10 @@ describe('generated initial passwords', () => {
     expect((await call('admin', 'GET', '/api/initial-passwords')).body).toEqual([]);
   });
 
-  it('are kept sealed: the database never holds one in clear text', () => {
+  it('are kept sealed: the database never holds one in clear text', async () => {
     const password = `Gen-${Math.random().toString(36).slice(2)}-Aa1!`;
-    keep(password);
-    const rows = JSON.stringify(api.world.store.db.prepare('SELECT * FROM initial_passwords').all());
+    await keep(password);
+    const rows = JSON.stringify((await api.services.db.query('SELECT * FROM initial_passwords')).rows);
     expect(rows).not.toContain(password);
   });
 });

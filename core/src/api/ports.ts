@@ -136,7 +136,7 @@ export interface ConnectorsPort {
   issueToken(name: string): MaybePromise<IssuedConnector>;
   delete(name: string): MaybePromise<unknown>;
   /** The connector a bearer token belongs to; throws AH_CONNECTOR_UNAUTHENTICATED. */
-  authenticate(authorization: string | undefined): string;
+  authenticate(authorization: string | undefined): MaybePromise<string>;
   poll(
     connector: string,
     body: PollRequest,

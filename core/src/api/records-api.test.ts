@@ -95,7 +95,7 @@ describe('credentials', () => {
       '/secret/token',
     ]);
     expect(bad.raw).not.toContain('has space');
-    expect(api.credentials.list()).toEqual([]);
+    expect(await api.credentials.list()).toEqual([]);
   });
 });
 

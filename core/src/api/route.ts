@@ -32,7 +32,7 @@ export interface RouteSpec<
    * A public route's own authentication, run before the body is read (e.g. connector tokens, which are no API
    * tokens): returns who calls, or throws. `kind` prefixes the actor (`connector:<name>`).
    */
-  authenticate?: { kind: string; verify(authorization: string | undefined): string };
+  authenticate?: { kind: string; verify(authorization: string | undefined): string | Promise<string> };
   summary: string;
   tag: string;
   params?: P;
@@ -82,13 +82,13 @@ export class RouteTable {
       onRequest: async (request) => {
         if (spec.role === 'public') {
           if (spec.authenticate) {
-            (request as FastifyRequest & { subject?: string }).subject = spec.authenticate.verify(
+            (request as FastifyRequest & { subject?: string }).subject = await spec.authenticate.verify(
               request.headers.authorization,
             );
           }
           return;
         }
-        const token = authenticate(tokens, request.headers.authorization);
+        const token = await authenticate(tokens, request.headers.authorization);
         const needed: readonly Role[] = typeof spec.role === 'string' ? [spec.role] : spec.role;
         if (!needed.some((role) => roleAllows(token.role, role))) {
           const names = needed.join(' or ');
@@ -148,10 +148,10 @@ export class RouteTable {
   }
 }
 
-function authenticate(tokens: ApiTokens, header: string | undefined): TokenInfo {
+async function authenticate(tokens: ApiTokens, header: string | undefined): Promise<TokenInfo> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   if (!match) throw ApiErrors.unauthenticated({ reason: 'send "Authorization: Bearer <token>"' });
-  const token = tokens.verify(match[1]);
+  const token = await tokens.verify(match[1]);
   if (!token) throw ApiErrors.unauthenticated({ reason: 'the bearer token is not valid' });
   return token;
 }

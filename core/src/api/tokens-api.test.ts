@@ -1,7 +1,7 @@
 // Tokens per role: an admin hands out agent and editor tokens through /api/tokens; the secret is shown once and
 // stored as a hash; revoked and expired tokens stop working; the last working admin token cannot be revoked.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Store } from '../store/index.ts';
+import { BACKENDS, openTestDatabase, type TestDatabase } from '../store/database.fixtures.ts';
 import { ApiTokens } from './auth.ts';
 import { bearer, callApi, openApi, type Method, type TestApi } from './api.fixtures.ts';
 
@@ -34,7 +34,7 @@ describe('/api/tokens', () => {
     );
     expect(listed.body).not.toContain(secret);
     expect(listed.body).not.toContain('"token"');
-    expect(JSON.stringify(api.world.store.db.prepare('SELECT * FROM api_tokens').all())).not.toContain(secret);
+    expect(JSON.stringify((await api.services.db.query('SELECT * FROM api_tokens')).rows)).not.toContain(secret);
   });
 
   it('revokes a token at once; revoking it again is AH_TOKEN_NOT_FOUND', async () => {
@@ -49,7 +49,7 @@ describe('/api/tokens', () => {
   });
 
   it('refuses to revoke the last admin token that works (409), and allows it once another admin exists', async () => {
-    const me = api.tokens.verify(api.token.admin)!;
+    const me = (await api.tokens.verify(api.token.admin))!;
     const refused = await call('DELETE', `/api/tokens/${me.id}`, api.token.admin);
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ error: { code: 'AH_LAST_ADMIN_TOKEN' } });
@@ -71,37 +71,51 @@ describe('/api/tokens', () => {
   });
 });
 
-describe('ApiTokens', () => {
-  it('stops accepting a token when it expires', () => {
-    using store = disposable(Store.open(':memory:'));
+describe.each(BACKENDS)('ApiTokens on %s', (backend) => {
+  let test: TestDatabase;
+  beforeEach(async () => {
+    test = await openTestDatabase(backend);
+  });
+  afterEach(async () => {
+    await test.close();
+  });
+
+  it('stops accepting a token when it expires', async () => {
     let now = new Date('2030-01-01T00:00:00Z');
-    const tokens = new ApiTokens(store.value, { now: () => now });
-    const { token } = tokens.createToken('agent', 'temp', { expiresAt: '2030-01-02T00:00:00Z' });
-    expect(tokens.verify(token)).toMatchObject({ role: 'agent', expiresAt: '2030-01-02T00:00:00.000Z' });
+    const tokens = await ApiTokens.open(test.db, { now: () => now });
+    const { token } = await tokens.createToken('agent', 'temp', { expiresAt: '2030-01-02T00:00:00Z' });
+    expect(await tokens.verify(token)).toMatchObject({ role: 'agent', expiresAt: '2030-01-02T00:00:00.000Z' });
     now = new Date('2030-01-02T00:00:01Z');
-    expect(tokens.verify(token)).toBeNull();
+    expect(await tokens.verify(token)).toBeNull();
   });
 
-  it('registers ACTIONHOST_ADMIN_TOKEN as the first admin of an empty data folder, and a restart with it changes nothing', () => {
-    using store = disposable(Store.open(':memory:'));
-    const tokens = new ApiTokens(store.value);
+  it('registers ACTIONHOST_ADMIN_TOKEN as the first admin of an empty data folder, and a restart with it changes nothing', async () => {
+    const tokens = await ApiTokens.open(test.db);
     const preset = 'preset-admin-token-0123456789';
-    expect(tokens.bootstrapAdmin(preset)).toEqual({ token: null, created: true, presetIgnored: false });
-    expect(tokens.bootstrapAdmin(preset)).toEqual({ token: null, created: false, presetIgnored: false });
-    expect(tokens.list()).toEqual([expect.objectContaining({ role: 'admin' })]);
-    expect(tokens.verify(preset)?.role).toBe('admin');
+    expect(await tokens.bootstrapAdmin(preset)).toEqual({ token: null, created: true, presetIgnored: false });
+    expect(await tokens.bootstrapAdmin(preset)).toEqual({ token: null, created: false, presetIgnored: false });
+    expect(await tokens.list()).toEqual([expect.objectContaining({ role: 'admin' })]);
+    expect((await tokens.verify(preset))?.role).toBe('admin');
   });
 
-  it('makes a first admin token, shown once, when an empty data folder has no ACTIONHOST_ADMIN_TOKEN', () => {
-    using store = disposable(Store.open(':memory:'));
-    const tokens = new ApiTokens(store.value);
-    const first = tokens.bootstrapAdmin();
+  it('makes a first admin token, shown once, when an empty data folder has no ACTIONHOST_ADMIN_TOKEN', async () => {
+    const tokens = await ApiTokens.open(test.db);
+    const first = await tokens.bootstrapAdmin();
     expect(first.created).toBe(true);
-    expect(tokens.verify(first.token!)?.role).toBe('admin');
-    expect(tokens.bootstrapAdmin()).toEqual({ token: null, created: false, presetIgnored: false });
+    expect((await tokens.verify(first.token!))?.role).toBe('admin');
+    expect(await tokens.bootstrapAdmin()).toEqual({ token: null, created: false, presetIgnored: false });
+  });
+
+  it('makes one first admin when hosts start together on one store', async () => {
+    const tokens = await ApiTokens.open(test.db);
+    const starts = await Promise.all([tokens.bootstrapAdmin(), tokens.bootstrapAdmin(), tokens.bootstrapAdmin()]);
+    expect(starts.filter((start) => start.created)).toHaveLength(1);
+    expect(await tokens.list()).toHaveLength(1);
+  });
+
+  it('lists tokens oldest first, in the order made within one millisecond', async () => {
+    const tokens = await ApiTokens.open(test.db, { now: () => new Date('2030-01-01T00:00:00Z') });
+    for (const name of ['c', 'a', 'b', 'd']) await tokens.createToken('agent', name);
+    expect((await tokens.list()).map((token) => token.name)).toEqual(['c', 'a', 'b', 'd']);
   });
 });
-
-function disposable(store: Store): { value: Store; [Symbol.dispose](): void } {
-  return { value: store, [Symbol.dispose]: () => store.close() };
-}

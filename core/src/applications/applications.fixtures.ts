@@ -1,11 +1,11 @@
-// Builders for applications tests: a real SQLite store in a temp folder, a real credential store, the service,
-// valid create bodies, and a loopback port nobody listens on (an unreachable directory).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Builders for applications tests: a real store (SQLite in a temp folder, or a PostgreSQL database of the test's own),
+// a real credential store, the service, valid create bodies, and a loopback port nobody listens on.
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Json, LogLevel } from '@actionhost/sdk';
-import { Store } from '../store/index.ts';
+import type { Database, Dialect } from '../store/index.ts';
+import { openTestDatabase, testBackend, type TestDatabase } from '../store/database.fixtures.ts';
 import { CredentialStore, generateMasterKey } from '../credentials/index.ts';
 import { ApplicationService } from './index.ts';
 
@@ -18,44 +18,57 @@ export interface LogEntry {
 }
 
 export interface ApplicationsWorld {
-  folder: string;
-  file: string;
-  store: Store;
+  test: TestDatabase;
+  db: Database;
   credentials: CredentialStore;
   applications: ApplicationService;
   logs: LogEntry[];
-  /** Every byte SQLite keeps for the database: the file and its write-ahead log. */
-  databaseBytes(): Buffer;
-  close(): void;
+  /** Rows in a table. */
+  count(table: string): Promise<number>;
+  /**
+   * Whether the store holds `text` anywhere: every byte of the SQLite file and its write-ahead log, or every row of
+   * this concern's tables on PostgreSQL.
+   */
+  holds(text: string): Promise<boolean>;
+  close(): Promise<void>;
 }
 
-export function openApplicationsWorld(): ApplicationsWorld {
-  const folder = mkdtempSync(join(tmpdir(), 'ah-apps-'));
-  const file = join(folder, 'actionhost.db');
-  const store = Store.open(file);
-  const credentials = new CredentialStore({ store, masterKey: generateMasterKey() });
-  credentials.create('ad-bind', 'basic', { username: 'svc-actionhost', password: BIND_PASSWORD });
-  credentials.create('crm-token', 'bearer', { token: 'tok_live_9f8e7d6c5b4a3928' });
+export async function openApplicationsWorld(backend: Dialect = testBackend()): Promise<ApplicationsWorld> {
+  const test = await openTestDatabase(backend);
+  const { db } = test;
+  const credentials = await CredentialStore.open({ db, masterKey: generateMasterKey() });
+  await credentials.create('ad-bind', 'basic', { username: 'svc-actionhost', password: BIND_PASSWORD });
+  await credentials.create('crm-token', 'bearer', { token: 'tok_live_9f8e7d6c5b4a3928' });
   const logs: LogEntry[] = [];
-  const applications = new ApplicationService({
-    store,
+  const applications = await ApplicationService.open({
+    db,
     credentials,
     log: (level, message, data) => {
       logs.push({ level, message, ...(data === undefined ? {} : { data }) });
     },
   });
   return {
-    folder,
-    file,
-    store,
+    test,
+    db,
     credentials,
     applications,
     logs,
-    databaseBytes: () => Buffer.concat([file, `${file}-wal`].filter(existsSync).map((part) => readFileSync(part))),
-    close: () => {
-      store.close();
-      rmSync(folder, { recursive: true, force: true });
+    count: async (table) => Number((await db.query(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0].n),
+    holds: async (text) => {
+      if (test.store) {
+        const file = join(test.dir, 'actionhost.db');
+        test.store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+        const bytes = Buffer.concat([file, `${file}-wal`].filter(existsSync).map((part) => readFileSync(part)));
+        return bytes.includes(Buffer.from(text));
+      }
+      const tables = ['applications', 'app_integrations', 'initial_passwords', 'credentials'];
+      for (const table of tables) {
+        const rows = (await db.query(`SELECT * FROM ${table}`)).rows;
+        if (JSON.stringify(rows).includes(text)) return true;
+      }
+      return false;
     },
+    close: () => test.close(),
   };
 }
 

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DnSyntaxError, firstRdnValue, normalizeDn } from '@actionhost/sdk';
-import type { Store } from '../store/index.ts';
+import { queryAll, queryOne, type Database } from '../store/index.ts';
 import type { InitialPasswordVault, InvocationBindings } from '../capabilities/index.ts';
 import type { SecretSealer } from '../workflow/index.ts';
 import { ApplicationErrors } from './errors.ts';
@@ -90,74 +90,78 @@ function viewOf(row: Row): InitialPassword {
 }
 
 export class InitialPasswords implements InitialPasswordVault {
-  readonly #store: Store;
+  readonly #db: Database;
   readonly #sealer: SecretSealer;
   readonly #clock: () => Date;
 
   /** The table comes with the applications concern's migrations (ApplicationService applies them). */
-  constructor(options: { store: Store; sealer: SecretSealer; clock?: () => Date }) {
-    this.#store = options.store;
+  constructor(options: { db: Database; sealer: SecretSealer; clock?: () => Date }) {
+    this.#db = options.db;
     this.#sealer = options.sealer;
     this.#clock = options.clock ?? (() => new Date());
   }
 
-  keep(entry: {
+  async keep(entry: {
     applicationId: string;
     dn: string;
     password: string;
     plugin: string;
     bindings: InvocationBindings;
-  }): string {
+  }): Promise<string> {
     const id = `ip_${randomUUID()}`;
     const { bindings } = entry;
-    this.#store.db
-      .prepare(
+    const values = [
+      id,
+      entry.applicationId,
+      entry.dn,
+      dnKey(entry.dn),
+      this.#sealer.sealValue(PURPOSE, entry.password),
+      entry.plugin,
+      typeof bindings.requestId === 'number' ? bindings.requestId : null,
+      text(bindings.executionId),
+      text(bindings.workflowId),
+      text(bindings.nodeId),
+      this.#clock().toISOString(),
+    ];
+    await this.#db.withTransaction((tx) =>
+      tx.query(
         `INSERT INTO initial_passwords (id, application_id, dn, dn_key, sealed, plugin, request_id, execution_id,
-         workflow_id, node_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        entry.applicationId,
-        entry.dn,
-        dnKey(entry.dn),
-        this.#sealer.sealValue(PURPOSE, entry.password),
-        entry.plugin,
-        typeof bindings.requestId === 'number' ? bindings.requestId : null,
-        text(bindings.executionId),
-        text(bindings.workflowId),
-        text(bindings.nodeId),
-        this.#clock().toISOString(),
-      );
+         workflow_id, node_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        values,
+      ),
+    );
     return id;
   }
 
-  discard(id: string): void {
-    this.#store.db.prepare('DELETE FROM initial_passwords WHERE id = ?').run(id);
+  async discard(id: string): Promise<void> {
+    await this.#db.withTransaction((tx) => tx.query('DELETE FROM initial_passwords WHERE id = $1', [id]));
   }
 
-  forget(applicationId: string, dn: string): void {
-    this.#store.db
-      .prepare('DELETE FROM initial_passwords WHERE application_id = ? AND dn_key = ?')
-      .run(applicationId, dnKey(dn));
+  async forget(applicationId: string, dn: string): Promise<void> {
+    const key = dnKey(dn);
+    await this.#db.withTransaction((tx) =>
+      tx.query('DELETE FROM initial_passwords WHERE application_id = $1 AND dn_key = $2', [applicationId, key]),
+    );
   }
 
   /** Those not retrieved yet, newest first; `requestId` narrows to one request's. */
-  list(filter: { requestId?: number } = {}): InitialPassword[] {
+  async list(filter: { requestId?: number } = {}): Promise<InitialPassword[]> {
     const rows =
       filter.requestId === undefined
-        ? this.#store.db.prepare(`${SELECT} ORDER BY p.created_at DESC, p.id`).all()
-        : this.#store.db
-            .prepare(`${SELECT} WHERE p.request_id = ? ORDER BY p.created_at DESC, p.id`)
-            .all(filter.requestId);
+        ? await queryAll(this.#db, `${SELECT} ORDER BY p.created_at DESC, p.id`)
+        : await queryAll(this.#db, `${SELECT} WHERE p.request_id = $1 ORDER BY p.created_at DESC, p.id`, [
+            filter.requestId,
+          ]);
     return (rows as unknown as Row[]).map(viewOf);
   }
 
   /** The password, once: the row is deleted in the same transaction it is read in. */
-  retrieve(id: string, actor: string): RetrievedInitialPassword {
-    return this.#store.transaction(() => {
-      const row = this.#store.db.prepare(`${SELECT} WHERE p.id = ?`).get(id) as Row | undefined;
-      if (!row) throw ApplicationErrors.initialPasswordNotFound({ id }, { id });
-      this.#store.db.prepare('DELETE FROM initial_passwords WHERE id = ?').run(id);
+  async retrieve(id: string, actor: string): Promise<RetrievedInitialPassword> {
+    return this.#db.withTransaction(async (tx) => {
+      const row = (await queryOne(tx, `${SELECT} WHERE p.id = $1`, [id])) as Row | undefined;
+      // Of two admins (or hosts) retrieving at once, only the one whose DELETE took the row gets the password.
+      const deleted = row ? await tx.query('DELETE FROM initial_passwords WHERE id = $1', [id]) : null;
+      if (!row || deleted?.rowCount === 0) throw ApplicationErrors.initialPasswordNotFound({ id }, { id });
       return {
         ...viewOf(row),
         password: this.#sealer.openValue(PURPOSE, row.sealed),

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { ActionhostError, isActionhostError, type Json, type LogLevel } from '@actionhost/sdk';
-import type { Store } from '../store/index.ts';
+import { parseJsonColumn, queryAll, queryOne, type Database, type Queryable } from '../store/index.ts';
 import { CredentialErrors, type CredentialStore } from '../credentials/index.ts';
 import type { ApplicationResolver, LdapApplication, LdapRelay } from '../capabilities/index.ts';
 import {
@@ -16,7 +16,7 @@ import { ApplicationErrors } from './errors.ts';
 import { ConnectorErrors } from '../connectors/index.ts';
 import { InitialPasswords } from './initial-passwords.ts';
 import { failure, testDirectoryConnection, type Log } from './connection-test.ts';
-import { MIGRATIONS, type AppIntegrationRow, type ApplicationRow } from './migrations.ts';
+import { APPLICATION_MIGRATIONS, type AppIntegrationRow, type ApplicationRow } from './migrations.ts';
 import {
   AppIntegrationCreate,
   ApplicationCreate,
@@ -29,7 +29,7 @@ import {
 } from './schemas.ts';
 
 export interface ApplicationServiceOptions {
-  store: Store;
+  db: Database;
   /**
    * Where `credential` names are checked and the bind password is resolved, and what seals literal secrets (a
    * default `Password`) in App Integration mappings as a workflow's Input Mappings are sealed (CredentialStore fits).
@@ -41,7 +41,7 @@ export interface ApplicationServiceOptions {
   /** Carries Test Connection of an Application "via connector" to that connector (the connectors hub). */
   relay?: LdapRelay;
   /** Which Integration Connectors exist, so an Application cannot name one that does not (ConnectorService fits). */
-  connectors?: { has(name: string): boolean };
+  connectors?: { has(name: string): boolean | Promise<boolean> };
 }
 
 const TLS_VERIFY_DISABLED = ApplicationErrors.tlsVerifyDisabled.code;
@@ -90,7 +90,7 @@ function appIntegrationOf(row: AppIntegrationRow): AppIntegration {
     applicationId: row.application_id,
     plugin: row.plugin,
     action: row.action as ActiveDirectoryAction,
-    mappings: JSON.parse(row.mappings) as Record<string, Json>,
+    mappings: parseJsonColumn<Record<string, Json>>(row.mappings),
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -102,36 +102,35 @@ const SELECT_INTEGRATIONS = `SELECT i.*, a.name AS application_name FROM app_int
 export class ApplicationService implements ApplicationResolver, AppIntegrationResolver {
   /** Generated initial passwords waiting for an admin (the ldap capability keeps them here). */
   readonly initialPasswords: InitialPasswords;
-  readonly #store: Store;
+  readonly #db: Database;
   readonly #credentials: ApplicationServiceOptions['credentials'];
   readonly #clock: () => Date;
   readonly #log: Log;
   readonly #relay: LdapRelay | undefined;
   readonly #connectors: ApplicationServiceOptions['connectors'];
 
-  constructor(options: ApplicationServiceOptions) {
-    this.#store = options.store;
+  private constructor(options: ApplicationServiceOptions) {
+    this.#db = options.db;
     this.#credentials = options.credentials;
     this.#clock = options.clock ?? (() => new Date());
     this.#relay = options.relay;
     this.#connectors = options.connectors;
     this.#log = options.log ?? consoleLog;
-    this.#store.migrate('applications', MIGRATIONS);
     this.initialPasswords = new InitialPasswords({
-      store: this.#store,
+      db: this.#db,
       sealer: this.#credentials,
       ...(options.clock ? { clock: options.clock } : {}),
     });
   }
 
-  createApplication(input: unknown, actor = 'system'): Application {
+  static async open(options: ApplicationServiceOptions): Promise<ApplicationService> {
+    await options.db.migrate('applications', APPLICATION_MIGRATIONS);
+    return new ApplicationService(options);
+  }
+
+  async createApplication(input: unknown, actor = 'system'): Promise<Application> {
     const body = parse(ApplicationCreate, input, 'application');
-    if (!this.#credentials.has(body.credential))
-      throw atPath(CredentialErrors.notFound(body.credential), '/credential');
-    const credentialType = this.#credentials.get(body.credential).type;
-    if (credentialType !== 'basic') throw ApplicationErrors.credentialUnsuitable(body.credential, credentialType);
-    if (body.connector !== undefined && this.#connectors && !this.#connectors.has(body.connector))
-      throw atPath(ConnectorErrors.notFound({ name: body.connector }, { connector: body.connector }), '/connector');
+    await this.#checkReferences(body);
     const now = this.#clock().toISOString();
     const row: ApplicationRow = {
       id: `app_${randomUUID()}`,
@@ -150,14 +149,12 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
       created_at: now,
       updated_at: now,
     };
-    this.#store.transaction(() => {
-      const inserted = this.#store.db
-        .prepare(
-          `INSERT OR IGNORE INTO applications (id, name, type, url, bind_dn, credential, base_dn,
+    await this.#db.withTransaction(async (tx) => {
+      const inserted = await tx.query(
+        `INSERT INTO applications (id, name, type, url, bind_dn, credential, base_dn,
         domain, ca_certificate, tls_verify, timeout_ms, connector, created_by, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING`,
+        [
           row.id,
           row.name,
           row.type,
@@ -173,8 +170,9 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
           row.created_by,
           row.created_at,
           row.updated_at,
-        );
-      if (Number(inserted.changes) === 0) throw ApplicationErrors.applicationExists(row.name);
+        ],
+      );
+      if (inserted.rowCount === 0) throw ApplicationErrors.applicationExists(row.name);
     });
     if (!body.tlsVerify) {
       this.#log(
@@ -190,26 +188,22 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
    * Replaces an application's settings (the same body as create). App Integrations and published workflows refer
    * to it by id, so they follow; a rename keeps the id.
    */
-  updateApplication(nameOrId: string, input: unknown, actor = 'system'): Application {
+  async updateApplication(nameOrId: string, input: unknown, actor = 'system'): Promise<Application> {
     const body = parse(ApplicationCreate, input, 'application');
-    if (!this.#credentials.has(body.credential))
-      throw atPath(CredentialErrors.notFound(body.credential), '/credential');
-    const credentialType = this.#credentials.get(body.credential).type;
-    if (credentialType !== 'basic') throw ApplicationErrors.credentialUnsuitable(body.credential, credentialType);
-    if (body.connector !== undefined && this.#connectors && !this.#connectors.has(body.connector))
-      throw atPath(ConnectorErrors.notFound({ name: body.connector }, { connector: body.connector }), '/connector');
-    const row = this.#store.transaction(() => {
-      const current = this.#applicationRow(nameOrId);
-      const clash = this.#store.db
-        .prepare('SELECT id FROM applications WHERE name = ? AND id <> ?')
-        .get(body.name, current.id);
+    await this.#checkReferences(body);
+    const updatedAt = this.#clock().toISOString();
+    const row = await this.#db.withTransaction(async (tx) => {
+      const current = await this.#applicationRow(tx, nameOrId);
+      const clash = await queryOne(tx, 'SELECT id FROM applications WHERE name = $1 AND id <> $2', [
+        body.name,
+        current.id,
+      ]);
       if (clash) throw ApplicationErrors.applicationExists(body.name);
-      this.#store.db
-        .prepare(
-          `UPDATE applications SET name = ?, type = ?, url = ?, bind_dn = ?, credential = ?, base_dn = ?, domain = ?,
-           ca_certificate = ?, tls_verify = ?, timeout_ms = ?, connector = ?, updated_at = ? WHERE id = ?`,
-        )
-        .run(
+      await tx.query(
+        `UPDATE applications SET name = $1, type = $2, url = $3, bind_dn = $4, credential = $5, base_dn = $6,
+           domain = $7, ca_certificate = $8, tls_verify = $9, timeout_ms = $10, connector = $11, updated_at = $12
+           WHERE id = $13`,
+        [
           body.name,
           body.type,
           body.url,
@@ -221,10 +215,11 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
           body.tlsVerify ? 1 : 0,
           body.timeoutMs,
           body.connector ?? null,
-          this.#clock().toISOString(),
+          updatedAt,
           current.id,
-        );
-      return this.#applicationRow(current.id);
+        ],
+      );
+      return this.#applicationRow(tx, current.id);
     });
     if (!body.tlsVerify) {
       this.#log(
@@ -241,50 +236,48 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
     return applicationOf(row);
   }
 
-  listApplications(): Application[] {
-    return (
-      this.#store.db.prepare('SELECT * FROM applications ORDER BY name').all() as unknown as ApplicationRow[]
-    ).map(applicationOf);
+  async listApplications(): Promise<Application[]> {
+    const rows = await queryAll(this.#db, 'SELECT * FROM applications ORDER BY name');
+    return (rows as unknown as ApplicationRow[]).map(applicationOf);
   }
 
   /** By name, or by id (what a published workflow pins). */
-  getApplication(nameOrId: string): Application {
-    return applicationOf(this.#applicationRow(nameOrId));
+  async getApplication(nameOrId: string): Promise<Application> {
+    return applicationOf(await this.#applicationRow(this.#db, nameOrId));
   }
 
   /** Refused while an App Integration uses the application: a published workflow may pin it through one. */
-  deleteApplication(nameOrId: string): void {
-    this.#store.transaction(() => {
-      const row = this.#applicationRow(nameOrId);
-      const users = this.#store.db
-        .prepare('SELECT name FROM app_integrations WHERE application_id = ? ORDER BY name')
-        .all(row.id) as { name: string }[];
+  async deleteApplication(nameOrId: string): Promise<void> {
+    await this.#db.withTransaction(async (tx) => {
+      const row = await this.#applicationRow(tx, nameOrId);
+      const users = await queryAll(tx, 'SELECT name FROM app_integrations WHERE application_id = $1 ORDER BY name', [
+        row.id,
+      ]);
       if (users.length > 0)
         throw ApplicationErrors.applicationInUse(
           row.name,
-          users.map((user) => user.name),
+          users.map((user) => String(user.name)),
         );
-      this.#store.db.prepare('DELETE FROM applications WHERE id = ?').run(row.id);
+      await tx.query('DELETE FROM applications WHERE id = $1', [row.id]);
     });
   }
 
-  createAppIntegration(input: unknown, actor = 'system'): AppIntegration {
+  async createAppIntegration(input: unknown, actor = 'system'): Promise<AppIntegration> {
     const body = parse(AppIntegrationCreate, input, 'App Integration');
     body.mappings = sealInputs(body.mappings, this.#credentials);
     const now = this.#clock().toISOString();
     const id = `ai_${randomUUID()}`;
-    return this.#store.transaction(() => {
-      const application = this.#store.db
-        .prepare('SELECT id, name FROM applications WHERE name = ?')
-        .get(body.application) as { id: string; name: string } | undefined;
+    return this.#db.withTransaction(async (tx) => {
+      const application = (await queryOne(tx, 'SELECT id, name FROM applications WHERE name = $1', [
+        body.application,
+      ])) as { id: string; name: string } | undefined;
       if (!application) throw atPath(ApplicationErrors.applicationNotFound(body.application), '/application');
-      const inserted = this.#store.db
-        .prepare(
-          `INSERT OR IGNORE INTO app_integrations (id, name, application_id, plugin, action, mappings,
-        created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(id, body.name, application.id, body.plugin, body.action, JSON.stringify(body.mappings), actor, now, now);
-      if (Number(inserted.changes) === 0) throw ApplicationErrors.appIntegrationExists(body.name);
+      const inserted = await tx.query(
+        `INSERT INTO app_integrations (id, name, application_id, plugin, action, mappings,
+        created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+        [id, body.name, application.id, body.plugin, body.action, JSON.stringify(body.mappings), actor, now, now],
+      );
+      if (inserted.rowCount === 0) throw ApplicationErrors.appIntegrationExists(body.name);
       return appIntegrationOf({
         id,
         name: body.name,
@@ -301,60 +294,52 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
   }
 
   /** Replaces an App Integration (the same body as create); workflows name it, and pick changes up when published. */
-  updateAppIntegration(nameOrId: string, input: unknown): AppIntegration {
+  async updateAppIntegration(nameOrId: string, input: unknown): Promise<AppIntegration> {
     const body = parse(AppIntegrationCreate, input, 'App Integration');
     // a literal default Password is sealed here as on create: never stored in the clear
     body.mappings = sealInputs(body.mappings, this.#credentials);
-    return this.#store.transaction(() => {
-      const current = this.#appIntegrationRow(nameOrId);
+    const updatedAt = this.#clock().toISOString();
+    return this.#db.withTransaction(async (tx) => {
+      const current = await this.#appIntegrationRow(tx, nameOrId);
       if (!current) throw ApplicationErrors.appIntegrationNotFound(nameOrId);
-      const application = this.#store.db.prepare('SELECT id FROM applications WHERE name = ?').get(body.application) as
+      const application = (await queryOne(tx, 'SELECT id FROM applications WHERE name = $1', [body.application])) as
         { id: string } | undefined;
       if (!application) throw atPath(ApplicationErrors.applicationNotFound(body.application), '/application');
-      const clash = this.#store.db
-        .prepare('SELECT id FROM app_integrations WHERE name = ? AND id <> ?')
-        .get(body.name, current.id);
+      const clash = await queryOne(tx, 'SELECT id FROM app_integrations WHERE name = $1 AND id <> $2', [
+        body.name,
+        current.id,
+      ]);
       if (clash) throw ApplicationErrors.appIntegrationExists(body.name);
-      this.#store.db
-        .prepare(
-          'UPDATE app_integrations SET name = ?, application_id = ?, plugin = ?, action = ?, mappings = ?, updated_at = ? WHERE id = ?',
-        )
-        .run(
-          body.name,
-          application.id,
-          body.plugin,
-          body.action,
-          JSON.stringify(body.mappings),
-          this.#clock().toISOString(),
-          current.id,
-        );
-      return appIntegrationOf(this.#appIntegrationRow(current.id)!);
+      await tx.query(
+        'UPDATE app_integrations SET name = $1, application_id = $2, plugin = $3, action = $4, mappings = $5, updated_at = $6 WHERE id = $7',
+        [body.name, application.id, body.plugin, body.action, JSON.stringify(body.mappings), updatedAt, current.id],
+      );
+      return appIntegrationOf((await this.#appIntegrationRow(tx, current.id))!);
     });
   }
 
-  listAppIntegrations(): AppIntegration[] {
-    return (
-      this.#store.db.prepare(`${SELECT_INTEGRATIONS} ORDER BY i.name`).all() as unknown as AppIntegrationRow[]
-    ).map(appIntegrationOf);
+  async listAppIntegrations(): Promise<AppIntegration[]> {
+    const rows = await queryAll(this.#db, `${SELECT_INTEGRATIONS} ORDER BY i.name`);
+    return (rows as unknown as AppIntegrationRow[]).map(appIntegrationOf);
   }
 
-  getAppIntegration(nameOrId: string): AppIntegration {
-    const row = this.#appIntegrationRow(nameOrId);
+  async getAppIntegration(nameOrId: string): Promise<AppIntegration> {
+    const row = await this.#appIntegrationRow(this.#db, nameOrId);
     if (!row) throw ApplicationErrors.appIntegrationNotFound(nameOrId);
     return appIntegrationOf(row);
   }
 
-  deleteAppIntegration(nameOrId: string): void {
-    this.#store.transaction(() => {
-      const row = this.#appIntegrationRow(nameOrId);
+  async deleteAppIntegration(nameOrId: string): Promise<void> {
+    await this.#db.withTransaction(async (tx) => {
+      const row = await this.#appIntegrationRow(tx, nameOrId);
       if (!row) throw ApplicationErrors.appIntegrationNotFound(nameOrId);
-      this.#store.db.prepare('DELETE FROM app_integrations WHERE id = ?').run(row.id);
+      await tx.query('DELETE FROM app_integrations WHERE id = $1', [row.id]);
     });
   }
 
   /** AppIntegrationResolver: the Application id the node binds to, the plugin spec, and the default mappings with `Action`. */
-  resolveAppIntegration(name: string): ResolvedAppIntegration | null {
-    const row = this.#appIntegrationRow(name);
+  async resolveAppIntegration(name: string): Promise<ResolvedAppIntegration | null> {
+    const row = await this.#appIntegrationRow(this.#db, name);
     if (!row) return null;
     const integration = appIntegrationOf(row);
     const plugin = splitPluginSpec(integration.plugin);
@@ -369,7 +354,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
   /** ApplicationResolver (the ldap capability): the Application's settings with its bind password. Host code only. */
   async resolve(applicationId: string, signal?: AbortSignal): Promise<LdapApplication> {
     signal?.throwIfAborted();
-    const application = this.getApplication(applicationId);
+    const application = await this.getApplication(applicationId);
     const secret = await this.#credentials.resolve(application.credential, signal);
     if (secret.type !== 'basic') throw ApplicationErrors.credentialUnsuitable(application.credential, secret.type);
     return {
@@ -388,7 +373,7 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
 
   /** Binds with the application's credential and reads its base DN. Unknown application: AH_APPLICATION_NOT_FOUND. */
   async testConnection(nameOrId: string, signal?: AbortSignal): Promise<ConnectionTestResult> {
-    const application = this.getApplication(nameOrId);
+    const application = await this.getApplication(nameOrId);
     const started = performance.now();
     const durationMs = () => Math.round(performance.now() - started);
     let resolved: LdapApplication;
@@ -406,18 +391,32 @@ export class ApplicationService implements ApplicationResolver, AppIntegrationRe
     return { ...result, durationMs: durationMs() };
   }
 
-  #applicationRow(nameOrId: string): ApplicationRow {
-    const row = this.#store.db
-      .prepare('SELECT * FROM applications WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1')
-      .get(nameOrId, nameOrId, nameOrId) as ApplicationRow | undefined;
+  /** The credential must exist and be a basic one; the connector, when named, must exist. Before any transaction. */
+  async #checkReferences(body: ApplicationCreate): Promise<void> {
+    if (!(await this.#credentials.has(body.credential)))
+      throw atPath(CredentialErrors.notFound(body.credential), '/credential');
+    const credentialType = (await this.#credentials.get(body.credential)).type;
+    if (credentialType !== 'basic') throw ApplicationErrors.credentialUnsuitable(body.credential, credentialType);
+    if (body.connector !== undefined && this.#connectors && !(await this.#connectors.has(body.connector)))
+      throw atPath(ConnectorErrors.notFound({ name: body.connector }, { connector: body.connector }), '/connector');
+  }
+
+  async #applicationRow(db: Queryable, nameOrId: string): Promise<ApplicationRow> {
+    const row = (await queryOne(
+      db,
+      'SELECT * FROM applications WHERE id = $1 OR name = $1 ORDER BY (id = $1) DESC LIMIT 1',
+      [nameOrId],
+    )) as ApplicationRow | undefined;
     if (!row) throw ApplicationErrors.applicationNotFound(nameOrId);
     return row;
   }
 
-  #appIntegrationRow(nameOrId: string): AppIntegrationRow | undefined {
-    return this.#store.db
-      .prepare(`${SELECT_INTEGRATIONS} WHERE i.id = ? OR i.name = ? ORDER BY i.id = ? DESC LIMIT 1`)
-      .get(nameOrId, nameOrId, nameOrId) as AppIntegrationRow | undefined;
+  async #appIntegrationRow(db: Queryable, nameOrId: string): Promise<AppIntegrationRow | undefined> {
+    return (await queryOne(
+      db,
+      `${SELECT_INTEGRATIONS} WHERE i.id = $1 OR i.name = $1 ORDER BY (i.id = $1) DESC LIMIT 1`,
+      [nameOrId],
+    )) as AppIntegrationRow | undefined;
   }
 }
 

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { Command, matching, text, textTable, valueOption, wholeNumber, type ProgramContext } from '@actionhost/sdk/cli';
 import { AdminLog, type AdminActionFilter } from '../admin-log/index.ts';
 import { HOST_SETTINGS } from '../config/index.ts';
+import { SqliteDatabase } from '../store/index.ts';
 import { withDataStore } from './data-store.ts';
 
 const ISO_TIME = matching(
@@ -54,8 +55,9 @@ export function adminLogCommand(context: ProgramContext): Command {
     .option('--json', 'print JSON')
     .action(
       context.action((options: FilterOptions & { limit?: number; json?: boolean }) =>
-        withDataStore(list, io, (store) => {
-          const page = new AdminLog({ store }).page(filterOf(options), { limit: options.limit ?? 50 });
+        withDataStore(list, io, async (store) => {
+          const log = await AdminLog.open({ db: new SqliteDatabase(store) });
+          const page = await log.page(filterOf(options), { limit: options.limit ?? 50 });
           if (options.json) {
             io.stdout(JSON.stringify(page.entries, null, 2));
             return;
@@ -85,16 +87,17 @@ export function adminLogCommand(context: ProgramContext): Command {
     .action(
       context.action((options: FilterOptions & { after?: number; out?: string }) =>
         withDataStore(exportCommand, io, async (store) => {
-          const entries = new AdminLog({ store }).entries(filterOf(options), options.after ?? 0);
+          const log = await AdminLog.open({ db: new SqliteDatabase(store) });
+          const entries = log.entries(filterOf(options), options.after ?? 0);
           if (options.out === undefined) {
-            for (const entry of entries) io.stdout(JSON.stringify(entry));
+            for await (const entry of entries) io.stdout(JSON.stringify(entry));
             return;
           }
           // 0600: the log names who holds which token and what the host is connected to.
           const file = createWriteStream(options.out, { mode: 0o600, flags: 'w' });
           let count = 0;
           let last = options.after ?? 0;
-          for (const entry of entries) {
+          for await (const entry of entries) {
             if (!file.write(`${JSON.stringify(entry)}\n`)) await once(file, 'drain');
             count++;
             last = entry.id;

@@ -19,7 +19,7 @@ import {
 import { HOST_SETTINGS, loadConfig } from '../config/index.ts';
 import { keyIdOf, loadMasterKey, MASTER_KEY_FILE } from '../credentials/index.ts';
 import { HOST_VERSION, knownSchema, openDataFolder } from '../host/index.ts';
-import { Store } from '../store/index.ts';
+import { SqliteDatabase, Store } from '../store/index.ts';
 import { DATABASE, commandLineActor } from './data-store.ts';
 
 const KEY_WARNING =
@@ -55,7 +55,8 @@ export function backupCommands(context: ProgramContext): Command[] {
       });
       const store = Store.open(join(config.dataDir, DATABASE));
       try {
-        new AdminLog({ store }).record({
+        const log = await AdminLog.open({ db: new SqliteDatabase(store) });
+        await log.record({
           actor: commandLineActor(),
           action: 'backup.create',
           target: { type: 'backup', id: file },
@@ -147,10 +148,10 @@ async function verifyRestored(dataDir: string, manifest: BackupManifest): Promis
     if (found !== expected)
       throw BackupErrors.verifyFailed({ problem: `${what}: ${found} restored, ${expected} backed up` }, { what });
   }
-  const plugins = PluginStore.open(dataDir);
+  const plugins = await PluginStore.open(dataDir);
   try {
     const broken = (await plugins.verify()).filter((report) => !report.ok);
-    if (broken.length > 0 || plugins.list().length !== manifest.plugins.length) {
+    if (broken.length > 0 || (await plugins.list()).length !== manifest.plugins.length) {
       throw BackupErrors.verifyFailed(
         {
           problem: `plugin packages: ${broken.map((r) => `${r.name}@${r.version}: ${r.problems.join(', ')}`).join('; ') || 'a version is missing'}`,
@@ -159,7 +160,7 @@ async function verifyRestored(dataDir: string, manifest: BackupManifest): Promis
       );
     }
   } finally {
-    plugins.close();
+    await plugins.close();
   }
 }
 
@@ -175,9 +176,9 @@ async function openCredentials(config: ReturnType<typeof loadConfig>, manifest: 
   }
   const folder = await openDataFolder(config);
   try {
-    const names = folder.credentials.list().map((credential) => credential.name);
+    const names = (await folder.credentials.list()).map((credential) => credential.name);
     for (const name of names) await folder.credentials.resolve(name);
-    folder.adminLog.record({
+    await folder.adminLog.record({
       actor: commandLineActor(),
       action: 'backup.restore',
       target: { type: 'backup', id: manifest.createdAt },

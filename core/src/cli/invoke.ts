@@ -81,11 +81,11 @@ export function invokeCommand(context: ProgramContext): Command {
       const input = await readInput(options.input, io.cwd);
       const runtime = await openRuntime(config, { workers: 1 });
       try {
-        const installed = runtime.plugins.resolve(name, range);
+        const installed = await runtime.plugins.resolve(name, range);
         const outcome = await runtime.sandbox.invoke({
           plugin: {
             manifest: installed.manifest,
-            code: runtime.plugins.readEntry(installed.name, installed.version),
+            code: await runtime.plugins.readEntry(installed.name, installed.version),
             integrity: installed.integrity,
           },
           input,

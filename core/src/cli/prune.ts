@@ -61,7 +61,7 @@ export function pruneCommand(context: ProgramContext): Command {
           }
           // Half the time between batches goes to a host running on the same folder (the write lock is shared).
           const report = await retention.runOnce({ yieldFactor: 1 });
-          folder.adminLog.record({
+          await folder.adminLog.record({
             actor: commandLineActor(),
             action: 'retention.prune',
             target: { type: 'retention', id: null },

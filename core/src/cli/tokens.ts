@@ -16,7 +16,7 @@ import {
 import { AdminLog } from '../admin-log/index.ts';
 import { ApiTokens, Role } from '../api/index.ts';
 import { HOST_SETTINGS, loadConfig } from '../config/index.ts';
-import { Store } from '../store/index.ts';
+import { SqliteDatabase, Store } from '../store/index.ts';
 import { commandLineActor } from './data-store.ts';
 
 const DATABASE = 'actionhost.db';
@@ -45,7 +45,8 @@ export function tokensCommand(context: ProgramContext): Command {
     requireDataFile(dataDir, DATABASE, NO_DATABASE_FIX);
     const store = Store.open(join(dataDir, DATABASE));
     try {
-      return await use(new ApiTokens(store), new AdminLog({ store }));
+      const db = new SqliteDatabase(store);
+      return await use(await ApiTokens.open(db), await AdminLog.open({ db }));
     } finally {
       store.close();
     }
@@ -62,16 +63,16 @@ export function tokensCommand(context: ProgramContext): Command {
     .addOption(valueOption('--expires-in-days <n>', 'stop working after this many days', wholeNumber(1, 36_500)))
     .action(
       context.action((options: { role: Role; name?: string; expiresInDays?: number; json?: boolean }) =>
-        withTokens(create, (tokens, log) => {
+        withTokens(create, async (tokens, log) => {
           const expiresAt =
             options.expiresInDays === undefined
               ? undefined
               : new Date(Date.now() + options.expiresInDays * DAY_MS).toISOString();
-          const created = tokens.createToken(options.role, options.name ?? `${options.role} (command line)`, {
+          const created = await tokens.createToken(options.role, options.name ?? `${options.role} (command line)`, {
             expiresAt,
           });
           const { token: secret, ...info } = created;
-          log.record(
+          await log.record(
             {
               actor: commandLineActor(),
               action: 'token.create',
@@ -99,8 +100,8 @@ export function tokensCommand(context: ProgramContext): Command {
     .summary('tokens that are not revoked (never their secrets)')
     .action(
       context.action((options: { json?: boolean }) =>
-        withTokens(list, (tokens) => {
-          const all = tokens.list();
+        withTokens(list, async (tokens) => {
+          const all = await tokens.list();
           if (options.json) printJson(io, all);
           else
             io.stdout(
@@ -118,9 +119,9 @@ export function tokensCommand(context: ProgramContext): Command {
     .argument('<id>', 'the token id (from tokens list)')
     .action(
       context.action((id: string, options: { json?: boolean }) =>
-        withTokens(revoke, (tokens, log) => {
-          const revoked = tokens.revoke(id);
-          log.record({
+        withTokens(revoke, async (tokens, log) => {
+          const revoked = await tokens.revoke(id);
+          await log.record({
             actor: commandLineActor(),
             action: 'token.revoke',
             target: { type: 'token', id: revoked.id },

@@ -95,7 +95,7 @@ export function workflowsCommand(context: ProgramContext): Command {
             dryRun: options.dryRun ?? false,
           });
           if (result.workflowId !== null) {
-            folder.adminLog.record({
+            await folder.adminLog.record({
               actor: commandLineActor(),
               action: 'workflow.import',
               target: { type: 'workflow', id: result.workflowId },

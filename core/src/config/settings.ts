@@ -236,7 +236,7 @@ export const HOST_SETTINGS = defineSettings({
     value: postgresUrl(),
     secret: true,
     description:
-      'PostgreSQL database several hosts share (postgres://user:password@host:port/database); not read by `actionhost start` yet, which runs on the SQLite file of the data folder (issue 14: the engine ports exist for PostgreSQL, the other services follow)',
+      'PostgreSQL database several hosts share (postgres://user:password@host:port/database); `actionhost start` reads it for the plugin index and package bytes only (each host extracts a version into its own data folder on first use); the rest still runs on the SQLite file of the data folder (issue 14: the engine ports exist for PostgreSQL, the other services follow)',
   },
   leaseMs: {
     env: 'ACTIONHOST_LEASE_MS',

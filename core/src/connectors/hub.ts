@@ -3,17 +3,27 @@
 // A connector is online while it holds a poll open (or did a moment ago); an operation for one that is not, or that
 // nobody picks up, fails at once with AH_CONNECTOR_OFFLINE — the plugin's failure path, not a hang.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ActionhostError, type Json } from '@actionhost/sdk';
 import { LdapErrors, type LdapRelay, type RelayedOperation } from '../capabilities/index.ts';
 import { ConnectorErrors } from './errors.ts';
+import type { StoreRelay } from './relay.ts';
 import type { ConnectorOperation, OperationResult } from './schemas.ts';
 
 export interface ConnectorHubOptions {
   /** Which connectors exist and are not revoked; where their last-seen time is kept (ConnectorStore fits). */
   connectors: {
-    stateOf(name: string): 'active' | 'revoked' | 'missing';
-    touch(name: string, at: Date, address: string | null, version: string | null): void;
+    stateOf(name: string): Promise<'active' | 'revoked' | 'missing'>;
+    touch(name: string, at: Date, address: string | null, version: string | null): Promise<void>;
   };
+  /**
+   * Operations for connectors attached to other hosts of a shared store go through it (PostgreSQL): queued there by
+   * the host that has the invocation, taken by the host the connector polls. Without it, a connector not attached
+   * here is offline.
+   */
+  relay?: StoreRelay;
+  /** How often a held poll and a relayed operation look at the store. Default 200 ms. */
+  relayIntervalMs?: number;
   /** How long after its last poll a connector still counts as online (it polls again at once). Default 10 s. */
   offlineAfterMs?: number;
   /** How long an operation waits for the connector to take it before it fails as offline. Default 5 s. */
@@ -36,6 +46,8 @@ interface Presence {
   lastSeen: number | null;
   /** It said goodbye (POST /api/connector/disconnect): offline at once. */
   left: boolean;
+  /** Taken from the store for it after its poll was answered: the next poll carries them. */
+  relayed: ConnectorOperation[];
 }
 
 export interface ConnectorPresence {
@@ -49,9 +61,12 @@ function resultTimeoutMs(operation: RelayedOperation): number {
 }
 
 export class ConnectorHub implements LdapRelay {
-  readonly #options: Required<Omit<ConnectorHubOptions, 'connectors'>> & Pick<ConnectorHubOptions, 'connectors'>;
+  readonly #options: Required<Omit<ConnectorHubOptions, 'connectors' | 'relay'>> &
+    Pick<ConnectorHubOptions, 'connectors' | 'relay'>;
   readonly #presence = new Map<string, Presence>();
   readonly #inFlight = new Map<string, Pending>();
+  /** Operations another host queued that a connector polling here took: id → connector. */
+  readonly #relayed = new Map<string, string>();
   #closed = false;
 
   constructor(options: ConnectorHubOptions) {
@@ -59,28 +74,21 @@ export class ConnectorHub implements LdapRelay {
       offlineAfterMs: 10_000,
       pickupTimeoutMs: 5_000,
       maxWaitMs: 30_000,
+      relayIntervalMs: 200,
       now: Date.now,
       ...options,
     };
   }
 
   /** LdapRelay: runs the operation on the connector, or fails with AH_CONNECTOR_* (or the operation's own code). */
-  call(connector: string, operation: RelayedOperation, signal: AbortSignal): Promise<Json> {
+  async call(connector: string, operation: RelayedOperation, signal: AbortSignal): Promise<Json> {
     if (this.#closed)
       throw ConnectorErrors.offline({ name: connector, reason: 'this host is stopping' }, { connector });
-    const state = this.#options.connectors.stateOf(connector);
+    const state = await this.#options.connectors.stateOf(connector);
     if (state === 'missing') throw ConnectorErrors.notFound({ name: connector }, { connector });
     if (state === 'revoked')
       throw ConnectorErrors.offline({ name: connector, reason: 'its token was revoked' }, { connector });
     const presence = this.#presenceOf(connector);
-    if (!this.#online(presence)) {
-      const reason =
-        presence.lastSeen === null
-          ? 'it has not connected since this host started'
-          : `it was last seen ${new Date(presence.lastSeen).toISOString()}`;
-      throw ConnectorErrors.offline({ name: connector, reason }, { connector });
-    }
-    signal.throwIfAborted();
     const timeoutMs = resultTimeoutMs(operation);
     const wire: ConnectorOperation = {
       id: `op_${randomUUID()}`,
@@ -89,6 +97,15 @@ export class ConnectorHub implements LdapRelay {
       application: operation.application,
       timeoutMs,
     };
+    if (!this.#online(presence)) {
+      if (this.#options.relay) return this.#callThroughStore(this.#options.relay, connector, wire, signal);
+      const reason =
+        presence.lastSeen === null
+          ? 'it has not connected since this host started'
+          : `it was last seen ${new Date(presence.lastSeen).toISOString()}`;
+      throw ConnectorErrors.offline({ name: connector, reason }, { connector });
+    }
+    signal.throwIfAborted();
     return new Promise<Json>((resolve, reject) => {
       const timers: NodeJS.Timeout[] = [];
       const onAbort = () =>
@@ -153,33 +170,55 @@ export class ConnectorHub implements LdapRelay {
   ): Promise<ConnectorOperation[]> {
     const presence = this.#presenceOf(connector);
     presence.left = false; // polling again after a goodbye: it is back
-    this.#seen(connector, presence, options.address, options.version);
+    await this.#seen(connector, presence, options.address, options.version);
     try {
+      // A poll already hung up takes nothing from the store: what it took would be lost with it.
+      const relayed = options.signal.aborted ? [] : [...presence.relayed.splice(0), ...(await this.#claim(connector))];
       const queued = presence.queue.splice(0);
-      if (queued.length > 0 || this.#closed || options.signal.aborted) {
+      if (queued.length > 0 || relayed.length > 0 || this.#closed || options.signal.aborted) {
         for (const pending of queued) pending.picked = true;
-        return queued.map((pending) => pending.operation);
+        return [...queued.map((pending) => pending.operation), ...relayed];
       }
       return await new Promise<ConnectorOperation[]>((resolve) => {
+        let answered = false;
         const done = (operations: ConnectorOperation[]) => {
+          answered = true;
           clearTimeout(timer);
+          if (relayTimer) clearInterval(relayTimer);
           options.signal.removeEventListener('abort', hangUp);
           presence.waiters.delete(done);
           resolve(operations);
         };
         const hangUp = () => done([]);
         const timer = setTimeout(() => done([]), Math.min(options.waitMs, this.#options.maxWaitMs));
+        // Operations other hosts queue for it arrive while the poll is held: look at the store now and then.
+        let looking = false;
+        const relayTimer = this.#options.relay
+          ? setInterval(() => {
+              if (looking) return;
+              looking = true;
+              this.#claim(connector)
+                .then((operations) => {
+                  if (operations.length === 0) return;
+                  if (answered) presence.relayed.push(...operations);
+                  else done(operations);
+                })
+                .catch(() => undefined) // the store is away: the next look, or the next poll, tries again
+                .finally(() => {
+                  looking = false;
+                });
+            }, this.#options.relayIntervalMs)
+          : null;
         options.signal.addEventListener('abort', hangUp, { once: true });
         presence.waiters.add(done);
       });
     } finally {
-      this.#seen(connector, presence, null, null);
+      await this.#seen(connector, presence, null, null);
     }
   }
 
   /** Results the connector posted; one for an operation it does not own, or one settled already, is ignored. */
-  complete(connector: string, results: OperationResult[]): void {
-    this.#seen(connector, this.#presenceOf(connector), null, null);
+  async complete(connector: string, results: OperationResult[]): Promise<void> {
     for (const result of results) {
       const pending = this.#inFlight.get(result.id);
       if (!pending || pending.connector !== connector) continue;
@@ -189,6 +228,13 @@ export class ConnectorHub implements LdapRelay {
         pending.settle({ error: new ActionhostError(code, message, status ?? 502, { ...details, connector }) });
       }
     }
+    const relay = this.#options.relay;
+    for (const result of results) {
+      if (!relay || this.#relayed.get(result.id) !== connector) continue;
+      this.#relayed.delete(result.id);
+      await relay.finish(result);
+    }
+    await this.#seen(connector, this.#presenceOf(connector), null, null);
   }
 
   /** It said goodbye: offline at once, and what waits for it fails now rather than at the pickup timeout. */
@@ -222,9 +268,77 @@ export class ConnectorHub implements LdapRelay {
 
   #drop(connector: string, presence: Presence, reason: string): void {
     for (const waiter of [...presence.waiters]) waiter([]);
+    const offline = ConnectorErrors.offline({ name: connector, reason }, { connector });
     for (const pending of [...this.#inFlight.values()]) {
-      if (pending.connector === connector)
-        pending.settle({ error: ConnectorErrors.offline({ name: connector, reason }, { connector }) });
+      if (pending.connector === connector) pending.settle({ error: offline });
+    }
+    // What it took for other hosts fails there now, not at their timeout.
+    const relay = this.#options.relay;
+    const taken = [...presence.relayed.splice(0).map((operation) => operation.id)];
+    for (const [id, owner] of this.#relayed) if (owner === connector) taken.push(id);
+    for (const id of taken) {
+      this.#relayed.delete(id);
+      const { code, message, status, details } = offline;
+      relay
+        ?.finish({ id, ok: false, error: { code, message, status, details: details as Record<string, Json> } })
+        .catch(() => undefined); // the other host's own timeout answers then
+    }
+  }
+
+  /** Takes what other hosts queued for `connector` in the store, and remembers whose results to write back. */
+  async #claim(connector: string): Promise<ConnectorOperation[]> {
+    if (!this.#options.relay || this.#closed) return [];
+    const operations = await this.#options.relay.claim(connector);
+    for (const operation of operations) this.#relayed.set(operation.id, connector);
+    return operations;
+  }
+
+  /**
+   * The connector is not attached here: queue the operation in the store for the host it polls, and wait for the
+   * result there. Nobody taking it within the pickup timeout is AH_CONNECTOR_OFFLINE, as it is for a local one.
+   */
+  async #callThroughStore(
+    relay: StoreRelay,
+    connector: string,
+    wire: ConnectorOperation,
+    signal: AbortSignal,
+  ): Promise<Json> {
+    signal.throwIfAborted();
+    const started = this.#options.now();
+    await relay.enqueue(connector, wire);
+    try {
+      for (;;) {
+        if (this.#closed)
+          throw ConnectorErrors.offline({ name: connector, reason: 'this host is stopping' }, { connector });
+        if (signal.aborted)
+          throw LdapErrors.unreachable(
+            { reason: `the invocation ended before connector "${connector}" answered` },
+            { connector },
+          );
+        const state = await relay.stateOf(wire.id);
+        if (state?.state === 'done') return outcomeOf(connector, state.result);
+        const waited = this.#options.now() - started;
+        if (
+          state?.state !== 'taken' &&
+          waited >= this.#options.pickupTimeoutMs &&
+          (await relay.withdrawQueued(wire.id))
+        )
+          throw ConnectorErrors.offline(
+            {
+              name: connector,
+              reason: `no host it polls took the operation within ${this.#options.pickupTimeoutMs} ms`,
+            },
+            { connector },
+          );
+        if (waited >= wire.timeoutMs)
+          throw ConnectorErrors.timeout(
+            { name: connector, method: wire.method, timeoutMs: wire.timeoutMs },
+            { connector, method: wire.method },
+          );
+        await sleep(this.#options.relayIntervalMs, undefined, { signal }).catch(() => undefined);
+      }
+    } finally {
+      await relay.forget(wire.id).catch(() => undefined);
     }
   }
 
@@ -237,15 +351,27 @@ export class ConnectorHub implements LdapRelay {
   #presenceOf(connector: string): Presence {
     let presence = this.#presence.get(connector);
     if (!presence) {
-      presence = { waiters: new Set(), queue: [], lastSeen: null, left: false };
+      presence = { waiters: new Set(), queue: [], lastSeen: null, left: false, relayed: [] };
       this.#presence.set(connector, presence);
     }
     return presence;
   }
 
-  #seen(connector: string, presence: Presence, address: string | null, version: string | null): void {
+  async #seen(connector: string, presence: Presence, address: string | null, version: string | null): Promise<void> {
     const now = this.#options.now();
     presence.lastSeen = now;
-    this.#options.connectors.touch(connector, new Date(now), address, version);
+    try {
+      await this.#options.connectors.touch(connector, new Date(now), address, version);
+    } catch {
+      // The stored last-seen time is for the status shown after a restart; this host knows it is online (above).
+      // A store that cannot take it must not lose the operations this poll carries, nor the results it brought.
+    }
   }
+}
+
+/** A connector's result as the operation's outcome: its value, or its error (with the connector named). */
+function outcomeOf(connector: string, result: OperationResult): Json {
+  if (result.ok) return result.value;
+  const { code, message, status, details } = result.error;
+  throw new ActionhostError(code, message, status ?? 502, { ...details, connector });
 }

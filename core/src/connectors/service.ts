@@ -1,6 +1,6 @@
 // ConnectorService: the connectors concern's door — admins issue, list, revoke and re-issue connector tokens;
 // connectors authenticate with theirs, poll for operations and post results; the hub relays ldap operations.
-import type { Store } from '../store/index.ts';
+import type { Database } from '../store/index.ts';
 import { validationFailed } from '../errors/index.ts';
 import { ConnectorErrors } from './errors.ts';
 import { ConnectorHub, type ConnectorHubOptions } from './hub.ts';
@@ -12,10 +12,16 @@ import {
   type PollAnswer,
   type ResultsRequest,
 } from './schemas.ts';
-import { ConnectorStore, type ConnectorRow } from './store.ts';
+import { CONNECTOR_MIGRATIONS, ConnectorStore, type ConnectorRow } from './store.ts';
+import { StoreRelay, type OperationSealer } from './relay.ts';
 
-export interface ConnectorServiceOptions extends Omit<ConnectorHubOptions, 'connectors'> {
-  store: Store;
+export interface ConnectorServiceOptions extends Omit<ConnectorHubOptions, 'connectors' | 'relay'> {
+  db: Database;
+  /**
+   * Seals operations relayed through a PostgreSQL store to the host a connector polls (CredentialStore fits: every
+   * host of the store holds the same master key). Without it, a connector attached to another host is offline here.
+   */
+  sealer?: OperationSealer;
   clock?: () => Date;
 }
 
@@ -24,57 +30,64 @@ export class ConnectorService {
   readonly hub: ConnectorHub;
   readonly #store: ConnectorStore;
 
-  constructor(options: ConnectorServiceOptions) {
-    const { store, clock, ...hub } = options;
-    this.#store = new ConnectorStore(store, clock);
-    this.hub = new ConnectorHub({ ...hub, connectors: this.#store });
+  private constructor(options: ConnectorServiceOptions) {
+    const { db, clock, sealer, ...hub } = options;
+    this.#store = new ConnectorStore(db, clock);
+    // Several hosts share a PostgreSQL store, and a connector polls one of them: the others relay through the store.
+    const relay = db.dialect === 'postgres' && sealer ? new StoreRelay(db, sealer, clock) : undefined;
+    this.hub = new ConnectorHub({ ...hub, connectors: this.#store, ...(relay ? { relay } : {}) });
+  }
+
+  static async open(options: ConnectorServiceOptions): Promise<ConnectorService> {
+    await options.db.migrate('connectors', CONNECTOR_MIGRATIONS);
+    return new ConnectorService(options);
   }
 
   /** Registers a connector; the answer holds its token, the only time it is shown. */
-  create(input: ConnectorCreate, actor: string): IssuedConnector {
+  async create(input: ConnectorCreate, actor: string): Promise<IssuedConnector> {
     const parsed = ConnectorCreate.safeParse(input);
     if (!parsed.success) throw validationFailed('connector', parsed.error);
     const body = parsed.data;
-    const { row, token } = this.#store.create({ name: body.name, description: body.description }, actor);
+    const { row, token } = await this.#store.create({ name: body.name, description: body.description }, actor);
     return { ...this.#view(row), token };
   }
 
-  list(): Connector[] {
-    return this.#store.list().map((row) => this.#view(row));
+  async list(): Promise<Connector[]> {
+    return (await this.#store.list()).map((row) => this.#view(row));
   }
 
-  get(name: string): Connector {
-    return this.#view(this.#store.get(name));
+  async get(name: string): Promise<Connector> {
+    return this.#view(await this.#store.get(name));
   }
 
-  has(name: string): boolean {
+  async has(name: string): Promise<boolean> {
     return this.#store.has(name);
   }
 
   /** Its token stops working at once; a connected connector is cut off and what waits for it fails. */
-  revoke(name: string): Connector {
-    const row = this.#store.revoke(name);
+  async revoke(name: string): Promise<Connector> {
+    const row = await this.#store.revoke(name);
     this.hub.disconnect(name);
     return this.#view(row);
   }
 
   /** A new token (shown once) replaces the old one, which stops working; a revoked connector is usable again. */
-  issueToken(name: string): IssuedConnector {
-    const { row, token } = this.#store.issueToken(name);
+  async issueToken(name: string): Promise<IssuedConnector> {
+    const { row, token } = await this.#store.issueToken(name);
     this.hub.disconnect(name);
     return { ...this.#view(row), token };
   }
 
-  delete(name: string): void {
-    this.#store.delete(name);
+  async delete(name: string): Promise<void> {
+    await this.#store.delete(name);
     this.hub.disconnect(name);
   }
 
   /** The connector a bearer token belongs to; AH_CONNECTOR_UNAUTHENTICATED otherwise. */
-  authenticate(authorization: string | undefined): string {
+  async authenticate(authorization: string | undefined): Promise<string> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) throw ConnectorErrors.unauthenticated({ reason: 'send "Authorization: Bearer <connector token>"' });
-    const name = this.#store.verify(match[1]);
+    const name = await this.#store.verify(match[1]);
     if (name === null) throw ConnectorErrors.unauthenticated({ reason: 'it is unknown or was revoked' });
     return name;
   }
@@ -96,8 +109,8 @@ export class ConnectorService {
     return { connector, operations };
   }
 
-  results(connector: string, body: ResultsRequest): void {
-    this.hub.complete(connector, body.results);
+  async results(connector: string, body: ResultsRequest): Promise<void> {
+    await this.hub.complete(connector, body.results);
   }
 
   leave(connector: string): void {

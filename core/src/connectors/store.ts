@@ -1,11 +1,13 @@
 // The connectors an admin issued: name, description, the hash of the current token (the token itself is shown once),
 // revocation, and what the host last saw of each (when, from where, which version) so health survives a restart.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Store } from '../store/index.ts';
+import { queryAll, queryOne, type Database, type Migrations } from '../store/index.ts';
 import { ConnectorErrors } from './errors.ts';
+import { CONNECTOR_OPERATIONS_TABLE } from './relay.ts';
 
-const MIGRATIONS = [
-  `CREATE TABLE connectors (
+export const CONNECTOR_MIGRATIONS: Migrations = {
+  sqlite: [
+    `CREATE TABLE connectors (
     name TEXT PRIMARY KEY,
     description TEXT NOT NULL,
     token_hash TEXT UNIQUE,
@@ -17,7 +19,24 @@ const MIGRATIONS = [
     created_by TEXT NOT NULL,
     created_at TEXT NOT NULL
   )`,
-];
+  ],
+  // Names sort byte by byte, as SQLite sorts them. Operations relayed between hosts (relay.ts) exist only here.
+  postgres: [
+    `CREATE TABLE connectors (
+    name TEXT COLLATE "C" PRIMARY KEY,
+    description TEXT NOT NULL,
+    token_hash TEXT UNIQUE,
+    token_issued_at TEXT,
+    revoked_at TEXT,
+    last_seen_at TEXT,
+    last_address TEXT,
+    version TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  )`,
+    CONNECTOR_OPERATIONS_TABLE,
+  ],
+};
 
 export interface ConnectorRow {
   name: string;
@@ -40,91 +59,103 @@ function newToken(): string {
   return `ahc_${randomBytes(32).toString('base64url')}`;
 }
 
+/** The registry every host of a store shares; its table comes with CONNECTOR_MIGRATIONS (ConnectorService.open). */
 export class ConnectorStore {
-  readonly #store: Store;
+  readonly #db: Database;
   readonly #clock: () => Date;
 
-  constructor(store: Store, clock: () => Date = () => new Date()) {
-    this.#store = store;
+  constructor(db: Database, clock: () => Date = () => new Date()) {
+    this.#db = db;
     this.#clock = clock;
-    store.migrate('connectors', MIGRATIONS);
   }
 
   /** Registers a connector and issues its first token (returned this once). */
-  create(input: { name: string; description: string }, actor: string): { row: ConnectorRow; token: string } {
+  async create(
+    input: { name: string; description: string },
+    actor: string,
+  ): Promise<{ row: ConnectorRow; token: string }> {
     const token = newToken();
     const now = this.#clock().toISOString();
-    const inserted = this.#store.db
-      .prepare(
-        `INSERT OR IGNORE INTO connectors (name, description, token_hash, token_issued_at, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(input.name, input.description, hash(token), now, actor, now);
-    if (Number(inserted.changes) === 0)
+    const inserted = await this.#db.withTransaction((tx) =>
+      tx.query(
+        `INSERT INTO connectors (name, description, token_hash, token_issued_at, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [input.name, input.description, hash(token), now, actor, now],
+      ),
+    );
+    if (inserted.rowCount === 0)
       throw ConnectorErrors.exists({ name: input.name }, { name: input.name, path: '/name' });
-    return { row: this.get(input.name), token };
+    return { row: await this.get(input.name), token };
   }
 
-  list(): ConnectorRow[] {
-    return this.#store.db.prepare('SELECT * FROM connectors ORDER BY name').all() as unknown as ConnectorRow[];
+  async list(): Promise<ConnectorRow[]> {
+    return (await queryAll(this.#db, 'SELECT * FROM connectors ORDER BY name')) as unknown as ConnectorRow[];
   }
 
-  get(name: string): ConnectorRow {
-    const row = this.#store.db.prepare('SELECT * FROM connectors WHERE name = ?').get(name) as ConnectorRow | undefined;
+  async get(name: string): Promise<ConnectorRow> {
+    const row = (await queryOne(this.#db, 'SELECT * FROM connectors WHERE name = $1', [name])) as
+      ConnectorRow | undefined;
     if (!row) throw ConnectorErrors.notFound({ name }, { name });
     return row;
   }
 
-  has(name: string): boolean {
-    return this.#store.db.prepare('SELECT 1 FROM connectors WHERE name = ?').get(name) !== undefined;
+  async has(name: string): Promise<boolean> {
+    return (await queryOne(this.#db, 'SELECT 1 AS found FROM connectors WHERE name = $1', [name])) !== undefined;
   }
 
   /** Whether operations may be carried to it: it exists, and its token is not revoked. */
-  stateOf(name: string): 'active' | 'revoked' | 'missing' {
-    const row = this.#store.db.prepare('SELECT revoked_at FROM connectors WHERE name = ?').get(name) as
-      { revoked_at: string | null } | undefined;
+  async stateOf(name: string): Promise<'active' | 'revoked' | 'missing'> {
+    const row = await queryOne(this.#db, 'SELECT revoked_at FROM connectors WHERE name = $1', [name]);
     if (row === undefined) return 'missing';
     return row.revoked_at === null ? 'active' : 'revoked';
   }
 
   /** Its token stops working at once. */
-  revoke(name: string): ConnectorRow {
-    this.get(name);
-    this.#store.db
-      .prepare('UPDATE connectors SET revoked_at = COALESCE(revoked_at, ?), token_hash = NULL WHERE name = ?')
-      .run(this.#clock().toISOString(), name);
+  async revoke(name: string): Promise<ConnectorRow> {
+    await this.#change(
+      name,
+      'UPDATE connectors SET revoked_at = COALESCE(revoked_at, $2), token_hash = NULL WHERE name = $1',
+      [this.#clock().toISOString()],
+    );
     return this.get(name);
   }
 
   /** A new token (returned this once); the old one stops working, a revoked connector is active again. */
-  issueToken(name: string): { row: ConnectorRow; token: string } {
-    this.get(name);
+  async issueToken(name: string): Promise<{ row: ConnectorRow; token: string }> {
     const token = newToken();
-    this.#store.db
-      .prepare('UPDATE connectors SET token_hash = ?, token_issued_at = ?, revoked_at = NULL WHERE name = ?')
-      .run(hash(token), this.#clock().toISOString(), name);
-    return { row: this.get(name), token };
+    await this.#change(
+      name,
+      'UPDATE connectors SET token_hash = $2, token_issued_at = $3, revoked_at = NULL WHERE name = $1',
+      [hash(token), this.#clock().toISOString()],
+    );
+    return { row: await this.get(name), token };
   }
 
-  delete(name: string): void {
-    this.get(name);
-    this.#store.db.prepare('DELETE FROM connectors WHERE name = ?').run(name);
+  async delete(name: string): Promise<void> {
+    await this.#change(name, 'DELETE FROM connectors WHERE name = $1', []);
   }
 
   /** The connector a token belongs to; null when it is unknown or revoked. */
-  verify(token: string): string | null {
-    const row = this.#store.db
-      .prepare('SELECT name FROM connectors WHERE token_hash = ? AND revoked_at IS NULL')
-      .get(hash(token)) as { name: string } | undefined;
-    return row?.name ?? null;
+  async verify(token: string): Promise<string | null> {
+    const row = await queryOne(this.#db, 'SELECT name FROM connectors WHERE token_hash = $1 AND revoked_at IS NULL', [
+      hash(token),
+    ]);
+    return row === undefined ? null : String(row.name);
   }
 
   /** Records that it was seen now, from `address`, running `version`. */
-  touch(name: string, at: Date, address: string | null, version: string | null): void {
-    this.#store.db
-      .prepare(
-        'UPDATE connectors SET last_seen_at = ?, last_address = COALESCE(?, last_address), version = COALESCE(?, version) WHERE name = ?',
-      )
-      .run(at.toISOString(), address, version, name);
+  async touch(name: string, at: Date, address: string | null, version: string | null): Promise<void> {
+    await this.#db.withTransaction((tx) =>
+      tx.query(
+        'UPDATE connectors SET last_seen_at = $1, last_address = COALESCE($2, last_address), version = COALESCE($3, version) WHERE name = $4',
+        [at.toISOString(), address, version, name],
+      ),
+    );
+  }
+
+  /** One statement on the connector `name` ($1); AH_CONNECTOR_NOT_FOUND when there is none. */
+  async #change(name: string, sql: string, values: readonly (string | null)[]): Promise<void> {
+    const changed = await this.#db.withTransaction((tx) => tx.query(sql, [name, ...values]));
+    if (changed.rowCount === 0) throw ConnectorErrors.notFound({ name }, { name });
   }
 }

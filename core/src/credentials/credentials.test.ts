@@ -1,9 +1,11 @@
-// Credential store on a real SQLite file: encryption at rest, key handling, rotation, and no secret ever listed.
-import { afterEach, describe, expect, it } from 'vitest';
+// Credential store on both backends: encryption at rest, key handling (the key check every host must pass),
+// rotation, and no secret ever listed.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Store } from '../store/index.ts';
+import type { Database } from '../store/index.ts';
+import { BACKENDS, openSecondConnection, openTestDatabase, type TestDatabase } from '../store/database.fixtures.ts';
 import {
   CredentialCreate,
   CredentialStore,
@@ -12,21 +14,15 @@ import {
   loadMasterKey,
   saveMasterKey,
   secretValues,
+  type CredentialStoreOptions,
 } from './index.ts';
 
-const opened: Store[] = [];
 const folders: string[] = [];
 
 function tempDir(): string {
   const folder = mkdtempSync(join(tmpdir(), 'ah-cred-'));
   folders.push(folder);
   return folder;
-}
-
-function openStore(file: string): Store {
-  const store = Store.open(file);
-  opened.push(store);
-  return store;
 }
 
 /** Every byte SQLite keeps for the database: the file and its write-ahead log. */
@@ -44,7 +40,6 @@ async function codeOf(fn: () => unknown): Promise<string | undefined> {
 }
 
 afterEach(() => {
-  for (const store of opened.splice(0)) store.close();
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -52,30 +47,81 @@ const PASSWORD = 'correct-horse-battery-staple-4711';
 const TOKEN = 'tok_live_9f8e7d6c5b4a39281706';
 const API_KEY = 'ak-0123456789abcdef-zyx';
 
-describe('CredentialStore', () => {
-  it('keeps secrets encrypted at rest: no secret appears in the database file bytes', () => {
-    const file = join(tempDir(), 'actionhost.db');
-    const store = openStore(file);
-    const credentials = new CredentialStore({ store, masterKey: generateMasterKey() });
-    credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
-    credentials.create('crm-token', 'bearer', { token: TOKEN });
-    credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
-    const live = databaseBytes(file);
-    store.close();
-    for (const bytes of [live, databaseBytes(file)]) {
-      expect(bytes.includes(Buffer.from('crm-basic'))).toBe(true); // the search does see plain text
-      for (const secret of [PASSWORD, TOKEN, API_KEY]) expect(bytes.includes(Buffer.from(secret))).toBe(false);
+describe('CredentialStore on a SQLite file', () => {
+  it('keeps secrets encrypted at rest: no secret appears in the database file bytes', async () => {
+    const test = await openTestDatabase('sqlite');
+    const file = join(test.dir, 'actionhost.db');
+    try {
+      const credentials = await CredentialStore.open({ db: test.db, masterKey: generateMasterKey() });
+      await credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
+      await credentials.create('crm-token', 'bearer', { token: TOKEN });
+      await credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
+      const live = databaseBytes(file);
+      test.store!.close();
+      for (const bytes of [live, databaseBytes(file)]) {
+        expect(bytes.includes(Buffer.from('crm-basic'))).toBe(true); // the search does see plain text
+        for (const secret of [PASSWORD, TOKEN, API_KEY]) expect(bytes.includes(Buffer.from(secret))).toBe(false);
+      }
+    } finally {
+      rmSync(test.dir, { recursive: true, force: true });
     }
   });
 
+  it('checks the key of a data folder whose secrets were stored before the key check existed', async () => {
+    const test = await openTestDatabase('sqlite');
+    try {
+      const masterKey = generateMasterKey();
+      const credentials = await CredentialStore.open({ db: test.db, masterKey });
+      await credentials.create('crm-token', 'bearer', { token: TOKEN });
+      // As a data folder of an earlier version has it: secrets, and no check value.
+      test.store!.db.exec('DELETE FROM credential_key_check');
+      expect(await codeOf(() => CredentialStore.open({ db: test.db, masterKey: generateMasterKey() }))).toBe(
+        'AH_MASTER_KEY_MISMATCH',
+      );
+      await CredentialStore.open({ db: test.db, masterKey });
+      expect(test.store!.db.prepare('SELECT key_id FROM credential_key_check').all()).toEqual([
+        { key_id: keyIdOf(masterKey) },
+      ]);
+      expect(await codeOf(() => CredentialStore.open({ db: test.db, masterKey: generateMasterKey() }))).toBe(
+        'AH_MASTER_KEY_MISMATCH',
+      );
+    } finally {
+      await test.close();
+    }
+  });
+});
+
+describe.each(BACKENDS)('CredentialStore on %s', (backend) => {
+  let test: TestDatabase;
+  const seconds: Array<{ close(): Promise<void> }> = [];
+
+  beforeEach(async () => {
+    test = await openTestDatabase(backend);
+  });
+  afterEach(async () => {
+    for (const second of seconds.splice(0)) await second.close();
+    await test.close();
+  });
+
+  const openCredentials = (options: Partial<CredentialStoreOptions> = {}) =>
+    CredentialStore.open({ db: test.db, masterKey: generateMasterKey(), ...options });
+
+  /** Another host on the same store (PostgreSQL), or the CLI beside the running host (SQLite). */
+  async function secondConnection(): Promise<Database> {
+    const second = await openSecondConnection(test);
+    seconds.push(second);
+    return second.db;
+  }
+
+  async function rawRows(sql: string): Promise<unknown[]> {
+    return (await test.db.query(sql)).rows.map((row) => ({ ...row }));
+  }
+
   it('resolves each type to its secret', async () => {
-    const credentials = new CredentialStore({
-      store: openStore(join(tempDir(), 'a.db')),
-      masterKey: generateMasterKey(),
-    });
-    credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
-    credentials.create('crm-token', 'bearer', { token: TOKEN });
-    credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
+    const credentials = await openCredentials();
+    await credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
+    await credentials.create('crm-token', 'bearer', { token: TOKEN });
+    await credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
     expect(await credentials.resolve('crm-basic')).toMatchObject({
       type: 'basic',
       username: 'svc-crm',
@@ -91,44 +137,35 @@ describe('CredentialStore', () => {
     expect(await codeOf(() => credentials.resolve('crm-token', AbortSignal.abort()))).not.toBeUndefined();
   });
 
-  it('lists names, types and api-key header names but never a secret', () => {
-    const credentials = new CredentialStore({
-      store: openStore(join(tempDir(), 'a.db')),
-      masterKey: generateMasterKey(),
-    });
-    credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
-    credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
-    const listed = credentials.list();
+  it('lists names, types and api-key header names but never a secret', async () => {
+    const credentials = await openCredentials();
+    await credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
+    await credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
+    const listed = await credentials.list();
     expect(listed.map(({ name, type, header }) => ({ name, type, header }))).toEqual([
       { name: 'crm-basic', type: 'basic', header: undefined },
       { name: 'crm-key', type: 'api-key', header: 'X-Api-Key' },
     ]);
-    expect(JSON.stringify([listed, credentials.get('crm-basic')])).not.toMatch(
+    expect(JSON.stringify([listed, await credentials.get('crm-basic')])).not.toMatch(
       new RegExp(`${PASSWORD}|${API_KEY}|svc-crm`),
     );
   });
 
   it('refuses a second credential with the same name and deletes by name', async () => {
-    const credentials = new CredentialStore({
-      store: openStore(join(tempDir(), 'a.db')),
-      masterKey: generateMasterKey(),
-    });
-    credentials.create('crm-token', 'bearer', { token: TOKEN });
+    const credentials = await openCredentials();
+    await credentials.create('crm-token', 'bearer', { token: TOKEN });
     expect(await codeOf(() => credentials.create('crm-token', 'bearer', { token: 'other' }))).toBe(
       'AH_CREDENTIAL_EXISTS',
     );
-    credentials.delete('crm-token');
-    expect(credentials.list()).toEqual([]);
+    await credentials.delete('crm-token');
+    expect(await credentials.list()).toEqual([]);
     expect(await codeOf(() => credentials.delete('crm-token'))).toBe('AH_CREDENTIAL_NOT_FOUND');
   });
 
   it('validates names and secrets, naming the path and never echoing the secret', async () => {
-    const credentials = new CredentialStore({
-      store: openStore(join(tempDir(), 'a.db')),
-      masterKey: generateMasterKey(),
-    });
+    const credentials = await openCredentials();
     try {
-      credentials.create('crm', 'bearer', { token: 'abc\r\nX-Injected: 1' });
+      await credentials.create('crm', 'bearer', { token: 'abc\r\nX-Injected: 1' });
       expect.unreachable();
     } catch (error) {
       expect(error).toMatchObject({ code: 'AH_VALIDATION_FAILED', details: { path: '/secret/token' } });
@@ -141,85 +178,95 @@ describe('CredentialStore', () => {
     expect(await codeOf(() => credentials.create('k', 'basic', { token: TOKEN } as never))).toBe(
       'AH_VALIDATION_FAILED',
     );
-    expect(credentials.list()).toEqual([]);
+    expect(await credentials.list()).toEqual([]);
     expect(CredentialCreate.safeParse({ name: 'x', type: 'bearer', secret: { token: TOKEN } }).success).toBe(true);
   });
 
-  it('fails with AH_CREDENTIAL_KEY_MISMATCH when opened under another master key', async () => {
-    const file = join(tempDir(), 'a.db');
-    const first = new CredentialStore({ store: openStore(file), masterKey: generateMasterKey() });
-    first.create('crm-token', 'bearer', { token: TOKEN });
-    const second = new CredentialStore({ store: openStore(file), masterKey: generateMasterKey() });
-    expect(await codeOf(() => second.resolve('crm-token'))).toBe('AH_CREDENTIAL_KEY_MISMATCH');
+  it('refuses to open under a master key that cannot open the secrets already stored (AH_MASTER_KEY_MISMATCH)', async () => {
+    const masterKey = generateMasterKey();
+    // Before the first secret, any key opens the store; the first secret seals the check under this one.
+    const first = await openCredentials({ masterKey });
+    const stranger = await CredentialStore.open({ db: await secondConnection(), masterKey: generateMasterKey() });
+    await first.create('crm-token', 'bearer', { token: TOKEN });
+    expect(await codeOf(() => openCredentials())).toBe('AH_MASTER_KEY_MISMATCH');
+    const otherHost = await secondConnection();
+    expect(await codeOf(() => CredentialStore.open({ db: otherHost, masterKey: generateMasterKey() }))).toBe(
+      'AH_MASTER_KEY_MISMATCH',
+    );
+    const again = await CredentialStore.open({ db: otherHost, masterKey });
+    expect(await again.resolve('crm-token')).toMatchObject({ token: TOKEN });
+    // A host that opened before the first secret, under another key, cannot store one under its key either.
+    await first.delete('crm-token');
+    expect(await codeOf(() => stranger.create('other', 'bearer', { token: TOKEN }))).toBe('AH_MASTER_KEY_MISMATCH');
+    expect(await first.list()).toEqual([]);
+  });
+
+  it('opens under a previous key, and only under the new one after a rotation', async () => {
+    const oldKey = generateMasterKey();
+    await (await openCredentials({ masterKey: oldKey })).create('crm-token', 'bearer', { token: TOKEN });
+    const newKey = generateMasterKey();
+    const rotating = await openCredentials({ masterKey: newKey, previousKeys: [oldKey] });
+    expect(await rotating.rotate(newKey)).toBe(1);
+    expect((await openCredentials({ masterKey: newKey })).keyId).toBe(keyIdOf(newKey));
+    expect(await codeOf(() => openCredentials({ masterKey: oldKey }))).toBe('AH_MASTER_KEY_MISMATCH');
   });
 
   it('fails with AH_CREDENTIAL_DECRYPT_FAILED when a ciphertext is moved to another name', async () => {
-    const store = openStore(join(tempDir(), 'a.db'));
-    const credentials = new CredentialStore({ store, masterKey: generateMasterKey() });
-    credentials.create('crm-token', 'bearer', { token: TOKEN });
-    credentials.create('other-token', 'bearer', { token: 'harmless' });
-    store.db.exec(`UPDATE credentials SET iv = (SELECT iv FROM credentials WHERE name = 'crm-token'),
+    const credentials = await openCredentials();
+    await credentials.create('crm-token', 'bearer', { token: TOKEN });
+    await credentials.create('other-token', 'bearer', { token: 'harmless' });
+    await test.db.query(`UPDATE credentials SET iv = (SELECT iv FROM credentials WHERE name = 'crm-token'),
       tag = (SELECT tag FROM credentials WHERE name = 'crm-token'),
       ciphertext = (SELECT ciphertext FROM credentials WHERE name = 'crm-token') WHERE name = 'other-token'`);
     expect(await codeOf(() => credentials.resolve('other-token'))).toBe('AH_CREDENTIAL_DECRYPT_FAILED');
   });
 
   it('rotates every secret to a new key; the old key no longer opens them', async () => {
-    const file = join(tempDir(), 'a.db');
     const oldKey = generateMasterKey();
     const newKey = generateMasterKey();
-    const credentials = new CredentialStore({ store: openStore(file), masterKey: oldKey });
-    credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
-    credentials.create('crm-token', 'bearer', { token: TOKEN });
-    expect(credentials.rotate(newKey)).toBe(2);
+    const credentials = await openCredentials({ masterKey: oldKey });
+    await credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
+    await credentials.create('crm-token', 'bearer', { token: TOKEN });
+    // Opened before the rotation, under the old key only: its reads fail afterwards.
+    const stale = await CredentialStore.open({ db: await secondConnection(), masterKey: oldKey });
+    expect(await credentials.rotate(newKey)).toBe(2);
     expect(credentials.keyId).toBe(keyIdOf(newKey));
-    const rows = opened[0].db.prepare('SELECT DISTINCT key_id FROM credentials').all();
-    expect(rows).toEqual([{ key_id: keyIdOf(newKey) }]);
-    const reopened = new CredentialStore({ store: openStore(file), masterKey: newKey });
+    expect(await rawRows('SELECT DISTINCT key_id FROM credentials')).toEqual([{ key_id: keyIdOf(newKey) }]);
+    const reopened = await openCredentials({ masterKey: newKey });
     expect(await reopened.resolve('crm-token')).toMatchObject({ type: 'bearer', token: TOKEN });
-    const stale = new CredentialStore({ store: openStore(file), masterKey: oldKey });
     expect(await codeOf(() => stale.resolve('crm-basic'))).toBe('AH_CREDENTIAL_KEY_MISMATCH');
   });
 
   it('reads secrets under a previous key while new ones use the current key', async () => {
-    const file = join(tempDir(), 'a.db');
     const oldKey = generateMasterKey();
-    new CredentialStore({ store: openStore(file), masterKey: oldKey }).create('crm-token', 'bearer', { token: TOKEN });
-    const credentials = new CredentialStore({
-      store: openStore(file),
-      masterKey: generateMasterKey(),
-      previousKeys: [oldKey],
-    });
+    await (await openCredentials({ masterKey: oldKey })).create('crm-token', 'bearer', { token: TOKEN });
+    const credentials = await openCredentials({ previousKeys: [oldKey] });
     expect(await credentials.resolve('crm-token')).toMatchObject({ type: 'bearer', token: TOKEN });
   });
 
   it('gives every stored secret string for scrubbing, and nothing else', async () => {
-    const credentials = new CredentialStore({
-      store: openStore(join(tempDir(), 'a.db')),
-      masterKey: generateMasterKey(),
-    });
-    credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
-    credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
+    const credentials = await openCredentials();
+    await credentials.create('crm-basic', 'basic', { username: 'svc-crm', password: PASSWORD });
+    await credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
     expect((await credentials.secretValues()).sort()).toEqual(
       [PASSWORD, Buffer.from(`svc-crm:${PASSWORD}`).toString('base64'), API_KEY].sort(),
     );
   });
 
   it('gives the secrets as they are now after a credential is added, rotated or deleted, here or by another process', async () => {
-    const file = join(tempDir(), 'a.db');
     const masterKey = generateMasterKey();
-    const credentials = new CredentialStore({ store: openStore(file), masterKey });
-    credentials.create('crm-token', 'bearer', { token: TOKEN });
+    const credentials = await openCredentials({ masterKey });
+    await credentials.create('crm-token', 'bearer', { token: TOKEN });
     expect(await credentials.secretValues()).toEqual([TOKEN]);
-    credentials.update('crm-token', 'bearer', { token: `${TOKEN}-2` });
+    await credentials.update('crm-token', 'bearer', { token: `${TOKEN}-2` });
     expect(await credentials.secretValues()).toEqual([`${TOKEN}-2`]);
-    credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
+    await credentials.create('crm-key', 'api-key', { header: 'X-Api-Key', value: API_KEY });
     expect((await credentials.secretValues()).sort()).toEqual([`${TOKEN}-2`, API_KEY].sort());
     // Another connection to the same file (the CLI while the host runs).
-    const other = new CredentialStore({ store: openStore(file), masterKey });
-    other.delete('crm-token');
+    const other = await CredentialStore.open({ db: await secondConnection(), masterKey });
+    await other.delete('crm-token');
     expect(await credentials.secretValues()).toEqual([API_KEY]);
-    other.create('crm-token', 'bearer', { token: `${TOKEN}-3` });
+    await other.create('crm-token', 'bearer', { token: `${TOKEN}-3` });
     expect((await credentials.secretValues()).sort()).toEqual([`${TOKEN}-3`, API_KEY].sort());
   });
 
@@ -231,70 +278,61 @@ describe('CredentialStore', () => {
       Buffer.from('u:p').toString('base64'),
     ]);
   });
-});
 
-describe('credential bindings and rotation in place', () => {
-  const binding = { urls: ['https://crm.example.com/api/'], plugins: ['@actionhost/run-webhook'] };
+  describe('bindings and rotation in place', () => {
+    const binding = { urls: ['https://crm.example.com/api/'], plugins: ['@actionhost/run-webhook'] };
 
-  it('keeps the binding an admin gave, shows it in summaries, and hands it out with the secret', async () => {
-    const credentials = new CredentialStore({
-      store: openStore(join(tempDir(), 'a.db')),
-      masterKey: generateMasterKey(),
+    it('keeps the binding an admin gave, shows it in summaries, and hands it out with the secret', async () => {
+      const credentials = await openCredentials();
+      expect((await credentials.create('crm-token', 'bearer', { token: TOKEN }, binding)).binding).toEqual(binding);
+      expect((await credentials.list())[0].binding).toEqual(binding);
+      expect((await credentials.get('crm-token')).binding).toEqual(binding);
+      expect((await credentials.resolve('crm-token')).binding).toEqual(binding);
     });
-    expect(credentials.create('crm-token', 'bearer', { token: TOKEN }, binding).binding).toEqual(binding);
-    expect(credentials.list()[0].binding).toEqual(binding);
-    expect(credentials.get('crm-token').binding).toEqual(binding);
-    expect((await credentials.resolve('crm-token')).binding).toEqual(binding);
-  });
 
-  it('binds a credential made without a binding to nothing', async () => {
-    const credentials = new CredentialStore({
-      store: openStore(join(tempDir(), 'a.db')),
-      masterKey: generateMasterKey(),
+    it('binds a credential made without a binding to nothing', async () => {
+      const credentials = await openCredentials();
+      await credentials.create('ad-bind', 'basic', { username: 'svc', password: PASSWORD });
+      expect((await credentials.resolve('ad-bind')).binding).toEqual({ urls: [], plugins: [] });
     });
-    credentials.create('ad-bind', 'basic', { username: 'svc', password: PASSWORD });
-    expect((await credentials.resolve('ad-bind')).binding).toEqual({ urls: [], plugins: [] });
-  });
 
-  it('refuses a binding that is no list of http(s) URL prefixes', async () => {
-    const credentials = new CredentialStore({
-      store: openStore(join(tempDir(), 'a.db')),
-      masterKey: generateMasterKey(),
+    it('refuses a binding that is no list of http(s) URL prefixes', async () => {
+      const credentials = await openCredentials();
+      for (const urls of [
+        ['*'],
+        ['ftp://x.example.com/'],
+        ['https://x.example.com/?q=1'],
+        ['https://u:p@x.example.com/'],
+      ]) {
+        expect(
+          await codeOf(() => credentials.create('c', 'bearer', { token: TOKEN }, { urls, plugins: [] })),
+          urls[0],
+        ).toBe('AH_VALIDATION_FAILED');
+      }
     });
-    for (const urls of [
-      ['*'],
-      ['ftp://x.example.com/'],
-      ['https://x.example.com/?q=1'],
-      ['https://u:p@x.example.com/'],
-    ]) {
-      expect(
-        await codeOf(() => credentials.create('c', 'bearer', { token: TOKEN }, { urls, plugins: [] })),
-        urls[0],
-      ).toBe('AH_VALIDATION_FAILED');
-    }
-  });
 
-  it('rotates a secret in place, keeping the binding unless a new one is given', async () => {
-    const file = join(tempDir(), 'a.db');
-    const credentials = new CredentialStore({ store: openStore(file), masterKey: generateMasterKey() });
-    const created = credentials.create('crm-token', 'bearer', { token: TOKEN }, binding);
-    const rotated = credentials.update('crm-token', 'bearer', { token: `${TOKEN}-next` });
-    expect(rotated).toMatchObject({ name: 'crm-token', type: 'bearer', binding, createdAt: created.createdAt });
-    expect(await credentials.resolve('crm-token')).toMatchObject({ token: `${TOKEN}-next`, binding });
-    expect(databaseBytes(file).includes(Buffer.from(`${TOKEN}-next`))).toBe(false);
-    const widened = { urls: ['https://crm.example.com/'], plugins: [] };
-    credentials.update('crm-token', 'api-key', { header: 'X-Key', value: API_KEY }, widened);
-    expect(await credentials.resolve('crm-token')).toEqual({
-      type: 'api-key',
-      header: 'X-Key',
-      value: API_KEY,
-      binding: widened,
+    it('rotates a secret in place, keeping the binding unless a new one is given', async () => {
+      const credentials = await openCredentials();
+      const created = await credentials.create('crm-token', 'bearer', { token: TOKEN }, binding);
+      const rotated = await credentials.update('crm-token', 'bearer', { token: `${TOKEN}-next` });
+      expect(rotated).toMatchObject({ name: 'crm-token', type: 'bearer', binding, createdAt: created.createdAt });
+      expect(await credentials.resolve('crm-token')).toMatchObject({ token: `${TOKEN}-next`, binding });
+      const widened = { urls: ['https://crm.example.com/'], plugins: [] };
+      await credentials.update('crm-token', 'api-key', { header: 'X-Key', value: API_KEY }, widened);
+      expect(await credentials.resolve('crm-token')).toEqual({
+        type: 'api-key',
+        header: 'X-Key',
+        value: API_KEY,
+        binding: widened,
+      });
+      expect(await codeOf(() => credentials.update('nope', 'bearer', { token: TOKEN }))).toBe(
+        'AH_CREDENTIAL_NOT_FOUND',
+      );
     });
-    expect(await codeOf(() => credentials.update('nope', 'bearer', { token: TOKEN }))).toBe('AH_CREDENTIAL_NOT_FOUND');
   });
 });
 
-describe('loadMasterKey', () => {
+describe('loadMasterKey', async () => {
   it('creates <data>/master.key with mode 0600 and returns the same key next time', async () => {
     const dataDir = join(tempDir(), 'data');
     const key = await loadMasterKey({ dataDir });
@@ -337,9 +375,13 @@ describe('loadMasterKey', () => {
   });
 
   it('refuses a master key that is not 32 bytes at construction', async () => {
-    const store = openStore(join(tempDir(), 'a.db'));
-    expect(await codeOf(() => new CredentialStore({ store, masterKey: Buffer.alloc(8) }))).toBe(
-      'AH_MASTER_KEY_INVALID',
-    );
+    const test = await openTestDatabase('sqlite');
+    try {
+      expect(await codeOf(() => CredentialStore.open({ db: test.db, masterKey: Buffer.alloc(8) }))).toBe(
+        'AH_MASTER_KEY_INVALID',
+      );
+    } finally {
+      await test.close();
+    }
   });
 });

@@ -13,6 +13,9 @@ export const CredentialErrors = {
     CoreErrors.AH_CREDENTIAL_KEY_MISMATCH({ name, keyId, currentKeyId }, { name, keyId, currentKeyId }),
   /** Authentication of the ciphertext failed: the row was altered or copied under another name. */
   decryptFailed: (name: string) => CoreErrors.AH_CREDENTIAL_DECRYPT_FAILED({ name }, { name }),
+  /** The master key cannot open the check value sealed when the first secret was stored: another host's key. */
+  masterKeyMismatch: (location: string, keyId: string, storedKeyId: string) =>
+    CoreErrors.AH_MASTER_KEY_MISMATCH({ location, keyId, storedKeyId }, { location, keyId, storedKeyId }),
   masterKeyInvalid: (source: string, reason: string) =>
     CoreErrors.AH_MASTER_KEY_INVALID({ source, reason }, { source }),
   masterKeyInsecure: (file: string, mode: number) => {

@@ -60,6 +60,13 @@ export const credentialErrors = {
     description:
       'ACTIONHOST_MASTER_KEY or <data>/master.key is not a 32-byte key (base64 or hex); restore the right key.',
   },
+  AH_MASTER_KEY_MISMATCH: {
+    status: 500,
+    message:
+      'the master key {keyId} cannot open the secrets already stored in {location} (sealed under key {storedKeyId})',
+    description:
+      'Every host of a store must hold the same master key: start this host with the key the secrets were stored under (ACTIONHOST_MASTER_KEY, or the master.key of the host that stored them); a new key is given by CredentialStore.rotate (which re-encrypts every secret), never by replacing the key.',
+  },
   AH_MASTER_KEY_INSECURE: {
     status: 500,
     message: 'the master key file {file} is readable by other users (mode {mode}); run chmod 600 on it',

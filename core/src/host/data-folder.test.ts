@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTgz } from '@actionhost/sdk';
-import { ApiTokens, buildApi } from '../api/index.ts';
+import { buildApi } from '../api/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { registryPluginsPort } from './plugin-ports.ts';
@@ -92,8 +92,8 @@ describe('data folder files', () => {
 describe('plugin routes', () => {
   it("answer the list and an upload without the server's folder", async () => {
     const host = await open();
-    const auth = new ApiTokens(host.store);
-    const token = auth.createToken('admin', 'admin').token;
+    const auth = host.tokens;
+    const token = (await auth.createToken('admin', 'admin')).token;
     const app = buildApi({
       auth,
       workflows: host.workflows,

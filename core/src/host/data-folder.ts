@@ -64,19 +64,23 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
     for (const closer of opened.reverse()) await closer();
   };
   try {
-    const plugins = PluginStore.open(config.dataDir, { signatures: config.pluginSignatures });
+    // With ACTIONHOST_DATABASE_URL the plugin index and package bytes are the database's, shared by every host.
+    const plugins = await PluginStore.open(config.dataDir, {
+      signatures: config.pluginSignatures,
+      database: config.databaseUrl,
+    });
     opened.push(() => plugins.close());
     const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
-    const credentials = new CredentialStore({ store, masterKey });
-    // One Database over the folder's store for the services written for both backends: they join its group commit.
+    // The services written against the Database interface share the folder's store (and its group commit).
     const db = new SqliteDatabase(store);
+    const credentials = await CredentialStore.open({ db, masterKey });
     const itsm = await ItsmService.open({ db });
-    const adminLog = new AdminLog({ store });
-    const tokens = new ApiTokens(store);
+    const adminLog = await AdminLog.open({ db });
+    const tokens = await ApiTokens.open(db);
     // Directories the host cannot reach are reached through Integration Connectors: the hub relays to them.
-    const connectors = new ConnectorService({ store });
+    const connectors = await ConnectorService.open({ db, sealer: credentials });
     opened.push(() => connectors.close());
-    const applications = new ApplicationService({ store, credentials, relay: connectors.hub, connectors });
+    const applications = await ApplicationService.open({ db, credentials, relay: connectors.hub, connectors });
     let runner = NO_RUNNER;
     if (options.runner) {
       const made = options.runner({ plugins, credentials, itsm, applications, connectors });
@@ -97,8 +101,8 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
       sealer: credentials,
       credentials,
       approvals: {
-        unapproved: (name, version) => {
-          const review = plugins.review(name, version);
+        unapproved: async (name, version) => {
+          const review = await plugins.review(name, version);
           return review.approved ? [] : review.difference.widened;
         },
       },

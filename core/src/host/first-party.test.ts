@@ -99,26 +99,26 @@ describe('signing the first-party plugins at build', () => {
 describe('a host installing its first-party plugins', () => {
   it('trusts the build key on its first start and installs them as trusted under the trusted policy', async () => {
     const data = join(work, 'data-trusted');
-    let store = PluginStore.open(data, { signatures: 'trusted' });
+    let store = await PluginStore.open(data, { signatures: 'trusted' });
     try {
       const installed = await installFirstPartyPlugins(store, quiet, layout());
       expect(installed.map((id) => id.replace(/@[^@]+$/, ''))).toEqual(NAMES);
-      expect(store.list().map((plugin) => [plugin.name, plugin.signature])).toEqual(
+      expect((await store.list()).map((plugin) => [plugin.name, plugin.signature])).toEqual(
         NAMES.map((name) => [name, { status: 'trusted', keyId: built.keyId, publisher: FIRST_PARTY_PUBLISHER }]),
       );
-      expect(store.trustedKeys()).toEqual([
+      expect(await store.trustedKeys()).toEqual([
         expect.objectContaining({ keyId: built.keyId, addedBy: 'host:first-party' }),
       ]);
-      store.distrust(built.keyId);
-      store.close();
+      await store.distrust(built.keyId);
+      await store.close();
       // An admin removed the key: a later start does not add it back.
-      store = PluginStore.open(data);
+      store = await PluginStore.open(data);
       const messages: string[] = [];
       expect(await installFirstPartyPlugins(store, (message) => messages.push(message), layout())).toEqual([]);
-      expect(store.trustedKeys()).toEqual([]);
+      expect(await store.trustedKeys()).toEqual([]);
       expect(messages.join('\n')).toContain('does not trust');
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
@@ -131,25 +131,25 @@ describe('a host installing its first-party plugins', () => {
     const later = new Date(Date.now() + 60_000);
     utimesSync(join(plugins, 'ci-linking', 'src', 'plugin.ts'), later, later);
 
-    const strict = PluginStore.open(join(work, 'data-stale-strict'), { signatures: 'trusted' });
+    const strict = await PluginStore.open(join(work, 'data-stale-strict'), { signatures: 'trusted' });
     try {
       await expect(installFirstPartyPlugins(strict, quiet, stale)).rejects.toMatchObject({
         code: 'AH_SIGNATURE_MISSING',
       });
     } finally {
-      strict.close();
+      await strict.close();
     }
-    const lenient = PluginStore.open(join(work, 'data-stale'));
+    const lenient = await PluginStore.open(join(work, 'data-stale'));
     try {
       await installFirstPartyPlugins(lenient, quiet, stale);
-      expect(lenient.list().map((plugin) => plugin.signature.status)).toEqual(['unsigned']);
+      expect((await lenient.list()).map((plugin) => plugin.signature.status)).toEqual(['unsigned']);
       // The build tool it used for that is not left running in the host (stopping it signals the process, which
       // then takes a moment to exit).
       const esbuild = () => childCommands().filter((command) => command.includes('esbuild'));
       for (let tries = 0; tries < 100 && esbuild().length > 0; tries++) await new Promise((r) => setTimeout(r, 100));
       expect(esbuild()).toEqual([]);
     } finally {
-      lenient.close();
+      await lenient.close();
     }
   }, 120_000);
 });

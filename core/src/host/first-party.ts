@@ -42,18 +42,22 @@ function signedTarball(dir: string, name: string, version: string, layout: First
  * On the first start that finds the build's public key, trusts it; later starts never add it again (an admin who
  * removed it meant it), but say so when the build now signs with a key this data folder does not trust.
  */
-function trustFirstPartyKey(plugins: PluginStore, layout: FirstPartyLayout, progress: (message: string) => void): void {
+async function trustFirstPartyKey(
+  plugins: PluginStore,
+  layout: FirstPartyLayout,
+  progress: (message: string) => void,
+): Promise<void> {
   const file = join(signingDirOf(layout), FIRST_PARTY_KEY.publicKey);
   if (!existsSync(file)) return;
   const publicKey = readFileSync(file, 'utf8');
-  const trustedBefore = plugins.note(TRUSTED_NOTE);
+  const trustedBefore = await plugins.note(TRUSTED_NOTE);
   if (trustedBefore === undefined) {
-    const { key } = plugins.trust(publicKey, FIRST_PARTY_PUBLISHER, FIRST_PARTY_ACTOR);
-    plugins.setNote(TRUSTED_NOTE, key.keyId);
+    const { key } = await plugins.trust(publicKey, FIRST_PARTY_PUBLISHER, FIRST_PARTY_ACTOR);
+    await plugins.setNote(TRUSTED_NOTE, key.keyId);
     progress(`trusting the first-party signing key ${key.keyId} (${file})`);
     return;
   }
-  const current = plugins.trustedKeys().find((key) => key.publicKey === publicKeyLine(publicKey));
+  const current = (await plugins.trustedKeys()).find((key) => key.publicKey === publicKeyLine(publicKey));
   if (!current) {
     progress(
       `the first-party plugins are signed with a key this data folder does not trust (it trusted ${trustedBefore} ` +
@@ -79,8 +83,8 @@ export async function installFirstPartyPlugins(
   const installed: string[] = [];
   // An installed @actionhost/core (no checkout around it) has no plugins/ folder: there `registry install` adds them.
   if (!existsSync(layout.pluginsDir)) return installed;
-  trustFirstPartyKey(plugins, layout, progress);
-  const present = new Set(plugins.list().map((plugin) => `${plugin.name}@${plugin.version}`));
+  await trustFirstPartyKey(plugins, layout, progress);
+  const present = new Set((await plugins.list()).map((plugin) => `${plugin.name}@${plugin.version}`));
   let builtFromFolder = false;
   try {
     for (const folder of readdirSync(layout.pluginsDir).sort()) {

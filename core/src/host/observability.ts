@@ -58,20 +58,21 @@ export class HostObservability {
     this.#stopping = true;
   }
 
-  readiness = (): Promise<Record<string, boolean>> => {
-    const up = (check: () => unknown): boolean => {
+  readiness = async (): Promise<Record<string, boolean>> => {
+    const up = async (check: () => unknown): Promise<boolean> => {
       try {
-        check();
+        await check();
         return !this.#stopping;
       } catch {
         return false;
       }
     };
-    return Promise.resolve({
-      store: up(() => this.#runtime.store.db.prepare('SELECT 1').get()),
-      registry: up(() => this.#runtime.plugins.list()),
+    return {
+      store: await up(() => this.#runtime.store.db.prepare('SELECT 1').get()),
+      // The plugin index may be a database of its own (PostgreSQL): asked asynchronously.
+      registry: await up(() => this.#runtime.plugins.list()),
       sandbox: this.#sandboxUp && !this.#stopping,
-    });
+    };
   };
 
   /** The API's metrics dependency: /metrics and per-route request timing. */

@@ -10,8 +10,8 @@ export function registryCatalog(plugins: PluginStore): PluginCatalog {
     pin: (name, version, owner) => plugins.pin(name, version, owner),
     unpin: (owner) => plugins.unpin(owner),
     capabilityReview: (name, version) => plugins.review(name, version),
-    approveCapabilities: (name, version, actor) => {
-      plugins.approve(name, version, actor, 'publish');
+    approveCapabilities: async (name, version, actor) => {
+      await plugins.approve(name, version, actor, 'publish');
     },
   };
 }

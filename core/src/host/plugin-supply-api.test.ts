@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIGNATURE_FILE, createTgz, describePublicKey, signPackage } from '@actionhost/sdk';
-import { ApiTokens, buildApi } from '../api/index.ts';
+import { buildApi } from '../api/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 import { registryPluginsPort } from './plugin-ports.ts';
@@ -32,8 +32,11 @@ async function openHost(settings: Record<string, string> = {}): Promise<TestHost
   const runtime = await openRuntime(loadConfig({ dataDir, seed: 'false', logLevel: 'silent', ...settings }), {
     workers: 1,
   });
-  const auth = new ApiTokens(runtime.store);
-  const tokens = { admin: auth.createToken('admin', 'admin').token, editor: auth.createToken('editor', 'ed').token };
+  const auth = runtime.tokens;
+  const tokens = {
+    admin: (await auth.createToken('admin', 'admin')).token,
+    editor: (await auth.createToken('editor', 'ed')).token,
+  };
   const app = buildApi({
     auth,
     workflows: runtime.workflows,
@@ -220,7 +223,7 @@ describe('capability approvals over the API', () => {
     expect((await host.call('editor', 'GET', `/api/workflows/${id}`)).body.published.plugins.echo.version).toBe(
       '1.0.0',
     );
-    expect(host.runtime.plugins.pins('@acme/echo', '1.0.1')).toEqual([]);
+    expect(await host.runtime.plugins.pins('@acme/echo', '1.0.1')).toEqual([]);
 
     const difference = await host.call('editor', 'GET', '/api/plugins/%40acme%2Fecho/1.0.1/difference?against=1.0.0');
     expect(difference).toMatchObject({
@@ -231,7 +234,7 @@ describe('capability approvals over the API', () => {
     const approved = await publish('admin', { acceptCapabilities: true });
     expect(approved.status).toBe(200);
     expect(approved.body.published.plugins.echo.version).toBe('1.0.1');
-    expect(host.runtime.plugins.pins('@acme/echo', '1.0.1')).toEqual([`workflow:${id}`]);
+    expect(await host.runtime.plugins.pins('@acme/echo', '1.0.1')).toEqual([`workflow:${id}`]);
     const review = await host.call('editor', 'GET', '/api/plugins/%40acme%2Fecho/1.0.1/capabilities');
     expect(review.body).toMatchObject({
       approved: true,

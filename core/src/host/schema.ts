@@ -15,6 +15,8 @@ export async function knownSchema(config: HostConfig): Promise<SchemaVersions> {
     const folder = await openDataFolder({
       ...config,
       dataDir,
+      // registry.db's schema is what a backup holds: never the shared database's.
+      databaseUrl: undefined,
       masterKey: generateMasterKey().toString('base64'),
     });
     await folder.close();

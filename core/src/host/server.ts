@@ -65,7 +65,7 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
       await seedExampleWorkflows(runtime.workflows, progress);
     }
     const auth = runtime.tokens;
-    const bootstrap = auth.bootstrapAdmin(config.adminToken);
+    const bootstrap = await auth.bootstrapAdmin(config.adminToken);
     if (bootstrap.presetIgnored) {
       progress(
         'actionhost: ACTIONHOST_ADMIN_TOKEN is set but is not a token of this data folder, which already has tokens: ' +
@@ -141,19 +141,19 @@ export async function startHost(config: HostConfig, options: StartHostOptions = 
         observability.metrics.tls.reloaded(reload);
         // The certificate the host presents is configuration an auditor asks about: who changed it, when, to what.
         if (reload.reloaded) {
-          try {
-            runtime.adminLog.record({
+          runtime.adminLog
+            .record({
               actor: { type: 'host', name: 'SIGHUP' },
               action: 'tls.reload',
               target: { type: 'tls-certificate', id: config.tlsCert ?? null },
               before: { ...reload.previous },
               after: { ...reload.certificate },
               origin: { command: 'SIGHUP' },
+            })
+            .catch((error: unknown) => {
+              // The new certificate is served either way; a signal handler must not take the process down.
+              progress(`actionhost: SIGHUP: the admin action log did not take the reload: ${(error as Error).message}`);
             });
-          } catch (error) {
-            // The new certificate is served either way; a signal handler must not take the process down.
-            progress(`actionhost: SIGHUP: the admin action log did not take the reload: ${(error as Error).message}`);
-          }
         }
         return reload;
       },

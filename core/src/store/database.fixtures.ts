@@ -83,3 +83,23 @@ async function onAdmin(adminUrl: string, sql: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * A second connection to a test database's data, as a second host (PostgreSQL) or the CLI beside a running host
+ * (SQLite) has: its own Store, or its own pool. Close it before the test database.
+ */
+export async function openSecondConnection(test: TestDatabase): Promise<{ db: Database; close(): Promise<void> }> {
+  if (test.url === null) {
+    const store = Store.open(join(test.dir, 'actionhost.db'));
+    return {
+      db: new SqliteDatabase(store),
+      close: async () => {
+        const writing = store.writing;
+        if (writing) await writing;
+        store.close();
+      },
+    };
+  }
+  const db = await PostgresStore.open(test.url, { max: 2 });
+  return { db, close: () => db.close() };
+}

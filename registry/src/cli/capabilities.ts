@@ -30,7 +30,7 @@ export function reviewLines(review: CapabilityReview): string[] {
 }
 
 /** `info --diff`: name@a name@b | name@a b | name a b | name@b (against the highest other approved version). */
-export function differenceOf(store: PluginStore, specs: readonly string[]): PluginDifference {
+export function differenceOf(store: PluginStore, specs: readonly string[]): Promise<PluginDifference> {
   const exact = (version: string | undefined, spec: string): string => {
     if (version === undefined || semver.valid(version) !== version)
       throw new UsageError(`--diff compares exact versions; "${spec}" names none (e.g. @acme/crm@1.2.0)`);
@@ -64,9 +64,9 @@ export function approveCommand(context: ProgramContext): Command {
         if (version === undefined || semver.valid(version) !== version) {
           throw new UsageError('approve needs an exact version: <name>@<version>');
         }
-        return withStore(approve, 'existing', (store) => {
-          const before = store.review(name, version);
-          const approval = store.approve(name, version, cliActor());
+        return withStore(approve, 'existing', async (store) => {
+          const before = await store.review(name, version);
+          const approval = await store.approve(name, version, cliActor());
           if (options.json) io.stdout(JSON.stringify(approval, null, 2));
           else {
             io.stdout(

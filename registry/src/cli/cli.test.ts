@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PluginStore } from '../index.ts';
 import { runCli } from './index.ts';
+import { testIndex } from '../testing/backends.ts';
 import { snapshot, tempDir } from '../testing/data-folder.ts';
 import { publisherKey, rawTarball, signedTarball, validRawEntries, validTarball } from '../testing/tarballs.ts';
 
@@ -92,21 +93,21 @@ describe('registry CLI', () => {
 
   it('uses ACTIONHOST_DATA when --data is not given', async () => {
     expect((await registry(['install', echo1], { ACTIONHOST_DATA: data })).code).toBe(0);
-    const store = PluginStore.open(data);
+    const store = await PluginStore.open(data);
     try {
-      expect(store.list().map((p) => p.version)).toEqual(['1.0.0']);
+      expect((await store.list()).map((p) => p.version)).toEqual(['1.0.0']);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
   it('refuses to remove a pinned version unless forced', async () => {
     await registry(['--data', data, 'install', echo1]);
-    const store = PluginStore.open(data);
+    const store = await PluginStore.open(data);
     try {
-      store.pin('@acme/echo', '1.0.0', 'workflow:42');
+      await store.pin('@acme/echo', '1.0.0', 'workflow:42');
     } finally {
-      store.close();
+      await store.close();
     }
     const refused = await registry(['--data', data, 'remove', '@acme/echo@1.0.0']);
     expect(refused.code).toBe(1);
@@ -218,12 +219,45 @@ describe('registry CLI', () => {
     expect(installed.stderr).not.toMatch(/^error/m);
     expect(installed.code).toBe(0);
     expect(installed.stdout).toContain('installed @acme/hello@0.4.0');
-    const store = PluginStore.open(data);
+    const store = await PluginStore.open(data);
     try {
-      expect(store.readEntry('@acme/hello', '0.4.0')).toContain('hello');
+      expect(await store.readEntry('@acme/hello', '0.4.0')).toContain('hello');
     } finally {
-      store.close();
+      await store.close();
     }
+  });
+});
+
+describe('registry CLI on a shared PostgreSQL index', () => {
+  it('installs with --database on one host, and another host (ACTIONHOST_DATABASE_URL) lists, verifies and extracts it', async () => {
+    const index = await testIndex('postgres');
+    try {
+      const other = join(work.path, 'other-host');
+      expect((await registry(['--data', data, '--database', index.database!, 'install', echo1])).code).toBe(0);
+      expect(existsSync(join(data, 'registry.db'))).toBe(false);
+      const env = { ACTIONHOST_DATABASE_URL: index.database! };
+      const listed = await registry(['--data', other, 'list', '--json'], env);
+      expect(listed.code).toBe(0);
+      expect((JSON.parse(listed.stdout) as { version: string }[]).map((plugin) => plugin.version)).toEqual(['1.0.0']);
+      const verified = await registry(['--data', other, 'verify', '--json'], env);
+      expect(verified.code).toBe(0);
+      expect(JSON.parse(verified.stdout)).toEqual([expect.objectContaining({ ok: true })]);
+      const store = await PluginStore.open(other, { database: index.database });
+      try {
+        expect(readFileSync(join(await store.ensureLocal('@acme/echo', '1.0.0'), 'package.tgz'))).toEqual(
+          readFileSync(echo1),
+        );
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await index.drop();
+    }
+  });
+
+  it('refuses a --database that is not a postgres:// URL as a usage error', async () => {
+    const run = await registry(['--data', data, '--database', 'mysql://db/x', 'list']);
+    expect(run.code).toBe(2);
   });
 });
 

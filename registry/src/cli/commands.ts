@@ -146,8 +146,8 @@ export function registryCommands(context: ProgramContext): Command[] {
     .option('--json', JSON_HELP)
     .action(
       context.action((options: { json?: boolean }) =>
-        withStore(list, 'existing', (store) => {
-          const plugins = store.list();
+        withStore(list, 'existing', async (store) => {
+          const plugins = await store.list();
           if (options.json) io.stdout(JSON.stringify(plugins, null, 2));
           else if (plugins.length === 0) io.stderr('no plugins installed');
           else
@@ -171,16 +171,18 @@ export function registryCommands(context: ProgramContext): Command[] {
     .option('--json', JSON_HELP)
     .action(
       context.action((specs: string[], options: { json?: boolean; diff?: boolean }) =>
-        withStore(info, 'existing', (store) => {
+        withStore(info, 'existing', async (store) => {
           if (options.diff) {
-            const difference = differenceOf(store, specs);
+            const difference = await differenceOf(store, specs);
             io.stdout(options.json ? JSON.stringify(difference, null, 2) : describeDifference(difference).join('\n'));
             return;
           }
           if (specs.length > 1) throw new UsageError('info takes one name[@range] (or two versions with --diff)');
           const [name, range] = splitSpec(specs[0]);
-          const plugins = store.info(name, range);
-          const detailed = plugins.map((plugin) => ({ ...plugin, pins: store.pins(plugin.name, plugin.version) }));
+          const detailed = [];
+          for (const plugin of await store.info(name, range)) {
+            detailed.push({ ...plugin, pins: await store.pins(plugin.name, plugin.version) });
+          }
           if (options.json) io.stdout(JSON.stringify(detailed, null, 2));
           else io.stdout(detailed.map((plugin) => describe(plugin, plugin.pins)).join('\n\n'));
         }),
@@ -197,8 +199,8 @@ export function registryCommands(context: ProgramContext): Command[] {
         if (version === undefined || semver.valid(version) !== version) {
           throw new UsageError('remove needs an exact version: <name>@<version>');
         }
-        return withStore(remove, 'existing', (store) => {
-          store.remove(name, version, { force: options.force === true });
+        return withStore(remove, 'existing', async (store) => {
+          await store.remove(name, version, { force: options.force === true });
           io.stdout(`removed ${name}@${version}`);
         });
       }),

@@ -14,7 +14,8 @@ export function runCli(argv: readonly string[], io: CliIo = processIo, env = io.
         description: 'install, list, inspect, remove, verify and serve actionhost plugin packages',
         version: packageVersion(new URL('../../package.json', import.meta.url)),
       });
-      for (const option of REGISTRY_SETTINGS.options(['dataDir', 'pluginSignatures'])) program.addOption(option);
+      for (const option of REGISTRY_SETTINGS.options(['dataDir', 'database', 'pluginSignatures']))
+        program.addOption(option);
       for (const command of registryCommands(context)) program.addCommand(command);
       return program;
     },

@@ -1,7 +1,9 @@
 // The settings of the plugin store, declared once for every command line that works on a data folder: `registry`
 // here, and `actionhost`, whose settings table (core/src/config) takes these entries as they are (core depends on
 // registry): the data folder, and which publisher signatures an install requires.
-import { choice, defineSettings, folder, type Setting } from '@actionhost/sdk/cli';
+import { z } from 'zod';
+import { choice, defineSettings, folder, type Setting, type Value } from '@actionhost/sdk/cli';
+import { isPostgresUrl } from '../store/open-catalog.ts';
 
 export const DATA_DIR_SETTING = {
   env: 'ACTIONHOST_DATA',
@@ -22,9 +24,28 @@ export const SIGNATURE_POLICY_SETTING = {
     'not verify is always refused',
 } as const satisfies Setting<'optional' | 'trusted'>;
 
+/** A PostgreSQL URL: the index (and the package bytes) shared by every host on that database. */
+function databaseUrl(): Value<string> {
+  return {
+    schema: z.string().trim().refine(isPostgresUrl, 'not a postgres:// URL'),
+    expects: 'a postgres://user:password@host:port/database URL',
+  };
+}
+
+export const REGISTRY_DATABASE_SETTING = {
+  env: 'ACTIONHOST_DATABASE_URL',
+  flag: '--database <url>',
+  value: databaseUrl(),
+  secret: true,
+  description:
+    'PostgreSQL database several hosts share: the plugin index and the package bytes live there (each host extracts ' +
+    'a version into its own data folder on first use); without it, registry.db in the data folder',
+} as const satisfies Setting<string>;
+
 /** What the registry reads, by the same declarations the host uses. */
 export const REGISTRY_SETTINGS = defineSettings({
   dataDir: DATA_DIR_SETTING,
+  database: REGISTRY_DATABASE_SETTING,
   pluginSignatures: SIGNATURE_POLICY_SETTING,
 });
 

@@ -1,8 +1,8 @@
-// How a registry command reaches the store: the data folder and signature policy from the shared settings, a
-// read-only command refusing a folder that holds no store, the store closed afterwards; and who is acting.
+// How a registry command reaches the store: the data folder, database and signature policy from the shared settings,
+// a read-only command refusing a folder that holds no store, the store closed afterwards; and who is acting.
 import { userInfo } from 'node:os';
 import { requireDataFile, type Command, type ProgramContext } from '@actionhost/sdk/cli';
-import { PluginStore } from '../store/index.ts';
+import { PluginStore, isPostgresUrl } from '../store/index.ts';
 import { NO_REGISTRY_FIX, REGISTRY_FILE, REGISTRY_SETTINGS } from './settings.ts';
 
 export type WithStore = <T>(
@@ -14,16 +14,17 @@ export type WithStore = <T>(
 export function storeAccess(context: ProgramContext): WithStore {
   const { io } = context;
   return async (command, mode, use) => {
-    const { dataDir, pluginSignatures } = REGISTRY_SETTINGS.load({
+    const { dataDir, database, pluginSignatures } = REGISTRY_SETTINGS.load({
       flags: REGISTRY_SETTINGS.given(command),
       env: io.env,
     });
-    if (mode === 'existing') requireDataFile(dataDir, REGISTRY_FILE, NO_REGISTRY_FIX);
-    const store = PluginStore.open(dataDir, { signatures: pluginSignatures });
+    // On PostgreSQL the index is the database's: a host's data folder may not hold a version yet.
+    if (mode === 'existing' && !isPostgresUrl(database)) requireDataFile(dataDir, REGISTRY_FILE, NO_REGISTRY_FIX);
+    const store = await PluginStore.open(dataDir, { signatures: pluginSignatures, database });
     try {
       return await use(store);
     } finally {
-      store.close();
+      await store.close();
     }
   };
 }

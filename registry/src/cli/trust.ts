@@ -26,8 +26,8 @@ export function trustCommand(context: ProgramContext): Command {
           : await readFile(resolve(io.cwd, key), 'utf8').catch(() => {
               throw new UsageError(`cannot read the key file ${key}; give a .pub file or "ed25519:<base64>"`);
             });
-        await withStore(add, 'create', (store) => {
-          const result = store.trust(keyText, options.name, cliActor());
+        await withStore(add, 'create', async (store) => {
+          const result = await store.trust(keyText, options.name, cliActor());
           if (options.json) io.stdout(JSON.stringify(result));
           else
             io.stdout(
@@ -42,8 +42,8 @@ export function trustCommand(context: ProgramContext): Command {
     .option('--json', JSON_HELP)
     .action(
       context.action((options: { json?: boolean }) =>
-        withStore(list, 'existing', (store) => {
-          const keys = store.trustedKeys();
+        withStore(list, 'existing', async (store) => {
+          const keys = await store.trustedKeys();
           if (options.json) io.stdout(JSON.stringify(keys, null, 2));
           else if (keys.length === 0) io.stderr('no trusted keys');
           else
@@ -62,8 +62,8 @@ export function trustCommand(context: ProgramContext): Command {
     .argument('<keyId>', 'the key id `registry trust list` shows')
     .action(
       context.action((keyId: string) =>
-        withStore(remove, 'existing', (store) => {
-          store.distrust(keyId);
+        withStore(remove, 'existing', async (store) => {
+          await store.distrust(keyId);
           io.stdout(`removed key ${keyId}`);
         }),
       ),

@@ -21,16 +21,16 @@ let server: RegistryServer;
 beforeEach(async () => {
   source = tempDir();
   target = tempDir();
-  served = PluginStore.open(source.path);
-  local = PluginStore.open(target.path);
+  served = await PluginStore.open(source.path);
+  local = await PluginStore.open(target.path);
   for (const version of ['1.0.0', '1.4.2', '2.0.0']) await served.install({ tarball: validTarball({ version }) });
   server = await RegistryServer.listen(served);
 });
 
 afterEach(async () => {
   await server.close();
-  served.close();
-  local.close();
+  await served.close();
+  await local.close();
   source[Symbol.dispose]();
   target[Symbol.dispose]();
 });
@@ -46,7 +46,7 @@ describe('remote install', () => {
     expect(result).toMatchObject({
       name: '@acme/echo',
       version: '1.4.2',
-      integrity: served.get('@acme/echo', '1.4.2').integrity,
+      integrity: (await served.get('@acme/echo', '1.4.2')).integrity,
     });
   });
 
@@ -56,7 +56,7 @@ describe('remote install', () => {
   });
 
   it('refuses a tarball whose bytes do not match the integrity the remote advertised', async () => {
-    const genuine = served.get('@acme/echo', '2.0.0');
+    const genuine = await served.get('@acme/echo', '2.0.0');
     const liar = createServer((request, response) => {
       if (request.url === '/%40acme/echo') {
         response.end(
@@ -162,7 +162,7 @@ describe('remote install', () => {
       const [code] = await once(install, 'exit');
       expect(code).toBe(0);
       expect(stdout).toContain('installed @acme/echo@1.0.0');
-      expect(local.list().map((p) => p.version)).toEqual(['1.0.0']);
+      expect((await local.list()).map((p) => p.version)).toEqual(['1.0.0']);
     } finally {
       child.kill('SIGTERM');
       await once(child, 'exit');

@@ -51,7 +51,7 @@ async function handle(store: PluginStore, request: IncomingMessage, response: Se
   if (url.pathname === '/') {
     // The index a person (or a script) finds first: every installed plugin with its versions, and where to look.
     const versions = new Map<string, string[]>();
-    for (const { name, version } of store.list()) versions.set(name, [...(versions.get(name) ?? []), version]);
+    for (const { name, version } of await store.list()) versions.set(name, [...(versions.get(name) ?? []), version]);
     const index: RemoteIndex = {
       plugins: [...versions].map(([name, list]) => ({ name, versions: list, packument: `/${name}` })),
       paths: { list: '/-/plugins', packument: '/<name>', tarball: '/<name>/-/<version>.tgz' },
@@ -63,7 +63,7 @@ async function handle(store: PluginStore, request: IncomingMessage, response: Se
     send(
       response,
       200,
-      store.list().map(({ name, version, integrity }) => ({ name, version, integrity })),
+      (await store.list()).map(({ name, version, integrity }) => ({ name, version, integrity })),
     );
     return;
   }
@@ -75,7 +75,7 @@ async function handle(store: PluginStore, request: IncomingMessage, response: Se
     return;
   }
   if (dash < 0) {
-    const versions = store.info(name);
+    const versions = await store.info(name);
     const packument: RemotePackument = {
       name,
       versions: Object.fromEntries(
@@ -92,8 +92,8 @@ async function handle(store: PluginStore, request: IncomingMessage, response: Se
   if (!file.endsWith('.tgz')) {
     throw RegistryErrors.pathNotFound(url.pathname);
   }
-  const installed = store.get(name, file.slice(0, -'.tgz'.length));
-  const bytes = await readFile(join(installed.dir, RESERVED_FILE));
+  const installed = await store.get(name, file.slice(0, -'.tgz'.length));
+  const bytes = await readFile(join(await store.ensureLocal(installed.name, installed.version), RESERVED_FILE));
   response.writeHead(200, {
     'content-type': 'application/gzip',
     'content-length': bytes.length,

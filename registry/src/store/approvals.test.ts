@@ -1,25 +1,13 @@
 // Upgrades never widen what a plugin may reach silently: the difference between versions (capabilities, limits,
-// schemas), and the approvals an install records or leaves to an admin, against real tarballs and registry.db.
+// schemas), and the approvals an install records or leaves to an admin, against real tarballs and both index backends.
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginManifest } from '@actionhost/sdk';
 import { PluginStore, pluginDifference } from '../index.ts';
+import { BACKENDS, testIndex, type TestIndex } from '../testing/backends.ts';
 import { tempDir } from '../testing/data-folder.ts';
 import { manifest as rawManifest, validTarball } from '../testing/tarballs.ts';
-
-let data: ReturnType<typeof tempDir>;
-let store: PluginStore;
-
-beforeEach(() => {
-  data = tempDir();
-  store = PluginStore.open(data.path);
-});
-
-afterEach(() => {
-  store.close();
-  data[Symbol.dispose]();
-});
 
 const narrow = { capabilities: { http: { hosts: ['127.0.0.1:8080'] } } };
 const wide = { capabilities: { http: { hosts: ['*'] }, ldap: true, itsm: ['requests:read', 'relations:write'] } };
@@ -104,7 +92,23 @@ describe('the difference between two versions', () => {
   });
 });
 
-describe('approvals at install', () => {
+describe.each(BACKENDS)('approvals at install, on the %s index', (backend) => {
+  let data: ReturnType<typeof tempDir>;
+  let store: PluginStore;
+  let index: TestIndex;
+
+  beforeEach(async () => {
+    data = tempDir();
+    index = await testIndex(backend);
+    store = await PluginStore.open(data.path, { database: index.database });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await index.drop();
+    data[Symbol.dispose]();
+  });
+
   it('approves the first version and narrower ones, and leaves a wider one to an admin', async () => {
     const first = await store.install(
       { tarball: validTarball({ version: '1.0.0', ...narrow }) },
@@ -129,9 +133,9 @@ describe('approvals at install', () => {
       widened: ['http: *', 'ldap', 'itsm: requests:read', 'itsm: relations:write'],
     });
     expect(wider.capabilities.differences.map((d) => d.from)).toEqual(['1.0.1']);
-    expect(store.get('@acme/echo', '1.1.0').approval).toBeNull();
+    expect((await store.get('@acme/echo', '1.1.0')).approval).toBeNull();
 
-    const approval = store.approve('@acme/echo', '1.1.0', 'token:admin');
+    const approval = await store.approve('@acme/echo', '1.1.0', 'token:admin');
     expect(approval).toMatchObject({
       via: 'approve',
       approvedBy: 'token:admin',
@@ -139,9 +143,9 @@ describe('approvals at install', () => {
       widened: ['http: *', 'ldap', 'itsm: requests:read', 'itsm: relations:write'],
       capabilities: wide.capabilities,
     });
-    expect(store.review('@acme/echo', '1.1.0').approved).toBe(true);
+    expect((await store.review('@acme/echo', '1.1.0')).approved).toBe(true);
     // An approval stands as first recorded.
-    expect(store.approve('@acme/echo', '1.1.0', 'token:other')).toEqual(approval);
+    expect(await store.approve('@acme/echo', '1.1.0', 'token:other')).toEqual(approval);
   });
 
   it('records an approval when the installer accepts the capabilities, also of a version installed before', async () => {
@@ -162,30 +166,46 @@ describe('approvals at install', () => {
     await store.install({ tarball: validTarball({ version: '1.0.0', ...narrow }) });
     await store.install({ tarball: validTarball({ version: '2.0.0', ...wide }) });
     await store.install({ tarball: validTarball({ version: '1.5.0', ...wide }) });
-    store.pin('@acme/echo', '1.0.0', 'workflow:7');
-    const review = store.review('@acme/echo', '1.5.0');
+    await store.pin('@acme/echo', '1.0.0', 'workflow:7');
+    const review = await store.review('@acme/echo', '1.5.0');
     expect(review.approved).toBe(false);
     expect(review.differences.map((d) => [d.from, d.pinnedBy])).toEqual([['1.0.0', ['workflow:7']]]);
-    store.approve('@acme/echo', '2.0.0', 'token:admin');
-    expect(store.review('@acme/echo', '1.5.0')).toMatchObject({
+    await store.approve('@acme/echo', '2.0.0', 'token:admin');
+    expect(await store.review('@acme/echo', '1.5.0')).toMatchObject({
       approved: true,
       approval: { via: 'within-approved', against: '2.0.0' },
     });
-    expect(store.difference('@acme/echo', '1.0.0', '2.0.0').widened).toContain('ldap');
+    expect((await store.difference('@acme/echo', '1.0.0', '2.0.0')).widened).toContain('ldap');
+  });
+});
+
+// registry.db's own migration history: PostgreSQL databases start at the current schema.
+describe('approvals on an older registry.db', () => {
+  let data: ReturnType<typeof tempDir>;
+  let store: PluginStore;
+
+  beforeEach(async () => {
+    data = tempDir();
+    store = await PluginStore.open(data.path);
+  });
+
+  afterEach(async () => {
+    await store.close();
+    data[Symbol.dispose]();
   });
 
   it('approves, when upgrading an older registry.db, the versions workflows pin and the first of each plugin', async () => {
     await store.install({ tarball: validTarball({ version: '1.0.0', ...narrow }) });
     await store.install({ tarball: validTarball({ version: '1.1.0', ...wide }) });
     await store.install({ tarball: validTarball({ version: '1.2.0', ...wide }) });
-    store.pin('@acme/echo', '1.1.0', 'workflow:1');
-    store.close();
+    await store.pin('@acme/echo', '1.1.0', 'workflow:1');
+    await store.close();
     // Back to the schema before approvals: the table is gone and user_version says 2.
     const db = new DatabaseSync(join(data.path, 'registry.db'));
     db.exec('DROP TABLE plugin_approvals; PRAGMA user_version = 2;');
     db.close();
-    store = PluginStore.open(data.path);
-    expect(store.list().map((plugin) => [plugin.version, plugin.approval?.via ?? null])).toEqual([
+    store = await PluginStore.open(data.path);
+    expect((await store.list()).map((plugin) => [plugin.version, plugin.approval?.via ?? null])).toEqual([
       ['1.0.0', 'existing'],
       ['1.1.0', 'existing'],
       ['1.2.0', 'within-approved'],

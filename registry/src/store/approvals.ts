@@ -62,21 +62,20 @@ function toApproval(row: ApprovalRow): CapabilityApproval {
 }
 
 /** The highest approved version of the plugin other than `version`: what approving `version` is judged against. */
-function referenceVersion(catalog: Catalog, name: string, version: string): VersionRow | undefined {
-  const approved = catalog
-    .approvalsOf(name)
+async function referenceVersion(catalog: Catalog, name: string, version: string): Promise<VersionRow | undefined> {
+  const approved = (await catalog.approvalsOf(name))
     .map((approval) => approval.version)
     .filter((other) => other !== version)
     .sort(semver.rcompare);
   for (const other of approved) {
-    const row = catalog.get(name, other);
+    const row = await catalog.get(name, other);
     if (row) return row;
   }
   return undefined;
 }
 
-function differenceFrom(catalog: Catalog, row: VersionRow): PluginDifference {
-  const reference = referenceVersion(catalog, row.name, row.version);
+async function differenceFrom(catalog: Catalog, row: VersionRow): Promise<PluginDifference> {
+  const reference = await referenceVersion(catalog, row.name, row.version);
   return pluginDifference(row.name, reference ?? null, row);
 }
 
@@ -84,11 +83,11 @@ function differenceFrom(catalog: Catalog, row: VersionRow): PluginDifference {
  * The approval that stands for `row`: its own, else (a version installed before the approval of one that covers it)
  * the approval of an approved version whose capabilities include all of its own.
  */
-function standingApproval(catalog: Catalog, row: VersionRow): CapabilityApproval | undefined {
-  const own = catalog.approval(row.name, row.version);
+export async function standingApproval(catalog: Catalog, row: VersionRow): Promise<CapabilityApproval | undefined> {
+  const own = await catalog.approval(row.name, row.version);
   if (own) return toApproval(own);
-  for (const approval of catalog.approvalsOf(row.name).sort((a, b) => semver.rcompare(a.version, b.version))) {
-    const approved = catalog.get(row.name, approval.version);
+  for (const approval of (await catalog.approvalsOf(row.name)).sort((a, b) => semver.rcompare(a.version, b.version))) {
+    const approved = await catalog.get(row.name, approval.version);
     if (approved && pluginDifference(row.name, approved, row).widened.length === 0) {
       return { ...toApproval(approval), via: 'within-approved', against: approval.version, widened: [] };
     }
@@ -96,24 +95,26 @@ function standingApproval(catalog: Catalog, row: VersionRow): CapabilityApproval
   return undefined;
 }
 
-export function capabilityReview(catalog: Catalog, row: VersionRow): CapabilityReview {
-  const approval = standingApproval(catalog, row);
-  const others = catalog.versionsOf(row.name).filter((other) => other.version !== row.version);
+export async function capabilityReview(catalog: Catalog, row: VersionRow): Promise<CapabilityReview> {
+  const approval = await standingApproval(catalog, row);
+  const others = (await catalog.versionsOf(row.name)).filter((other) => other.version !== row.version);
   const previous = others
     .filter((other) => semver.lt(other.version, row.version))
     .sort((a, b) => semver.rcompare(a.version, b.version))[0];
-  const compared = others.filter((other) => other === previous || catalog.pins(other.name, other.version).length > 0);
+  const pinned = new Map<string, string[]>();
+  for (const other of others) pinned.set(other.version, await catalog.pins(other.name, other.version));
+  const compared = others.filter((other) => other === previous || pinned.get(other.version)!.length > 0);
   return {
     name: row.name,
     version: row.version,
     approved: approval !== undefined,
     approval: approval ?? null,
-    difference: differenceFrom(catalog, row),
+    difference: await differenceFrom(catalog, row),
     differences: compared
       .sort((a, b) => semver.rcompare(a.version, b.version))
       .map((other) => ({
         ...pluginDifference(row.name, other, row),
-        pinnedBy: catalog.pins(other.name, other.version),
+        pinnedBy: pinned.get(other.version)!,
       })),
   };
 }
@@ -124,11 +125,11 @@ export function approveVersion(
   row: VersionRow,
   approvedBy: string,
   via: ApprovalVia,
-): CapabilityApproval {
-  return catalog.immediate(() => {
-    const existing = catalog.approval(row.name, row.version);
+): Promise<CapabilityApproval> {
+  return catalog.transaction(async (catalog) => {
+    const existing = await catalog.approval(row.name, row.version);
     if (existing) return toApproval(existing);
-    const difference = differenceFrom(catalog, row);
+    const difference = await differenceFrom(catalog, row);
     const approval: ApprovalRow = {
       name: row.name,
       version: row.version,
@@ -139,7 +140,7 @@ export function approveVersion(
       against: difference.from,
       widened: difference.widened,
     };
-    catalog.addApproval(approval);
+    await catalog.addApproval(approval);
     return toApproval(approval);
   });
 }
@@ -148,18 +149,19 @@ export function approveVersion(
  * What installing `row` approves on its own: the first version of a plugin, or one within an approved version's
  * capabilities. Returns the approval recorded, or undefined when an admin has to decide.
  */
-export function approveWhenCovered(
+export async function approveWhenCovered(
   catalog: Catalog,
   row: VersionRow,
   installedBy: string,
-): CapabilityApproval | undefined {
-  if (catalog.approval(row.name, row.version)) return toApproval(catalog.approval(row.name, row.version)!);
-  const others = catalog.versionsOf(row.name).filter((other) => other.version !== row.version);
+): Promise<CapabilityApproval | undefined> {
+  const own = await catalog.approval(row.name, row.version);
+  if (own) return toApproval(own);
+  const others = (await catalog.versionsOf(row.name)).filter((other) => other.version !== row.version);
   if (others.length === 0) return approveVersion(catalog, row, installedBy, 'first-version');
-  for (const approval of catalog.approvalsOf(row.name).sort((a, b) => semver.rcompare(a.version, b.version))) {
+  for (const approval of (await catalog.approvalsOf(row.name)).sort((a, b) => semver.rcompare(a.version, b.version))) {
     const approved = others.find((other) => other.version === approval.version);
     if (approved && pluginDifference(row.name, approved, row).widened.length === 0) {
-      return catalog.immediate(() => {
+      return catalog.transaction(async (catalog) => {
         const recorded: ApprovalRow = {
           name: row.name,
           version: row.version,
@@ -170,8 +172,8 @@ export function approveWhenCovered(
           against: approved.version,
           widened: [],
         };
-        catalog.addApproval(recorded);
-        return toApproval(catalog.approval(row.name, row.version) ?? recorded);
+        await catalog.addApproval(recorded);
+        return toApproval((await catalog.approval(row.name, row.version)) ?? recorded);
       });
     }
   }

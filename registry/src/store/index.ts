@@ -11,3 +11,5 @@ export type { InstallSpec } from './install-source.ts';
 export { SignaturePolicy, SignatureStatus, TrustedKey } from './trust.ts';
 export { ApprovalVia, CapabilityApproval, CapabilityReview, describeUnapproved } from './approvals.ts';
 export { PluginDifference, SchemaChange, pluginDifference, describeDifference } from './difference.ts';
+export type { Catalog } from './catalog.ts';
+export { isPostgresUrl } from './open-catalog.ts';

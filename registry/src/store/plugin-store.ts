@@ -1,11 +1,12 @@
 // PluginStore: the plugin store of one data folder. Installs verified packages into
-// <data>/plugins/<name>/<version>/ (with the original package.tgz) and indexes them in <data>/registry.db.
+// <data>/plugins/<name>/<version>/ (with the original package.tgz) and indexes them in <data>/registry.db, or in a
+// PostgreSQL database several hosts share, which also keeps the package bytes: ensureLocal extracts on first use.
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import semver from 'semver';
-import { SIGNATURE_FILE, integrityOf, type PluginManifest } from '@actionhost/sdk';
+import { integrityOf, type PluginManifest } from '@actionhost/sdk';
 import { makeDataFolder } from '@actionhost/sdk/cli';
 import { RegistryErrors } from '../errors.ts';
 import {
@@ -18,14 +19,17 @@ import {
   type FileRecord,
   type ResolvedLimits,
 } from '../tarball/index.ts';
-import { Catalog, type VersionRow } from './catalog.ts';
+import type { Catalog, VersionRow } from './catalog.ts';
+import { openCatalog } from './open-catalog.ts';
+import { LocalCopies } from './local-copies.ts';
 import { checkPackage, packagePath } from './package-check.ts';
 import { readInstallSource, type InstallSpec } from './install-source.ts';
-import { readRecordedFile, storedVersionProblems } from './stored-files.ts';
+import { readRecordedFile, sameContent, storedVersionProblems } from './stored-files.ts';
 import {
   approveVersion,
   approveWhenCovered,
   capabilityReview,
+  standingApproval,
   type ApprovalVia,
   type CapabilityApproval,
   type CapabilityReview,
@@ -94,6 +98,8 @@ export interface VerifyReport {
 }
 
 export interface PluginStoreOptions {
+  /** A postgres:// URL: the index (and the package bytes) in that database, shared by hosts; else <data>/registry.db. */
+  database?: string;
   limits?: ExtractLimits;
   /** What installs may be signed with (default `optional`): `trusted` refuses unsigned and untrusted packages. */
   signatures?: SignaturePolicy;
@@ -103,23 +109,38 @@ function byVersionDescending(a: VersionRow, b: VersionRow): number {
   return semver.rcompare(a.version, b.version);
 }
 
+function byNameThenVersion(a: VersionRow, b: VersionRow): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : semver.compare(a.version, b.version);
+}
+
 export class PluginStore {
   readonly dataDir: string;
   readonly pluginsDir: string;
   readonly signaturePolicy: SignaturePolicy;
+  /** Where the index is: `sqlite` (registry.db in the data folder) or `postgres` (shared, with the package bytes). */
+  readonly backend: Catalog['backend'];
   readonly #catalog: Catalog;
   readonly #limits: ResolvedLimits;
+  readonly #local: LocalCopies;
 
   private constructor(dataDir: string, catalog: Catalog, limits: ResolvedLimits, policy: SignaturePolicy) {
     this.dataDir = dataDir;
     this.pluginsDir = join(dataDir, 'plugins');
     this.#catalog = catalog;
+    this.backend = catalog.backend;
     this.#limits = limits;
     this.signaturePolicy = policy;
+    this.#local = new LocalCopies({
+      catalog,
+      limits,
+      policy,
+      pluginsDir: this.pluginsDir,
+      versionDir: (name, version) => this.#versionDir(name, version),
+    });
   }
 
-  /** Opens the store of a data folder, creating the folder, plugins/ and registry.db if missing. */
-  static open(dataDir: string, options: PluginStoreOptions = {}): PluginStore {
+  /** Opens the store of a data folder, creating the folder, plugins/ and the index (registry.db or tables) if missing. */
+  static async open(dataDir: string, options: PluginStoreOptions = {}): Promise<PluginStore> {
     const root = resolve(dataDir);
     // plugins/ exists from the start so a failed install never leaves a new folder behind. A new data folder is
     // owner-only (it holds registry.db, actionhost.db and master.key); the packages inside it are not secret.
@@ -127,7 +148,7 @@ export class PluginStore {
     mkdirSync(join(root, 'plugins'), { recursive: true, mode: 0o755 });
     const store = new PluginStore(
       root,
-      new Catalog(join(root, 'registry.db')),
+      await openCatalog(root, options.database),
       resolveLimits(options.limits),
       options.signatures ?? 'optional',
     );
@@ -152,7 +173,12 @@ export class PluginStore {
     return join(this.pluginsDir, ...name.split('/'), version);
   }
 
-  #toInstalled(row: VersionRow): InstalledPlugin {
+  // Only the approval that stands, not the whole review: on PostgreSQL every lookup is a round trip.
+  async #toInstalled(row: VersionRow): Promise<InstalledPlugin> {
+    const [signature, approval] = await Promise.all([
+      signatureStatus(row.signature, this.#catalog),
+      standingApproval(this.#catalog, row),
+    ]);
     return {
       name: row.name,
       version: row.version,
@@ -160,8 +186,8 @@ export class PluginStore {
       manifest: row.manifest,
       dir: this.#versionDir(row.name, row.version),
       installedAt: row.installedAt,
-      signature: signatureStatus(row.signature, this.#catalog),
-      approval: capabilityReview(this.#catalog, row).approval,
+      signature,
+      approval: approval ?? null,
     };
   }
 
@@ -186,14 +212,15 @@ export class PluginStore {
         source.label,
       );
     }
-    const signedBy = admitSignature(contents.files, manifest, this.#catalog, this.signaturePolicy);
-    onProgress?.(`signature: ${signatureStatus(signedBy, this.#catalog).status}`);
+    const signedBy = await admitSignature(contents.files, manifest, this.#catalog, this.signaturePolicy);
+    onProgress?.(`signature: ${(await signatureStatus(signedBy, this.#catalog)).status}`);
     const dir = this.#versionDir(name, version);
     const offered = [...contents.files].map(([path, data]) => ({ path, sha256: sha256(data), bytes: data.length }));
 
-    const early = this.#sameVersion(name, version, integrity, offered);
+    const early = await this.#sameVersion(this.#catalog, name, version, integrity, offered);
     if (early) {
       onProgress?.(`${name}@${version} is already installed with the same integrity`);
+      await this.ensureLocal(name, version);
       return this.#reviewCapabilities(early, options);
     }
 
@@ -205,7 +232,7 @@ export class PluginStore {
       await writeFile(kept, bytes, { flag: 'wx', mode: 0o644 });
       await chmod(kept, 0o644);
       signal?.throwIfAborted();
-      const result = this.#commitInstall(temp, dir, {
+      const result = await this.#commitInstall(temp, dir, bytes, {
         name,
         version,
         integrity,
@@ -218,6 +245,8 @@ export class PluginStore {
       onProgress?.(
         result.alreadyInstalled ? `${name}@${version} was installed meanwhile` : `installed ${name}@${version}`,
       );
+      // Installed meanwhile by another host on the shared index: its package, verified, goes into this folder too.
+      if (result.alreadyInstalled) await this.ensureLocal(name, version);
       return this.#reviewCapabilities(result, options);
     } finally {
       await rm(temp, { recursive: true, force: true });
@@ -226,8 +255,14 @@ export class PluginStore {
 
   // The same version is installed already when its bytes are the same, or when only the signature differs (the
   // first-party plugin packed unsigned from its folder, then signed at build): what runs is identical.
-  #sameVersion(name: string, version: string, integrity: string, files: FileRecord[]): Placed | undefined {
-    const existing = this.#catalog.get(name, version);
+  async #sameVersion(
+    catalog: Catalog,
+    name: string,
+    version: string,
+    integrity: string,
+    files: FileRecord[],
+  ): Promise<Placed | undefined> {
+    const existing = await catalog.get(name, version);
     if (!existing) return undefined;
     if (existing.integrity !== integrity && !sameContent(existing.files, files))
       throw RegistryErrors.versionImmutable(`${name}@${version}`, existing.integrity, integrity);
@@ -237,19 +272,20 @@ export class PluginStore {
       integrity: existing.integrity,
       alreadyInstalled: true,
       dir: this.#versionDir(name, version),
-      signature: signatureStatus(existing.signature, this.#catalog),
+      signature: await signatureStatus(existing.signature, catalog),
     };
   }
 
   // Under the write lock: re-check, move the extracted folder into place, insert the row. A failure puts
   // everything back, so the data folder is left as it was.
-  #commitInstall(extracted: string, dir: string, row: VersionRow): Placed {
+  // On PostgreSQL the lock is the registry's advisory lock, so two hosts installing one version end with one row.
+  async #commitInstall(extracted: string, dir: string, tarball: Uint8Array, row: VersionRow): Promise<Placed> {
     let createdParent: string | undefined;
     let moved = false;
     const trash: string[] = [];
     try {
-      const result = this.#catalog.immediate(() => {
-        const again = this.#sameVersion(row.name, row.version, row.integrity, row.files);
+      const result = await this.#catalog.transaction(async (catalog) => {
+        const again = await this.#sameVersion(catalog, row.name, row.version, row.integrity, row.files);
         if (again) return again;
         createdParent = mkdirSync(dirname(dir), { recursive: true, mode: 0o755 });
         if (existsSync(dir)) {
@@ -260,14 +296,14 @@ export class PluginStore {
         }
         renameSync(extracted, dir);
         moved = true;
-        this.#catalog.insert(row);
+        await catalog.insert(row, tarball);
         return {
           name: row.name,
           version: row.version,
           integrity: row.integrity,
           alreadyInstalled: false,
           dir,
-          signature: signatureStatus(row.signature, this.#catalog),
+          signature: await signatureStatus(row.signature, catalog),
         };
       });
       for (const folder of trash) rmSync(folder, { recursive: true, force: true });
@@ -283,12 +319,12 @@ export class PluginStore {
 
   // An install approves what the version may reach when the installer said so, when it is the plugin's first
   // version, or when an approved version reaches as much; otherwise a publish pinning it waits for an admin.
-  #reviewCapabilities(placed: Placed, options: InstallOptions): InstallResult {
-    const row = this.#row(placed.name, placed.version);
+  async #reviewCapabilities(placed: Placed, options: InstallOptions): Promise<InstallResult> {
+    const row = await this.#row(placed.name, placed.version);
     const actor = options.actor ?? 'unknown';
-    if (options.acceptCapabilities) approveVersion(this.#catalog, row, actor, options.channel ?? 'install');
-    else approveWhenCovered(this.#catalog, row, actor);
-    const capabilities = capabilityReview(this.#catalog, row);
+    if (options.acceptCapabilities) await approveVersion(this.#catalog, row, actor, options.channel ?? 'install');
+    else await approveWhenCovered(this.#catalog, row, actor);
+    const capabilities = await capabilityReview(this.#catalog, row);
     options.onProgress?.(
       capabilities.approved
         ? `capabilities approved (${capabilities.approval!.via}, by ${capabilities.approval!.approvedBy})`
@@ -310,22 +346,22 @@ export class PluginStore {
   }
 
   /** Every installed version, by name then version. */
-  list(): InstalledPlugin[] {
-    return this.#catalog
-      .all()
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : semver.compare(a.version, b.version)))
-      .map((row) => this.#toInstalled(row));
+  async list(): Promise<InstalledPlugin[]> {
+    const rows = (await this.#catalog.all()).sort(byNameThenVersion);
+    const installed: InstalledPlugin[] = [];
+    for (const row of rows) installed.push(await this.#toInstalled(row));
+    return installed;
   }
 
-  #versions(name: string): VersionRow[] {
-    const rows = this.#catalog.versionsOf(name);
+  async #versions(name: string): Promise<VersionRow[]> {
+    const rows = await this.#catalog.versionsOf(name);
     if (rows.length === 0) throw RegistryErrors.pluginNotFound(name);
     return rows.sort(byVersionDescending);
   }
 
-  #matching(name: string, range: string): VersionRow[] {
+  async #matching(name: string, range: string): Promise<VersionRow[]> {
     if (semver.validRange(range) === null) throw RegistryErrors.rangeInvalid(name, range);
-    const rows = this.#versions(name);
+    const rows = await this.#versions(name);
     const matching = rows.filter((row) => semver.satisfies(row.version, range));
     if (matching.length === 0)
       throw RegistryErrors.versionNotFound(
@@ -337,79 +373,90 @@ export class PluginStore {
   }
 
   /** Installed versions of a plugin (newest first), optionally only those in a semver range. */
-  info(name: string, range?: string): InstalledPlugin[] {
-    const rows = range === undefined ? this.#versions(name) : this.#matching(name, range);
-    return rows.map((row) => this.#toInstalled(row));
+  async info(name: string, range?: string): Promise<InstalledPlugin[]> {
+    const rows = range === undefined ? await this.#versions(name) : await this.#matching(name, range);
+    const installed: InstalledPlugin[] = [];
+    for (const row of rows) installed.push(await this.#toInstalled(row));
+    return installed;
   }
 
   /** The highest installed version satisfying the range. */
-  resolve(name: string, range: string): InstalledPlugin {
+  async resolve(name: string, range: string): Promise<InstalledPlugin> {
     if (semver.validRange(range) === null) throw RegistryErrors.rangeInvalid(name, range);
-    const versions = this.#catalog.versionNumbers(name);
+    const versions = await this.#catalog.versionNumbers(name);
     if (versions.length === 0) throw RegistryErrors.pluginNotFound(name);
     const best = semver.maxSatisfying(versions, range);
     if (best === null) throw RegistryErrors.versionNotFound(name, range, versions.sort(semver.rcompare));
     return this.get(name, best);
   }
 
-  #row(name: string, version: string): VersionRow {
-    const row = this.#catalog.get(name, version);
+  async #row(name: string, version: string, catalog = this.#catalog): Promise<VersionRow> {
+    const row = await catalog.get(name, version);
     if (row) return row;
-    throw RegistryErrors.versionNotFound(
-      name,
-      version,
-      this.#catalog.versionsOf(name).map((r) => r.version),
-    );
+    throw RegistryErrors.versionNotFound(name, version, await catalog.versionNumbers(name));
   }
 
-  get(name: string, version: string): InstalledPlugin {
-    return this.#toInstalled(this.#row(name, version));
+  async get(name: string, version: string): Promise<InstalledPlugin> {
+    return this.#toInstalled(await this.#row(name, version));
   }
 
-  /** The entry script's code, after checking it still has the sha256 recorded at install. */
-  readEntry(name: string, version: string): string {
-    const row = this.#row(name, version);
+  /**
+   * Makes sure name@version's files are in this host's plugins folder before it runs, and returns the folder. On the
+   * shared index a version another host installed is fetched from the database on first use, checked against its
+   * integrity and signature as install checks, and extracted (AH_PACKAGE_TAMPERED, nothing extracted, otherwise).
+   */
+  async ensureLocal(name: string, version: string): Promise<string> {
+    return this.#local.ensure(await this.#row(name, version));
+  }
+
+  /** The entry script's code (fetched first where another host installed it), checked against its recorded sha256. */
+  async readEntry(name: string, version: string): Promise<string> {
+    const row = await this.#row(name, version);
+    await this.#local.ensure(row);
     const key = packagePath(row.manifest.entry) ?? row.manifest.entry;
     const data = readRecordedFile(`${name}@${version}`, this.#versionDir(name, version), row.files, key);
     return data.toString('utf8');
   }
 
   /** The mapping presets of a version, by preset name. */
-  mappings(name: string, version: string): Record<string, Record<string, unknown>> {
-    return this.#row(name, version).mappings;
+  async mappings(name: string, version: string): Promise<Record<string, Record<string, unknown>>> {
+    return (await this.#row(name, version)).mappings;
   }
 
   /** Records that `owner` (e.g. "workflow:12") uses this version; pinned versions resist removal. */
-  pin(name: string, version: string, owner: string): void {
-    this.#row(name, version);
-    this.#catalog.pin(name, version, owner, new Date().toISOString());
+  async pin(name: string, version: string, owner: string): Promise<void> {
+    await this.#row(name, version);
+    await this.#catalog.pin(name, version, owner, new Date().toISOString());
   }
 
   /** Drops every pin held by `owner`. */
-  unpin(owner: string): void {
-    this.#catalog.unpin(owner);
+  async unpin(owner: string): Promise<void> {
+    await this.#catalog.unpin(owner);
   }
 
-  pins(name: string, version: string): string[] {
+  pins(name: string, version: string): Promise<string[]> {
     return this.#catalog.pins(name, version);
   }
 
   /** Removes an installed version; a pinned one only with `force`. */
-  remove(name: string, version: string, options: { force?: boolean } = {}): void {
+  // On the shared index the row and its package go for every host; other hosts' folders of it are never run again
+  // (a version reinstalled under the same number is checked against the new integrity and extracted afresh).
+  async remove(name: string, version: string, options: { force?: boolean } = {}): Promise<void> {
     const dir = this.#versionDir(name, version);
     const aside = join(this.pluginsDir, `.trash-${randomUUID()}`);
     let moved = false;
     try {
-      this.#catalog.immediate(() => {
-        this.#row(name, version);
-        const owners = this.#catalog.pins(name, version);
+      await this.#catalog.transaction(async (catalog) => {
+        await this.#row(name, version, catalog);
+        const owners = await catalog.pins(name, version);
         if (owners.length > 0 && !options.force) throw RegistryErrors.versionPinned(`${name}@${version}`, owners);
         if (existsSync(dir)) {
           renameSync(dir, aside);
           moved = true;
         }
-        this.#catalog.delete(name, version);
+        await catalog.delete(name, version);
       });
+      this.#local.forget(name, version);
     } catch (error) {
       if (moved) renameSync(aside, dir);
       throw error;
@@ -424,14 +471,14 @@ export class PluginStore {
    * publisher signed is a problem too).
    */
   async verify(options: { signal?: AbortSignal } = {}): Promise<VerifyReport[]> {
-    const rows = this.#catalog
-      .all()
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : semver.compare(a.version, b.version)));
+    const rows = (await this.#catalog.all()).sort(byNameThenVersion);
     const reports: VerifyReport[] = [];
     for (const row of rows) {
       const dir = this.#versionDir(row.name, row.version);
-      const problems = storedVersionProblems(dir, row.integrity, row.files);
-      const signature = await this.#storedSignature(row, dir, problems, options.signal);
+      // A version another host installed and this one has not run yet: its package in the database is what counts.
+      const remoteOnly = this.#catalog.keepsPackages && !existsSync(dir);
+      const problems = remoteOnly ? [] : storedVersionProblems(dir, row.integrity, row.files);
+      const signature = await this.#storedSignature(row, dir, problems, remoteOnly, options.signal);
       if (this.signaturePolicy === 'trusted' && (signature.status === 'unsigned' || signature.status === 'untrusted')) {
         problems.push(`${signature.status}: this host's policy installs only packages signed by a trusted publisher`);
       }
@@ -445,19 +492,33 @@ export class PluginStore {
     row: VersionRow,
     dir: string,
     problems: string[],
+    remoteOnly: boolean,
     signal: AbortSignal | undefined,
   ): Promise<VerifyReport['signature']> {
-    const recorded = signatureStatus(row.signature, this.#catalog);
+    const recorded = await signatureStatus(row.signature, this.#catalog);
     let bytes: Buffer;
-    try {
-      bytes = await readFile(join(dir, RESERVED_FILE), { signal });
-    } catch {
-      return recorded; // already reported as missing
+    if (remoteOnly) {
+      const stored = await this.#catalog.packageOf(row.name, row.version);
+      if (!stored) {
+        problems.push('the package is neither in this data folder nor in the database');
+        return recorded;
+      }
+      if (integrityOf(stored.bytes) !== row.integrity) {
+        problems.push(`the package kept in the database does not match ${row.integrity}`);
+        return recorded;
+      }
+      bytes = stored.bytes;
+    } else {
+      try {
+        bytes = await readFile(join(dir, RESERVED_FILE), { signal });
+      } catch {
+        return recorded; // already reported as missing
+      }
     }
     try {
       const contents = await readPackage(bytes, { limits: this.#limits, signal });
-      const checked = admitSignature(contents.files, row.manifest, this.#catalog, 'optional');
-      const now = signatureStatus(checked, this.#catalog);
+      const checked = await admitSignature(contents.files, row.manifest, this.#catalog, 'optional');
+      const now = await signatureStatus(checked, this.#catalog);
       if (now.keyId !== recorded.keyId) problems.push(`the signature is no longer the one recorded at install`);
       return now;
     } catch (error) {
@@ -467,57 +528,51 @@ export class PluginStore {
   }
 
   /** Whether a version's capabilities are approved, and how it differs from the approved, previous and pinned ones. */
-  review(name: string, version: string): CapabilityReview {
-    return capabilityReview(this.#catalog, this.#row(name, version));
+  async review(name: string, version: string): Promise<CapabilityReview> {
+    return capabilityReview(this.#catalog, await this.#row(name, version));
   }
 
   /** Records that `actor` approves what the version may reach; an approval it has already stands. */
-  approve(name: string, version: string, actor: string, via: ApprovalVia = 'approve'): CapabilityApproval {
-    return approveVersion(this.#catalog, this.#row(name, version), actor, via);
+  async approve(
+    name: string,
+    version: string,
+    actor: string,
+    via: ApprovalVia = 'approve',
+  ): Promise<CapabilityApproval> {
+    return approveVersion(this.#catalog, await this.#row(name, version), actor, via);
   }
 
   /** The difference between two installed versions; without `from`, against the highest other approved version. */
-  difference(name: string, from: string | undefined, to: string): PluginDifference {
-    if (from === undefined) return this.review(name, to).difference;
-    return pluginDifference(name, this.#row(name, from), this.#row(name, to));
+  async difference(name: string, from: string | undefined, to: string): Promise<PluginDifference> {
+    if (from === undefined) return (await this.review(name, to)).difference;
+    return pluginDifference(name, await this.#row(name, from), await this.#row(name, to));
   }
 
   /** The publisher keys this store trusts. */
-  trustedKeys(): TrustedKey[] {
+  trustedKeys(): Promise<TrustedKey[]> {
     return this.#catalog.trustedKeys();
   }
 
   /** Trusts a publisher key (SPKI PEM or "ed25519:<base64>"); `added` is false when it was trusted already. */
-  trust(publicKey: string, publisher: string, addedBy: string): { key: TrustedKey; added: boolean } {
+  trust(publicKey: string, publisher: string, addedBy: string): Promise<{ key: TrustedKey; added: boolean }> {
     return addTrustedKey(this.#catalog, publicKey, publisher, addedBy);
   }
 
   /** Stops trusting a key; the versions it signed become `untrusted` (installed ones stay installed). */
-  distrust(keyId: string): void {
-    removeTrustedKey(this.#catalog, keyId);
+  distrust(keyId: string): Promise<void> {
+    return removeTrustedKey(this.#catalog, keyId);
   }
 
   /** A value this store keeps for its host (e.g. that the first-party key was offered once). */
-  note(key: string): string | undefined {
+  note(key: string): Promise<string | undefined> {
     return this.#catalog.meta(key);
   }
 
-  setNote(key: string, value: string): void {
-    this.#catalog.setMeta(key, value);
+  setNote(key: string, value: string): Promise<void> {
+    return this.#catalog.setMeta(key, value);
   }
 
-  close(): void {
-    this.#catalog.close();
+  close(): Promise<void> {
+    return this.#catalog.close();
   }
-}
-
-/** Same files with the same hashes, the signature aside. */
-function sameContent(installed: readonly FileRecord[], offered: readonly FileRecord[]): boolean {
-  const key = (files: readonly FileRecord[]) =>
-    files
-      .filter((file) => file.path !== SIGNATURE_FILE)
-      .map((file) => `${file.path}\u0000${file.sha256}`)
-      .sort()
-      .join('\n');
-  return key(installed) === key(offered);
 }

@@ -2,7 +2,7 @@
 // its sha512 integrity, every extracted file against its sha256, and nothing added or swapped for a link.
 import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { integrityOf } from '@actionhost/sdk';
+import { SIGNATURE_FILE, integrityOf } from '@actionhost/sdk';
 import { RegistryErrors } from '../errors.ts';
 import { RESERVED_FILE, sha256, type FileRecord } from '../tarball/index.ts';
 
@@ -51,4 +51,15 @@ export function storedVersionProblems(dir: string, integrity: string, files: rea
     if (!expected.has(path)) problems.push(`${path} is not part of the package`);
   }
   return problems;
+}
+
+/** Same files with the same hashes, the signature aside. */
+export function sameContent(installed: readonly FileRecord[], offered: readonly FileRecord[]): boolean {
+  const key = (files: readonly FileRecord[]) =>
+    files
+      .filter((file) => file.path !== SIGNATURE_FILE)
+      .map((file) => `${file.path}\u0000${file.sha256}`)
+      .sort()
+      .join('\n');
+  return key(installed) === key(offered);
 }

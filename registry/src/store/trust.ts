@@ -1,4 +1,4 @@
-// Publisher signatures as the store sees them: the trust store of publisher keys (in registry.db), the status of a
+// Publisher signatures as the store sees them: the trust store of publisher keys (in the registry index), the status of a
 // package's signature against it (trusted, untrusted, unsigned), and the host's policy on what may be installed.
 import { z } from 'zod';
 import { checkPackageSignature, parsePublicKey, pluginId } from '@actionhost/sdk';
@@ -31,9 +31,9 @@ export const TrustedKey = z.object({
 });
 export type TrustedKey = z.infer<typeof TrustedKey>;
 
-export function signatureStatus(signedBy: SignedBy | null, catalog: Catalog): SignatureStatus {
+export async function signatureStatus(signedBy: SignedBy | null, catalog: Catalog): Promise<SignatureStatus> {
   if (signedBy === null) return { status: 'unsigned', keyId: null, publisher: null };
-  const trusted = catalog.trustedKey(signedBy.keyId);
+  const trusted = await catalog.trustedKey(signedBy.keyId);
   // The id is derived from the key, but compare the key itself: the trust store holds keys, not names.
   return trusted && trusted.publicKey === signedBy.publicKey
     ? { status: 'trusted', keyId: signedBy.keyId, publisher: trusted.publisher }
@@ -44,18 +44,18 @@ export function signatureStatus(signedBy: SignedBy | null, catalog: Catalog): Si
  * Checks the signature of a package about to be installed: a signature that does not verify is always refused; under
  * the `trusted` policy an unsigned package or one signed by a key outside the trust store is refused too.
  */
-export function admitSignature(
+export async function admitSignature(
   files: ReadonlyMap<string, Uint8Array>,
   manifest: { name: string; version: string },
   catalog: Catalog,
   policy: SignaturePolicy,
-): SignedBy | null {
+): Promise<SignedBy | null> {
   const id = pluginId(manifest.name, manifest.version);
   const check = checkPackageSignature(files, manifest);
   if (check.status === 'invalid') throw RegistryErrors.signatureInvalid(id, check.reason, check.keyId);
   const signedBy = check.status === 'valid' ? { keyId: check.keyId, publicKey: check.publicKey } : null;
   if (policy === 'trusted') {
-    const status = signatureStatus(signedBy, catalog);
+    const status = await signatureStatus(signedBy, catalog);
     if (status.status === 'unsigned') throw RegistryErrors.signatureMissing(id);
     if (status.status === 'untrusted')
       throw RegistryErrors.signatureUntrusted(id, signedBy!.keyId, signedBy!.publicKey);
@@ -64,23 +64,23 @@ export function admitSignature(
 }
 
 /** Adds a publisher key (SPKI PEM or "ed25519:<base64>"); a key already trusted is returned as it was recorded. */
-export function addTrustedKey(
+export async function addTrustedKey(
   catalog: Catalog,
   publicKeyText: string,
   publisher: string,
   addedBy: string,
   clock: () => Date = () => new Date(),
-): { key: TrustedKey; added: boolean } {
+): Promise<{ key: TrustedKey; added: boolean }> {
   const { keyId, publicKey } = parsePublicKey(publicKeyText);
-  return catalog.immediate(() => {
-    const existing = catalog.trustedKey(keyId);
+  return await catalog.transaction(async (catalog) => {
+    const existing = await catalog.trustedKey(keyId);
     if (existing) return { key: existing, added: false };
     const key: TrustedKeyRow = { keyId, publicKey, publisher, addedBy, addedAt: clock().toISOString() };
-    catalog.addTrustedKey(key);
+    await catalog.addTrustedKey(key);
     return { key, added: true };
   });
 }
 
-export function removeTrustedKey(catalog: Catalog, keyId: string): void {
-  if (!catalog.removeTrustedKey(keyId)) throw RegistryErrors.trustedKeyNotFound(keyId);
+export async function removeTrustedKey(catalog: Catalog, keyId: string): Promise<void> {
+  if (!(await catalog.removeTrustedKey(keyId))) throw RegistryErrors.trustedKeyNotFound(keyId);
 }

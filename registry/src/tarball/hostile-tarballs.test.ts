@@ -9,15 +9,15 @@ import { paxPath, rawTarball, validRawEntries, validTarball, type RawEntry } fro
 let data: ReturnType<typeof tempDir>;
 let store: PluginStore;
 
-beforeEach(() => {
+beforeEach(async () => {
   data = tempDir();
-  store = PluginStore.open(data.path, {
+  store = await PluginStore.open(data.path, {
     limits: { maxFileBytes: 64 * 1024, maxTotalBytes: 256 * 1024, maxEntries: 20 },
   });
 });
 
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   data[Symbol.dispose]();
 });
 
@@ -30,7 +30,7 @@ async function expectRefused(tarball: Uint8Array, code: string, options: { integ
   );
   expect(error?.code).toBe(code);
   expect(snapshot(data.path)).toEqual(before);
-  expect(store.list()).toEqual([]);
+  expect(await store.list()).toEqual([]);
   return error!.details!;
 }
 
@@ -247,13 +247,13 @@ describe('immutable versions', () => {
 /** Like expectRefused, for a store that already holds versions. */
 async function expectRefused2(tarball: Uint8Array, code: string) {
   const before = snapshot(data.path);
-  const listed = store.list();
+  const listed = await store.list();
   const error = await store.install({ tarball }).then(
     () => undefined,
     (caught: unknown) => caught as { code?: string; details?: Record<string, unknown> },
   );
   expect(error?.code).toBe(code);
   expect(snapshot(data.path)).toEqual(before);
-  expect(store.list()).toEqual(listed);
+  expect(await store.list()).toEqual(listed);
   return error!.details!;
 }

@@ -84,13 +84,13 @@ describe('PluginStore under concurrency and cancellation', () => {
   let data: ReturnType<typeof tempDir>;
   let store: PluginStore;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     data = tempDir();
-    store = PluginStore.open(data.path);
+    store = await PluginStore.open(data.path);
   });
 
-  afterEach(() => {
-    store.close();
+  afterEach(async () => {
+    await store.close();
     data[Symbol.dispose]();
   });
 
@@ -98,20 +98,20 @@ describe('PluginStore under concurrency and cancellation', () => {
     const tarball = validTarball();
     const results = await Promise.all([store.install({ tarball }), store.install({ tarball })]);
     expect(results.map((r) => r.alreadyInstalled).sort()).toEqual([false, true]);
-    expect(store.list()).toHaveLength(1);
+    expect(await store.list()).toHaveLength(1);
     expect((await store.verify())[0].ok).toBe(true);
   });
 
   it('lets a second store on the same folder see installs and refuse a different same version', async () => {
-    const other = PluginStore.open(data.path);
+    const other = await PluginStore.open(data.path);
     try {
       await store.install({ tarball: validTarball() });
-      expect(other.resolve('@acme/echo', '^1').version).toBe('1.0.0');
+      expect((await other.resolve('@acme/echo', '^1')).version).toBe('1.0.0');
       await expect(other.install({ tarball: validTarball({ title: 'Changed' }) })).rejects.toMatchObject({
         code: 'AH_VERSION_IMMUTABLE',
       });
     } finally {
-      other.close();
+      await other.close();
     }
   });
 
@@ -125,12 +125,12 @@ describe('PluginStore under concurrency and cancellation', () => {
     expect(snapshot(data.path)).toEqual(before);
   });
 
-  it('sweeps trash left by a crashed remove when the store opens', () => {
+  it('sweeps trash left by a crashed remove when the store opens', async () => {
     const trash = join(data.path, 'plugins', '.trash-1234');
     mkdirSync(trash);
     writeFileSync(join(trash, 'plugin.json'), '{}');
-    store.close();
-    store = PluginStore.open(data.path);
+    await store.close();
+    store = await PluginStore.open(data.path);
     expect(snapshot(data.path).some((line) => line.includes('.trash-'))).toBe(false);
   });
 });

@@ -174,17 +174,37 @@ function processTree(root: number): number[] {
   return tree;
 }
 
-/** Resident memory (MB) of a process and all its descendants. */
-export function treeRssMb(root: number): number {
-  let total = 0;
+/** Resident memory (MB) of each process of a tree: the root first, then its descendants (e.g. sandbox workers). */
+export function treeRss(root: number): ProcessRss[] {
+  const rss: ProcessRss[] = [];
   for (const pid of processTree(root)) {
     try {
-      total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+      const mb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      rss.push({ pid, name: processName(pid === root, command), mb });
     } catch {
       /* exited meanwhile */
     }
   }
-  return total;
+  return rss;
+}
+
+export interface ProcessRss {
+  pid: number;
+  name: string;
+  mb: number;
+}
+
+/** "root", or what a descendant runs: its script's file name (sandbox-worker.js, worker.ts, esbuild, ...). */
+function processName(isRoot: boolean, command: string[]): string {
+  if (isRoot) return 'root';
+  const script = command.slice(1).find((word) => word !== '' && !word.startsWith('-')) ?? command[0];
+  return script.split('/').pop() ?? script;
+}
+
+/** Resident memory (MB) of a process and all its descendants. */
+export function treeRssMb(root: number): number {
+  return treeRss(root).reduce((total, process) => total + process.mb, 0);
 }
 
 const TICKS_PER_SECOND = 100;
@@ -204,16 +224,21 @@ export function treeCpuMs(root: number): number {
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
-/** Samples treeRssMb(pid) every intervalMs until stopped; returns the peak. */
-export function rssSampler(pid: number, intervalMs = 100): { stop(): number } {
-  let peak = treeRssMb(pid);
-  const timer = setInterval(() => {
-    peak = Math.max(peak, treeRssMb(pid));
-  }, intervalMs);
+/** Samples treeRss(pid) every intervalMs until stopped; returns the peak of the tree's total and its processes then. */
+export function rssSampler(pid: number, intervalMs = 100): { stop(): { mb: number; processes: ProcessRss[] } } {
+  let peak = { mb: 0, processes: [] as ProcessRss[] };
+  const sample = () => {
+    const processes = treeRss(pid);
+    const mb = processes.reduce((total, process) => total + process.mb, 0);
+    if (mb > peak.mb) peak = { mb, processes };
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
   return {
     stop() {
       clearInterval(timer);
-      return Math.max(peak, treeRssMb(pid));
+      sample();
+      return peak;
     },
   };
 }

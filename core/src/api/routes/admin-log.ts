@@ -36,8 +36,8 @@ export function registerAdminLogRoutes(table: RouteTable, log: AdminLog): void {
       void reply.type('application/x-ndjson; charset=utf-8');
       // A generator read as the client takes it: the whole log is never in memory.
       return Readable.from(
-        (function* () {
-          for (const entry of entries) yield `${JSON.stringify(entry)}\n`;
+        (async function* () {
+          for await (const entry of entries) yield `${JSON.stringify(entry)}\n`;
         })(),
       );
     },

@@ -36,13 +36,13 @@ export function registerTokenRoutes(table: RouteTable, tokens: ApiTokens): void 
     summary: 'Revoke an API token (refused for the last admin token that works)',
     params: TokenIdParams,
     status: 204,
-    handler: ({ params }) => {
-      const token = tokens.get(params.id);
+    handler: async ({ params }) => {
+      const token = await tokens.get(params.id);
       if (!token) throw CoreErrors.AH_TOKEN_NOT_FOUND({ id: params.id }, { id: params.id });
-      if (token.role === 'admin' && tokens.usableAdmins(token.id) === 0) {
+      if (token.role === 'admin' && (await tokens.usableAdmins(token.id)) === 0) {
         throw CoreErrors.AH_LAST_ADMIN_TOKEN({ id: token.id }, { id: token.id });
       }
-      tokens.revoke(token.id);
+      await tokens.revoke(token.id);
     },
   });
 }
