@@ -1,6 +1,7 @@
-// Builds the API over real services with a fake plugin catalog and runner, and hands out one token per role. ITSM
-// and workflows (the test world), credentials, applications, connectors, tokens and the admin log are on the backend
-// ACTIONHOST_TEST_BACKEND names (SQLite by default).
+// Builds the API over real services (ITSM, credentials, workflows) with a fake plugin catalog and runner, and hands
+// out one token per role. Every service is on the backend ACTIONHOST_TEST_BACKEND names (SQLite by default): ITSM,
+// workflows and the engine's ports on the world's database, credentials, applications, connectors, tokens and the
+// admin log on a second one.
 import type { FastifyInstance } from 'fastify';
 import { CredentialStore, generateMasterKey } from '../credentials/index.ts';
 import { ApplicationService } from '../applications/index.ts';
