@@ -81,6 +81,9 @@ synchronous_commit = off
 full_page_writes = off
 shared_buffers = 64MB
 log_min_messages = warning
+# Test databases live seconds: an autovacuum worker in one would make the test role's DROP DATABASE … WITH (FORCE)
+# fail (it may not end a superuser's process).
+autovacuum = off
 CONF
     printf 'host all all 127.0.0.1/32 scram-sha-256\n' >"$DATA/pg_hba.conf"
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$DATA/pg_hba.conf"
@@ -91,7 +94,7 @@ CONF
   fi
   rm -f "$DATA/postmaster.pid"
   # setsid: its own session, so it outlives the calling shell; stop-postgres.sh stops it with pg_ctl.
-  as_owner setsid "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -o "-c listen_addresses=127.0.0.1 -p $PG_PORT" start \
+  as_owner setsid "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c autovacuum=off" start \
     </dev/null >/dev/null 2>&1 9>&- || { tail -20 "$LOG" >&2; die "pg_ctl start failed"; }
   if [ "${fresh:-0}" = 1 ]; then
     deadline=$((SECONDS + PG_TIMEOUT))
