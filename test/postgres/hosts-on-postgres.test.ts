@@ -22,7 +22,7 @@ const folders: string[] = [];
 let database: TestDatabase;
 let target: FaultTarget;
 
-function startOn(url: string, adminToken?: string): Promise<HostProcess> {
+function startOn(url: string, adminToken?: string, masterKey: string | null = MASTER_KEY): Promise<HostProcess> {
   const dataDir = makeDataDir();
   folders.push(dataDir);
   return startHostProcess({
@@ -31,7 +31,7 @@ function startOn(url: string, adminToken?: string): Promise<HostProcess> {
     seed: false,
     env: {
       ACTIONHOST_DATABASE_URL: url,
-      ACTIONHOST_MASTER_KEY: MASTER_KEY,
+      ...(masterKey ? { ACTIONHOST_MASTER_KEY: masterKey } : {}),
       ACTIONHOST_LEASE_MS: '2000',
       ACTIONHOST_HEARTBEAT_MS: '300',
       // The second host joins the first one's tokens: they are the database's.
@@ -60,6 +60,17 @@ afterAll(async () => {
 });
 
 describe('two hosts on one PostgreSQL database', () => {
+  it('refuses to start a host on the shared database without the master key every host uses', async () => {
+    const failure = await startOn(database.url, undefined, null).then(
+      async (host) => {
+        await host.stop();
+        return null;
+      },
+      (error: Error) => error,
+    );
+    expect(failure?.message).toContain('AH_MASTER_KEY_REQUIRED');
+  });
+
   it('runs a request raised on one host, shows it on the other, and finishes the work of a host SIGKILLed mid-run', async () => {
     const a = await startOn(database.url);
     const token = a.token;

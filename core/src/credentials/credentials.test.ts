@@ -348,6 +348,17 @@ describe('loadMasterKey', async () => {
     expect(existsSync(join(dataDir, 'master.key'))).toBe(false);
   });
 
+  it('on a shared store makes no key of its own: the key must be given (env or an existing master.key)', async () => {
+    const shared = 'postgres://actionhost@127.0.0.1:54329/shared';
+    const dataDir = join(tempDir(), 'data');
+    expect(await codeOf(() => loadMasterKey({ dataDir, sharedStore: shared }))).toBe('AH_MASTER_KEY_REQUIRED');
+    expect(existsSync(join(dataDir, 'master.key'))).toBe(false);
+    const key = generateMasterKey();
+    expect((await loadMasterKey({ env: key.toString('base64'), dataDir, sharedStore: shared })).equals(key)).toBe(true);
+    const placed = await loadMasterKey({ dataDir });
+    expect((await loadMasterKey({ dataDir, sharedStore: shared })).equals(placed)).toBe(true);
+  });
+
   it('rejects a key that is not 32 bytes of base64', async () => {
     expect(await codeOf(() => loadMasterKey({ env: Buffer.alloc(16).toString('base64'), dataDir: tempDir() }))).toBe(
       'AH_MASTER_KEY_INVALID',

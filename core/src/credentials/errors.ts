@@ -16,6 +16,9 @@ export const CredentialErrors = {
   /** The master key cannot open the check value sealed when the first secret was stored: another host's key. */
   masterKeyMismatch: (location: string, keyId: string, storedKeyId: string) =>
     CoreErrors.AH_MASTER_KEY_MISMATCH({ location, keyId, storedKeyId }, { location, keyId, storedKeyId }),
+  /** On a shared store no host makes a key of its own: each must be given the one they share. */
+  masterKeyRequired: (location: string, file: string) =>
+    CoreErrors.AH_MASTER_KEY_REQUIRED({ location, file }, { location }),
   masterKeyInvalid: (source: string, reason: string) =>
     CoreErrors.AH_MASTER_KEY_INVALID({ source, reason }, { source }),
   masterKeyInsecure: (file: string, mode: number) => {

@@ -12,6 +12,11 @@ export interface LoadMasterKeyOptions {
   /** Value of ACTIONHOST_MASTER_KEY, if set. */
   env?: string;
   dataDir: string;
+  /**
+   * The shared store (PostgreSQL, its URL without password) the host runs on: then the key must be given
+   * (ACTIONHOST_MASTER_KEY or an existing master.key), never made here (AH_MASTER_KEY_REQUIRED).
+   */
+  sharedStore?: string;
 }
 
 function decode(text: string, source: string): Buffer {
@@ -37,6 +42,8 @@ export async function loadMasterKey(options: LoadMasterKeyOptions): Promise<Buff
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+  // A host of a shared store making a key of its own could not open what the others stored (nor they its secrets).
+  if (options.sharedStore !== undefined) throw CredentialErrors.masterKeyRequired(options.sharedStore, file);
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const key = generateMasterKey();
   // 'wx' fails if another process created the file meanwhile: then use that one instead of overwriting it.

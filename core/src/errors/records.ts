@@ -67,6 +67,13 @@ export const credentialErrors = {
     description:
       'Every host of a store must hold the same master key: start this host with the key the secrets were stored under (ACTIONHOST_MASTER_KEY, or the master.key of the host that stored them); a new key is given by CredentialStore.rotate (which re-encrypts every secret), never by replacing the key.',
   },
+  AH_MASTER_KEY_REQUIRED: {
+    status: 500,
+    message:
+      'a host on the shared database {location} needs the master key every host uses: set ACTIONHOST_MASTER_KEY (or put that key in {file})',
+    description:
+      'On PostgreSQL every host must hold the same master key, so none makes one of its own: start each host with ACTIONHOST_MASTER_KEY set to the key the first host used (for a new database, any 32 random bytes in base64, e.g. `openssl rand -base64 32`), or place that key in <data>/master.key (mode 0600).',
+  },
   AH_MASTER_KEY_INSECURE: {
     status: 500,
     message: 'the master key file {file} is readable by other users (mode {mode}); run chmod 600 on it',

@@ -92,7 +92,11 @@ export async function openDataFolder(config: HostConfig, options: DataFolderOpti
       database: config.databaseUrl,
     });
     opened.push(() => plugins.close());
-    const masterKey = await loadMasterKey({ env: config.masterKey, dataDir: config.dataDir });
+    const masterKey = await loadMasterKey({
+      env: config.masterKey,
+      dataDir: config.dataDir,
+      ...(db.dialect === 'postgres' ? { sharedStore: db.location } : {}),
+    });
     const credentials = await CredentialStore.open({ db, masterKey });
     // On PostgreSQL the outbox's claims name this host and lapse after a lease (a dead host's events go to others).
     const itsm = await ItsmService.open({
