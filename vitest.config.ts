@@ -5,8 +5,8 @@
 // PostgreSQL on 127.0.0.1:54329 (test/postgres/start-postgres.sh) for the multi-host tests, provided as
 // inject('postgres').
 // Two projects: `all` runs every test file (the services' own tests run on both stores through describe.each), and
-// `postgres` runs the API suite again with ACTIONHOST_TEST_BACKEND=postgres, so every route works on the store
-// several hosts share as well as on the embedded one (issue 14).
+// `postgres` runs the API suite and the engine tests again with ACTIONHOST_TEST_BACKEND=postgres, so every route
+// works on the store several hosts share as well as on the embedded one (issue 14).
 import { defineConfig } from 'vitest/config';
 
 const GLOBAL_SETUP = ['test/ad/global-setup.ts', 'test/postgres/global-setup.ts', 'test/browser/global-setup.ts'];
@@ -29,7 +29,11 @@ export default defineConfig({
         extends: false,
         test: {
           name: 'postgres',
-          include: ['core/src/api/**/*.test.ts', 'core/src/workflow/definition/publish.test.ts'],
+          include: [
+            'core/src/api/**/*.test.ts',
+            'core/src/workflow/definition/publish.test.ts',
+            'core/src/workflow/execution/engine.test.ts',
+          ],
           exclude: ['**/node_modules/**', '**/dist/**'],
           env: { ACTIONHOST_TEST_BACKEND: 'postgres' },
           globalSetup: ['test/postgres/global-setup.ts'],

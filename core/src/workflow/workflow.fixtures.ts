@@ -282,12 +282,13 @@ export async function executionsOf(
  * had in flight when it died (`inFlight`). Returns the execution's id.
  */
 export async function leftRunning(
-  world: { store: Store; itsm: ItsmService },
+  world: Pick<TestWorld, 'db' | 'store' | 'itsm'>,
   execution: NewExecution,
   done: { nodeId: string; output: Json }[],
   inFlight: string | null,
 ): Promise<string> {
-  const { queue, executions } = sqlitePorts(world);
+  const ports = await enginePorts(world);
+  const { queue, executions } = ports;
   const [id] = await queue.enqueue([execution]);
   await queue.claimOne(id);
   let seq = 1;
@@ -318,5 +319,12 @@ export async function leftRunning(
       inputs: {},
       attempt: 1,
     });
+  // On PostgreSQL that process is gone: its heartbeat stops and its lease has lapsed (a crash a lease ago).
+  await ports.close();
+  if (world.db.dialect === 'postgres')
+    await world.db.query(
+      "UPDATE workflow_executions SET lease_expires_at = now() - interval '1 second' WHERE id = $1",
+      [id],
+    );
   return id;
 }

@@ -1,12 +1,13 @@
 // The engine against the real ITSM store: trigger matching, executions persisted step by step, failure edges,
-// audit trail entries, redaction of secrets, and the outbox loop.
+// audit trail entries, redaction of secrets, and the outbox loop. On the backend ACTIONHOST_TEST_BACKEND names
+// (vitest's postgres project runs it on PostgreSQL too).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionhostError } from '@actionhost/sdk';
 import { WorkflowEngine } from './engine.ts';
-import { SqliteExecutionQueue, SqliteExecutionRepository, WorkflowService } from '../index.ts';
-import type { AuditSink, RequestSource } from './ports.ts';
+import { WorkflowService } from '../index.ts';
+import type { ExecutionQueue, ExecutionRepository, RequestSource } from './ports.ts';
 import type { WorkflowDefinitionInput } from '../definition/index.ts';
 import {
   FakeCatalog,
@@ -14,9 +15,9 @@ import {
   ciLinking,
   executionsOf,
   incidentCiLinking,
+  enginePorts,
   leftRunning,
-  sqlitePorts,
-  openSqliteWorld,
+  openWorld,
   runWebhook,
   type TestWorld,
 } from '../workflow.fixtures.ts';
@@ -27,18 +28,19 @@ let catalog: FakeCatalog;
 let runner: FakeRunner;
 let service: WorkflowService;
 let engine: WorkflowEngine;
+let ports: { queue: ExecutionQueue; executions: ExecutionRepository; close(): Promise<void> };
 
 beforeEach(async () => {
-  world = await openSqliteWorld();
+  world = await openWorld();
   catalog = new FakeCatalog([ciLinking('1.0.0'), runWebhook('1.0.0')]);
   runner = new FakeRunner();
   service = await WorkflowService.open({ db: world.db, catalog, runner });
   // The real ItsmService must fit the ports as it is (its Audit Trail for the SQLite engine: stepAudit).
   const requests: RequestSource = world.itsm;
-  const audit: AuditSink = world.itsm.stepAudit;
+  ports = await enginePorts(world);
   engine = new WorkflowEngine({
-    queue: new SqliteExecutionQueue(world.store),
-    executions: new SqliteExecutionRepository(world.store, { audit }),
+    queue: ports.queue,
+    executions: ports.executions,
     requests,
     runner,
     secrets: { secretValues: () => [SECRET] },
@@ -47,6 +49,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await engine.stop();
+  await ports.close();
   await world.close();
 });
 
@@ -201,7 +204,11 @@ describe('workflow engine', () => {
       ['check:true', 'yes:success'],
       ['check:false', 'no:success'],
     ]);
-    expect(runner.calls.map((call) => call.input.URL)).toEqual(['http://127.0.0.1/yes/lizi', 'http://127.0.0.1/no']);
+    // The two executions may run at once (in either order on PostgreSQL).
+    expect(runner.calls.map((call) => call.input.URL).sort()).toEqual([
+      'http://127.0.0.1/no',
+      'http://127.0.0.1/yes/lizi',
+    ]);
   });
 
   it('fails the step and the execution when a plugin throws, follows the failure edge, and still runs other workflows', async () => {
@@ -292,9 +299,14 @@ describe('workflow engine', () => {
     for (const secret of [SECRET, 'hunter2-password', 'literal-token-1']) expect(everything).not.toContain(secret);
     // The credential secret only ever came back from the plugin: no file of the data folder may hold it.
     // (A Basic Auth password typed into the mappings is part of the definition; "By Credentials" avoids that.)
-    world.store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-    for (const file of readdirSync(world.dir))
-      expect(readFileSync(join(world.dir, file)).toString('latin1')).not.toContain(SECRET);
+    if (world.db.dialect === 'sqlite') {
+      world.store.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      for (const file of readdirSync(world.dir))
+        expect(readFileSync(join(world.dir, file)).toString('latin1')).not.toContain(SECRET);
+    } else {
+      for (const table of ['workflow_executions', 'workflow_steps', 'itsm_audit'])
+        expect(JSON.stringify((await world.db.query(`SELECT * FROM ${table}`)).rows)).not.toContain(SECRET);
+    }
   });
 
   it('records the outcome apart from the status: an action on its failure path makes it a failure, and lists filter by it', async () => {
@@ -357,7 +369,8 @@ describe('workflow engine', () => {
   it('tells its observer when executions start and finish and when steps finish', async () => {
     const seen: string[] = [];
     const observed = new WorkflowEngine({
-      ...sqlitePorts(world),
+      queue: ports.queue,
+      executions: ports.executions,
       requests: world.itsm,
       runner,
       observer: {
@@ -558,13 +571,13 @@ describe('workflow engine', () => {
 describe('a store outage during a run', () => {
   it('hands the execution back instead of failing it, and the resumed run sends the step again under the same key', async () => {
     const workflowId = await published(incidentCiLinking());
-    const repository = new SqliteExecutionRepository(world.store, { audit: world.itsm });
+    const repository = ports.executions;
     // The first step result the store is asked to keep meets a full disk (SQLite's SQLITE_FULL), as a real one would.
     let refusals = 1;
     const flaky = new Proxy(repository, {
       get(target, name) {
         if (name === 'finishStep')
-          return async (...args: Parameters<SqliteExecutionRepository['finishStep']>) => {
+          return async (...args: Parameters<ExecutionRepository['finishStep']>) => {
             if (refusals-- > 0)
               throw Object.assign(new Error('database or disk is full'), { code: 'ERR_SQLITE_ERROR', errcode: 13 });
             return target.finishStep(...args);
@@ -575,7 +588,7 @@ describe('a store outage during a run', () => {
     });
     const errors: unknown[] = [];
     const outageEngine = new WorkflowEngine({
-      queue: new SqliteExecutionQueue(world.store),
+      queue: ports.queue,
       executions: flaky,
       requests: world.itsm,
       runner,
