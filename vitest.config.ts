@@ -33,6 +33,7 @@ export default defineConfig({
             'core/src/api/**/*.test.ts',
             'core/src/workflow/definition/publish.test.ts',
             'core/src/workflow/execution/engine.test.ts',
+            'core/src/workflow/execution/durable.test.ts',
           ],
           exclude: ['**/node_modules/**', '**/dist/**'],
           env: { ACTIONHOST_TEST_BACKEND: 'postgres' },

@@ -321,10 +321,14 @@ export async function leftRunning(
     });
   // On PostgreSQL that process is gone: its heartbeat stops and its lease has lapsed (a crash a lease ago).
   await ports.close();
-  if (world.db.dialect === 'postgres')
-    await world.db.query(
-      "UPDATE workflow_executions SET lease_expires_at = now() - interval '1 second' WHERE id = $1",
-      [id],
-    );
+  await leaseLapsed(world, id);
   return id;
+}
+
+/** On PostgreSQL: the lease on a running execution runs out now, as when its host died a lease ago (else nothing). */
+export async function leaseLapsed(world: Pick<TestWorld, 'db'>, executionId: string): Promise<void> {
+  if (world.db.dialect !== 'postgres') return;
+  await world.db.query("UPDATE workflow_executions SET lease_expires_at = now() - interval '1 second' WHERE id = $1", [
+    executionId,
+  ]);
 }

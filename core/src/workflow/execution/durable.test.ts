@@ -1,5 +1,6 @@
-// Durable executions against the real SQLite store: resume from the last finished step, retries scheduled in the
-// database (backoff, Retry-After, failure path after the last attempt), bounded concurrency, checkpoint on stop.
+// Durable executions against the real store (the backend ACTIONHOST_TEST_BACKEND names; vitest's postgres project
+// runs them on PostgreSQL too): resume from the last finished step, retries scheduled in the database (backoff,
+// Retry-After, failure path after the last attempt), bounded concurrency, checkpoint on stop.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActionhostError } from '@actionhost/sdk';
 import { WorkflowEngine, type WorkflowEngineOptions } from './engine.ts';
@@ -18,10 +19,11 @@ import {
   FakeRunner,
   ciLinking,
   executionsOf,
+  enginePorts,
+  leaseLapsed,
   leftRunning,
-  openSqliteWorld,
+  openWorld,
   runWebhook,
-  sqlitePorts,
   type TestWorld,
 } from '../workflow.fixtures.ts';
 
@@ -29,11 +31,15 @@ let world: TestWorld;
 let runner: FakeRunner;
 let service: WorkflowService;
 const engines: WorkflowEngine[] = [];
+const portsOpen: { close(): Promise<void> }[] = [];
 
-function engine(options: Partial<WorkflowEngineOptions> = {}): WorkflowEngine {
-  // A new engine on the same store stands for a restarted host.
+async function engine(options: Partial<WorkflowEngineOptions> = {}): Promise<WorkflowEngine> {
+  // A new engine on the same store stands for a restarted host (on PostgreSQL: a host of its own id).
+  const ports = await enginePorts(world);
+  portsOpen.push(ports);
   const created = new WorkflowEngine({
-    ...sqlitePorts(world),
+    queue: ports.queue,
+    executions: ports.executions,
     requests: world.itsm,
     runner,
     pollIntervalMs: 10,
@@ -44,7 +50,7 @@ function engine(options: Partial<WorkflowEngineOptions> = {}): WorkflowEngine {
 }
 
 beforeEach(async () => {
-  world = await openSqliteWorld();
+  world = await openWorld();
   runner = new FakeRunner();
   service = await WorkflowService.open({
     db: world.db,
@@ -54,6 +60,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   for (const e of engines.splice(0)) await e.stop();
+  for (const ports of portsOpen.splice(0)) await ports.close();
   await world.close();
 });
 
@@ -115,7 +122,7 @@ describe('durable executions', () => {
       'second',
     );
 
-    engine().start();
+    (await engine()).start();
     await waitFor(async () => (await service.getExecution(id)).status === 'succeeded');
     expect(runner.calls.map((call) => call.input.URL)).toEqual(['http://127.0.0.1/second/201']);
     expect(keys()).toEqual([`${id}:second:1`]);
@@ -139,7 +146,7 @@ describe('durable executions', () => {
       hook('hook', 'http://127.0.0.1/x', { retry: { maxAttempts: 3, backoffMs: 10, maxBackoffMs: 20 } }),
     ]);
     await raise();
-    await engine().drain({ untilIdle: true });
+    await (await engine()).drain({ untilIdle: true });
     const [summary] = await executionsOf(service, { workflowId });
     const execution = await service.getExecution(summary.id);
     expect(execution.status).toBe('succeeded');
@@ -172,7 +179,7 @@ describe('durable executions', () => {
       'hook',
     );
     await raise();
-    await engine().drain({ untilIdle: true });
+    await (await engine()).drain({ untilIdle: true });
     const execution = await service.getExecution((await executionsOf(service, { workflowId }))[0].id);
     expect(execution.steps.map((s) => [s.nodeId, s.attempt, s.path])).toEqual([
       ['hook', 1, 'failure'],
@@ -194,12 +201,12 @@ describe('durable executions', () => {
       hook('hook', 'http://127.0.0.1/x', { retry: { maxAttempts: 3, backoffMs: 300, maxBackoffMs: 300 } }),
     ]);
     await raise();
-    const first = engine();
+    const first = await engine();
     await first.drain();
     const [waiting] = await executionsOf(service, { workflowId });
     expect(waiting).toMatchObject({ status: 'queued', nextAttemptAt: expect.any(String) });
     await first.stop();
-    const second = engine();
+    const second = await engine();
     second.start();
     await waitFor(async () => (await service.getExecution(waiting.id)).status === 'succeeded');
     await second.stop();
@@ -220,7 +227,7 @@ describe('durable executions', () => {
     });
     const workflowId = await publish([hook('hook', 'http://127.0.0.1/x')]);
     for (let i = 0; i < 12; i++) await raise();
-    const limited = engine({ maxConcurrentExecutions: 4, maxConcurrentPerPlugin: 2 });
+    const limited = await engine({ maxConcurrentExecutions: 4, maxConcurrentPerPlugin: 2 });
     await limited.drain();
     expect(peak).toBe(2);
     expect((await executionsOf(service, { workflowId })).map((e) => e.status)).toEqual(Array(12).fill('succeeded'));
@@ -241,13 +248,13 @@ describe('durable executions', () => {
     );
     const workflowId = await publish([hook('hook', 'http://127.0.0.1/x')]);
     await raise();
-    const first = engine({ stopTimeoutMs: 50 });
+    const first = await engine({ stopTimeoutMs: 50 });
     first.start();
     await waitFor(() => runner.calls.length === 1);
     await first.stop();
     const [checkpointed] = await executionsOf(service, { workflowId });
     expect(checkpointed.status).toBe('queued');
-    const second = engine();
+    const second = await engine();
     second.start();
     await waitFor(async () => (await service.getExecution(checkpointed.id)).status === 'succeeded');
     expect(keys()).toEqual([`${checkpointed.id}:hook:1`, `${checkpointed.id}:hook:1`]);
@@ -259,7 +266,7 @@ describe('durable executions', () => {
       hook('hook', 'http://127.0.0.1/x', { retry: { maxAttempts: 5, backoffMs: 60_000, maxBackoffMs: 60_000 } }),
     ]);
     await raise();
-    const e = engine();
+    const e = await engine();
     await e.drain();
     const [waiting] = await executionsOf(service, { workflowId });
     await e.cancel(waiting.id);
@@ -341,8 +348,9 @@ describe('a step that keeps dying with its host', () => {
   it('is given up after MAX_INTERRUPTIONS interruptions: the execution fails instead of looping forever', async () => {
     const workflowId = await publish([hook('hook', 'http://127.0.0.1/x')]);
     const { request, event } = await world.itsm.createRequest({ kind: 'incident', subject: 'poison' }, 'user:agent');
-    const { queue, executions } = sqlitePorts(world);
-    const [id] = await queue.enqueue([
+    const driver = await enginePorts(world);
+    portsOpen.push(driver);
+    const [id] = await driver.queue.enqueue([
       {
         workflowId,
         workflowVersion: 1,
@@ -353,8 +361,10 @@ describe('a step that keeps dying with its host', () => {
       },
     ]);
     for (let seq = 1; seq <= MAX_INTERRUPTIONS; seq++) {
-      await queue.claimOne(id);
-      await executions.startStep(id, {
+      // A host claims it, starts the step and dies with it in flight.
+      const host = await enginePorts(world);
+      await host.queue.claimOne(id);
+      await host.executions.startStep(id, {
         seq,
         nodeId: 'hook',
         kind: 'action',
@@ -364,9 +374,11 @@ describe('a step that keeps dying with its host', () => {
         inputs: {},
         attempt: 1,
       });
-      await queue.recoverInterrupted();
+      await host.close();
+      await leaseLapsed(world, id);
+      await driver.queue.recoverInterrupted();
     }
-    await engine().drain();
+    await (await engine()).drain();
     expect(await service.getExecution(id)).toMatchObject({
       status: 'failed',
       error: { code: 'AH_STEP_INTERRUPTED_TOO_OFTEN' },
