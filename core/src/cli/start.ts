@@ -2,7 +2,7 @@
 // environment-only settings in its --help, come from the settings table (core/src/config).
 import { Command, untilStopped, type ProgramContext } from '@actionhost/sdk/cli';
 import { CONNECTOR_SETTING_KEYS, HOST_SETTINGS, loadConfig } from '../config/index.ts';
-import { startHost, type CertificateSummary } from '../host/index.ts';
+import { startHost, tuneHostHeap, type CertificateSummary } from '../host/index.ts';
 import { redactUrl } from '../store/index.ts';
 
 type SettingKey = keyof typeof HOST_SETTINGS.settings;
@@ -33,6 +33,7 @@ export function startCommand(context: ProgramContext): Command {
     .addHelpText('after', `\n${HOST_SETTINGS.environmentHelp(HOST_ONLY)}\n${AFTER_HELP}`)
     .action(
       context.action(async () => {
+        tuneHostHeap();
         const config = loadConfig(HOST_SETTINGS.given(command), io.env);
         const progress = (message: string) => io.stderr(message);
         progress(

@@ -1,4 +1,5 @@
 // The composition root: everything a running host is made of, wired once.
+export { tuneHostHeap } from './heap.ts';
 export { openRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 export { seedExampleWorkflows, seedRequestTemplates } from './seed.ts';
 export {

@@ -10,4 +10,5 @@ export {
 export { SandboxErrors } from './errors.ts';
 export { DEFAULT_HOST_LIMITS, limitsFor, type HostLimits, type InvocationLimits } from './limits.ts';
 export { FrameChannel } from './channel.ts';
+export { HEAP_GROWING_PERCENT } from './worker-handle.ts';
 export type { ContextMode } from './protocol.ts';

@@ -194,9 +194,16 @@ export function releaseContext(prepared: PreparedContext): void {
   }
 }
 
-/** Idle slots per plugin version and in all, oldest first; a busy version keeps as many as run at once. */
+/**
+ * Idle slots per plugin version and in all, oldest first; a busy version keeps as many as run at once. A slot whose
+ * invocation ended is "returning" while its context is reset on the isolate's thread (a prime takes ~0.1 ms, a new
+ * isolate a few ms and ~4 MB): an invocation that finds no idle slot waits for a returning one instead of compiling
+ * another isolate, so a version holds about as many isolates as it runs at once, not one more per reset in flight.
+ */
 export class SlotPool {
   readonly #idle = new Map<string, Slot[]>();
+  readonly #returning = new Map<string, number>();
+  readonly #waiting = new Map<string, Array<(slot: Slot | undefined) => void>>();
   #total = 0;
   readonly #perKey: number;
   readonly #max: number;
@@ -215,8 +222,44 @@ export class SlotPool {
     return slot;
   }
 
-  /** Keeps a healthy slot for the next invocation (evicting the oldest of another version when full). */
+  /**
+   * An idle slot of the version; else, while more of its slots are returning than invocations wait for them, the
+   * next one given back (or undefined if it is discarded, or none came back within `waitMs`: compile a new one).
+   */
+  takeOrWait(key: string, waitMs: number): Slot | Promise<Slot | undefined> | undefined {
+    const idle = this.take(key);
+    if (idle) return idle;
+    const waiting = this.#waiting.get(key) ?? [];
+    if ((this.#returning.get(key) ?? 0) <= waiting.length) return undefined;
+    return new Promise((resolve) => {
+      const waiter = (slot: Slot | undefined) => {
+        clearTimeout(timer);
+        resolve(slot);
+      };
+      const timer = setTimeout(() => {
+        this.#unwait(key, waiter);
+        resolve(undefined);
+      }, waitMs);
+      waiting.push(waiter);
+      this.#waiting.set(key, waiting);
+    });
+  }
+
+  /** The slot's invocation ended; it is being reset and comes back through give() or discard(). */
+  returning(slot: Slot): void {
+    this.#returning.set(slot.key, (this.#returning.get(slot.key) ?? 0) + 1);
+  }
+
+  /** Keeps a healthy slot for the next invocation: a waiting one first, else idle (evicting the oldest of another
+   * version when full). */
   give(slot: Slot): void {
+    this.#returned(slot.key);
+    const waiter = this.#waiting.get(slot.key)?.[0];
+    if (waiter) {
+      this.#unwait(slot.key, waiter);
+      waiter(slot);
+      return;
+    }
     const list = this.#idle.get(slot.key) ?? [];
     if (list.length >= this.#perKey) {
       dispose(slot);
@@ -228,11 +271,36 @@ export class SlotPool {
     this.#total++;
   }
 
+  /** A returning slot that cannot be trusted again: disposed, and a waiter it would have served compiles anew. */
+  discard(slot: Slot): void {
+    dispose(slot);
+    this.#returned(slot.key);
+    const waiting = this.#waiting.get(slot.key) ?? [];
+    while (waiting.length > (this.#returning.get(slot.key) ?? 0)) {
+      const waiter = waiting[waiting.length - 1];
+      this.#unwait(slot.key, waiter);
+      waiter(undefined);
+    }
+  }
+
   /** Drops every idle slot of a version (its code changed under the same key: never, but stay correct). */
   forget(key: string): void {
     for (const slot of this.#idle.get(key) ?? []) dispose(slot);
     this.#total -= this.#idle.get(key)?.length ?? 0;
     this.#idle.delete(key);
+  }
+
+  #returned(key: string): void {
+    const left = (this.#returning.get(key) ?? 0) - 1;
+    if (left > 0) this.#returning.set(key, left);
+    else this.#returning.delete(key);
+  }
+
+  #unwait(key: string, waiter: (slot: Slot | undefined) => void): void {
+    const waiting = this.#waiting.get(key);
+    const index = waiting?.indexOf(waiter) ?? -1;
+    if (index >= 0) waiting!.splice(index, 1);
+    if (waiting?.length === 0) this.#waiting.delete(key);
   }
 
   #evictOldest(): void {

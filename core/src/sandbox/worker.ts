@@ -43,6 +43,9 @@ const QUIESCE_MS = 250;
  * thread on this worker from then on. */
 const INLINE_TURN_MS = 20;
 const ON_ISOLATE_THREAD = Symbol('on the isolate thread');
+/** The longest an invocation waits for a slot of its version being reset before it compiles a new isolate (a reset
+ * takes ~0.1 ms unless the plugin left work running: SlotPool.takeOrWait). */
+const RETURNING_WAIT_MS = 20;
 /** Plugin versions whose first turn once took longer than INLINE_TURN_MS. */
 const slowVersions = new Set<string>();
 const sources = new Map<string, Source>();
@@ -76,8 +79,15 @@ function classify(error: unknown, state: Running, timedOut: boolean, timeoutMs: 
   return CoreErrors.AH_PLUGIN_THREW({ message: message.slice(0, 2000) }).toJSON();
 }
 
-function takeSlot(key: string, source: Source): Slot {
-  return pool.take(key) ?? compileSlot(key, source);
+function throwIfFailed(state: Running): void {
+  if (state.failure) throw new Error(state.failure.message);
+}
+
+/** An idle slot of the version, or one being reset (bounded by RETURNING_WAIT_MS), or a new isolate. */
+function takeSlot(key: string, source: Source, remainingMs: number): Slot | Promise<Slot> {
+  const taken = pool.takeOrWait(key, Math.min(RETURNING_WAIT_MS, remainingMs));
+  if (taken instanceof Promise) return taken.then((slot) => slot ?? compileSlot(key, source));
+  return taken ?? compileSlot(key, source);
 }
 
 /** The context this invocation runs in: the slot's own (reused mode, no waiting) or a new one (fresh mode). */
@@ -146,7 +156,8 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
   };
   try {
     try {
-      state.slot = takeSlot(message.key, source);
+      const taken = takeSlot(message.key, source, remaining());
+      state.slot = taken instanceof Promise ? await taken : taken;
     } catch (error) {
       finish({
         ok: false,
@@ -157,6 +168,8 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
     }
     let slot = state.slot;
     state.onDispose = () => onDisposed(new Error(state.failure?.message ?? 'disposed'));
+    // Cancelled while it waited for a slot (the cancel found none to dispose).
+    throwIfFailed(state);
     timer = setTimeout(() => {
       timedOut = true;
       if (state.slot) dispose(state.slot);
@@ -180,7 +193,8 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
         releaseContext(prepared);
         prepared = undefined;
         dispose(slot);
-        slot = state.slot = takeSlot(message.key, source);
+        const taken = takeSlot(message.key, source, remaining());
+        slot = state.slot = taken instanceof Promise ? await taken : taken;
         context = contextFor(slot, remaining);
       }
     }
@@ -277,8 +291,9 @@ async function windDown(
   after: 'ready' | 'quiesce' | 'discard',
   failed: boolean,
 ): Promise<void> {
+  pool.returning(slot);
   if (slot.isolate.isDisposed || failed) {
-    dispose(slot);
+    pool.discard(slot);
     return;
   }
   const reused = slot.source.setup.context === 'reused';
@@ -295,7 +310,7 @@ async function windDown(
     ]);
     clearTimeout(timer);
     if (status === 'spinning' || slot.isolate.isDisposed) {
-      dispose(slot);
+      pool.discard(slot);
       return;
     }
     after = status[0] === 'T' ? 'discard' : 'ready';
@@ -413,7 +428,10 @@ function onMessage(message: HostToWorker, payload: string): void {
     }
     case 'cancel': {
       const state = running.get(message.id);
-      if (state?.slot && !state.slot.isolate.isDisposed) {
+      if (state && !state.slot && !state.failure) {
+        // Still waiting for a slot: it fails as soon as it has one.
+        state.failure = CoreErrors.AH_INVOCATION_CANCELLED({ when: 'before it started' }).toJSON();
+      } else if (state?.slot && !state.slot.isolate.isDisposed) {
         state.failure = CoreErrors.AH_INVOCATION_CANCELLED({ when: 'while it ran' }).toJSON();
         dispose(state.slot);
         state.onDispose?.();
