@@ -11,7 +11,8 @@ import { workerFile } from './worker-file.ts';
 /**
  * How far past what its last full collection kept a heap grows before the next one (V8's --heap-growing-percent),
  * in the host (host/heap.ts) and in its workers. V8 lets a heap as small as ours grow up to 4x on a machine with
- * this much memory; at 30% a host under load held ~140 instead of 160-210 MB, for ~5% more CPU (npm run bench:e2e).
+ * this much memory; at 30% a host under load held ~140 instead of 160-210 MB, for up to ~10% more CPU (README:
+ * Benchmark).
  */
 export const HEAP_GROWING_PERCENT = 30;
 
