@@ -1,6 +1,7 @@
 // Run Webhook in a published workflow against a real HTTP server: an If Else node, both output paths
 // (2xx → success branch, 500 → failure branch), and a By Credentials credential whose secret reaches the
-// target but never any API response, execution record, audit entry, log line or the data folder's files.
+// target but never any API response, execution record, audit entry, log line or the data folder's files. The host
+// runs as `npm start` runs it (core/dist/host.js and core/dist/sandbox-worker.js, built by prepare).
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,8 @@ const seen: string[] = [];
 
 beforeAll(async () => {
   target = await startHttpTarget();
-  host = await startHostProcess({ dataDir, allowPrivate: '127.0.0.1', seed: false });
+  // As `npm start` runs it: the host's and the workers' bundles, which every other test leaves to this one.
+  host = await startHostProcess({ dataDir, allowPrivate: '127.0.0.1', seed: false, launcher: 'bin' });
 }, 120_000);
 
 afterAll(async () => {
@@ -25,6 +27,12 @@ afterAll(async () => {
   await target?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** The command lines of the host's child processes: its sandbox workers. */
+function workerCommands(pid: number): string[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  return children.map((child) => readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').join(' '));
+}
 
 function record<T>(response: { status: number; body: T }): { status: number; body: T } {
   seen.push(JSON.stringify(response.body));
@@ -157,6 +165,8 @@ describe('Run Webhook in a workflow', () => {
     expect(skippedSteps.map((step) => [step.nodeId, step.path])).toEqual([['isOutage', 'false']]);
     expect(target.requests.filter((r) => r.path.includes(`request=${ignored}`))).toEqual([]);
     record(await host.api('GET', '/api/credentials'));
+    // The plugins ran in the worker's bundle, as under npm start (after editing a source: npm run prepare).
+    expect(workerCommands(host.child.pid!)).toEqual([expect.stringContaining('core/dist/sandbox-worker.js')]);
   });
 
   it('seals a Basic Auth password and an API key typed into the Input Mappings, and still sends them', async () => {

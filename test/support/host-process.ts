@@ -10,6 +10,8 @@ import { Agent, fetch as undiciFetch } from 'undici';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const ACTIONHOST_CLI = join(ROOT, 'core/src/cli/main.ts');
+/** What `npm start` and the installed `actionhost` command run: the bundle prepare built while it is fresh. */
+export const ACTIONHOST_BIN = join(ROOT, 'core/src/cli/actionhost.js');
 export const REGISTRY_CLI = join(ROOT, 'registry/src/cli/main.ts');
 export const PLUGINS_DIR = join(ROOT, 'plugins');
 
@@ -65,13 +67,16 @@ export interface HostProcessOptions {
   tls?: { certFile: string; keyFile: string; ca: string };
   /** A command the host is started under, e.g. ['ip', 'netns', 'exec', '<name>'] (it must exec the host). */
   prefix?: string[];
+  /** 'bin': start it as `npm start` does (ACTIONHOST_BIN: after npm ci, the host's and the workers' bundles);
+   * default: the sources (main.ts). */
+  launcher?: 'bin';
 }
 
 export async function startHostProcess(options: HostProcessOptions = {}): Promise<HostProcess> {
   const dataDir = options.dataDir ?? makeDataDir();
   const token = adminTokenFor(dataDir);
   const args = [
-    ACTIONHOST_CLI,
+    options.launcher === 'bin' ? ACTIONHOST_BIN : ACTIONHOST_CLI,
     'start',
     '--data',
     dataDir,
