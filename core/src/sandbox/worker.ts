@@ -86,8 +86,16 @@ function throwIfFailed(state: Running): void {
 /** An idle slot of the version, or one being reset (bounded by RETURNING_WAIT_MS), or a new isolate. */
 function takeSlot(key: string, source: Source, remainingMs: number): Slot | Promise<Slot> {
   const taken = pool.takeOrWait(key, Math.min(RETURNING_WAIT_MS, remainingMs));
-  if (taken instanceof Promise) return taken.then((slot) => slot ?? compileSlot(key, source));
-  return taken ?? compileSlot(key, source);
+  if (taken instanceof Promise) return taken.then((slot) => ofSource(slot, key, source));
+  return ofSource(taken, key, source);
+}
+
+/** The slot if it runs this source; a slot that was being reset when its version's code was loaded again (never
+ * under one key, but stay correct: `load` forgets only the idle ones) is disposed and a new one compiled. */
+function ofSource(slot: Slot | undefined, key: string, source: Source): Slot {
+  if (slot?.source.code === source.code) return slot;
+  if (slot) dispose(slot);
+  return compileSlot(key, source);
 }
 
 /** The context this invocation runs in: the slot's own (reused mode, no waiting) or a new one (fresh mode). */
