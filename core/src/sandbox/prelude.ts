@@ -16,7 +16,8 @@
  * entry('run' | 'testConnection', token, inputJson, infoJson) starts an invocation;
  * entry('poll') then returns its envelope if it finished within that same turn (and primes for the next one),
  *   else undefined: the envelope reaches `done` when the run settles (only then: a run that finished within the
- *   turn costs no callback).
+ *   turn costs no callback). entry('collect') is 'poll' without the prime ('N' + envelope): the worker answers the
+ *   host first and primes after (entry('prime')), while the host works.
  * An envelope is 'O\n<logs json>\n<result json>' or 'E\n<logs json>\n<error json>'.
  */
 export const PRELUDE_SOURCE = String.raw`(function setup(bridge, done, factory, configJson) {
@@ -376,13 +377,14 @@ export const PRELUDE_SOURCE = String.raw`(function setup(bridge, done, factory, 
 
   function entry(command, token, inputJson, infoJson) {
     if (command === 'prime') return prime();
-    if (command === 'poll') {
+    if (command === 'poll' || command === 'collect') {
       if (settled === undefined) {
         // Not finished within this turn: from now on the envelope goes to done when the run settles.
         armed = true;
         return undefined;
       }
       const envelopeText = settled;
+      if (command === 'collect') return 'N' + envelopeText;
       return (config.reuse ? prime() : 'P') + envelopeText;
     }
     if (!primed || current !== 0) return 'busy';

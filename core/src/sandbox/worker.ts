@@ -151,7 +151,7 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
   });
   disposed.catch(() => undefined);
   /** How the context must be wound down before its slot is used again. */
-  let after: 'ready' | 'quiesce' | 'discard' = 'discard';
+  let after: After = 'discard';
   let failed = false;
   const finish = (
     result:
@@ -224,7 +224,7 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
     const { route } = prepared!;
     let envelope: string;
     if (typeof now === 'string') {
-      after = now[0] === 'T' ? 'discard' : 'ready';
+      after = now[0] === 'T' ? 'discard' : now[0] === 'N' ? 'prime' : 'ready';
       envelope = now.slice(1);
     } else {
       // It awaits something: the envelope comes through `done`, unless the timer, a cancel or a limit ends it.
@@ -260,13 +260,19 @@ async function invoke(message: InvokeMessage, inputJson: string): Promise<void> 
         prepared,
         mode === 'reused' ? after : after === 'quiesce' ? 'quiesce' : 'discard',
         failed || timedOut || state.failure !== undefined,
+        message.key,
       );
   }
 }
 
+/** How a slot's context is wound down after an invocation: 'prime' (reset it after the answer left), 'ready' (it
+ * was reset already), 'quiesce' (let work it left running end, then reset), 'discard' (never use it again). */
+type After = 'ready' | 'prime' | 'quiesce' | 'discard';
+
 /**
- * The first turn and the poll of a reused context, run on this thread (applySync): two hand-offs to the isolate's
- * thread and back cost more than most invocations themselves. Bounded by INLINE_TURN_MS: a turn that takes longer
+ * The first turn and the collect of a reused context, run on this thread (applySync): two hand-offs to the
+ * isolate's thread and back cost more than most invocations themselves. The context is reset after the answer
+ * left (windDown: 'prime'), not before. Bounded by INLINE_TURN_MS: a turn that takes longer
  * is terminated and ON_ISOLATE_THREAD returned, and the caller runs the invocation again on the isolate's own thread
  * (where a spinning plugin holds only its isolate), as every later invocation of that version on this worker.
  */
@@ -280,7 +286,7 @@ function runInline(prepared: PreparedContext, message: InvokeMessage, inputJson:
       options,
     );
     if (answer === 'busy') throw new Error('the context is still busy with another invocation');
-    return entry.applySync(undefined, ['poll'], options);
+    return entry.applySync(undefined, ['collect'], options);
   } catch (error) {
     // Past its own timeout it is a timeout, not a slow first turn.
     if (remainingMs > INLINE_TURN_MS && /timed out/i.test((error as Error).message)) return ON_ISOLATE_THREAD;
@@ -296,8 +302,9 @@ function runInline(prepared: PreparedContext, message: InvokeMessage, inputJson:
 async function windDown(
   slot: Slot,
   prepared: PreparedContext | undefined,
-  after: 'ready' | 'quiesce' | 'discard',
+  after: After,
   failed: boolean,
+  key: string,
 ): Promise<void> {
   pool.returning(slot);
   if (slot.isolate.isDisposed || failed) {
@@ -305,6 +312,20 @@ async function windDown(
     return;
   }
   const reused = slot.source.setup.context === 'reused';
+  if (after === 'prime' && prepared) {
+    // After the channel's flush (queued when the answer was sent, so answers sent in this turn still leave in one
+    // write): the host reads the answer while this thread resets the context. An invocation of the version that
+    // arrives meanwhile waits for the slot (SlotPool.takeOrWait).
+    await Promise.resolve();
+    const status = primeInline(prepared);
+    if (status === ON_ISOLATE_THREAD) {
+      // Resetting takes longer than an inline turn may: the version's turns go to the isolate's thread from now on.
+      slowVersions.add(key);
+      pool.discard(slot);
+      return;
+    }
+    after = status[0] === 'T' ? 'discard' : 'ready';
+  }
   if (after === 'quiesce' && prepared) {
     let timer: NodeJS.Timeout | undefined;
     const status = await Promise.race([
@@ -329,6 +350,16 @@ async function windDown(
   }
   if (!reused) slot.spare = createContextAhead(slot);
   pool.give(slot);
+}
+
+/** Resets a reused context on this thread, bounded by INLINE_TURN_MS ('P', 'T' or 'X…' as the prelude says). */
+function primeInline(prepared: PreparedContext): string | typeof ON_ISOLATE_THREAD {
+  try {
+    const status: unknown = prepared.entry.applySync(undefined, ['prime'], { timeout: INLINE_TURN_MS });
+    return typeof status === 'string' ? status : 'T';
+  } catch (error) {
+    return /timed out/i.test((error as Error).message) ? ON_ISOLATE_THREAD : 'T';
+  }
 }
 
 /** The guest's envelope as the host gets it: result JSON as is, logs checked, depth and size refused. */
