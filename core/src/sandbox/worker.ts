@@ -91,9 +91,10 @@ function takeSlot(key: string, source: Source, remainingMs: number): Slot | Prom
 }
 
 /** The slot if it runs this source; a slot that was being reset when its version's code was loaded again (never
- * under one key, but stay correct: `load` forgets only the idle ones) is disposed and a new one compiled. */
+ * under one key, but stay correct: `load` forgets only the idle ones), or whose isolate is gone, is disposed and a
+ * new one compiled. */
 function ofSource(slot: Slot | undefined, key: string, source: Source): Slot {
-  if (slot?.source.code === source.code) return slot;
+  if (slot && !slot.isolate.isDisposed && slot.source.code === source.code) return slot;
   if (slot) dispose(slot);
   return compileSlot(key, source);
 }
@@ -318,9 +319,10 @@ async function windDown(
     // arrives meanwhile waits for the slot (SlotPool.takeOrWait).
     await Promise.resolve();
     const status = primeInline(prepared);
-    if (status === ON_ISOLATE_THREAD) {
-      // Resetting takes longer than an inline turn may: the version's turns go to the isolate's thread from now on.
-      slowVersions.add(key);
+    if (status === ON_ISOLATE_THREAD || slot.isolate.isDisposed) {
+      // Resetting took longer than an inline turn may (the version's turns go to the isolate's thread from now on),
+      // or passed the memory limit (isolated-vm disposed the isolate).
+      if (status === ON_ISOLATE_THREAD) slowVersions.add(key);
       pool.discard(slot);
       return;
     }
