@@ -7,7 +7,7 @@
 // BENCH_ONLY=actionhost skips the reference. Then the same workload on 1, 2 and 3 hosts sharing one PostgreSQL
 // database (test/bench/e2e/multi-host.ts; BENCH_POSTGRES=0 skips it, PG_URL picks the server). BENCH_HOST_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=DIR" profiles the
 // host (and its workers); `node test/bench/profile-summary.ts DIR/<file>.cpuprofile` prints its top functions.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -29,6 +29,7 @@ import {
 } from './e2e/load.ts';
 import { onboardingWorkflow } from './e2e/workload.ts';
 import { measureHostsOnPostgres, postgresAdminUrl, type MultiHostResult } from './e2e/multi-host.ts';
+import { spawnListening, stopChild } from './e2e/processes.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -43,44 +44,6 @@ interface System {
   token?: string;
   dataDir?: string;
   close(): Promise<void>;
-}
-
-async function spawnListening(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    output = (output + chunk).slice(-8000);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      seen += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(seen);
-      if (match) resolve(match[1]);
-      if (seen.length > 100_000) seen = seen.slice(-1000);
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`${args.find((arg) => !arg.startsWith('-'))} exited with ${code}:\n${output}`)),
-    );
-  });
-  child.stdout.resume();
-  return { child, url };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** What `npm start` runs (package.json: its environment, Node flags, entry and command): the host measured as run. */
@@ -103,6 +66,7 @@ async function startActionhost(target: Target): Promise<System> {
   const start = startScript();
   const { child, url } = await spawnListening(
     [...start.args, '--data', dataDir, '--port', '0', '--allow-private', '127.0.0.1', '--no-seed'],
+    ROOT,
     {
       ...start.env,
       ACTIONHOST_ADMIN_TOKEN: token,
@@ -136,7 +100,7 @@ async function startActionhost(target: Target): Promise<System> {
 }
 
 async function startReference(target: Target): Promise<System> {
-  const { child, url } = await spawnListening(['test/bench/e2e/reference-server.ts', target.url]);
+  const { child, url } = await spawnListening(['test/bench/e2e/reference-server.ts', target.url], ROOT);
   return { name: 'plain Node', origin: url, child, close: () => stopChild(child) };
 }
 

@@ -1,7 +1,7 @@
 // The PostgreSQL half of `npm run bench:e2e` (issue 14): the same workload on one, two and three hosts sharing one
 // PostgreSQL database (the test server of test/postgres/start-postgres.sh, or PG_URL), requests spread round robin
 // over the hosts. Throughput only (the closed loop): on one machine the hosts and PostgreSQL share its cores.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { closedLoop, settle, spreadDriver, treeCpuMs, type Target } from './load.ts';
 import { onboardingWorkflow } from './workload.ts';
+import { spawnListening, stopChild } from './processes.ts';
 
 export interface MultiHostResult {
   hosts: number;
@@ -54,36 +55,16 @@ async function startHost(
   env: NodeJS.ProcessEnv,
 ): Promise<Host> {
   const dataDir = mkdtempSync(join(tmpdir(), 'actionhost-bench-pg-'));
-  const child = spawn(
-    process.execPath,
+  const { child, url } = await spawnListening(
     [...start.args, '--data', dataDir, '--port', '0', '--allow-private', '127.0.0.1', '--no-seed'],
-    { cwd: root, env: { ...process.env, ...start.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    root,
+    { ...start.env, ...env },
   );
-  let output = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    output = (output + chunk).slice(-8000);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      seen += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(seen);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`a host exited with ${code}:\n${output}`)));
-  });
-  child.stdout.resume();
   return { child, url, dataDir };
 }
 
 async function stopHost(host: Host): Promise<void> {
-  if (host.child.exitCode === null && host.child.signalCode === null) {
-    const exited = new Promise((resolve) => host.child.once('exit', resolve));
-    host.child.kill('SIGTERM');
-    const timer = setTimeout(() => host.child.kill('SIGKILL'), 20_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await stopChild(host.child);
   rmSync(host.dataDir, { recursive: true, force: true });
 }
 
